@@ -1,0 +1,45 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { problemMiddleware, TongbanError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import './request-context.js';
+import { jsonBody } from './middleware/json-body.js';
+import { traceMiddleware } from './middleware/trace.js';
+import { mountRoutes, notFound } from './routes/mount.js';
+import type { AccessGuard, Route } from './routes/route.js';
+
+export interface AppOptions {
+  logger: Logger;
+  routes: readonly Route[];
+  /** Enforces each route's access rule. Until trust is wired, non-public routes are refused. */
+  guard?: AccessGuard;
+  bodyLimitBytes: number;
+  /** While true, new requests get 503 SHUTTING_DOWN with `Connection: close`. */
+  isShuttingDown?: () => boolean;
+}
+
+const refuseAll: AccessGuard = () => [(_req, _res, next) => next(new TongbanError('SIGNATURE_MISSING', 'This endpoint requires a signed request'))];
+
+/** Builds the express application: trace → hardening → body → routes → 404 → problem+json. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(traceMiddleware(options.logger));
+  app.use(helmet());
+  if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
+  app.use(...jsonBody(options.bodyLimitBytes));
+  mountRoutes(app, options.routes, options.guard ?? refuseAll);
+  app.use(notFound);
+  app.use(problemMiddleware(options.logger));
+  return app;
+}
+
+function drain(isShuttingDown: () => boolean): RequestHandler {
+  return (_req, res, next) => {
+    if (!isShuttingDown()) return next();
+    res.setHeader('Connection', 'close');
+    next(new TongbanError('SHUTTING_DOWN', 'The gateway is shutting down; retry on another replica'));
+  };
+}

@@ -1,0 +1,58 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+/** A listening HTTP server with a graceful stop. */
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to
+   * `graceMs`, then cuts what is left. Resolves when the server is closed.
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Starts `app` on host:port (port 0 picks a free one). */
+export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  // Answers still being written when a stop begins are told to close their
+  // connection, so a drained keep-alive socket does not hold the stop open.
+  const active = new Set<ServerResponse>();
+  let draining = false;
+  server.on('request', (_req, res: ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+    active.add(res);
+    res.on('close', () => active.delete(res));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}`,
+    stop(graceMs) {
+      draining = true;
+      for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
+      stopping ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Idle keep-alive sockets would otherwise hold close() open until the grace period ends.
+        server.closeIdleConnections();
+      });
+      return stopping;
+    },
+  };
+}

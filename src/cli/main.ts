@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/index.js';
+import { StartupError } from '../gateway.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+
+const program = new Command('tongban')
+  .description('Tongban (通办): integration gateway for 一件事一次办 government services')
+  .showHelpAfterError();
+
+program.command('serve')
+  .description('Run the gateway against the configured database and upstream systems (settings from the environment; see README)')
+  .action(serveCommand);
+
+program.command('migrate')
+  .description('Apply pending database migrations (SQLite by default, PostgreSQL when DATABASE_URL is set) and exit')
+  .action(migrateCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`tongban: ${error.message}\n`);
+  } else {
+    process.stderr.write(`tongban: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { CONFIG_FILE_ENV, SETTINGS } from './settings.js';
+
+/** The validated, frozen gateway configuration. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl?: string;
+  readonly databaseSchema: string;
+  readonly databasePoolSize: number;
+  readonly sqlitePath: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'http' | 'debug' | 'silent';
+  readonly bodyLimitBytes: number;
+  readonly shutdownGraceMs: number;
+  readonly certsDir: string;
+  readonly clientsFile?: string;
+  readonly clockSkewSeconds: number;
+}
+
+/** Raised when configuration is invalid; the message names every variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(SETTINGS.map((s) => [s.key, s.schema])),
+};
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: false });
+const validate = ajv.compile(schema);
+const byKey = new Map<string, (typeof SETTINGS)[number]>(SETTINGS.map((s) => [s.key, s]));
+const knownEnv = new Set<string>([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env)]);
+
+/**
+ * Builds the configuration from defaults, then the optional JSON config file
+ * (`TONGBAN_CONFIG`), then environment variables, validates it and freezes it.
+ * Unknown `TONGBAN_*` variables and unknown config-file keys are errors, so a
+ * typo never silently falls back to a default.
+ *
+ * @throws ConfigError naming each variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  const source = new Map<string, string>();
+
+  for (const setting of SETTINGS) {
+    if ('default' in setting) values[setting.key] = setting.default;
+  }
+
+  const file = env[CONFIG_FILE_ENV];
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        problems.push(`${CONFIG_FILE_ENV}: ${file} must hold a JSON object`);
+      } else {
+        for (const [key, value] of Object.entries(parsed)) {
+          if (!byKey.has(key)) problems.push(`${CONFIG_FILE_ENV}: ${file} has unknown key "${key}"`);
+          else { values[key] = value; source.set(key, `${file} key "${key}"`); }
+        }
+      }
+    } catch (error) {
+      problems.push(`${CONFIG_FILE_ENV}: cannot read ${file} (${(error as Error).message})`);
+    }
+  }
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('TONGBAN_') && !knownEnv.has(name)) problems.push(`${name}: unknown setting (see the README configuration reference)`);
+  }
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') continue;
+    values[setting.key] = raw;
+    source.set(setting.key, setting.env);
+  }
+
+  if (!validate(values)) {
+    for (const error of validate.errors ?? []) problems.push(describe(error, source));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(values) as unknown as Config;
+}
+
+function describe(error: ErrorObject, source: Map<string, string>): string {
+  const key = error.instancePath.split('/')[1] ?? '';
+  const setting = byKey.get(key);
+  const where = source.get(key) ?? setting?.env ?? key;
+  const expects = setting ? ` — ${setting.description}` : '';
+  return `${where}: ${error.message ?? 'is invalid'}${expects}`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The table of every setting: its key, environment variable, JSON Schema and
+ * meaning. The config schema, the loader and the README reference all derive
+ * from this one table.
+ */
+export interface SettingSpec {
+  /** Key in the frozen config object and in the optional config file. */
+  readonly key: string;
+  /** Environment variable that sets it. */
+  readonly env: string;
+  /** JSON Schema of the value (after coercion from the environment string). */
+  readonly schema: Record<string, unknown>;
+  /** Default when neither the environment nor the config file sets it. */
+  readonly default?: unknown;
+  /** What it means, for the README and for error messages. */
+  readonly description: string;
+}
+
+export const SETTINGS = [
+  { key: 'port', env: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 8080,
+    description: 'TCP port the gateway listens on (0 picks a free port).' },
+  { key: 'host', env: 'TONGBAN_HOST', schema: { type: 'string', minLength: 1 }, default: '127.0.0.1',
+    description: 'Interface the gateway binds to (use 0.0.0.0 behind a load balancer).' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: 'string', pattern: '^postgres(ql)?://' },
+    description: 'PostgreSQL connection URL. When unset, the embedded SQLite store is used.' },
+  { key: 'databaseSchema', env: 'TONGBAN_DATABASE_SCHEMA', schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' }, default: 'public',
+    description: 'PostgreSQL schema holding Tongban\'s tables (created if missing).' },
+  { key: 'databasePoolSize', env: 'TONGBAN_DATABASE_POOL_SIZE', schema: { type: 'integer', minimum: 1, maximum: 200 }, default: 10,
+    description: 'Maximum PostgreSQL connections per gateway process.' },
+  { key: 'sqlitePath', env: 'TONGBAN_SQLITE_PATH', schema: { type: 'string', minLength: 1 }, default: './data/tongban.db',
+    description: 'File of the embedded SQLite store (WAL, synchronous=FULL). Its folder is created.' },
+  { key: 'logLevel', env: 'TONGBAN_LOG_LEVEL', schema: { enum: ['error', 'warn', 'info', 'http', 'debug', 'silent'] }, default: 'info',
+    description: 'Lowest level written to the JSON log on stdout (`silent` writes nothing).' },
+  { key: 'bodyLimitBytes', env: 'TONGBAN_BODY_LIMIT_BYTES', schema: { type: 'integer', minimum: 1024, maximum: 104857600 }, default: 1048576,
+    description: 'Largest accepted request body in bytes; larger bodies get 413 PAYLOAD_TOO_LARGE.' },
+  { key: 'shutdownGraceMs', env: 'TONGBAN_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 0, maximum: 600000 }, default: 10000,
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut (ms).' },
+  { key: 'certsDir', env: 'TONGBAN_CERTS_DIR', schema: { type: 'string', minLength: 1 }, default: './certs/dev',
+    description: 'Folder of Tongban\'s keyring and the development client keys.' },
+  { key: 'clientsFile', env: 'TONGBAN_CLIENTS_FILE', schema: { type: 'string', minLength: 1 },
+    description: 'Optional JSON file of clients (id, role, department, algorithms, public keys) loaded into the registry at start.' },
+  { key: 'clockSkewSeconds', env: 'TONGBAN_CLOCK_SKEW_SECONDS', schema: { type: 'integer', minimum: 0, maximum: 3600 }, default: 300,
+    description: 'Allowed difference between a signature\'s "iat" and the gateway clock (s).' },
+] as const satisfies readonly SettingSpec[];
+
+/** Environment variable that names the optional JSON config file. */
+export const CONFIG_FILE_ENV = 'TONGBAN_CONFIG';

@@ -1,0 +1,70 @@
+/**
+ * The error catalogue: every stable error code Tongban answers with.
+ *
+ * A code never changes meaning once published; clients `switch` on it.
+ * `docs/errors.md` documents every entry (a unit test enforces that).
+ */
+export interface ErrorSpec {
+  /** HTTP status the code is answered with. */
+  readonly status: number;
+  /** Short, stable, human title (RFC 9457 `title`). */
+  readonly title: string;
+  /** Whether a client may retry the same request unchanged and hope for success. */
+  readonly retryable: boolean;
+}
+
+const catalogue = {
+  // --- request shape -------------------------------------------------------
+  MALFORMED_JSON: { status: 400, title: 'Request body is not valid JSON', retryable: false },
+  VALIDATION_FAILED: { status: 400, title: 'Request failed validation', retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type is not application/json', retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body exceeds the size limit', retryable: false },
+  NOT_FOUND: { status: 404, title: 'No such resource', retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource', retryable: false },
+  CONFLICT: { status: 409, title: 'Conflicting state', retryable: false },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request', retryable: false },
+  RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },
+
+  // --- authentication (Tongban signature v1) ------------------------------
+  SIGNATURE_MISSING: { status: 401, title: 'Tongban-Signature header is missing', retryable: false },
+  SIGNATURE_MALFORMED: { status: 401, title: 'Tongban-Signature is not a well-formed compact JWS', retryable: false },
+  CLIENT_UNKNOWN: { status: 401, title: 'Client is unknown or revoked', retryable: false },
+  KEY_UNKNOWN: { status: 401, title: 'Signing key (kid) is unknown for this client', retryable: false },
+  ALGORITHM_NOT_ALLOWED: { status: 401, title: 'Signature algorithm is not allowed for this client', retryable: false },
+  SIGNATURE_INVALID: { status: 401, title: 'Signature does not verify', retryable: false },
+  SIGNATURE_EXPIRED: { status: 401, title: 'Signature has expired', retryable: false },
+  SIGNATURE_NOT_YET_VALID: { status: 401, title: 'Signature "iat" is in the future beyond the allowed skew', retryable: false },
+  CLAIM_INVALID: { status: 401, title: 'A required signature claim is missing or invalid', retryable: false },
+  REPLAY_DETECTED: { status: 401, title: 'Signature "jti" was already used', retryable: false },
+  METHOD_MISMATCH: { status: 401, title: 'Signed method (htm) does not match the request', retryable: false },
+  PATH_MISMATCH: { status: 401, title: 'Signed path (htu) does not match the request', retryable: false },
+  DIGEST_MISSING: { status: 401, title: 'Content-Digest header is missing', retryable: false },
+  DIGEST_MISMATCH: { status: 401, title: 'Content-Digest does not match the body or the signed digest', retryable: false },
+
+  // --- authorisation -------------------------------------------------------
+  ROLE_NOT_ALLOWED: { status: 403, title: 'Client role may not call this endpoint', retryable: false },
+  DEPARTMENT_MISMATCH: { status: 403, title: 'Department may only act on its own resources', retryable: false },
+  OPS_LOGIN_REQUIRED: { status: 401, title: 'Ops dashboard login required', retryable: false },
+
+  // --- platform state ------------------------------------------------------
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true },
+  SHUTTING_DOWN: { status: 503, title: 'Gateway is shutting down', retryable: true },
+  UPSTREAM_ERROR: { status: 502, title: 'Upstream system answered with an error', retryable: true },
+  UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream system did not answer in time', retryable: true },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error', retryable: true },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** Every stable error code. */
+export type ErrorCode = keyof typeof catalogue;
+
+/** The catalogue, frozen. */
+export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = Object.freeze(catalogue);
+
+/** All codes, in catalogue order. */
+export const ERROR_CODES = Object.keys(catalogue) as ErrorCode[];
+
+/** RFC 9457 `type` URI for a code: stable, resolvable in the served docs. */
+export function problemType(code: ErrorCode): string {
+  return `https://tongban.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}

@@ -1,0 +1,3 @@
+export * from './catalogue.js';
+export * from './problem.js';
+export * from './tongban-error.js';

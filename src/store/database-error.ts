@@ -1,0 +1,30 @@
+import { TongbanError } from '../errors/index.js';
+
+// Node socket errors and PostgreSQL SQLSTATE classes that mean "the database
+// is not there right now" rather than "this statement is wrong".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300', '53100', '53200',
+  'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY',
+]);
+
+/** Whether a driver error means the database is unreachable, full or busy. */
+export function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = String((error as { code?: unknown }).code ?? '');
+  const message = String((error as { message?: unknown }).message ?? '');
+  return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_IOERR')
+    || /Connection terminated|connection timeout|not open|Client has encountered a connection error|Cannot use a pool after calling end/i.test(message);
+}
+
+/**
+ * Translates driver errors that mean "database unavailable" into a 503
+ * DATABASE_UNAVAILABLE; anything else is rethrown unchanged (a bug, a 500).
+ */
+export function translateDatabaseError(error: unknown): never {
+  if (error instanceof TongbanError) throw error;
+  if (isUnavailable(error)) {
+    throw new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later', { cause: error });
+  }
+  throw error;
+}

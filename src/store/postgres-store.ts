@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { CAPABILITIES } from './capabilities.js';
+import { translateDatabaseError } from './database-error.js';
+import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
+
+// 64-bit integers (COUNT(*), BIGINT epoch milliseconds) come back as numbers:
+// every value Tongban stores in them is below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema for Tongban's tables; set as `search_path` on every connection. */
+  schema?: string;
+  /** Maximum connections. Default 10. */
+  poolSize?: number;
+  /** How long to wait for a connection (ms). Default 5000. */
+  connectTimeoutMs?: number;
+  /** Called with pool-level errors (a connection dropped while idle). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * PostgreSQL store over a `pg` pool. Connections lost while running are
+ * replaced by the pool on the next query, so the gateway recovers without a
+ * restart when the database comes back.
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly capabilities = CAPABILITIES.postgres;
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+
+  constructor(options: PostgresStoreOptions) {
+    this.schema = options.schema ?? 'public';
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      options: `-c search_path=${this.schema}`,
+    });
+    // An idle client losing its connection emits here; without a listener the process would crash.
+    this.pool.on('error', (error) => options.onError?.(error));
+  }
+
+  async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
+    return runOn<Row>(this.pool, sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      return translateDatabaseError(error);
+    }
+    let broken = false;
+    const tx = clientQueryable(client);
+    try {
+      await tx.query('BEGIN');
+      const result = await fn(tx);
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Runs `fn` on one dedicated connection (advisory locks are per session). */
+  async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      return translateDatabaseError(error);
+    }
+    try {
+      return await fn(clientQueryable(client));
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function runOn<Row>(runner: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<QueryResult<Row>> {
+  try {
+    const result = await runner.query(sql, params as unknown[]);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+  } catch (error) {
+    return translateDatabaseError(error);
+  }
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
+  return { query: <Row>(sql: string, params: readonly SqlValue[] = []) => runOn<Row>(client, sql, params) };
+}

@@ -1,0 +1,39 @@
+/**
+ * The whole database contract: `query` plus `transaction`. Everything else in
+ * Tongban speaks to the database through this, so a business write and its
+ * outbox entry can share one transaction, on SQLite or PostgreSQL alike.
+ *
+ * SQL is written once, in PostgreSQL style with `$1, $2…` placeholders; the
+ * SQLite implementation rewrites them. Where the dialects differ, code asks
+ * `store.capabilities` (see capabilities.ts) instead of testing the dialect.
+ */
+import type { Capabilities, Dialect } from './capabilities.js';
+
+/** A value that can be bound to a placeholder. Booleans become 0/1 on SQLite. */
+export type SqlValue = string | number | bigint | boolean | null | Buffer;
+
+/** Result of a statement. */
+export interface QueryResult<Row> {
+  readonly rows: Row[];
+  /** Rows inserted, updated or deleted (or returned, for SELECT). */
+  readonly rowCount: number;
+}
+
+/** Something that runs SQL: the store itself or an open transaction. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<QueryResult<Row>>;
+}
+
+export interface Store extends Queryable {
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when
+   * it throws (and the error rethrown). On SQLite, transactions are serialised.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Cheap round trip proving the database answers. */
+  ping(): Promise<void>;
+  /** Closes connections; waits for running statements. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, SETTINGS } from '../../src/config/index.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('defaults every setting and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).to.include({ port: 8080, host: '127.0.0.1', sqlitePath: './data/tongban.db', logLevel: 'info', bodyLimitBytes: 1048576 });
+    expect(config.databaseUrl).to.equal(undefined);
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('coerces environment strings to typed values', () => {
+    const config = loadConfig({ PORT: '9090', TONGBAN_SHUTDOWN_GRACE_MS: '250', DATABASE_URL: 'postgres://u@h/db' });
+    expect(config).to.include({ port: 9090, shutdownGraceMs: 250, databaseUrl: 'postgres://u@h/db' });
+  });
+
+  it('names each invalid variable and what it expects', () => {
+    const problems = problemsOf({ PORT: '70000', TONGBAN_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(problems.join('\n')).to.match(/^PORT: must be <= 65535/m)
+      .and.to.match(/^TONGBAN_LOG_LEVEL: must be equal to one of the allowed values/m)
+      .and.to.match(/^DATABASE_URL: must match pattern/m);
+  });
+
+  it('rejects unknown TONGBAN_ variables (typos) but ignores unrelated ones', () => {
+    expect(problemsOf({ TONGBAN_PROT: '1' })).to.deep.equal(['TONGBAN_PROT: unknown setting (see the README configuration reference)']);
+    expect(() => loadConfig({ HOME: '/root', PATH: '/bin' })).not.to.throw();
+  });
+
+  it('reads an optional JSON config file; the environment wins over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongban-config-'));
+    const file = join(dir, 'tongban.json');
+    writeFileSync(file, JSON.stringify({ port: 7000, logLevel: 'warn' }));
+    const config = loadConfig({ TONGBAN_CONFIG: file, TONGBAN_LOG_LEVEL: 'debug' });
+    expect(config).to.include({ port: 7000, logLevel: 'debug' });
+  });
+
+  it('rejects unknown keys and bad values in the config file, naming the file and key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongban-config-'));
+    const file = join(dir, 'tongban.json');
+    writeFileSync(file, JSON.stringify({ prot: 1, port: 'x' }));
+    const problems = problemsOf({ TONGBAN_CONFIG: file });
+    expect(problems).to.include(`TONGBAN_CONFIG: ${file} has unknown key "prot"`);
+    expect(problems.some((p) => p.startsWith(`${file} key "port": must be integer`))).to.equal(true);
+  });
+
+  it('documents every setting in the README configuration reference', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    for (const setting of SETTINGS) expect(readme, setting.env).to.contain(`\`${setting.env}\``);
+  });
+});
