@@ -10,12 +10,23 @@ import { listen, type RunningServer } from './api/server.js';
 import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { migrate, openStore, type Store } from './store/index.js';
+import { createAccessGuard } from './api/middleware/authenticate.js';
+import { signResponses } from './api/middleware/sign-responses.js';
+import { jwksRoutes } from './api/routes/jwks.js';
+import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
+import { CERT_FILES } from './trust/dev-material.js';
+import { Keyring } from './trust/keyring.js';
+import { ReplayGuard } from './trust/replay-guard.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Gateway {
   readonly url: string;
   readonly store: Store;
   readonly logger: Logger;
   readonly running: RunningServer;
+  readonly keyring: Keyring;
+  readonly clients: ClientRegistry;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -35,6 +46,16 @@ export class StartupError extends Error {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store } = await openMigratedStore(config, logger);
+  const clients = new ClientRegistry(store);
+  let keyring: Keyring;
+  try {
+    keyring = openKeyring(config);
+    if (config.clientsFile) await loadClientsFile(clients, config.clientsFile, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const replayGuard = new ReplayGuard(store, config.clockSkewSeconds);
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -42,7 +63,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isShuttingDown,
-    routes: [...healthRoutes({ store, isShuttingDown }), ...(options.extraRoutes ?? [])],
+    guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
+    answerSigner: signResponses(keyring, logger),
+    routes: [...healthRoutes({ store, isShuttingDown }), ...jwksRoutes(keyring), ...(options.extraRoutes ?? [])],
   });
   const running = await listen(app, config.host, config.port);
   logger.info('gateway listening', { url: running.url, store: store.dialect });
@@ -53,6 +76,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     store,
     logger,
     running,
+    keyring,
+    clients,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -63,6 +88,35 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return closing;
     },
   };
+}
+
+function openKeyring(config: Config): Keyring {
+  const path = join(config.certsDir, CERT_FILES.keyring);
+  if (!existsSync(path)) {
+    throw new StartupError(`No signing keyring at ${path} (TONGBAN_CERTS_DIR=${config.certsDir}): run "tongban keys init" for development keys, or "tongban keys import" for production keys`);
+  }
+  try {
+    return Keyring.open(path);
+  } catch (error) {
+    throw new StartupError(`Cannot use the signing keyring ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function loadClientsFile(registry: ClientRegistry, file: string, logger: Logger): Promise<void> {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StartupError(`Cannot read TONGBAN_CLIENTS_FILE=${file}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const declarations = parseClientsFile(content, `TONGBAN_CLIENTS_FILE=${file}`);
+    await registry.upsert(declarations);
+    logger.info('clients loaded', { file, count: declarations.length });
+  } catch (error) {
+    const fields = (error as { errors?: { pointer: string; message: string }[] }).errors ?? [];
+    throw new StartupError(`${(error as Error).message}${fields.map((field) => `\n  - ${field.pointer}: ${field.message}`).join('')}`, { cause: error });
+  }
 }
 
 /**

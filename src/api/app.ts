@@ -16,6 +16,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** While true, new requests get 503 SHUTTING_DOWN with `Connection: close`. */
   isShuttingDown?: () => boolean;
+  /** Signs answers under `/v1` (Tongban signature v1). */
+  answerSigner?: RequestHandler;
 }
 
 const refuseAll: AccessGuard = () => [(_req, _res, next) => next(new TongbanError('SIGNATURE_MISSING', 'This endpoint requires a signed request'))];
@@ -28,6 +30,7 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', 'simple');
   app.use(traceMiddleware(options.logger));
   app.use(helmet());
+  if (options.answerSigner) app.use('/v1', options.answerSigner);
   if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
   app.use(...jsonBody(options.bodyLimitBytes));
   mountRoutes(app, options.routes, options.guard ?? refuseAll);

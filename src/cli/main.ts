@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { StartupError } from '../gateway.js';
+import { registerClientsCommands } from './clients.js';
+import { registerKeysCommands } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 
@@ -16,10 +18,15 @@ program.command('migrate')
   .description('Apply pending database migrations (SQLite by default, PostgreSQL when DATABASE_URL is set) and exit')
   .action(migrateCommand);
 
+registerKeysCommands(program);
+registerClientsCommands(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`tongban: ${error.message}\n`);
+  } else if (error instanceof Error && !(error instanceof TypeError || error instanceof ReferenceError)) {
     process.stderr.write(`tongban: ${error.message}\n`);
   } else {
     process.stderr.write(`tongban: ${(error as Error).stack ?? String(error)}\n`);

@@ -29,7 +29,7 @@ export function toProblem(error: TongbanError, instance?: string, traceId?: stri
     status: spec.status,
     detail: error.message,
     code: error.code,
-    retryable: spec.retryable,
+    retryable: error.retryable,
     ...(instance ? { instance } : {}),
     ...(traceId ? { traceId } : {}),
     ...(error.errors ? { errors: error.errors } : {}),

@@ -13,6 +13,8 @@ export interface TongbanErrorOptions {
   cause?: unknown;
   /** Extra members for the problem body; must not hold anything internal. */
   extensions?: Record<string, unknown>;
+  /** Overrides the catalogue's `retryable` (upstream errors know better). */
+  retryable?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export class TongbanError extends Error {
     this.name = 'TongbanError';
     this.code = code;
     this.status = spec.status;
-    this.retryable = spec.retryable;
+    this.retryable = options.retryable ?? spec.retryable;
     this.errors = options.errors;
     this.extensions = options.extensions;
   }

@@ -98,7 +98,10 @@ export class PostgresStore implements Store {
 
 async function runOn<Row>(runner: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<QueryResult<Row>> {
   try {
-    const result = await runner.query(sql, params as unknown[]);
+    // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
+    const answer: pg.QueryResult | pg.QueryResult[] = params.length === 0 ? await runner.query(sql) : await runner.query(sql, params as unknown[]);
+    // A multi-statement script answers one result per statement: report the last.
+    const result = Array.isArray(answer) ? answer.at(-1)! : answer;
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
   } catch (error) {
     return translateDatabaseError(error);

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { createLogger } from '../../src/log/index.js';
+import { devTrustEnv } from './dev-keys.js';
 
 /** Captures JSON log lines in memory so tests can assert on what was logged. */
 export class LogCapture extends Writable {
@@ -17,7 +18,7 @@ export class LogCapture extends Writable {
 
 /** Starts a real gateway on a free port with captured logs. */
 export async function startTestGateway(env: Record<string, string>, options: GatewayOptions = {}): Promise<{ gateway: Gateway; logs: LogCapture; config: Config }> {
-  const config = loadConfig({ PORT: '0', TONGBAN_LOG_LEVEL: 'debug', ...env });
+  const config = loadConfig({ PORT: '0', TONGBAN_LOG_LEVEL: 'debug', ...(await devTrustEnv()), ...env });
   const logs = new LogCapture();
   const gateway = await startGateway(config, { logger: createLogger({ level: 'debug', stream: logs }), ...options });
   return { gateway, logs, config };

@@ -1,0 +1,13 @@
+import type { Keyring } from '../../trust/keyring.js';
+import { PUBLIC, type Route } from './route.js';
+
+/** `/.well-known/jwks.json`: Tongban's public keys (active first, then previous keys still verifying). */
+export function jwksRoutes(keyring: Keyring): Route[] {
+  return [{
+    method: 'GET', path: '/.well-known/jwks.json', access: PUBLIC, summary: 'Tongban public signing keys (JWKS)',
+    handler: (_req, res) => {
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.json({ keys: keyring.publicKeys() });
+    },
+  }];
+}

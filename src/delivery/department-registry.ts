@@ -1,0 +1,68 @@
+/**
+ * The department registry (mappings/departments.json): every department
+ * system Tongban routes sub-applications to — its code, names as the
+ * catalogue spells them, and the algorithm its client signs with.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../trust/algorithms.js';
+
+export interface Department {
+  /** Stable ASCII code (pinyin initials), used in paths: `/v1/departments/{code}/…`. */
+  readonly code: string;
+  /** Official name (Chinese). */
+  readonly name: string;
+  /** Every spelling the catalogue uses for it. */
+  readonly names: readonly string[];
+  /** Algorithm of the department's client key. */
+  readonly algorithm: SignatureAlgorithm;
+}
+
+const schema = {
+  type: 'object', additionalProperties: false, required: ['departments'],
+  properties: {
+    $comment: { type: 'string' },
+    departments: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['code', 'name', 'names', 'algorithm'],
+        properties: {
+          code: { type: 'string', pattern: '^[a-z0-9]{1,32}$' },
+          name: { type: 'string', minLength: 1 },
+          names: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          algorithm: { enum: [...SIGNATURE_ALGORITHMS] },
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+/** Default location of the registry, relative to the project root. */
+export const DEPARTMENTS_FILE = new URL('../../mappings/departments.json', import.meta.url);
+
+/**
+ * Loads and validates the department registry.
+ * @throws Error naming the file and the JSON Pointer of each problem.
+ */
+export function loadDepartments(file: string | URL = DEPARTMENTS_FILE): Department[] {
+  const content = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const where = String(file instanceof URL ? file.pathname : file);
+  if (!validate(content)) {
+    const problems = (validate.errors ?? []).map((error) => `${where}#${error.instancePath || '/'}: ${error.message ?? 'is invalid'}`);
+    throw new Error(`department registry is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  const departments = (content as { departments: Department[] }).departments;
+  const codes = new Set<string>();
+  const names = new Set<string>();
+  departments.forEach((department, index) => {
+    if (codes.has(department.code)) throw new Error(`${where}#/departments/${index}/code: duplicate code "${department.code}"`);
+    codes.add(department.code);
+    for (const name of department.names) {
+      if (names.has(name)) throw new Error(`${where}#/departments/${index}/names: "${name}" is claimed twice`);
+      names.add(name);
+    }
+  });
+  return departments;
+}
