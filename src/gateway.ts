@@ -18,6 +18,10 @@ import { CERT_FILES } from './trust/dev-material.js';
 import { Keyring } from './trust/keyring.js';
 import { ReplayGuard } from './trust/replay-guard.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
+import { catalogRoutes } from './api/routes/catalog.js';
+import { CatalogStore, CatalogSyncer } from './catalog/index.js';
+import type { MatterCatalog } from './spec/matter-catalog.js';
 import { join } from 'node:path';
 
 export interface Gateway {
@@ -27,12 +31,16 @@ export interface Gateway {
   readonly running: RunningServer;
   readonly keyring: Keyring;
   readonly clients: ClientRegistry;
+  /** Present when a matter system is configured. */
+  readonly catalogSyncer: CatalogSyncer | undefined;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
 
 export interface GatewayOptions {
   logger?: Logger;
+  /** Replaces the matter-system adapter built from the configuration (tests). */
+  matterCatalog?: MatterCatalog;
   /** Extra routes (tests, the sandbox). */
   extraRoutes?: readonly Route[];
 }
@@ -56,6 +64,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     throw error;
   }
   const replayGuard = new ReplayGuard(store, config.clockSkewSeconds);
+  const matterCatalog = options.matterCatalog ?? (config.matterSystemUrl ? createMatterSystemAdapter({
+    baseUrl: config.matterSystemUrl, appKey: config.matterSystemAppKey!, appSecret: config.matterSystemAppSecret!, timeoutMs: config.matterSystemTimeoutMs,
+  }) : undefined);
+  const catalog = new CatalogStore(store);
+  const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger }) : undefined;
+  if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -65,10 +79,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     isShuttingDown,
     guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
     answerSigner: signResponses(keyring, logger),
-    routes: [...healthRoutes({ store, isShuttingDown }), ...jwksRoutes(keyring), ...(options.extraRoutes ?? [])],
+    routes: [
+      ...healthRoutes({ store, isShuttingDown }),
+      ...jwksRoutes(keyring),
+      ...catalogRoutes({ store, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
+      ...(options.extraRoutes ?? []),
+    ],
   });
   const running = await listen(app, config.host, config.port);
   logger.info('gateway listening', { url: running.url, store: store.dialect });
+  catalogSyncer?.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -78,10 +98,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     running,
     keyring,
     clients,
+    catalogSyncer,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
         await running.stop(config.shutdownGraceMs);
+        await catalogSyncer?.stop();
         await store.close();
         logger.info('gateway stopped');
       })();

@@ -155,7 +155,8 @@ export class FaultController {
   /** `GET|PUT|POST|DELETE /__control/faults`: the same controls over HTTP (no auth: simulators are development tools). */
   controlRouter(): Router {
     const router = express.Router();
-    router.use(express.json());
+    // Parse JSON only for the control paths: simulators that check signatures need the raw bytes of every other request.
+    router.use('/__control', express.json());
     router.get('/__control/faults', (_req, res) => { res.json({ ...this.get(), injected: this.injected }); });
     router.put('/__control/faults', (req, res) => { this.set(req.body as Partial<FaultSettings>); res.json(this.get()); });
     router.post('/__control/faults', (req, res) => {

@@ -16,6 +16,11 @@ export interface Config {
   readonly certsDir: string;
   readonly clientsFile?: string;
   readonly clockSkewSeconds: number;
+  readonly matterSystemUrl?: string;
+  readonly matterSystemAppKey?: string;
+  readonly matterSystemAppSecret?: string;
+  readonly matterSystemTimeoutMs: number;
+  readonly catalogSyncIntervalMs: number;
 }
 
 /** Raised when configuration is invalid; the message names every variable at fault. */
@@ -83,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   if (!validate(values)) {
     for (const error of validate.errors ?? []) problems.push(describe(error, source));
+  }
+  if (values['matterSystemUrl'] && (!values['matterSystemAppKey'] || !values['matterSystemAppSecret'])) {
+    problems.push('TONGBAN_MATTER_SYSTEM_APP_KEY and TONGBAN_MATTER_SYSTEM_APP_SECRET: required when TONGBAN_MATTER_SYSTEM_URL is set');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as unknown as Config;

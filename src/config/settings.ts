@@ -41,6 +41,16 @@ export const SETTINGS = [
     description: 'Optional JSON file of clients (id, role, department, algorithms, public keys) loaded into the registry at start.' },
   { key: 'clockSkewSeconds', env: 'TONGBAN_CLOCK_SKEW_SECONDS', schema: { type: 'integer', minimum: 0, maximum: 3600 }, default: 300,
     description: 'Allowed difference between a signature\'s "iat" and the gateway clock (s).' },
+  { key: 'matterSystemUrl', env: 'TONGBAN_MATTER_SYSTEM_URL', schema: { type: 'string', pattern: '^https?://' },
+    description: 'Base URL of the provincial matter system (省事项系统). When unset, no catalogue sync runs and the stored catalogue is served.' },
+  { key: 'matterSystemAppKey', env: 'TONGBAN_MATTER_SYSTEM_APP_KEY', schema: { type: 'string', minLength: 1 },
+    description: 'App key (x-tif-paasid) Tongban uses with the matter system.' },
+  { key: 'matterSystemAppSecret', env: 'TONGBAN_MATTER_SYSTEM_APP_SECRET', schema: { type: 'string', minLength: 8 },
+    description: 'HMAC secret for the matter system\'s request signatures. Never logged.' },
+  { key: 'matterSystemTimeoutMs', env: 'TONGBAN_MATTER_SYSTEM_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 5000,
+    description: 'Timeout of each call to the matter system (ms).' },
+  { key: 'catalogSyncIntervalMs', env: 'TONGBAN_CATALOG_SYNC_INTERVAL_MS', schema: { type: 'integer', minimum: 0, maximum: 86400000 }, default: 300000,
+    description: 'Time between incremental catalogue syncs (ms); 0 turns the schedule off (syncs then run at start and on demand).' },
 ] as const satisfies readonly SettingSpec[];
 
 /** Environment variable that names the optional JSON config file. */

@@ -5,3 +5,4 @@ export * from './open-store.js';
 export * from './postgres-store.js';
 export * from './sqlite-store.js';
 export type * from './store.js';
+export * from './lease.js';

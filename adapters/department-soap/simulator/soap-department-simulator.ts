@@ -1,0 +1,165 @@
+/**
+ * A legacy department system with a SOAP 1.1 service: verifies Tongban's
+ * signature (HTTP headers over the exact XML bytes), de-duplicates by the
+ * idempotency key element, issues 受理号, answers a receipt with a signature
+ * element by the department's key, refuses with SOAP Faults, and later sends
+ * status/result events. HTTP-level faults via `faults`; SOAP faults via `scriptFault`.
+ */
+import express, { type Request, type Response } from 'express';
+import { isTongbanError } from '../../../src/errors/index.js';
+import type { PrivateJwk } from '../../../src/trust/index.js';
+import { FaultController, corruptBody, type AnswerFault } from '../../shared/faults.js';
+import { listenSimulator } from '../../shared/simulator-server.js';
+import { checkDelivery } from '../../shared/department/delivery-schema.js';
+import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';
+import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
+import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../shared/department/simulator/department-events.js';
+import { createTongbanVerifier, type TongbanKeySource } from '../../shared/department/simulator/tongban-verifier.js';
+import { SERVICE_PATH, SUBMIT_ACTION, readSubmitRequest, submitResponseXml } from '../soap-department-api.js';
+import { buildFault, parseEnvelope, type FaultCode } from '../soap-envelope.js';
+
+export interface SoapDepartmentSimulatorOptions extends DepartmentEventOptions {
+  departmentCode: string;
+  /** The department's private key (algorithm as in mappings/departments.json). */
+  departmentKey: PrivateJwk;
+  /** Tongban's public keys (or its JWKS fetcher). */
+  tongbanPublicKeys: TongbanKeySource;
+  /** Client id Tongban signs as; default "tongban". */
+  tongbanClientId?: string;
+  /** Default `/services/SubApplicationService`. */
+  servicePath?: string;
+  host?: string;
+  port?: number;
+  faultSeed?: number;
+  now?: () => Date;
+}
+
+/** A SOAP fault the next call gets instead of being applied. */
+export interface ScriptedSoapFault {
+  faultcode: FaultCode;
+  /** Detail code, e.g. `SYSTEM_BUSY`, `INVALID_REQUEST`. */
+  code?: string;
+  faultstring?: string;
+  /** HTTP status; default 500 (SOAP 1.1). */
+  status?: number;
+}
+
+/** A fault the simulator answered. */
+export interface AnsweredFault {
+  status: number;
+  faultcode: FaultCode;
+  code: string;
+  faultstring: string;
+}
+
+export interface SoapDepartmentSimulator {
+  readonly url: string;
+  /** The service endpoint (`url` + service path). */
+  readonly endpoint: string;
+  readonly faults: FaultController;
+  /** Makes the next calls answer these SOAP faults, in order (nothing is applied). */
+  scriptFault(...faults: ScriptedSoapFault[]): void;
+  received(): ReceivedDelivery[];
+  effectsByKey(): Map<string, number>;
+  /** Faults answered (signature refusals, invalid requests, scripted ones). */
+  answeredFaults(): AnsweredFault[];
+  flushEvents(): Promise<SentEvent[]>;
+  sentEvents(): SentEvent[];
+  pendingEvents(): ReturnType<DepartmentEvents['pending']>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator on a real socket (port 0 = any free port). */
+export async function startSoapDepartmentSimulator(options: SoapDepartmentSimulatorOptions): Promise<SoapDepartmentSimulator> {
+  const { departmentCode } = options;
+  const servicePath = options.servicePath ?? SERVICE_PATH;
+  const faults = new FaultController(options.faultSeed);
+  const book = new DepartmentBook(departmentCode, options.now);
+  const events = new DepartmentEvents(departmentCode, options, options.now);
+  const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode, ...(options.tongbanClientId ? { tongbanClientId: options.tongbanClientId } : {}) });
+  const script: ScriptedSoapFault[] = [];
+  const answered: AnsweredFault[] = [];
+
+  const fault = (res: Response, faultcode: FaultCode, code: string, faultstring: string, status = 500) => {
+    answered.push({ status, faultcode, code, faultstring });
+    res.status(status).type('text/xml; charset=utf-8').send(buildFault({ faultcode, faultstring, code }));
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Read the exact bytes first (the signature covers them); the control router's JSON parser is kept to its own paths.
+  const raw = express.raw({ type: () => true, limit: '5mb' });
+  app.use((req, res, next) => (req.path.startsWith('/__control/') ? next() : raw(req, res, next)));
+  app.use(faults.controlRouter());
+  app.use(faults.middleware());
+
+  app.post(servicePath, async (req: Request, res: Response) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let requestJti: string;
+    try {
+      ({ claims: { jti: requestJti } } = await verify({ method: req.method, pathAndQuery: req.originalUrl, body, headers: req.headers }));
+    } catch (error) {
+      if (!isTongbanError(error)) throw error;
+      return fault(res, 'Client', error.code, `Tongban signature refused: ${error.message}`);
+    }
+    if (!/^text\/xml\b/i.test(req.get('content-type') ?? '')) return fault(res, 'Client', 'INVALID_CONTENT_TYPE', 'SOAP 1.1 messages are text/xml', 415);
+    const action = req.get('soapaction')?.replace(/^"(.*)"$/, '$1');
+    if (action !== SUBMIT_ACTION) return fault(res, 'Client', 'INVALID_ACTION', `unknown SOAPAction ${JSON.stringify(action ?? null)}`);
+    const envelope = parseEnvelope(body.toString('utf8'));
+    if (!envelope.ok) return fault(res, envelope.versionMismatch ? 'VersionMismatch' : 'Client', 'INVALID_REQUEST', envelope.problem);
+    let candidate: unknown;
+    try {
+      candidate = readSubmitRequest(envelope.body);
+    } catch (error) {
+      return fault(res, 'Client', 'INVALID_REQUEST', (error as Error).message);
+    }
+    const checked = checkDelivery(candidate);
+    if (!checked.ok) return fault(res, 'Client', 'INVALID_REQUEST', checked.problems.join('; '));
+    const delivery = checked.delivery;
+    if (delivery.departmentCode !== departmentCode) {
+      return fault(res, 'Client', 'WRONG_DEPARTMENT', `sub-application is for department ${delivery.departmentCode}, this is ${departmentCode}`);
+    }
+    const scripted = script.shift();
+    if (scripted) return fault(res, scripted.faultcode, scripted.code ?? (scripted.faultcode === 'Server' ? 'SYSTEM_BUSY' : 'INVALID_REQUEST'), scripted.faultstring ?? '系统繁忙，请稍后再试', scripted.status);
+
+    const entry = book.receive(delivery);
+    if (entry.outcome === 'conflict') {
+      return fault(res, 'Client', 'IDEMPOTENCY_KEY_CONFLICT', `idempotencyKey was used for different content (受理号 ${entry.receipt.acceptanceNumber})`);
+    }
+    if (entry.outcome === 'new') events.schedule(delivery, entry.receipt.acceptanceNumber);
+
+    const answerFault = res.locals['fault'] as AnswerFault;
+    let token = await signReceiptToken({ ...entry.receipt, rjti: requestJti }, options.departmentKey);
+    if (answerFault.badSignature) token = corruptSignature(token);
+    let xml = submitResponseXml(entry.receipt, { token, algorithm: options.departmentKey.alg, keyId: options.departmentKey.kid });
+    if (answerFault.malformed) xml = corruptBody(xml);
+    res.status(200).type('text/xml; charset=utf-8').send(xml);
+  });
+
+  app.use((req: Request, res: Response) => { fault(res, 'Client', 'NOT_FOUND', `no service at ${req.method} ${req.path}`, 404); });
+  app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413) return fault(res, 'Client', 'PAYLOAD_TOO_LARGE', 'message too large', 413);
+    fault(res, 'Server', 'SYSTEM_ERROR', 'internal error');
+  });
+
+  const server = await listenSimulator(app, { ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  return {
+    url: server.url,
+    endpoint: `${server.url}${servicePath}`,
+    faults,
+    scriptFault: (...scripted) => { script.push(...scripted); },
+    received: () => book.received(),
+    effectsByKey: () => book.effectsByKey(),
+    answeredFaults: () => [...answered],
+    flushEvents: () => events.flush(),
+    sentEvents: () => events.sent(),
+    pendingEvents: () => events.pending(),
+    close: async () => {
+      await events.close();
+      faults.reset();
+      script.length = 0;
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Wire matter → Tongban `Matter`. Translation tables with explicit defaults,
+ * and the consistency checks the codes allow (GB/T 39554.1: the
+ * implementation code ends with the basic code and carries the level; the
+ * basic code carries the matter type).
+ */
+import { validateBasicCode, validateImplementationCode } from '../../src/spec/identifiers/index.js';
+import type { FormField, FormFieldType, Material, MaterialForm, Matter } from '../../src/spec/matter-catalog.js';
+import type { WireFormField, WireMaterial, WireMatter } from './matter-system-api.js';
+import { WireValueError } from './matter-system-error.js';
+import { toIso } from './map-theme.js';
+
+/** `materialForm`: '3' 原件及复印件 asks for the original too. */
+export const MATERIAL_FORMS: Readonly<Record<string, MaterialForm>> = { 1: 'original', 2: 'copy', 3: 'original' };
+/** Unknown forms ask for the original: bringing more than needed never blocks an application. */
+export const DEFAULT_MATERIAL_FORM: MaterialForm = 'original';
+
+/** `fieldType` (the upstream's widget names). */
+export const FIELD_TYPES: Readonly<Record<string, FormFieldType>> = {
+  text: 'string', textarea: 'string', date: 'date', select: 'enum', radio: 'enum', number: 'number',
+  mobile: 'phone', idcard: 'idNumber', uscc: 'creditCode',
+};
+/** An unknown widget still holds a value: a string, which every department form accepts. */
+export const DEFAULT_FIELD_TYPE: FormFieldType = 'string';
+
+/** @throws WireValueError naming the field at fault. */
+export function mapMatter(wire: WireMatter): Matter {
+  const basic = validateBasicCode(wire.catalogCode);
+  if (!basic.ok) throw new WireValueError('/catalogCode', basic.reason);
+  const implementation = validateImplementationCode(wire.taskCode);
+  if (!implementation.ok) throw new WireValueError('/taskCode', implementation.reason);
+  if (implementation.basicCode !== wire.catalogCode) {
+    throw new WireValueError('/taskCode', `implementation code "${wire.taskCode}" does not end with the basic code "${wire.catalogCode}"`);
+  }
+  if (String(implementation.exerciseLevel) !== wire.useLevel) {
+    throw new WireValueError('/useLevel', `level "${wire.useLevel}" differs from the implementation code's "${implementation.exerciseLevel}"`);
+  }
+  if (wire.taskType !== basic.matterType) {
+    throw new WireValueError('/taskType', `matter type "${wire.taskType}" differs from the basic code's "${basic.matterType}"`);
+  }
+  return {
+    code: wire.catalogCode,
+    implementationCode: wire.taskCode,
+    name: wire.taskName,
+    department: { code: wire.deptCode, name: wire.deptName },
+    type: basic.matterType,
+    level: implementation.exerciseLevel,
+    statutoryDays: wire.legalTimeLimit,
+    promisedDays: wire.promiseTimeLimit,
+    materials: wire.materials.map(mapMaterial),
+    formFields: wire.formFields.map(mapFormField),
+    notes: wire.remark,
+    updatedAt: toIso(wire.updateTime, '/updateTime'),
+    version: wire.version,
+  };
+}
+
+function mapMaterial(wire: WireMaterial): Material {
+  return {
+    code: wire.materialCode,
+    name: wire.materialName,
+    form: Object.hasOwn(MATERIAL_FORMS, wire.materialForm) ? MATERIAL_FORMS[wire.materialForm]! : DEFAULT_MATERIAL_FORM,
+    required: wire.isRequired === '1',
+    licenceType: wire.licenceName === '' ? undefined : wire.licenceName,
+  };
+}
+
+function mapFormField(wire: WireFormField, index: number): FormField {
+  const type = Object.hasOwn(FIELD_TYPES, wire.fieldType) ? FIELD_TYPES[wire.fieldType]! : DEFAULT_FIELD_TYPE;
+  const options = type === 'enum' ? (wire.options ?? []).map(({ value, label }) => ({ value, label })) : [];
+  if (type === 'enum' && options.length === 0) throw new WireValueError(`/formFields/${index}/options`, `choice field "${wire.fieldCode}" has no options`);
+  return { code: wire.fieldCode, label: wire.fieldName, type, required: wire.isRequired === '1', options };
+}

@@ -1,0 +1,69 @@
+import type { CatalogStore, CatalogSyncer, SyncRun } from '../../catalog/index.js';
+import { listRuns } from '../../catalog/index.js';
+import { TongbanError, validationError } from '../../errors/index.js';
+import type { Store } from '../../store/index.js';
+import type { Route } from './route.js';
+
+export interface CatalogRouteDependencies {
+  store: Store;
+  catalog: CatalogStore;
+  /** Absent when no matter system is configured: the stored catalogue is still served. */
+  syncer?: CatalogSyncer;
+}
+
+const THEME_CODE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `GET /v1/themes`, `GET /v1/themes/{themeCode}`: served from the stored catalogue, also while the matter system is down. */
+export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
+  return [
+    {
+      method: 'GET', path: '/v1/themes', access: { roles: ['platform', 'ops'] }, summary: 'List 一件事 themes with their matters and departments',
+      handler: async (_req, res) => {
+        const themes = await deps.catalog.listThemes();
+        const matters = await deps.catalog.getMatters([...new Set(themes.flatMap((theme) => theme.matterCodes))]);
+        res.json({
+          themes: themes.map((theme) => ({
+            ...theme,
+            matters: theme.matterCodes.map((code) => {
+              const matter = matters.get(code);
+              return { code, name: matter?.name ?? null, department: matter?.department ?? null };
+            }),
+          })),
+        });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/themes/:themeCode', access: { roles: ['platform', 'ops'] }, summary: 'One theme with the full matters (materials, form fields, time limits)',
+      handler: async (req, res) => {
+        const code = String(req.params['themeCode']);
+        if (!THEME_CODE.test(code)) throw validationError([{ pointer: '/themeCode', message: 'must be 1–64 letters, digits, dots, dashes or underscores' }]);
+        const theme = await deps.catalog.getTheme(code);
+        if (!theme) throw new TongbanError('NOT_FOUND', `No theme "${code}" in the catalogue`);
+        const matters = await deps.catalog.getMatters(theme.matterCodes);
+        res.json({ ...theme, matters: theme.matterCodes.map((matterCode) => matters.get(matterCode) ?? { code: matterCode, missing: true }) });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Catalogue sync runs, newest first (?status=failed for failures)',
+      handler: async (req, res) => {
+        const status = req.query['status'];
+        if (status !== undefined && !['running', 'succeeded', 'failed'].includes(String(status))) {
+          throw validationError([{ pointer: '/status', message: 'must be one of running, succeeded, failed' }]);
+        }
+        const limit = req.query['limit'] === undefined ? 50 : Number(req.query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 500' }]);
+        res.json({ runs: await listRuns(deps.store, { ...(status ? { status: status as SyncRun['status'] } : {}), limit }) });
+      },
+    },
+    {
+      method: 'POST', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Run a catalogue sync now ({"kind":"full"|"incremental"}); answers the finished run',
+      handler: async (req, res) => {
+        if (!deps.syncer) throw new TongbanError('SERVICE_UNAVAILABLE', 'No matter system is configured (TONGBAN_MATTER_SYSTEM_URL)');
+        const kind = (req.body as { kind?: unknown } | undefined)?.kind ?? 'incremental';
+        if (kind !== 'full' && kind !== 'incremental') throw validationError([{ pointer: '/kind', message: 'must be "full" or "incremental"' }]);
+        const run = await deps.syncer.runNow(kind, `ops:${req.client!.id}`);
+        res.status(201).json(run);
+      },
+    },
+  ];
+}

@@ -1,0 +1,69 @@
+/**
+ * The stored catalogue: themes and matters as last synced, read by the API
+ * whether or not the matter system is reachable.
+ */
+import type { Matter, Theme } from '../spec/matter-catalog.js';
+import type { Queryable, Store } from '../store/index.js';
+
+interface DocumentRow { document: string }
+
+export class CatalogStore {
+  constructor(private readonly store: Store) {}
+
+  async listThemes(): Promise<Theme[]> {
+    const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_themes ORDER BY code');
+    return rows.map((row) => JSON.parse(row.document) as Theme);
+  }
+
+  async getTheme(code: string): Promise<Theme | undefined> {
+    const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_themes WHERE code = $1', [code]);
+    return rows[0] ? JSON.parse(rows[0].document) as Theme : undefined;
+  }
+
+  async getMatters(codes: readonly string[]): Promise<Map<string, Matter>> {
+    if (codes.length === 0) return new Map();
+    const placeholders = codes.map((_, index) => `$${index + 1}`).join(', ');
+    const { rows } = await this.store.query<DocumentRow>(`SELECT document FROM catalog_matters WHERE code IN (${placeholders})`, [...codes]);
+    const matters = rows.map((row) => JSON.parse(row.document) as Matter);
+    return new Map(matters.map((matter) => [matter.code, matter]));
+  }
+
+  async listMatters(): Promise<Matter[]> {
+    const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_matters ORDER BY code');
+    return rows.map((row) => JSON.parse(row.document) as Matter);
+  }
+
+  async counts(): Promise<{ themes: number; matters: number }> {
+    const themes = await this.store.query<{ n: number }>('SELECT COUNT(*) AS n FROM catalog_themes');
+    const matters = await this.store.query<{ n: number }>('SELECT COUNT(*) AS n FROM catalog_matters');
+    return { themes: Number(themes.rows[0]?.n ?? 0), matters: Number(matters.rows[0]?.n ?? 0) };
+  }
+}
+
+/** Inserts or replaces a theme; returns true when it changed. */
+export async function upsertTheme(tx: Queryable, theme: Theme, syncedAt: number): Promise<boolean> {
+  const document = JSON.stringify(theme);
+  const updatedAt = Date.parse(theme.updatedAt);
+  const { rows } = await tx.query<DocumentRow>('SELECT document FROM catalog_themes WHERE code = $1', [theme.code]);
+  if (rows[0]?.document === document) return false;
+  await tx.query(
+    `INSERT INTO catalog_themes (code, name, status, document, upstream_updated_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, status = excluded.status, document = excluded.document,
+       upstream_updated_at = excluded.upstream_updated_at, synced_at = excluded.synced_at`,
+    [theme.code, theme.name, theme.status, document, updatedAt, syncedAt]);
+  return true;
+}
+
+/** Inserts or replaces a matter; returns true when it changed. */
+export async function upsertMatter(tx: Queryable, matter: Matter, syncedAt: number): Promise<boolean> {
+  const document = JSON.stringify(matter);
+  const updatedAt = Date.parse(matter.updatedAt);
+  const { rows } = await tx.query<DocumentRow>('SELECT document FROM catalog_matters WHERE code = $1', [matter.code]);
+  if (rows[0]?.document === document) return false;
+  await tx.query(
+    `INSERT INTO catalog_matters (code, name, department_code, document, upstream_updated_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, department_code = excluded.department_code, document = excluded.document,
+       upstream_updated_at = excluded.upstream_updated_at, synced_at = excluded.synced_at`,
+    [matter.code, matter.name, matter.department.code, document, updatedAt, syncedAt]);
+  return true;
+}

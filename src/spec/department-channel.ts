@@ -1,0 +1,199 @@
+/**
+ * Department channels: how a sub-application reaches a department system and
+ * how the department answers.
+ *
+ * Glossary:
+ * - department 部门: a vertical department system (公安, 市场监管, 人社 …), known
+ *   to Tongban by its code (`gaj`, `scjgj`, …; mappings/departments.json).
+ * - sub-application 子件/分件: the part of one application that one matter
+ *   needs — that matter's department form and materials; delivered to the
+ *   department that handles the matter.
+ * - delivery 投递: one sub-application on its way to a department; retried with
+ *   the same idempotency key until the department has it.
+ * - receipt 回执: the department's signed statement that it received a
+ *   sub-application, carrying its acceptance number.
+ * - acceptance number 受理号: the department's own case number for the
+ *   sub-application (e.g. `GAJ2026112400001`).
+ * - event 事件: a later status or result from the department — 受理 accepted,
+ *   办结 completed (with results), 不予受理 rejected (with a reason).
+ * - front-end processor 前置机: the machine a department behind a closed
+ *   network uses to pull its work from Tongban's inbox (the `inbox` channel).
+ */
+
+/** A value of a department form field: a scalar, or a repeated/nested group (e.g. family members). */
+export type DepartmentFormValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly DepartmentFormValue[]
+  | { readonly [field: string]: DepartmentFormValue };
+
+/** One material handed to the department: by licence (证照) or by stored file. */
+export interface DeliveryMaterial {
+  /** Material name as the matter lists it, e.g. 居民身份证. */
+  readonly name: string;
+  /** Electronic licence identifier (GB/T 36904) when the material is satisfied by a licence. */
+  readonly licenceIdentifier?: string;
+  /** Reference of an uploaded file in Tongban's store, when the material is a file. */
+  readonly fileRef?: string;
+}
+
+/** A result of a prerequisite matter (前置事项), delivered as a material of this one. */
+export interface PrerequisiteResult {
+  /** Matter code of the prerequisite matter. */
+  readonly matterCode: string;
+  /** Sub-application that produced the result. */
+  readonly subApplicationId: string;
+  /** Result name, e.g. 出生医学证明. */
+  readonly name: string;
+  readonly licenceIdentifier?: string;
+  /** Where Tongban stores the result document. */
+  readonly fileRef?: string;
+}
+
+/** What a channel delivers: one sub-application, mapped onto the department's form. */
+export interface SubApplicationDelivery {
+  /** Tongban's id of this delivery (one per sub-application and department). */
+  readonly deliveryId: string;
+  /** Stable across retries of the same delivery: the department de-duplicates by it. */
+  readonly idempotencyKey: string;
+  readonly applicationId: string;
+  readonly subApplicationId: string;
+  /** Matter implementation or basic code (GB/T 39554.1). */
+  readonly matterCode: string;
+  /** Matter name (Chinese). */
+  readonly matterName: string;
+  /** Department code (`gaj`, …): must be the department the channel talks to. */
+  readonly departmentCode: string;
+  /** The department's form: its own field names → values. */
+  readonly form: Readonly<Record<string, DepartmentFormValue>>;
+  readonly materials: readonly DeliveryMaterial[];
+  readonly prerequisiteResults?: readonly PrerequisiteResult[];
+  /** When the applicant submitted the application (ISO 8601 with offset). */
+  readonly submittedAt: string;
+}
+
+/** How the department's signature over a receipt was carried; kept as evidence. */
+export type ReceiptEvidence =
+  /** REST: the department's `Tongban-Signature` answer token (typ `tongban-res+jwt`) and the exact answer body it signs. */
+  | { readonly format: 'tongban-signature-v1'; readonly signature: string; readonly body: string }
+  /** SOAP: the whole response envelope and the receipt JWS inside it. */
+  | { readonly format: 'soap-receipt-jws'; readonly signature: string; readonly body: string }
+  /** Inbox: the receipt JWS from the acknowledgement body, and that body. */
+  | { readonly format: 'receipt-jws'; readonly signature: string; readonly body: string };
+
+/** The department's signed receipt (回执) for one delivery. */
+export interface DeliveryReceipt {
+  readonly departmentCode: string;
+  readonly deliveryId: string;
+  readonly subApplicationId: string;
+  readonly idempotencyKey: string;
+  /** The department's own 受理号. */
+  readonly acceptanceNumber: string;
+  /** When the department first received the sub-application (ISO 8601, as the department wrote it). */
+  readonly receivedAt: string;
+  /** The department had already received this idempotency key: this is the first receipt again. */
+  readonly duplicate: boolean;
+  /** The department's signature over the receipt was verified with its registered key. */
+  readonly signatureVerified: boolean;
+  /** The signed material itself, for audit and later re-verification. */
+  readonly evidence: ReceiptEvidence;
+}
+
+/** The answer of a pull channel: stored for the department to fetch; the receipt comes with its acknowledgement. */
+export interface QueuedDelivery {
+  readonly queued: true;
+}
+
+/** The kinds of channel a department can be reached through. */
+export type DepartmentChannelKind = 'rest' | 'soap' | 'inbox';
+
+/**
+ * A way to hand sub-applications to one department. Push channels answer
+ * with the verified receipt; the inbox channel answers `{ queued: true }`.
+ * Failures are `UpstreamError`s (system `department`, operation `deliver`)
+ * whose `retryable` tells the delivery engine whether to try again with the
+ * same idempotency key.
+ */
+export interface DepartmentChannel {
+  readonly kind: DepartmentChannelKind;
+  /** Department code this channel delivers to. */
+  readonly departmentCode?: string;
+  deliver(delivery: SubApplicationDelivery): Promise<DeliveryReceipt | QueuedDelivery>;
+}
+
+/** A channel that calls the department and gets its receipt at once (REST, SOAP). */
+export interface PushDepartmentChannel extends DepartmentChannel {
+  readonly kind: 'rest' | 'soap';
+  deliver(delivery: SubApplicationDelivery): Promise<DeliveryReceipt>;
+}
+
+/** The pull channel: the delivery waits in Tongban's inbox; the receipt comes with the department's acknowledgement. */
+export interface InboxDepartmentChannel extends DepartmentChannel {
+  readonly kind: 'inbox';
+  deliver(delivery: SubApplicationDelivery): Promise<QueuedDelivery>;
+}
+
+/** Whether a channel's answer is a receipt (push channels) rather than a queued marker. */
+export function isDeliveryReceipt(answer: DeliveryReceipt | QueuedDelivery): answer is DeliveryReceipt {
+  return !('queued' in answer);
+}
+
+/** A result the department hands back: a licence it issued, a document, or both. */
+export interface DepartmentResult {
+  /** Result name, e.g. 居民户口簿. */
+  readonly name: string;
+  readonly licenceIdentifier?: string;
+  /** The result document (usually PDF), base64. */
+  readonly documentBase64?: string;
+  /** Where the document can be fetched instead. */
+  readonly url?: string;
+}
+
+/** Event types: 受理 accepted, 办结 completed, 不予受理 rejected, or an intermediate status. */
+export type DepartmentEventType = 'accepted' | 'completed' | 'rejected' | 'status';
+
+/** A status or result the department sends Tongban (`POST /v1/departments/{dept}/events`); de-duplicated by `eventId`. */
+export interface DepartmentEvent {
+  /** Unique per event; a resend carries the same id. */
+  readonly eventId: string;
+  readonly departmentCode: string;
+  readonly subApplicationId: string;
+  readonly type: DepartmentEventType;
+  /** When it happened at the department (ISO 8601 with offset). */
+  readonly occurredAt: string;
+  readonly acceptanceNumber?: string;
+  /** Why the sub-application was rejected (不予受理理由), or a status text. */
+  readonly reason?: string;
+  /** Results of a completed sub-application. */
+  readonly results?: readonly DepartmentResult[];
+}
+
+/**
+ * JWS `typ` of a department's signed receipt (SOAP signature element, inbox
+ * acknowledgement). Its payload is {@link ReceiptClaims}.
+ */
+export const RECEIPT_TYP = 'tongban-receipt+jwt';
+
+/**
+ * Claims of a signed receipt: the receipt fields plus who signed it for whom.
+ * Times are seconds since the epoch.
+ */
+export interface ReceiptClaims {
+  /** The department code. */
+  readonly iss: string;
+  /** "tongban". */
+  readonly aud: string;
+  readonly iat: number;
+  readonly jti: string;
+  readonly departmentCode: string;
+  readonly deliveryId: string;
+  readonly subApplicationId: string;
+  readonly idempotencyKey: string;
+  readonly acceptanceNumber: string;
+  readonly receivedAt: string;
+  readonly duplicate: boolean;
+  /** `jti` of the signed request the receipt answers (SOAP), binding the answer to the call. */
+  readonly rjti?: string;
+}
