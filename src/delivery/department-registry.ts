@@ -14,8 +14,12 @@ export interface Department {
   readonly name: string;
   /** Every spelling the catalogue uses for it. */
   readonly names: readonly string[];
-  /** Algorithm of the department's client key. */
+  /** Algorithm of the department's client key (client id `dept-<code>`). */
   readonly algorithm: SignatureAlgorithm;
+  /** How sub-applications reach it: pushed as JSON (`rest`) or SOAP (`soap`), or pulled from its `inbox`. */
+  readonly channel: 'rest' | 'soap' | 'inbox';
+  /** Base URL of a rest/soap department system; set per deployment. */
+  readonly endpoint?: string;
 }
 
 const schema = {
@@ -25,12 +29,14 @@ const schema = {
     departments: {
       type: 'array', minItems: 1,
       items: {
-        type: 'object', additionalProperties: false, required: ['code', 'name', 'names', 'algorithm'],
+        type: 'object', additionalProperties: false, required: ['code', 'name', 'names', 'algorithm', 'channel'],
         properties: {
           code: { type: 'string', pattern: '^[a-z0-9]{1,32}$' },
           name: { type: 'string', minLength: 1 },
           names: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
           algorithm: { enum: [...SIGNATURE_ALGORITHMS] },
+          channel: { enum: ['rest', 'soap', 'inbox'] },
+          endpoint: { type: 'string', pattern: '^https?://' },
         },
       },
     },

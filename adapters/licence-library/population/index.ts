@@ -1,0 +1,51 @@
+/**
+ * A synthetic, deterministic population for the licence library simulator:
+ * the same seed and reference date always give the same people,
+ * enterprises and licences.
+ */
+import { createContext } from './context.js';
+import { createCitizenLicences } from './citizen-licences.js';
+import { createEnterprises } from './enterprises.js';
+import { createHouseholds, DEFAULT_HOUSEHOLD_PLAN, type HouseholdPlan } from './households.js';
+import type { Population } from './model.js';
+import { createOrganizationLicences } from './organization-licences.js';
+import { applyStatusChanges } from './statuses.js';
+import { assignTraits } from './traits.js';
+
+export type * from './model.js';
+export { COUNTIES, type County } from './areas.js';
+export { ISSUERS, ALL_ISSUERS, type IssuerKey, type IssuingAuthority } from './issuers.js';
+export { LICENCE_FIELDS } from './licence-fields.js';
+export { vinCheckDigit } from './vehicles.js';
+
+/** Default seed of the sandbox population. */
+export const DEFAULT_POPULATION_SEED = 20260101;
+/** Default reference date: the population is as of this day. */
+export const DEFAULT_POPULATION_AS_OF = '2026-11-01';
+
+export interface PopulationOptions {
+  /** PRNG seed (mulberry32). Default {@link DEFAULT_POPULATION_SEED}. */
+  seed?: number;
+  /** `YYYY-MM-DD`; no date in the population is later. Default {@link DEFAULT_POPULATION_AS_OF}. */
+  asOf?: string;
+  /** How many households of each kind. */
+  households?: Partial<HouseholdPlan>;
+}
+
+/** Builds the population: households and people, their traits, enterprises, then licences and their statuses. */
+export function createPopulation(options: PopulationOptions = {}): Population {
+  const seed = options.seed ?? DEFAULT_POPULATION_SEED;
+  const asOf = options.asOf ?? DEFAULT_POPULATION_AS_OF;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new RangeError(`createPopulation: asOf "${asOf}" is not YYYY-MM-DD`);
+  const context = createContext(seed, asOf);
+  createHouseholds(context, { ...DEFAULT_HOUSEHOLD_PLAN, ...options.households });
+  assignTraits(context);
+  createEnterprises(context);
+  createCitizenLicences(context);
+  createOrganizationLicences(context);
+  applyStatusChanges(context);
+  return {
+    seed, asOf,
+    persons: context.persons, households: context.households, enterprises: context.enterprises, licences: context.licences,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The synthetic population the licence library simulator serves: people in
+ * households, enterprises, and the licences issued to them.
+ */
+import type { LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { County } from './areas.js';
+import type { IssuerKey } from './issuers.js';
+
+export type Sex = 'male' | 'female';
+
+/** Wire status codes (DOMAIN.md §2): 01 有效, 02 暂扣, 03 撤销, 04 注销, 05 失效, 99 other. */
+export type LicenceStatusCode = '01' | '02' | '03' | '04' | '05' | '99';
+
+export interface Household {
+  /** 户号 (9 digits). */
+  readonly number: string;
+  readonly county: County;
+  readonly address: string;
+  /** When the household was registered (立户). */
+  readonly registeredOn: string;
+  headKey: string;
+  readonly memberKeys: string[];
+}
+
+export interface Person {
+  /** Stable key within the population, e.g. `P0001`. */
+  readonly key: string;
+  /** `null` for a newborn whose birth registration (出生登记) is still pending. */
+  idNumber: string | null;
+  readonly name: string;
+  readonly sex: Sex;
+  /** `YYYY-MM-DD`, consistent with the ID number. */
+  readonly birthDate: string;
+  readonly birthCounty: County;
+  readonly ethnicity: string;
+  readonly householdNumber: string;
+  /** 与户主关系: 户主, 妻, 夫, 子, 女, 父, 母, 孙子, 孙女, 儿媳. */
+  relation: string;
+  readonly address: string;
+  /** Mobile number; children have none. */
+  readonly phone: string | null;
+  spouseKey?: string;
+  fatherKey?: string;
+  motherKey?: string;
+  marriage?: { readonly registeredOn: string; readonly certificateNumber: string; readonly issuer: IssuerKey };
+  birth?: {
+    readonly hospital: IssuerKey;
+    /** `HH:mm`. */
+    readonly time: string;
+    readonly gestationWeeks: number;
+    readonly weightGrams: number;
+    readonly lengthCm: number;
+    readonly certificateNumber: string;
+  };
+  driver?: { readonly firstIssuedOn: string; readonly vehicleClass: string; readonly fileNumber: string };
+  vehicle?: { readonly plate: string; readonly vin: string; readonly model: string; readonly engineNumber: string; readonly registeredOn: string };
+  transportWorker?: { readonly category: string; readonly firstIssuedOn: string };
+  physician?: { readonly category: string; readonly scope: string; readonly level: string; readonly certificateNumber: string; readonly issuedOn: string };
+  disability?: { readonly category: string; readonly level: string; readonly issuedOn: string };
+  jobSeeker?: { readonly status: string; readonly registeredOn: string; readonly certificateNumber: string };
+  /** Social security (社会保险) record; retirees have `retiredOn` and a monthly pension. */
+  socialSecurity?: {
+    readonly insuredSince: string;
+    readonly status: string;
+    readonly retiredOn?: string;
+    readonly monthlyPensionYuan?: number;
+    readonly cardNumber?: string;
+    readonly cardIssuedOn?: string;
+  };
+  home?: { readonly location: string; readonly areaM2: number; readonly registeredOn: string; readonly unitNumber: string; readonly coOwnerKey?: string };
+}
+
+export type EnterpriseIndustry = 'food' | 'importExport' | 'trade' | 'construction' | 'logistics' | 'agriculture' | 'technology' | 'tourism';
+
+export interface Enterprise {
+  readonly key: string;
+  readonly creditCode: string;
+  readonly name: string;
+  /** 类型, e.g. `有限责任公司（自然人投资或控股）`, `个体工商户`. */
+  readonly kind: string;
+  readonly industry: EnterpriseIndustry;
+  readonly legalRepresentativeKey: string;
+  /** e.g. `100万元人民币`; empty for 个体工商户. */
+  readonly registeredCapital: string;
+  readonly establishedOn: string;
+  /** Business term end, `null` = 长期. */
+  readonly operatingUntil: string | null;
+  readonly address: string;
+  readonly businessScope: string;
+  /** 存续 (active), 注销 (deregistered), 吊销 (licence revoked). */
+  readonly registrationStatus: 'active' | 'deregistered' | 'revoked';
+  readonly foodBusiness?: { readonly format: string; readonly items: string };
+}
+
+/** One licence as the library stores it (before wire formatting). */
+export interface LicenceRecord {
+  readonly identifier: string;
+  readonly type: LicenceTypeKey;
+  readonly number: string;
+  readonly version: string;
+  readonly issuer: IssuerKey;
+  /** `YYYY-MM-DD`. */
+  readonly issuedOn: string;
+  readonly validFrom: string;
+  /** `null` = 长期. */
+  readonly validUntil: string | null;
+  readonly holder: { readonly name: string; readonly code: string; readonly type: '111' | '001' };
+  readonly surface: Readonly<Record<string, string>>;
+  status: LicenceStatusCode;
+  /** Population key of the holder (person or enterprise). */
+  readonly holderKey: string;
+}
+
+export interface Population {
+  readonly seed: number;
+  /** The date the population describes (`YYYY-MM-DD`); no date in it is later. */
+  readonly asOf: string;
+  readonly persons: readonly Person[];
+  readonly households: readonly Household[];
+  readonly enterprises: readonly Enterprise[];
+  readonly licences: readonly LicenceRecord[];
+}
