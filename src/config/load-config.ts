@@ -15,12 +15,18 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly certsDir: string;
   readonly clientsFile?: string;
+  readonly mappingsDir?: string;
   readonly clockSkewSeconds: number;
   readonly matterSystemUrl?: string;
   readonly matterSystemAppKey?: string;
   readonly matterSystemAppSecret?: string;
   readonly matterSystemTimeoutMs: number;
   readonly catalogSyncIntervalMs: number;
+  readonly licenceLibraryUrl?: string;
+  readonly licenceLibraryAccessId?: string;
+  readonly licenceLibraryAccessSecret?: string;
+  readonly licenceLibraryTrustAnchorsFile?: string;
+  readonly licenceLibraryTimeoutMs: number;
 }
 
 /** Raised when configuration is invalid; the message names every variable at fault. */
@@ -91,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['matterSystemUrl'] && (!values['matterSystemAppKey'] || !values['matterSystemAppSecret'])) {
     problems.push('TONGBAN_MATTER_SYSTEM_APP_KEY and TONGBAN_MATTER_SYSTEM_APP_SECRET: required when TONGBAN_MATTER_SYSTEM_URL is set');
+  }
+  if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
+    problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as unknown as Config;

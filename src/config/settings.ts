@@ -39,6 +39,8 @@ export const SETTINGS = [
     description: 'Folder of Tongban\'s keyring and the development client keys.' },
   { key: 'clientsFile', env: 'TONGBAN_CLIENTS_FILE', schema: { type: 'string', minLength: 1 },
     description: 'Optional JSON file of clients (id, role, department, algorithms, public keys) loaded into the registry at start.' },
+  { key: 'mappingsDir', env: 'TONGBAN_MAPPINGS_DIR', schema: { type: 'string', minLength: 1 },
+    description: 'Folder of the mapping files (dictionary, licences, matters, themes); default the project\'s mappings/.' },
   { key: 'clockSkewSeconds', env: 'TONGBAN_CLOCK_SKEW_SECONDS', schema: { type: 'integer', minimum: 0, maximum: 3600 }, default: 300,
     description: 'Allowed difference between a signature\'s "iat" and the gateway clock (s).' },
   { key: 'matterSystemUrl', env: 'TONGBAN_MATTER_SYSTEM_URL', schema: { type: 'string', pattern: '^https?://' },
@@ -51,6 +53,16 @@ export const SETTINGS = [
     description: 'Timeout of each call to the matter system (ms).' },
   { key: 'catalogSyncIntervalMs', env: 'TONGBAN_CATALOG_SYNC_INTERVAL_MS', schema: { type: 'integer', minimum: 0, maximum: 86400000 }, default: 300000,
     description: 'Time between incremental catalogue syncs (ms); 0 turns the schedule off (syncs then run at start and on demand).' },
+  { key: 'licenceLibraryUrl', env: 'TONGBAN_LICENCE_LIBRARY_URL', schema: { type: 'string', pattern: '^https?://' },
+    description: 'Base URL of the e-licence library (电子证照库). When unset, licence queries and prefill answer 503.' },
+  { key: 'licenceLibraryAccessId', env: 'TONGBAN_LICENCE_LIBRARY_ACCESS_ID', schema: { type: 'string', minLength: 1 },
+    description: 'accessId Tongban uses with the licence library.' },
+  { key: 'licenceLibraryAccessSecret', env: 'TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET', schema: { type: 'string', minLength: 8 },
+    description: 'Secret for the licence library\'s token requests. Never logged.' },
+  { key: 'licenceLibraryTrustAnchorsFile', env: 'TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE', schema: { type: 'string', minLength: 1 },
+    description: 'PEM file of the CA certificates licence issuers\' signing certificates must chain to.' },
+  { key: 'licenceLibraryTimeoutMs', env: 'TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 5000,
+    description: 'Timeout of each call to the licence library (ms).' },
 ] as const satisfies readonly SettingSpec[];
 
 /** Environment variable that names the optional JSON config file. */

@@ -46,6 +46,16 @@ const catalogue = {
   DEPARTMENT_MISMATCH: { status: 403, title: 'Department may only act on its own resources', retryable: false },
   OPS_LOGIN_REQUIRED: { status: 401, title: 'Ops dashboard login required', retryable: false },
 
+  // --- merged forms, authorisations and licences -----------------------------
+  THEME_NOT_MAPPED: { status: 422, title: 'Theme or scenario has matters without mappings', retryable: false },
+  AUTHORIZATION_REQUIRED: { status: 403, title: 'No authorisation from the holder covers this licence use', retryable: false },
+  AUTHORIZATION_EXPIRED: { status: 403, title: 'The holder\'s authorisation has expired or was revoked', retryable: false },
+  AUTHORIZATION_NOT_COVERING: { status: 403, title: 'The authorisation does not cover this holder, licence type or purpose', retryable: false },
+  USE_CAUSE_REQUIRED: { status: 400, title: 'A reason for use (用证事由) is required', retryable: false },
+  LICENCE_NOT_FOUND: { status: 404, title: 'No such licence for this holder', retryable: false },
+  LICENCE_NOT_VALID: { status: 422, title: 'Licence failed verification (revoked, expired or bad signature)', retryable: false },
+  PREFILL_EVIDENCE_INVALID: { status: 422, title: 'Prefill evidence token is invalid or does not match', retryable: false },
+
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true },

@@ -1,0 +1,49 @@
+import type { CatalogStore } from '../../catalog/index.js';
+import { validationError } from '../../errors/index.js';
+import { buildGuide } from '../../forms/guide.js';
+import type { Mappings } from '../../forms/mappings/types.js';
+import { signEvidence } from '../../forms/prefill-evidence.js';
+import { prefill, validatePrefillRequest, type FetchLicences } from '../../forms/prefill.js';
+import { loadThemeContext } from '../../forms/theme-context.js';
+import type { Keyring } from '../../trust/keyring.js';
+import type { Route } from './route.js';
+
+export interface FormRouteDependencies {
+  catalog: CatalogStore;
+  mappings: Mappings;
+  keyring: Keyring;
+  /** Licence fetching on behalf of a client, for one theme and reason (authorisation + ledger inside). */
+  licenceFetcher: (context: { clientId: string; themeCode: string; useCause: string }) => FetchLicences;
+}
+
+/** Guide and prefill: the merged form of a scenario, and that form filled from verified licences. */
+export function formRoutes(deps: FormRouteDependencies): Route[] {
+  return [
+    {
+      method: 'POST', path: '/v1/themes/:themeCode/guide', access: { roles: ['platform', 'ops'] },
+      summary: 'Scenario answers → applicable matters in order, one material list, the merged form (JSON Schema)',
+      handler: async (req, res) => {
+        const context = await loadThemeContext(String(req.params['themeCode']), deps.catalog, deps.mappings);
+        const body = (req.body ?? {}) as { answers?: unknown };
+        if (typeof body !== 'object' || Array.isArray(body)) throw validationError([{ pointer: '', message: 'body must be an object {"answers": {…}}' }]);
+        res.json(buildGuide(context, body.answers, deps.mappings));
+      },
+    },
+    {
+      method: 'POST', path: '/v1/prefill', access: { roles: ['platform'] },
+      summary: 'The merged form prefilled from the holders\' verified licences, with per-field provenance and a signed evidence token',
+      handler: async (req, res) => {
+        const request = validatePrefillRequest(req.body);
+        const context = await loadThemeContext(request.themeCode, deps.catalog, deps.mappings);
+        const clientId = req.client!.id;
+        const result = await prefill(context, request, deps.mappings, deps.licenceFetcher({ clientId, themeCode: request.themeCode, useCause: request.useCause }));
+        const { evidence, ...answer } = result;
+        const evidenceToken = await signEvidence(deps.keyring, {
+          aud: clientId, theme: request.themeCode, matters: result.matters.map((matter) => matter.code),
+          holders: Object.fromEntries(Object.entries(request.holders).map(([subject, holder]) => [subject, holder.code])), fields: evidence,
+        });
+        res.json({ ...answer, evidenceToken });
+      },
+    },
+  ];
+}

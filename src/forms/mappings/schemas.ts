@@ -1,0 +1,96 @@
+/** JSON Schemas of the mapping files (docs/mappings.md). Structure only; cross-references are checked by the loader. */
+
+const GROUP_MEMBER = '^[a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*$';
+const CANONICAL_REF = '^(\\$subject|[a-z][A-Za-z0-9]*)\\.[a-z][A-Za-z0-9]*$';
+const NAME = '^[a-z][A-Za-z0-9]*$';
+
+const fieldSpec = {
+  type: 'object', additionalProperties: false, required: ['type', 'label'],
+  properties: {
+    type: { enum: ['string', 'date', 'integer', 'number', 'boolean'] },
+    label: { type: 'string', minLength: 1 },
+    format: { enum: ['idNumber', 'creditCode', 'organizationCode', 'licenceIdentifier', 'areaCode', 'phone'] },
+    enum: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+    maxLength: { type: 'integer', minimum: 1 }, minLength: { type: 'integer', minimum: 0 }, pattern: { type: 'string' },
+    minimum: { type: 'number' }, maximum: { type: 'number' },
+  },
+};
+
+export const dictionarySchema = {
+  type: 'object', additionalProperties: false, required: ['fields'],
+  properties: { fields: { type: 'object', propertyNames: { pattern: GROUP_MEMBER }, additionalProperties: fieldSpec, minProperties: 1 } },
+};
+
+export const codeTableSchema = {
+  type: 'object', additionalProperties: false, required: ['values'],
+  properties: { description: { type: 'string' }, values: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } } },
+};
+
+const transform = { type: 'string', minLength: 1 };
+
+export const licenceSchema = {
+  type: 'object', additionalProperties: false, required: ['licenceType', 'name', 'holderType', 'fields'],
+  properties: {
+    licenceType: { type: 'string', pattern: NAME },
+    name: { type: 'string', minLength: 1 },
+    holderType: { enum: ['citizen', 'organization'] },
+    fields: {
+      type: 'object', minProperties: 1,
+      additionalProperties: { type: 'object', additionalProperties: false, required: ['canonical'], properties: { canonical: { type: 'string', pattern: CANONICAL_REF }, transform } },
+    },
+  },
+};
+
+const licenceUse = {
+  type: 'object', additionalProperties: false, required: ['licenceType', 'subject'],
+  properties: { licenceType: { type: 'string', pattern: NAME }, subject: { type: 'string', pattern: NAME } },
+};
+
+export const matterSchema = {
+  type: 'object', additionalProperties: false, required: ['matter', 'name', 'department', 'fields'],
+  properties: {
+    matter: { type: 'string', pattern: '^[0-9A-Z]{12}$' },
+    name: { type: 'string', minLength: 1 },
+    department: { type: 'string', pattern: '^[a-z0-9]{1,32}$' },
+    licences: { type: 'array', items: licenceUse },
+    fields: {
+      type: 'object', minProperties: 1,
+      additionalProperties: { type: 'object', additionalProperties: false, required: ['canonical'], properties: { canonical: { type: 'string', pattern: GROUP_MEMBER }, transform } },
+    },
+    materials: { type: 'object', additionalProperties: licenceUse },
+  },
+};
+
+const question = {
+  type: 'object', additionalProperties: false, required: ['id', 'label', 'type'],
+  properties: {
+    id: { type: 'string', pattern: NAME },
+    label: { type: 'string', minLength: 1 },
+    type: { enum: ['boolean', 'enum', 'integer'] },
+    options: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['value', 'label'], properties: { value: { type: 'string' }, label: { type: 'string' } } } },
+    default: { type: ['boolean', 'string', 'integer'] },
+    minimum: { type: 'integer' }, maximum: { type: 'integer' },
+  },
+};
+
+export const themeSchema = {
+  type: 'object', additionalProperties: false, required: ['theme', 'name', 'matters'],
+  properties: {
+    theme: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    name: { type: 'string', minLength: 1 },
+    subjects: { type: 'array', items: { type: 'string', pattern: NAME } },
+    questions: { type: 'array', items: question },
+    matters: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['code'],
+        properties: {
+          code: { type: 'string', pattern: '^[0-9A-Z]{12}$' },
+          when: {},
+          after: { type: 'array', items: { type: 'string' } },
+          resultAs: { type: 'string', pattern: GROUP_MEMBER },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * The mapping model (docs/mappings.md), as loaded and validated.
+ *
+ * Glossary: canonical field 标准数据项 (`applicant.idNumber`), merged form 一表
+ * (the union of canonical fields a theme's applicable matters need), prefill
+ * 预填 (licence → canonical), split 拆分 (canonical → each department's form),
+ * subject 主体角色 (the role a licence is fetched for: applicant, mother …),
+ * prerequisite matter 前置事项.
+ */
+import type { JsonLogic } from '../json-logic.js';
+import type { CodeTables } from '../transforms.js';
+
+export type CanonicalType = 'string' | 'date' | 'integer' | 'number' | 'boolean';
+export type CanonicalFormat = 'idNumber' | 'creditCode' | 'organizationCode' | 'licenceIdentifier' | 'areaCode' | 'phone';
+
+/** One canonical field of the data dictionary. */
+export interface FieldSpec {
+  readonly type: CanonicalType;
+  readonly label: string;
+  readonly format?: CanonicalFormat;
+  readonly enum?: readonly (string | number)[];
+  readonly maxLength?: number;
+  readonly minLength?: number;
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+export interface LicenceFieldMapping {
+  readonly surface: string;
+  /** `group.member`, or `$subject.member` bound by the matter to a role. */
+  readonly canonical: string;
+  readonly transform?: string;
+}
+
+export interface LicenceMapping {
+  readonly file: string;
+  readonly licenceType: string;
+  readonly name: string;
+  readonly holderType: 'citizen' | 'organization';
+  readonly fields: readonly LicenceFieldMapping[];
+}
+
+export interface LicenceUse {
+  readonly licenceType: string;
+  /** The role whose licence it is (a dictionary group). */
+  readonly subject: string;
+}
+
+export interface MatterFieldMapping {
+  /** The department form's field code. */
+  readonly field: string;
+  readonly canonical: string;
+  /** Canonical → department value. */
+  readonly transform?: string;
+}
+
+export interface MatterMapping {
+  readonly file: string;
+  readonly matter: string;
+  readonly name: string;
+  readonly department: string;
+  readonly licences: readonly LicenceUse[];
+  readonly fields: readonly MatterFieldMapping[];
+  /** Catalogue material code → the licence that supplies it. */
+  readonly materials: ReadonlyMap<string, LicenceUse>;
+}
+
+export interface Question {
+  readonly id: string;
+  readonly label: string;
+  readonly type: 'boolean' | 'enum' | 'integer';
+  readonly options?: readonly { readonly value: string; readonly label: string }[];
+  readonly default?: boolean | string | number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+export interface ThemeMatter {
+  readonly code: string;
+  readonly when?: JsonLogic;
+  /** 前置事项: matters whose result this one waits for. */
+  readonly after: readonly string[];
+  /** Canonical field the prerequisite's result fills (e.g. the new licence's identifier). */
+  readonly resultAs?: string;
+}
+
+export interface ThemeMapping {
+  readonly file: string;
+  readonly theme: string;
+  readonly name: string;
+  readonly subjects: readonly string[];
+  readonly questions: readonly Question[];
+  readonly matters: readonly ThemeMatter[];
+}
+
+export interface Mappings {
+  readonly dictionary: ReadonlyMap<string, FieldSpec>;
+  /** Dictionary groups (the part before the dot), i.e. the roles. */
+  readonly groups: ReadonlySet<string>;
+  readonly codeTables: CodeTables;
+  readonly licences: ReadonlyMap<string, LicenceMapping>;
+  readonly matters: ReadonlyMap<string, MatterMapping>;
+  readonly themes: ReadonlyMap<string, ThemeMapping>;
+}
+
+/** One problem found in a mapping file. */
+export interface MappingProblem {
+  /** Path relative to the project root, e.g. `mappings/matters/000712345000.yaml`. */
+  readonly file: string;
+  /** JSON Pointer into the file's content. */
+  readonly pointer: string;
+  readonly message: string;
+}
+
+export class MappingError extends Error {
+  override readonly name = 'MappingError';
+  constructor(readonly problems: readonly MappingProblem[]) {
+    super(`${problems.length} problem(s) in mappings:\n${problems.map((p) => `  ${p.file}#${p.pointer}: ${p.message}`).join('\n')}`);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The prefill evidence token: Tongban's signed statement of which merged-form
+ * values it filled from which verified licences. Intake checks a submitted
+ * form against it: a value still equal to its evidence keeps its licence
+ * provenance; a changed one becomes user-provided.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { TongbanError } from '../errors/index.js';
+import { decodeProtectedHeader, signCompact, verifyCompact } from '../trust/jws.js';
+import type { Keyring } from '../trust/keyring.js';
+import { SIGNATURE_ALGORITHMS } from '../trust/algorithms.js';
+
+export const PREFILL_TYP = 'tongban-prefill+jwt';
+/** How long a prefill stays usable for a submission (s). */
+export const PREFILL_LIFETIME_SECONDS = 24 * 3600;
+
+export interface EvidenceField {
+  /** hex SHA-256 of the JSON of the value as prefilled. */
+  readonly digest: string;
+  readonly licenceIdentifier: string;
+  readonly licenceType: string;
+  readonly issuer: string;
+}
+
+export interface PrefillEvidence {
+  readonly iss: 'tongban';
+  readonly aud: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+  readonly theme: string;
+  readonly matters: readonly string[];
+  /** Subject → holder code. */
+  readonly holders: Readonly<Record<string, string>>;
+  /** Canonical field → its evidence. */
+  readonly fields: Readonly<Record<string, EvidenceField>>;
+}
+
+export function valueDigest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+export async function signEvidence(keyring: Keyring, evidence: Omit<PrefillEvidence, 'iss' | 'iat' | 'exp' | 'jti'>, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
+  const key = keyring.signingKey();
+  const claims: PrefillEvidence = { iss: 'tongban', iat: nowSeconds, exp: nowSeconds + PREFILL_LIFETIME_SECONDS, jti: randomUUID(), ...evidence };
+  return signCompact({ alg: key.alg, kid: key.kid, typ: PREFILL_TYP }, claims, key);
+}
+
+/**
+ * Verifies an evidence token for a client and theme.
+ * @throws TongbanError PREFILL_EVIDENCE_INVALID saying why.
+ */
+export async function verifyEvidence(keyring: Keyring, token: string, expected: { clientId: string; themeCode: string }, nowSeconds = Math.floor(Date.now() / 1000)): Promise<PrefillEvidence> {
+  const invalid = (why: string, cause?: unknown) => new TongbanError('PREFILL_EVIDENCE_INVALID', `prefill evidence: ${why}`, cause === undefined ? {} : { cause });
+  let kid: string | undefined;
+  try {
+    const header = decodeProtectedHeader(token);
+    if (header.typ !== PREFILL_TYP) throw invalid(`"typ" must be ${PREFILL_TYP}`);
+    kid = header.kid;
+  } catch (error) {
+    if (error instanceof TongbanError && error.code === 'PREFILL_EVIDENCE_INVALID') throw error;
+    throw invalid('not a compact JWS', error);
+  }
+  const key = keyring.publicKeys().find((candidate) => candidate.kid === kid);
+  if (!key) throw invalid(`signing key "${String(kid)}" is unknown or retired`);
+  let payload: Record<string, unknown>;
+  try {
+    payload = (await verifyCompact(token, key, SIGNATURE_ALGORITHMS)).payload;
+  } catch (error) {
+    throw invalid('signature does not verify', error);
+  }
+  const evidence = payload as unknown as PrefillEvidence;
+  if (evidence.aud !== expected.clientId) throw invalid('it was issued to another client');
+  if (evidence.theme !== expected.themeCode) throw invalid(`it is for theme ${evidence.theme}, not ${expected.themeCode}`);
+  if (typeof evidence.exp !== 'number' || evidence.exp < nowSeconds) throw invalid('it has expired; prefill again');
+  return evidence;
+}

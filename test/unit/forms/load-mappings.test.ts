@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCycle, loadMappings, MappingError, type CatalogueView, type MappingProblem } from '../../../src/forms/mappings/index.js';
+import type { Matter } from '../../../src/spec/matter-catalog.js';
+
+/** A tiny, valid mapping set; each test breaks one thing. */
+function writeMappings(overrides: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'tongban-mappings-'));
+  const dir = join(root, 'mappings');
+  const files: Record<string, string> = {
+    'dictionary.yaml': `fields:
+  applicant.name: { type: string, label: 姓名 }
+  applicant.idNumber: { type: string, label: 公民身份号码, format: idNumber }
+  applicant.birthDate: { type: date, label: 出生日期 }
+  child.name: { type: string, label: 新生儿姓名 }
+`,
+    'code-tables/sex-gb2261.yaml': 'values: { 男: "1", 女: "2" }\n',
+    'licences/residentIdCard.yaml': `licenceType: residentIdCard
+name: 居民身份证
+holderType: citizen
+fields:
+  XM: { canonical: $subject.name }
+  GMSFHM: { canonical: $subject.idNumber, transform: upper }
+  CSRQ: { canonical: $subject.birthDate, transform: date.iso }
+`,
+    'matters/000107000010.yaml': `matter: "000107000010"
+name: 出生登记
+department: gaj
+licences:
+  - { licenceType: residentIdCard, subject: applicant }
+fields:
+  xm: { canonical: applicant.name }
+  csrq: { canonical: applicant.birthDate, transform: date.compact }
+materials:
+  CL001: { licenceType: residentIdCard, subject: applicant }
+`,
+    'matters/000120000020.yaml': `matter: "000120000020"
+name: 社会保障卡申领
+department: mzrsj
+fields:
+  xsexm: { canonical: child.name }
+`,
+    'themes/MX-T99.yaml': `theme: MX-T99
+name: 测试一件事
+questions:
+  - { id: card, label: 是否申领社保卡？, type: boolean, default: true }
+matters:
+  - code: "000107000010"
+  - code: "000120000020"
+    when: { "==": [{ var: card }, true] }
+    after: ["000107000010"]
+`,
+    ...overrides,
+  };
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+const departments = [{ code: 'gaj' }, { code: 'mzrsj' }];
+const matter = (code: string, name: string, department: string, fields: Matter['formFields'], materials: Matter['materials'] = []) =>
+  ({ code, name, department: { code: department, name: department }, formFields: fields, materials });
+const catalogue: CatalogueView = {
+  themes: [{ code: 'MX-T99', name: '测试一件事', matterCodes: ['000107000010', '000120000020'] }],
+  matters: [
+    matter('000107000010', '出生登记', 'gaj', [
+      { code: 'xm', label: '姓名', type: 'string', required: true, options: [] },
+      { code: 'csrq', label: '出生日期', type: 'date', required: true, options: [] },
+    ], [{ code: 'CL001', name: '居民身份证', form: 'original', required: true, licenceType: '居民身份证' }]),
+    matter('000120000020', '社会保障卡申领', 'mzrsj', [{ code: 'xsexm', label: '新生儿姓名', type: 'string', required: true, options: [] }]),
+  ],
+};
+
+function problemsOf(dir: string, withCatalogue: CatalogueView | undefined = catalogue): MappingProblem[] {
+  try {
+    loadMappings({ dir, departments, ...(withCatalogue ? { catalogue: withCatalogue } : {}) });
+  } catch (error) {
+    expect(error).to.be.instanceOf(MappingError);
+    return [...(error as MappingError).problems];
+  }
+  return [];
+}
+
+describe('mapping loader and validator', () => {
+  it('loads a valid set', () => {
+    const mappings = loadMappings({ dir: writeMappings(), departments, catalogue });
+    expect([...mappings.themes.keys()]).to.deep.equal(['MX-T99']);
+    expect(mappings.matters.get('000107000010')!.materials.get('CL001')).to.deep.equal({ licenceType: 'residentIdCard', subject: 'applicant' });
+    expect([...mappings.groups].sort()).to.deep.equal(['applicant', 'child']);
+  });
+
+  const cases: { name: string; overrides: Record<string, string>; file: string; pointer: string; message: RegExp }[] = [
+    { name: 'unknown canonical field', overrides: { 'matters/000120000020.yaml': 'matter: "000120000020"\nname: 社会保障卡申领\ndepartment: mzrsj\nfields:\n  xsexm: { canonical: child.nickName }\n' },
+      file: 'mappings/matters/000120000020.yaml', pointer: '/fields/xsexm/canonical', message: /unknown canonical field "child.nickName"/ },
+    { name: 'unknown transform', overrides: { 'licences/residentIdCard.yaml': 'licenceType: residentIdCard\nname: 居民身份证\nholderType: citizen\nfields:\n  XM: { canonical: $subject.name, transform: shout }\n' },
+      file: 'mappings/licences/residentIdCard.yaml', pointer: '/fields/XM/transform', message: /unknown transform "shout"/ },
+    { name: 'type mismatch with the department form', overrides: { 'matters/000120000020.yaml': 'matter: "000120000020"\nname: 社会保障卡申领\ndepartment: mzrsj\nfields:\n  xsexm: { canonical: applicant.birthDate }\n' },
+      file: 'mappings/matters/000120000020.yaml', pointer: '/fields/xsexm/canonical', message: /type mismatch: the form field is string, the canonical field is date/ },
+    { name: 'matter not in the catalogue', overrides: { 'matters/000199999990.yaml': 'matter: "000199999990"\nname: 不存在\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\n' },
+      file: 'mappings/matters/000199999990.yaml', pointer: '/matter', message: /not in the catalogue/ },
+    { name: 'cycle in prerequisites', overrides: { 'themes/MX-T99.yaml': 'theme: MX-T99\nname: 测试一件事\nmatters:\n  - { code: "000107000010", after: ["000120000020"] }\n  - { code: "000120000020", after: ["000107000010"] }\n' },
+      file: 'mappings/themes/MX-T99.yaml', pointer: '/matters', message: /cycle in prerequisites: 000107000010 → 000120000020 → 000107000010/ },
+    { name: 'a rule naming something that is not a question', overrides: { 'themes/MX-T99.yaml': 'theme: MX-T99\nname: 测试一件事\nmatters:\n  - code: "000107000010"\n  - { code: "000120000020", when: { "==": [{ var: nosuch }, true] } }\n' },
+      file: 'mappings/themes/MX-T99.yaml', pointer: '/matters/1/when/==/0/var', message: /"nosuch" is not a question/ },
+    { name: 'a department form field left unmapped', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\n' },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/fields', message: /department form field "csrq" \(出生日期\) is not mapped/ },
+    { name: 'a theme missing one of its catalogue matters', overrides: { 'themes/MX-T99.yaml': 'theme: MX-T99\nname: 测试一件事\nmatters:\n  - code: "000107000010"\n' },
+      file: 'mappings/themes/MX-T99.yaml', pointer: '/matters', message: /matter 000120000020 \(社会保障卡申领\) of this theme is missing/ },
+    { name: 'a subject with no dictionary group', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nlicences:\n  - { licenceType: residentIdCard, subject: uncle }\nfields:\n  xm: { canonical: applicant.name }\n  csrq: { canonical: applicant.birthDate }\n' },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/licences/0/subject', message: /unknown subject "uncle"/ },
+    { name: 'a schema violation', overrides: { 'dictionary.yaml': 'fields:\n  applicant.name: { type: text, label: 姓名 }\n' },
+      file: 'mappings/dictionary.yaml', pointer: '/fields/applicant.name/type', message: /must be equal to one of the allowed values/ },
+    { name: 'broken YAML', overrides: { 'code-tables/sex-gb2261.yaml': 'values: { 男: "1", \n' },
+      file: 'mappings/code-tables/sex-gb2261.yaml', pointer: '', message: /^YAML: / },
+  ];
+  for (const testCase of cases) {
+    it(`reports ${testCase.name} with file and JSON Pointer`, () => {
+      const problems = problemsOf(writeMappings(testCase.overrides));
+      const match = problems.find((problem) => problem.file === testCase.file && problem.pointer === testCase.pointer && testCase.message.test(problem.message));
+      expect(match, JSON.stringify(problems, null, 2)).to.not.equal(undefined);
+    });
+  }
+
+  it('finds cycles and accepts DAGs', () => {
+    expect(findCycle([['a', ['b']], ['b', ['c']], ['c', []]])).to.equal(undefined);
+    expect(findCycle([['a', ['b']], ['b', ['a']]])).to.deep.equal(['a', 'b', 'a']);
+  });
+});
