@@ -3,26 +3,38 @@
  * adapters and routes are wired together. Nothing else imports concrete
  * implementations across rooms.
  */
+import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
 import { createApp } from './api/app.js';
-import { healthRoutes } from './api/routes/health.js';
-import type { Route } from './api/routes/route.js';
-import { listen, type RunningServer } from './api/server.js';
-import type { Config } from './config/index.js';
-import { createLogger, type Logger } from './log/index.js';
-import { migrate, openStore, type Store } from './store/index.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
+import { applicationRoutes } from './api/routes/applications.js';
+import { authorizationRoutes } from './api/routes/authorizations.js';
+import { catalogRoutes } from './api/routes/catalog.js';
+import { departmentRoutes } from './api/routes/departments.js';
+import { formRoutes } from './api/routes/forms.js';
+import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
-import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
-import { CERT_FILES } from './trust/dev-material.js';
+import { licenceRoutes } from './api/routes/licences.js';
+import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
+import type { Route } from './api/routes/route.js';
+import { listen, type RunningServer } from './api/server.js';
+import { CatalogStore, CatalogSyncer } from './catalog/index.js';
+import type { Config } from './config/index.js';
+import { createChannelRegistry } from './delivery/department-channels.js';
+import { loadDepartments, type Department } from './delivery/department-registry.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import type { Mappings } from './forms/mappings/index.js';
+import { createLicenceLibrary, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
+import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
+import { createLogger, type Logger } from './log/index.js';
+import type { LicenceLibrary } from './spec/licence-library.js';
+import type { MatterCatalog } from './spec/matter-catalog.js';
+import type { Store } from './store/index.js';
+import { ClientRegistry } from './trust/client-registry.js';
 import { Keyring } from './trust/keyring.js';
 import { ReplayGuard } from './trust/replay-guard.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
-import { catalogRoutes } from './api/routes/catalog.js';
-import { CatalogStore, CatalogSyncer } from './catalog/index.js';
-import type { MatterCatalog } from './spec/matter-catalog.js';
-import { join } from 'node:path';
+
+export { maskUrl, openMigratedStore, StartupError } from './gateway-setup.js';
 
 export interface Gateway {
   readonly url: string;
@@ -33,6 +45,18 @@ export interface Gateway {
   readonly clients: ClientRegistry;
   /** Present when a matter system is configured. */
   readonly catalogSyncer: CatalogSyncer | undefined;
+  /** Present when a licence library is configured. */
+  readonly licenceLibrary: LicenceLibrary | undefined;
+  readonly mappings: Mappings;
+  readonly departments: readonly Department[];
+  /** Applicants' authorisations to use their licences. */
+  readonly authorizations: AuthorizationService;
+  /** The append-only, hash-chained licence-use ledger. */
+  readonly ledger: LicenceUseLedger;
+  /** The one door to holders' licences (authorisation, reason, ledger). */
+  readonly licenceAccess: LicenceAccess;
+  /** Delivers sub-applications to departments (started unless TONGBAN_DISPATCHER=false). */
+  readonly dispatcher: Dispatcher;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -41,18 +65,18 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the matter-system adapter built from the configuration (tests). */
   matterCatalog?: MatterCatalog;
+  /** Replaces the licence-library adapter built from the configuration (tests). */
+  licenceLibrary?: LicenceLibrary;
   /** Extra routes (tests, the sandbox). */
   extraRoutes?: readonly Route[];
-}
-
-/** Raised when the gateway cannot start; the message is meant for the operator. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
 }
 
 /** Opens the store, applies migrations, builds the app and listens. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const departments = loadDepartments();
+  const mappings = loadMappingFiles(departments, config.mappingsDir);
+  const licenceLibrary = options.licenceLibrary ?? createLicenceLibrary(config);
   const { store } = await openMigratedStore(config, logger);
   const clients = new ClientRegistry(store);
   let keyring: Keyring;
@@ -70,6 +94,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const catalog = new CatalogStore(store);
   const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger }) : undefined;
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
+  const authorizations = new AuthorizationService(store, catalog);
+  const ledger = new LicenceUseLedger(store);
+  const licenceAccess = new LicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) });
+
+  const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
+  const dispatcher = new Dispatcher({
+    store, logger,
+    channelFor: createChannelRegistry({ departments, endpoints: config.departmentEndpoints, keyring, clients, timeoutMs: config.deliveryTimeoutMs }),
+    retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
+    concurrency: config.deliveryConcurrency,
+  });
+  const wakeDispatcher = () => dispatcher.notify();
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -83,12 +119,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...healthRoutes({ store, isShuttingDown }),
       ...jwksRoutes(keyring),
       ...catalogRoutes({ store, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
+      ...authorizationRoutes({ authorizations }),
+      ...licenceRoutes({ licenceAccess, ledger }),
+      ...formRoutes({
+        catalog, mappings, keyring,
+        licenceFetcher: ({ clientId, themeCode, useCause }) => ({ holder, licenceTypes, matterCodes }) => licenceAccess.fetchForHolder({
+          clientId, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, licenceTypes, themeCode, matterCodes, useCause,
+        }),
+      }),
+      ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
+      ...departmentRoutes({ store, clients, inboxLeaseMs: 60_000, onEvent: wakeDispatcher }),
+      ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...(options.extraRoutes ?? []),
     ],
   });
   const running = await listen(app, config.host, config.port);
   logger.info('gateway listening', { url: running.url, store: store.dialect });
   catalogSyncer?.start();
+  if (config.dispatcherEnabled) dispatcher.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -99,11 +147,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     keyring,
     clients,
     catalogSyncer,
+    licenceLibrary,
+    mappings,
+    departments,
+    authorizations,
+    ledger,
+    licenceAccess,
+    dispatcher,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
+        await dispatcher.stop();
         await store.close();
         logger.info('gateway stopped');
       })();
@@ -112,60 +168,3 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 }
 
-function openKeyring(config: Config): Keyring {
-  const path = join(config.certsDir, CERT_FILES.keyring);
-  if (!existsSync(path)) {
-    throw new StartupError(`No signing keyring at ${path} (TONGBAN_CERTS_DIR=${config.certsDir}): run "tongban keys init" for development keys, or "tongban keys import" for production keys`);
-  }
-  try {
-    return Keyring.open(path);
-  } catch (error) {
-    throw new StartupError(`Cannot use the signing keyring ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function loadClientsFile(registry: ClientRegistry, file: string, logger: Logger): Promise<void> {
-  let content: unknown;
-  try {
-    content = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new StartupError(`Cannot read TONGBAN_CLIENTS_FILE=${file}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    const declarations = parseClientsFile(content, `TONGBAN_CLIENTS_FILE=${file}`);
-    await registry.upsert(declarations);
-    logger.info('clients loaded', { file, count: declarations.length });
-  } catch (error) {
-    const fields = (error as { errors?: { pointer: string; message: string }[] }).errors ?? [];
-    throw new StartupError(`${(error as Error).message}${fields.map((field) => `\n  - ${field.pointer}: ${field.message}`).join('')}`, { cause: error });
-  }
-}
-
-/**
- * Opens the configured store and applies pending migrations.
- * @throws StartupError naming `DATABASE_URL` (or the SQLite path) and the cause.
- */
-export async function openMigratedStore(config: Config, logger: Logger): Promise<{ store: Store; applied: number[] }> {
-  const store = openStore(config, (error) => logger.warn('database connection lost', { error: error.message }));
-  try {
-    const applied = await migrate(store);
-    if (applied.length > 0) logger.info('migrations applied', { dialect: store.dialect, versions: applied });
-    return { store, applied };
-  } catch (error) {
-    await store.close().catch(() => undefined);
-    throw new StartupError(describeStartupFailure(config, error), { cause: error });
-  }
-}
-
-function describeStartupFailure(config: Config, error: unknown): string {
-  const cause = (error as Error).message || String(error);
-  const root = (error as { cause?: { message?: string } }).cause?.message;
-  const reason = root && !cause.includes(root) ? `${cause} (${root})` : cause;
-  if (config.databaseUrl) return `Cannot use the database at DATABASE_URL=${maskUrl(config.databaseUrl)}: ${reason}`;
-  return `Cannot use the SQLite database at TONGBAN_SQLITE_PATH=${config.sqlitePath}: ${reason}`;
-}
-
-/** Hides the password of a connection URL. */
-export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
-}

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { StartupError } from '../gateway.js';
 import { registerClientsCommands } from './clients.js';
 import { registerKeysCommands } from './keys.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerMappingsCommands } from './mappings.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
@@ -22,6 +23,7 @@ program.command('migrate')
 registerKeysCommands(program);
 registerClientsCommands(program);
 registerMappingsCommands(program);
+registerLedgerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,13 @@ export interface Config {
   readonly licenceLibraryAccessSecret?: string;
   readonly licenceLibraryTrustAnchorsFile?: string;
   readonly licenceLibraryTimeoutMs: number;
+  readonly departmentEndpoints: Readonly<Record<string, string>>;
+  readonly deliveryMaxAttempts: number;
+  readonly deliveryBackoffBaseMs: number;
+  readonly deliveryBackoffCapMs: number;
+  readonly deliveryConcurrency: number;
+  readonly deliveryTimeoutMs: number;
+  readonly dispatcherEnabled: boolean;
 }
 
 /** Raised when configuration is invalid; the message names every variable at fault. */
@@ -88,7 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const setting of SETTINGS) {
     const raw = env[setting.env];
     if (raw === undefined || raw === '') continue;
-    values[setting.key] = raw;
+    if ((setting.schema as { type?: string }).type === 'object') {
+      try {
+        values[setting.key] = JSON.parse(raw);
+      } catch {
+        problems.push(`${setting.env}: must be a JSON object — ${setting.description}`);
+        continue;
+      }
+    } else {
+      values[setting.key] = raw;
+    }
     source.set(setting.key, setting.env);
   }
 

@@ -63,6 +63,20 @@ export const SETTINGS = [
     description: 'PEM file of the CA certificates licence issuers\' signing certificates must chain to.' },
   { key: 'licenceLibraryTimeoutMs', env: 'TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 5000,
     description: 'Timeout of each call to the licence library (ms).' },
+  { key: 'departmentEndpoints', env: 'TONGBAN_DEPARTMENT_ENDPOINTS', schema: { type: 'object', propertyNames: { pattern: '^[a-z0-9]{1,32}$' }, additionalProperties: { type: 'string', pattern: '^https?://' } }, default: {},
+    description: 'JSON object of department code → base URL of its rest/soap system, e.g. {"gaj":"https://…"}; overrides mappings/departments.json.' },
+  { key: 'deliveryMaxAttempts', env: 'TONGBAN_DELIVERY_MAX_ATTEMPTS', schema: { type: 'integer', minimum: 1, maximum: 1000 }, default: 12,
+    description: 'Attempts before a retryable delivery failure becomes a dead letter.' },
+  { key: 'deliveryBackoffBaseMs', env: 'TONGBAN_DELIVERY_BACKOFF_BASE_MS', schema: { type: 'integer', minimum: 1, maximum: 3600000 }, default: 1000,
+    description: 'First retry delay of a failed delivery (ms); doubles per attempt, with jitter.' },
+  { key: 'deliveryBackoffCapMs', env: 'TONGBAN_DELIVERY_BACKOFF_CAP_MS', schema: { type: 'integer', minimum: 1, maximum: 86400000 }, default: 600000,
+    description: 'Longest retry delay of a failed delivery (ms).' },
+  { key: 'deliveryConcurrency', env: 'TONGBAN_DELIVERY_CONCURRENCY', schema: { type: 'integer', minimum: 1, maximum: 1000 }, default: 32,
+    description: 'Deliveries in flight at once per gateway process.' },
+  { key: 'deliveryTimeoutMs', env: 'TONGBAN_DELIVERY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 10000,
+    description: 'Timeout of one push to a department system (ms).' },
+  { key: 'dispatcherEnabled', env: 'TONGBAN_DISPATCHER', schema: { type: 'boolean' }, default: true,
+    description: 'Run the delivery dispatcher in this process (turn off for API-only replicas).' },
 ] as const satisfies readonly SettingSpec[];
 
 /** Environment variable that names the optional JSON config file. */

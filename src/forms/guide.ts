@@ -68,6 +68,6 @@ export function buildGuide(context: ThemeContext, givenAnswers: unknown, mapping
     }),
     materials: [...materials.values()],
     licences: [...licences.values()],
-    form: deriveMergedForm(context, codes, mappings).schema,
+    form: deriveMergedForm(context, ordered, mappings).schema,
   };
 }

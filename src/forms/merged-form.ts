@@ -2,10 +2,12 @@
  * The merged form (一表) of a scenario, derived — never written by hand: the
  * union of the canonical fields the applicable matters' department forms
  * need, each asked once; required when any of those matters requires it.
+ * A field that a prerequisite's result will fill (`resultAs`) is not asked:
+ * it is filled when the prerequisite completes.
  */
 import { TongbanError } from '../errors/index.js';
 import { mergedFormSchema, type MergedField } from './form-schema.js';
-import type { Mappings } from './mappings/types.js';
+import type { Mappings, ThemeMatter } from './mappings/types.js';
 import type { ThemeContext } from './theme-context.js';
 
 export interface MergedForm {
@@ -13,13 +15,15 @@ export interface MergedForm {
   readonly schema: Record<string, unknown>;
 }
 
-export function deriveMergedForm(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings): MergedForm {
+export function deriveMergedForm(context: ThemeContext, applicable: readonly ThemeMatter[], mappings: Mappings): MergedForm {
+  const fromResults = new Set(applicable.filter((matter) => matter.resultAs && matter.after.length > 0).map((matter) => matter.resultAs!));
   const fields = new Map<string, MergedField>();
-  for (const code of matterCodes) {
+  for (const { code } of applicable) {
     const matter = context.matters.get(code)!;
     const mapping = context.matterMappings.get(code)!;
     const required = new Map(matter.formFields.map((field) => [field.code, field.required]));
     for (const field of mapping.fields) {
+      if (fromResults.has(field.canonical)) continue;
       const spec = mappings.dictionary.get(field.canonical);
       if (!spec) throw new TongbanError('THEME_NOT_MAPPED', `canonical field ${field.canonical} of ${mapping.file} is not in the dictionary`);
       const previous = fields.get(field.canonical);

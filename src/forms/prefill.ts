@@ -11,6 +11,7 @@ import { getField, setField } from './form-schema.js';
 import { buildGuide, type Guide, type GuideMaterial } from './guide.js';
 import type { Mappings } from './mappings/types.js';
 import { deriveMergedForm } from './merged-form.js';
+import { applicableMatters } from './scenario.js';
 import { valueDigest, type EvidenceField } from './prefill-evidence.js';
 import { resolveTransform, TransformError } from './transforms.js';
 import type { ThemeContext } from './theme-context.js';
@@ -90,7 +91,7 @@ export function validatePrefillRequest(body: unknown): PrefillRequest {
 export async function prefill(context: ThemeContext, request: PrefillRequest, mappings: Mappings, fetchLicences: FetchLicences): Promise<PrefillResult> {
   const guide = buildGuide(context, request.answers, mappings);
   const codes = guide.matters.map((matter) => matter.code);
-  const merged = deriveMergedForm(context, codes, mappings);
+  const merged = deriveMergedForm(context, applicableMatters(context.mapping, guide.answers), mappings);
   const wanted = new Set(merged.fields.map((field) => field.canonical));
   const unknownSubjects = Object.keys(request.holders).filter((subject) => !guide.licences.some((use) => use.subject === subject));
   if (unknownSubjects.length > 0) {

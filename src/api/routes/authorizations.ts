@@ -1,0 +1,63 @@
+import type { Request } from 'express';
+import { TongbanError, validationError } from '../../errors/index.js';
+import { holderTypeOf, isAuthorizationId, type Authorization, type AuthorizationService } from '../../licences/index.js';
+import type { Route } from './route.js';
+
+export interface AuthorizationRouteDependencies {
+  authorizations: AuthorizationService;
+}
+
+/** The caller's own authorisation, or 404 (another client's is reported as unknown). */
+async function ownAuthorization(deps: AuthorizationRouteDependencies, req: Request): Promise<Authorization> {
+  const id = String(req.params['id']);
+  if (!isAuthorizationId(id)) throw validationError([{ pointer: '/id', message: 'must be an authorisation id (a UUID)' }]);
+  const authorization = await deps.authorizations.get(id);
+  if (!authorization || authorization.clientId !== req.client!.id) throw new TongbanError('NOT_FOUND', `No authorisation "${id}" recorded by client "${req.client!.id}"`);
+  return authorization;
+}
+
+/**
+ * `POST /v1/authorizations` records an applicant's consent to use their
+ * licences; `GET` lists and reads the caller's own; `…/revoke` ends one.
+ * Only the platform that recorded an authorisation can see or use it.
+ */
+export function authorizationRoutes(deps: AuthorizationRouteDependencies): Route[] {
+  return [
+    {
+      method: 'POST', path: '/v1/authorizations', access: { roles: ['platform'] },
+      summary: 'Record an applicant\'s authorisation (holder, licence types, theme/matters, expiry, consent) to use their licences',
+      handler: async (req, res) => {
+        const authorization = await deps.authorizations.create(req.client!.id, req.body);
+        res.status(201).location(`/v1/authorizations/${authorization.id}`).json(authorization);
+      },
+    },
+    {
+      method: 'GET', path: '/v1/authorizations', access: { roles: ['platform'] },
+      summary: 'The caller\'s authorisations, newest first (?holderCode=, ?limit= 1–500, default 100)',
+      handler: async (req, res) => {
+        const holderCode = req.query['holderCode'];
+        if (holderCode !== undefined) {
+          const holder = holderTypeOf(holderCode);
+          if ('problem' in holder) throw validationError([{ pointer: '/holderCode', message: holder.problem }]);
+        }
+        const limit = req.query['limit'] === undefined ? 100 : Number(req.query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 500' }]);
+        const authorizations = await deps.authorizations.list(req.client!.id, { limit, ...(holderCode !== undefined ? { holderCode: String(holderCode) } : {}) });
+        res.json({ authorizations });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/authorizations/:id', access: { roles: ['platform'] }, summary: 'One of the caller\'s authorisations, with its status',
+      handler: async (req, res) => {
+        res.json(await ownAuthorization(deps, req));
+      },
+    },
+    {
+      method: 'POST', path: '/v1/authorizations/:id/revoke', access: { roles: ['platform'] }, summary: 'Revoke one of the caller\'s authorisations (idempotent)',
+      handler: async (req, res) => {
+        const authorization = await ownAuthorization(deps, req);
+        res.json(await deps.authorizations.revoke(req.client!.id, authorization.id));
+      },
+    },
+  ];
+}

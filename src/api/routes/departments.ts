@@ -1,0 +1,52 @@
+import { applyDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
+import { validationError } from '../../errors/index.js';
+import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
+import type { Store } from '../../store/index.js';
+import type { ClientRegistry } from '../../trust/client-registry.js';
+import type { Route } from './route.js';
+
+export interface DepartmentRouteDependencies {
+  store: Store;
+  clients: ClientRegistry;
+  /** How long an inbox lease lasts (ms). */
+  inboxLeaseMs: number;
+  /** A department's event was applied (to wake the dispatcher when it released waiting matters). */
+  onEvent?: (released: readonly string[]) => void;
+}
+
+const departmentOnly = { roles: ['department'] as const, departmentParam: 'dept' };
+
+/** What departments call: their inbox (pull channel) and their status/result events. */
+export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
+  return [
+    {
+      method: 'GET', path: '/v1/departments/:dept/inbox', access: departmentOnly,
+      summary: 'Lease up to `limit` sub-applications waiting for this department (pull channel)',
+      handler: async (req, res) => {
+        const limit = req.query['limit'] === undefined ? 10 : Number(req.query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 100' }]);
+        res.json({ items: await takeInbox(deps.store, String(req.params['dept']), { limit, leaseMs: deps.inboxLeaseMs }) });
+      },
+    },
+    {
+      method: 'POST', path: '/v1/departments/:dept/inbox/:deliveryId/ack', access: departmentOnly,
+      summary: 'Acknowledge a leased delivery with the department\'s signed receipt (受理号)',
+      handler: async (req, res) => {
+        const department = String(req.params['dept']);
+        const client = await deps.clients.resolve(req.client!.id);
+        const answer = await acknowledgeInbox(deps.store, department, String(req.params['deliveryId']), req.body, client ? Object.values(client.keys) : []);
+        res.json(answer);
+      },
+    },
+    {
+      method: 'POST', path: '/v1/departments/:dept/events', access: departmentOnly,
+      summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected), de-duplicated by event id',
+      handler: async (req, res) => {
+        const event = readDepartmentEvent(req.body);
+        const outcome = await applyDepartmentEvent(deps.store, String(req.params['dept']), event);
+        if (outcome.released.length > 0) deps.onEvent?.(outcome.released);
+        res.status(outcome.duplicate ? 200 : 201).json(outcome);
+      },
+    },
+  ];
+}

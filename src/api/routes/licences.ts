@@ -1,0 +1,138 @@
+import type { Request } from 'express';
+import { validationError, type FieldError } from '../../errors/index.js';
+import {
+  HOLDER_TYPES, holderCodeProblem, holderTypeOf, THEME_CODE_PATTERN, USE_CAUSE_HEADER, useCauseFromHeader,
+  type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
+} from '../../licences/index.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../spec/licence-library.js';
+import type { Route } from './route.js';
+
+export interface LicenceRouteDependencies {
+  licenceAccess: LicenceAccess;
+  ledger: LicenceUseLedger;
+}
+
+const THEME_CODE = new RegExp(THEME_CODE_PATTERN);
+const MATTER_CODE = /^[0-9A-Za-z]{1,64}$/;
+
+/** One query parameter as a string (a repeated parameter is an error). */
+function single(req: Request, name: string, errors: FieldError[]): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    errors.push({ pointer: `/${name}`, message: 'must be given once' });
+    return undefined;
+  }
+  return value;
+}
+
+/** A comma-separated list parameter. */
+function list(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function licenceView(licence: UsedLicence) {
+  return {
+    identifier: licence.identifier, licenceType: licence.licenceType, typeName: licence.typeName, typeCode: licence.typeCode, number: licence.number,
+    holder: licence.holder, issuer: licence.issuer, issuedOn: licence.issuedOn, validFrom: licence.validFrom, validUntil: licence.validUntil,
+    status: licence.status, surface: licence.surface, verification: licence.verification, ledgerSeq: licence.ledgerSeq,
+  };
+}
+
+function useView(entry: LedgerEntry) {
+  const type = Object.hasOwn(LICENCE_TYPES, entry.licenceType) ? LICENCE_TYPES[entry.licenceType as LicenceTypeKey] : undefined;
+  return { ...entry, licenceTypeName: type?.name ?? null };
+}
+
+/**
+ * `GET /v1/licences` (a holder's verified licences), `GET
+ * /v1/licences/{identifier}/file` (a sealed licence file, as PDF bytes) and
+ * `GET /v1/holders/{holderCode}/licence-uses` (the holder's ledger). Licence
+ * reads need an authorisation and the reason in the `Tongban-Use-Cause`
+ * header (percent-encoded UTF-8); see docs/licences.md.
+ */
+export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
+  return [
+    {
+      method: 'GET', path: '/v1/licences', access: { roles: ['platform'] },
+      summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=; reason in Tongban-Use-Cause)',
+      handler: async (req, res) => {
+        const errors: FieldError[] = [];
+        const holderCode = single(req, 'holderCode', errors);
+        const holderTypeParam = single(req, 'holderType', errors);
+        const licenceTypes = list(single(req, 'licenceType', errors));
+        const themeCode = single(req, 'themeCode', errors);
+        const matterCodes = list(single(req, 'matterCodes', errors));
+        const authorizationId = single(req, 'authorizationId', errors);
+        let holderType: LicenceHolderType | undefined;
+        if (holderTypeParam !== undefined && !HOLDER_TYPES.includes(holderTypeParam as LicenceHolderType)) {
+          errors.push({ pointer: '/holderType', message: `must be one of ${HOLDER_TYPES.join(', ')}` });
+        } else if (holderCode === undefined) {
+          errors.push({ pointer: '/holderCode', message: 'is required (ID number or credit code)' });
+        } else if (holderTypeParam !== undefined) {
+          holderType = holderTypeParam as LicenceHolderType;
+          const problem = holderCodeProblem(holderCode, holderType);
+          if (problem) errors.push({ pointer: '/holderCode', message: problem });
+        } else {
+          const inferred = holderTypeOf(holderCode);
+          if ('problem' in inferred) errors.push({ pointer: '/holderCode', message: inferred.problem });
+          else holderType = inferred.type;
+        }
+        if (licenceTypes.length === 0) errors.push({ pointer: '/licenceType', message: 'is required: one or more licence type keys, comma-separated' });
+        for (const key of licenceTypes) {
+          if (!Object.hasOwn(LICENCE_TYPES, key)) errors.push({ pointer: '/licenceType', message: `unknown licence type "${key}"` });
+        }
+        if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
+        for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
+        if (errors.length > 0) throw validationError(errors);
+        const useCause = useCauseFromHeader(req.get(USE_CAUSE_HEADER));
+        const licences = await deps.licenceAccess.fetchForHolder({
+          clientId: req.client!.id, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause,
+        });
+        res.set('Cache-Control', 'no-store').json({ licences: licences.map(licenceView) });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/licences/:identifier/file', access: { roles: ['platform'] },
+      summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=; reason in Tongban-Use-Cause)',
+      handler: async (req, res) => {
+        const errors: FieldError[] = [];
+        const themeCode = single(req, 'themeCode', errors);
+        const matterCodes = list(single(req, 'matterCodes', errors));
+        const authorizationId = single(req, 'authorizationId', errors);
+        if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
+        for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
+        if (errors.length > 0) throw validationError(errors);
+        const useCause = useCauseFromHeader(req.get(USE_CAUSE_HEADER));
+        const identifier = String(req.params['identifier']);
+        const file = await deps.licenceAccess.fetchFile({ clientId: req.client!.id, authorizationId, identifier, themeCode: themeCode!, matterCodes, useCause });
+        res.status(200)
+          .set('Cache-Control', 'no-store')
+          .set('Content-Disposition', `inline; filename="${identifier}.pdf"`)
+          .set('Tongban-Ledger-Seq', String(file.ledgerSeq))
+          .type('application/pdf')
+          .send(Buffer.from(file.bytes));
+      },
+    },
+    {
+      method: 'GET', path: '/v1/holders/:holderCode/licence-uses', access: { roles: ['platform', 'ops'] },
+      summary: 'Who used this holder\'s licences, when and why, newest first (?limit= 1–500, default 100; ?before=<seq> for the next page)',
+      handler: async (req, res) => {
+        const holderCode = String(req.params['holderCode']);
+        const holder = holderTypeOf(holderCode);
+        const errors: FieldError[] = [];
+        if ('problem' in holder) errors.push({ pointer: '/holderCode', message: holder.problem });
+        const limit = req.query['limit'] === undefined ? 100 : Number(req.query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) errors.push({ pointer: '/limit', message: 'must be an integer from 1 to 500' });
+        const before = req.query['before'] === undefined ? undefined : Number(req.query['before']);
+        if (before !== undefined && (!Number.isSafeInteger(before) || before < 1)) errors.push({ pointer: '/before', message: 'must be a positive integer (a seq)' });
+        if (errors.length > 0) throw validationError(errors);
+        const uses = await deps.ledger.listByHolder(holderCode, { limit, ...(before !== undefined ? { before } : {}) });
+        res.set('Cache-Control', 'no-store').json({
+          holderCode, holderType: 'type' in holder ? holder.type : null, uses: uses.map(useView),
+          next: uses.length === limit ? uses.at(-1)!.seq : null,
+        });
+      },
+    },
+  ];
+}

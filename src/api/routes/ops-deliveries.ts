@@ -1,0 +1,50 @@
+import { chinaDate } from '../../cases/working-days.js';
+import { DELIVERY_STATES, deliveryAttempts, listDeliveries, overdueSubApplications, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
+import { validationError } from '../../errors/index.js';
+import type { Store } from '../../store/index.js';
+import type { Route } from './route.js';
+
+const ops = { roles: ['ops'] as const };
+
+export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void }): Route[] {
+  return [
+    {
+      method: 'GET', path: '/v1/ops/deliveries', access: ops, summary: 'Deliveries by state and department (?state=dead&department=gaj)',
+      handler: async (req, res) => {
+        const state = req.query['state'] === undefined ? undefined : String(req.query['state']);
+        if (state !== undefined && !DELIVERY_STATES.includes(state as DeliveryState)) throw validationError([{ pointer: '/state', message: `must be one of ${DELIVERY_STATES.join(', ')}` }]);
+        const department = req.query['department'] === undefined ? undefined : String(req.query['department']);
+        if (department !== undefined && !/^[a-z0-9]{1,32}$/.test(department)) throw validationError([{ pointer: '/department', message: 'must be a department code' }]);
+        const limit = req.query['limit'] === undefined ? 100 : Number(req.query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 1000' }]);
+        res.json({ deliveries: await listDeliveries(deps.store, { ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), limit }) });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/ops/deliveries/:id/attempts', access: ops, summary: 'Every attempt of a delivery (time, duration, outcome, error)',
+      handler: async (req, res) => { res.json({ attempts: await deliveryAttempts(deps.store, String(req.params['id'])) }); },
+    },
+    {
+      method: 'POST', path: '/v1/ops/deliveries/:id/replay', access: ops, summary: 'Replay a dead delivery (audited)',
+      handler: async (req, res) => {
+        const result = await replayDelivery(deps.store, String(req.params['id']), req.client!.id);
+        deps.onReplay?.();
+        res.json(result);
+      },
+    },
+    {
+      method: 'POST', path: '/v1/ops/deliveries/replay', access: ops, summary: 'Replay every dead delivery of a department ({"department":"gaj"}; audited)',
+      handler: async (req, res) => {
+        const department = (req.body as { department?: unknown } | undefined)?.department;
+        if (typeof department !== 'string' || !/^[a-z0-9]{1,32}$/.test(department)) throw validationError([{ pointer: '/department', message: 'must be a department code' }]);
+        const replayed = await replayDepartment(deps.store, department, req.client!.id);
+        deps.onReplay?.();
+        res.json({ department, replayed });
+      },
+    },
+    {
+      method: 'GET', path: '/v1/ops/overdue', access: ops, summary: 'Accepted sub-applications past their working-day deadline, and deadlines the calendar cannot compute',
+      handler: async (_req, res) => { res.json({ overdue: await overdueSubApplications(deps.store, chinaDate()) }); },
+    },
+  ];
+}

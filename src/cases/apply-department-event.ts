@@ -1,0 +1,140 @@
+/**
+ * Department events move sub-applications through their states:
+ * queued/delivered → accepted (受理) → completed (办结, with results), or →
+ * rejected (不予受理). Events are de-duplicated by (department, event id);
+ * out-of-order events are handled explicitly (completed before accepted
+ * counts as both; a late accepted after completion changes nothing). A
+ * completed prerequisite releases the sub-applications waiting for it.
+ */
+import { TongbanError, validationError, type FieldError } from '../errors/index.js';
+import type { Queryable, Store } from '../store/index.js';
+import { addWorkingDays, chinaDate } from './working-days.js';
+
+export type EventType = 'accepted' | 'completed' | 'rejected' | 'status';
+
+export interface DepartmentEventInput {
+  eventId: string;
+  subApplicationId: string;
+  type: EventType;
+  occurredAt: string;
+  acceptanceNumber?: string;
+  reason?: string;
+  /** Results: a value (e.g. the ID number assigned), a licence identifier, or a document. */
+  results?: { name: string; value?: string; licenceIdentifier?: string; documentBase64?: string; documentId?: string }[];
+}
+
+export interface EventOutcome {
+  duplicate: boolean;
+  subApplicationId: string;
+  status: string;
+  /** The event arrived out of order and changed nothing (e.g. accepted after completed). */
+  stale: boolean;
+  released: string[];
+}
+
+export function readDepartmentEvent(body: unknown): DepartmentEventInput {
+  const value = (body ?? {}) as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  if (typeof value['eventId'] !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value['eventId'])) errors.push({ pointer: '/eventId', message: 'is required (1–128 visible ASCII characters)' });
+  if (typeof value['subApplicationId'] !== 'string') errors.push({ pointer: '/subApplicationId', message: 'is required' });
+  if (!['accepted', 'completed', 'rejected', 'status'].includes(String(value['type']))) errors.push({ pointer: '/type', message: 'must be accepted, completed, rejected or status' });
+  if (typeof value['occurredAt'] !== 'string' || Number.isNaN(Date.parse(value['occurredAt']))) errors.push({ pointer: '/occurredAt', message: 'must be an ISO 8601 date-time' });
+  if (value['type'] === 'rejected' && typeof value['reason'] !== 'string') errors.push({ pointer: '/reason', message: 'a rejection (不予受理) needs a reason' });
+  if (value['results'] !== undefined && !Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
+  if (errors.length > 0) throw validationError(errors);
+  return value as unknown as DepartmentEventInput;
+}
+
+interface SubRow { id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number }
+
+export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now()): Promise<EventOutcome> {
+  return store.transaction(async (tx) => {
+    const { rows } = await tx.query<SubRow>('SELECT id, application_id, department_code, status, accepted_at, promised_days FROM sub_applications WHERE id = $1', [event.subApplicationId]);
+    const sub = rows[0];
+    if (!sub) throw new TongbanError('NOT_FOUND', `No sub-application ${event.subApplicationId}`);
+    if (sub.department_code !== departmentCode) throw new TongbanError('DEPARTMENT_MISMATCH', `Sub-application ${event.subApplicationId} belongs to another department`);
+    const inserted = await tx.query(
+      'INSERT INTO department_events (department_code, event_id, sub_application_id, type, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+      [departmentCode, event.eventId, event.subApplicationId, event.type, JSON.stringify(event), now]);
+    if (inserted.rowCount === 0) return { duplicate: true, subApplicationId: sub.id, status: sub.status, stale: false, released: [] };
+
+    const occurred = Date.parse(event.occurredAt);
+    const open = ['queued', 'delivered', 'accepted'].includes(sub.status);
+    const notYetAccepted = sub.status === 'queued' || sub.status === 'delivered';
+    let status = sub.status;
+    let stale = false;
+    let released: string[] = [];
+    switch (event.type) {
+      case 'accepted':
+        if (notYetAccepted) {
+          await accept(tx, sub, event, occurred, now);
+          status = 'accepted';
+        } else stale = true;
+        break;
+      case 'completed':
+        if (open) {
+          if (sub.accepted_at === null) await accept(tx, sub, event, occurred, now);
+          await tx.query("UPDATE sub_applications SET status = 'completed', results = $2, completed_at = $3, updated_at = $4 WHERE id = $1",
+            [sub.id, JSON.stringify(event.results ?? []), occurred, now]);
+          status = 'completed';
+          released = await releaseDependents(tx, sub.application_id, now);
+        } else stale = true;
+        break;
+      case 'rejected':
+        if (open) {
+          await tx.query("UPDATE sub_applications SET status = 'rejected', reason = $2, completed_at = $3, updated_at = $4 WHERE id = $1", [sub.id, event.reason!.slice(0, 500), occurred, now]);
+          status = 'rejected';
+          await cancelDependents(tx, sub.application_id, now);
+        } else stale = true;
+        break;
+      case 'status':
+        break;
+    }
+    await tx.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [sub.application_id, now]);
+    return { duplicate: false, subApplicationId: sub.id, status, stale, released };
+  });
+}
+
+async function accept(tx: Queryable, sub: SubRow, event: DepartmentEventInput, occurred: number, now: number): Promise<void> {
+  const due = addWorkingDays(chinaDate(new Date(occurred)), sub.promised_days);
+  await tx.query(
+    `UPDATE sub_applications SET status = 'accepted', accepted_at = $2, acceptance_number = COALESCE($3, acceptance_number), due_date = $4, due_status = $5, updated_at = $6 WHERE id = $1`,
+    [sub.id, occurred, event.acceptanceNumber ?? null, due.status === 'computed' ? due.dueDate : null, due.status, now]);
+}
+
+/** Waiting sub-applications whose prerequisites have all completed are queued for delivery. */
+async function releaseDependents(tx: Queryable, applicationId: string, now: number): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string; matter_code: string; status: string; prerequisites: string; result_field: string | null; form: string; results: string | null }>(
+    'SELECT id, matter_code, status, prerequisites, result_field, form, results FROM sub_applications WHERE application_id = $1', [applicationId]);
+  const completed = new Map(rows.filter((row) => row.status === 'completed').map((row) => [row.matter_code, row]));
+  const released: string[] = [];
+  for (const row of rows) {
+    if (row.status !== 'waiting') continue;
+    const prerequisites = JSON.parse(row.prerequisites) as string[];
+    if (!prerequisites.every((code) => completed.has(code))) continue;
+    const form = JSON.parse(row.form) as Record<string, unknown>;
+    if (row.result_field) {
+      // The prerequisite's result (e.g. the ID number just assigned, the new licence) fills the field the applicant was not asked for.
+      const results = prerequisites.flatMap((code) => JSON.parse(completed.get(code)!.results ?? '[]') as { value?: string; licenceIdentifier?: string }[]);
+      const value = results.map((result) => result.value ?? result.licenceIdentifier).find((candidate) => candidate !== undefined);
+      if (value !== undefined) form[row.result_field] = value;
+    }
+    await tx.query("UPDATE sub_applications SET status = 'queued', form = $3, updated_at = $2 WHERE id = $1 AND status = 'waiting'", [row.id, now, JSON.stringify(form)]);
+    await tx.query("UPDATE deliveries SET state = 'pending', next_attempt_at = $2, updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'", [row.id, now]);
+    released.push(row.id);
+  }
+  return released;
+}
+
+/** A rejected prerequisite means the matters waiting for it cannot proceed. */
+async function cancelDependents(tx: Queryable, applicationId: string, now: number): Promise<void> {
+  const { rows } = await tx.query<{ id: string; matter_code: string; status: string; prerequisites: string }>(
+    'SELECT id, matter_code, status, prerequisites FROM sub_applications WHERE application_id = $1', [applicationId]);
+  const rejected = new Set(rows.filter((row) => row.status === 'rejected').map((row) => row.matter_code));
+  for (const row of rows) {
+    if (row.status !== 'waiting') continue;
+    if (!(JSON.parse(row.prerequisites) as string[]).some((code) => rejected.has(code))) continue;
+    await tx.query("UPDATE sub_applications SET status = 'rejected', reason = '前置事项未通过 (a prerequisite matter was rejected)', updated_at = $2 WHERE id = $1", [row.id, now]);
+    await tx.query("UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'", [row.id, now]);
+  }
+}

@@ -1,0 +1,51 @@
+/** The aggregate view of an application: its sub-applications, their delivery, receipts, results and deadlines. */
+import { TongbanError } from '../errors/index.js';
+import type { Store } from '../store/index.js';
+
+export type ApplicationStatus = 'received' | 'in_progress' | 'completed' | 'partially_rejected' | 'rejected';
+
+interface SubRow {
+  id: string; matter_code: string; matter_name: string; department_code: string; position: number; prerequisites: string; status: string;
+  acceptance_number: string | null; receipt: string | null; results: string | null; reason: string | null; statutory_days: number; promised_days: number;
+  accepted_at: number | null; due_date: string | null; due_status: string | null; completed_at: number | null;
+  delivery_state: string; attempts: number; last_error: string | null; delivery_id: string;
+}
+
+/** The application's status is the aggregate of its sub-applications. */
+export function aggregateStatus(statuses: readonly string[]): ApplicationStatus {
+  if (statuses.every((status) => status === 'completed')) return 'completed';
+  if (statuses.every((status) => status === 'rejected')) return 'rejected';
+  const finished = statuses.every((status) => status === 'completed' || status === 'rejected');
+  if (finished) return 'partially_rejected';
+  if (statuses.every((status) => status === 'queued' || status === 'waiting')) return 'received';
+  return 'in_progress';
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+export async function readApplication(store: Store, id: string, viewer: { clientId: string; role: string }) {
+  const { rows } = await store.query<{ id: string; client_id: string; theme_code: string; answers: string; provenance: string; created_at: number }>(
+    'SELECT id, client_id, theme_code, answers, provenance, created_at FROM applications WHERE id = $1', [id]);
+  const application = rows[0];
+  if (!application || (viewer.role !== 'ops' && application.client_id !== viewer.clientId)) throw new TongbanError('NOT_FOUND', `No application ${id}`);
+  const subs = await store.query<SubRow>(
+    `SELECT s.id, s.matter_code, s.matter_name, s.department_code, s.position, s.prerequisites, s.status, s.acceptance_number, s.receipt, s.results, s.reason,
+            s.statutory_days, s.promised_days, s.accepted_at, s.due_date, s.due_status, s.completed_at,
+            d.state AS delivery_state, d.attempts, d.last_error, d.id AS delivery_id
+       FROM sub_applications s JOIN deliveries d ON d.sub_application_id = s.id
+      WHERE s.application_id = $1 ORDER BY s.position`, [id]);
+  const subApplications = subs.rows.map((row) => ({
+    id: row.id, matterCode: row.matter_code, matterName: row.matter_name, departmentCode: row.department_code,
+    after: JSON.parse(row.prerequisites) as string[], status: row.status,
+    delivery: { id: row.delivery_id, state: row.delivery_state, attempts: row.attempts, lastError: row.last_error },
+    acceptanceNumber: row.acceptance_number, receipt: row.receipt ? JSON.parse(row.receipt) as unknown : null,
+    results: row.results ? JSON.parse(row.results) as unknown : null, reason: row.reason,
+    deadline: { statutoryDays: row.statutory_days, promisedDays: row.promised_days, acceptedAt: iso(row.accepted_at), dueDate: row.due_date, dueStatus: row.due_status },
+    completedAt: iso(row.completed_at),
+  }));
+  return {
+    id: application.id, themeCode: application.theme_code, status: aggregateStatus(subApplications.map((sub) => sub.status)),
+    answers: JSON.parse(application.answers) as unknown, provenance: JSON.parse(application.provenance) as unknown,
+    submittedAt: iso(application.created_at), subApplications,
+  };
+}

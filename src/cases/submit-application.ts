@@ -1,0 +1,146 @@
+/**
+ * Intake (受理前): one signed submission of the merged form becomes, in ONE
+ * transaction, the application, its sub-applications (one per applicable
+ * matter, each in its department's form) and their outbox deliveries. Nothing
+ * is half-written: a failure anywhere leaves no trace but the error.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { TongbanError, validationError, type FieldError } from '../errors/index.js';
+import { validateForm } from '../forms/form-schema.js';
+import { getField } from '../forms/form-schema.js';
+import type { Mappings } from '../forms/mappings/types.js';
+import { deriveMergedForm } from '../forms/merged-form.js';
+import { valueDigest, verifyEvidence } from '../forms/prefill-evidence.js';
+import { applicableMatters, resolveAnswers } from '../forms/scenario.js';
+import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
+import type { ThemeContext } from '../forms/theme-context.js';
+import type { Store } from '../store/index.js';
+import type { Keyring } from '../trust/keyring.js';
+
+export interface SubmissionAnswer {
+  applicationId: string;
+  status: 'received';
+  themeCode: string;
+  subApplications: { id: string; matterCode: string; matterName: string; departmentCode: string; status: 'queued' | 'waiting'; after: string[] }[];
+  /** Canonical fields whose prefilled value was changed: now user-provided. */
+  changedFromPrefill: string[];
+}
+
+export interface SubmitOptions {
+  store: Store;
+  keyring: Keyring;
+  mappings: Mappings;
+  /** Channel of each department (rest | soap | inbox). */
+  channelOf: (departmentCode: string) => string;
+  now?: () => number;
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
+
+/** Parses and checks the parts of a submission that do not need the theme. */
+export function readSubmission(body: unknown, idempotencyKey: string | undefined): { themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string } {
+  const errors: FieldError[] = [];
+  if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey)) errors.push({ pointer: '/headers/idempotency-key', message: 'an Idempotency-Key header of 8–200 visible ASCII characters is required' });
+  const value = (body ?? {}) as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) errors.push({ pointer: '', message: 'body must be an object' });
+  if (typeof value['themeCode'] !== 'string') errors.push({ pointer: '/themeCode', message: 'is required' });
+  if (typeof value['form'] !== 'object' || value['form'] === null || Array.isArray(value['form'])) errors.push({ pointer: '/form', message: 'the merged form is required (an object by role)' });
+  if (value['evidenceToken'] !== undefined && typeof value['evidenceToken'] !== 'string') errors.push({ pointer: '/evidenceToken', message: 'must be the token /v1/prefill returned' });
+  if (errors.length > 0) throw validationError(errors);
+  return {
+    themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>,
+    ...(typeof value['evidenceToken'] === 'string' ? { evidenceToken: value['evidenceToken'] } : {}),
+  };
+}
+
+/** A stored answer to the same idempotency key: the same one again, or 422 for a different body. */
+export async function findPrevious(store: Store, clientId: string, idempotencyKey: string, rawBody: Buffer): Promise<SubmissionAnswer | undefined> {
+  const { rows } = await store.query<{ request_digest: string; response: string }>(
+    'SELECT request_digest, response FROM applications WHERE client_id = $1 AND idempotency_key = $2', [clientId, idempotencyKey]);
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.request_digest !== digest(rawBody)) {
+    throw new TongbanError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${idempotencyKey}" was used for a different submission`);
+  }
+  return JSON.parse(row.response) as SubmissionAnswer;
+}
+
+function digest(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+/**
+ * Validates the submission against the theme's derived schema and the prefill
+ * evidence, splits it, and stores everything in one transaction.
+ */
+export async function submitApplication(context: ThemeContext, submission: ReturnType<typeof readSubmission>, request: { clientId: string; idempotencyKey: string; rawBody: Buffer },
+  options: SubmitOptions): Promise<SubmissionAnswer> {
+  const now = options.now ?? Date.now;
+  const answers = resolveAnswers(context.mapping, submission.answers);
+  const ordered = applicableMatters(context.mapping, answers);
+  const codes = ordered.map((matter) => matter.code);
+  const merged = deriveMergedForm(context, ordered, options.mappings);
+  const errors = validateForm(merged.schema, submission.form, '/form');
+  if (errors.length > 0) throw validationError(errors, `The merged form has ${errors.length} field(s) at fault`);
+
+  const sources: Record<string, FieldSource> = {};
+  const changedFromPrefill: string[] = [];
+  if (submission.evidenceToken) {
+    const evidence = await verifyEvidence(options.keyring, submission.evidenceToken, { clientId: request.clientId, themeCode: context.theme.code });
+    for (const [canonical, field] of Object.entries(evidence.fields)) {
+      const value = getField(submission.form, canonical);
+      if (value !== undefined && valueDigest(value) === field.digest) sources[canonical] = { source: 'licence', licenceIdentifier: field.licenceIdentifier, verified: true };
+      else if (value !== undefined) changedFromPrefill.push(canonical);
+    }
+  }
+
+  let forms;
+  try {
+    forms = splitForm(context, codes, submission.form, sources, options.mappings);
+  } catch (error) {
+    if (error instanceof SplitError) throw validationError([{ pointer: error.pointer, message: error.message }]);
+    throw error;
+  }
+
+  const applicationId = randomUUID();
+  const at = now();
+  const subs = ordered.map((matter, index) => {
+    const catalogueMatter = context.matters.get(matter.code)!;
+    const resultField = matter.resultAs && matter.after.length > 0
+      ? context.matterMappings.get(matter.code)!.fields.find((field) => field.canonical === matter.resultAs)?.field ?? null : null;
+    return {
+      id: randomUUID(), matter, catalogueMatter, form: forms[index]!, position: index, resultField,
+      status: (matter.after.length > 0 ? 'waiting' : 'queued') as 'waiting' | 'queued',
+    };
+  });
+  const answer: SubmissionAnswer = {
+    applicationId, status: 'received', themeCode: context.theme.code,
+    subApplications: subs.map((sub) => ({
+      id: sub.id, matterCode: sub.matter.code, matterName: sub.catalogueMatter.name, departmentCode: sub.form.departmentCode, status: sub.status, after: [...sub.matter.after],
+    })),
+    changedFromPrefill,
+  };
+
+  await options.store.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
+      [applicationId, request.clientId, request.idempotencyKey, digest(request.rawBody), JSON.stringify(answer), context.theme.code,
+        JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]);
+    for (const sub of subs) {
+      await tx.query(
+        `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
+           statutory_days, promised_days, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+        [sub.id, applicationId, sub.matter.code, sub.catalogueMatter.name, sub.form.departmentCode, sub.position, JSON.stringify(sub.matter.after),
+          sub.matter.resultAs ?? null, sub.resultField, JSON.stringify(sub.form.fields), JSON.stringify(sub.form.provenance), sub.status,
+          sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at]);
+      await tx.query(
+        `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,
+        [randomUUID(), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
+          sub.status === 'waiting' ? 'waiting' : 'pending', at]);
+    }
+  });
+  return answer;
+}

@@ -1,0 +1,86 @@
+/**
+ * The outbox as the dispatcher sees it: claim due deliveries under a lease,
+ * record each attempt's outcome. One SQL operation per function.
+ */
+import type { Queryable, Store } from '../store/index.js';
+
+export interface ClaimedDelivery {
+  id: string;
+  subApplicationId: string;
+  departmentCode: string;
+  channel: string;
+  idempotencyKey: string;
+  attempts: number;
+}
+
+interface ClaimRow { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
+
+/**
+ * Claims up to `limit` pushable deliveries that are due (or whose lease ran
+ * out: their dispatcher died mid-delivery). PostgreSQL skips rows another
+ * replica holds (`FOR UPDATE SKIP LOCKED`); SQLite has one dispatcher.
+ */
+export async function claimDueDeliveries(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
+  const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
+  const { rows } = await store.query<ClaimRow>(
+    `UPDATE deliveries SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2, updated_at = $3
+      WHERE id IN (SELECT id FROM deliveries
+                    WHERE channel <> 'inbox' AND ((state = 'pending' AND next_attempt_at <= $3) OR (state = 'in_flight' AND lease_expires_at < $3))
+                    ORDER BY next_attempt_at LIMIT $4 ${lock})
+      RETURNING id, sub_application_id, department_code, channel, idempotency_key, attempts`,
+    [owner, options.now + options.leaseMs, options.now, options.limit]);
+  return rows.map((row) => ({ id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts }));
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'delivered' | 'retry' | 'dead' | 'deferred';
+  errorCode?: string;
+  error?: string;
+}
+
+export async function recordAttempt(db: Queryable, record: AttemptRecord): Promise<void> {
+  await db.query(
+    'INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [record.deliveryId, record.attempt, record.startedAt, Math.round(record.durationMs), record.outcome, record.errorCode ?? null, record.error?.slice(0, 1000) ?? null]);
+}
+
+/** Marks a delivery delivered and stores the receipt on its sub-application, if this owner still holds it. */
+export async function markDelivered(store: Store, delivery: ClaimedDelivery, owner: string, receipt: { acceptanceNumber: string; evidence: unknown }, attempt: AttemptRecord): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE deliveries SET state = 'delivered', attempts = $3, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = $4
+        WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [delivery.id, owner, attempt.attempt, attempt.startedAt + attempt.durationMs]);
+    if (rowCount === 0) return false;
+    await tx.query(
+      `UPDATE sub_applications SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
+         acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
+      [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify(receipt), attempt.startedAt + attempt.durationMs]);
+    await recordAttempt(tx, attempt);
+    return true;
+  });
+}
+
+/** Schedules another attempt (or dead-letters it), if this owner still holds it. */
+export async function markFailed(store: Store, delivery: ClaimedDelivery, owner: string, outcome: { dead: boolean; nextAttemptAt: number; countsAsAttempt: boolean; error: string }, attempt: AttemptRecord): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE deliveries SET state = $3, attempts = $4, next_attempt_at = $5, lease_owner = NULL, lease_expires_at = NULL, last_error = $6, updated_at = $7
+        WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`,
+      [delivery.id, owner, outcome.dead ? 'dead' : 'pending', outcome.countsAsAttempt ? attempt.attempt : delivery.attempts, outcome.nextAttemptAt, outcome.error.slice(0, 1000), attempt.startedAt + attempt.durationMs]);
+    if (rowCount === 0) return false;
+    if (outcome.dead) await tx.query("UPDATE sub_applications SET status = 'failed', reason = $2, updated_at = $3 WHERE id = $1", [delivery.subApplicationId, outcome.error.slice(0, 500), attempt.startedAt]);
+    if (outcome.countsAsAttempt || outcome.dead) await recordAttempt(tx, attempt);
+    return true;
+  });
+}
+
+/** Puts a claimed delivery back untouched (the dispatcher stopped before trying it). */
+export async function releaseClaim(db: Queryable, deliveryId: string, owner: string, now: number): Promise<void> {
+  await db.query(
+    "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $3, updated_at = $3 WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'",
+    [deliveryId, owner, now]);
+}

@@ -1,0 +1,46 @@
+/**
+ * The push channel of each department, built from the department registry
+ * (channel kind, endpoint), Tongban's current signing key and the
+ * department's registered public keys. Rebuilt every minute so key rotations
+ * on either side are picked up.
+ */
+import type { JWK } from 'jose';
+import { createRestDepartmentAdapter } from '../../adapters/department-rest/index.js';
+import { createSoapDepartmentAdapter } from '../../adapters/department-soap/index.js';
+import type { PushDepartmentChannel } from '../spec/department-channel.js';
+import type { ClientRegistry } from '../trust/client-registry.js';
+import type { Keyring } from '../trust/keyring.js';
+import type { Department } from './department-registry.js';
+
+export interface ChannelRegistryOptions {
+  departments: readonly Department[];
+  /** Department code → base URL (configuration wins over the registry file). */
+  endpoints: Readonly<Record<string, string>>;
+  keyring: Keyring;
+  clients: ClientRegistry;
+  timeoutMs: number;
+  /** How long a built channel is reused (ms). Default 60 s. */
+  refreshMs?: number;
+}
+
+export type ChannelLookup = (departmentCode: string) => Promise<PushDepartmentChannel | undefined>;
+
+export function createChannelRegistry(options: ChannelRegistryOptions): ChannelLookup {
+  const departments = new Map(options.departments.map((department) => [department.code, department]));
+  const cache = new Map<string, { channel: PushDepartmentChannel | undefined; until: number }>();
+  return async (code) => {
+    const cached = cache.get(code);
+    if (cached && cached.until > Date.now()) return cached.channel;
+    const department = departments.get(code);
+    const endpoint = options.endpoints[code] ?? department?.endpoint;
+    let channel: PushDepartmentChannel | undefined;
+    if (department && endpoint && department.channel !== 'inbox') {
+      const client = await options.clients.resolve(`dept-${code}`);
+      const departmentPublicKeys: JWK[] = client ? Object.values(client.keys) : [];
+      const settings = { baseUrl: endpoint, departmentCode: code, signingKey: options.keyring.signingKey(), departmentPublicKeys, timeoutMs: options.timeoutMs };
+      channel = department.channel === 'soap' ? createSoapDepartmentAdapter(settings) : createRestDepartmentAdapter(settings);
+    }
+    cache.set(code, { channel, until: Date.now() + (options.refreshMs ?? 60_000) });
+    return channel;
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The dispatcher: claims due deliveries from the outbox, delivers each
+ * through its department's channel (signed by Tongban, with an idempotency
+ * key stable across retries), records every attempt, retries with backoff
+ * and jitter, dead-letters what cannot succeed, and keeps one failing
+ * department from slowing the others (a circuit breaker per department).
+ */
+import { randomUUID } from 'node:crypto';
+import CircuitBreaker from 'opossum';
+import pRetry from 'p-retry';
+import type { Logger } from '../log/index.js';
+import type { DeliveryReceipt, PushDepartmentChannel } from '../spec/department-channel.js';
+import { isUpstreamError } from '../spec/upstream-error.js';
+import type { Store } from '../store/index.js';
+import { buildDelivery } from './build-delivery.js';
+import { claimDueDeliveries, markDelivered, markFailed, releaseClaim, type ClaimedDelivery } from './delivery-store.js';
+import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  logger: Logger;
+  /** The push channel of a department (rest or soap), or undefined when it has none configured. */
+  channelFor: (departmentCode: string) => Promise<PushDepartmentChannel | undefined>;
+  retry: RetryPolicy;
+  /** Deliveries claimed per round. Default 50. */
+  batchSize?: number;
+  /** Deliveries in flight at once. Default 32. */
+  concurrency?: number;
+  /** How long a claim lasts before another dispatcher may take the delivery over (ms). Default 30 s. */
+  leaseMs?: number;
+  /** Sleep between empty rounds (ms). Default 250. */
+  idleMs?: number;
+  /** Breaker: failure percentage that opens it, and how long it stays open (ms). */
+  breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number };
+  /** Called after every outcome (metrics, alerts). */
+  onOutcome?: (event: { delivery: ClaimedDelivery; outcome: 'delivered' | 'retry' | 'dead' | 'deferred'; error?: string }) => void;
+  onBreaker?: (departmentCode: string, state: 'open' | 'halfOpen' | 'close') => void;
+  now?: () => number;
+}
+
+export class Dispatcher {
+  readonly owner = `dispatcher-${randomUUID()}`;
+  private readonly breakers = new Map<string, CircuitBreaker<[PushDepartmentChannel, Parameters<PushDepartmentChannel['deliver']>[0]], DeliveryReceipt>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New work was committed: look now rather than after the idle sleep. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming, waits for deliveries in flight, releases nothing half-done. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    for (const breaker of this.breakers.values()) breaker.shutdown();
+  }
+
+  /** Breaker state per department, for ops and metrics. */
+  breakerStates(): Record<string, 'open' | 'halfOpen' | 'closed'> {
+    return Object.fromEntries([...this.breakers].map(([code, breaker]) => [code, breaker.opened ? 'open' : breaker.halfOpen ? 'halfOpen' : 'closed']));
+  }
+
+  /** Runs one round: claim and deliver; resolves when those deliveries are settled. For tests and the CLI. */
+  async runOnce(): Promise<number> {
+    const claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: this.options.batchSize ?? 50, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+    await Promise.allSettled(claimed.map((delivery) => this.deliverOne(delivery)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    const concurrency = this.options.concurrency ?? 32;
+    while (this.running) {
+      let claimed: ClaimedDelivery[] = [];
+      try {
+        const room = Math.max(0, concurrency - this.inFlight.size);
+        if (room > 0) claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: Math.min(room, this.options.batchSize ?? 50), leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+      } catch (error) {
+        this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
+      }
+      for (const delivery of claimed) {
+        const task = this.deliverOne(delivery).finally(() => { this.inFlight.delete(task); this.wake?.(); });
+        this.inFlight.add(task);
+      }
+      if (claimed.length === 0 || this.inFlight.size >= concurrency) await this.sleep(claimed.length === 0 ? this.options.idleMs ?? 250 : 1000);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() { clearTimeout(timer); resolve(); }
+      this.wake = done;
+    });
+  }
+
+  private breakerFor(departmentCode: string) {
+    let breaker = this.breakers.get(departmentCode);
+    if (!breaker) {
+      const settings = this.options.breaker ?? {};
+      breaker = new CircuitBreaker((channel: PushDepartmentChannel, payload: Parameters<PushDepartmentChannel['deliver']>[0]) => channel.deliver(payload), {
+        timeout: false,
+        errorThresholdPercentage: settings.errorThresholdPercentage ?? 50,
+        resetTimeout: settings.resetTimeoutMs ?? 10_000,
+        volumeThreshold: settings.volumeThreshold ?? 5,
+        // Only failures of the department count; a bad payload is not its fault.
+        errorFilter: (error: unknown) => !(isUpstreamError(error) && error.retryable),
+      });
+      const changed = (state: 'open' | 'halfOpen' | 'close') => () => {
+        this.options.logger.warn('department circuit changed', { department: departmentCode, state });
+        this.options.onBreaker?.(departmentCode, state);
+      };
+      breaker.on('open', changed('open'));
+      breaker.on('halfOpen', changed('halfOpen'));
+      breaker.on('close', changed('close'));
+      this.breakers.set(departmentCode, breaker);
+    }
+    return breaker;
+  }
+
+  /** Delivers one claimed delivery; whatever happens, the claim is settled (delivered, rescheduled, dead or released). */
+  private async deliverOne(delivery: ClaimedDelivery): Promise<void> {
+    const { store, logger, retry } = this.options;
+    const startedAt = this.now();
+    const attempt = delivery.attempts + 1;
+    let settled = false;
+    try {
+      const channel = await this.options.channelFor(delivery.departmentCode);
+      if (!channel) {
+        settled = await markFailed(store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + retry.capMs, countsAsAttempt: false, error: `no ${delivery.channel} endpoint configured for department ${delivery.departmentCode}` },
+          { deliveryId: delivery.id, attempt, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'NO_ENDPOINT' });
+        this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'no endpoint' });
+        return;
+      }
+      const breaker = this.breakerFor(delivery.departmentCode);
+      if (breaker.opened) {
+        settled = await markFailed(store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + (this.options.breaker?.resetTimeoutMs ?? 10_000), countsAsAttempt: false, error: `circuit open for department ${delivery.departmentCode}` },
+          { deliveryId: delivery.id, attempt, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'CIRCUIT_OPEN' });
+        this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'circuit open' });
+        return;
+      }
+      const payload = await buildDelivery(store, delivery);
+      try {
+        // Within one attempt, a reset or timeout is retried at once a couple of times: the idempotency key makes it safe.
+        const receipt = await pRetry(() => breaker.fire(channel, payload), {
+          retries: 2, minTimeout: 20, maxTimeout: 100, randomize: true,
+          shouldRetry: ({ error }) => isUpstreamError(error) && (error.kind === 'connection' || error.kind === 'timeout') && !breaker.opened,
+        });
+        const durationMs = this.now() - startedAt;
+        settled = await markDelivered(store, delivery, this.owner, { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },
+          { deliveryId: delivery.id, attempt, startedAt, durationMs, outcome: 'delivered' });
+        this.options.onOutcome?.({ delivery, outcome: 'delivered' });
+      } catch (error) {
+        const durationMs = this.now() - startedAt;
+        const message = (error as Error).message ?? String(error);
+        const retryable = isRetryable(error) || (error as { code?: string }).code === 'EOPENBREAKER';
+        const dead = !retryable || attempt >= retry.maxAttempts;
+        settled = await markFailed(store, delivery, this.owner, { dead, nextAttemptAt: startedAt + durationMs + backoffMs(retry, attempt), countsAsAttempt: true, error: message },
+          { deliveryId: delivery.id, attempt, startedAt, durationMs, outcome: dead ? 'dead' : 'retry', errorCode: isUpstreamError(error) ? `UPSTREAM_${error.kind.toUpperCase()}` : 'DELIVERY_FAILED', error: message });
+        if (dead) logger.warn('delivery dead-lettered', { deliveryId: delivery.id, department: delivery.departmentCode, attempt, error: message });
+        this.options.onOutcome?.({ delivery, outcome: dead ? 'dead' : 'retry', error: message });
+      }
+    } catch (error) {
+      logger.error('delivery handling failed', { deliveryId: delivery.id, error: (error as Error).message });
+    } finally {
+      if (!settled) await releaseClaim(store, delivery.id, this.owner, this.now() + 1000).catch(() => undefined);
+    }
+  }
+}

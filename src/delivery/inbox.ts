@@ -1,0 +1,72 @@
+/**
+ * The pull channel: departments behind a front-end processor (前置机) take
+ * their deliveries from Tongban under a lease and acknowledge each with a
+ * signed receipt. An item not acknowledged in time is handed out again (same
+ * delivery, same idempotency key, new lease token).
+ */
+import { randomBytes } from 'node:crypto';
+import type { JWK } from 'jose';
+import { verifyInboxAck } from '../../adapters/department-inbox/index.js';
+import { TongbanError } from '../errors/index.js';
+import type { SubApplicationDelivery } from '../spec/department-channel.js';
+import type { Store } from '../store/index.js';
+import { buildDelivery } from './build-delivery.js';
+import { markDelivered, type ClaimedDelivery } from './delivery-store.js';
+
+export interface InboxItem {
+  deliveryId: string;
+  leaseToken: string;
+  leaseExpiresAt: string;
+  delivery: SubApplicationDelivery;
+}
+
+interface Row { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
+
+/** Leases up to `limit` of a department's inbox items. */
+export async function takeInbox(store: Store, departmentCode: string, options: { limit: number; leaseMs: number; now?: number }): Promise<InboxItem[]> {
+  const now = options.now ?? Date.now();
+  const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
+  return store.transaction(async (tx) => {
+    const { rows } = await tx.query<Row>(
+      `SELECT id, sub_application_id, department_code, channel, idempotency_key, attempts FROM deliveries
+        WHERE channel = 'inbox' AND department_code = $1 AND (state = 'pending' OR (state = 'in_flight' AND lease_expires_at < $2))
+        ORDER BY created_at LIMIT $3 ${lock}`, [departmentCode, now, options.limit]);
+    const items: InboxItem[] = [];
+    for (const row of rows) {
+      const leaseToken = randomBytes(18).toString('base64url');
+      await tx.query("UPDATE deliveries SET state = 'in_flight', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1, updated_at = $4 WHERE id = $1",
+        [row.id, leaseToken, now + options.leaseMs, now]);
+      const claimed: ClaimedDelivery = { id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts };
+      items.push({ deliveryId: row.id, leaseToken, leaseExpiresAt: new Date(now + options.leaseMs).toISOString(), delivery: await buildDelivery(tx, claimed) });
+    }
+    return items;
+  });
+}
+
+/**
+ * Accepts a department's acknowledgement: the lease must still be the
+ * caller's (409 otherwise) and the receipt must verify with the department's
+ * registered key.
+ */
+export async function acknowledgeInbox(store: Store, departmentCode: string, deliveryId: string, body: unknown, departmentPublicKeys: readonly JWK[], now = Date.now()): Promise<{ acceptanceNumber: string; duplicate: boolean }> {
+  const { rows } = await store.query<Row & { state: string; lease_owner: string | null }>(
+    'SELECT id, sub_application_id, department_code, channel, idempotency_key, attempts, state, lease_owner FROM deliveries WHERE id = $1', [deliveryId]);
+  const row = rows[0];
+  if (!row || row.channel !== 'inbox') throw new TongbanError('NOT_FOUND', `No inbox delivery ${deliveryId}`);
+  if (row.department_code !== departmentCode) throw new TongbanError('DEPARTMENT_MISMATCH', `Delivery ${deliveryId} belongs to another department`);
+  const leaseToken = (body as { leaseToken?: unknown } | undefined)?.leaseToken;
+  if (row.state === 'delivered') return { acceptanceNumber: String((body as { acceptanceNumber?: unknown }).acceptanceNumber ?? ''), duplicate: true };
+  if (row.state !== 'in_flight' || row.lease_owner !== leaseToken) throw new TongbanError('CONFLICT', 'The lease on this delivery is no longer yours; it will be handed out again');
+  const claimed: ClaimedDelivery = { id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts - 1 };
+  const delivery = await buildDelivery(store, claimed);
+  let receipt;
+  try {
+    receipt = await verifyInboxAck({ departmentCode, deliveryId, body, delivery }, { departmentPublicKeys });
+  } catch (error) {
+    throw new TongbanError('SIGNATURE_INVALID', `The acknowledgement's receipt does not verify: ${(error as Error).message}`, { cause: error });
+  }
+  const stored = await markDelivered(store, claimed, String(leaseToken), { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },
+    { deliveryId, attempt: row.attempts, startedAt: now, durationMs: 0, outcome: 'delivered' });
+  if (!stored) throw new TongbanError('CONFLICT', 'The lease on this delivery is no longer yours; it will be handed out again');
+  return { acceptanceNumber: receipt.acceptanceNumber, duplicate: false };
+}

@@ -1,0 +1,106 @@
+/**
+ * Start-up steps of the composition root: opening the store and keyring,
+ * loading clients, mappings and adapters. Each failure is a StartupError whose
+ * message names the setting at fault.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLicenceLibraryAdapter } from '../adapters/licence-library/index.js';
+import type { Config } from './config/index.js';
+import type { Department } from './delivery/department-registry.js';
+import { loadMappings, MappingError, type Mappings } from './forms/mappings/index.js';
+import type { Logger } from './log/index.js';
+import type { LicenceLibrary } from './spec/licence-library.js';
+import { migrate, openStore, type Store } from './store/index.js';
+import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
+import { CERT_FILES } from './trust/dev-material.js';
+import { Keyring } from './trust/keyring.js';
+
+/** Raised when the gateway cannot start; the message is meant for the operator. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export function loadMappingFiles(departments: readonly Department[], dir: string | undefined): Mappings {
+  try {
+    // The catalogue cross-check runs in `tongban mappings check` and the tests; at start the catalogue may not be synced yet.
+    return loadMappings({ departments, ...(dir ? { dir } : {}) });
+  } catch (error) {
+    if (error instanceof MappingError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+export function createLicenceLibrary(config: Config): LicenceLibrary | undefined {
+  if (!config.licenceLibraryUrl) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(config.licenceLibraryTrustAnchorsFile!, 'utf8');
+  } catch (error) {
+    throw new StartupError(`Cannot read TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE=${config.licenceLibraryTrustAnchorsFile}: ${(error as Error).message}`, { cause: error });
+  }
+  const anchors = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (anchors.length === 0) throw new StartupError(`TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE=${config.licenceLibraryTrustAnchorsFile} holds no PEM certificate`);
+  return createLicenceLibraryAdapter({
+    baseUrl: config.licenceLibraryUrl, accessId: config.licenceLibraryAccessId!, accessSecret: config.licenceLibraryAccessSecret!,
+    trustAnchorsPem: anchors, timeoutMs: config.licenceLibraryTimeoutMs,
+  });
+}
+
+export function openKeyring(config: Config): Keyring {
+  const path = join(config.certsDir, CERT_FILES.keyring);
+  if (!existsSync(path)) {
+    throw new StartupError(`No signing keyring at ${path} (TONGBAN_CERTS_DIR=${config.certsDir}): run "tongban keys init" for development keys, or "tongban keys import" for production keys`);
+  }
+  try {
+    return Keyring.open(path);
+  } catch (error) {
+    throw new StartupError(`Cannot use the signing keyring ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function loadClientsFile(registry: ClientRegistry, file: string, logger: Logger): Promise<void> {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StartupError(`Cannot read TONGBAN_CLIENTS_FILE=${file}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const declarations = parseClientsFile(content, `TONGBAN_CLIENTS_FILE=${file}`);
+    await registry.upsert(declarations);
+    logger.info('clients loaded', { file, count: declarations.length });
+  } catch (error) {
+    const fields = (error as { errors?: { pointer: string; message: string }[] }).errors ?? [];
+    throw new StartupError(`${(error as Error).message}${fields.map((field) => `\n  - ${field.pointer}: ${field.message}`).join('')}`, { cause: error });
+  }
+}
+
+/**
+ * Opens the configured store and applies pending migrations.
+ * @throws StartupError naming `DATABASE_URL` (or the SQLite path) and the cause.
+ */
+export async function openMigratedStore(config: Config, logger: Logger): Promise<{ store: Store; applied: number[] }> {
+  const store = openStore(config, (error) => logger.warn('database connection lost', { error: error.message }));
+  try {
+    const applied = await migrate(store);
+    if (applied.length > 0) logger.info('migrations applied', { dialect: store.dialect, versions: applied });
+    return { store, applied };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new StartupError(describeStartupFailure(config, error), { cause: error });
+  }
+}
+
+function describeStartupFailure(config: Config, error: unknown): string {
+  const cause = (error as Error).message || String(error);
+  const root = (error as { cause?: { message?: string } }).cause?.message;
+  const reason = root && !cause.includes(root) ? `${cause} (${root})` : cause;
+  if (config.databaseUrl) return `Cannot use the database at DATABASE_URL=${maskUrl(config.databaseUrl)}: ${reason}`;
+  return `Cannot use the SQLite database at TONGBAN_SQLITE_PATH=${config.sqlitePath}: ${reason}`;
+}
+
+/** Hides the password of a connection URL. */
+export function maskUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
+}

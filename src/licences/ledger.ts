@@ -1,0 +1,236 @@
+/**
+ * The licence-use ledger (用证记录): every use of a holder's licence — who,
+ * when, which licence, for which theme/matters, for what reason — in an
+ * append-only, hash-chained table (`licence_uses`, docs/licences.md).
+ *
+ * Appends are serialised on the single `ledger_head` row: the first
+ * statement of an append is `UPDATE ledger_head … RETURNING`, which takes
+ * that row's lock (PostgreSQL, across every replica) or the database write
+ * lock (SQLite, `BEGIN IMMEDIATE`). Whoever holds it reads the head, chains
+ * its entries to it and moves the head, all in one transaction, so the chain
+ * never forks; `UNIQUE (prev_hash)` would refuse a fork even if it tried.
+ */
+import type { LicenceHolderType } from '../spec/licence-library.js';
+import type { Queryable, Store } from '../store/index.js';
+import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
+
+/** What was done with the licence. */
+export type LicenceUseAction = 'query' | 'file' | 'verify';
+
+/** `used`: handed to the client as valid; `refused-invalid`: it failed verification (revoked, expired, bad signature or seal). */
+export type LicenceUseOutcome = 'used' | 'refused-invalid';
+
+/** One use to record. */
+export interface LicenceUseInput {
+  readonly clientId: string;
+  readonly holderCode: string;
+  readonly holderType: LicenceHolderType;
+  /** GB/T 36904 identifier of the licence used. */
+  readonly licenceIdentifier: string;
+  /** Licence type key (`residentIdCard`, …; see LICENCE_TYPES). */
+  readonly licenceType: string;
+  readonly themeCode: string;
+  /** The matters the use is for; empty = the theme as a whole. */
+  readonly matterCodes: readonly string[];
+  /** Reason for use (用证事由), as the client gave it. */
+  readonly useCause: string;
+  readonly authorizationId: string;
+  readonly action: LicenceUseAction;
+  readonly outcome: LicenceUseOutcome;
+}
+
+/** A recorded use. */
+export interface LedgerEntry extends LicenceUseInput {
+  /** Position in the chain, from 1, without gaps. */
+  readonly seq: number;
+  /** ISO 8601 instant it was recorded (millisecond precision). */
+  readonly at: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** What `verify` found wrong at one entry. */
+export interface LedgerProblem {
+  /** The entry at fault (for a gap, the first missing seq). */
+  readonly seq: number;
+  /** `hash-mismatch`: content edited; `broken-link`: prev_hash is not the previous entry's hash (re-ordered, replaced, or a deletion before it); `gap`: entries missing. */
+  readonly problem: 'hash-mismatch' | 'broken-link' | 'gap';
+  /** One sentence for humans. */
+  readonly detail: string;
+}
+
+export interface LedgerVerification {
+  readonly ok: boolean;
+  /** Entries checked. */
+  readonly entries: number;
+  readonly problems: LedgerProblem[];
+  /** The head as read when verification started: quote its hash to anchor the ledger elsewhere. */
+  readonly head: { readonly seq: number; readonly hash: string };
+}
+
+export interface LedgerOptions {
+  /** Clock for `at`. Default: now. */
+  now?: () => Date;
+  /** Rows read per page by `verify`. Default 1000. */
+  pageSize?: number;
+}
+
+interface UseRow {
+  seq: number | string;
+  at: number | string;
+  client_id: string;
+  holder_code: string;
+  holder_type: LicenceHolderType;
+  licence_identifier: string;
+  licence_type: string;
+  theme_code: string;
+  matter_codes: string;
+  use_cause: string;
+  authorization_id: string;
+  action: LicenceUseAction;
+  outcome: LicenceUseOutcome;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'seq, at, client_id, holder_code, holder_type, licence_identifier, licence_type, theme_code, matter_codes, use_cause, authorization_id, action, outcome, prev_hash, hash';
+
+export class LicenceUseLedger {
+  private readonly now: () => Date;
+  private readonly pageSize: number;
+
+  constructor(private readonly store: Store, options: LedgerOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.pageSize = options.pageSize ?? 1000;
+  }
+
+  /**
+   * Appends entries (in order) to the chain, in `tx` when given (the entries
+   * then commit or roll back with the caller's work, and the head stays
+   * locked until then), else in a transaction of its own.
+   */
+  async append(entries: readonly LicenceUseInput[], tx?: Queryable): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return [];
+    const run = async (db: Queryable): Promise<LedgerEntry[]> => {
+      const { rows } = await db.query<{ seq: number | string; hash: string }>(
+        'UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash', [entries.length]);
+      const head = rows[0];
+      if (!head) throw new Error('ledger_head has no row: is migration 004_licences applied?');
+      let seq = Number(head.seq) - entries.length;
+      let prevHash = head.hash;
+      const at = this.now().getTime();
+      const written: LedgerEntry[] = [];
+      for (const input of entries) {
+        seq += 1;
+        const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes] };
+        const hash = entryHash(prevHash, hashed);
+        await db.query(`INSERT INTO licence_uses (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, [
+          seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
+          JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash,
+        ]);
+        written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash });
+        prevHash = hash;
+      }
+      await db.query('UPDATE ledger_head SET hash = $1 WHERE id = 1', [prevHash]);
+      return written;
+    };
+    return tx ? run(tx) : this.store.transaction(run);
+  }
+
+  /** A holder's recorded uses, newest first; `before` (a seq) pages backwards. */
+  async listByHolder(holderCode: string, options: { limit: number; before?: number }): Promise<LedgerEntry[]> {
+    const { rows } = await this.store.query<UseRow>(
+      `SELECT ${COLUMNS} FROM licence_uses WHERE holder_code = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      [holderCode, options.before ?? Number.MAX_SAFE_INTEGER, options.limit]);
+    return rows.map(toEntry);
+  }
+
+  /** The chain's head: the last seq and its hash (seq 0 and the genesis hash when empty). */
+  async head(): Promise<{ seq: number; hash: string }> {
+    const { rows } = await this.store.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM ledger_head WHERE id = 1');
+    const head = rows[0];
+    if (!head) throw new Error('ledger_head has no row: is migration 004_licences applied?');
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  /**
+   * Walks the whole chain in seq order (a page at a time, so any size fits
+   * in memory) and reports every entry whose content no longer matches its
+   * hash, whose link is broken, or that is missing — including entries
+   * missing at the end, judged against the head.
+   * @param options.onProgress called after each page with entries checked so far and the total.
+   */
+  async verify(options: { onProgress?: (checked: number, total: number) => void } = {}): Promise<LedgerVerification> {
+    const head = await this.head();
+    const { rows: countRows } = await this.store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM licence_uses');
+    const total = Number(countRows[0]?.n ?? 0);
+    const problems: LedgerProblem[] = [];
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let prevSeq = 0;
+    let checked = 0;
+    let hashAtHead: string | undefined;
+    for (;;) {
+      const { rows } = await this.store.query<UseRow>(`SELECT ${COLUMNS} FROM licence_uses WHERE seq >= $1 ORDER BY seq LIMIT $2`, [expectedSeq, this.pageSize]);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) {
+          problems.push({ seq: expectedSeq, problem: 'gap', detail: seq - expectedSeq === 1 ? `entry ${expectedSeq} is missing` : `entries ${expectedSeq}–${seq - 1} are missing` });
+        }
+        if (row.prev_hash !== prevHash) {
+          problems.push({ seq, problem: 'broken-link', detail: prevSeq === 0 ? 'prev_hash is not the genesis hash' : `prev_hash is not the hash of the entry before it (seq ${prevSeq})` });
+        }
+        if (recomputedHash(row) !== row.hash) problems.push({ seq, problem: 'hash-mismatch', detail: 'the entry\'s content does not match its hash (edited)' });
+        if (seq === head.seq) hashAtHead = row.hash;
+        prevHash = row.hash;
+        prevSeq = seq;
+        expectedSeq = seq + 1;
+        checked += 1;
+      }
+      options.onProgress?.(checked, Math.max(total, checked));
+    }
+    if (head.seq >= expectedSeq) {
+      problems.push({ seq: expectedSeq, problem: 'gap', detail: `entries ${expectedSeq}–${head.seq} are missing (the ledger head is at ${head.seq})` });
+    } else if (head.seq > 0 && hashAtHead !== undefined && hashAtHead !== head.hash) {
+      problems.push({ seq: head.seq, problem: 'broken-link', detail: 'the ledger head\'s hash is not the hash of the entry it points at' });
+    }
+    return { ok: problems.length === 0, entries: checked, problems, head };
+  }
+}
+
+function pickHashed(input: LicenceUseInput): Omit<LicenceUseInput, 'matterCodes'> {
+  return {
+    clientId: input.clientId, holderCode: input.holderCode, holderType: input.holderType, licenceIdentifier: input.licenceIdentifier,
+    licenceType: input.licenceType, themeCode: input.themeCode, useCause: input.useCause, authorizationId: input.authorizationId,
+    action: input.action, outcome: input.outcome,
+  };
+}
+
+function parseMatterCodes(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((code) => typeof code === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function recomputedHash(row: UseRow): string | undefined {
+  const matterCodes = parseMatterCodes(row.matter_codes);
+  if (!matterCodes) return undefined; // not even well-formed: certainly edited
+  return entryHash(row.prev_hash, {
+    seq: Number(row.seq), at: Number(row.at), clientId: row.client_id, holderCode: row.holder_code, holderType: row.holder_type,
+    licenceIdentifier: row.licence_identifier, licenceType: row.licence_type, themeCode: row.theme_code, matterCodes,
+    useCause: row.use_cause, authorizationId: row.authorization_id, action: row.action, outcome: row.outcome,
+  });
+}
+
+function toEntry(row: UseRow): LedgerEntry {
+  return {
+    seq: Number(row.seq), at: new Date(Number(row.at)).toISOString(), clientId: row.client_id, holderCode: row.holder_code,
+    holderType: row.holder_type, licenceIdentifier: row.licence_identifier, licenceType: row.licence_type, themeCode: row.theme_code,
+    matterCodes: parseMatterCodes(row.matter_codes) ?? [], useCause: row.use_cause, authorizationId: row.authorization_id,
+    action: row.action, outcome: row.outcome, prevHash: row.prev_hash, hash: row.hash,
+  };
+}

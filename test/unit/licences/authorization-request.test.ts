@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { TongbanError } from '../../../src/errors/index.js';
+import { parseAuthorizationRequest } from '../../../src/licences/index.js';
+import { makeCreditCode } from '../../../src/spec/identifiers/index.js';
+
+const CREDIT_CODE = makeCreditCode({ registrationAuthority: '9', category: '1', areaCode: '441403', organizationCode: 'MA5DC0E5' });
+
+const NOW = new Date('2026-11-24T02:00:00Z');
+const body = (overrides: Record<string, unknown> = {}) => ({
+  holder: { code: '44142119990620338X', type: 'citizen' },
+  licenceTypes: ['residentIdCard', 'birthCertificate'],
+  purpose: { themeCode: 'MX-T05' },
+  expiresAt: '2027-05-24T00:00:00+08:00',
+  consent: { method: 'sms', at: '2026-11-24T08:00:00+08:00' },
+  ...overrides,
+});
+
+function pointers(input: unknown): string[] {
+  try {
+    parseAuthorizationRequest(input, NOW);
+  } catch (error) {
+    expect(error).to.be.instanceOf(TongbanError).and.include({ code: 'VALIDATION_FAILED' });
+    return (error as TongbanError).errors!.map((field) => field.pointer);
+  }
+  return [];
+}
+
+describe('authorisation request validation', () => {
+  it('accepts a valid request and normalises defaults', () => {
+    const request = parseAuthorizationRequest(body(), NOW);
+    expect(request.purpose).to.deep.equal({ themeCode: 'MX-T05', matterCodes: [], description: null });
+    expect(request.expiresAt.toISOString()).to.equal('2027-05-23T16:00:00.000Z');
+    expect(request.consent.at.toISOString()).to.equal('2026-11-24T00:00:00.000Z');
+  });
+
+  it('accepts an organisation with a valid credit code and organisation licence types', () => {
+    expect(pointers(body({ holder: { code: CREDIT_CODE, type: 'organization' }, licenceTypes: ['businessLicence'] }))).to.deep.equal([]);
+  });
+
+  const cases: [string, unknown, string[]][] = [
+    ['not an object', 'yes', ['/']],
+    ['missing members', {}, ['/holder', '/licenceTypes', '/purpose', '/expiresAt', '/consent']],
+    ['a wrong check character', body({ holder: { code: '441421199906203381', type: 'citizen' } }), ['/holder/code']],
+    ['an ID number for an organisation', body({ holder: { code: '44142119990620338X', type: 'organization' }, licenceTypes: ['businessLicence'] }), ['/holder/code']],
+    ['an unknown and a misfitting type', body({ licenceTypes: ['passport', 'businessLicence'] }), ['/licenceTypes/0', '/licenceTypes/1']],
+    ['no licence type', body({ licenceTypes: [] }), ['/licenceTypes']],
+    ['duplicate licence types', body({ licenceTypes: ['residentIdCard', 'residentIdCard'] }), ['/licenceTypes']],
+    ['a bad theme code', body({ purpose: { themeCode: 'MX T05' } }), ['/purpose/themeCode']],
+    ['an over-long description', body({ purpose: { themeCode: 'MX-T05', description: '字'.repeat(201) } }), ['/purpose/description']],
+    ['an expiry in the past', body({ expiresAt: '2026-11-24T09:00:00+08:00' }), ['/expiresAt']],
+    ['an expiry more than a year ahead', body({ expiresAt: '2027-11-24T02:00:01Z' }), ['/expiresAt']],
+    ['an expiry without a time zone', body({ expiresAt: '2027-01-01T00:00:00' }), ['/expiresAt']],
+    ['an unknown consent method', body({ consent: { method: 'nod', at: '2026-11-24T01:00:00Z' } }), ['/consent/method']],
+    ['a consent in the future', body({ consent: { method: 'counter', at: '2026-11-24T03:00:00Z' } }), ['/consent/at']],
+    ['an unknown member', body({ scope: 'all' }), ['/scope']],
+  ];
+  for (const [name, input, expected] of cases) it(`names ${expected.join(', ')} for ${name}`, () => expect(pointers(input)).to.deep.equal(expected));
+
+  it('accepts an expiry exactly one year ahead', () => {
+    expect(pointers(body({ expiresAt: '2027-11-24T02:00:00Z' }))).to.deep.equal([]);
+  });
+});

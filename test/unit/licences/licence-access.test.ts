@@ -1,0 +1,144 @@
+/**
+ * LicenceAccess and AuthorizationService as the lead's prefill calls them,
+ * on an in-memory SQLite store with a recording stand-in library: what is
+ * asked of the library, what is ledgered, and the refusals that need no
+ * network (503 without a library, upstream errors passing through,
+ * undeclared types, unmapped matters, expiry at a given instant).
+ */
+import { expect } from 'chai';
+import { CatalogStore, upsertTheme } from '../../../src/catalog/index.js';
+import { TongbanError } from '../../../src/errors/index.js';
+import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger, type DeclaredLicenceSource } from '../../../src/licences/index.js';
+import { createLogger } from '../../../src/log/index.js';
+import { LICENCE_TYPES, type Licence, type LicenceLibrary, type LicenceQuery } from '../../../src/spec/licence-library.js';
+import type { Theme } from '../../../src/spec/matter-catalog.js';
+import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import { migrate, SqliteStore } from '../../../src/store/index.js';
+
+const MOTHER = '44142119990620338X';
+const THEME: Theme = {
+  code: 'MX-T05', sequence: 5, name: '婴儿“出生一件事”', subjectType: 'personal', serviceHall: '', notes: '',
+  matterCodes: ['000744622000', '002096705000', '000795887000'], status: 'active', updatedAt: '2026-01-01T00:00:00Z', version: 1,
+};
+const MAPPINGS: DeclaredLicenceSource = {
+  matters: new Map([
+    ['000744622000', { licences: [{ licenceType: 'birthCertificate' }, { licenceType: 'residentIdCard' }] }],
+    ['002096705000', { licences: [{ licenceType: 'residentIdCard' }] }],
+  ]),
+  themes: new Map(),
+};
+
+function licence(identifier: string, key: keyof typeof LICENCE_TYPES, passed: boolean): Licence {
+  const type = LICENCE_TYPES[key];
+  return {
+    identifier, typeCode: type.code, typeName: type.name, number: '1', holder: { code: MOTHER, type: 'citizen', name: '吴月' }, issuer: { name: '某局', code: 'X' },
+    issuedOn: '2026-01-01', validFrom: '2026-01-01', validUntil: null, areaCode: '441403', status: passed ? 'valid' : 'revoked', surface: {},
+    verification: { identifierCheck: true, status: passed, validity: true, dataSignature: true, passed, problems: passed ? [] : ['status is "revoked"'], checkedAt: '2026-11-24T00:00:00Z' },
+  };
+}
+
+/** Answers queryByHolder from a list (or fails), recording every query. */
+function stubLibrary(answer: () => Promise<Licence[]>): LicenceLibrary & { queries: LicenceQuery[] } {
+  const queries: LicenceQuery[] = [];
+  const unused = () => Promise.reject(new Error('not used here'));
+  return {
+    queries,
+    queryByHolder: async (query) => {
+      queries.push(query);
+      const all = await answer();
+      return all.filter((item) => query.licenceTypes.includes(item.typeCode));
+    },
+    getByIdentifier: unused, verifySurface: unused, fieldDefinitions: unused, downloadFile: unused,
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<TongbanError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(TongbanError);
+    return error as TongbanError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('LicenceAccess (service level)', () => {
+  let store: SqliteStore;
+  let authorizations: AuthorizationService;
+  let ledger: LicenceUseLedger;
+  let authorizationId: string;
+  const logger = createLogger({ level: 'silent' });
+  const access = (library: LicenceLibrary | undefined) => new LicenceAccess({ library, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(MAPPINGS, new CatalogStore(store)) });
+  const request = (overrides: Record<string, unknown> = {}) => ({
+    clientId: 'platform', authorizationId, holder: { code: MOTHER, type: 'citizen' as const }, licenceTypes: ['residentIdCard', 'birthCertificate'],
+    themeCode: 'MX-T05', matterCodes: ['000744622000'], useCause: '出生登记', ...overrides,
+  });
+
+  beforeEach(async () => {
+    store = new SqliteStore({ path: ':memory:' });
+    await migrate(store);
+    await upsertTheme(store, THEME, Date.now());
+    authorizations = new AuthorizationService(store, new CatalogStore(store));
+    ledger = new LicenceUseLedger(store);
+    authorizationId = (await authorizations.create('platform', {
+      holder: { code: MOTHER, type: 'citizen' }, licenceTypes: ['residentIdCard', 'birthCertificate', 'marriageCertificate'], purpose: { themeCode: 'MX-T05' },
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(), consent: { method: 'counter', at: new Date().toISOString() },
+    })).id;
+  });
+  afterEach(async () => { await store.close(); });
+
+  it('asks the library for only the type codes named, and ledgers each licence by its verification', async () => {
+    const library = stubLibrary(async () => [licence('L1', 'residentIdCard', true), licence('L2', 'birthCertificate', false), licence('L3', 'marriageCertificate', true)]);
+    const used = await access(library).fetchForHolder(request());
+    expect(library.queries).to.deep.equal([{ holderCode: MOTHER, holderType: 'citizen', licenceTypes: [LICENCE_TYPES.residentIdCard.code, LICENCE_TYPES.birthCertificate.code], useCause: '出生登记' }]);
+    expect(used.map((item) => [item.identifier, item.licenceType, item.ledgerSeq])).to.deep.equal([['L1', 'residentIdCard', 1], ['L2', 'birthCertificate', 2]]);
+    const entries = await ledger.listByHolder(MOTHER, { limit: 10 });
+    expect(entries.map((entry) => [entry.seq, entry.outcome, entry.matterCodes, entry.authorizationId])).to.deep.equal([
+      [2, 'refused-invalid', ['000744622000'], authorizationId], [1, 'used', ['000744622000'], authorizationId],
+    ]);
+  });
+
+  it('ledgers nothing when the holder has none of the types', async () => {
+    expect(await access(stubLibrary(async () => [])).fetchForHolder(request())).to.deep.equal([]);
+    expect((await ledger.head()).seq).to.equal(0);
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE without a library — after the authorisation check', async () => {
+    expect((await caught(access(undefined).fetchForHolder(request()))).code).to.equal('SERVICE_UNAVAILABLE');
+    expect((await caught(access(undefined).fetchForHolder(request({ authorizationId: undefined })))).code).to.equal('AUTHORIZATION_REQUIRED');
+  });
+
+  it('lets an UpstreamError through unchanged and ledgers nothing', async () => {
+    const failure = new UpstreamError('licence library timed out', { system: 'licence-library', operation: 'queryByHolder', kind: 'timeout' });
+    const error = await caught(access(stubLibrary(() => Promise.reject(failure))).fetchForHolder(request()));
+    expect(error).to.equal(failure);
+    expect(error.status).to.equal(504);
+    expect((await ledger.head()).seq).to.equal(0);
+  });
+
+  it('refuses types the matters do not declare, and matters without a mapping', async () => {
+    const library = stubLibrary(async () => []);
+    const undeclared = await caught(access(library).fetchForHolder(request({ licenceTypes: ['marriageCertificate'] })));
+    expect(undeclared).to.include({ code: 'LICENCE_TYPE_NOT_DECLARED', status: 403 });
+    expect(undeclared.extensions).to.deep.equal({ undeclaredLicenceTypes: ['marriageCertificate'] });
+    // The whole theme: 城乡居民参保登记 (000795887000) has no mapping, so nothing can be declared for it.
+    const unmapped = await caught(access(library).fetchForHolder(request({ matterCodes: [] })));
+    expect(unmapped).to.include({ code: 'THEME_NOT_MAPPED' });
+    expect(unmapped.extensions).to.deep.equal({ unmappedMatterCodes: ['000795887000'] });
+    expect(library.queries).to.deep.equal([]);
+  });
+
+  it('validates what the route would: reason, holder code, licence type keys', async () => {
+    const library = stubLibrary(async () => []);
+    expect((await caught(access(library).fetchForHolder(request({ useCause: '' })))).code).to.equal('USE_CAUSE_REQUIRED');
+    expect((await caught(access(library).fetchForHolder(request({ holder: { code: '441421199906203381', type: 'citizen' } })))).errors).to.deep.include.members([{ pointer: '/holder/code', message: 'ID number "441421199906203381": check character is "1", expected "X"' }]);
+    expect((await caught(access(library).fetchForHolder(request({ licenceTypes: ['residentIdCard', 'visa'] })))).errors![0]!.pointer).to.equal('/licenceTypes/1');
+  });
+
+  it('judges expiry at the instant given', async () => {
+    const use = { clientId: 'platform', authorizationId, holderCode: MOTHER, holderType: 'citizen' as const, licenceTypes: ['residentIdCard'], themeCode: 'MX-T05' };
+    expect((await authorizations.requireCovering(use)).id).to.equal(authorizationId);
+    expect((await caught(authorizations.requireCovering({ ...use, at: new Date(Date.now() + 2 * 86_400_000) }))).code).to.equal('AUTHORIZATION_EXPIRED');
+    expect((await caught(authorizations.requireCovering({ ...use, clientId: 'platform-b' }))).code).to.equal('AUTHORIZATION_REQUIRED');
+  });
+});
