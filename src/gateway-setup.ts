@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLicenceLibraryAdapter } from '../adapters/licence-library/index.js';
+import { createSealPlatformAdapter } from '../adapters/seal-platform/index.js';
+import type { SealService } from './spec/seal-service.js';
 import type { Config } from './config/index.js';
 import type { Department } from './delivery/department-registry.js';
 import { loadMappings, MappingError, type Mappings } from './forms/mappings/index.js';
@@ -44,6 +46,24 @@ export function createLicenceLibrary(config: Config): LicenceLibrary | undefined
   return createLicenceLibraryAdapter({
     baseUrl: config.licenceLibraryUrl, accessId: config.licenceLibraryAccessId!, accessSecret: config.licenceLibraryAccessSecret!,
     trustAnchorsPem: anchors, timeoutMs: config.licenceLibraryTimeoutMs,
+  });
+}
+
+/** The e-seal platform adapter, when configured. */
+export function createSealService(config: Config): SealService | undefined {
+  if (!config.sealPlatformUrl) return undefined;
+  let trustAnchorsPem: string[] | undefined;
+  if (config.sealPlatformTrustAnchorsFile) {
+    try {
+      trustAnchorsPem = readFileSync(config.sealPlatformTrustAnchorsFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    } catch (error) {
+      throw new StartupError(`Cannot read TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE=${config.sealPlatformTrustAnchorsFile}: ${(error as Error).message}`, { cause: error });
+    }
+    if (trustAnchorsPem.length === 0) throw new StartupError(`TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE=${config.sealPlatformTrustAnchorsFile} holds no PEM certificate`);
+  }
+  return createSealPlatformAdapter({
+    baseUrl: config.sealPlatformUrl, appId: config.sealPlatformAppId!, appSecret: config.sealPlatformAppSecret!,
+    ...(trustAnchorsPem ? { trustAnchorsPem } : {}),
   });
 }
 

@@ -16,6 +16,7 @@ import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
+import { resultDocumentRoutes } from './api/routes/result-documents.js';
 import type { Route } from './api/routes/route.js';
 import { listen, type RunningServer } from './api/server.js';
 import { CatalogStore, CatalogSyncer } from './catalog/index.js';
@@ -24,7 +25,8 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createLicenceLibrary, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
+import { createLicenceLibrary, createSealService, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
+import type { SealService } from './spec/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import type { LicenceLibrary } from './spec/licence-library.js';
@@ -67,6 +69,8 @@ export interface GatewayOptions {
   matterCatalog?: MatterCatalog;
   /** Replaces the licence-library adapter built from the configuration (tests). */
   licenceLibrary?: LicenceLibrary;
+  /** Replaces the e-seal platform adapter built from the configuration (tests). */
+  sealService?: SealService;
   /** Extra routes (tests, the sandbox). */
   extraRoutes?: readonly Route[];
 }
@@ -77,6 +81,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const departments = loadDepartments();
   const mappings = loadMappingFiles(departments, config.mappingsDir);
   const licenceLibrary = options.licenceLibrary ?? createLicenceLibrary(config);
+  const sealService = options.sealService ?? createSealService(config);
   const { store } = await openMigratedStore(config, logger);
   const clients = new ClientRegistry(store);
   let keyring: Keyring;
@@ -128,8 +133,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, inboxLeaseMs: 60_000, onEvent: wakeDispatcher }),
+      ...departmentRoutes({ store, clients, inboxLeaseMs: 60_000, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
+      ...resultDocumentRoutes({ store }),
       ...(options.extraRoutes ?? []),
     ],
   });

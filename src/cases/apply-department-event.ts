@@ -8,6 +8,7 @@
  */
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { Queryable, Store } from '../store/index.js';
+import type { SealedDocument } from './seal-results.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
 
 export type EventType = 'accepted' | 'completed' | 'rejected' | 'status';
@@ -20,7 +21,7 @@ export interface DepartmentEventInput {
   acceptanceNumber?: string;
   reason?: string;
   /** Results: a value (e.g. the ID number assigned), a licence identifier, or a document. */
-  results?: { name: string; value?: string; licenceIdentifier?: string; documentBase64?: string; documentId?: string }[];
+  results?: { name: string; value?: string; licenceIdentifier?: string; documentBase64?: string; documentId?: string; sealId?: string; sealName?: string }[];
 }
 
 export interface EventOutcome {
@@ -47,7 +48,7 @@ export function readDepartmentEvent(body: unknown): DepartmentEventInput {
 
 interface SubRow { id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number }
 
-export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now()): Promise<EventOutcome> {
+export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now(), documents: readonly SealedDocument[] = []): Promise<EventOutcome> {
   return store.transaction(async (tx) => {
     const { rows } = await tx.query<SubRow>('SELECT id, application_id, department_code, status, accepted_at, promised_days FROM sub_applications WHERE id = $1', [event.subApplicationId]);
     const sub = rows[0];
@@ -57,6 +58,10 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
       'INSERT INTO department_events (department_code, event_id, sub_application_id, type, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
       [departmentCode, event.eventId, event.subApplicationId, event.type, JSON.stringify(event), now]);
     if (inserted.rowCount === 0) return { duplicate: true, subApplicationId: sub.id, status: sub.status, stale: false, released: [] };
+    for (const document of documents) {
+      await tx.query('INSERT INTO result_documents (id, sub_application_id, name, pdf, seal_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [document.id, sub.id, document.name, document.pdf, document.sealId, now]);
+    }
 
     const occurred = Date.parse(event.occurredAt);
     const open = ['queued', 'delivered', 'accepted'].includes(sub.status);

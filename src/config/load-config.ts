@@ -27,6 +27,10 @@ export interface Config {
   readonly licenceLibraryAccessSecret?: string;
   readonly licenceLibraryTrustAnchorsFile?: string;
   readonly licenceLibraryTimeoutMs: number;
+  readonly sealPlatformUrl?: string;
+  readonly sealPlatformAppId?: string;
+  readonly sealPlatformAppSecret?: string;
+  readonly sealPlatformTrustAnchorsFile?: string;
   readonly departmentEndpoints: Readonly<Record<string, string>>;
   readonly deliveryMaxAttempts: number;
   readonly deliveryBackoffBaseMs: number;
@@ -113,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['matterSystemUrl'] && (!values['matterSystemAppKey'] || !values['matterSystemAppSecret'])) {
     problems.push('TONGBAN_MATTER_SYSTEM_APP_KEY and TONGBAN_MATTER_SYSTEM_APP_SECRET: required when TONGBAN_MATTER_SYSTEM_URL is set');
+  }
+  if (values['sealPlatformUrl'] && (!values['sealPlatformAppId'] || !values['sealPlatformAppSecret'])) {
+    problems.push('TONGBAN_SEAL_PLATFORM_APP_ID and TONGBAN_SEAL_PLATFORM_APP_SECRET: required when TONGBAN_SEAL_PLATFORM_URL is set');
   }
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');

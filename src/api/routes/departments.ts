@@ -1,4 +1,6 @@
 import { applyDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
+import { sealResultDocuments } from '../../cases/seal-results.js';
+import type { SealService } from '../../spec/seal-service.js';
 import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
 import type { Store } from '../../store/index.js';
@@ -10,6 +12,8 @@ export interface DepartmentRouteDependencies {
   clients: ClientRegistry;
   /** How long an inbox lease lasts (ms). */
   inboxLeaseMs: number;
+  /** Seals result documents; absent when no e-seal platform is configured. */
+  sealService?: SealService;
   /** A department's event was applied (to wake the dispatcher when it released waiting matters). */
   onEvent?: (released: readonly string[]) => void;
 }
@@ -42,8 +46,9 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       method: 'POST', path: '/v1/departments/:dept/events', access: departmentOnly,
       summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected), de-duplicated by event id',
       handler: async (req, res) => {
-        const event = readDepartmentEvent(req.body);
-        const outcome = await applyDepartmentEvent(deps.store, String(req.params['dept']), event);
+        const department = String(req.params['dept']);
+        const sealed = await sealResultDocuments(deps.sealService, department, readDepartmentEvent(req.body));
+        const outcome = await applyDepartmentEvent(deps.store, department, sealed.event, Date.now(), sealed.documents);
         if (outcome.released.length > 0) deps.onEvent?.(outcome.released);
         res.status(outcome.duplicate ? 200 : 201).json(outcome);
       },
