@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { StartupError } from '../gateway.js';
 import { registerClientsCommands } from './clients.js';
+import { registerDemoCommand } from './demo.js';
 import { registerKeysCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerMappingsCommands } from './mappings.js';
 import { migrateCommand } from './migrate.js';
+import { registerSandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command('tongban')
@@ -23,6 +25,8 @@ program.command('migrate')
 registerKeysCommands(program);
 registerClientsCommands(program);
 registerMappingsCommands(program);
+registerSandboxCommand(program);
+registerDemoCommand(program);
 registerLedgerCommands(program);
 
 try {

@@ -1,0 +1,133 @@
+/**
+ * `tongban sandbox`: the whole service on one machine — a simulator of every
+ * upstream (matter system, licence library, e-seal platform, every
+ * department over its own channel) and the gateway on embedded SQLite,
+ * with development keys made on first run. What `npm start` runs.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startInboxDepartmentSimulator } from '../../adapters/department-inbox/index.js';
+import { startRestDepartmentSimulator } from '../../adapters/department-rest/index.js';
+import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
+import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
+import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
+import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
+import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
+import { loadConfig } from '../config/index.js';
+import { loadDepartments } from '../delivery/department-registry.js';
+import { startGateway } from '../gateway.js';
+import { createLogger } from '../log/index.js';
+import type { PrivateJwk } from '../trust/algorithms.js';
+import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../trust/dev-material.js';
+import { Keyring } from '../trust/keyring.js';
+
+interface Closable { close(): Promise<void> }
+
+export function registerSandboxCommand(program: Command): void {
+  program.command('sandbox')
+    .description('Run every upstream simulator and the gateway on embedded SQLite, with development keys (what `npm start` runs)')
+    .option('--port <port>', 'gateway port (default PORT or 8080)')
+    .option('--event-delay <ms>', 'how long simulated departments take to accept and complete (ms)', '2000')
+    .action(async (options: { port?: string; eventDelay: string }) => {
+      const base = loadConfig();
+      const certsDir = resolve(base.certsDir);
+      const departments = loadDepartments();
+      await initDevelopmentMaterial(certsDir, developmentClients(departments));
+      const keyring = Keyring.open(join(certsDir, CERT_FILES.keyring));
+      const tongbanKeys = async () => keyring.publicKeys();
+      const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
+      const port = Number(options.port ?? process.env['PORT'] ?? 8080);
+      const gatewayUrl = `http://127.0.0.1:${port}`;
+      const eventDelayMs = Number(options.eventDelay);
+      const running: Closable[] = [];
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+
+      out('Starting the Tongban sandbox…');
+      sharedIssuerPki().warm(ALL_ISSUERS);
+      const matters = await startMatterSystemSimulator();
+      const library = await startLicenceLibrarySimulator();
+      const seals = await startSealPlatformSimulator();
+      running.push(matters, library, seals);
+      const anchors = join(certsDir, 'licence-anchors.pem');
+      writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
+
+      const endpoints: Record<string, string> = {};
+      const departmentUrls: string[] = [];
+      for (const department of departments) {
+        const common = {
+          departmentCode: department.code,
+          eventsTarget: { url: gatewayUrl, clientId: `dept-${department.code}`, key: key(`dept-${department.code}`), tongbanKeys },
+          eventDelayMs,
+        };
+        if (department.channel === 'rest') {
+          const simulator = await startRestDepartmentSimulator({ ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys });
+          endpoints[department.code] = simulator.url;
+          running.push(simulator);
+          departmentUrls.push(`  ${department.code.padEnd(8)} ${department.name} (rest)  ${simulator.url}`);
+        } else if (department.channel === 'soap') {
+          const simulator = await startSoapDepartmentSimulator({ ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys });
+          // One flaky department, so retries can be watched (tune it at <url>/__control/faults).
+          if (department.code === 'mzrsj') simulator.faults.set({ errorRate: 0.5, statusCodes: [503] });
+          endpoints[department.code] = simulator.url;
+          running.push(simulator);
+          departmentUrls.push(`  ${department.code.padEnd(8)} ${department.name} (soap)  ${simulator.endpoint}${department.code === 'mzrsj' ? '  [flaky: 50 % 503]' : ''}`);
+        }
+      }
+
+      mkdirSync('data', { recursive: true });
+      const config = loadConfig({
+        ...process.env,
+        PORT: String(port),
+        TONGBAN_SQLITE_PATH: process.env['TONGBAN_SQLITE_PATH'] ?? './data/sandbox.db',
+        TONGBAN_CLIENTS_FILE: join(certsDir, CERT_FILES.clients),
+        TONGBAN_LOG_LEVEL: process.env['TONGBAN_LOG_LEVEL'] ?? 'warn',
+        TONGBAN_MATTER_SYSTEM_URL: matters.url,
+        TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
+        TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,
+        TONGBAN_LICENCE_LIBRARY_URL: library.url,
+        TONGBAN_LICENCE_LIBRARY_ACCESS_ID: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessId,
+        TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessSecret,
+        TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
+        TONGBAN_SEAL_PLATFORM_URL: seals.url,
+        TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
+        TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
+        TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
+        TONGBAN_DELIVERY_BACKOFF_BASE_MS: process.env['TONGBAN_DELIVERY_BACKOFF_BASE_MS'] ?? '500',
+        TONGBAN_DELIVERY_BACKOFF_CAP_MS: process.env['TONGBAN_DELIVERY_BACKOFF_CAP_MS'] ?? '15000',
+      });
+      const gateway = await startGateway(config, { logger: createLogger({ level: config.logLevel }) });
+      for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
+        const poller = await startInboxDepartmentSimulator({
+          tongbanUrl: gateway.url, departmentCode: department.code, clientId: `dept-${department.code}`, key: key(`dept-${department.code}`), tongbanKeys,
+          pollIntervalMs: 1000, eventsTarget: { url: gateway.url, clientId: `dept-${department.code}`, key: key(`dept-${department.code}`), tongbanKeys }, eventDelayMs,
+        });
+        running.push(poller);
+        departmentUrls.push(`  ${department.code.padEnd(8)} ${department.name} (inbox: polls ${gateway.url})`);
+      }
+
+      out('');
+      out(`Tongban gateway     ${gateway.url}   (SQLite ${config.sqlitePath})`);
+      out(`  health            ${gateway.url}/healthz  ${gateway.url}/readyz`);
+      out(`  public keys       ${gateway.url}/.well-known/jwks.json`);
+      out('Simulators (fault control: GET|PUT|POST|DELETE <url>/__control/faults)');
+      out(`  matter system     ${matters.url}`);
+      out(`  licence library   ${library.url}`);
+      out(`  e-seal platform   ${seals.url}`);
+      for (const line of departmentUrls) out(line);
+      out('Client keys (private JWKs with kid and alg; sign requests with src/trust signing client)');
+      out(`  platform          ${join(certsDir, 'platform.jwk.json')}`);
+      out(`  ops               ${join(certsDir, 'ops.jwk.json')}`);
+      out(`  departments       ${join(certsDir, 'dept-<code>.jwk.json')}`);
+      out('Press Ctrl-C to stop.');
+
+      const stop = async () => {
+        out('\nStopping the sandbox…');
+        await gateway.close();
+        await Promise.allSettled(running.map((item) => item.close()));
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}
