@@ -98,6 +98,24 @@ function toFieldError(error: ErrorObject, form: unknown, prefix: string): FieldE
   return { pointer: `${prefix}${error.instancePath}`, message: error.message ?? 'is invalid' };
 }
 
+const fieldValidators = new Map<string, ValidateFunction>();
+
+/** Whether a value fits a canonical field's spec (type, enum, format…), with the reason when not. */
+export function checkFieldValue(canonical: string, spec: FieldSpec, value: unknown): string | undefined {
+  let validate = fieldValidators.get(canonical);
+  if (!validate) {
+    validate = ajv.compile(fieldSchema(spec));
+    fieldValidators.set(canonical, validate);
+  }
+  if (validate(value)) return undefined;
+  const error = validate.errors?.[0];
+  if (error?.keyword === 'format' && typeof value === 'string') {
+    const check = FORMAT_CHECKS[String((error.params as { format: string }).format)] as ((text: string) => { ok: boolean; reason?: string }) | undefined;
+    return check?.(value).reason ?? error.message;
+  }
+  return error?.message ?? 'is invalid';
+}
+
 /** Reads `group.member` from a nested form. */
 export function getField(form: Readonly<Record<string, unknown>>, canonical: string): unknown {
   const [group, member] = canonical.split('.') as [string, string];

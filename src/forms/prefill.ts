@@ -7,7 +7,7 @@ import type { Licence } from '../spec/licence-library.js';
 import { licenceTypeByCode, LICENCE_TYPES, type LicenceHolderType } from '../spec/licence-library.js';
 import { isUpstreamError } from '../spec/upstream-error.js';
 import { validationError, type FieldError } from '../errors/index.js';
-import { getField, setField } from './form-schema.js';
+import { checkFieldValue, getField, setField } from './form-schema.js';
 import { buildGuide, type Guide, type GuideMaterial } from './guide.js';
 import type { Mappings } from './mappings/types.js';
 import { deriveMergedForm } from './merged-form.js';
@@ -57,8 +57,14 @@ export interface PrefillResult {
   conflicts: { canonical: string; kept: { value: unknown; licenceIdentifier: string }; other: { value: unknown; licenceIdentifier: string } }[];
   licences: { identifier: string; licenceType: string; name: string; subject: string; status: string; used: boolean; problems: readonly string[] }[];
   materials: (GuideMaterial & { satisfiedBy?: string })[];
-  /** Licence sources that could not be read; their fields stay empty (never invented). */
-  missingSources: { subject: string; licenceTypes: string[]; reason: string }[];
+  /**
+   * Licence sources not read; their fields stay empty (never invented).
+   * `holder-not-given`: the platform named no holder for the subject (e.g. a newborn not registered yet);
+   * `library-unavailable`: the licence library failed — prefill again later.
+   */
+  missingSources: { subject: string; licenceTypes: string[]; kind: 'holder-not-given' | 'library-unavailable'; reason: string }[];
+  /** Licence values the dictionary refuses (e.g. a vehicle class the forms cannot express): left for the applicant. */
+  refusedValues: { canonical: string; licenceIdentifier: string; reason: string }[];
   autoFill: { filled: number; total: number; ratio: number };
   /** Evidence fields for the signed token. */
   evidence: Record<string, EvidenceField>;
@@ -104,6 +110,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
   const conflicts: PrefillResult['conflicts'] = [];
   const licences: PrefillResult['licences'] = [];
   const missingSources: PrefillResult['missingSources'] = [];
+  const refusedValues: PrefillResult['refusedValues'] = [];
   const satisfied = new Map<string, string>();
 
   const bySubject = new Map<string, string[]>();
@@ -111,7 +118,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
   for (const [subject, licenceTypes] of bySubject) {
     const holder = request.holders[subject];
     if (!holder) {
-      missingSources.push({ subject, licenceTypes, reason: 'no holder given for this subject' });
+      missingSources.push({ subject, licenceTypes, kind: 'holder-not-given', reason: 'no holder given for this subject' });
       continue;
     }
     let fetched: Licence[];
@@ -119,7 +126,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
       fetched = await fetchLicences({ subject, holder, licenceTypes, matterCodes: codes });
     } catch (error) {
       if (!isUpstreamError(error)) throw error;
-      missingSources.push({ subject, licenceTypes, reason: `licence library unavailable (${error.kind}); fill these fields by hand or prefill again later` });
+      missingSources.push({ subject, licenceTypes, kind: 'library-unavailable', reason: `licence library unavailable (${error.kind}); fill these fields by hand or prefill again later` });
       continue;
     }
     const fetchedAt = new Date().toISOString();
@@ -142,6 +149,11 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
         } catch (error) {
           if (error instanceof TransformError) continue;
           throw error;
+        }
+        const refusal = checkFieldValue(canonical, mappings.dictionary.get(canonical)!, value);
+        if (refusal) {
+          refusedValues.push({ canonical, licenceIdentifier: licence.identifier, reason: refusal });
+          continue;
         }
         const existing = getField(form, canonical);
         if (existing !== undefined) {
@@ -174,8 +186,9 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
       return by ? { ...material, satisfiedBy: by } : material;
     }),
     missingSources,
+    refusedValues,
     autoFill: { filled, total, ratio: total === 0 ? 0 : Math.round((filled / total) * 1000) / 1000 },
     evidence,
-    partial: missingSources.length > 0,
+    partial: missingSources.some((missing) => missing.kind === 'library-unavailable'),
   };
 }

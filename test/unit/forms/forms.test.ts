@@ -200,6 +200,13 @@ describe('merged forms: guide, prefill, split', () => {
       expect(result.conflicts).to.deep.equal([{ canonical: 'mother.name', kept: { value: '李梅', licenceIdentifier: 'BC-1' }, other: { value: '李 梅', licenceIdentifier: 'ID-1' } }]);
     });
 
+    it('never fills a value the dictionary refuses: it is reported and left for the applicant', async () => {
+      const fetch: FetchLicences = async () => [licence('birthCertificate', 'BC-1', { XSEXM: '王小宝', XB: '未知' })];
+      const result = await prefill(context, { themeCode: 'MX-T99', answers: {}, holders, useCause: '办理' }, mappings, fetch);
+      expect(result.form).to.deep.equal({ child: { name: '王小宝' } });
+      expect(result.refusedValues).to.deep.equal([{ canonical: 'child.sex', licenceIdentifier: 'BC-1', reason: 'must be equal to one of the allowed values' }]);
+    });
+
     it('never uses a licence that failed verification', async () => {
       const fetch: FetchLicences = async () => [licence('birthCertificate', 'BC-R', { XSEXM: '王小宝' }, false)];
       const result = await prefill(context, { themeCode: 'MX-T99', answers: {}, holders, useCause: '办理' }, mappings, fetch);
@@ -212,7 +219,7 @@ describe('merged forms: guide, prefill, split', () => {
       const result = await prefill(context, { themeCode: 'MX-T99', answers: {}, holders, useCause: '办理' }, mappings, fetch);
       expect(result.partial).to.equal(true);
       expect(result.form).to.deep.equal({});
-      expect(result.missingSources).to.deep.equal([{ subject: 'mother', licenceTypes: ['birthCertificate', 'residentIdCard'], reason: 'licence library unavailable (connection); fill these fields by hand or prefill again later' }]);
+      expect(result.missingSources).to.deep.equal([{ subject: 'mother', licenceTypes: ['birthCertificate', 'residentIdCard'], kind: 'library-unavailable', reason: 'licence library unavailable (connection); fill these fields by hand or prefill again later' }]);
     });
 
     it('refuses a holder for a subject the scenario does not use', async () => {

@@ -1,0 +1,71 @@
+/**
+ * The end-to-end environment: the licence-library and matter-system
+ * simulators and a gateway wired to them over real sockets, on SQLite, with
+ * the REAL `mappings/` (no TONGBAN_MAPPINGS_DIR), so every mapped theme can
+ * be driven through the public signed API as the sandbox serves it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator, type LicenceLibrarySimulator,
+} from '../../adapters/licence-library/index.js';
+import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
+import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
+import { CatalogStore } from '../../src/catalog/index.js';
+import type { Gateway } from '../../src/gateway.js';
+import { createSigningClient, jwks, type SigningClient } from '../../src/trust/signing-client.js';
+import { devKey } from '../helpers/dev-keys.js';
+import { startTestGateway, type LogCapture } from '../helpers/gateway.js';
+import { waitFor } from '../helpers/wait.js';
+
+export interface EndToEndEnvironment {
+  gateway: Gateway;
+  logs: LogCapture;
+  library: LicenceLibrarySimulator;
+  matters: MatterSystemSimulator;
+  /** The development platform client (一网通办 portal). */
+  platform: SigningClient;
+  ops: SigningClient;
+  close(): Promise<void>;
+}
+
+/** Starts both simulators and a gateway on a fresh SQLite file; resolves once the whole catalogue is synced. */
+export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
+  sharedIssuerPki().warm(ALL_ISSUERS); // ~0.3 s per issuer, once per process
+  const library = await startLicenceLibrarySimulator();
+  const matters = await startMatterSystemSimulator();
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
+  const anchors = join(dir, 'licence-anchors.pem');
+  writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
+  const { gateway, logs } = await startTestGateway({
+    TONGBAN_SQLITE_PATH: join(dir, 'tongban.db'),
+    TONGBAN_MATTER_SYSTEM_URL: matters.url,
+    TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
+    TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,
+    TONGBAN_CATALOG_SYNC_INTERVAL_MS: '0',
+    TONGBAN_LICENCE_LIBRARY_URL: library.url,
+    TONGBAN_LICENCE_LIBRARY_ACCESS_ID: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessId,
+    TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessSecret,
+    TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
+    TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS: '3000',
+    TONGBAN_DISPATCHER: 'false',
+  });
+  const catalog = new CatalogStore(gateway.store);
+  const everyMatter = matters.matters().map((matter) => matter.code);
+  await waitFor(async () => (await catalog.listThemes()).length === matters.themes().length && (await catalog.getMatters(everyMatter)).size === everyMatter.length,
+    { what: 'the first catalogue sync', timeoutMs: 20_000 });
+
+  const client = async (clientId: string) => createSigningClient({ baseUrl: gateway.url, clientId, key: await devKey(clientId), tongbanKeys: () => jwks(gateway.url) });
+  return {
+    gateway, logs, library, matters,
+    platform: await client('platform'),
+    ops: await client('ops'),
+    async close() {
+      await gateway.close();
+      await library.close();
+      await matters.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

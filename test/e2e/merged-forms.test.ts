@@ -1,0 +1,294 @@
+/**
+ * Merged forms end to end, for every mapped theme, through the public signed
+ * API with the platform client: guide (matters in order, 前置事项, a
+ * conditional matter toggled by an answer), authorisations for real holders
+ * of the licence library's population, prefill (specific values and their
+ * provenance, the evidence token, the auto-fill ratio), the licence-use
+ * ledger, a revoked licence, the library going down, and the refusals.
+ * The auto-fill ratios are written to test-output/autofill.json (docs/autofill.md).
+ */
+import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Guide } from '../../src/forms/guide.js';
+import { verifyEvidence } from '../../src/forms/prefill-evidence.js';
+import type { PrefillResult } from '../../src/forms/prefill.js';
+import type { LedgerEntry } from '../../src/licences/index.js';
+import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
+import type { SigningClientResponse } from '../../src/trust/signing-client.js';
+import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
+import { issuerOf, PopulationIndex } from './population.js';
+import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter } from './scenarios.js';
+
+type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };
+interface AutoFillRecord {
+  theme: string; name: string; kind: string; situation: string; answers: Record<string, unknown>;
+  defaultFormFields: number; matters: string[]; total: number; filled: number; ratio: number;
+  unfilled: { canonical: string; label: string; required: boolean }[];
+}
+
+const OUTPUT = fileURLToPath(new URL('../../test-output/autofill.json', import.meta.url));
+const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
+
+function expectProblem(answer: SigningClientResponse, status: number, code: string): Record<string, unknown> {
+  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+  expect(answer.headers['content-type']).to.match(/application\/problem\+json/);
+  expect(answer.body).to.include({ code });
+  return answer.body as Record<string, unknown>;
+}
+
+const ordered = (guide: Guide): OrderedMatter[] => guide.matters.map((matter) => [matter.code, matter.after]);
+const formFieldCount = (schema: Record<string, unknown>) => Object.values(schema['properties'] as Record<string, { properties: object }>)
+  .reduce((count, group) => count + Object.keys(group.properties).length, 0);
+const valueAt = (form: Prefill['form'], canonical: string) => form[canonical.split('.')[0]!]?.[canonical.split('.')[1]!];
+
+describe('merged forms end to end (every mapped theme, SQLite)', function () {
+  this.timeout(60_000);
+  let env: EndToEndEnvironment;
+  let index: PopulationIndex;
+  const autoFill: AutoFillRecord[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    env = await startEndToEndEnvironment();
+    index = new PopulationIndex(env.library.population);
+  });
+  after(async () => {
+    if (autoFill.length === SCENARIOS.length) {
+      mkdirSync(dirname(OUTPUT), { recursive: true });
+      writeFileSync(OUTPUT, `${JSON.stringify({ measuredAt: new Date().toISOString(), themes: autoFill }, null, 2)}\n`);
+    }
+    await env?.close();
+  });
+  afterEach(() => env.library.faults.reset());
+
+  async function guide(themeCode: string, answers?: Record<string, unknown>): Promise<Guide> {
+    const answer = await env.platform.request('POST', `/v1/themes/${themeCode}/guide`, { body: answers === undefined ? {} : { answers } });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    expect(answer.verified).to.equal(true);
+    return answer.body as Guide;
+  }
+
+  async function authorize(themeCode: string, holder: Holder, licenceTypes: string[]): Promise<string> {
+    const answer = await env.platform.request('POST', '/v1/authorizations', {
+      body: { holder, licenceTypes, purpose: { themeCode, description: '一件事一次办：预填一表' }, expiresAt: inOneDay(), consent: { method: 'face-recognition', at: new Date().toISOString() } },
+    });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    return (answer.body as { id: string }).id;
+  }
+
+  /** One authorisation per holder, covering the licence types the scenario's guide declares for every role that holder plays. */
+  async function authorizeAll(themeCode: string, guideLicences: Guide['licences'], holders: Applicants['holders']) {
+    const byCode = new Map<string, { holder: Holder; types: Set<string> }>();
+    for (const [subject, holder] of Object.entries(holders)) {
+      const entry = byCode.get(holder.code) ?? { holder, types: new Set<string>() };
+      for (const use of guideLicences) if (use.subject === subject) entry.types.add(use.licenceType);
+      byCode.set(holder.code, entry);
+    }
+    const ids = new Map<string, string>();
+    for (const [code, { holder, types }] of byCode) ids.set(code, await authorize(themeCode, holder, [...types]));
+    return Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }]));
+  }
+
+  async function prefill(themeCode: string, answers: Record<string, unknown>, holders: Record<string, unknown>, useCause: string): Promise<Prefill> {
+    const answer = await env.platform.request('POST', '/v1/prefill', { body: { themeCode, answers, holders, useCause } });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    expect(answer.verified).to.equal(true);
+    return answer.body as Prefill;
+  }
+
+  function expectFromLicence(result: Prefill, expected: ExpectedValue): void {
+    expect(valueAt(result.form, expected.canonical), expected.canonical).to.deep.equal(expected.value);
+    const provenance = result.provenance[expected.canonical];
+    const sources = Array.isArray(expected.from) ? expected.from : [expected.from];
+    const source = sources.find((licence) => licence.identifier === provenance?.licenceIdentifier);
+    expect(source, `${expected.canonical} came from ${provenance?.licenceIdentifier}, not one of ${sources.map((licence) => `${licence.type} ${licence.identifier}`).join(', ')}`).to.not.equal(undefined);
+    expect(provenance).to.deep.include({ source: 'licence', licenceIdentifier: source!.identifier, licenceType: source!.type, issuer: issuerOf(source!), verified: true });
+  }
+
+  for (const scenario of SCENARIOS) describe(`${scenario.theme} ${scenario.name} (${scenario.kind})`, () => {
+    it('guide: the matters in order with their 前置事项, the merged form, and a conditional matter toggled by an answer', async () => {
+      const defaults = await guide(scenario.theme);
+      expect(defaults.theme).to.deep.equal({ code: scenario.theme, name: scenario.name });
+      expect(ordered(defaults)).to.deep.equal(scenario.defaults.matters);
+      expect(formFieldCount(defaults.form), 'merged-form fields under the default answers').to.equal(scenario.defaults.formFields);
+      for (const matter of defaults.matters) expect(matter.name, matter.code).to.equal(env.matters.matter(matter.code)!.name);
+      const codes = new Set(defaults.materials.flatMap((material) => material.matters));
+      expect([...codes].sort()).to.deep.equal(defaults.matters.map((matter) => matter.code).sort());
+
+      const toggled = await guide(scenario.theme, scenario.toggled.answers);
+      expect(toggled.answers).to.include(scenario.toggled.answers);
+      expect(ordered(toggled)).to.deep.equal(scenario.toggled.matters);
+    });
+
+    it('prefill: real holders\' licences fill specific fields, with provenance, an evidence token and the auto-fill ratio', async () => {
+      const applicants = scenario.pick(index);
+      const scenarioGuide = await guide(scenario.theme, scenario.answers);
+      expect(scenarioGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(scenario.licences);
+      const holders = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
+      const useCause = `${scenario.name}：预填一表（e2e）`;
+      const result = await prefill(scenario.theme, scenario.answers, holders, useCause);
+
+      expect(result.matters.map((matter) => matter.code)).to.deep.equal(scenarioGuide.matters.map((matter) => matter.code));
+      for (const expected of applicants.expected) expectFromLicence(result, expected);
+
+      // Exactly the holders' licences of the declared types were fetched, all valid and used.
+      const fetched = scenarioGuide.licences.filter((use) => applicants.holders[use.subject])
+        .flatMap((use) => index.licences(applicants.holders[use.subject]!.code, use.licenceType as LicenceTypeKey).map((licence) => `${use.subject} ${licence.identifier}`));
+      expect(result.licences.map((licence) => `${licence.subject} ${licence.identifier}`).sort()).to.deep.equal(fetched.sort());
+      for (const licence of result.licences) expect(licence, licence.identifier).to.deep.include({ used: true, status: 'valid', problems: [] });
+
+      // Every filled value is from a used licence of a holder given; nothing else is filled.
+      const used = new Set(result.licences.map((licence) => licence.identifier));
+      for (const [canonical, provenance] of Object.entries(result.provenance)) {
+        expect(valueAt(result.form, canonical), canonical).to.not.equal(undefined);
+        expect(used.has(provenance.licenceIdentifier), canonical).to.equal(true);
+        expect(provenance.verified, canonical).to.equal(true);
+      }
+      const filledValues = Object.values(result.form).reduce((count, group) => count + Object.keys(group).length, 0);
+      expect(filledValues).to.equal(Object.keys(result.provenance).length);
+      expect(result.conflicts).to.deep.equal([]);
+      expect(result.fields.length).to.equal(formFieldCount(scenarioGuide.form));
+      for (const field of result.fields) expect(field.filled, field.canonical).to.equal(field.canonical in result.provenance);
+      const filled = Object.keys(result.provenance).length;
+      expect(result.autoFill).to.deep.equal({ filled, total: result.fields.length, ratio: Math.round((filled / result.fields.length) * 1000) / 1000 });
+
+      // Sources that cannot exist yet are named, never invented.
+      const notGiven = applicants.notGiven ?? [];
+      expect(result.missingSources.map((missing) => missing.subject)).to.deep.equal(notGiven);
+      for (const missing of result.missingSources) expect(missing.reason).to.equal('no holder given for this subject');
+      expect(result.partial, 'a holder not given is not a failed source').to.equal(false);
+      for (const missing of result.missingSources) expect(missing.kind).to.equal('holder-not-given');
+      for (const subject of notGiven) expect(Object.values(result.provenance).some((provenance) => provenance.subject === subject)).to.equal(false);
+
+      // Materials a used licence supplies need no upload.
+      for (const material of result.materials) {
+        const use = material.suppliedByLicence;
+        const licence = use && applicants.holders[use.subject] ? result.licences.find((candidate) => candidate.subject === use.subject && candidate.licenceType === use.licenceType) : undefined;
+        expect(material.satisfiedBy, `${material.code} ${material.name}`).to.equal(licence?.identifier);
+      }
+
+      // The evidence token is Tongban's signed statement of exactly these fields.
+      expect(result.evidenceToken).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      const evidence = await verifyEvidence(env.gateway.keyring, result.evidenceToken, { clientId: 'platform', themeCode: scenario.theme });
+      expect(Object.keys(evidence.fields).sort()).to.deep.equal(Object.keys(result.provenance).sort());
+      for (const [canonical, field] of Object.entries(evidence.fields)) expect(field.licenceIdentifier).to.equal(result.provenance[canonical]!.licenceIdentifier);
+      expect(evidence.holders).to.deep.equal(Object.fromEntries(Object.entries(applicants.holders).map(([subject, holder]) => [subject, holder.code])));
+      expect(evidence.matters).to.deep.equal(result.matters.map((matter) => matter.code));
+
+      autoFill.push({
+        theme: scenario.theme, name: scenario.name, kind: scenario.kind, situation: scenario.situation, answers: scenario.answers,
+        defaultFormFields: scenario.defaults.formFields, matters: result.matters.map((matter) => `${matter.code} ${matter.name}`),
+        total: result.autoFill.total, filled: result.autoFill.filled, ratio: result.autoFill.ratio,
+        unfilled: result.fields.filter((field) => !field.filled).map(({ canonical, label, required }) => ({ canonical, label, required })),
+      });
+    });
+  });
+
+  it('covers every mapped theme', () => {
+    expect(SCENARIOS.map((scenario) => scenario.theme).sort()).to.deep.equal([...env.gateway.mappings.themes.keys()].sort());
+  });
+
+  describe('licence use, failures and refusals', () => {
+    const birth = SCENARIOS.find((scenario) => scenario.theme === 'MX-T05')!;
+
+    async function birthPrefill(skip: number, useCause: string) {
+      const family = newbornFamily(index, skip);
+      const scenarioGuide = await guide(birth.theme);
+      const holders = await authorizeAll(birth.theme, scenarioGuide.licences, family.holders);
+      return { family, holders, run: () => prefill(birth.theme, {}, holders, useCause) };
+    }
+
+    it('lists the prefill\'s licence uses in the holder\'s ledger, with the reason', async () => {
+      const useCause = '婴儿出生一件事：预填出生登记表（账本核对）';
+      const { family, holders, run } = await birthPrefill(1, useCause);
+      const result = await run();
+      const answer = await env.platform.request('GET', `/v1/holders/${family.mother.idNumber}/licence-uses`);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const uses = (answer.body as { uses: (LedgerEntry & { licenceTypeName: string })[] }).uses.filter((use) => use.useCause === useCause);
+      const mine = result.licences.filter((licence) => licence.subject === 'mother');
+      expect(uses.map((use) => use.licenceIdentifier).sort()).to.deep.equal(mine.map((licence) => licence.identifier).sort());
+      for (const use of uses) {
+        expect(use).to.deep.include({
+          clientId: 'platform', holderCode: family.mother.idNumber, holderType: 'citizen', themeCode: birth.theme, matterCodes: result.matters.map((matter) => matter.code),
+          useCause, authorizationId: holders['mother']!.authorizationId, action: 'query', outcome: 'used',
+        });
+        expect(use.licenceTypeName).to.equal(mine.find((licence) => licence.identifier === use.licenceIdentifier)!.name);
+      }
+    });
+
+    it('reports a revoked licence as unused and fills nothing from it', async () => {
+      const useCause = '婴儿出生一件事：预填（证照已撤销）';
+      const { family, run } = await birthPrefill(2, useCause);
+      const card = index.licence(family.father.idNumber!, 'residentIdCard');
+      env.library.setLicenceStatus(card.identifier, '03');
+      try {
+        const result = await run();
+        const reported = result.licences.filter((licence) => licence.identifier === card.identifier);
+        expect(reported.map((licence) => licence.subject).sort()).to.deep.equal(['father', 'guardian']);
+        for (const licence of reported) {
+          expect(licence).to.include({ used: false, status: 'revoked' });
+          expect(licence.problems).to.not.deep.equal([]);
+        }
+        expect(Object.values(result.provenance).some((provenance) => provenance.licenceIdentifier === card.identifier)).to.equal(false);
+        expect(result.form['guardian']).to.equal(undefined); // the father's ID card was the only source
+        expect(result.form['child']!['name']).to.equal(index.licence(family.mother.idNumber!, 'birthCertificate').surface['XSEXM']);
+        const material = result.materials.find((candidate) => candidate.suppliedByLicence?.subject === 'guardian');
+        expect(material?.satisfiedBy).to.equal(undefined);
+        const uses = ((await env.platform.request('GET', `/v1/holders/${family.father.idNumber}/licence-uses`)).body as { uses: LedgerEntry[] }).uses;
+        expect(uses.filter((use) => use.useCause === useCause).map((use) => use.outcome)).to.deep.equal(['refused-invalid', 'refused-invalid']);
+      } finally {
+        env.library.setLicenceStatus(card.identifier, card.status);
+      }
+    });
+
+    it('answers 200 with partial: true and the missing sources when the licence library is down, inventing nothing', async () => {
+      const driver = SCENARIOS.find((scenario) => scenario.theme === 'MX-T09')!;
+      const applicants = driver.pick(index);
+      const holders = await authorizeAll(driver.theme, (await guide(driver.theme)).licences, applicants.holders);
+      env.library.faults.goDown();
+      const result = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库停机）');
+      expect(result.partial).to.equal(true);
+      expect(result.missingSources).to.have.length(1);
+      expect(result.missingSources[0]).to.deep.include({ subject: 'applicant', licenceTypes: ['residentIdCard', 'drivingLicence'] });
+      expect(result.missingSources[0]!.reason).to.match(/licence library unavailable/);
+      expect(result.form).to.deep.equal({});
+      expect(result.provenance).to.deep.equal({});
+      expect(result.licences).to.deep.equal([]);
+      expect(result.autoFill).to.deep.equal({ filled: 0, total: 7, ratio: 0 });
+      expect(result.fields.every((field) => !field.filled)).to.equal(true);
+      const evidence = await verifyEvidence(env.gateway.keyring, result.evidenceToken, { clientId: 'platform', themeCode: driver.theme });
+      expect(evidence.fields).to.deep.equal({});
+      const uses = ((await env.platform.request('GET', `/v1/holders/${applicants.holders['applicant']!.code}/licence-uses`)).body as { uses: LedgerEntry[] }).uses;
+      expect(uses.filter((use) => use.useCause === '我要做客车司机：预填（证照库停机）')).to.deep.equal([]);
+
+      env.library.faults.comeBack();
+      const recovered = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库恢复）');
+      expect(recovered.partial).to.equal(false);
+      expect(recovered.autoFill.filled).to.be.greaterThan(0);
+    });
+
+    it('answers 404 for an unknown theme and 422 THEME_NOT_MAPPED for a catalogue theme without mappings', async () => {
+      expectProblem(await env.platform.request('POST', '/v1/themes/MX-T99/guide', { body: {} }), 404, 'NOT_FOUND');
+      const unmapped = env.matters.themes().find((theme) => !env.gateway.mappings.themes.has(theme.code))!;
+      const problem = expectProblem(await env.platform.request('POST', `/v1/themes/${unmapped.code}/guide`, { body: {} }), 422, 'THEME_NOT_MAPPED');
+      expect(problem['detail']).to.include(unmapped.code);
+      const holders = { applicant: { code: index.population.persons.find((person) => person.idNumber)!.idNumber, type: 'citizen', authorizationId: '00000000-0000-4000-8000-000000000000' } };
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: 'MX-T99', holders, useCause: '预填' } }), 404, 'NOT_FOUND');
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: unmapped.code, holders, useCause: '预填' } }), 422, 'THEME_NOT_MAPPED');
+    });
+
+    it('answers 400 naming /answers/<id> for answers that do not fit', async () => {
+      const answers = { enrolInsurance: 'yes', applySocialSecurityCard: true, twins: true };
+      const problem = expectProblem(await env.platform.request('POST', `/v1/themes/${birth.theme}/guide`, { body: { answers } }), 400, 'VALIDATION_FAILED');
+      expect((problem['errors'] as { pointer: string }[]).map((error) => error.pointer).sort()).to.deep.equal(['/answers/enrolInsurance', '/answers/twins']);
+      const retirement = expectProblem(await env.platform.request('POST', '/v1/themes/MX-T11/guide', { body: { answers: { retirementType: 'early' } } }), 400, 'VALIDATION_FAILED');
+      expect(retirement['errors']).to.deep.equal([{ pointer: '/answers/retirementType', message: 'must be one of normal, disability, specialJob' }]);
+      const { holders } = await birthPrefill(0, 'unused');
+      const prefillProblem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: birth.theme, answers, holders, useCause: '预填' } }), 400, 'VALIDATION_FAILED');
+      expect((prefillProblem['errors'] as { pointer: string }[]).map((error) => error.pointer).sort()).to.deep.equal(['/answers/enrolInsurance', '/answers/twins']);
+    });
+  });
+});
+

@@ -1,0 +1,308 @@
+/**
+ * One scenario per mapped theme (mappings/themes/*.yaml): what the guide must
+ * answer under the default answers and under one answer that changes the
+ * matters, and the applicants of a prefill — real holders from the licence
+ * library's population — with values that must come back prefilled from a
+ * named licence.
+ */
+import type { Enterprise, LicenceRecord, Person } from '../../adapters/licence-library/population/index.js';
+import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
+import type { PopulationIndex } from './population.js';
+
+type Answers = Record<string, boolean | string | number>;
+/** A matter in guide order and its 前置事项 among the applicable matters. */
+export type OrderedMatter = readonly [code: string, after: readonly string[]];
+
+export interface Holder { readonly code: string; readonly type: 'citizen' | 'organization' }
+
+/** A canonical field that must be prefilled with `value` from `from` (or from one of several licences carrying the same value). */
+export interface ExpectedValue {
+  readonly canonical: string;
+  readonly value: unknown;
+  readonly from: LicenceRecord | readonly LicenceRecord[];
+}
+
+export interface Applicants {
+  /** Subject (role) → holder. */
+  readonly holders: Readonly<Record<string, Holder>>;
+  readonly expected: readonly ExpectedValue[];
+  /** Subjects whose licences cannot exist yet (not given): reported in missingSources. */
+  readonly notGiven?: readonly string[];
+}
+
+export interface ThemeScenario {
+  readonly theme: string;
+  readonly name: string;
+  readonly kind: 'personal' | 'enterprise';
+  /** Guide under the default answers. */
+  readonly defaults: { readonly matters: readonly OrderedMatter[]; readonly formFields: number };
+  /** One set of answers that changes the matters. */
+  readonly toggled: { readonly answers: Answers; readonly matters: readonly OrderedMatter[] };
+  /** Answers of the prefill: the applicants' situation ({} = the defaults). */
+  readonly answers: Answers;
+  /** Licence uses (`type/subject`) the prefill scenario declares, in guide order. */
+  readonly licences: readonly string[];
+  /** What the scenario is, for the report. */
+  readonly situation: string;
+  pick(index: PopulationIndex): Applicants;
+}
+
+const citizen = (code: string | null): Holder => ({ code: code!, type: 'citizen' });
+const organization = (enterprise: Enterprise): Holder => ({ code: enterprise.creditCode, type: 'organization' });
+const from = (index: PopulationIndex, holder: string, ...types: LicenceTypeKey[]) => types.map((type) => index.licence(holder, type));
+const DRIVING_CLASSES = new Set(['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2']); // the dictionary's applicant.drivingLicenceClass
+
+/** An active enterprise with one valid 营业执照. */
+function enterpriseWith(index: PopulationIndex, what: string, fits: (enterprise: Enterprise) => boolean): Enterprise {
+  return index.findEnterprise(what, (enterprise) => enterprise.registrationStatus === 'active' && fits(enterprise) && index.holdsSole(enterprise.creditCode, ['businessLicence']));
+}
+
+const adult = (index: PopulationIndex, person: Person) => person.birthDate <= `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
+
+export const SCENARIOS: readonly ThemeScenario[] = [
+  {
+    theme: 'MX-T04', name: '企业招用员工一件事', kind: 'enterprise',
+    defaults: { matters: [['000767140000', []], ['000791543000', []]], formFields: 11 },
+    toggled: { answers: { applyEmploymentCertificate: true }, matters: [['000767140000', []], ['000791543000', []], ['002016143000', []]] },
+    answers: {},
+    licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise'],
+    situation: 'an active company hires a registered job seeker who holds a 就业创业证',
+    pick(index) {
+      const enterprise = enterpriseWith(index, 'company', (candidate) => candidate.kind.startsWith('有限责任公司'));
+      const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
+      return {
+        holders: { enterprise: organization(enterprise), employee: citizen(employee.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+          { canonical: 'employee.name', value: employee.name, from: cards },
+          { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T05', name: '婴儿“出生一件事”', kind: 'personal',
+    defaults: { matters: [['000744622000', []], ['000795887000', ['000744622000']], ['002096705000', ['000744622000']]], formFields: 14 },
+    toggled: { answers: { enrolInsurance: false }, matters: [['000744622000', []]] },
+    answers: {},
+    licences: ['birthCertificate/mother', 'residentIdCard/mother', 'residentIdCard/father', 'householdRegister/mother', 'marriageCertificate/mother', 'residentIdCard/guardian', 'householdRegister/child'],
+    situation: 'a mother whose 2026 newborn is not registered yet (no ID number, no 户口簿 page); the father is the guardian',
+    pick: (index) => newbornFamily(index, 0),
+  },
+  {
+    theme: 'MX-T06', name: '我要开办进出口贸易企业', kind: 'enterprise',
+    defaults: { matters: [['000753343000', []], ['000768317000', ['000753343000']]], formFields: 9 },
+    toggled: { answers: { filingType: 'change' }, matters: [['000729167000', []]] },
+    answers: { registerCompany: false },
+    licences: ['businessLicence/enterprise'],
+    situation: 'an existing import/export company files its first 对外贸易经营者备案 (no new company to register)',
+    pick(index) {
+      const enterprise = enterpriseWith(index, 'import/export company', (candidate) => candidate.industry === 'importExport');
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      return {
+        holders: { enterprise: organization(enterprise) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'enterprise.businessScope', value: enterprise.businessScope, from: licence! },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T09', name: '我要做客车司机', kind: 'personal',
+    defaults: { matters: [['000115083000', []]], formFields: 7 },
+    toggled: { answers: { hasDrivingLicence: false }, matters: [['000139881000', []], ['000115083000', ['000139881000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'drivingLicence/applicant'],
+    situation: 'a driver who holds a 机动车驾驶证 applies for the passenger-transport qualification',
+    pick(index) {
+      const driver = index.findPerson('driver', (person) => index.holdsSole(person.idNumber, ['residentIdCard', 'drivingLicence'])
+        && DRIVING_CLASSES.has(index.licence(person.idNumber!, 'drivingLicence').surface['ZJCX']!));
+      const [card, licence] = from(index, driver.idNumber!, 'residentIdCard', 'drivingLicence');
+      return {
+        holders: { applicant: citizen(driver.idNumber) },
+        expected: [
+          { canonical: 'applicant.drivingLicenceNumber', value: licence!.surface['ZH'], from: licence! },
+          { canonical: 'applicant.drivingLicenceClass', value: licence!.surface['ZJCX'], from: licence! },
+          { canonical: 'applicant.drivingLicenceFirstIssueDate', value: driver.driver!.firstIssuedOn, from: licence! },
+          { canonical: 'applicant.idNumber', value: driver.idNumber, from: card! },
+          { canonical: 'applicant.name', value: driver.name, from: [card!, licence!] },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T10', name: '不动产转移登记一件事', kind: 'personal',
+    defaults: { matters: [['000713610000', []], ['002098497000', ['000713610000']], ['002061842000', ['002098497000']], ['000783314000', ['002098497000']]], formFields: 10 },
+    toggled: { answers: { contractFiled: true, issueInvoice: false }, matters: [['002098497000', []], ['000783314000', ['002098497000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'realEstateCertificate/applicant', 'residentIdCard/buyer'],
+    situation: 'an owner holding a 不动产权证书 sells the home to a buyer from another household',
+    pick(index) {
+      const seller = index.findPerson('home owner', (person) => index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']));
+      const buyer = index.findPerson('buyer', (person) => adult(index, person) && person.householdNumber !== seller.householdNumber && index.holdsSole(person.idNumber, ['residentIdCard']));
+      const [card, deed] = from(index, seller.idNumber!, 'residentIdCard', 'realEstateCertificate');
+      const [buyerCard] = from(index, buyer.idNumber!, 'residentIdCard');
+      return {
+        holders: { applicant: citizen(seller.idNumber), buyer: citizen(buyer.idNumber) },
+        expected: [
+          { canonical: 'applicant.idNumber', value: seller.idNumber, from: card! },
+          { canonical: 'property.certificateNumber', value: deed!.surface['BDCQZH'], from: deed! },
+          { canonical: 'property.location', value: seller.home!.location, from: deed! },
+          { canonical: 'buyer.name', value: buyer.name, from: buyerCard! },
+          { canonical: 'buyer.idNumber', value: buyer.idNumber, from: buyerCard! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T11', name: '退休养老一件事', kind: 'personal',
+    defaults: { matters: [['000560062000', []]], formFields: 7 },
+    toggled: { answers: { retirementType: 'disability' }, matters: [['002000300000', []], ['000560062000', ['002000300000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'socialSecurityCard/applicant'],
+    situation: 'an insured worker of retirement age (not retired yet) claims the pension',
+    pick(index) {
+      const worker = index.findPerson('worker of retirement age', (person) => person.birthDate <= `${Number(index.today.slice(0, 4)) - (person.sex === 'male' ? 60 : 50)}-12-31`
+        && person.socialSecurity?.status === '参保缴费' && index.holdsSole(person.idNumber, ['residentIdCard', 'socialSecurityCard']));
+      const [card, socialSecurity] = from(index, worker.idNumber!, 'residentIdCard', 'socialSecurityCard');
+      return {
+        holders: { applicant: citizen(worker.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: worker.name, from: [card!, socialSecurity!] },
+          { canonical: 'applicant.idNumber', value: worker.idNumber, from: [card!, socialSecurity!] },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T12', name: '扶残助残一件事', kind: 'personal',
+    defaults: { matters: [['002018395000', []], ['000725499000', ['002018395000']]], formFields: 10 },
+    toggled: { answers: { applyLivingAllowance: false }, matters: [['002018395000', []]] },
+    answers: { hasDisabilityCertificate: true },
+    licences: ['residentIdCard/applicant', 'disabilityCertificate/applicant', 'householdRegister/applicant'],
+    situation: 'a person holding a 残疾人证 applies for the living allowance',
+    pick(index) {
+      const person = index.findPerson('holder of a 残疾人证', (candidate) => adult(index, candidate) && index.holdsSole(candidate.idNumber, ['residentIdCard', 'disabilityCertificate', 'householdRegister']));
+      const [card, certificate, household] = from(index, person.idNumber!, 'residentIdCard', 'disabilityCertificate', 'householdRegister');
+      return {
+        holders: { applicant: citizen(person.idNumber) },
+        expected: [
+          { canonical: 'applicant.disabilityCertificateNumber', value: certificate!.surface['CJRZH'], from: certificate! },
+          { canonical: 'applicant.disabilityCategory', value: person.disability!.category, from: certificate! },
+          { canonical: 'applicant.disabilityLevel', value: person.disability!.level, from: certificate! },
+          { canonical: 'applicant.idNumber', value: person.idNumber, from: [card!, certificate!, household!] },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T15', name: '我要开办食品经营(副食店、士多店)', kind: 'enterprise',
+    defaults: { matters: [['002051083000', []], ['000174471000', ['002051083000']]], formFields: 10 },
+    toggled: {
+      answers: { businessForm: 'soleProprietorship', sellTobacco: true },
+      matters: [['000773804000', []], ['000174471000', ['000773804000']], ['000176257000', ['000773804000']]],
+    },
+    answers: {},
+    licences: ['residentIdCard/legalRepresentative', 'businessLicence/enterprise'],
+    situation: 'a 个体工商户 food shop with its 营业执照, and its 经营者 (legal representative)',
+    pick(index) {
+      const shop = enterpriseWith(index, '个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
+        && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
+      const owner = index.person(shop.legalRepresentativeKey)!;
+      const [licence] = from(index, shop.creditCode, 'businessLicence');
+      const [card] = from(index, owner.idNumber!, 'residentIdCard');
+      return {
+        holders: { legalRepresentative: citizen(owner.idNumber), enterprise: organization(shop) },
+        expected: [
+          { canonical: 'legalRepresentative.idNumber', value: owner.idNumber, from: card! },
+          { canonical: 'legalRepresentative.name', value: owner.name, from: [card!, licence!] },
+          { canonical: 'enterprise.name', value: shop.name, from: licence! },
+          { canonical: 'enterprise.businessScope', value: shop.businessScope, from: licence! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
+    defaults: { matters: [['000747286000', []]], formFields: 7 },
+    toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant'],
+    situation: 'a buyer of a new car (paid in full) registers it',
+    pick(index) {
+      const owner = index.findPerson('car buyer', (person) => adult(index, person) && person.phone !== null && index.holdsSole(person.idNumber, ['residentIdCard']));
+      const [card] = from(index, owner.idNumber!, 'residentIdCard');
+      return {
+        holders: { applicant: citizen(owner.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: owner.name, from: card! },
+          { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T33', name: '结婚生育一件事', kind: 'personal',
+    defaults: { matters: [['000713200000', []], ['000755165000', ['000713200000']]], formFields: 6 },
+    toggled: { answers: { joinSpouseHousehold: true }, matters: [['000713200000', []], ['000755165000', ['000713200000']], ['002012951000', ['000713200000']]] },
+    answers: { alreadyMarried: true },
+    licences: ['residentIdCard/applicant', 'residentIdCard/husband', 'residentIdCard/wife', 'householdRegister/applicant', 'marriageCertificate/applicant'],
+    situation: 'a married couple (the wife applies) registers a planned birth (生育登记)',
+    pick(index) {
+      const wife = index.findPerson('married couple', (person) => person.sex === 'female' && index.holdsSole(person.idNumber, ['residentIdCard', 'householdRegister', 'marriageCertificate'])
+        && index.holdsSole(index.person(person.spouseKey)?.idNumber, ['residentIdCard']));
+      const husband = index.person(wife.spouseKey)!;
+      const [wifeCard, , marriage] = from(index, wife.idNumber!, 'residentIdCard', 'householdRegister', 'marriageCertificate');
+      const [husbandCard] = from(index, husband.idNumber!, 'residentIdCard');
+      return {
+        holders: { applicant: citizen(wife.idNumber), husband: citizen(husband.idNumber), wife: citizen(wife.idNumber) },
+        expected: [
+          { canonical: 'marriage.certificateNumber', value: wife.marriage!.certificateNumber, from: marriage! },
+          { canonical: 'husband.idNumber', value: husband.idNumber, from: [marriage!, husbandCard!] },
+          { canonical: 'wife.idNumber', value: wife.idNumber, from: [marriage!, wifeCard!] },
+          { canonical: 'husband.name', value: husband.name, from: [marriage!, husbandCard!] },
+        ],
+      };
+    },
+  },
+];
+
+/**
+ * A mother with a 2026 出生医学证明 whose newborn is not registered yet, and
+ * the father (the guardian) — both with one valid licence of each type.
+ * `skip` picks another family (the revocation test uses its own).
+ */
+export function newbornFamily(index: PopulationIndex, skip: number): Applicants & { father: Person; mother: Person } {
+  const mother = index.findPerson('mother of an unregistered 2026 newborn', (person) => {
+    if (!index.holdsSole(person.idNumber, ['birthCertificate', 'residentIdCard', 'householdRegister', 'marriageCertificate'])) return false;
+    const birth = index.licence(person.idNumber!, 'birthCertificate');
+    const newborn = index.population.persons.find((candidate) => candidate.motherKey === person.key && candidate.birthDate === birth.surface['CSRQ']);
+    return birth.surface['CSRQ']!.startsWith('2026') && newborn?.idNumber === null && index.holdsSole(birth.surface['FQSFZJHM'], ['residentIdCard']);
+  }, skip);
+  const [birth] = from(index, mother.idNumber!, 'birthCertificate');
+  const father = index.personByCode(birth!.surface['FQSFZJHM']!);
+  const [fatherCard] = from(index, father.idNumber!, 'residentIdCard');
+  const s = birth!.surface;
+  return {
+    mother, father,
+    holders: { mother: citizen(mother.idNumber), father: citizen(father.idNumber), guardian: citizen(father.idNumber) },
+    notGiven: ['child'],
+    expected: [
+      { canonical: 'child.name', value: s['XSEXM'], from: birth! },
+      { canonical: 'child.birthDate', value: s['CSRQ'], from: birth! },
+      { canonical: 'child.sex', value: s['XB'], from: birth! },
+      { canonical: 'child.birthCertificateNumber', value: s['CSYXZMBH'], from: birth! },
+      { canonical: 'mother.idNumber', value: mother.idNumber, from: birth! },
+      { canonical: 'father.name', value: father.name, from: birth! },
+      { canonical: 'guardian.name', value: father.name, from: fatherCard! },
+      { canonical: 'guardian.idNumber', value: father.idNumber, from: fatherCard! },
+    ],
+  };
+}
