@@ -1,7 +1,8 @@
 /**
  * Department events move sub-applications through their states:
  * queued/delivered → accepted (受理) → completed (办结, with results), or →
- * rejected (不予受理). Events are de-duplicated by (department, event id);
+ * rejected (不予受理); a dead letter (failed) the department nevertheless has
+ * moves on the same way. Events are de-duplicated by (department, event id);
  * out-of-order events are handled explicitly (completed before accepted
  * counts as both; a late accepted after completion changes nothing). A
  * completed prerequisite releases the sub-applications waiting for it.
@@ -41,12 +42,48 @@ export function readDepartmentEvent(body: unknown): DepartmentEventInput {
   if (!['accepted', 'completed', 'rejected', 'status'].includes(String(value['type']))) errors.push({ pointer: '/type', message: 'must be accepted, completed, rejected or status' });
   if (typeof value['occurredAt'] !== 'string' || Number.isNaN(Date.parse(value['occurredAt']))) errors.push({ pointer: '/occurredAt', message: 'must be an ISO 8601 date-time' });
   if (value['type'] === 'rejected' && typeof value['reason'] !== 'string') errors.push({ pointer: '/reason', message: 'a rejection (不予受理) needs a reason' });
-  if (value['results'] !== undefined && !Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
+  for (const field of ['acceptanceNumber', 'reason'] as const) {
+    if (value[field] !== undefined && (typeof value[field] !== 'string' || value[field].length > 500)) errors.push({ pointer: `/${field}`, message: 'must be a string of at most 500 characters' });
+  }
+  if (value['results'] !== undefined) {
+    if (!Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
+    else value['results'].forEach((result: unknown, index) => errors.push(...resultErrors(result, `/results/${index}`)));
+  }
   if (errors.length > 0) throw validationError(errors);
   return value as unknown as DepartmentEventInput;
 }
 
+/** A result is an object with a name and string parts; anything else would be stored, sealed and delivered as if it were one. */
+function resultErrors(result: unknown, pointer: string): FieldError[] {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return [{ pointer, message: 'must be an object {name, value | licenceIdentifier | documentBase64}' }];
+  const fields = result as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  if (typeof fields['name'] !== 'string' || fields['name'].length === 0 || fields['name'].length > 200) errors.push({ pointer: `${pointer}/name`, message: 'is required (1–200 characters)' });
+  for (const part of ['value', 'licenceIdentifier', 'documentBase64', 'url'] as const) {
+    if (fields[part] !== undefined && typeof fields[part] !== 'string') errors.push({ pointer: `${pointer}/${part}`, message: 'must be a string' });
+  }
+  return errors;
+}
+
 interface SubRow { id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number }
+
+/**
+ * The checks an event must pass before anything is done on its behalf (such
+ * as sealing its documents): the sub-application exists and is the
+ * department's. A repeat of an event already applied is answered as the
+ * duplicate it is, so a resend does not seal its documents again.
+ * @throws TongbanError NOT_FOUND, DEPARTMENT_MISMATCH.
+ */
+export async function precheckDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput): Promise<EventOutcome | undefined> {
+  const { rows } = await store.query<{ id: string; department_code: string; status: string; seen: number | string }>(
+    `SELECT s.id, s.department_code, s.status,
+            (SELECT COUNT(*) FROM department_events e WHERE e.department_code = $2 AND e.event_id = $3) AS seen
+       FROM sub_applications s WHERE s.id = $1`, [event.subApplicationId, departmentCode, event.eventId]);
+  const sub = rows[0];
+  if (!sub) throw new TongbanError('NOT_FOUND', `No sub-application ${event.subApplicationId}`);
+  if (sub.department_code !== departmentCode) throw new TongbanError('DEPARTMENT_MISMATCH', `Sub-application ${event.subApplicationId} belongs to another department`);
+  return Number(sub.seen) > 0 ? { duplicate: true, subApplicationId: sub.id, status: sub.status, stale: false, released: [] } : undefined;
+}
 
 export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now(), documents: readonly SealedDocument[] = []): Promise<EventOutcome> {
   return store.transaction(async (tx) => {
@@ -64,8 +101,10 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
     }
 
     const occurred = Date.parse(event.occurredAt);
-    const open = ['queued', 'delivered', 'accepted'].includes(sub.status);
-    const notYetAccepted = sub.status === 'queued' || sub.status === 'delivered';
+    // 'failed' (a dead letter) is open too: a signed event proves the department has the sub-application even though
+    // Tongban could not trust its answer (e.g. a receipt whose signature did not verify); ignoring it would lose its results.
+    const open = ['queued', 'delivered', 'failed', 'accepted'].includes(sub.status);
+    const notYetAccepted = sub.status === 'queued' || sub.status === 'delivered' || sub.status === 'failed';
     let status = sub.status;
     let stale = false;
     let released: string[] = [];
@@ -103,7 +142,8 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
 async function accept(tx: Queryable, sub: SubRow, event: DepartmentEventInput, occurred: number, now: number): Promise<void> {
   const due = addWorkingDays(chinaDate(new Date(occurred)), sub.promised_days);
   await tx.query(
-    `UPDATE sub_applications SET status = 'accepted', accepted_at = $2, acceptance_number = COALESCE($3, acceptance_number), due_date = $4, due_status = $5, updated_at = $6 WHERE id = $1`,
+    `UPDATE sub_applications SET status = 'accepted', accepted_at = $2, acceptance_number = COALESCE($3, acceptance_number), due_date = $4, due_status = $5,
+       reason = NULL, updated_at = $6 WHERE id = $1`,
     [sub.id, occurred, event.acceptanceNumber ?? null, due.status === 'computed' ? due.dueDate : null, due.status, now]);
 }
 
@@ -120,8 +160,10 @@ async function releaseDependents(tx: Queryable, applicationId: string, now: numb
     const form = JSON.parse(row.form) as Record<string, unknown>;
     if (row.result_field) {
       // The prerequisite's result (e.g. the ID number just assigned, the new licence) fills the field the applicant was not asked for.
+      // A value the department stated (the ID number) wins over a licence identifier, whatever their order in the results;
+      // a licence identifier fills the field only when no result carries a value (e.g. resultAs: child.householdLicenceId).
       const results = prerequisites.flatMap((code) => JSON.parse(completed.get(code)!.results ?? '[]') as { value?: string; licenceIdentifier?: string }[]);
-      const value = results.map((result) => result.value ?? result.licenceIdentifier).find((candidate) => candidate !== undefined);
+      const value = results.find((result) => result.value !== undefined)?.value ?? results.find((result) => result.licenceIdentifier !== undefined)?.licenceIdentifier;
       if (value !== undefined) form[row.result_field] = value;
     }
     await tx.query("UPDATE sub_applications SET status = 'queued', form = $3, updated_at = $2 WHERE id = $1 AND status = 'waiting'", [row.id, now, JSON.stringify(form)]);

@@ -5,20 +5,27 @@ import type { ClaimedDelivery } from './delivery-store.js';
 
 interface Row {
   application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;
-  results_from: string | null; created_at: number;
+  prerequisites: string; created_at: number;
 }
+
+/** A stored result of a completed sub-application (as the department sent it, documents replaced by their sealed copy's id). */
+interface StoredResult { name: string; value?: string; licenceIdentifier?: string; documentId?: string }
 
 export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): Promise<SubApplicationDelivery> {
   const { rows } = await db.query<Row>(
-    `SELECT s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.results AS results_from, a.created_at
+    `SELECT s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, a.created_at
        FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1`, [delivery.subApplicationId]);
   const row = rows[0];
   if (!row) throw new Error(`sub-application ${delivery.subApplicationId} of delivery ${delivery.id} is missing`);
   const provenance = JSON.parse(row.provenance) as Record<string, { source: string; licenceIdentifier?: string }>;
   const licences = [...new Set(Object.values(provenance).filter((source) => source.source === 'licence').map((source) => source.licenceIdentifier!))];
-  const prerequisites = await db.query<{ id: string; matter_code: string; matter_name: string; results: string | null }>(
-    `SELECT p.id, p.matter_code, p.matter_name, p.results FROM sub_applications p
-      WHERE p.application_id = $1 AND p.status = 'completed' AND p.id <> $2`, [row.application_id, delivery.subApplicationId]);
+  // Only this matter's own prerequisites (前置事项): a sibling that completes while this delivery is retried must not
+  // change what is sent under the same idempotency key, nor hand the department another matter's results.
+  const prerequisiteCodes = new Set(JSON.parse(row.prerequisites) as string[]);
+  const completed = prerequisiteCodes.size === 0 ? { rows: [] } : await db.query<{ id: string; matter_code: string; results: string | null }>(
+    `SELECT p.id, p.matter_code, p.results FROM sub_applications p
+      WHERE p.application_id = $1 AND p.status = 'completed' AND p.id <> $2 ORDER BY p.position`, [row.application_id, delivery.subApplicationId]);
+  const prerequisites = completed.rows.filter((prerequisite) => prerequisiteCodes.has(prerequisite.matter_code));
   const form = JSON.parse(row.form) as Record<string, never>;
   return {
     deliveryId: delivery.id,
@@ -30,12 +37,15 @@ export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): P
     departmentCode: row.department_code,
     form,
     materials: licences.map((identifier) => ({ name: '电子证照', licenceIdentifier: identifier })),
-    ...(prerequisites.rows.length > 0 ? {
-      prerequisiteResults: prerequisites.rows.flatMap((prerequisite) => {
-        const results = prerequisite.results ? JSON.parse(prerequisite.results) as { name: string; licenceIdentifier?: string }[] : [];
-        return results.map((result) => ({
+    ...(prerequisites.length > 0 ? {
+      // Results that are materials: a licence, or the sealed document by reference. A plain value (the ID number
+      // assigned) is not a material: it already sits in the form field the theme's resultAs names.
+      prerequisiteResults: prerequisites.flatMap((prerequisite) => {
+        const results = prerequisite.results ? JSON.parse(prerequisite.results) as StoredResult[] : [];
+        return results.filter((result) => result.licenceIdentifier !== undefined || result.documentId !== undefined).map((result) => ({
           matterCode: prerequisite.matter_code, subApplicationId: prerequisite.id, name: result.name,
-          ...(result.licenceIdentifier ? { licenceIdentifier: result.licenceIdentifier } : {}),
+          ...(result.licenceIdentifier !== undefined ? { licenceIdentifier: result.licenceIdentifier } : {}),
+          ...(result.documentId !== undefined ? { fileRef: result.documentId } : {}),
         }));
       }),
     } : {}),

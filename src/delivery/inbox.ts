@@ -55,7 +55,11 @@ export async function acknowledgeInbox(store: Store, departmentCode: string, del
   if (!row || row.channel !== 'inbox') throw new TongbanError('NOT_FOUND', `No inbox delivery ${deliveryId}`);
   if (row.department_code !== departmentCode) throw new TongbanError('DEPARTMENT_MISMATCH', `Delivery ${deliveryId} belongs to another department`);
   const leaseToken = (body as { leaseToken?: unknown } | undefined)?.leaseToken;
-  if (row.state === 'delivered') return { acceptanceNumber: String((body as { acceptanceNumber?: unknown }).acceptanceNumber ?? ''), duplicate: true };
+  if (row.state === 'delivered') {
+    // A repeated ack (its answer was lost) is answered with the 受理号 Tongban recorded, never with what this body claims.
+    const recorded = await store.query<{ acceptance_number: string | null }>('SELECT acceptance_number FROM sub_applications WHERE id = $1', [row.sub_application_id]);
+    return { acceptanceNumber: recorded.rows[0]?.acceptance_number ?? '', duplicate: true };
+  }
   if (row.state !== 'in_flight' || row.lease_owner !== leaseToken) throw new TongbanError('CONFLICT', 'The lease on this delivery is no longer yours; it will be handed out again');
   const claimed: ClaimedDelivery = { id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts - 1 };
   const delivery = await buildDelivery(store, claimed);

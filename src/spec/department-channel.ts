@@ -144,6 +144,8 @@ export function isDeliveryReceipt(answer: DeliveryReceipt | QueuedDelivery): ans
 export interface DepartmentResult {
   /** Result name, e.g. 居民户口簿. */
   readonly name: string;
+  /** A value the matter produced, e.g. the 公民身份号码 just assigned (fills a waiting matter's field). */
+  readonly value?: string;
   readonly licenceIdentifier?: string;
   /** The result document (usually PDF), base64. */
   readonly documentBase64?: string;

@@ -1,4 +1,4 @@
-import { applyDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
+import { applyDepartmentEvent, precheckDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
 import { sealResultDocuments } from '../../cases/seal-results.js';
 import type { SealService } from '../../spec/seal-service.js';
 import { validationError } from '../../errors/index.js';
@@ -47,7 +47,14 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected), de-duplicated by event id',
       handler: async (req, res) => {
         const department = String(req.params['dept']);
-        const sealed = await sealResultDocuments(deps.sealService, department, readDepartmentEvent(req.body));
+        const event = readDepartmentEvent(req.body);
+        // Ownership and repeats are settled before sealing: a resent event is not sealed twice, a foreign one never.
+        const repeated = await precheckDepartmentEvent(deps.store, department, event);
+        if (repeated) {
+          res.status(200).json(repeated);
+          return;
+        }
+        const sealed = await sealResultDocuments(deps.sealService, department, event);
         const outcome = await applyDepartmentEvent(deps.store, department, sealed.event, Date.now(), sealed.documents);
         if (outcome.released.length > 0) deps.onEvent?.(outcome.released);
         res.status(outcome.duplicate ? 200 : 201).json(outcome);

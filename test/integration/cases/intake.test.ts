@@ -1,0 +1,299 @@
+/**
+ * Intake through the gateway, on SQLite and PostgreSQL: one signed
+ * submission of the merged form → the application, one sub-application per
+ * matter in its department's form, and their outbox entries, all or nothing.
+ * Idempotency, validation with every JSON Pointer at fault, unmapped themes,
+ * and the prefill evidence token.
+ */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
+import {
+  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringSubmission, INSURANCE, motherInPopulation,
+  SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
+} from '../../helpers/delivery-environment.js';
+import { allPassed, storeFixtures } from '../../helpers/stores.js';
+
+interface SubmissionAnswer {
+  applicationId: string;
+  status: string;
+  themeCode: string;
+  subApplications: { id: string; matterCode: string; departmentCode: string; status: string; after: string[] }[];
+  changedFromPrefill: string[];
+}
+
+function expectProblem(answer: SigningClientResponse, status: number, code: string): { errors?: { pointer: string; message: string }[]; detail: string } {
+  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+  expect(answer.headers['content-type']).to.match(/application\/problem\+json/);
+  expect(answer.body).to.include({ code });
+  return answer.body as { errors?: { pointer: string; message: string }[]; detail: string };
+}
+
+for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (${fixture.name})`, function () {
+  this.timeout(60_000);
+  let env: DeliveryEnvironment;
+
+  before(async function () {
+    this.timeout(60_000);
+    // The dispatcher stays off: intake is what is tested here, deliveries stay as stored.
+    env = await startDeliveryEnvironment(fixture, { licenceLibrary: true, env: { TONGBAN_DISPATCHER: 'false' } });
+  });
+  after(async function () {
+    await env?.close();
+    await fixture.cleanup(allPassed(this.test!.parent!));
+  });
+
+  /** Rows of the intake tables: a refused submission must leave them as they were. */
+  async function counts(): Promise<Record<string, number>> {
+    const result: Record<string, number> = {};
+    for (const table of ['applications', 'sub_applications', 'deliveries']) {
+      const { rows } = await env.gateway.store.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`);
+      result[table] = Number(rows[0]!.n);
+    }
+    return result;
+  }
+
+  async function storedSub(id: string) {
+    const { rows } = await env.gateway.store.query<{ form: string; provenance: string; status: string; department_code: string; state: string; channel: string; idempotency_key: string }>(
+      `SELECT s.form, s.provenance, s.status, s.department_code, d.state, d.channel, d.idempotency_key
+         FROM sub_applications s JOIN deliveries d ON d.sub_application_id = s.id WHERE s.id = $1`, [id]);
+    const row = rows[0]!;
+    return { ...row, form: JSON.parse(row.form) as Record<string, unknown>, provenance: JSON.parse(row.provenance) as Record<string, { source: string; licenceIdentifier?: string }> };
+  }
+
+  it('answers 202 with the application; each sub-application goes to its department with only the fields its matter needs', async () => {
+    const form = birthForm();
+    const answer = await env.submit(birthSubmission(form));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    expect(answer.verified).to.equal(true);
+    const body = answer.body as SubmissionAnswer;
+    expect(answer.headers['location']).to.equal(`/v1/applications/${body.applicationId}`);
+    expect(body).to.include({ status: 'received', themeCode: BIRTH_THEME });
+    expect(body.subApplications.map((sub) => [sub.matterCode, sub.departmentCode, sub.status, sub.after])).to.deep.equal([
+      [BIRTH_REGISTRATION, 'gaj', 'queued', []],
+      [INSURANCE, 'ybj', 'waiting', [BIRTH_REGISTRATION]],
+      [SOCIAL_SECURITY_CARD, 'mzrsj', 'waiting', [BIRTH_REGISTRATION]],
+    ]);
+
+    const [registration, insurance, card] = await Promise.all(body.subApplications.map((sub) => storedSub(sub.id)));
+    // 公安: dates YYYYMMDD, sex as GB/T 2261 code; nothing of 参保 (address, insurance type) or of the guardian.
+    expect(registration!.form).to.deep.equal({
+      xsexm: form.child!['name'], xsexb: '1', csrq: '20261110', csdd: form.child!['birthPlace'], cyzmbh: form.child!['birthCertificateNumber'],
+      mqxm: form.mother!['name'], mqsfzhm: form.mother!['idNumber'], fqxm: form.father!['name'], fqsfzhm: form.father!['idNumber'], lxdh: form.applicant!['phone'],
+    });
+    // The child's ID number is not asked: 出生登记's result fills it later.
+    expect(insurance!.form).to.deep.equal({ xm: form.child!['name'], lxdh: form.applicant!['phone'], xb: '1', csrq: '2026-11-10', hjdz: form.child!['address'], cbxz: '390' });
+    expect(card!.form).to.deep.equal({ xm: form.child!['name'], lxdh: form.applicant!['phone'], xb: '1', csrq: '2026-11-10', jhrxm: form.guardian!['name'], jhrsfzhm: form.guardian!['idNumber'] });
+    expect(Object.values(registration!.provenance).every((source) => source.source === 'user')).to.equal(true);
+    expect([registration, insurance, card].map((sub) => [sub!.department_code, sub!.channel, sub!.state])).to.deep.equal([
+      ['gaj', 'rest', 'pending'], ['ybj', 'inbox', 'waiting'], ['mzrsj', 'soap', 'waiting'],
+    ]);
+    expect(registration!.idempotency_key).to.equal(`tongban-${body.subApplications[0]!.id}`);
+
+    const view = await env.application(body.applicationId);
+    expect(view.status).to.equal('received');
+    expect(view.subApplications.map((sub) => [sub.departmentCode, sub.status, sub.delivery.state, sub.delivery.attempts])).to.deep.equal([
+      ['gaj', 'queued', 'pending', 0], ['ybj', 'waiting', 'waiting', 0], ['mzrsj', 'waiting', 'waiting', 0],
+    ]);
+    expect(view.subApplications[0]!.deadline).to.deep.include({ promisedDays: 8, statutoryDays: 20, dueDate: null });
+  });
+
+  it('narrows to the scenario: without 参保 only 出生登记 is filed, and 参保 fields are refused', async () => {
+    const form = birthForm();
+    delete form.child!['address'];
+    delete form.child!['insuranceType'];
+    delete form.guardian;
+    const answer = await env.submit(birthSubmission(form, { enrolInsurance: false }));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    expect((answer.body as SubmissionAnswer).subApplications.map((sub) => sub.matterCode)).to.deep.equal([BIRTH_REGISTRATION]);
+
+    const before = await counts();
+    const refused = expectProblem(await env.submit(birthSubmission(birthForm(), { enrolInsurance: false })), 400, 'VALIDATION_FAILED');
+    expect(refused.errors!.map((error) => error.pointer)).to.have.members(['/form/child/address', '/form/child/insuranceType', '/form/guardian']);
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a retried submission (same key, same body) returns the first answer; no second application', async () => {
+    const key = `retry-${randomUUID()}`;
+    const body = birthSubmission();
+    const first = await env.submit(body, key);
+    expect(first.status).to.equal(202);
+    expect(first.headers['idempotent-replayed']).to.equal(undefined);
+    const before = await counts();
+    const again = await env.submit(body, key);
+    expect(again.status).to.equal(202);
+    expect(again.headers['idempotent-replayed']).to.equal('true');
+    expect(again.body).to.deep.equal(first.body);
+    expect(await counts()).to.deep.equal(before);
+
+    // Keys belong to a client: another platform using the same key files its own application.
+    const other = await env.submit(body, key, env.otherPlatform);
+    expect(other.status).to.equal(202);
+    expect((other.body as SubmissionAnswer).applicationId).to.not.equal((first.body as SubmissionAnswer).applicationId);
+    // … and cannot read the first platform's application.
+    const foreign = await env.otherPlatform.request('GET', `/v1/applications/${(first.body as SubmissionAnswer).applicationId}`);
+    expectProblem(foreign, 404, 'NOT_FOUND');
+  });
+
+  it('the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const key = `reuse-${randomUUID()}`;
+    expect((await env.submit(birthSubmission(), key)).status).to.equal(202);
+    const before = await counts();
+    const changed = birthSubmission(birthForm({ child: { name: '王小红', sex: '女' } }));
+    expectProblem(await env.submit(changed, key), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a submission without Idempotency-Key is 400 and stores nothing', async () => {
+    const before = await counts();
+    const problem = expectProblem(await env.submit(birthSubmission(), null), 400, 'VALIDATION_FAILED');
+    expect(problem.errors!.map((error) => error.pointer)).to.deep.equal(['/headers/idempotency-key']);
+    expectProblem(await env.submit(birthSubmission(), 'short'), 400, 'VALIDATION_FAILED');
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('schema violations list every JSON Pointer at fault, and nothing is stored', async () => {
+    const form = birthForm();
+    const id = String(form.mother!['idNumber']);
+    form.mother!['idNumber'] = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`; // wrong check character
+    delete form.child!['name'];
+    form.child!['nickname'] = '明明';
+    form.child!['birthDate'] = '2026-02-30';
+    form.applicant!['phone'] = '12345';
+    const before = await counts();
+    const problem = expectProblem(await env.submit(birthSubmission(form)), 400, 'VALIDATION_FAILED');
+    expect(problem.errors!.map((error) => error.pointer)).to.have.members([
+      '/form/mother/idNumber', '/form/child/name', '/form/child/nickname', '/form/child/birthDate', '/form/applicant/phone',
+    ]);
+    expect(problem.errors!.find((error) => error.pointer === '/form/mother/idNumber')!.message).to.match(/check character/);
+    expect(await counts()).to.deep.equal(before);
+
+    const answers = expectProblem(await env.submit(birthSubmission(birthForm(), { enrolInsurance: 'yes', pets: true })), 400, 'VALIDATION_FAILED');
+    expect(answers.errors!.map((error) => error.pointer)).to.have.members(['/answers/enrolInsurance', '/answers/pets']);
+    const shape = expectProblem(await env.submit({ form: 'no' }), 400, 'VALIDATION_FAILED');
+    expect(shape.errors!.map((error) => error.pointer)).to.have.members(['/themeCode', '/form']);
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a theme whose matters are not mapped is 422 THEME_NOT_MAPPED; an unknown theme 404', async () => {
+    const unmapped = env.matters.themes().map((theme) => theme.code).find((code) => !env.gateway.mappings.themes.has(code));
+    expect(unmapped, 'a catalogue theme without mapping').to.be.a('string');
+    const before = await counts();
+    const problem = expectProblem(await env.submit({ themeCode: unmapped, answers: {}, form: {} }), 422, 'THEME_NOT_MAPPED');
+    expect(problem.detail).to.include(unmapped!);
+    expectProblem(await env.submit({ themeCode: 'MX-T99', answers: {}, form: {} }), 404, 'NOT_FOUND');
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a database failure in the middle of the transaction leaves nothing half-written (PostgreSQL: 503), and the key stays usable', async () => {
+    // The outbox insert fails after the application and its first sub-application were written in the same transaction.
+    const postgres = env.gateway.store.dialect === 'postgres';
+    if (postgres) {
+      await env.gateway.store.query(`CREATE FUNCTION tongban_test_disk_full() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'could not extend file (test)' USING ERRCODE = '53100'; END $$ LANGUAGE plpgsql`);
+      await env.gateway.store.query('CREATE TRIGGER tongban_test_disk_full BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION tongban_test_disk_full()');
+    } else {
+      await env.gateway.store.query("CREATE TRIGGER tongban_test_disk_full BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'outbox insert failed (test)'); END");
+    }
+    const key = `db-fail-${randomUUID()}`;
+    const body = birthSubmission();
+    const before = await counts();
+    try {
+      const failed = await env.submit(body, key);
+      if (postgres) expectProblem(failed, 503, 'DATABASE_UNAVAILABLE');
+      else expectProblem(failed, 500, 'INTERNAL_ERROR');
+      expect(JSON.stringify(failed.body)).to.not.match(/deliveries|INSERT|trigger/i);
+      expect(await counts()).to.deep.equal(before);
+    } finally {
+      await env.gateway.store.query('DROP TRIGGER tongban_test_disk_full' + (postgres ? ' ON deliveries' : ''));
+    }
+    const retried = await env.submit(body, key);
+    expect(retried.status, JSON.stringify(retried.body)).to.equal(202);
+    expect(retried.headers['idempotent-replayed']).to.equal(undefined);
+    expect((await counts())['deliveries']).to.equal(before['deliveries']! + 3);
+  });
+
+  it('the enterprise theme splits into its filings at 民政和人社局, none waiting (no prerequisites)', async () => {
+    const answer = await env.submit(hiringSubmission());
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    const body = answer.body as SubmissionAnswer;
+    expect(body.themeCode).to.equal(HIRING_THEME);
+    expect(body.subApplications.map((sub) => [sub.departmentCode, sub.status])).to.deep.equal([['mzrsj', 'queued'], ['mzrsj', 'queued']]);
+    const filing = await storedSub(body.subApplications[1]!.id);
+    expect(Object.keys(filing.form)).to.have.members(['tyshxydm', 'qymc', 'fddbr', 'lxdh', 'ygxm', 'ygsfzhm', 'htqsrq', 'gw']);
+  });
+
+  describe('prefill evidence token', () => {
+    let token: string;
+    let prefilled: Record<string, Record<string, unknown>>;
+
+    before(async () => {
+      const mother = motherInPopulation(env.library!);
+      const authorization = await env.platform.request('POST', '/v1/authorizations', { body: {
+        holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: mother.licenceTypes,
+        purpose: { themeCode: BIRTH_THEME, description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        consent: { method: 'face-recognition', at: new Date().toISOString() },
+      } });
+      expect(authorization.status, JSON.stringify(authorization.body)).to.equal(201);
+      const answer = await env.platform.request('POST', '/v1/prefill', { body: {
+        themeCode: BIRTH_THEME, answers: {}, useCause: '婴儿出生一件事：预填出生登记表',
+        holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: (authorization.body as { id: string }).id } },
+      } });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      ({ evidenceToken: token, form: prefilled } = answer.body as { evidenceToken: string; form: Record<string, Record<string, unknown>> });
+      expect(prefilled.mother!['idNumber']).to.equal(mother.idNumber);
+      expect(prefilled.child!['name']).to.be.a('string');
+    });
+
+    /** The prefilled form completed with what no licence gives. */
+    function completed(changes: Record<string, Record<string, unknown>> = {}) {
+      const base = birthForm();
+      const form: Record<string, Record<string, unknown>> = {};
+      for (const group of new Set([...Object.keys(base), ...Object.keys(prefilled)])) form[group] = { ...base[group], ...prefilled[group], ...changes[group] };
+      return form;
+    }
+
+    it('prefilled values left unchanged keep their licence provenance, down to the department forms', async () => {
+      const answer = await env.submit({ ...birthSubmission(completed()), evidenceToken: token });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      const body = answer.body as SubmissionAnswer;
+      expect(body.changedFromPrefill).to.deep.equal([]);
+      const view = await env.application(body.applicationId);
+      for (const field of ['mother.idNumber', 'mother.name', 'child.name', 'child.birthDate']) {
+        expect(view.provenance[field], field).to.deep.include({ source: 'licence', verified: true });
+        expect(view.provenance[field]!.licenceIdentifier).to.match(/^1\.2\.156\.3005\.2\./);
+      }
+      expect(view.provenance['applicant.phone']).to.equal(undefined); // typed by the applicant
+      const registration = await storedSub(body.subApplications[0]!.id);
+      expect(registration.provenance['mqsfzhm']).to.deep.include({ source: 'licence' });
+      expect(registration.provenance['lxdh']).to.deep.equal({ source: 'user' });
+    });
+
+    it('a changed prefilled value becomes user-provided and is listed in changedFromPrefill', async () => {
+      const answer = await env.submit({ ...birthSubmission(completed({ child: { name: '改过的名字' } })), evidenceToken: token });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      const body = answer.body as SubmissionAnswer;
+      expect(body.changedFromPrefill).to.deep.equal(['child.name']);
+      const view = await env.application(body.applicationId);
+      expect(view.provenance['child.name']).to.equal(undefined);
+      expect(view.provenance['mother.idNumber']).to.deep.include({ source: 'licence' });
+      const registration = await storedSub(body.subApplications[0]!.id);
+      expect(registration.form['xsexm']).to.equal('改过的名字');
+      expect(registration.provenance['xsexm']).to.deep.equal({ source: 'user' });
+    });
+
+    it('a token issued to another client, for another theme or tampered with is 422 PREFILL_EVIDENCE_INVALID; nothing is stored', async () => {
+      const before = await counts();
+      const foreign = expectProblem(await env.submit({ ...birthSubmission(completed()), evidenceToken: token }, undefined, env.otherPlatform), 422, 'PREFILL_EVIDENCE_INVALID');
+      expect(foreign.detail).to.match(/another client/);
+      const otherTheme = expectProblem(await env.submit({ ...hiringSubmission(), evidenceToken: token }), 422, 'PREFILL_EVIDENCE_INVALID');
+      expect(otherTheme.detail).to.include(HIRING_THEME);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { aud: string };
+      const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, aud: 'platform' })).toString('base64url')}x.${signature}`;
+      expectProblem(await env.submit({ ...birthSubmission(completed()), evidenceToken: forged }), 422, 'PREFILL_EVIDENCE_INVALID');
+      expectProblem(await env.submit({ ...birthSubmission(completed()), evidenceToken: 'not-a-token' }), 422, 'PREFILL_EVIDENCE_INVALID');
+      expect(await counts()).to.deep.equal(before);
+    });
+  });
+});
