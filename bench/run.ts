@@ -1,20 +1,32 @@
 /**
  * `npm run bench`: runs every benchmark and prints one table. Benchmarks
- * report; they never assert. Each is bounded in time (a few seconds).
+ * report; they never assert. Each is bounded in time (a few seconds to
+ * half a minute); `npm run bench -- intake ceiling` runs only those.
  */
 import { printTable } from '../src/cli/table.js';
+import { benchCeiling } from './ceiling.js';
+import { benchDelivery } from './delivery.js';
+import { benchIntake, closeBenchEnvironment } from './intake.js';
 import { benchTrust } from './trust.js';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   trust: benchTrust,
+  intake: benchIntake,
+  // After intake: it divides the gateway's rate by its own.
+  ceiling: benchCeiling,
+  delivery: benchDelivery,
 };
 
 const only = process.argv.slice(2);
 const rows: Record<string, unknown>[] = [];
-for (const [name, run] of Object.entries(benchmarks)) {
-  if (only.length > 0 && !only.includes(name)) continue;
-  process.stderr.write(`running ${name}…\n`);
-  rows.push(...await run());
+try {
+  for (const [name, run] of Object.entries(benchmarks)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    process.stderr.write(`running ${name}…\n`);
+    rows.push(...await run());
+  }
+} finally {
+  await closeBenchEnvironment();
 }
 const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
 printTable(rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? '']))));

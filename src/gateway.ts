@@ -3,18 +3,23 @@
  * adapters and routes are wired together. Nothing else imports concrete
  * implementations across rooms.
  */
+import { readFileSync } from 'node:fs';
 import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
 import { applicationRoutes } from './api/routes/applications.js';
 import { authorizationRoutes } from './api/routes/authorizations.js';
+import { buildOpenApi, type OpenApiDocument } from './api/openapi/index.js';
 import { catalogRoutes } from './api/routes/catalog.js';
 import { departmentRoutes } from './api/routes/departments.js';
+import { docsRoutes } from './api/routes/docs.js';
 import { formRoutes } from './api/routes/forms.js';
 import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
+import { metricsRoutes } from './api/routes/metrics.js';
+import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
 import { resultDocumentRoutes } from './api/routes/result-documents.js';
 import type { Route } from './api/routes/route.js';
@@ -29,6 +34,12 @@ import { createLicenceLibrary, createSealService, loadClientsFile, loadMappingFi
 import type { SealService } from './spec/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
+import { Alerts } from './ops/alerts.js';
+import { SessionCodec } from './ops/dashboard/session.js';
+import { opsSessionSecret } from './ops/dashboard/session-secret.js';
+import { MeteredLicenceAccess } from './ops/metered-licence-access.js';
+import { GatewayMetrics } from './ops/metrics.js';
+import { LICENCE_TYPES } from './spec/licence-library.js';
 import type { LicenceLibrary } from './spec/licence-library.js';
 import type { MatterCatalog } from './spec/matter-catalog.js';
 import type { Store } from './store/index.js';
@@ -59,6 +70,10 @@ export interface Gateway {
   readonly licenceAccess: LicenceAccess;
   /** Delivers sub-applications to departments (started unless TONGBAN_DISPATCHER=false). */
   readonly dispatcher: Dispatcher;
+  /** Alerts to the ops webhook (present when TONGBAN_ALERT_WEBHOOK_URL is set). */
+  readonly alerts: Alerts | undefined;
+  /** Prometheus metrics of this gateway (served at `/metrics`). */
+  readonly metrics: GatewayMetrics;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -85,8 +100,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const { store } = await openMigratedStore(config, logger);
   const clients = new ClientRegistry(store);
   let keyring: Keyring;
+  let sessionSecret: Buffer;
   try {
     keyring = openKeyring(config);
+    sessionSecret = opsSessionSecret(config);
     if (config.clientsFile) await loadClientsFile(clients, config.clientsFile, logger);
   } catch (error) {
     await store.close();
@@ -97,11 +114,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     baseUrl: config.matterSystemUrl, appKey: config.matterSystemAppKey!, appSecret: config.matterSystemAppSecret!, timeoutMs: config.matterSystemTimeoutMs,
   }) : undefined);
   const catalog = new CatalogStore(store);
-  const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger }) : undefined;
+  const alerts = config.alertWebhookUrl
+    ? new Alerts({ url: config.alertWebhookUrl, signingKey: () => keyring.signingKey(), logger, store, overdueIntervalMs: config.alertOverdueCheckMs })
+    : undefined;
+  // The dispatcher is built below; the metrics read its breakers only at scrape time.
+  const metrics: GatewayMetrics = new GatewayMetrics({
+    store, logger, licenceTypes: Object.keys(LICENCE_TYPES),
+    departments: departments.filter((department) => department.channel !== 'inbox').map((department) => department.code),
+    breakerStates: () => dispatcher.breakerStates(),
+  });
+  const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger, onRun: (run) => { metrics.syncRunFinished(run); alerts?.onSyncRun(run); } }) : undefined;
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
   const authorizations = new AuthorizationService(store, catalog);
   const ledger = new LicenceUseLedger(store);
-  const licenceAccess = new LicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) });
+  const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
   const dispatcher = new Dispatcher({
@@ -109,6 +135,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     channelFor: createChannelRegistry({ departments, endpoints: config.departmentEndpoints, keyring, clients, timeoutMs: config.deliveryTimeoutMs }),
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
     concurrency: config.deliveryConcurrency,
+    leaseMs: config.deliveryLeaseMs,
+    onOutcome: (event) => { metrics.deliveryOutcome(event); alerts?.onDeliveryOutcome(event); },
+    onBreaker: (department, state) => { metrics.breakerChanged(department, state); alerts?.onBreaker(department, state); },
   });
   const wakeDispatcher = () => dispatcher.notify();
 
@@ -120,7 +149,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     isShuttingDown,
     guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
     answerSigner: signResponses(keyring, logger),
-    routes: [
+    pages: [{
+      path: '/ops',
+      handler: opsDashboardRouter({
+        context: {
+          store, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now,
+          upstreams: { matterSystem: !!matterCatalog, licenceLibrary: !!licenceLibrary, sealPlatform: !!sealService, departmentEndpoints: config.departmentEndpoints },
+        },
+        users: config.opsUsers, sessions: new SessionCodec({ secret: sessionSecret, ttlSeconds: config.opsSessionTtlSeconds }), logger, onReplay: wakeDispatcher,
+      }),
+    }],
+    requestObserver: metrics.httpMiddleware,
+    routes: withDocs((routes) => buildOpenApi(routes, { version: packageVersion() }), [
       ...healthRoutes({ store, isShuttingDown }),
       ...jwksRoutes(keyring),
       ...catalogRoutes({ store, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
@@ -136,13 +176,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...departmentRoutes({ store, clients, inboxLeaseMs: 60_000, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...resultDocumentRoutes({ store }),
+      ...metricsRoutes(metrics),
       ...(options.extraRoutes ?? []),
-    ],
+    ]),
   });
   const running = await listen(app, config.host, config.port);
   logger.info('gateway listening', { url: running.url, store: store.dialect });
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
+  alerts?.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -160,12 +202,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ledger,
     licenceAccess,
     dispatcher,
+    metrics,
+    alerts,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
         await dispatcher.stop();
+        await alerts?.close();
         await store.close();
         logger.info('gateway stopped');
       })();
@@ -174,3 +219,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 }
 
+/** `routes` plus `/openapi.json` and `/docs`, whose document describes them all (built on first request). */
+function withDocs(build: (routes: readonly Route[]) => OpenApiDocument, routes: Route[]): Route[] {
+  let document: OpenApiDocument | undefined;
+  const all: Route[] = [...routes];
+  all.push(...docsRoutes({ document: () => (document ??= build(all)) }));
+  return all;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -18,6 +18,10 @@ export interface AppOptions {
   isShuttingDown?: () => boolean;
   /** Signs answers under `/v1` (Tongban signature v1). */
   answerSigner?: RequestHandler;
+  /** Sees every request first, right after tracing (metrics). */
+  requestObserver?: RequestHandler;
+  /** Pages for people (the ops dashboard), mounted before the JSON body parser: they read their own form bodies and check their own sessions. */
+  pages?: readonly { readonly path: string; readonly handler: RequestHandler }[];
 }
 
 const refuseAll: AccessGuard = () => [(_req, _res, next) => next(new TongbanError('SIGNATURE_MISSING', 'This endpoint requires a signed request'))];
@@ -29,9 +33,11 @@ export function createApp(options: AppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(traceMiddleware(options.logger));
+  if (options.requestObserver) app.use(options.requestObserver);
   app.use(helmet());
   if (options.answerSigner) app.use('/v1', options.answerSigner);
   if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
+  for (const pages of options.pages ?? []) app.use(pages.path, pages.handler);
   app.use(...jsonBody(options.bodyLimitBytes));
   mountRoutes(app, options.routes, options.guard ?? refuseAll);
   app.use(notFound);

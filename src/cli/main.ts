@@ -2,13 +2,16 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { StartupError } from '../gateway.js';
 import { registerClientsCommands } from './clients.js';
+import { registerDeliveriesCommands } from './deliveries.js';
 import { registerDemoCommand } from './demo.js';
 import { registerKeysCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerMappingsCommands } from './mappings.js';
 import { migrateCommand } from './migrate.js';
+import { registerOpsCommands } from './ops.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
+import { registerSyncCommands } from './sync.js';
 
 const program = new Command('tongban')
   .description('Tongban (通办): integration gateway for 一件事一次办 government services')
@@ -28,6 +31,9 @@ registerMappingsCommands(program);
 registerSandboxCommand(program);
 registerDemoCommand(program);
 registerLedgerCommands(program);
+registerDeliveriesCommands(program);
+registerSyncCommands(program);
+registerOpsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

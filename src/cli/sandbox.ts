@@ -21,6 +21,10 @@ import { createLogger } from '../log/index.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../trust/dev-material.js';
 import { Keyring } from '../trust/keyring.js';
+import { hashPassword } from '../ops/dashboard/password.js';
+
+/** The sandbox's ops dashboard login (development only; TONGBAN_OPS_USERS replaces it). */
+const DEV_OPS_USER = { username: 'ops', password: 'tongban-ops' } as const;
 
 interface Closable { close(): Promise<void> }
 
@@ -95,6 +99,7 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
         TONGBAN_DELIVERY_BACKOFF_BASE_MS: process.env['TONGBAN_DELIVERY_BACKOFF_BASE_MS'] ?? '500',
         TONGBAN_DELIVERY_BACKOFF_CAP_MS: process.env['TONGBAN_DELIVERY_BACKOFF_CAP_MS'] ?? '15000',
+        TONGBAN_OPS_USERS: process.env['TONGBAN_OPS_USERS'] || JSON.stringify({ [DEV_OPS_USER.username]: await hashPassword(DEV_OPS_USER.password) }),
       });
       const gateway = await startGateway(config, { logger: createLogger({ level: config.logLevel }) });
       for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
@@ -110,6 +115,7 @@ export function registerSandboxCommand(program: Command): void {
       out(`Tongban gateway     ${gateway.url}   (SQLite ${config.sqlitePath})`);
       out(`  health            ${gateway.url}/healthz  ${gateway.url}/readyz`);
       out(`  public keys       ${gateway.url}/.well-known/jwks.json`);
+      out(`  ops dashboard     ${gateway.url}/ops   ${process.env['TONGBAN_OPS_USERS'] ? '(users from TONGBAN_OPS_USERS)' : `(development login: ${DEV_OPS_USER.username} / ${DEV_OPS_USER.password})`}`);
       out('Simulators (fault control: GET|PUT|POST|DELETE <url>/__control/faults)');
       out(`  matter system     ${matters.url}`);
       out(`  licence library   ${library.url}`);

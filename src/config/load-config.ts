@@ -37,7 +37,13 @@ export interface Config {
   readonly deliveryBackoffCapMs: number;
   readonly deliveryConcurrency: number;
   readonly deliveryTimeoutMs: number;
+  readonly deliveryLeaseMs: number;
   readonly dispatcherEnabled: boolean;
+  readonly opsUsers: Readonly<Record<string, string>>;
+  readonly opsSessionSecret?: string;
+  readonly opsSessionTtlSeconds: number;
+  readonly alertWebhookUrl?: string;
+  readonly alertOverdueCheckMs: number;
 }
 
 /** Raised when configuration is invalid; the message names every variable at fault. */

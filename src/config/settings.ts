@@ -83,8 +83,20 @@ export const SETTINGS = [
     description: 'Deliveries in flight at once per gateway process.' },
   { key: 'deliveryTimeoutMs', env: 'TONGBAN_DELIVERY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 10000,
     description: 'Timeout of one push to a department system (ms).' },
+  { key: 'deliveryLeaseMs', env: 'TONGBAN_DELIVERY_LEASE_MS', schema: { type: 'integer', minimum: 1000, maximum: 3600000 }, default: 30000,
+    description: 'How long a dispatcher holds a claimed delivery before another replica may take it over (ms); keep it above the delivery timeout.' },
   { key: 'dispatcherEnabled', env: 'TONGBAN_DISPATCHER', schema: { type: 'boolean' }, default: true,
     description: 'Run the delivery dispatcher in this process (turn off for API-only replicas).' },
+  { key: 'opsUsers', env: 'TONGBAN_OPS_USERS', schema: { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9._-]{1,64}$' }, additionalProperties: { type: 'string', pattern: '^scrypt\\$\\d{1,7}\\$\\d{1,2}\\$\\d{1,2}\\$[A-Za-z0-9_-]{16,}\\$[A-Za-z0-9_-]{32,}$' } }, default: {},
+    description: 'JSON object of ops dashboard user → scrypt password hash (make one with `tongban ops hash-password`); empty: nobody can log in to /ops.' },
+  { key: 'opsSessionSecret', env: 'TONGBAN_OPS_SESSION_SECRET', schema: { type: 'string', minLength: 32 },
+    description: 'Secret (32+ characters) that signs ops dashboard session cookies and CSRF tokens; give every replica the same. When unset, ops-session.key in TONGBAN_CERTS_DIR (made on first start). Never logged.' },
+  { key: 'opsSessionTtlSeconds', env: 'TONGBAN_OPS_SESSION_TTL_SECONDS', schema: { type: 'integer', minimum: 60, maximum: 604800 }, default: 28800,
+    description: 'How long an ops dashboard login lasts (s).' },
+  { key: 'alertWebhookUrl', env: 'TONGBAN_ALERT_WEBHOOK_URL', schema: { type: 'string', pattern: '^https?://' },
+    description: 'Optional URL that receives signed alerts (dead letter, circuit open, sync failed, sub-application overdue) as JSON POSTs; best-effort, see docs/ops.md.' },
+  { key: 'alertOverdueCheckMs', env: 'TONGBAN_ALERT_OVERDUE_CHECK_MS', schema: { type: 'integer', minimum: 1000, maximum: 86400000 }, default: 60000,
+    description: 'How often overdue sub-applications are looked for to alert on (ms), when an alert webhook is set.' },
 ] as const satisfies readonly SettingSpec[];
 
 /** Environment variable that names the optional JSON config file. */

@@ -16,19 +16,31 @@ export interface ClaimedDelivery {
 interface ClaimRow { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
 
 /**
- * Claims up to `limit` pushable deliveries that are due (or whose lease ran
- * out: their dispatcher died mid-delivery). PostgreSQL skips rows another
- * replica holds (`FOR UPDATE SKIP LOCKED`); SQLite has one dispatcher.
+ * Claims up to `limit` pushable deliveries: first those whose lease ran out
+ * (their dispatcher died mid-delivery), then the due ones, oldest first.
+ * PostgreSQL skips rows another replica holds (`FOR UPDATE SKIP LOCKED`);
+ * SQLite has one writer at a time.
+ *
+ * Two statements rather than one with an OR: each then walks the
+ * `(state, next_attempt_at)` index in order and stops at `limit`, instead of
+ * collecting and sorting every due row — the cost of a claim stays flat
+ * however large the backlog grows.
  */
 export async function claimDueDeliveries(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
+  const expired = await claimWhere(store, owner, "state = 'in_flight' AND lease_expires_at < $3", options, options.limit);
+  const room = options.limit - expired.length;
+  const due = room > 0 ? await claimWhere(store, owner, "state = 'pending' AND next_attempt_at <= $3", options, room) : [];
+  return [...expired, ...due];
+}
+
+async function claimWhere(store: Store, owner: string, condition: string, options: { leaseMs: number; now: number }, limit: number): Promise<ClaimedDelivery[]> {
   const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
   const { rows } = await store.query<ClaimRow>(
     `UPDATE deliveries SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2, updated_at = $3
-      WHERE id IN (SELECT id FROM deliveries
-                    WHERE channel <> 'inbox' AND ((state = 'pending' AND next_attempt_at <= $3) OR (state = 'in_flight' AND lease_expires_at < $3))
+      WHERE id IN (SELECT id FROM deliveries WHERE ${condition} AND channel <> 'inbox'
                     ORDER BY next_attempt_at LIMIT $4 ${lock})
       RETURNING id, sub_application_id, department_code, channel, idempotency_key, attempts`,
-    [owner, options.now + options.leaseMs, options.now, options.limit]);
+    [owner, options.now + options.leaseMs, options.now, limit]);
   return rows.map((row) => ({ id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts }));
 }
 
@@ -72,7 +84,7 @@ export async function markFailed(store: Store, delivery: ClaimedDelivery, owner:
         WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`,
       [delivery.id, owner, outcome.dead ? 'dead' : 'pending', outcome.countsAsAttempt ? attempt.attempt : delivery.attempts, outcome.nextAttemptAt, outcome.error.slice(0, 1000), attempt.startedAt + attempt.durationMs]);
     if (rowCount === 0) return false;
-    if (outcome.dead) await tx.query("UPDATE sub_applications SET status = 'failed', reason = $2, updated_at = $3 WHERE id = $1", [delivery.subApplicationId, outcome.error.slice(0, 500), attempt.startedAt]);
+    if (outcome.dead) await tx.query("UPDATE sub_applications SET status = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND status = 'queued'", [delivery.subApplicationId, outcome.error.slice(0, 500), attempt.startedAt]);
     if (outcome.countsAsAttempt || outcome.dead) await recordAttempt(tx, attempt);
     return true;
   });

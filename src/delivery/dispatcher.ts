@@ -45,6 +45,10 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last claim found less than it asked for: finished deliveries need not trigger another claim. */
+  private drained = false;
+  /** Counts notify() calls, so that work committed while a claim runs is not mistaken for "drained". */
+  private notifications = 0;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -55,11 +59,14 @@ export class Dispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.options.logger.info('dispatcher started', { owner: this.owner });
     this.loop = this.run();
   }
 
   /** New work was committed: look now rather than after the idle sleep. */
   notify(): void {
+    this.notifications += 1;
+    this.drained = false;
     this.wake?.();
   }
 
@@ -86,19 +93,33 @@ export class Dispatcher {
 
   private async run(): Promise<void> {
     const concurrency = this.options.concurrency ?? 32;
+    const batchSize = this.options.batchSize ?? 50;
+    // Refill when a quarter of the slots are free: one claim for many deliveries, not one per finished delivery.
+    const refillAt = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 4)));
     while (this.running) {
-      let claimed: ClaimedDelivery[] = [];
-      try {
-        const room = Math.max(0, concurrency - this.inFlight.size);
-        if (room > 0) claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: Math.min(room, this.options.batchSize ?? 50), leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
-      } catch (error) {
-        this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
+      const room = concurrency - this.inFlight.size;
+      if (room >= refillAt || (room > 0 && this.inFlight.size === 0)) {
+        const wanted = Math.min(room, batchSize);
+        let claimed: ClaimedDelivery[] = [];
+        const notifications = this.notifications;
+        try {
+          claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+        } catch (error) {
+          this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
+        }
+        this.drained = claimed.length < wanted && this.notifications === notifications;
+        for (const delivery of claimed) {
+          const task = this.deliverOne(delivery).finally(() => {
+            this.inFlight.delete(task);
+            if (!this.drained) this.wake?.();
+          });
+          this.inFlight.add(task);
+        }
+        // More is due and there is still room: claim again at once.
+        if (!this.drained && concurrency - this.inFlight.size >= refillAt) continue;
       }
-      for (const delivery of claimed) {
-        const task = this.deliverOne(delivery).finally(() => { this.inFlight.delete(task); this.wake?.(); });
-        this.inFlight.add(task);
-      }
-      if (claimed.length === 0 || this.inFlight.size >= concurrency) await this.sleep(claimed.length === 0 ? this.options.idleMs ?? 250 : 1000);
+      // Nothing due: sleep until new work is notified (or the idle time, for retries coming due). Slots full: until some free up.
+      await this.sleep(this.drained ? this.options.idleMs ?? 250 : 1000);
     }
   }
 

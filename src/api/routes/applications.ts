@@ -2,6 +2,8 @@ import type { CatalogStore } from '../../catalog/index.js';
 import { readApplication } from '../../cases/read-application.js';
 import { findPrevious, readSubmission, submitApplication, type SubmitOptions } from '../../cases/submit-application.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
+import { idempotencyKeyHeader } from '../openapi/parameters.js';
+import { application, submission, submissionAnswer, submissionExample } from '../openapi/schemas/applications.js';
 import type { Route } from './route.js';
 
 export interface ApplicationRouteDependencies extends SubmitOptions {
@@ -18,6 +20,16 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/applications', access: { roles: ['platform'] },
       summary: 'Submit the merged form once (Idempotency-Key required); answers 202 with the application and its sub-applications',
+      description: 'The form is validated against the scenario\'s merged form and the prefill evidence, split into one sub-application per applicable matter (each in its department\'s form) and queued for delivery, in one transaction. Sub-applications with a prerequisite matter (前置事项) wait for its result. A retry with the same `Idempotency-Key` and body answers the first answer again.',
+      parameters: [idempotencyKeyHeader],
+      request: { schema: submission, example: submissionExample },
+      responses: {
+        202: {
+          description: 'Received: the application and its sub-applications (a replay of the first answer carries `Idempotent-Replayed: true`)', schema: submissionAnswer,
+          headers: { Location: '`/v1/applications/{applicationId}` (first answer)', 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request with the same key' },
+        },
+      },
+      errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
         const key = req.get('idempotency-key');
         const submission = readSubmission(req.body, key);
@@ -44,6 +56,7 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/applications/:applicationId', access: { roles: ['platform', 'ops'] },
       summary: 'The application with each sub-application\'s state, delivery attempts, receipt, results and deadline',
+      responses: { 200: { description: 'The application (a platform sees only its own; ops see all)', schema: application } },
       handler: async (req, res) => {
         res.json(await readApplication(deps.store, String(req.params['applicationId']), { clientId: req.client!.id, role: req.client!.role }));
       },

@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import { TongbanError, validationError } from '../../errors/index.js';
 import { holderTypeOf, isAuthorizationId, type Authorization, type AuthorizationService } from '../../licences/index.js';
+import { limitQuery, query } from '../openapi/parameters.js';
+import { authorization, authorizationExample, authorizationList, authorizationRequest } from '../openapi/schemas/licences.js';
 import type { Route } from './route.js';
 
 export interface AuthorizationRouteDependencies {
@@ -26,6 +28,9 @@ export function authorizationRoutes(deps: AuthorizationRouteDependencies): Route
     {
       method: 'POST', path: '/v1/authorizations', access: { roles: ['platform'] },
       summary: 'Record an applicant\'s authorisation (holder, licence types, theme/matters, expiry, consent) to use their licences',
+      request: { schema: authorizationRequest, example: authorizationExample },
+      responses: { 201: { description: 'Recorded', schema: authorization, headers: { Location: '`/v1/authorizations/{id}`' } } },
+      errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
       handler: async (req, res) => {
         const authorization = await deps.authorizations.create(req.client!.id, req.body);
         res.status(201).location(`/v1/authorizations/${authorization.id}`).json(authorization);
@@ -34,6 +39,9 @@ export function authorizationRoutes(deps: AuthorizationRouteDependencies): Route
     {
       method: 'GET', path: '/v1/authorizations', access: { roles: ['platform'] },
       summary: 'The caller\'s authorisations, newest first (?holderCode=, ?limit= 1–500, default 100)',
+      parameters: [query('holderCode', 'Only this holder\'s (ID number or credit code)'), limitQuery(100, 500)],
+      responses: { 200: { description: 'The caller\'s authorisations', schema: authorizationList } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const holderCode = req.query['holderCode'];
         if (holderCode !== undefined) {
@@ -48,12 +56,16 @@ export function authorizationRoutes(deps: AuthorizationRouteDependencies): Route
     },
     {
       method: 'GET', path: '/v1/authorizations/:id', access: { roles: ['platform'] }, summary: 'One of the caller\'s authorisations, with its status',
+      responses: { 200: { description: 'The authorisation', schema: authorization } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         res.json(await ownAuthorization(deps, req));
       },
     },
     {
       method: 'POST', path: '/v1/authorizations/:id/revoke', access: { roles: ['platform'] }, summary: 'Revoke one of the caller\'s authorisations (idempotent)',
+      responses: { 200: { description: 'The authorisation, now revoked', schema: authorization } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const authorization = await ownAuthorization(deps, req);
         res.json(await deps.authorizations.revoke(req.client!.id, authorization.id));

@@ -2,6 +2,8 @@ import type { CatalogStore, CatalogSyncer, SyncRun } from '../../catalog/index.j
 import { listRuns } from '../../catalog/index.js';
 import { TongbanError, validationError } from '../../errors/index.js';
 import type { Store } from '../../store/index.js';
+import { limitQuery, query } from '../openapi/parameters.js';
+import { syncRun, syncRunList, syncRunTrigger, themeDetail, themeList } from '../openapi/schemas/catalog.js';
 import type { Route } from './route.js';
 
 export interface CatalogRouteDependencies {
@@ -18,6 +20,7 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
   return [
     {
       method: 'GET', path: '/v1/themes', access: { roles: ['platform', 'ops'] }, summary: 'List 一件事 themes with their matters and departments',
+      responses: { 200: { description: 'Every theme of the stored catalogue, in the catalogue\'s order', schema: themeList } },
       handler: async (_req, res) => {
         const themes = await deps.catalog.listThemes();
         const matters = await deps.catalog.getMatters([...new Set(themes.flatMap((theme) => theme.matterCodes))]);
@@ -34,6 +37,8 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
     },
     {
       method: 'GET', path: '/v1/themes/:themeCode', access: { roles: ['platform', 'ops'] }, summary: 'One theme with the full matters (materials, form fields, time limits)',
+      responses: { 200: { description: 'The theme', schema: themeDetail } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const code = String(req.params['themeCode']);
         if (!THEME_CODE.test(code)) throw validationError([{ pointer: '/themeCode', message: 'must be 1–64 letters, digits, dots, dashes or underscores' }]);
@@ -45,6 +50,9 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
     },
     {
       method: 'GET', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Catalogue sync runs, newest first (?status=failed for failures)',
+      parameters: [query('status', 'Only runs in this status', { enum: ['running', 'succeeded', 'failed'] }), limitQuery(50, 500)],
+      responses: { 200: { description: 'Sync runs, newest first', schema: syncRunList } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const status = req.query['status'];
         if (status !== undefined && !['running', 'succeeded', 'failed'].includes(String(status))) {
@@ -57,6 +65,10 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
     },
     {
       method: 'POST', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Run a catalogue sync now ({"kind":"full"|"incremental"}); answers the finished run',
+      description: 'Waits for the run and answers it (a failed run is still 201, with `status: "failed"` and its `errorCode`). A sync running in this process is joined; one running on another replica is 409 `CONFLICT`.',
+      request: { schema: syncRunTrigger, example: { kind: 'incremental' } },
+      responses: { 201: { description: 'The finished run', schema: syncRun } },
+      errors: ['VALIDATION_FAILED', 'CONFLICT', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
         if (!deps.syncer) throw new TongbanError('SERVICE_UNAVAILABLE', 'No matter system is configured (TONGBAN_MATTER_SYSTEM_URL)');
         const kind = (req.body as { kind?: unknown } | undefined)?.kind ?? 'incremental';

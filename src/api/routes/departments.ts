@@ -5,6 +5,8 @@ import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
+import { limitQuery } from '../openapi/parameters.js';
+import { departmentEvent, departmentEventExample, eventOutcome, inboxAck, inboxAckAnswer, inboxAckExample, inboxPage } from '../openapi/schemas/departments.js';
 import type { Route } from './route.js';
 
 export interface DepartmentRouteDependencies {
@@ -26,6 +28,10 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/departments/:dept/inbox', access: departmentOnly,
       summary: 'Lease up to `limit` sub-applications waiting for this department (pull channel)',
+      description: 'Each item is leased to the caller until `leaseExpiresAt`; acknowledge it with its `leaseToken` and a signed receipt, or it is handed out again (same delivery, same idempotency key, new lease).',
+      parameters: [limitQuery(10, 100)],
+      responses: { 200: { description: 'Items now leased to the caller (empty when nothing waits)', schema: inboxPage } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const limit = req.query['limit'] === undefined ? 10 : Number(req.query['limit']);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 100' }]);
@@ -35,6 +41,9 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/departments/:dept/inbox/:deliveryId/ack', access: departmentOnly,
       summary: 'Acknowledge a leased delivery with the department\'s signed receipt (受理号)',
+      request: { schema: inboxAck, example: inboxAckExample },
+      responses: { 200: { description: 'Acknowledged (a repeated acknowledgement answers the recorded 受理号 with `duplicate: true`)', schema: inboxAckAnswer } },
+      errors: ['VALIDATION_FAILED', 'CONFLICT', 'SIGNATURE_INVALID', 'CLAIM_INVALID'],
       handler: async (req, res) => {
         const department = String(req.params['dept']);
         const client = await deps.clients.resolve(req.client!.id);
@@ -45,6 +54,12 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/departments/:dept/events', access: departmentOnly,
       summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected), de-duplicated by event id',
+      request: { schema: departmentEvent, example: departmentEventExample },
+      responses: {
+        201: { description: 'Applied', schema: eventOutcome },
+        200: { description: 'A repeat of an event already applied (`duplicate: true`): nothing changed', schema: eventOutcome },
+      },
+      errors: ['VALIDATION_FAILED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       handler: async (req, res) => {
         const department = String(req.params['dept']);
         const event = readDepartmentEvent(req.body);

@@ -6,6 +6,7 @@ import { signEvidence } from '../../forms/prefill-evidence.js';
 import { prefill, validatePrefillRequest, type FetchLicences } from '../../forms/prefill.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
 import type { Keyring } from '../../trust/keyring.js';
+import { guide, guideRequest, prefillAnswer, prefillExample, prefillRequest } from '../openapi/schemas/forms.js';
 import type { Route } from './route.js';
 
 export interface FormRouteDependencies {
@@ -22,6 +23,9 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/themes/:themeCode/guide', access: { roles: ['platform', 'ops'] },
       summary: 'Scenario answers → applicable matters in order, one material list, the merged form (JSON Schema)',
+      request: { schema: guideRequest, example: { answers: { enrolInsurance: true, applySocialSecurityCard: false } } },
+      responses: { 200: { description: 'The guide of the scenario', schema: guide } },
+      errors: ['VALIDATION_FAILED', 'THEME_NOT_MAPPED', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
         const context = await loadThemeContext(String(req.params['themeCode']), deps.catalog, deps.mappings);
         const body = (req.body ?? {}) as { answers?: unknown };
@@ -32,6 +36,10 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/prefill', access: { roles: ['platform'] },
       summary: 'The merged form prefilled from the holders\' verified licences, with per-field provenance and a signed evidence token',
+      description: 'Each holder\'s licences are read under its authorisation, only of the types the scenario\'s matters declare, and every read is written to the licence-use ledger. A licence that fails verification is listed, never used. When the licence library is unavailable the answer is still 200, with `partial: true` and the source in `missingSources`.',
+      request: { schema: prefillRequest, example: prefillExample },
+      responses: { 200: { description: 'The prefilled form', schema: prefillAnswer } },
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
         const request = validatePrefillRequest(req.body);
         const context = await loadThemeContext(request.themeCode, deps.catalog, deps.mappings);

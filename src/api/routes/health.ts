@@ -1,5 +1,6 @@
 import type { Store } from '../../store/index.js';
 import { appliedVersion, latestVersion } from '../../store/index.js';
+import { health, readiness } from '../openapi/schemas/ops.js';
 import { PUBLIC, type Route } from './route.js';
 
 export interface HealthDependencies {
@@ -21,10 +22,15 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
   return [
     {
       method: 'GET', path: '/healthz', access: PUBLIC, summary: 'Liveness: the process is running',
+      responses: { 200: { description: 'Alive', schema: health, example: { status: 'ok' } } },
       handler: (_req, res) => { res.json({ status: 'ok' }); },
     },
     {
       method: 'GET', path: '/readyz', access: PUBLIC, summary: 'Readiness: database reachable and migrated',
+      responses: {
+        200: { description: 'Ready', schema: readiness, example: { status: 'ready', checks: { database: { ok: true, detail: 'sqlite reachable' }, migrations: { ok: true, detail: 'schema at version 5' } } } },
+        503: { description: 'Not ready (database unreachable or not migrated, or shutting down): load balancers should drain', schema: readiness },
+      },
       handler: async (_req, res) => {
         const checks: Record<string, Check> = {};
         if (deps.isShuttingDown()) checks['shutdown'] = { ok: false, detail: 'gateway is shutting down' };

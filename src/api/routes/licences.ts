@@ -5,6 +5,8 @@ import {
   type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
 } from '../../licences/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../spec/licence-library.js';
+import { limitQuery, query, useCauseHeader } from '../openapi/parameters.js';
+import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
 import type { Route } from './route.js';
 
 export interface LicenceRouteDependencies {
@@ -56,6 +58,18 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/licences', access: { roles: ['platform'] },
       summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=; reason in Tongban-Use-Cause)',
+      description: 'Needs an authorisation of the holder recorded by the caller, and only licence types the theme\'s (or the named matters\') mappings declare. Every licence handed out is written to the licence-use ledger first (`ledgerSeq`). A licence failing verification is returned with `verification.passed: false`.',
+      parameters: [
+        query('holderCode', 'ID number or unified social credit code of the holder', { type: 'string', maxLength: 32 }, true),
+        query('holderType', 'Inferred from `holderCode` when absent', { enum: ['citizen', 'organization'] }),
+        query('licenceType', 'Licence type keys, comma-separated (e.g. `residentIdCard,birthCertificate`)', { type: 'string' }, true),
+        query('themeCode', 'The theme the licences are used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
+        query('matterCodes', 'Matters of the theme, comma-separated; default those the authorisation names (the whole theme when none)'),
+        query('authorizationId', 'The covering authorisation, from `POST /v1/authorizations` (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
+        useCauseHeader,
+      ],
+      responses: { 200: { description: 'The holder\'s licences of those types (empty when none)', schema: licenceList } },
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       handler: async (req, res) => {
         const errors: FieldError[] = [];
         const holderCode = single(req, 'holderCode', errors);
@@ -95,6 +109,19 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/licences/:identifier/file', access: { roles: ['platform'] },
       summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=; reason in Tongban-Use-Cause)',
+      parameters: [
+        query('themeCode', 'The theme the licence is used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
+        query('matterCodes', 'Matters of the theme, comma-separated'),
+        query('authorizationId', 'The covering authorisation; the licence must be its holder\'s (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
+        useCauseHeader,
+      ],
+      responses: {
+        200: {
+          description: 'The sealed PDF, its seal verified', contentType: 'application/pdf', schema: { type: 'string', contentMediaType: 'application/pdf' },
+          headers: { 'Tongban-Ledger-Seq': 'The licence-use ledger entry recording this read', 'Content-Disposition': '`inline; filename="<identifier>.pdf"`' },
+        },
+      },
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'LICENCE_NOT_FOUND', 'LICENCE_NOT_VALID'],
       handler: async (req, res) => {
         const errors: FieldError[] = [];
         const themeCode = single(req, 'themeCode', errors);
@@ -117,6 +144,9 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/holders/:holderCode/licence-uses', access: { roles: ['platform', 'ops'] },
       summary: 'Who used this holder\'s licences, when and why, newest first (?limit= 1–500, default 100; ?before=<seq> for the next page)',
+      parameters: [limitQuery(100, 500), query('before', 'Entries before this `seq` (the `next` of the previous page)', { type: 'integer', minimum: 1 })],
+      responses: { 200: { description: 'The holder\'s ledger entries, newest first', schema: licenceUses } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const holderCode = String(req.params['holderCode']);
         const holder = holderTypeOf(holderCode);

@@ -2,6 +2,8 @@ import { chinaDate } from '../../cases/working-days.js';
 import { DELIVERY_STATES, deliveryAttempts, listDeliveries, overdueSubApplications, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
 import { validationError } from '../../errors/index.js';
 import type { Store } from '../../store/index.js';
+import { limitQuery, query } from '../openapi/parameters.js';
+import { deliveryAttempts as attemptsSchema, deliveryList, deliveryState, overdueList, replayAnswer, replayDepartmentAnswer, replayDepartmentRequest } from '../openapi/schemas/ops.js';
 import type { Route } from './route.js';
 
 const ops = { roles: ['ops'] as const };
@@ -10,6 +12,9 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
   return [
     {
       method: 'GET', path: '/v1/ops/deliveries', access: ops, summary: 'Deliveries by state and department (?state=dead&department=gaj)',
+      parameters: [query('state', 'Only deliveries in this state', deliveryState), query('department', 'Only this department\'s', { type: 'string', pattern: '^[a-z0-9]{1,32}$' }), limitQuery(100, 1000)],
+      responses: { 200: { description: 'Deliveries, most recently changed first', schema: deliveryList } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const state = req.query['state'] === undefined ? undefined : String(req.query['state']);
         if (state !== undefined && !DELIVERY_STATES.includes(state as DeliveryState)) throw validationError([{ pointer: '/state', message: `must be one of ${DELIVERY_STATES.join(', ')}` }]);
@@ -22,10 +27,13 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
     },
     {
       method: 'GET', path: '/v1/ops/deliveries/:id/attempts', access: ops, summary: 'Every attempt of a delivery (time, duration, outcome, error)',
+      responses: { 200: { description: 'Attempts in order (empty for an unknown delivery)', schema: attemptsSchema } },
       handler: async (req, res) => { res.json({ attempts: await deliveryAttempts(deps.store, String(req.params['id'])) }); },
     },
     {
       method: 'POST', path: '/v1/ops/deliveries/:id/replay', access: ops, summary: 'Replay a dead delivery (audited)',
+      responses: { 200: { description: 'Back in the queue with fresh attempts', schema: replayAnswer } },
+      errors: ['CONFLICT'],
       handler: async (req, res) => {
         const result = await replayDelivery(deps.store, String(req.params['id']), req.client!.id);
         deps.onReplay?.();
@@ -34,6 +42,9 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
     },
     {
       method: 'POST', path: '/v1/ops/deliveries/replay', access: ops, summary: 'Replay every dead delivery of a department ({"department":"gaj"}; audited)',
+      request: { schema: replayDepartmentRequest, example: { department: 'gaj' } },
+      responses: { 200: { description: 'How many dead deliveries went back in the queue', schema: replayDepartmentAnswer } },
+      errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const department = (req.body as { department?: unknown } | undefined)?.department;
         if (typeof department !== 'string' || !/^[a-z0-9]{1,32}$/.test(department)) throw validationError([{ pointer: '/department', message: 'must be a department code' }]);
@@ -44,6 +55,7 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
     },
     {
       method: 'GET', path: '/v1/ops/overdue', access: ops, summary: 'Accepted sub-applications past their working-day deadline, and deadlines the calendar cannot compute',
+      responses: { 200: { description: 'Overdue sub-applications', schema: overdueList } },
       handler: async (_req, res) => { res.json({ overdue: await overdueSubApplications(deps.store, chinaDate()) }); },
     },
   ];

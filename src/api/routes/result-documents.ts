@@ -7,6 +7,12 @@ export function resultDocumentRoutes(deps: { store: Store }): Route[] {
   return [{
     method: 'GET', path: '/v1/applications/:applicationId/documents/:documentId', access: { roles: ['platform', 'ops'] },
     summary: 'A result document the department returned, sealed by its e-seal (application/pdf)',
+    responses: {
+      200: {
+        description: 'The sealed PDF', contentType: 'application/pdf', schema: { type: 'string', contentMediaType: 'application/pdf' },
+        headers: { 'Content-Disposition': '`attachment; filename*=UTF-8\'\'<name>.pdf`' },
+      },
+    },
     handler: async (req, res) => {
       const { rows } = await deps.store.query<{ name: string; pdf: Buffer | Uint8Array; client_id: string }>(
         `SELECT r.name, r.pdf, a.client_id FROM result_documents r

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorCode } from '../../errors/index.js';
 import type { Role } from '../../spec/clients.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -12,6 +13,37 @@ export type Access =
   | { readonly public: true }
   | { readonly roles: readonly Role[]; readonly departmentParam?: string };
 
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/** A query, header or path parameter, for the OpenAPI description. */
+export interface RouteParameter {
+  readonly name: string;
+  readonly in: 'query' | 'header' | 'path';
+  readonly description: string;
+  readonly required?: boolean;
+  readonly schema: JsonSchema;
+  readonly example?: unknown;
+  /** Name under `components.parameters` when the parameter is shared by several routes. */
+  readonly component?: string;
+}
+
+/** A request or response body, for the OpenAPI description. */
+export interface RouteBody {
+  readonly description?: string;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+  readonly schema: JsonSchema;
+  readonly example?: unknown;
+}
+
+/** One documented answer of a route. */
+export interface RouteResponse extends Partial<RouteBody> {
+  readonly description: string;
+  /** Response headers (name → description). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /** One endpoint, declared as data so access rules and the OpenAPI description stay in one place. */
 export interface Route {
   readonly method: HttpMethod;
@@ -20,6 +52,22 @@ export interface Route {
   readonly access: Access;
   readonly summary: string;
   readonly handler: (req: Request, res: Response) => unknown;
+  // --- OpenAPI only (src/api/openapi); optional, the route works without them ---
+  /** Longer Markdown description. */
+  readonly description?: string;
+  /** OpenAPI tags; default derived from the path. */
+  readonly tags?: readonly string[];
+  /** Query and header parameters (path parameters are derived from `path`; declare one here to describe it). */
+  readonly parameters?: readonly RouteParameter[];
+  /** The JSON body the route reads. */
+  readonly request?: RouteBody;
+  /** Successful answers by status; default `200` with a JSON object. */
+  readonly responses?: Readonly<Record<number, RouteResponse>>;
+  /**
+   * Error codes this route answers besides those every route of its kind can
+   * (authentication, role, body parsing, 404 on path parameters, 500/503).
+   */
+  readonly errors?: readonly ErrorCode[];
 }
 
 /** Turns an access rule into the middleware that enforces it (provided by src/trust). */

@@ -1,0 +1,57 @@
+/**
+ * Parameters several routes declare. Those with a `component` name are
+ * published once under `components.parameters`.
+ */
+import { USE_CAUSE_HEADER } from '../../licences/use-cause.js';
+import type { RouteParameter } from '../routes/route.js';
+
+export const idempotencyKeyHeader: RouteParameter = {
+  name: 'Idempotency-Key', in: 'header', required: true, component: 'IdempotencyKey',
+  description: 'Makes the submission safe to retry: 8–200 visible ASCII characters chosen by the platform (a UUID is fine). The same key with the same body answers the first answer again (`Idempotent-Replayed: true`), never a second application; the same key with a different body is 422 `IDEMPOTENCY_KEY_REUSED`. Keys are per client.',
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{8,200}$' },
+  example: '0f8e7c1a-5b2d-4c3e-9a8f-7d6c5b4a3e21',
+};
+
+export const useCauseHeader: RouteParameter = {
+  name: USE_CAUSE_HEADER, in: 'header', required: true, component: 'TongbanUseCause',
+  description: 'The reason for use (用证事由), 1–200 characters, **percent-encoded UTF-8** (`encodeURIComponent`), recorded in the licence-use ledger and sent to the licence library. Missing or too long: 400 `USE_CAUSE_REQUIRED`.',
+  schema: { type: 'string', minLength: 1 },
+  example: '%E5%8A%9E%E7%90%86%E5%A9%B4%E5%84%BF%E5%87%BA%E7%94%9F%E4%B8%80%E4%BB%B6%E4%BA%8B',
+};
+
+/** Sent on every request; not declared by routes. */
+export const traceHeaders: readonly RouteParameter[] = [
+  {
+    name: 'X-Request-Id', in: 'header', component: 'XRequestId',
+    description: 'Trace id of the request when there is no `traceparent` (e.g. `4bf92f3577b34da6a3ce929d0e0e4736`). Returned as `X-Request-Id`, in every problem (`traceId`) and on every log line written while serving it; generated when absent.',
+    schema: { type: 'string', maxLength: 128 },
+  },
+  {
+    name: 'traceparent', in: 'header', component: 'Traceparent',
+    description: 'W3C Trace Context; its trace id wins over `X-Request-Id`.',
+    schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
+    example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  },
+];
+
+/** `?limit=` with its bounds. */
+export function limitQuery(defaultValue: number, maximum: number): RouteParameter {
+  return { name: 'limit', in: 'query', description: `How many items at most (1–${maximum}, default ${defaultValue})`, schema: { type: 'integer', minimum: 1, maximum, default: defaultValue } };
+}
+
+export function query(name: string, description: string, schema: RouteParameter['schema'] = { type: 'string' }, required = false): RouteParameter {
+  return { name, in: 'query', description, schema, ...(required ? { required } : {}) };
+}
+
+/** Descriptions of path parameters by name, used when a route does not describe its own. */
+export const PATH_PARAMETERS: Readonly<Record<string, { description: string; schema: RouteParameter['schema'] }>> = {
+  themeCode: { description: 'Theme code (一件事), e.g. `MX-T05`', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
+  id: { description: 'Identifier of the resource', schema: { type: 'string' } },
+  applicationId: { description: 'Application id (from the submission answer)', schema: { type: 'string', format: 'uuid' } },
+  documentId: { description: 'Result document id (from the sub-application\'s `results`)', schema: { type: 'string' } },
+  dept: { description: 'Department code; a department client may only use its own', schema: { type: 'string', pattern: '^[a-z0-9]{1,32}$' } },
+  deliveryId: { description: 'Delivery id (from the inbox item)', schema: { type: 'string' } },
+  identifier: { description: 'Licence identifier (电子证照标识, GB/T 36904)', schema: { type: 'string' } },
+  holderCode: { description: 'ID number (公民身份号码) or unified social credit code (统一社会信用代码) of the holder', schema: { type: 'string', maxLength: 32 } },
+  file: { description: 'File name', schema: { type: 'string' } },
+};

@@ -1,0 +1,68 @@
+/** Shapes of submissions (`POST /v1/applications`) and the aggregate application view. */
+import { component } from '../components.js';
+import { departmentCode, instant, matterCode, nullableInstant, openObject, themeCode, uuid } from './common.js';
+import { scenarioAnswers } from './forms.js';
+
+export const submission = component('Submission', {
+  type: 'object', required: ['themeCode', 'form'],
+  description: 'One submission of the merged form (一表). It is validated against the scenario\'s merged form, split into one sub-application per applicable matter (each in its department\'s form) and queued for delivery, all in one transaction.',
+  properties: {
+    themeCode,
+    answers: scenarioAnswers,
+    form: { type: 'object', description: 'The merged form: subject → canonical field → value (as prefill answered it, completed by the applicant)', additionalProperties: { type: 'object' } },
+    evidenceToken: { type: 'string', description: 'The `evidenceToken` of `POST /v1/prefill`: proves which values came from licences (provenance). Values changed since are recorded as user-provided.' },
+  },
+});
+
+export const submissionExample = {
+  themeCode: 'MX-T05',
+  answers: { enrolInsurance: true, applySocialSecurityCard: true },
+  form: {
+    applicant: { name: '陈晓燕', idNumber: '44142119990620338X', phone: '13812345678' },
+    child: { name: '林一诺', sex: '女', birthDate: '2026-11-20', birthPlace: '广东省梅州市' },
+  },
+  evidenceToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6InRvbmdiYW4tMSIsInR5cCI6InRvbmdiYW4tZXZpZGVuY2Urand0In0.…',
+};
+
+const subApplicationStatus = { type: 'string', description: '`queued`, `waiting` (for a prerequisite), `delivered`, `accepted` (受理), `completed` (办结), `rejected` (不予受理), `failed` (dead letter)' } as const;
+
+export const submissionAnswer = component('SubmissionAnswer', openObject({
+  applicationId: uuid,
+  status: { const: 'received' },
+  themeCode,
+  subApplications: {
+    type: 'array',
+    items: openObject({
+      id: uuid, matterCode, matterName: { type: 'string' }, departmentCode,
+      status: { enum: ['queued', 'waiting'] }, after: { type: 'array', items: matterCode },
+    }, ['id', 'matterCode', 'departmentCode', 'status', 'after']),
+  },
+  changedFromPrefill: { type: 'array', items: { type: 'string' }, description: 'Canonical fields whose prefilled value was changed: now user-provided' },
+}, ['applicationId', 'status', 'themeCode', 'subApplications', 'changedFromPrefill']));
+
+export const application = component('Application', openObject({
+  id: uuid,
+  themeCode,
+  status: { enum: ['received', 'in_progress', 'completed', 'partially_rejected', 'rejected'], description: 'The aggregate of the sub-applications\' statuses' },
+  answers: scenarioAnswers,
+  provenance: { type: 'object', description: 'Canonical field → where its value came from (licence or applicant)' },
+  submittedAt: instant,
+  subApplications: {
+    type: 'array',
+    items: openObject({
+      id: uuid, matterCode, matterName: { type: 'string' }, departmentCode,
+      after: { type: 'array', items: matterCode },
+      status: subApplicationStatus,
+      delivery: openObject({ id: { type: 'string' }, state: { type: 'string' }, attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] } }, ['id', 'state', 'attempts']),
+      acceptanceNumber: { type: ['string', 'null'], description: '受理号 from the department\'s signed receipt' },
+      receipt: { type: ['object', 'null'], description: 'The department\'s signed receipt (回执) and its evidence' },
+      results: { type: ['array', 'null'], items: { type: 'object' }, description: 'Results (a value, a licence identifier, or a sealed document id)' },
+      reason: { type: ['string', 'null'] },
+      deadline: openObject({
+        statutoryDays: { type: 'integer' }, promisedDays: { type: 'integer' }, acceptedAt: nullableInstant,
+        dueDate: { type: ['string', 'null'], format: 'date' }, dueStatus: { type: ['string', 'null'] },
+      }, ['statutoryDays', 'promisedDays']),
+      completedAt: nullableInstant,
+    }, ['id', 'matterCode', 'departmentCode', 'status', 'delivery']),
+  },
+}, ['id', 'themeCode', 'status', 'subApplications']));

@@ -1,0 +1,109 @@
+/** Shapes of what departments call: the inbox (pull channel) and status/result events. */
+import { component } from '../components.js';
+import { departmentCode, instant, matterCode, openObject, uuid } from './common.js';
+
+export const subApplicationDelivery = component('SubApplicationDelivery', openObject({
+  deliveryId: { type: 'string' },
+  idempotencyKey: { type: 'string', description: 'Stable across retries of the same delivery: de-duplicate by it' },
+  applicationId: uuid,
+  subApplicationId: uuid,
+  matterCode,
+  matterName: { type: 'string' },
+  departmentCode,
+  form: { type: 'object', description: 'The department\'s own form: its field names → values' },
+  materials: { type: 'array', items: { type: 'object' } },
+  prerequisiteResults: { type: 'array', items: { type: 'object' }, description: 'Results of prerequisite matters (前置事项), e.g. the newborn\'s ID number' },
+  submittedAt: instant,
+}, ['deliveryId', 'idempotencyKey', 'applicationId', 'subApplicationId', 'matterCode', 'departmentCode', 'form', 'submittedAt'],
+'One sub-application as delivered to its department (the same body REST and SOAP departments receive).'));
+
+export const inboxPage = component('InboxPage', openObject({
+  items: {
+    type: 'array',
+    items: openObject({
+      deliveryId: { type: 'string' },
+      leaseToken: { type: 'string', description: 'Proves the lease when acknowledging; a new one at each hand-out' },
+      leaseExpiresAt: instant,
+      delivery: subApplicationDelivery,
+    }, ['deliveryId', 'leaseToken', 'leaseExpiresAt', 'delivery']),
+  },
+}, ['items'], 'Deliveries now leased to the caller; an item not acknowledged before `leaseExpiresAt` is handed out again (same idempotency key).'));
+
+const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export const inboxAck = component('InboxAck', {
+  type: 'object', required: ['leaseToken', 'acceptanceNumber', 'receipt'],
+  description: 'The department\'s acknowledgement of a leased delivery: its 受理号 and its signed receipt (回执). `receipt.signature` is a JWS (`typ: tongban-receipt+jwt`) by the department\'s registered key whose claims repeat the receipt\'s fields.',
+  properties: {
+    leaseToken: { ...text, description: 'The `leaseToken` of the inbox item' },
+    acceptanceNumber: { ...text, description: '受理号; must equal `receipt.acceptanceNumber`' },
+    receipt: {
+      type: 'object',
+      required: ['departmentCode', 'deliveryId', 'subApplicationId', 'idempotencyKey', 'acceptanceNumber', 'receivedAt', 'duplicate', 'signature'],
+      properties: {
+        departmentCode: text, deliveryId: text, subApplicationId: text, idempotencyKey: text, acceptanceNumber: text,
+        receivedAt: { ...text, format: 'date-time' },
+        duplicate: { type: 'boolean', description: 'The department had already received this idempotency key' },
+        signature: { type: 'string', minLength: 1, maxLength: 16_384 },
+      },
+    },
+  },
+});
+
+export const inboxAckExample = {
+  leaseToken: 'q3VhYmZ0c2pVbmZ4c0xqRmJ3',
+  acceptanceNumber: 'YBJ-20261124-000123',
+  receipt: {
+    departmentCode: 'ybj', deliveryId: '5f1c7c0e-8a59-4c4f-9d0f-2f8e1c3b9a10', subApplicationId: '8d7e1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+    idempotencyKey: 'tongban-5f1c7c0e-8a59-4c4f-9d0f-2f8e1c3b9a10', acceptanceNumber: 'YBJ-20261124-000123', receivedAt: '2026-11-24T10:02:11+08:00',
+    duplicate: false, signature: 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImRlcHQteWJqLTEiLCJ0eXAiOiJ0b25nYmFuLXJlY2VpcHQrand0In0.….…',
+  },
+};
+
+export const inboxAckAnswer = component('InboxAckAnswer', openObject({
+  acceptanceNumber: { type: 'string', description: 'The 受理号 Tongban recorded' },
+  duplicate: { type: 'boolean', description: 'The delivery was already acknowledged; the recorded 受理号 is answered' },
+}, ['acceptanceNumber', 'duplicate']));
+
+export const departmentEvent = component('DepartmentEvent', {
+  type: 'object', required: ['eventId', 'subApplicationId', 'type', 'occurredAt'],
+  description: 'A status or result event of one sub-application. Events are de-duplicated by (department, `eventId`); out-of-order events are handled (a `completed` before `accepted` counts as both; a late `accepted` changes nothing). Result documents (`documentBase64`, PDF) are sealed by the e-seal platform before they are kept.',
+  properties: {
+    eventId: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$', description: 'The department\'s id of the event (1–128 visible ASCII characters)' },
+    subApplicationId: uuid,
+    type: { enum: ['accepted', 'completed', 'rejected', 'status'], description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational' },
+    occurredAt: { type: 'string', format: 'date-time' },
+    acceptanceNumber: { type: 'string', maxLength: 500, description: '受理号' },
+    reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          value: { type: 'string', description: 'e.g. the ID number assigned' },
+          licenceIdentifier: { type: 'string', description: 'A licence issued as the result' },
+          documentBase64: { type: 'string', contentEncoding: 'base64', description: 'A result document (PDF), sealed by Tongban through the e-seal platform' },
+          url: { type: 'string' },
+        },
+      },
+    },
+  },
+});
+
+export const departmentEventExample = {
+  eventId: 'gaj-evt-20261124-0042',
+  subApplicationId: '8d7e1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+  type: 'completed',
+  occurredAt: '2026-11-26T15:30:00+08:00',
+  acceptanceNumber: 'GAJ-20261124-000042',
+  results: [{ name: '公民身份号码', value: '441421202611200024' }],
+};
+
+export const eventOutcome = component('DepartmentEventOutcome', openObject({
+  duplicate: { type: 'boolean', description: 'The event id was seen before: nothing changed' },
+  subApplicationId: uuid,
+  status: { type: 'string', description: 'The sub-application\'s status after the event' },
+  stale: { type: 'boolean', description: 'The event arrived out of order and changed nothing' },
+  released: { type: 'array', items: uuid, description: 'Sub-applications waiting for this one that are now queued' },
+}, ['duplicate', 'subApplicationId', 'status', 'stale', 'released']));

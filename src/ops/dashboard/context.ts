@@ -1,0 +1,25 @@
+/** What the dashboard pages read from: the store and a few live views of the running gateway. */
+import type { CatalogSyncer } from '../../catalog/index.js';
+import type { Department } from '../../delivery/department-registry.js';
+import type { LicenceUseLedger } from '../../licences/index.js';
+import type { Store } from '../../store/index.js';
+
+export interface DashboardContext {
+  readonly store: Store;
+  readonly departments: readonly Department[];
+  readonly ledger: LicenceUseLedger;
+  /** Circuit state per department, from this process's dispatcher (empty until it has delivered). */
+  breakerStates(): Record<string, 'open' | 'halfOpen' | 'closed'>;
+  /** Present when a matter system is configured: runs a sync on demand. */
+  readonly catalogSyncer?: CatalogSyncer | undefined;
+  /** Which upstream systems are configured, and each rest/soap department's base URL. */
+  readonly upstreams: {
+    readonly matterSystem: boolean;
+    readonly licenceLibrary: boolean;
+    readonly sealPlatform: boolean;
+    readonly departmentEndpoints: Readonly<Record<string, string>>;
+  };
+  /** Whether this process runs the dispatcher (circuit states come from it). */
+  readonly dispatcherEnabled: boolean;
+  now(): number;
+}

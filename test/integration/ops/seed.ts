@@ -1,0 +1,100 @@
+/**
+ * A small, known state for the ops dashboard and CLI tests, written straight
+ * into the tables: one application with deliveries in every interesting
+ * state (values carrying HTML, to prove escaping), attempts over the last
+ * minutes, an overdue sub-application, sync runs (one failed) and
+ * licence-use ledger entries for two holders.
+ */
+import { randomUUID } from 'node:crypto';
+import { finishRun, startRun } from '../../../src/catalog/sync-runs.js';
+import { LicenceUseLedger, type LicenceUseInput } from '../../../src/licences/index.js';
+import { makeIdNumber } from '../../../src/spec/identifiers/index.js';
+import type { Store } from '../../../src/store/index.js';
+
+/** Text that would run script if a page did not escape it. */
+export const HOSTILE = '<script>alert("x")</script>';
+export const HOSTILE_MATTER = '国（境）内出生登记<img src=x onerror=alert(1)>';
+
+export interface Seeded {
+  applicationId: string;
+  /** gaj, dead after one 422. */
+  dead: string;
+  /** gaj, a second dead letter. */
+  dead2: string;
+  /** mzrsj, delivered on the first attempt. */
+  delivered: string;
+  /** gaj, pending after two retries. */
+  pending: string;
+  /** The overdue sub-application. */
+  overdueSubApplication: string;
+  /** Holder with two ledger entries, and one with one. */
+  holder: string;
+  otherHolder: string;
+  failedRunId: number;
+  /** When the attempts were written. */
+  now: number;
+}
+
+async function subApplication(store: Store, applicationId: string, options: { matterName: string; department: string; status: string; position: number; overdue?: boolean }, now: number): Promise<string> {
+  const id = randomUUID();
+  await store.query(
+    `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, form, provenance, status,
+       statutory_days, promised_days, accepted_at, due_date, due_status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, '[]', '{}', '{}', $7, 20, 10, $8, $9, $10, $11, $11)`,
+    [id, applicationId, `00074462200${options.position}`, options.matterName, options.department, options.position, options.status,
+      options.overdue ? now - 40 * 86400_000 : null, options.overdue ? '2020-01-02' : null, options.overdue ? 'computed' : null, now]);
+  return id;
+}
+
+async function delivery(store: Store, subApplicationId: string, options: { department: string; channel: string; state: string; attempts: number; lastError?: string }, now: number): Promise<string> {
+  const id = randomUUID();
+  await store.query(
+    `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, attempts, next_attempt_at, last_error, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+    [id, subApplicationId, options.department, options.channel, `key-${id}`, options.state, options.attempts, now, options.lastError ?? null, now]);
+  return id;
+}
+
+async function attempt(store: Store, deliveryId: string, number: number, at: number, outcome: string, error?: string): Promise<void> {
+  await store.query('INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [deliveryId, number, at, 42, outcome, error ? 'UPSTREAM_REJECTED' : null, error ?? null]);
+}
+
+export async function seedOpsData(store: Store, now = Date.now()): Promise<Seeded> {
+  const applicationId = randomUUID();
+  await store.query(
+    `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
+     VALUES ($1, 'platform', $2, 'digest', '{}', 'MX-T05', '{}', '{}', '{}', 'processing', $3, $3)`, [applicationId, `idem-${applicationId}`, now]);
+  const deadSub = await subApplication(store, applicationId, { matterName: HOSTILE_MATTER, department: 'gaj', status: 'failed', position: 1 }, now);
+  const dead2Sub = await subApplication(store, applicationId, { matterName: '户口登记', department: 'gaj', status: 'failed', position: 2 }, now);
+  const deliveredSub = await subApplication(store, applicationId, { matterName: '社会保障卡申领', department: 'mzrsj', status: 'delivered', position: 3 }, now);
+  const pendingSub = await subApplication(store, applicationId, { matterName: '城乡居民参保登记', department: 'gaj', status: 'queued', position: 4 }, now);
+  const overdueSubApplication = await subApplication(store, applicationId, { matterName: '逾期事项', department: 'scjgj', status: 'accepted', position: 5, overdue: true }, now);
+
+  const deadError = `department gaj refused the delivery: HTTP 422 ${HOSTILE}`;
+  const dead = await delivery(store, deadSub, { department: 'gaj', channel: 'rest', state: 'dead', attempts: 1, lastError: deadError }, now - 5 * 60_000);
+  const dead2 = await delivery(store, dead2Sub, { department: 'gaj', channel: 'rest', state: 'dead', attempts: 1, lastError: 'department gaj refused the delivery: HTTP 400' }, now - 4 * 60_000);
+  const delivered = await delivery(store, deliveredSub, { department: 'mzrsj', channel: 'soap', state: 'delivered', attempts: 1 }, now - 3 * 60_000);
+  const pending = await delivery(store, pendingSub, { department: 'gaj', channel: 'rest', state: 'pending', attempts: 2, lastError: 'HTTP 503' }, now - 2 * 60_000);
+  await attempt(store, dead, 1, now - 5 * 60_000, 'dead', deadError);
+  await attempt(store, dead2, 1, now - 4 * 60_000, 'dead', 'HTTP 400');
+  await attempt(store, delivered, 1, now - 3 * 60_000, 'delivered');
+  await attempt(store, pending, 1, now - 10 * 60_000, 'retry', 'HTTP 503');
+  await attempt(store, pending, 2, now - 2 * 60_000, 'retry', 'HTTP 503');
+
+  const ok = await startRun(store, { kind: 'full', trigger: 'startup', updatedSince: undefined, startedAt: now - 20 * 60_000 });
+  await finishRun(store, ok.id, { status: 'succeeded', finishedAt: now - 19 * 60_000, themesReceived: 40, mattersReceived: 104, themesChanged: 40, mattersChanged: 104 });
+  const failed = await startRun(store, { kind: 'incremental', trigger: 'schedule', updatedSince: now - 20 * 60_000, startedAt: now - 60_000 });
+  await finishRun(store, failed.id, { status: 'failed', finishedAt: now - 59_000, errorCode: 'UPSTREAM_UNAVAILABLE', errorMessage: `matter system answered 503 <b>boom</b>` });
+
+  const holder = makeIdNumber({ areaCode: '110101', birthDate: '1990-03-07', sequence: 1 });
+  const otherHolder = makeIdNumber({ areaCode: '310101', birthDate: '1985-11-20', sequence: 2 });
+  const use = (holderCode: string, licenceType: string, useCause: string): LicenceUseInput => ({
+    clientId: 'platform', holderCode, holderType: 'citizen', licenceIdentifier: `1.2.156.3005.2.11100000000013338W011.11430000006122244L.${licenceType.length}0230000403.001.U`,
+    licenceType, themeCode: 'MX-T05', matterCodes: ['000744622000'], useCause, authorizationId: randomUUID(), action: 'query', outcome: 'used',
+  });
+  const ledger = new LicenceUseLedger(store, { now: () => new Date(now - 30_000) });
+  await ledger.append([use(holder, 'residentIdCard', '出生登记核验身份'), use(otherHolder, 'marriageCertificate', `核验婚姻 ${HOSTILE}`), use(holder, 'birthCertificate', '出生登记')]);
+
+  return { applicationId, dead, dead2, delivered, pending, overdueSubApplication, holder, otherHolder, failedRunId: failed.id, now };
+}

@@ -1,0 +1,90 @@
+/**
+ * What the reliability tests do to a gateway: submit many applications with
+ * bounded concurrency through signing platform clients, and the department
+ * systems that receive them (REST simulators, one per department).
+ */
+import { join } from 'node:path';
+import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
+import { makeIdNumber } from '../../src/spec/identifiers/index.js';
+import { CERT_FILES } from '../../src/trust/dev-material.js';
+import { Keyring } from '../../src/trust/keyring.js';
+import type { SigningClient } from '../../src/trust/signing-client.js';
+import { devCertsDir, devKey } from '../helpers/dev-keys.js';
+
+/**
+ * 结婚生育一件事 (MX-T33) for a married couple: 生育登记 to 卫生健康局 (wjj)
+ * and 市外迁入-投靠配偶 to 公安局 (gaj), both REST departments and both
+ * delivered at once (their prerequisite 结婚登记 does not apply).
+ */
+export const THEME = 'MX-T33';
+export const DEPARTMENTS = ['wjj', 'gaj'] as const;
+
+export function submission(index: number): Record<string, unknown> {
+  const id = (birthDate: string, sequence: number) => makeIdNumber({ areaCode: '441403', birthDate, sequence });
+  const wife = { name: `丘秀${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`199${index % 10}-05-1${index % 10}`, (index * 2) % 998) };
+  const husband = { name: `潘建${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`198${index % 10}-12-0${1 + (index % 9)}`, ((index * 2) % 998) + 1) };
+  return {
+    themeCode: THEME,
+    answers: { alreadyMarried: true, registerBirth: true, joinSpouseHousehold: true },
+    form: {
+      applicant: { ...wife, phone: `1597321${String(1000 + index).slice(-4)}`, address: '广东省深圳市福田区福华路62号' },
+      spouse: { ...husband, address: '广东省梅州市梅县区畲江镇27号' },
+      husband, wife,
+      marriage: { certificateNumber: `J441403-2025-${100000 + index}`, childCount: index % 3 },
+    },
+  };
+}
+
+/** The idempotency key of submission `index` (the same on every retry). */
+export const keyOf = (index: number) => `reliability-${index}`;
+
+/** What became of one submission. */
+export type Outcome =
+  | { status: 202; applicationId: string; replayed: boolean }
+  | { status: number; error: string };
+
+/**
+ * Submits `indexes` with at most `concurrency` in flight, spread round-robin
+ * over `clients`. Stops taking new ones once `stop()` is true (answers to
+ * those already sent are still recorded, failures included).
+ */
+export async function submitAll(options: {
+  clients: readonly SigningClient[]; indexes: readonly number[]; concurrency: number;
+  stop?: () => boolean; onAnswer?: (index: number, outcome: Outcome) => void;
+}): Promise<Map<number, Outcome>> {
+  const outcomes = new Map<number, Outcome>();
+  const queue = [...options.indexes];
+  const worker = async () => {
+    for (let index = queue.shift(); index !== undefined && !options.stop?.(); index = queue.shift()) {
+      const client = options.clients[index % options.clients.length]!;
+      let outcome: Outcome;
+      try {
+        const answer = await client.request('POST', '/v1/applications', { body: submission(index), headers: { 'idempotency-key': keyOf(index) } });
+        outcome = answer.status === 202
+          ? { status: 202, applicationId: (answer.body as { applicationId: string }).applicationId, replayed: answer.headers['idempotent-replayed'] === 'true' }
+          : { status: answer.status, error: answer.raw.toString('utf8').slice(0, 500) };
+      } catch (error) {
+        outcome = { status: 0, error: (error as Error).message };
+      }
+      outcomes.set(index, outcome);
+      options.onAnswer?.(index, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return outcomes;
+}
+
+/** Starts a REST simulator per department, verifying Tongban's development keys. */
+export async function startDepartments(codes: readonly string[]): Promise<Map<string, RestDepartmentSimulator>> {
+  const tongbanPublicKeys = Keyring.open(join(await devCertsDir(), CERT_FILES.keyring)).publicKeys();
+  const simulators = new Map<string, RestDepartmentSimulator>();
+  for (const code of codes) {
+    simulators.set(code, await startRestDepartmentSimulator({ departmentCode: code, departmentKey: await devKey(`dept-${code}`), tongbanPublicKeys }));
+  }
+  return simulators;
+}
+
+/** `TONGBAN_DEPARTMENT_ENDPOINTS` pointing each department at its simulator. */
+export function endpointsOf(simulators: ReadonlyMap<string, RestDepartmentSimulator>): string {
+  return JSON.stringify(Object.fromEntries([...simulators].map(([code, simulator]) => [code, simulator.url])));
+}
