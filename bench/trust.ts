@@ -3,7 +3,7 @@
  * and the latency the authentication middleware adds to a request. Reports;
  * never asserts.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/index.js';
@@ -78,6 +78,7 @@ async function middlewareLatency(): Promise<Record<string, unknown>[]> {
   const unsigned = await measure('/v1/bench/public', false);
   const signed = await measure('/v1/bench/signed', true);
   await gateway.close();
+  rmSync(dir, { recursive: true, force: true });
   const row = (name: string, samples: number[]) => ({ benchmark: 'trust', case: name, 'p50 ms': percentile(samples, 50).toFixed(2), 'p99 ms': percentile(samples, 99).toFixed(2) });
   return [
     row('request, no authentication (answer signed)', unsigned),

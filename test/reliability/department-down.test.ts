@@ -5,54 +5,32 @@
  * reaches it exactly once.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
-import { startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { waitFor } from '../helpers/wait.js';
-import { baseEnv, killAll, running, startGatewayProcess } from './gateway-process.js';
+import { baseEnv, startGatewayProcess } from './gateway-process.js';
 import { accepted, expectExactlyOnce, FACTS_SQL, type StoredFacts } from './outcomes.js';
-import { DEPARTMENTS, endpointsOf, keyOf, startDepartments, submitAll } from './workload.js';
+import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll } from './workload.js';
 
 const TOTAL = 60;
 
 describe('reliability: a department down for a while', function () {
   this.timeout(90_000);
-  let dir: string;
-  let matters: MatterSystemSimulator;
-  let departments: Map<string, RestDepartmentSimulator>;
-  let db: Database.Database | undefined;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tongban-reliability-'));
-    matters = await startMatterSystemSimulator();
-    departments = await startDepartments(DEPARTMENTS);
-  });
-
-  after(async () => {
-    db?.close();
-    await killAll();
-    expect(running(), 'gateway processes left running').to.deep.equal([]);
-    for (const simulator of departments?.values() ?? []) await simulator.close();
-    await matters?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = sqliteReliabilityWorld();
 
   it('retries the department that is down while the other is served, then delivers everything to it exactly once', async () => {
-    const sqlitePath = join(dir, 'tongban.db');
-    const gateway = await startGatewayProcess(await baseEnv(matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(departments) }));
-    db = new Database(sqlitePath, { readonly: true, timeout: 5000 });
+    const sqlitePath = join(world.dir, 'tongban.db');
+    const gateway = await startGatewayProcess(await baseEnv(world.matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(world.departments) }));
+    world.db = new Database(sqlitePath, { readonly: true, timeout: 5000 });
     const facts = (): StoredFacts => ({
-      applications: db!.prepare(FACTS_SQL.applications).all() as StoredFacts['applications'],
-      deliveries: db!.prepare(FACTS_SQL.deliveries).all() as StoredFacts['deliveries'],
+      applications: world.db!.prepare(FACTS_SQL.applications).all() as StoredFacts['applications'],
+      deliveries: world.db!.prepare(FACTS_SQL.deliveries).all() as StoredFacts['deliveries'],
     });
-    const attemptsOf = (department: string) => db!.prepare(
+    const attemptsOf = (department: string) => world.db!.prepare(
       `SELECT a.delivery_id, a.attempt, a.outcome, a.error_code, a.error, a.started_at FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
         WHERE d.department_code = ? ORDER BY a.id`).all(department) as { delivery_id: string; attempt: number; outcome: string; error_code: string | null; error: string | null; started_at: number }[];
-    const gaj = departments.get('gaj')!;
-    const wjj = departments.get('wjj')!;
+    const gaj = world.departments.get('gaj')!;
+    const wjj = world.departments.get('wjj')!;
 
     gaj.faults.goDown();
     const outcomes = await submitAll({ clients: [gateway.platform], indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 8 });
@@ -82,7 +60,7 @@ describe('reliability: a department down for a while', function () {
     gaj.faults.comeBack();
     await waitFor(() => facts().deliveries.filter((delivery) => delivery.state === 'delivered').length === TOTAL * 2,
       { timeoutMs: 30_000, intervalMs: 100, what: 'every 公安局 delivery after it came back' });
-    expectExactlyOnce({ total: TOTAL, acknowledged, keyOf, facts: facts(), departments });
+    expectExactlyOnce({ total: TOTAL, acknowledged, keyOf, facts: facts(), departments: world.departments });
     // The deliveries that failed were retried until one attempt succeeded, after the department came back.
     const final = attemptsOf('gaj');
     for (const failed of new Set(failedWhileDown.map((attempt) => attempt.delivery_id))) {

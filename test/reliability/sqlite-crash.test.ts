@@ -5,54 +5,32 @@
  * stored twice, and every department applies every sub-application once.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
-import { startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { waitFor } from '../helpers/wait.js';
-import { baseEnv, killAll, running, startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import { baseEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { accepted, expectAcknowledgedStored, expectExactlyOnce, FACTS_SQL, repeats, type StoredFacts } from './outcomes.js';
-import { DEPARTMENTS, endpointsOf, keyOf, startDepartments, submitAll, type Outcome } from './workload.js';
+import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll, type Outcome } from './workload.js';
 
 const TOTAL = 500;
 
 describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on the same file', function () {
   this.timeout(90_000);
-  let dir: string;
-  let matters: MatterSystemSimulator;
-  let departments: Map<string, RestDepartmentSimulator>;
-  let db: Database.Database | undefined;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tongban-reliability-'));
-    matters = await startMatterSystemSimulator();
-    departments = await startDepartments(DEPARTMENTS);
-  });
-
-  after(async () => {
-    db?.close();
-    await killAll();
-    expect(running(), 'gateway processes left running').to.deep.equal([]);
-    for (const simulator of departments?.values() ?? []) await simulator.close();
-    await matters?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = sqliteReliabilityWorld();
 
   const facts = (): StoredFacts => ({
-    applications: db!.prepare(FACTS_SQL.applications).all() as StoredFacts['applications'],
-    deliveries: db!.prepare(FACTS_SQL.deliveries).all() as StoredFacts['deliveries'],
+    applications: world.db!.prepare(FACTS_SQL.applications).all() as StoredFacts['applications'],
+    deliveries: world.db!.prepare(FACTS_SQL.deliveries).all() as StoredFacts['deliveries'],
   });
 
   it(`accepts ${TOTAL} submissions across the crash and delivers each sub-application exactly once`, async () => {
-    const sqlitePath = join(dir, 'tongban.db');
-    const env = await baseEnv(matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(departments) });
+    const sqlitePath = join(world.dir, 'tongban.db');
+    const env = await baseEnv(world.matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(world.departments) });
     // Slow departments while the first gateway runs: its dispatcher is sure to hold leases when it dies.
-    for (const simulator of departments.values()) simulator.faults.set({ latencyMs: 150 });
+    for (const simulator of world.departments.values()) simulator.faults.set({ latencyMs: 150 });
     const first: GatewayProcess = await startGatewayProcess(env);
-    db = new Database(sqlitePath, { readonly: true, timeout: 5000 });
-    const inFlight = db.prepare("SELECT id, lease_owner, lease_expires_at FROM deliveries WHERE state = 'in_flight'");
+    world.db = new Database(sqlitePath, { readonly: true, timeout: 5000 });
+    const inFlight = world.db!.prepare("SELECT id, lease_owner, lease_expires_at FROM deliveries WHERE state = 'in_flight'");
 
     // 1. Submissions while the dispatcher delivers; SIGKILL once enough were accepted and deliveries are leased.
     let killed = false;
@@ -79,7 +57,7 @@ describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on 
     expectAcknowledgedStored(acknowledged, facts());
 
     // 2. A new gateway on the same file; departments fast again.
-    for (const simulator of departments.values()) simulator.faults.reset();
+    for (const simulator of world.departments.values()) simulator.faults.reset();
     const second = await startGatewayProcess(env);
     expect(second.dispatcherOwner).to.be.a('string').and.not.equal(first.dispatcherOwner);
 
@@ -94,12 +72,12 @@ describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on 
     const ids = new Set(all.values());
     await waitFor(() => facts().deliveries.filter((delivery) => ids.has(delivery.application_id) && delivery.state === 'delivered').length === TOTAL * 2,
       { timeoutMs: 40_000, intervalMs: 100, what: 'every sub-application to be delivered' });
-    expectExactlyOnce({ total: TOTAL, acknowledged: all, keyOf, facts: facts(), departments });
+    expectExactlyOnce({ total: TOTAL, acknowledged: all, keyOf, facts: facts(), departments: world.departments });
     // The killed dispatcher's leases were taken over after they ran out.
-    const takenOver = db.prepare("SELECT delivery_id, MIN(started_at) AS started_at FROM delivery_attempts WHERE outcome = 'delivered' GROUP BY delivery_id").all() as { delivery_id: string; started_at: number }[];
+    const takenOver = world.db!.prepare("SELECT delivery_id, MIN(started_at) AS started_at FROM delivery_attempts WHERE outcome = 'delivered' GROUP BY delivery_id").all() as { delivery_id: string; started_at: number }[];
     const deliveredAt = new Map(takenOver.map((row) => [row.delivery_id, row.started_at]));
     for (const lease of leasedAtDeath) expect(deliveredAt.get(lease.id), `delivery ${lease.id} taken over after its lease`).to.be.at.least(lease.lease_expires_at);
-    expect(repeats(departments)).to.be.at.most(leasedAtDeath.length);
+    expect(repeats(world.departments)).to.be.at.most(leasedAtDeath.length);
     await second.stop();
   });
 });

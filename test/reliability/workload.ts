@@ -3,7 +3,13 @@
  * bounded concurrency through signing platform clients, and the department
  * systems that receive them (REST simulators, one per department).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
+import type Database from 'better-sqlite3';
+import { startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
+import { killAll, running } from './gateway-process.js';
 import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
 import { makeIdNumber } from '../../src/spec/identifiers/index.js';
 import { CERT_FILES } from '../../src/trust/dev-material.js';
@@ -87,4 +93,31 @@ export async function startDepartments(codes: readonly string[]): Promise<Map<st
 /** `TONGBAN_DEPARTMENT_ENDPOINTS` pointing each department at its simulator. */
 export function endpointsOf(simulators: ReadonlyMap<string, RestDepartmentSimulator>): string {
   return JSON.stringify(Object.fromEntries([...simulators].map(([code, simulator]) => [code, simulator.url])));
+}
+
+/** What the SQLite reliability tests share: a temp folder, the matter-system simulator, the department simulators, a read-only DB handle. */
+export interface SqliteReliabilityWorld {
+  dir: string;
+  matters: MatterSystemSimulator;
+  departments: Map<string, RestDepartmentSimulator>;
+  db: Database.Database | undefined;
+}
+
+/** Registers the mocha hooks that start and stop the world (no gateway process is left running) and returns it. */
+export function sqliteReliabilityWorld(): SqliteReliabilityWorld {
+  const world = { db: undefined } as SqliteReliabilityWorld;
+  before(async () => {
+    world.dir = mkdtempSync(join(tmpdir(), 'tongban-reliability-'));
+    world.matters = await startMatterSystemSimulator();
+    world.departments = await startDepartments(DEPARTMENTS);
+  });
+  after(async () => {
+    world.db?.close();
+    await killAll();
+    expect(running(), 'gateway processes left running').to.deep.equal([]);
+    for (const simulator of world.departments?.values() ?? []) await simulator.close();
+    await world.matters?.close();
+    rmSync(world.dir, { recursive: true, force: true });
+  });
+  return world;
 }

@@ -4,12 +4,13 @@
  * issues 受理号, answers a receipt signed with the department's key, and later
  * sends status/result events. Faults via `faults` or `/__control/faults`.
  */
-import express, { type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
 import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
 import { signResponse, type PrivateJwk } from '../../../src/trust/index.js';
 import { FaultController, corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { listenSimulator } from '../../shared/simulator-server.js';
+import { departmentSimulatorApp } from '../../shared/department/simulator/simulator-app.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature } from '../../shared/department/receipt-token.js';
 import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
@@ -71,14 +72,7 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     res.status(status).json({ error: { code, message } });
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  // The signature covers the exact body bytes, so they are read first: the control router's JSON parser
-  // would otherwise consume every JSON body (it is not limited to /__control).
-  const raw = express.raw({ type: () => true, limit: '5mb' });
-  app.use((req, res, next) => (req.path.startsWith('/__control/') ? next() : raw(req, res, next)));
-  app.use(faults.controlRouter());
-  app.use(faults.middleware());
+  const app = departmentSimulatorApp(faults);
 
   app.post(SUBMIT_PATH, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -120,7 +114,7 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
   });
 
   app.use((req: Request, res: Response) => { refuse(res, 404, 'NOT_FOUND', `no operation ${req.method} ${req.path}`); });
-  app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status ?? 500;
     refuse(res, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'SYSTEM_ERROR', status === 413 ? 'body too large' : 'internal error');
   });

@@ -5,11 +5,12 @@
  * element by the department's key, refuses with SOAP Faults, and later sends
  * status/result events. HTTP-level faults via `faults`; SOAP faults via `scriptFault`.
  */
-import express, { type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
 import type { PrivateJwk } from '../../../src/trust/index.js';
 import { FaultController, corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { listenSimulator } from '../../shared/simulator-server.js';
+import { departmentSimulatorApp } from '../../shared/department/simulator/simulator-app.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';
 import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
@@ -85,13 +86,7 @@ export async function startSoapDepartmentSimulator(options: SoapDepartmentSimula
     res.status(status).type('text/xml; charset=utf-8').send(buildFault({ faultcode, faultstring, code }));
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  // Read the exact bytes first (the signature covers them); the control router's JSON parser is kept to its own paths.
-  const raw = express.raw({ type: () => true, limit: '5mb' });
-  app.use((req, res, next) => (req.path.startsWith('/__control/') ? next() : raw(req, res, next)));
-  app.use(faults.controlRouter());
-  app.use(faults.middleware());
+  const app = departmentSimulatorApp(faults);
 
   app.post(servicePath, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -137,7 +132,7 @@ export async function startSoapDepartmentSimulator(options: SoapDepartmentSimula
   });
 
   app.use((req: Request, res: Response) => { fault(res, 'Client', 'NOT_FOUND', `no service at ${req.method} ${req.path}`, 404); });
-  app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status;
     if (status === 413) return fault(res, 'Client', 'PAYLOAD_TOO_LARGE', 'message too large', 413);
     fault(res, 'Server', 'SYSTEM_ERROR', 'internal error');
