@@ -11,7 +11,7 @@
  * Run alone as `node --import tsx bench/ceiling.ts serve <config.json>`
  * (the benchmark starts it so).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ import { applicableMatters, resolveAnswers } from '../src/forms/scenario.js';
 import type { ThemeContext } from '../src/forms/theme-context.js';
 import { validateAreaCode, validateCreditCode, validateIdNumber, validateLicenceIdentifier, validateOrganizationCode, validatePhone } from '../src/spec/identifiers/index.js';
 import type { Matter } from '../src/spec/matter-catalog.js';
-import { migrate, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
+import { migrate, newId, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
 import type { SignatureAlgorithm } from '../src/trust/algorithms.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
@@ -157,7 +157,7 @@ async function serve(configPath: string): Promise<void> {
     if (submission.themeCode !== config.themeCode) return fail(res, 404, 'unknown theme');
     if (!validate(submission.form)) return fail(res, 422, 'invalid form');
     const now = Date.now();
-    const applicationId = randomUUID();
+    const applicationId = newId(now);
     const subs = config.matters.map((matter, position) => {
       const form: Record<string, unknown> = {};
       const provenance: Record<string, unknown> = {};
@@ -166,7 +166,7 @@ async function serve(configPath: string): Promise<void> {
         const value = submission.form[group]?.[member];
         if (value !== undefined) { form[field] = value; provenance[field] = { canonical, source: 'user' }; }
       }
-      return { id: randomUUID(), matter, position, form, provenance };
+      return { id: newId(now), matter, position, form, provenance };
     });
     const answer = JSON.stringify({
       applicationId, status: 'received', themeCode: config.themeCode,
@@ -180,7 +180,7 @@ async function serve(configPath: string): Promise<void> {
           JSON.stringify(submission.answers ?? {}), JSON.stringify(submission.form), '{}', now, now],
         subs: subs.map((sub) => [sub.id, applicationId, sub.matter.code, sub.matter.name, sub.matter.departmentCode, sub.position,
           JSON.stringify(sub.form), JSON.stringify(sub.provenance), sub.matter.statutoryDays, sub.matter.promisedDays, now, now]),
-        deliveries: subs.map((sub) => [randomUUID(), sub.id, sub.matter.departmentCode, `tongban-${sub.id}`, now, now, now]),
+        deliveries: subs.map((sub) => [newId(now), sub.id, sub.matter.departmentCode, `tongban-${sub.id}`, now, now, now]),
       },
       answer, clientId: verified.client.id, requestJti: verified.claims.jti, res,
     });

@@ -16,6 +16,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../adapters/department-rest/simulator/rest-department-simulator.js';
+import { newId } from '../src/store/index.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
@@ -190,12 +191,12 @@ function copyApplications(sqlitePath: string, applicationIds: readonly string[],
         statement.run(...columns.map((column) => row[column]));
       };
       for (let index = 0; index < copies; index += 1) {
-        const newApplicationId = randomUUID();
+        const newApplicationId = newId();
         insert('applications', { ...application, id: newApplicationId, idempotency_key: `bench-copy-${randomUUID()}` });
         subs.forEach((sub, position) => {
-          const subId = randomUUID();
+          const subId = newId();
           insert('sub_applications', { ...sub, id: subId, application_id: newApplicationId });
-          insert('deliveries', { ...deliveries[position]!, id: randomUUID(), sub_application_id: subId, idempotency_key: `tongban-${subId}` });
+          insert('deliveries', { ...deliveries[position]!, id: newId(), sub_application_id: subId, idempotency_key: `tongban-${subId}` });
         });
       }
     }

@@ -113,7 +113,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const matterCatalog = options.matterCatalog ?? (config.matterSystemUrl ? createMatterSystemAdapter({
     baseUrl: config.matterSystemUrl, appKey: config.matterSystemAppKey!, appSecret: config.matterSystemAppSecret!, timeoutMs: config.matterSystemTimeoutMs,
   }) : undefined);
-  const catalog = new CatalogStore(store);
+  const catalog = new CatalogStore(store, { cacheMs: config.catalogCacheMs });
   const alerts = config.alertWebhookUrl
     ? new Alerts({ url: config.alertWebhookUrl, signingKey: () => keyring.signingKey(), logger, store, overdueIntervalMs: config.alertOverdueCheckMs })
     : undefined;
@@ -123,7 +123,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     departments: departments.filter((department) => department.channel !== 'inbox').map((department) => department.code),
     breakerStates: () => dispatcher.breakerStates(),
   });
-  const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger, onRun: (run) => { metrics.syncRunFinished(run); alerts?.onSyncRun(run); } }) : undefined;
+  const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger, onRun: (run) => { catalog.invalidate(); metrics.syncRunFinished(run); alerts?.onSyncRun(run); } }) : undefined;
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
   const authorizations = new AuthorizationService(store, catalog);
   const ledger = new LicenceUseLedger(store);

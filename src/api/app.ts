@@ -1,9 +1,9 @@
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { problemMiddleware, TongbanError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import './request-context.js';
 import { jsonBody } from './middleware/json-body.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { traceMiddleware } from './middleware/trace.js';
 import { mountRoutes, notFound } from './routes/mount.js';
 import type { AccessGuard, Route } from './routes/route.js';
@@ -34,7 +34,7 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', 'simple');
   app.use(traceMiddleware(options.logger));
   if (options.requestObserver) app.use(options.requestObserver);
-  app.use(helmet());
+  app.use(securityHeaders());
   if (options.answerSigner) app.use('/v1', options.answerSigner);
   if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
   for (const pages of options.pages ?? []) app.use(pages.path, pages.handler);

@@ -4,7 +4,7 @@
  * matter, each in its department's form) and their outbox deliveries. Nothing
  * is half-written: a failure anywhere leaves no trace but the error.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { validateForm } from '../forms/form-schema.js';
 import { getField } from '../forms/form-schema.js';
@@ -14,7 +14,7 @@ import { valueDigest, verifyEvidence } from '../forms/prefill-evidence.js';
 import { applicableMatters, resolveAnswers } from '../forms/scenario.js';
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import type { ThemeContext } from '../forms/theme-context.js';
-import type { Store } from '../store/index.js';
+import { newId, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 
 export interface SubmissionAnswer {
@@ -102,14 +102,14 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     throw error;
   }
 
-  const applicationId = randomUUID();
   const at = now();
+  const applicationId = newId(at);
   const subs = ordered.map((matter, index) => {
     const catalogueMatter = context.matters.get(matter.code)!;
     const resultField = matter.resultAs && matter.after.length > 0
       ? context.matterMappings.get(matter.code)!.fields.find((field) => field.canonical === matter.resultAs)?.field ?? null : null;
     return {
-      id: randomUUID(), matter, catalogueMatter, form: forms[index]!, position: index, resultField,
+      id: newId(at), matter, catalogueMatter, form: forms[index]!, position: index, resultField,
       status: (matter.after.length > 0 ? 'waiting' : 'queued') as 'waiting' | 'queued',
     };
   });
@@ -138,7 +138,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
       await tx.query(
         `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,
-        [randomUUID(), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
+        [newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
           sub.status === 'waiting' ? 'waiting' : 'pending', at]);
     }
   });

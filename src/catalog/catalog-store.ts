@@ -7,20 +7,70 @@ import type { Queryable, Store } from '../store/index.js';
 
 interface DocumentRow { document: string }
 
+export interface CatalogStoreOptions {
+  /**
+   * How long a theme or a set of matters read from the database is reused
+   * (ms); 0 reads every time. A sync in this process drops the cache at once
+   * (`invalidate`); one on another replica is seen within this time.
+   */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/** A cached read: its promise (so concurrent readers share one query) and when it expires. */
+interface Cached<T> { value: Promise<T>; expiresAt: number }
+
 export class CatalogStore {
-  constructor(private readonly store: Store) {}
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private readonly themes = new Map<string, Cached<Theme | undefined>>();
+  private readonly matterSets = new Map<string, Cached<Map<string, Matter>>>();
+
+  constructor(private readonly store: Store, options: CatalogStoreOptions = {}) {
+    this.cacheMs = options.cacheMs ?? 0;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Forgets cached reads (after a sync changed the catalogue). */
+  invalidate(): void {
+    this.themes.clear();
+    this.matterSets.clear();
+  }
 
   async listThemes(): Promise<Theme[]> {
     const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_themes ORDER BY code');
     return rows.map((row) => JSON.parse(row.document) as Theme);
   }
 
+  /** The stored theme (the same object while cached: treat it as read-only). */
   async getTheme(code: string): Promise<Theme | undefined> {
+    return this.cached(this.themes, code, () => this.readTheme(code));
+  }
+
+  /** The stored matters by code (the same map while cached: treat it as read-only). */
+  async getMatters(codes: readonly string[]): Promise<Map<string, Matter>> {
+    return this.cached(this.matterSets, codes.join(','), () => this.readMatters(codes));
+  }
+
+  private async cached<T>(cache: Map<string, Cached<T>>, key: string, read: () => Promise<T>): Promise<T> {
+    if (this.cacheMs <= 0) return read();
+    const now = this.now();
+    const hit = cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.value;
+    const entry: Cached<T> = { value: read(), expiresAt: now + this.cacheMs };
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, entry);
+    // A failed read is not remembered.
+    entry.value.catch(() => { if (cache.get(key) === entry) cache.delete(key); });
+    return entry.value;
+  }
+
+  private async readTheme(code: string): Promise<Theme | undefined> {
     const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_themes WHERE code = $1', [code]);
     return rows[0] ? JSON.parse(rows[0].document) as Theme : undefined;
   }
 
-  async getMatters(codes: readonly string[]): Promise<Map<string, Matter>> {
+  private async readMatters(codes: readonly string[]): Promise<Map<string, Matter>> {
     if (codes.length === 0) return new Map();
     const placeholders = codes.map((_, index) => `$${index + 1}`).join(', ');
     const { rows } = await this.store.query<DocumentRow>(`SELECT document FROM catalog_matters WHERE code IN (${placeholders})`, [...codes]);

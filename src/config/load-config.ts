@@ -22,6 +22,7 @@ export interface Config {
   readonly matterSystemAppSecret?: string;
   readonly matterSystemTimeoutMs: number;
   readonly catalogSyncIntervalMs: number;
+  readonly catalogCacheMs: number;
   readonly licenceLibraryUrl?: string;
   readonly licenceLibraryAccessId?: string;
   readonly licenceLibraryAccessSecret?: string;

@@ -53,6 +53,8 @@ export const SETTINGS = [
     description: 'Timeout of each call to the matter system (ms).' },
   { key: 'catalogSyncIntervalMs', env: 'TONGBAN_CATALOG_SYNC_INTERVAL_MS', schema: { type: 'integer', minimum: 0, maximum: 86400000 }, default: 300000,
     description: 'Time between incremental catalogue syncs (ms); 0 turns the schedule off (syncs then run at start and on demand).' },
+  { key: 'catalogCacheMs', env: 'TONGBAN_CATALOG_CACHE_MS', schema: { type: 'integer', minimum: 0, maximum: 600000 }, default: 1000,
+    description: 'How long the stored catalogue (a theme, its matters, their merged forms) is reused between reads (ms); a sync on this replica drops it at once, one on another replica is seen within this time. 0 reads the database on every request.' },
   { key: 'licenceLibraryUrl', env: 'TONGBAN_LICENCE_LIBRARY_URL', schema: { type: 'string', pattern: '^https?://' },
     description: 'Base URL of the e-licence library (电子证照库). When unset, licence queries and prefill answer 503.' },
   { key: 'licenceLibraryAccessId', env: 'TONGBAN_LICENCE_LIBRARY_ACCESS_ID', schema: { type: 'string', minLength: 1 },

@@ -4,19 +4,44 @@ import type { Queryable } from '../store/index.js';
 import type { ClaimedDelivery } from './delivery-store.js';
 
 interface Row {
-  application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;
+  id: string; application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;
   prerequisites: string; created_at: number;
 }
 
 /** A stored result of a completed sub-application (as the department sent it, documents replaced by their sealed copy's id). */
 interface StoredResult { name: string; value?: string; licenceIdentifier?: string; documentId?: string }
 
+const ROW_COLUMNS = 's.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, a.created_at';
+
+/** The payload of one claimed delivery. */
 export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): Promise<SubApplicationDelivery> {
+  const built = await buildDeliveries(db, [delivery]);
+  const payload = built.get(delivery.id);
+  if (!payload) throw new Error(`sub-application ${delivery.subApplicationId} of delivery ${delivery.id} is missing`);
+  return payload;
+}
+
+/**
+ * The payloads of several claimed deliveries, read with one query (plus one
+ * per delivery whose matter has prerequisites). A delivery whose
+ * sub-application is missing has no entry.
+ */
+export async function buildDeliveries(db: Queryable, deliveries: readonly ClaimedDelivery[]): Promise<Map<string, SubApplicationDelivery>> {
+  const built = new Map<string, SubApplicationDelivery>();
+  if (deliveries.length === 0) return built;
+  const placeholders = deliveries.map((_, index) => `$${index + 1}`).join(', ');
   const { rows } = await db.query<Row>(
-    `SELECT s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, a.created_at
-       FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1`, [delivery.subApplicationId]);
-  const row = rows[0];
-  if (!row) throw new Error(`sub-application ${delivery.subApplicationId} of delivery ${delivery.id} is missing`);
+    `SELECT ${ROW_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id IN (${placeholders})`,
+    deliveries.map((delivery) => delivery.subApplicationId));
+  const bySubApplication = new Map(rows.map((row) => [row.id, row]));
+  for (const delivery of deliveries) {
+    const row = bySubApplication.get(delivery.subApplicationId);
+    if (row) built.set(delivery.id, await payloadOf(db, delivery, row));
+  }
+  return built;
+}
+
+async function payloadOf(db: Queryable, delivery: ClaimedDelivery, row: Row): Promise<SubApplicationDelivery> {
   const provenance = JSON.parse(row.provenance) as Record<string, { source: string; licenceIdentifier?: string }>;
   const licences = [...new Set(Object.values(provenance).filter((source) => source.source === 'licence').map((source) => source.licenceIdentifier!))];
   // Only this matter's own prerequisites (前置事项): a sibling that completes while this delivery is retried must not

@@ -1,8 +1,10 @@
 /**
  * The outbox as the dispatcher sees it: claim due deliveries under a lease,
- * record each attempt's outcome. One SQL operation per function.
+ * record each attempt's outcome. One store round trip per function.
  */
+import type { SubApplicationDelivery } from '../spec/department-channel.js';
 import type { Queryable, Store } from '../store/index.js';
+import { buildDeliveries } from './build-delivery.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -27,15 +29,36 @@ interface ClaimRow { id: string; sub_application_id: string; department_code: st
  * however large the backlog grows.
  */
 export async function claimDueDeliveries(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
-  const expired = await claimWhere(store, owner, "state = 'in_flight' AND lease_expires_at < $3", options, options.limit);
+  return store.transaction((tx) => claimIn(tx, store.capabilities.skipLocked, owner, options));
+}
+
+/**
+ * Claims like {@link claimDueDeliveries} and reads each claimed delivery's
+ * payload in the same transaction: one round trip to the store for a whole
+ * round of deliveries. A delivery whose payload could not be built (its
+ * sub-application is missing) comes without one.
+ */
+export async function claimWithPayloads(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<(ClaimedDelivery & { payload?: SubApplicationDelivery })[]> {
+  return store.transaction(async (tx) => {
+    const claimed = await claimIn(tx, store.capabilities.skipLocked, owner, options);
+    const payloads = await buildDeliveries(tx, claimed);
+    return claimed.map((delivery) => {
+      const payload = payloads.get(delivery.id);
+      return payload ? { ...delivery, payload } : delivery;
+    });
+  });
+}
+
+async function claimIn(tx: Queryable, skipLocked: boolean, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
+  const expired = await claimWhere(tx, skipLocked, owner, "state = 'in_flight' AND lease_expires_at < $3", options, options.limit);
   const room = options.limit - expired.length;
-  const due = room > 0 ? await claimWhere(store, owner, "state = 'pending' AND next_attempt_at <= $3", options, room) : [];
+  const due = room > 0 ? await claimWhere(tx, skipLocked, owner, "state = 'pending' AND next_attempt_at <= $3", options, room) : [];
   return [...expired, ...due];
 }
 
-async function claimWhere(store: Store, owner: string, condition: string, options: { leaseMs: number; now: number }, limit: number): Promise<ClaimedDelivery[]> {
-  const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
-  const { rows } = await store.query<ClaimRow>(
+async function claimWhere(tx: Queryable, skipLocked: boolean, owner: string, condition: string, options: { leaseMs: number; now: number }, limit: number): Promise<ClaimedDelivery[]> {
+  const lock = skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
+  const { rows } = await tx.query<ClaimRow>(
     `UPDATE deliveries SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2, updated_at = $3
       WHERE id IN (SELECT id FROM deliveries WHERE ${condition} AND channel <> 'inbox'
                     ORDER BY next_attempt_at LIMIT $4 ${lock})

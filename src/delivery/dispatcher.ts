@@ -13,7 +13,8 @@ import type { DeliveryReceipt, PushDepartmentChannel } from '../spec/department-
 import { isUpstreamError } from '../spec/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
-import { claimDueDeliveries, markDelivered, markFailed, releaseClaim, type ClaimedDelivery } from './delivery-store.js';
+import { claimWithPayloads, markDelivered, markFailed, releaseClaim, type ClaimedDelivery } from './delivery-store.js';
+import type { SubApplicationDelivery } from '../spec/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -86,7 +87,7 @@ export class Dispatcher {
 
   /** Runs one round: claim and deliver; resolves when those deliveries are settled. For tests and the CLI. */
   async runOnce(): Promise<number> {
-    const claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: this.options.batchSize ?? 50, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+    const claimed = await claimWithPayloads(this.options.store, this.owner, { limit: this.options.batchSize ?? 50, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
     await Promise.allSettled(claimed.map((delivery) => this.deliverOne(delivery)));
     return claimed.length;
   }
@@ -100,10 +101,10 @@ export class Dispatcher {
       const room = concurrency - this.inFlight.size;
       if (room >= refillAt || (room > 0 && this.inFlight.size === 0)) {
         const wanted = Math.min(room, batchSize);
-        let claimed: ClaimedDelivery[] = [];
+        let claimed: (ClaimedDelivery & { payload?: SubApplicationDelivery })[] = [];
         const notifications = this.notifications;
         try {
-          claimed = await claimDueDeliveries(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+          claimed = await claimWithPayloads(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
         } catch (error) {
           this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
         }
@@ -155,8 +156,12 @@ export class Dispatcher {
     return breaker;
   }
 
-  /** Delivers one claimed delivery; whatever happens, the claim is settled (delivered, rescheduled, dead or released). */
-  private async deliverOne(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * Delivers one claimed delivery (its payload read with the claim, or now);
+   * whatever happens, the claim is settled (delivered, rescheduled, dead or released).
+   */
+  private async deliverOne(claimed: ClaimedDelivery & { payload?: SubApplicationDelivery }): Promise<void> {
+    const { payload: prebuilt, ...delivery } = claimed;
     const { store, logger, retry } = this.options;
     const startedAt = this.now();
     const attempt = delivery.attempts + 1;
@@ -176,7 +181,7 @@ export class Dispatcher {
         this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'circuit open' });
         return;
       }
-      const payload = await buildDelivery(store, delivery);
+      const payload = prebuilt ?? await buildDelivery(store, delivery);
       try {
         // Within one attempt, a reset or timeout is retried at once a couple of times: the idempotency key makes it safe.
         const receipt = await pRetry(() => breaker.fire(channel, payload), {

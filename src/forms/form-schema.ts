@@ -69,19 +69,29 @@ export function mergedFormSchema(fields: readonly MergedField[], title: string):
 }
 
 const cache = new Map<string, ValidateFunction>();
+/** Validators by schema object, so a schema reused (a cached merged form) is not serialised again. */
+const bySchema = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  let validate = bySchema.get(schema);
+  if (validate) return validate;
+  const key = JSON.stringify(schema);
+  validate = cache.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    if (cache.size > 200) cache.clear();
+    cache.set(key, validate);
+  }
+  bySchema.set(schema, validate);
+  return validate;
+}
 
 /**
  * Validates a form against a merged-form schema; returns every field at fault
  * (JSON Pointers relative to the form, prefixed with `pointerPrefix`).
  */
 export function validateForm(schema: Record<string, unknown>, form: unknown, pointerPrefix = ''): FieldError[] {
-  const key = JSON.stringify(schema);
-  let validate = cache.get(key);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    if (cache.size > 200) cache.clear();
-    cache.set(key, validate);
-  }
+  const validate = validatorFor(schema);
   if (validate(form)) return [];
   return (validate.errors ?? []).map((error) => toFieldError(error, form, pointerPrefix));
 }

@@ -15,7 +15,23 @@ export interface MergedForm {
   readonly schema: Record<string, unknown>;
 }
 
+/** Merged forms already derived for a context (reused while the catalogue store caches the theme), by scenario. */
+const derived = new WeakMap<ThemeContext, Map<string, MergedForm>>();
+
+/**
+ * The merged form of the applicable matters. The result is shared between
+ * callers for the same context and scenario: treat it as read-only.
+ */
 export function deriveMergedForm(context: ThemeContext, applicable: readonly ThemeMatter[], mappings: Mappings): MergedForm {
+  let forms = derived.get(context);
+  if (!forms) derived.set(context, forms = new Map());
+  const key = applicable.map((matter) => matter.code).join(',');
+  let form = forms.get(key);
+  if (!form) forms.set(key, form = buildMergedForm(context, applicable, mappings));
+  return form;
+}
+
+function buildMergedForm(context: ThemeContext, applicable: readonly ThemeMatter[], mappings: Mappings): MergedForm {
   const fromResults = new Set(applicable.filter((matter) => matter.resultAs && matter.after.length > 0).map((matter) => matter.resultAs!));
   const fields = new Map<string, MergedField>();
   for (const { code } of applicable) {

@@ -16,6 +16,9 @@ export interface ThemeContext {
   readonly matterMappings: ReadonlyMap<string, MatterMapping>;
 }
 
+/** Contexts built from the very theme and matters objects (the catalogue store hands out the same ones while it caches them). */
+const built = new WeakMap<Theme, { matters: ReadonlyMap<string, Matter>; mappings: Mappings; context: ThemeContext }>();
+
 export async function loadThemeContext(themeCode: string, catalog: CatalogStore, mappings: Mappings): Promise<ThemeContext> {
   const theme = await catalog.getTheme(themeCode);
   if (!theme) throw new TongbanError('NOT_FOUND', `No theme "${themeCode}" in the catalogue`);
@@ -29,5 +32,9 @@ export async function loadThemeContext(themeCode: string, catalog: CatalogStore,
   }
   const missing = theme.matterCodes.filter((code) => !matters.has(code));
   if (missing.length > 0) throw new TongbanError('SERVICE_UNAVAILABLE', `The stored catalogue lacks matters ${missing.join(', ')}; a catalogue sync is needed`);
-  return { theme, mapping, matters, matterMappings: new Map(theme.matterCodes.map((code) => [code, mappings.matters.get(code)!])) };
+  const previous = built.get(theme);
+  if (previous && previous.matters === matters && previous.mappings === mappings) return previous.context;
+  const context: ThemeContext = { theme, mapping, matters, matterMappings: new Map(theme.matterCodes.map((code) => [code, mappings.matters.get(code)!])) };
+  built.set(theme, { matters, mappings, context });
+  return context;
 }

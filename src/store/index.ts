@@ -6,3 +6,4 @@ export * from './postgres-store.js';
 export * from './sqlite-store.js';
 export type * from './store.js';
 export * from './lease.js';
+export * from './ids.js';

@@ -35,6 +35,8 @@ export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
   'foreign_keys = ON',
   'wal_autocheckpoint = 10000',
   `journal_size_limit = ${64 * 1024 * 1024}`,
+  'temp_store = MEMORY',
+  'cache_size = -65536',
 ]);
 
 /** One queued operation: a statement, a transaction, or raw access to the handle. */

@@ -15,7 +15,7 @@ const ASSETS = ['swagger-ui.css', 'index.css', 'swagger-ui-bundle.js', 'swagger-
 /**
  * Only for /docs: Swagger UI loads its own scripts and styles and sets
  * inline styles on elements; nothing else is allowed (no other origin, no
- * inline script). Everywhere else helmet's stricter default stays.
+ * inline script). Everywhere else the stricter default (helmet's, src/api/middleware/security-headers.ts) stays.
  */
 export const DOCS_CSP = [
   "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'", "frame-ancestors 'self'",
