@@ -136,6 +136,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
     concurrency: config.deliveryConcurrency,
     leaseMs: config.deliveryLeaseMs,
+    breaker: { errorThresholdPercentage: config.breakerErrorPercent, volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
     onOutcome: (event) => { metrics.deliveryOutcome(event); alerts?.onDeliveryOutcome(event); },
     onBreaker: (department, state) => { metrics.breakerChanged(department, state); alerts?.onBreaker(department, state); },
   });
@@ -173,7 +174,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, inboxLeaseMs: 60_000, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...resultDocumentRoutes({ store }),
       ...metricsRoutes(metrics),

@@ -39,6 +39,10 @@ export interface Config {
   readonly deliveryConcurrency: number;
   readonly deliveryTimeoutMs: number;
   readonly deliveryLeaseMs: number;
+  readonly breakerErrorPercent: number;
+  readonly breakerVolume: number;
+  readonly breakerResetMs: number;
+  readonly inboxLeaseMs: number;
   readonly dispatcherEnabled: boolean;
   readonly opsUsers: Readonly<Record<string, string>>;
   readonly opsSessionSecret?: string;

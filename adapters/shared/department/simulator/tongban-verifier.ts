@@ -30,14 +30,22 @@ export function createTongbanVerifier(options: TongbanVerifierOptions): TongbanV
     if (cached === undefined || refresh) cached = await source();
     return cached;
   };
-  const client = (list: readonly JWK[]): VerifyingClient => ({
-    id: clientId,
-    algorithms: SIGNATURE_ALGORITHMS,
-    keys: Object.fromEntries(list.filter((key) => typeof key.kid === 'string').map((key) => [key.kid!, key])),
-  });
+  const clients = new WeakMap<readonly JWK[], VerifyingClient>();
+  const client = (list: readonly JWK[]): VerifyingClient => {
+    let verifying = clients.get(list);
+    if (!verifying) {
+      verifying = { id: clientId, algorithms: SIGNATURE_ALGORITHMS, keys: Object.fromEntries(list.filter((key) => typeof key.kid === 'string').map((key) => [key.kid!, key])) };
+      clients.set(list, verifying);
+    }
+    return verifying;
+  };
   const markJtiUsed = async (_client: string, jti: string, exp: number) => {
     const now = Date.now() / 1000;
-    for (const [old, expiry] of seen) if (expiry < now - 300) seen.delete(old);
+    // Forget expired jtis from the oldest on (a Map keeps insertion order, and expiry follows it closely): no full scan per request.
+    for (const [old, expiry] of seen) {
+      if (expiry >= now - 300) break;
+      seen.delete(old);
+    }
     if (seen.has(jti)) return false;
     seen.set(jti, exp);
     return true;
