@@ -3,11 +3,10 @@
  * returns the department's verified, signed receipt.
  */
 import { randomUUID } from 'node:crypto';
-import { AxiosError } from 'axios';
 import type { JWK } from 'jose';
 import type { DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { SIGNATURE_HEADER, signRequest, verifyResponse, type PrivateJwk } from '../../src/trust/index.js';
-import { createHttpClient, transportError } from '../shared/http-client.js';
+import { createPushClient, isAnswerTooLarge, transportError } from '../shared/http-client.js';
 import { SUBMIT_PATH, isReceiptAnswer, type RestReceiptAnswer } from './rest-department-api.js';
 import { answerError, malformedError, signatureError } from './rest-department-error.js';
 
@@ -36,7 +35,7 @@ const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 
 /** A REST department channel (`kind` "rest"). */
 export function createRestDepartmentAdapter(settings: RestDepartmentSettings): PushDepartmentChannel & { kind: 'rest' } {
-  const http = createHttpClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000 });
+  const http = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: MAX_ANSWER_BYTES });
   const path = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${SUBMIT_PATH}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
   const { departmentCode } = settings;
@@ -53,23 +52,18 @@ export function createRestDepartmentAdapter(settings: RestDepartmentSettings): P
     });
     let response;
     try {
-      response = await http.post<ArrayBuffer>(SUBMIT_PATH, body, {
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'idempotency-key': delivery.idempotencyKey, ...signature },
-        responseType: 'arraybuffer',
-        maxContentLength: MAX_ANSWER_BYTES,
+      response = await http.post(SUBMIT_PATH, body, {
+        'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'idempotency-key': delivery.idempotencyKey, ...signature,
       });
     } catch (error) {
-      // axios says ERR_BAD_RESPONSE when the answer outgrew maxContentLength: an answer, but no receipt.
-      if (error instanceof AxiosError && error.code === AxiosError.ERR_BAD_RESPONSE) throw malformedError(departmentCode, 0, 'an answer too large to be a receipt', error);
+      // An answer, but no receipt: status 0 because the answer was never read.
+      if (isAnswerTooLarge(error)) throw malformedError(departmentCode, 0, 'an answer too large to be a receipt', error);
       throw transportError('department', 'deliver', error);
     }
-    const { status } = response;
-    const raw = Buffer.from(response.data ?? new ArrayBuffer(0));
+    const { status, headers, body: raw } = response;
     if (status < 200 || status > 299) throw answerError(departmentCode, status, raw);
 
     const answer = parseAnswer(raw, status);
-    const headers = Object.fromEntries(Object.entries(response.headers as Record<string, unknown>)
-      .filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     try {
       await verifyResponse({ body: raw, headers }, {
         keys: settings.departmentPublicKeys, audience: tongbanClientId, requestJti, issuer: departmentCode, skewSeconds: settings.skewSeconds ?? 300,

@@ -5,11 +5,10 @@
  * WS-Security; the department signs its receipt in a signature element.
  */
 import { randomUUID } from 'node:crypto';
-import { AxiosError } from 'axios';
 import type { JWK } from 'jose';
 import type { DeliveryReceipt, PushDepartmentChannel, ReceiptClaims, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { signRequest, type PrivateJwk } from '../../src/trust/index.js';
-import { createHttpClient, transportError } from '../shared/http-client.js';
+import { createPushClient, isAnswerTooLarge, transportError } from '../shared/http-client.js';
 import { verifyReceiptToken } from '../shared/department/receipt-token.js';
 import { SERVICE_PATH, SUBMIT_ACTION, readSubmitResponse, submitRequestXml, type SoapReceipt } from './soap-department-api.js';
 import { faultError, httpError, malformedError, signatureError } from './soap-department-error.js';
@@ -41,7 +40,7 @@ const SIGNED_FIELDS = ['departmentCode', 'deliveryId', 'subApplicationId', 'idem
 /** A SOAP department channel (`kind` "soap"). */
 export function createSoapDepartmentAdapter(settings: SoapDepartmentSettings): PushDepartmentChannel & { kind: 'soap' } {
   const servicePath = settings.servicePath ?? SERVICE_PATH;
-  const http = createHttpClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000 });
+  const http = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: MAX_ANSWER_BYTES });
   const signedPath = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${servicePath}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
   const { departmentCode } = settings;
@@ -57,17 +56,15 @@ export function createSoapDepartmentAdapter(settings: SoapDepartmentSettings): P
     });
     let response;
     try {
-      response = await http.post<ArrayBuffer>(servicePath, body, {
-        headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: `"${SUBMIT_ACTION}"`, ...signature },
-        responseType: 'arraybuffer',
-        maxContentLength: MAX_ANSWER_BYTES,
+      response = await http.post(servicePath, body, {
+        'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: `"${SUBMIT_ACTION}"`, ...signature,
       });
     } catch (error) {
-      if (error instanceof AxiosError && error.code === AxiosError.ERR_BAD_RESPONSE) throw malformedError(departmentCode, 0, 'an answer too large to be a receipt', error);
+      if (isAnswerTooLarge(error)) throw malformedError(departmentCode, 0, 'an answer too large to be a receipt', error);
       throw transportError('department', 'deliver', error);
     }
     const { status } = response;
-    const xml = Buffer.from(response.data ?? new ArrayBuffer(0)).toString('utf8');
+    const xml = response.body.toString('utf8');
     const envelope = parseEnvelope(xml);
     // A fault is read whatever the status (SOAP 1.1 answers faults with 500, some servers with 400 or even 200).
     const fault = envelope.ok ? readFault(envelope.body) : undefined;

@@ -10,4 +10,6 @@ export {
 } from './simulator/licence-library-simulator.js';
 export { DEFAULT_ACCOUNT as DEFAULT_LICENCE_LIBRARY_ACCOUNT, type SimulatorAccount } from './simulator/access-control.js';
 export { createIssuerPki, sharedIssuerPki, type IssuerPki } from './simulator/issuer-pki.js';
-export { createPopulation, DEFAULT_POPULATION_AS_OF, DEFAULT_POPULATION_SEED, type Population, type PopulationOptions } from './population/index.js';
+export {
+  createPopulation, DEFAULT_POPULATION_AS_OF, DEFAULT_POPULATION_SEED, PopulationIndex, type Population, type PopulationOptions,
+} from './population/index.js';

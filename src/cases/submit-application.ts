@@ -14,7 +14,7 @@ import { valueDigest, verifyEvidence } from '../forms/prefill-evidence.js';
 import { applicableMatters, resolveAnswers } from '../forms/scenario.js';
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import type { ThemeContext } from '../forms/theme-context.js';
-import { newId, type Store } from '../store/index.js';
+import { newId, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 
 export interface SubmissionAnswer {
@@ -54,12 +54,12 @@ export function readSubmission(body: unknown, idempotencyKey: string | undefined
 }
 
 /** A stored answer to the same idempotency key: the same one again, or 422 for a different body. */
-export async function findPrevious(store: Store, clientId: string, idempotencyKey: string, rawBody: Buffer): Promise<SubmissionAnswer | undefined> {
-  const { rows } = await store.query<{ request_digest: string; response: string }>(
+export async function findPrevious(db: Queryable, clientId: string, idempotencyKey: string, rawBody: Buffer, requestDigest = digest(rawBody)): Promise<SubmissionAnswer | undefined> {
+  const { rows } = await db.query<{ request_digest: string; response: string }>(
     'SELECT request_digest, response FROM applications WHERE client_id = $1 AND idempotency_key = $2', [clientId, idempotencyKey]);
   const row = rows[0];
   if (!row) return undefined;
-  if (row.request_digest !== digest(rawBody)) {
+  if (row.request_digest !== requestDigest) {
     throw new TongbanError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${idempotencyKey}" was used for a different submission`);
   }
   return JSON.parse(row.response) as SubmissionAnswer;
@@ -69,12 +69,23 @@ function digest(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
+/** Who submitted what, as the intake transaction needs it. */
+export interface SubmissionRequest {
+  clientId: string;
+  idempotencyKey: string;
+  rawBody: Buffer;
+  /** Records the request signature's jti in the intake transaction (throws on a replay, which rolls it back). */
+  recordJti?: (tx: Queryable) => Promise<void>;
+}
+
 /**
  * Validates the submission against the theme's derived schema and the prefill
- * evidence, splits it, and stores everything in one transaction.
+ * evidence, splits it, and stores everything in one transaction — which
+ * first records the request's jti and looks for an earlier answer to the same
+ * Idempotency-Key (`replayed`: that answer, nothing stored).
  */
-export async function submitApplication(context: ThemeContext, submission: ReturnType<typeof readSubmission>, request: { clientId: string; idempotencyKey: string; rawBody: Buffer },
-  options: SubmitOptions): Promise<SubmissionAnswer> {
+export async function submitApplication(context: ThemeContext, submission: ReturnType<typeof readSubmission>, request: SubmissionRequest,
+  options: SubmitOptions): Promise<{ answer: SubmissionAnswer; replayed: boolean }> {
   const now = options.now ?? Date.now;
   const answers = resolveAnswers(context.mapping, submission.answers);
   const ordered = applicableMatters(context.mapping, answers);
@@ -121,11 +132,15 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     changedFromPrefill,
   };
 
-  await options.store.transaction(async (tx) => {
+  const requestDigest = digest(request.rawBody);
+  return options.store.transaction(async (tx) => {
+    await request.recordJti?.(tx);
+    const previous = await findPrevious(tx, request.clientId, request.idempotencyKey, request.rawBody, requestDigest);
+    if (previous) return { answer: previous, replayed: true };
     await tx.query(
       `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
-      [applicationId, request.clientId, request.idempotencyKey, digest(request.rawBody), JSON.stringify(answer), context.theme.code,
+      [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
         JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]);
     for (const sub of subs) {
       await tx.query(
@@ -141,6 +156,6 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         [newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
           sub.status === 'waiting' ? 'waiting' : 'pending', at]);
     }
+    return { answer, replayed: false };
   });
-  return answer;
 }

@@ -1,21 +1,65 @@
 /**
- * `tongban demo`: drives a whole story through the public, signed API of a
- * running sandbox — a family's 婴儿“出生一件事” from guide to prefill to
- * submission, its departments (one of them made flaky), results sealed,
- * application completed — and prints progress as it goes.
+ * `tongban demo`: drives whole stories through the public, signed API of a
+ * running sandbox and prints progress as it goes — guide, authorisation,
+ * prefill from verified licences, one submission, the departments' work
+ * followed to the end, sealed results, the licence-use ledger:
+ * - `birth`: a family's 婴儿“出生一件事” (MX-T05), three departments over
+ *   REST, SOAP (made flaky by the sandbox) and an inbox;
+ * - `enterprise`: a 个体工商户 food shop's 我要开办食品经营 (MX-T15), the
+ *   food licence waiting for the registration at 市场监督管理局.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { createPopulation } from '../../adapters/licence-library/index.js';
+import { Option, type Command } from 'commander';
+import { createPopulation, PopulationIndex } from '../../adapters/licence-library/index.js';
 import { loadConfig } from '../config/index.js';
+import type { Guide } from '../forms/guide.js';
+import type { PrefillResult } from '../forms/prefill.js';
+import type { ConsentMethod } from '../licences/authorization-request.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../spec/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };
+
+/** A holder of licences playing a subject (role) of the theme, and how they consent to their use. */
+interface Holder { code: string; type: LicenceHolderType; who: string; consent: ConsentMethod }
+type AuthorisedHolders = Record<string, Holder & { authorizationId: string }>;
+
+interface DemoContext {
+  platform: SigningClient;
+  ops: SigningClient;
+  index: PopulationIndex;
+  /** How often the application is read while departments work (ms). */
+  pollMs: number;
+  /** How long departments may take (ms). */
+  timeoutMs: number;
+}
+
+interface Story {
+  /** What the completion line calls it. */
+  title: string;
+  themeCode: string;
+  run(context: DemoContext): Promise<void>;
+}
+
+const STORIES = {
+  birth: { title: '婴儿“出生一件事”', themeCode: 'MX-T05', run: birthStory },
+  enterprise: { title: '我要开办食品经营(副食店、士多店)', themeCode: 'MX-T15', run: enterpriseStory },
+} satisfies Record<string, Story>;
+type StoryName = keyof typeof STORIES;
+
+const CONSENT: Record<ConsentMethod, string> = {
+  'face-recognition': 'face recognition', sms: 'SMS code', signature: 'electronic signature', counter: 'at the counter',
+};
 
 function step(text: string): void {
   process.stdout.write(`\n▶ ${text}\n`);
+}
+
+function say(text: string): void {
+  process.stdout.write(`  ${text}\n`);
 }
 
 function check(answer: { status: number; body: unknown }, expected: number, what: string): Json {
@@ -23,72 +67,198 @@ function check(answer: { status: number; body: unknown }, expected: number, what
   return answer.body as Json;
 }
 
-async function birthStory(platform: SigningClient, ops: SigningClient, pollMs: number, timeoutMs: number): Promise<void> {
-  const population = createPopulation();
-  const mother = population.persons.find((person) => person.idNumber && population.licences.some((licence) => licence.type === 'birthCertificate' && licence.holder.code === person.idNumber && licence.status === '01'))!;
-  step(`婴儿“出生一件事” for the family of ${mother.name[0]}** (mother), theme MX-T05`);
-  const guide = check(await platform.request('POST', '/v1/themes/MX-T05/guide', { body: { answers: {} } }), 200, 'guide');
-  process.stdout.write(`  matters: ${guide.matters.map((matter: Json) => `${matter.name} → ${matter.department.name}${matter.after.length ? ' (waits for 出生登记)' : ''}`).join('; ')}\n`);
-  process.stdout.write(`  materials: ${guide.materials.length}, of which a licence supplies ${guide.materials.filter((material: Json) => material.suppliedByLicence).length}\n`);
+/** A person's name as the demo prints it: the family name only. */
+const masked = (name: string) => `${name[0]}**`;
+/** A matter's name without its trailing qualification, e.g. 食品经营许可证核发（除…之外的食品经营者）. */
+const short = (name: string) => name.replace(/（[^（）]*）$/, '');
+const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
+const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();
+
+/** A mother holding a 出生医学证明 registers her newborn: three departments, one of them flaky. */
+async function birthStory(context: DemoContext): Promise<void> {
+  const { index, platform } = context;
+  const mother = index.findPerson('mother with a 出生医学证明', (person) => index.holdsSole(person.idNumber, ['birthCertificate', 'residentIdCard', 'householdRegister', 'marriageCertificate']));
+  const themeCode = STORIES.birth.themeCode;
+  step(`婴儿“出生一件事” for the family of ${masked(mother.name)} (mother), theme ${themeCode}`);
+  const guide = await showGuide(platform, themeCode, {});
 
   step('The mother authorises the use of her licences (face recognition at the counter)');
-  const authorization = check(await platform.request('POST', '/v1/authorizations', { body: {
-    holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: ['birthCertificate', 'residentIdCard', 'householdRegister', 'marriageCertificate'],
-    purpose: { themeCode: 'MX-T05', description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-    consent: { method: 'face-recognition', at: new Date().toISOString() },
-  } }), 201, 'authorisation');
-  process.stdout.write(`  authorisation ${authorization.id}\n`);
+  const holders = await authorise(platform, guide, '办理婴儿出生一件事', { mother: { code: mother.idNumber!, type: 'citizen', who: 'the mother', consent: 'face-recognition' } });
 
   step('Prefill the merged form from her verified licences');
-  const prefill = check(await platform.request('POST', '/v1/prefill', { body: {
-    themeCode: 'MX-T05', answers: {}, useCause: '办理婴儿出生一件事',
-    holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: authorization.id } },
-  } }), 200, 'prefill');
-  process.stdout.write(`  auto-filled ${prefill.autoFill.filled} of ${prefill.autoFill.total} fields (${Math.round(prefill.autoFill.ratio * 100)} %) from ${prefill.licences.filter((licence: Json) => licence.used).length} verified licences\n`);
-  for (const [field, provenance] of Object.entries(prefill.provenance as Record<string, Json>).slice(0, 4)) process.stdout.write(`    ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier}\n`);
+  const prefill = await prefillForm(platform, guide, holders, '办理婴儿出生一件事');
 
-  step('In the sandbox 民政和人社局\'s SOAP system is flaky (about half its answers are 503): Tongban retries with backoff and jitter');
-  const form = { ...prefill.form, applicant: { phone: '13800138000' }, child: { ...prefill.form.child, address: mother.address, insuranceType: '城乡居民基本医疗保险' }, guardian: { name: mother.name, idNumber: mother.idNumber } };
+  step('The family completes the rest: a phone number, the newborn\'s address and insurance, the guardian');
+  say('in the sandbox 民政和人社局\'s SOAP system is flaky (about half its answers are 503): Tongban retries with backoff and jitter');
+  const form = {
+    ...prefill.form,
+    applicant: { phone: mother.phone ?? '13800138000' },
+    child: { ...prefill.form['child'], address: mother.address, insuranceType: '城乡居民基本医疗保险' },
+    guardian: { name: mother.name, idNumber: mother.idNumber },
+  };
+  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken });
+  await showLicenceUses(platform, holders);
+}
 
+/** A 个体工商户 grocery and its 经营者: the registration, then the food licence that waits for it. */
+async function enterpriseStory(context: DemoContext): Promise<void> {
+  const { index, platform } = context;
+  // A 副食店/士多店: a 个体工商户 selling food, whose 经营者 (its legal representative) holds a valid ID card.
+  const shop = index.findActiveEnterprise('个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
+    && candidate.foodBusiness?.format === '食品销售经营者' && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
+  const owner = index.person(shop.legalRepresentativeKey)!;
+  const themeCode = STORIES.enterprise.themeCode;
+  step(`我要开办食品经营(副食店、士多店) for ${shop.name} (${shop.kind}, ${shop.creditCode}), 经营者 ${masked(owner.name)}, theme ${themeCode}`);
+  const guide = await showGuide(platform, themeCode, {});
+
+  step('The shop authorises the use of its 营业执照, signed by its 经营者 with the 电子营业执照, and the 经营者 signs for the ID card');
+  const holders = await authorise(platform, guide, '开办食品经营（副食店、士多店）', {
+    enterprise: { code: shop.creditCode, type: 'organization', who: 'the shop', consent: 'signature' },
+    legalRepresentative: { code: owner.idNumber!, type: 'citizen', who: 'the 经营者', consent: 'signature' },
+  });
+
+  step('Prefill the merged form from the shop\'s verified 营业执照 and the 经营者\'s ID card');
+  const prefill = await prefillForm(platform, guide, holders, '开办食品经营（副食店、士多店）：预填一表');
+
+  step('The 经营者 completes what no licence holds: the premises, the food business and who manages its safety');
+  const form = {
+    ...prefill.form,
+    enterprise: {
+      ...prefill.form['enterprise'],
+      premises: shop.address, phone: owner.phone ?? '13800138000',
+      foodBusinessFormat: shop.foodBusiness!.format, foodBusinessItems: shop.foodBusiness!.items, foodSafetyManager: owner.name,
+    },
+  };
+  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken });
+  await showLicenceUses(platform, holders);
+}
+
+/** The theme's guide: its matters (with their departments and 前置事项) and materials. */
+async function showGuide(platform: SigningClient, themeCode: string, answers: Record<string, unknown>): Promise<Guide> {
+  const guide = check(await platform.request('POST', `/v1/themes/${themeCode}/guide`, { body: { answers } }), 200, 'guide') as Guide;
+  const names = new Map(guide.matters.map((matter) => [matter.code, short(matter.name)]));
+  const matters = guide.matters.map((matter) => `${short(matter.name)} → ${matter.department.name}${matter.after.length ? ` (waits for ${matter.after.map((code) => names.get(code)).join(', ')})` : ''}`);
+  say(`matters: ${matters.join('; ')}`);
+  say(`materials: ${guide.materials.length}, of which a licence supplies ${guide.materials.filter((material) => material.suppliedByLicence).length}`);
+  return guide;
+}
+
+/** One authorisation per holder, covering the licence types the guide declares for the subjects that holder plays. */
+async function authorise(platform: SigningClient, guide: Guide, description: string, holders: Record<string, Holder>): Promise<AuthorisedHolders> {
+  const ids = new Map<string, string>();
+  for (const [subject, holder] of Object.entries(holders)) {
+    if (ids.has(holder.code)) continue;
+    const subjects = Object.keys(holders).filter((other) => holders[other]!.code === holder.code);
+    const licenceTypes = [...new Set(guide.licences.filter((use) => subjects.includes(use.subject)).map((use) => use.licenceType))];
+    const authorization = check(await platform.request('POST', '/v1/authorizations', { body: {
+      holder: { code: holder.code, type: holder.type }, licenceTypes,
+      purpose: { themeCode: guide.theme.code, description }, expiresAt: inOneHour(),
+      consent: { method: holder.consent, at: new Date().toISOString() },
+    } }), 201, `authorisation of ${subject}`);
+    ids.set(holder.code, authorization.id);
+    say(`${holder.who} (${CONSENT[holder.consent]}): authorisation ${authorization.id} for ${licenceTypes.map((type) => LICENCE_TYPES[type as LicenceTypeKey].name).join('、')}`);
+  }
+  return Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }]));
+}
+
+/** Prefills the merged form: the auto-fill ratio, where values came from, what is left for the applicant. */
+async function prefillForm(platform: SigningClient, guide: Guide, holders: AuthorisedHolders, useCause: string): Promise<Prefill> {
+  const subjects = Object.fromEntries(Object.entries(holders).map(([subject, { code, type, authorizationId }]) => [subject, { code, type, authorizationId }]));
+  const prefill = check(await platform.request('POST', '/v1/prefill', { body: { themeCode: guide.theme.code, answers: guide.answers, useCause, holders: subjects } }), 200, 'prefill') as Prefill;
+  say(`auto-filled ${prefill.autoFill.filled} of ${prefill.autoFill.total} fields (${percent(prefill.autoFill.ratio)}) from ${prefill.licences.filter((licence) => licence.used).length} verified licences`);
+  for (const [field, provenance] of Object.entries(prefill.provenance).slice(0, 4)) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier}`);
+  say(`left to the applicant: ${prefill.fields.filter((field) => !field.filled).map((field) => field.label).join('、')}`);
+  return prefill;
+}
+
+/**
+ * Submits once with an Idempotency-Key (and again, to show the same answer),
+ * follows the application until every department has finished, and prints
+ * the sealed results.
+ * @throws Error when a department refused (不予受理) or time ran out.
+ */
+async function submitAndFollow(context: DemoContext, submission: { themeCode: string; answers: Record<string, unknown>; form: Record<string, unknown>; evidenceToken: string }): Promise<void> {
+  const { platform, pollMs, timeoutMs } = context;
   step('Submit once (Idempotency-Key); Tongban splits it per department');
-  const key = `demo-${Date.now()}`;
-  const submitted = check(await platform.request('POST', '/v1/applications', { body: { themeCode: 'MX-T05', answers: {}, form, evidenceToken: prefill.evidenceToken }, headers: { 'Idempotency-Key': key } }), 202, 'submission');
-  const again = await platform.request('POST', '/v1/applications', { body: { themeCode: 'MX-T05', answers: {}, form, evidenceToken: prefill.evidenceToken }, headers: { 'Idempotency-Key': key } });
-  process.stdout.write(`  application ${submitted.applicationId}; the same submission again answers the same id: ${(again.body as Json).applicationId === submitted.applicationId}\n`);
+  const key = `demo-${submission.themeCode}-${Date.now()}`;
+  const submitted = check(await platform.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': key } }), 202, 'submission');
+  const again = check(await platform.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': key } }), 202, 'the same submission again');
+  say(`application ${submitted.applicationId}; the same submission again answers the same id: ${again.applicationId === submitted.applicationId}`);
 
   step('Follow it until every department has finished');
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  let application: Json;
   for (;;) {
-    const application = check(await platform.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
-    const line = application.subApplications.map((sub: Json) => `${sub.matterName}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ');
-    if (line !== last) process.stdout.write(`  [${application.status}] ${line}\n`);
+    application = check(await platform.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
+    const line = application.subApplications.map((sub: Json) => `${short(sub.matterName)}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ');
+    if (line !== last) say(`[${application.status}] ${line}`);
     last = line;
-    if (application.status === 'completed' || application.status === 'rejected' || application.status === 'partially_rejected') {
-      for (const sub of application.subApplications) {
-        for (const result of sub.results ?? []) process.stdout.write(`    result of ${sub.matterName}: ${result.name}${result.documentId ? ` (sealed by ${result.sealName})` : ''}${result.value ? ` = ${result.value}` : ''}\n`);
-      }
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`not finished within ${timeoutMs} ms`);
+    if (['completed', 'rejected', 'partially_rejected'].includes(application.status)) break;
+    if (Date.now() > deadline) throw new Error(`application ${submitted.applicationId} not finished within ${timeoutMs} ms`);
     await new Promise((resolveWait) => setTimeout(resolveWait, pollMs));
   }
-  const uses = check(await platform.request('GET', `/v1/holders/${mother.idNumber}/licence-uses`), 200, 'ledger');
-  process.stdout.write(`  licence-use ledger: ${uses.uses?.length ?? uses.entries?.length ?? 0} entries for the mother, each with its reason\n`);
+  for (const sub of application.subApplications) {
+    if (sub.reason) say(`  ${short(sub.matterName)} refused: ${sub.reason}`);
+    for (const result of sub.results ?? []) say(`  result of ${short(sub.matterName)}: ${result.name}${result.documentId ? ` (sealed by ${result.sealName})` : ''}${result.value ? ` = ${result.value}` : ''}`);
+  }
+  if (application.status !== 'completed') throw new Error(`application ${submitted.applicationId} ended ${application.status}`);
+}
+
+/** The licence-use ledger entries this story's authorisations made, per holder, and the dead letters. */
+async function showLicenceUses(platform: SigningClient, holders: AuthorisedHolders): Promise<void> {
+  const shown = new Set<string>();
+  for (const holder of Object.values(holders)) {
+    if (shown.has(holder.code)) continue;
+    shown.add(holder.code);
+    const ledger = check(await platform.request('GET', `/v1/holders/${holder.code}/licence-uses`), 200, 'ledger');
+    const uses = (ledger.uses as Json[]).filter((use) => use.authorizationId === holder.authorizationId).reverse();
+    say(`licence-use ledger of ${holder.who}: ${uses.length} ${uses.length === 1 ? 'entry' : 'entries'} under this authorisation`);
+    for (const use of uses) say(`  #${use.seq} ${use.at} ${use.licenceTypeName} ${use.action}/${use.outcome} by ${use.clientId}: ${use.useCause}`);
+  }
+}
+
+/** Deliveries Tongban gave up on (any application): 0 when every department took its sub-application. */
+async function showDeadLetters(ops: SigningClient): Promise<void> {
   const dead = check(await ops.request('GET', '/v1/ops/deliveries?state=dead'), 200, 'ops');
-  process.stdout.write(`  dead letters now: ${dead.deliveries.length}\n`);
+  say(`dead letters now: ${dead.deliveries.length}`);
+}
+
+/** Waits until the gateway serves the themes (its first catalogue sync may still run right after start). */
+async function waitForThemes(platform: SigningClient, url: string, themeCodes: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const themeCode of themeCodes) {
+    for (;;) {
+      let status: number;
+      try {
+        status = (await platform.request('GET', `/v1/themes/${themeCode}`)).status;
+      } catch (error) {
+        throw new Error(`no sandbox answers at ${url} (start it with \`npm start\`): ${(error as Error).cause ?? (error as Error).message}`);
+      }
+      if (status === 200) break;
+      if (Date.now() > deadline) throw new Error(`the gateway at ${url} does not serve theme ${themeCode} (HTTP ${status}) after ${timeoutMs} ms`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+    }
+  }
 }
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('Drive the 出生一件事 story through the public API of a running sandbox (start it with `npm start` first)')
+    .description('Drive whole stories (出生一件事, 开办食品经营) through the public API of a running sandbox (start it with `npm start` first)')
     .option('--url <url>', 'gateway URL', 'http://127.0.0.1:8080')
-    .option('--timeout <ms>', 'how long to wait for the departments', '120000')
-    .action(async (options: { url: string; timeout: string }) => {
+    .addOption(new Option('--story <story>', 'which story to run').choices([...Object.keys(STORIES), 'all']).default('all'))
+    .option('--timeout <ms>', 'how long to wait for the departments, per story', '120000')
+    .action(async (options: { url: string; story: StoryName | 'all'; timeout: string }) => {
       const certsDir = resolve(loadConfig().certsDir);
       const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
       const client = (id: string) => createSigningClient({ baseUrl: options.url, clientId: id, key: key(id), tongbanKeys: () => jwks(options.url) });
-      await birthStory(client('platform'), client('ops'), 1000, Number(options.timeout));
-      process.stdout.write('\n✔ The story completed: one form, one set of materials, once.\n');
+      const stories = options.story === 'all' ? Object.values(STORIES) : [STORIES[options.story]];
+      const context: DemoContext = { platform: client('platform'), ops: client('ops'), index: new PopulationIndex(createPopulation()), pollMs: 500, timeoutMs: Number(options.timeout) };
+      await waitForThemes(context.platform, options.url, stories.map((story) => story.themeCode), context.timeoutMs);
+      for (const story of stories) {
+        await story.run(context);
+        await showDeadLetters(context.ops);
+        process.stdout.write(`\n✔ ${story.title} completed: one form, one set of materials, once.\n`);
+      }
     });
 }

@@ -4,7 +4,7 @@
  * department over its own channel) and the gateway on embedded SQLite,
  * with development keys made on first run. What `npm start` runs.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startInboxDepartmentSimulator } from '../../adapters/department-inbox/index.js';
@@ -79,7 +79,6 @@ export function registerSandboxCommand(program: Command): void {
         }
       }
 
-      mkdirSync('data', { recursive: true });
       const config = loadConfig({
         ...process.env,
         PORT: String(port),

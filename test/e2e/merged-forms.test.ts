@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PopulationIndex } from '../../adapters/licence-library/population/index.js';
 import type { Guide } from '../../src/forms/guide.js';
 import { verifyEvidence } from '../../src/forms/prefill-evidence.js';
 import type { PrefillResult } from '../../src/forms/prefill.js';
@@ -18,7 +19,7 @@ import type { LedgerEntry } from '../../src/licences/index.js';
 import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
 import type { SigningClientResponse } from '../../src/trust/signing-client.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
-import { issuerOf, PopulationIndex } from './population.js';
+import { issuerOf } from './population.js';
 import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter } from './scenarios.js';
 
 type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };

@@ -5,9 +5,8 @@
  * library's population — with values that must come back prefilled from a
  * named licence.
  */
-import type { Enterprise, LicenceRecord, Person } from '../../adapters/licence-library/population/index.js';
+import type { Enterprise, LicenceRecord, Person, PopulationIndex } from '../../adapters/licence-library/population/index.js';
 import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
-import type { PopulationIndex } from './population.js';
 
 type Answers = Record<string, boolean | string | number>;
 /** A matter in guide order and its 前置事项 among the applicable matters. */
@@ -52,11 +51,6 @@ const organization = (enterprise: Enterprise): Holder => ({ code: enterprise.cre
 const from = (index: PopulationIndex, holder: string, ...types: LicenceTypeKey[]) => types.map((type) => index.licence(holder, type));
 const DRIVING_CLASSES = new Set(['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2']); // the dictionary's applicant.drivingLicenceClass
 
-/** An active enterprise with one valid 营业执照. */
-function enterpriseWith(index: PopulationIndex, what: string, fits: (enterprise: Enterprise) => boolean): Enterprise {
-  return index.findEnterprise(what, (enterprise) => enterprise.registrationStatus === 'active' && fits(enterprise) && index.holdsSole(enterprise.creditCode, ['businessLicence']));
-}
-
 const adult = (index: PopulationIndex, person: Person) => person.birthDate <= `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
 
 export const SCENARIOS: readonly ThemeScenario[] = [
@@ -68,7 +62,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise'],
     situation: 'an active company hires a registered job seeker who holds a 就业创业证',
     pick(index) {
-      const enterprise = enterpriseWith(index, 'company', (candidate) => candidate.kind.startsWith('有限责任公司'));
+      const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
       const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
       const [licence] = from(index, enterprise.creditCode, 'businessLicence');
       const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
@@ -101,7 +95,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     licences: ['businessLicence/enterprise'],
     situation: 'an existing import/export company files its first 对外贸易经营者备案 (no new company to register)',
     pick(index) {
-      const enterprise = enterpriseWith(index, 'import/export company', (candidate) => candidate.industry === 'importExport');
+      const enterprise = index.findActiveEnterprise('import/export company', (candidate) => candidate.industry === 'importExport');
       const [licence] = from(index, enterprise.creditCode, 'businessLicence');
       return {
         holders: { enterprise: organization(enterprise) },
@@ -213,7 +207,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     licences: ['residentIdCard/legalRepresentative', 'businessLicence/enterprise'],
     situation: 'a 个体工商户 food shop with its 营业执照, and its 经营者 (legal representative)',
     pick(index) {
-      const shop = enterpriseWith(index, '个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
+      const shop = index.findActiveEnterprise('个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
         && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
       const owner = index.person(shop.legalRepresentativeKey)!;
       const [licence] = from(index, shop.creditCode, 'businessLicence');

@@ -9,7 +9,6 @@
  * their own `dept-*` keys when a test calls `flushEvents()`.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInboxDepartmentSimulator, type InboxDepartmentSimulator } from '../../adapters/department-inbox/index.js';
@@ -29,6 +28,7 @@ import { makeCreditCode, makeIdNumber } from '../../src/spec/identifiers/index.j
 import { generateKeyPair } from '../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient, type SigningClientResponse } from '../../src/trust/signing-client.js';
 import { devKey } from './dev-keys.js';
+import { freePort } from './free-port.js';
 import { startTestGateway, type LogCapture } from './gateway.js';
 import type { StoreFixture } from './stores.js';
 import { waitFor } from './wait.js';
@@ -107,15 +107,6 @@ export interface SubApplicationView {
   results: { name: string; value?: string; licenceIdentifier?: string; documentId?: string; sealName?: string }[] | null;
   reason: string | null;
   deadline: { statutoryDays: number; promisedDays: number; acceptedAt: string | null; dueDate: string | null; dueStatus: string | null };
-}
-
-/** A free TCP port (the system picks it; a simulator binds it moments later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

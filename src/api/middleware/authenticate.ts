@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { TongbanError } from '../../errors/index.js';
 import type { AuthenticatedClient } from '../../spec/clients.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
+import type { Queryable } from '../../store/index.js';
 import type { ReplayGuard } from '../../trust/replay-guard.js';
 import { verifyRequest } from '../../trust/verify-request.js';
 import type { Access, AccessGuard } from '../routes/route.js';
@@ -14,8 +15,25 @@ declare global {
       client?: AuthenticatedClient;
       /** `jti` of the verified request signature (echoed as `rjti` in the signed answer). */
       signatureJti?: string;
+      /** For routes with `replayCheck: 'in-transaction'`: the jti the handler must record. */
+      deferredJti?: DeferredJti;
     }
   }
+}
+
+/**
+ * A verified request's jti whose replay check the handler does: `recordIn`
+ * inside the transaction of its effect (then `committed()` once that
+ * transaction is committed), or `settle()` before any other answer. Either
+ * way a replayed jti ends in 401 REPLAY_DETECTED and nothing is stored twice.
+ */
+export interface DeferredJti {
+  /** Records the jti in `tx`; throws REPLAY_DETECTED when it was used before (the transaction then rolls back). */
+  recordIn(tx: Queryable): Promise<void>;
+  /** The transaction that recorded it committed. */
+  committed(): void;
+  /** Records it now unless a committed transaction did; throws REPLAY_DETECTED on a replay. */
+  settle(): Promise<void>;
 }
 
 export interface AccessGuardOptions {
@@ -32,7 +50,8 @@ export interface AccessGuardOptions {
  * path is their own (403 DEPARTMENT_MISMATCH).
  */
 export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
-  const authenticate: RequestHandler = async (req, _res, next) => {
+  const { replayGuard } = options;
+  const authenticator = (deferred: boolean): RequestHandler => async (req, _res, next) => {
     const verified = await verifyRequest({
       method: req.method,
       pathAndQuery: req.originalUrl,
@@ -40,7 +59,11 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
       headers: req.headers,
     }, {
       resolveClient: (id) => options.registry.resolve(id),
-      markJtiUsed: (clientId, jti, exp) => options.replayGuard.markUsed(clientId, jti, exp),
+      markJtiUsed: async (clientId, jti, exp) => {
+        if (!deferred) return replayGuard.markUsed(clientId, jti, exp);
+        req.deferredJti = deferredJti(replayGuard, clientId, jti, exp);
+        return true;
+      },
       skewSeconds: options.skewSeconds,
     });
     const { client } = verified;
@@ -48,9 +71,27 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
     req.signatureJti = verified.claims.jti;
     next();
   };
+  const authenticate = authenticator(false);
+  const authenticateDeferred = authenticator(true);
   return (access: Access) => {
     if ('public' in access) return [];
-    return [authenticate, authorize(access)];
+    return [access.replayCheck === 'in-transaction' ? authenticateDeferred : authenticate, authorize(access)];
+  };
+}
+
+function deferredJti(replayGuard: ReplayGuard, clientId: string, jti: string, exp: number): DeferredJti {
+  let recorded = false;
+  const replayed = () => new TongbanError('REPLAY_DETECTED', '"jti" claim was already used');
+  return {
+    recordIn: async (tx) => {
+      if (!(await replayGuard.recordIn(tx, clientId, jti, exp))) throw replayed();
+    },
+    committed: () => { recorded = true; },
+    settle: async () => {
+      if (recorded) return;
+      if (!(await replayGuard.markUsed(clientId, jti, exp))) throw replayed();
+      recorded = true;
+    },
   };
 }
 

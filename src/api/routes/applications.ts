@@ -1,6 +1,6 @@
 import type { CatalogStore } from '../../catalog/index.js';
 import { readApplication } from '../../cases/read-application.js';
-import { findPrevious, readSubmission, submitApplication, type SubmitOptions } from '../../cases/submit-application.js';
+import { findPrevious, readSubmission, submitApplication, type SubmissionRequest, type SubmitOptions } from '../../cases/submit-application.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
 import { idempotencyKeyHeader } from '../openapi/parameters.js';
 import { application, submission, submissionAnswer, submissionExample } from '../openapi/schemas/applications.js';
@@ -12,13 +12,11 @@ export interface ApplicationRouteDependencies extends SubmitOptions {
   onSubmitted?: () => void;
 }
 
-const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value violates unique constraint/;
-
 /** `POST /v1/applications` (one submission, Idempotency-Key) and `GET /v1/applications/{id}` (aggregate status). */
 export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
   return [
     {
-      method: 'POST', path: '/v1/applications', access: { roles: ['platform'] },
+      method: 'POST', path: '/v1/applications', access: { roles: ['platform'], replayCheck: 'in-transaction' },
       summary: 'Submit the merged form once (Idempotency-Key required); answers 202 with the application and its sub-applications',
       description: 'The form is validated against the scenario\'s merged form and the prefill evidence, split into one sub-application per applicable matter (each in its department\'s form) and queued for delivery, in one transaction. Sub-applications with a prerequisite matter (前置事项) wait for its result. A retry with the same `Idempotency-Key` and body answers the first answer again.',
       parameters: [idempotencyKeyHeader],
@@ -31,26 +29,31 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
       },
       errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
+        // One store round trip on the way to a 202: the jti, the Idempotency-Key lookup and the rows share the intake transaction.
+        const jti = req.deferredJti!;
         const key = req.get('idempotency-key');
-        const submission = readSubmission(req.body, key);
-        const request = { clientId: req.client!.id, idempotencyKey: key!, rawBody: req.rawBody ?? Buffer.alloc(0) };
-        const previous = await findPrevious(deps.store, request.clientId, request.idempotencyKey, request.rawBody);
-        if (previous) {
-          res.status(202).setHeader('Idempotent-Replayed', 'true').json(previous);
+        let request: SubmissionRequest | undefined;
+        let result: Awaited<ReturnType<typeof submitApplication>>;
+        try {
+          const submission = readSubmission(req.body, key);
+          request = { clientId: req.client!.id, idempotencyKey: key!, rawBody: req.rawBody ?? Buffer.alloc(0), recordJti: (tx) => jti.recordIn(tx) };
+          const context = await loadThemeContext(submission.themeCode, deps.catalog, deps.mappings);
+          result = await submitApplication(context, submission, request, deps);
+          jti.committed();
+        } catch (error) {
+          // Any other answer consumes the jti too: a replayed request gets 401, whatever else is wrong with it.
+          await jti.settle();
+          // An answer stored for this key wins over what failed now (the theme withdrawn since; two copies raced and this one lost).
+          const previous = request ? await findPrevious(deps.store, request.clientId, request.idempotencyKey, request.rawBody) : undefined;
+          if (!previous) throw error;
+          result = { answer: previous, replayed: true };
+        }
+        if (result.replayed) {
+          res.status(202).setHeader('Idempotent-Replayed', 'true').json(result.answer);
           return;
         }
-        const context = await loadThemeContext(submission.themeCode, deps.catalog, deps.mappings);
-        try {
-          const answer = await submitApplication(context, submission, request, deps);
-          deps.onSubmitted?.();
-          res.status(202).setHeader('Location', `/v1/applications/${answer.applicationId}`).json(answer);
-        } catch (error) {
-          // Two copies of the same submission raced: the loser answers what the winner stored.
-          if (!UNIQUE_VIOLATION.test(String((error as Error).message))) throw error;
-          const winner = await findPrevious(deps.store, request.clientId, request.idempotencyKey, request.rawBody);
-          if (!winner) throw error;
-          res.status(202).setHeader('Idempotent-Replayed', 'true').json(winner);
-        }
+        deps.onSubmitted?.();
+        res.status(202).setHeader('Location', `/v1/applications/${result.answer.applicationId}`).json(result.answer);
       },
     },
     {

@@ -11,7 +11,17 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type Access =
   | { readonly public: true }
-  | { readonly roles: readonly Role[]; readonly departmentParam?: string };
+  | {
+    readonly roles: readonly Role[];
+    readonly departmentParam?: string;
+    /**
+     * `in-transaction`: the handler records the request's `jti` itself
+     * (`req.deferredJti`), inside the transaction that stores its effect, and
+     * before any other answer (`settle`). The signature and every other check
+     * still run first. Saves a store round trip per request on the intake path.
+     */
+    readonly replayCheck?: 'in-transaction';
+  };
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
 export type JsonSchema = { readonly [keyword: string]: unknown };

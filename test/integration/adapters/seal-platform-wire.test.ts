@@ -7,6 +7,10 @@ import { requestSignature, stringToSign } from '../../../adapters/seal-platform/
 import { validateCaCertificates, validateEnvelope, validateSealList, validateVerification } from '../../../adapters/seal-platform/seal-platform-api.js';
 import { UpstreamError } from '../../../src/spec/upstream-error.js';
 
+// Importing nock patches node:http for the whole mocha process (every test file is loaded first); it stays
+// off — real sockets, real keep-alive — except while this file's wire tests run.
+nock.restore();
+
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../adapters/seal-platform/fixtures/${name}`, import.meta.url), 'utf8')) as { status: number; body: { code: number; msg: string; data?: unknown } };
 
 describe('seal platform: wire format', () => {
@@ -50,9 +54,15 @@ describe('seal platform: wire format', () => {
     const baseUrl = 'http://eseal.gd.test/gateway';
     const adapter = createSealPlatformAdapter({ baseUrl, appId: 'tongban-sandbox', appSecret: 'secret', timeoutMs: 2000 });
 
-    before(() => nock.disableNetConnect());
+    before(() => {
+      if (!nock.isActive()) nock.activate();
+      nock.disableNetConnect();
+    });
     afterEach(() => nock.cleanAll());
-    after(() => nock.enableNetConnect());
+    after(() => {
+      nock.enableNetConnect();
+      nock.restore();
+    });
 
     it('lists seals, signing the path with the base URL\'s prefix', async () => {
       const recorded = fixture('list-seals-gaj.json');

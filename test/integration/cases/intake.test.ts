@@ -13,6 +13,8 @@ import {
   SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
+import { devKey } from '../../helpers/dev-keys.js';
+import { signRequest } from '../../../src/trust/index.js';
 
 interface SubmissionAnswer {
   applicationId: string;
@@ -142,6 +144,29 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const changed = birthSubmission(birthForm({ child: { name: '王小红', sex: '女' } }));
     expectProblem(await env.submit(changed, key), 422, 'IDEMPOTENCY_KEY_REUSED');
     expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a replayed signature (same jti) is 401 REPLAY_DETECTED, after an accepted and after a refused submission; nothing more is stored', async () => {
+    // The jti is recorded in the intake transaction itself, or before any other answer: either way only once.
+    const key = await devKey('platform');
+    const send = async (raw: string, headers: Record<string, string>) => {
+      const answer = await fetch(`${env.gateway.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+      return { status: answer.status, body: await answer.json() as { code?: string } };
+    };
+    const signedHeaders = async (raw: string, idempotencyKey: string) => ({
+      'idempotency-key': idempotencyKey, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }),
+    });
+    for (const [what, body, firstStatus] of [['accepted', birthSubmission(), 202], ['refused', { ...birthSubmission(), form: {} }, 400]] as const) {
+      const raw = JSON.stringify(body);
+      const headers = await signedHeaders(raw, `replay-${what}-${randomUUID()}`);
+      const first = await send(raw, headers);
+      expect(first.status, `${what}: ${JSON.stringify(first.body)}`).to.equal(firstStatus);
+      const before = await counts();
+      const replayed = await send(raw, headers);
+      expect(replayed.status, what).to.equal(401);
+      expect(replayed.body.code, what).to.equal('REPLAY_DETECTED');
+      expect(await counts(), what).to.deep.equal(before);
+    }
   });
 
   it('a submission without Idempotency-Key is 400 and stores nothing', async () => {

@@ -156,9 +156,12 @@ export class DepartmentEvents {
 
   private timer(ms: number): void {
     if (this.closed) return;
+    // A timer may fire a millisecond before Date.now() reaches the due time it was set for; the events due
+    // by then must still go, or the last one of a sub-application (no later timer) would never be sent.
+    const dueBy = Date.now() + ms;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.serialised(() => this.send((entry) => entry.dueAt <= Date.now())).then((attempts) => {
+      void this.serialised(() => this.send((entry) => entry.dueAt <= Math.max(dueBy, Date.now()))).then((attempts) => {
         // A department retries what Tongban did not take, one delay later.
         if (attempts.some((attempt) => !delivered(attempt.status)) && this.options.eventDelayMs !== undefined) this.timer(this.options.eventDelayMs);
       });
