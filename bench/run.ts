@@ -6,6 +6,7 @@
 import { printTable } from '../src/cli/table.js';
 import { benchCeiling } from './ceiling.js';
 import { benchDelivery } from './delivery.js';
+import { benchFramework } from './framework.js';
 import { benchIntake, closeBenchEnvironment } from './intake.js';
 import { benchTrust } from './trust.js';
 
@@ -14,6 +15,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   intake: benchIntake,
   // After intake: it divides the gateway's rate by its own.
   ceiling: benchCeiling,
+  // What express alone costs per request, next to a bare node:http server.
+  framework: benchFramework,
   delivery: benchDelivery,
 };
 
