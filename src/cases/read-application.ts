@@ -1,4 +1,4 @@
-/** The aggregate view of an application: its sub-applications, their delivery, receipts, results and deadlines. */
+/** The aggregate view of an application: its sub-applications, their delivery, receipts, results, sealed documents and deadlines. */
 import { TongbanError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 
@@ -34,12 +34,20 @@ export async function readApplication(store: Store, id: string, viewer: { client
             d.state AS delivery_state, d.attempts, d.last_error, d.id AS delivery_id
        FROM sub_applications s JOIN deliveries d ON d.sub_application_id = s.id
       WHERE s.application_id = $1 ORDER BY s.position`, [id]);
+  // Every sealed document a department sent, with any event (a 受理通知书 with `accepted`, results with `completed`).
+  const documents = await store.query<{ id: string; sub_application_id: string; name: string; seal_id: string | null; created_at: number }>(
+    `SELECT r.id, r.sub_application_id, r.name, r.seal_id, r.created_at FROM result_documents r JOIN sub_applications s ON s.id = r.sub_application_id
+      WHERE s.application_id = $1 ORDER BY r.created_at, r.id`, [id]);
+  const documentsOf = (subApplicationId: string) => documents.rows.filter((document) => document.sub_application_id === subApplicationId).map((document) => ({
+    id: document.id, name: document.name, sealId: document.seal_id, sealedAt: iso(document.created_at),
+    href: `/v1/applications/${application.id}/documents/${document.id}`,
+  }));
   const subApplications = subs.rows.map((row) => ({
     id: row.id, matterCode: row.matter_code, matterName: row.matter_name, departmentCode: row.department_code,
     after: JSON.parse(row.prerequisites) as string[], status: row.status,
     delivery: { id: row.delivery_id, state: row.delivery_state, attempts: row.attempts, lastError: row.last_error },
     acceptanceNumber: row.acceptance_number, receipt: row.receipt ? JSON.parse(row.receipt) as unknown : null,
-    results: row.results ? JSON.parse(row.results) as unknown : null, reason: row.reason,
+    results: row.results ? JSON.parse(row.results) as unknown : null, documents: documentsOf(row.id), reason: row.reason,
     deadline: { statutoryDays: row.statutory_days, promisedDays: row.promised_days, acceptedAt: iso(row.accepted_at), dueDate: row.due_date, dueStatus: row.due_status },
     completedAt: iso(row.completed_at),
   }));

@@ -206,6 +206,13 @@ for (const fixture of storeFixtures()) describe(`delivery and results of 出生�
       const { rows } = await env.gateway.store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM department_events WHERE event_id = $1', [event.eventId]);
       expect(Number(rows[0]!.n)).to.equal(1);
       expect(env.seals.sealOperations('gaj')).to.equal(seals + 1);
+      // The sealed 受理通知书 is listed on the application (not only results of 办结), and downloads as a PDF.
+      const listed = (await env.application(view.id)).subApplications[0] as unknown as { documents: { name: string; href: string; sealId: string | null }[] };
+      expect(listed.documents.map((document) => document.name)).to.deep.equal(['受理通知书']);
+      expect(listed.documents[0]!.sealId).to.be.a('string');
+      const download = await env.platform.request('GET', listed.documents[0]!.href);
+      expect(download.status).to.equal(200);
+      expect(download.raw.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
     });
 
     it('an event about another department\'s sub-application is 403, for an unknown one 404; nothing is sealed or recorded', async () => {

@@ -57,6 +57,10 @@ export const application = component('Application', openObject({
       acceptanceNumber: { type: ['string', 'null'], description: '受理号 from the department\'s signed receipt' },
       receipt: { type: ['object', 'null'], description: 'The department\'s signed receipt (回执) and its evidence' },
       results: { type: ['array', 'null'], items: { type: 'object' }, description: 'Results (a value, a licence identifier, or a sealed document id)' },
+      documents: {
+        type: 'array', description: 'Every document the department sent with any event (a 受理通知书 with `accepted`, results with `completed`), sealed with its e-seal; download at `href`',
+        items: openObject({ id: { type: 'string' }, name: { type: 'string' }, sealId: { type: ['string', 'null'] }, sealedAt: nullableInstant, href: { type: 'string' } }, ['id', 'name', 'href']),
+      },
       reason: { type: ['string', 'null'] },
       deadline: openObject({
         statutoryDays: { type: 'integer' }, promisedDays: { type: 'integer' }, acceptedAt: nullableInstant,
