@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { SIGNATURE_HEADER, signRequest, verifyResponse, type PrivateJwk } from '../../src/trust/index.js';
-import { createPushClient, isAnswerTooLarge, transportError } from '../shared/http-client.js';
+import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, isAnswerTooLarge, transportError, type PushClient } from '../shared/http-client.js';
 import { SUBMIT_PATH, isReceiptAnswer, type RestReceiptAnswer } from './rest-department-api.js';
 import { answerError, malformedError, signatureError } from './rest-department-error.js';
 
@@ -24,18 +24,22 @@ export interface RestDepartmentSettings {
   departmentPublicKeys: readonly JWK[];
   /** Per-call timeout (ms). Default 10000. */
   timeoutMs?: number;
+  /**
+   * Connections to reuse (the channel registry keeps one pool per endpoint
+   * while it rebuilds channels for key rotation); by default the adapter
+   * opens its own. Its `timeoutMs` then governs.
+   */
+  pushClient?: PushClient;
   /** Clock skew tolerated on the receipt's `iat` (s). Default 300. */
   skewSeconds?: number;
 }
 
-/** The largest answer read (a receipt is under 1 KiB). */
-const MAX_ANSWER_BYTES = 256 * 1024;
 /** Idempotency keys travel in a header: visible ASCII only. */
 const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 
 /** A REST department channel (`kind` "rest"). */
 export function createRestDepartmentAdapter(settings: RestDepartmentSettings): PushDepartmentChannel & { kind: 'rest' } {
-  const http = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: MAX_ANSWER_BYTES });
+  const http = settings.pushClient ?? createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES });
   const path = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${SUBMIT_PATH}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
   const { departmentCode } = settings;

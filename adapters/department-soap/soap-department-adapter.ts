@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { DeliveryReceipt, PushDepartmentChannel, ReceiptClaims, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { signRequest, type PrivateJwk } from '../../src/trust/index.js';
-import { createPushClient, isAnswerTooLarge, transportError } from '../shared/http-client.js';
+import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, isAnswerTooLarge, transportError, type PushClient } from '../shared/http-client.js';
 import { verifyReceiptToken } from '../shared/department/receipt-token.js';
 import { SERVICE_PATH, SUBMIT_ACTION, readSubmitResponse, submitRequestXml, type SoapReceipt } from './soap-department-api.js';
 import { faultError, httpError, malformedError, signatureError } from './soap-department-error.js';
@@ -30,17 +30,22 @@ export interface SoapDepartmentSettings {
   departmentPublicKeys: readonly JWK[];
   /** Per-call timeout (ms). Default 10000. */
   timeoutMs?: number;
+  /**
+   * Connections to reuse (the channel registry keeps one pool per endpoint
+   * while it rebuilds channels for key rotation); by default the adapter
+   * opens its own. Its `timeoutMs` then governs.
+   */
+  pushClient?: PushClient;
   /** Clock skew tolerated on the receipt signature's `iat` (s). Default 300. */
   skewSeconds?: number;
 }
 
-const MAX_ANSWER_BYTES = 256 * 1024;
 const SIGNED_FIELDS = ['departmentCode', 'deliveryId', 'subApplicationId', 'idempotencyKey', 'acceptanceNumber', 'receivedAt', 'duplicate'] as const;
 
 /** A SOAP department channel (`kind` "soap"). */
 export function createSoapDepartmentAdapter(settings: SoapDepartmentSettings): PushDepartmentChannel & { kind: 'soap' } {
   const servicePath = settings.servicePath ?? SERVICE_PATH;
-  const http = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: MAX_ANSWER_BYTES });
+  const http = settings.pushClient ?? createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES });
   const signedPath = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${servicePath}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
   const { departmentCode } = settings;

@@ -44,6 +44,9 @@ export function statusError(system: UpstreamSystem, operation: string, status: n
   return new UpstreamError(`${system} answered ${operation} with HTTP ${status}`, { system, operation, kind, status, ...(upstreamCode ? { upstreamCode } : {}) });
 }
 
+/** The largest answer read from a department system (a receipt is under 1 KiB). */
+export const DEPARTMENT_ANSWER_LIMIT_BYTES = 256 * 1024;
+
 /** Settings of {@link createPushClient}. */
 export interface PushClientSettings {
   /** Base URL (`http:` or `https:`); a path prefix is kept in front of every posted path. */

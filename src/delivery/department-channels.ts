@@ -2,9 +2,11 @@
  * The push channel of each department, built from the department registry
  * (channel kind, endpoint), Tongban's current signing key and the
  * department's registered public keys. Rebuilt every minute so key rotations
- * on either side are picked up.
+ * on either side are picked up; the connections (one keep-alive pool per
+ * endpoint) outlive the rebuilds.
  */
 import type { JWK } from 'jose';
+import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../../adapters/shared/http-client.js';
 import { createRestDepartmentAdapter } from '../../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../../adapters/department-soap/index.js';
 import type { PushDepartmentChannel } from '../spec/department-channel.js';
@@ -28,6 +30,12 @@ export type ChannelLookup = (departmentCode: string) => Promise<PushDepartmentCh
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelLookup {
   const departments = new Map(options.departments.map((department) => [department.code, department]));
   const cache = new Map<string, { channel: PushDepartmentChannel | undefined; until: number }>();
+  const pools = new Map<string, PushClient>();
+  const poolFor = (endpoint: string) => {
+    let pool = pools.get(endpoint);
+    if (!pool) pools.set(endpoint, pool = createPushClient({ baseUrl: endpoint, timeoutMs: options.timeoutMs, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES }));
+    return pool;
+  };
   return async (code) => {
     const cached = cache.get(code);
     if (cached && cached.until > Date.now()) return cached.channel;
@@ -37,7 +45,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
     if (department && endpoint && department.channel !== 'inbox') {
       const client = await options.clients.resolve(`dept-${code}`);
       const departmentPublicKeys: JWK[] = client ? Object.values(client.keys) : [];
-      const settings = { baseUrl: endpoint, departmentCode: code, signingKey: options.keyring.signingKey(), departmentPublicKeys, timeoutMs: options.timeoutMs };
+      const settings = { baseUrl: endpoint, departmentCode: code, signingKey: options.keyring.signingKey(), departmentPublicKeys, timeoutMs: options.timeoutMs, pushClient: poolFor(endpoint) };
       channel = department.channel === 'soap' ? createSoapDepartmentAdapter(settings) : createRestDepartmentAdapter(settings);
     }
     cache.set(code, { channel, until: Date.now() + (options.refreshMs ?? 60_000) });
