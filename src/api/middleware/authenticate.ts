@@ -97,16 +97,25 @@ function deferredJti(replayGuard: ReplayGuard, clientId: string, jti: string, ex
 
 function authorize(access: Exclude<Access, { public: true }>): RequestHandler {
   return (req, _res, next) => {
-    const client = req.client!;
-    if (!access.roles.includes(client.role)) {
-      throw new TongbanError('ROLE_NOT_ALLOWED', `Role "${client.role}" may not ${req.method} ${req.route?.path ?? req.path}; allowed: ${access.roles.join(', ')}`);
-    }
-    if (access.departmentParam && client.role === 'department') {
-      const requested = req.params[access.departmentParam];
-      if (requested !== client.department) {
-        throw new TongbanError('DEPARTMENT_MISMATCH', `Client "${client.id}" acts for department "${client.department}", not "${String(requested)}"`);
-      }
-    }
-    next();
+    const refusal = refusalOf(access, req);
+    if (!refusal) return next();
+    if (!req.deferredJti) throw refusal;
+    // The route records jtis itself, and never runs for this request: it consumes its jti here (a replay is then 401, not 403).
+    req.deferredJti.settle().then(() => next(refusal), next);
   };
+}
+
+/** Why the authenticated client may not use this route (role, or another department's path), if it may not. */
+function refusalOf(access: Exclude<Access, { public: true }>, req: Parameters<RequestHandler>[0]): TongbanError | undefined {
+  const client = req.client!;
+  if (!access.roles.includes(client.role)) {
+    return new TongbanError('ROLE_NOT_ALLOWED', `Role "${client.role}" may not ${req.method} ${req.route?.path ?? req.path}; allowed: ${access.roles.join(', ')}`);
+  }
+  if (access.departmentParam && client.role === 'department') {
+    const requested = req.params[access.departmentParam];
+    if (requested !== client.department) {
+      return new TongbanError('DEPARTMENT_MISMATCH', `Client "${client.id}" acts for department "${client.department}", not "${String(requested)}"`);
+    }
+  }
+  return undefined;
 }

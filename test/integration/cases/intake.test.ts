@@ -169,6 +169,20 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     }
   });
 
+  it('a refused role consumes its jti too: the same signed request again is 401 REPLAY_DETECTED, not another 403', async () => {
+    const raw = JSON.stringify(birthSubmission());
+    const headers = {
+      'content-type': 'application/json', 'idempotency-key': `ops-${randomUUID()}`,
+      ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'ops', key: await devKey('ops') }),
+    };
+    const send = async () => {
+      const answer = await fetch(`${env.gateway.url}/v1/applications`, { method: 'POST', headers, body: raw });
+      return { status: answer.status, code: (await answer.json() as { code?: string }).code };
+    };
+    expect(await send()).to.deep.equal({ status: 403, code: 'ROLE_NOT_ALLOWED' });
+    expect(await send()).to.deep.equal({ status: 401, code: 'REPLAY_DETECTED' });
+  });
+
   it('a submission without Idempotency-Key is 400 and stores nothing', async () => {
     const before = await counts();
     const problem = expectProblem(await env.submit(birthSubmission(), null), 400, 'VALIDATION_FAILED');
