@@ -109,6 +109,26 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T07', name: '我要开办兽药经营', kind: 'enterprise',
+    defaults: { matters: [['000753343000', []], ['000135394000', ['000753343000']]], formFields: 11 },
+    toggled: { answers: { registerCompany: false }, matters: [['000135394000', []]] },
+    answers: { registerCompany: false },
+    licences: ['businessLicence/enterprise'],
+    situation: 'an existing agricultural company applies for the 兽药经营许可 (no new company to register)',
+    pick(index) {
+      const enterprise = index.findActiveEnterprise('agricultural company', (candidate) => candidate.industry === 'agriculture' && candidate.kind.startsWith('有限责任公司'));
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      return {
+        holders: { enterprise: organization(enterprise) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T09', name: '我要做客车司机', kind: 'personal',
     defaults: { matters: [['000115083000', []]], formFields: 7 },
     toggled: { answers: { hasDrivingLicence: false }, matters: [['000139881000', []], ['000115083000', ['000139881000']]] },
@@ -224,6 +244,33 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T21', name: '我要办理员工制家政企业社保补贴', kind: 'enterprise',
+    defaults: { matters: [['000767140000', []], ['000525810000', ['000767140000']]], formFields: 13 },
+    toggled: {
+      answers: { employmentRegistered: true, applyEmploymentCertificate: true },
+      matters: [['002016143000', []], ['000525810000', []]],
+    },
+    answers: {},
+    licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise'],
+    situation: 'a company (the population has no 家政 enterprise: any active company stands in) registers a job seeker holding a 就业创业证 and claims the subsidy',
+    pick(index) {
+      const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
+      const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
+      return {
+        holders: { enterprise: organization(enterprise), employee: citizen(employee.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+          { canonical: 'employee.name', value: employee.name, from: cards },
+          { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
     defaults: { matters: [['000747286000', []]], formFields: 7 },
     toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },
@@ -238,6 +285,51 @@ export const SCENARIOS: readonly ThemeScenario[] = [
         expected: [
           { canonical: 'applicant.name', value: owner.name, from: card! },
           { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T25', name: '车辆（机动车补换证）一件事', kind: 'personal',
+    defaults: { matters: [['002014433000', []], ['002050226000', ['002014433000']]], formFields: 6 },
+    toggled: { answers: { documents: 'inspectionMark' }, matters: [['002050226000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'vehicleLicence/applicant'],
+    situation: 'a car owner replaces the 行驶证 and then the 检验合格标志',
+    pick(index) {
+      const owner = index.findPerson('car owner', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'vehicleLicence']));
+      const [card, licence] = from(index, owner.idNumber!, 'residentIdCard', 'vehicleLicence');
+      return {
+        holders: { applicant: citizen(owner.idNumber) },
+        expected: [
+          { canonical: 'vehicle.plateNumber', value: owner.vehicle!.plate, from: licence! },
+          { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+          { canonical: 'applicant.name', value: owner.name, from: [card!, licence!] },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T32', name: '我要开网约车(网约车驾驶员从业资格证、无犯罪记录证明)', kind: 'personal',
+    defaults: { matters: [['002072585000', []], ['000147757000', ['002072585000']]], formFields: 10 },
+    toggled: { answers: { hasCriminalRecordCertificate: true }, matters: [['000147757000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'householdRegister/applicant', 'drivingLicence/applicant'],
+    situation: 'a driver who holds a 机动车驾驶证 (no transport qualification yet) obtains the 无犯罪记录证明 and applies for the 网约车 qualification',
+    pick(index) {
+      const driver = index.findPerson('driver without a transport qualification', (person) => adult(index, person) && person.transportWorker === undefined
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'householdRegister', 'drivingLicence'])
+        && DRIVING_CLASSES.has(index.licence(person.idNumber!, 'drivingLicence').surface['ZJCX']!));
+      const [card, household, licence] = from(index, driver.idNumber!, 'residentIdCard', 'householdRegister', 'drivingLicence');
+      return {
+        holders: { applicant: citizen(driver.idNumber) },
+        expected: [
+          { canonical: 'applicant.drivingLicenceNumber', value: licence!.surface['ZH'], from: licence! },
+          { canonical: 'applicant.drivingLicenceClass', value: driver.driver!.vehicleClass, from: licence! },
+          { canonical: 'applicant.drivingLicenceFirstIssueDate', value: driver.driver!.firstIssuedOn, from: licence! },
+          { canonical: 'applicant.idNumber', value: driver.idNumber, from: [card!, household!] },
+          { canonical: 'applicant.sex', value: driver.sex === 'male' ? '男' : '女', from: [card!, household!, licence!] },
+          { canonical: 'applicant.address', value: driver.address, from: [card!, household!, licence!] },
         ],
       };
     },
