@@ -4,7 +4,9 @@
  * conditional matter toggled by an answer), authorisations for real holders
  * of the licence library's population, prefill (specific values and their
  * provenance, the evidence token, the auto-fill ratio), the licence-use
- * ledger, a revoked licence, the library going down, and the refusals.
+ * ledger, a revoked licence, the library going down, and the refusals —
+ * then the submission of the completed merged form: one sub-application per
+ * applicable matter, each department form holding the fields its matter maps.
  * The auto-fill ratios are written to test-output/autofill.json (docs/autofill.md).
  */
 import { expect } from 'chai';
@@ -12,15 +14,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PopulationIndex } from '../../adapters/licence-library/population/index.js';
+import type { SubmissionAnswer } from '../../src/cases/submit-application.js';
+import { mergedFormSchema, validateForm } from '../../src/forms/form-schema.js';
 import type { Guide } from '../../src/forms/guide.js';
 import { verifyEvidence } from '../../src/forms/prefill-evidence.js';
 import type { PrefillResult } from '../../src/forms/prefill.js';
+import { resolveTransform } from '../../src/forms/transforms.js';
 import type { LedgerEntry } from '../../src/licences/index.js';
 import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
 import type { SigningClientResponse } from '../../src/trust/signing-client.js';
+import { completeForm } from './complete-form.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
 import { issuerOf } from './population.js';
-import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter } from './scenarios.js';
+import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter, type ThemeScenario } from './scenarios.js';
 
 type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };
 interface AutoFillRecord {
@@ -43,6 +49,12 @@ const ordered = (guide: Guide): OrderedMatter[] => guide.matters.map((matter) =>
 const formFieldCount = (schema: Record<string, unknown>) => Object.values(schema['properties'] as Record<string, { properties: object }>)
   .reduce((count, group) => count + Object.keys(group.properties).length, 0);
 const valueAt = (form: Prefill['form'], canonical: string) => form[canonical.split('.')[0]!]?.[canonical.split('.')[1]!];
+
+/** The application as `GET /v1/applications/{id}` shows it, the parts asserted here. */
+interface ApplicationView {
+  id: string; themeCode: string; status: string; answers: unknown; provenance: Record<string, unknown>;
+  subApplications: { id: string; matterCode: string; status: string; after: string[]; delivery: { state: string; attempts: number } }[];
+}
 
 describe('merged forms end to end (every mapped theme, SQLite)', function () {
   this.timeout(60_000);
@@ -99,6 +111,21 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     return answer.body as Prefill;
   }
 
+  /** Guide, one authorisation per holder, and prefill for the scenario's applicants. */
+  async function prefillScenario(scenario: ThemeScenario, useCause: string) {
+    const applicants = scenario.pick(index);
+    const scenarioGuide = await guide(scenario.theme, scenario.answers);
+    const holders = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
+    return { applicants, guide: scenarioGuide, result: await prefill(scenario.theme, scenario.answers, holders, useCause) };
+  }
+
+  /** The stored department forms of an application's sub-applications, in guide order. */
+  async function departmentForms(applicationId: string) {
+    const { rows } = await env.gateway.store.query<{ matter_code: string; form: string; provenance: string }>(
+      'SELECT matter_code, form, provenance FROM sub_applications WHERE application_id = $1 ORDER BY position', [applicationId]);
+    return rows.map((row) => ({ matterCode: row.matter_code, form: JSON.parse(row.form) as Record<string, unknown>, provenance: JSON.parse(row.provenance) as Record<string, unknown> }));
+  }
+
   function expectFromLicence(result: Prefill, expected: ExpectedValue): void {
     expect(valueAt(result.form, expected.canonical), expected.canonical).to.deep.equal(expected.value);
     const provenance = result.provenance[expected.canonical];
@@ -124,12 +151,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     });
 
     it('prefill: real holders\' licences fill specific fields, with provenance, an evidence token and the auto-fill ratio', async () => {
-      const applicants = scenario.pick(index);
-      const scenarioGuide = await guide(scenario.theme, scenario.answers);
+      const { applicants, guide: scenarioGuide, result } = await prefillScenario(scenario, `${scenario.name}：预填一表（e2e）`);
       expect(scenarioGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(scenario.licences);
-      const holders = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
-      const useCause = `${scenario.name}：预填一表（e2e）`;
-      const result = await prefill(scenario.theme, scenario.answers, holders, useCause);
 
       expect(result.matters.map((matter) => matter.code)).to.deep.equal(scenarioGuide.matters.map((matter) => matter.code));
       for (const expected of applicants.expected) expectFromLicence(result, expected);
@@ -185,10 +208,71 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         unfilled: result.fields.filter((field) => !field.filled).map(({ canonical, label, required }) => ({ canonical, label, required })),
       });
     });
+
+    it('submit: the completed form becomes one sub-application per matter, each department form holding the values its matter maps', async () => {
+      const { guide: scenarioGuide, result } = await prefillScenario(scenario, `${scenario.name}：预填后提交（e2e）`);
+      const form = completeForm(scenarioGuide.form, result.form);
+      for (const canonical of Object.keys(result.provenance)) expect(valueAt(form, canonical), canonical).to.deep.equal(valueAt(result.form, canonical));
+
+      const answer = await env.platform.request('POST', '/v1/applications', {
+        body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken },
+        headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      expect(answer.verified).to.equal(true);
+      const submitted = answer.body as SubmissionAnswer;
+      expect(answer.headers['location']).to.equal(`/v1/applications/${submitted.applicationId}`);
+      expect(submitted).to.include({ status: 'received', themeCode: scenario.theme });
+      expect(submitted.changedFromPrefill, 'prefilled values were submitted unchanged').to.deep.equal([]);
+      expect(submitted.subApplications.map(({ matterCode, matterName, departmentCode, status, after }) => ({ matterCode, matterName, departmentCode, status, after })))
+        .to.deep.equal(scenarioGuide.matters.map((matter) => ({
+          matterCode: matter.code, matterName: matter.name, departmentCode: matter.department.code, status: matter.after.length > 0 ? 'waiting' : 'queued', after: matter.after,
+        })));
+
+      // The platform's view: every prefilled field verified by the evidence token, nothing delivered yet (the dispatcher is off).
+      const read = await env.platform.request('GET', `/v1/applications/${submitted.applicationId}`);
+      expect(read.status, JSON.stringify(read.body)).to.equal(200);
+      const view = read.body as ApplicationView;
+      expect(view).to.include({ id: submitted.applicationId, themeCode: scenario.theme, status: 'received' });
+      expect(view.answers).to.deep.equal(scenarioGuide.answers);
+      const licenceSource = (canonical: string) => ({ source: 'licence', licenceIdentifier: result.provenance[canonical]!.licenceIdentifier, verified: true });
+      expect(view.provenance).to.deep.equal(Object.fromEntries(Object.keys(result.provenance).map((canonical) => [canonical, licenceSource(canonical)])));
+      expect(view.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.delivery.state, sub.delivery.attempts]))
+        .to.deep.equal(submitted.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.status === 'waiting' ? 'waiting' : 'pending', 0]));
+
+      // Each department form holds exactly the fields its matter maps, in the department's format (the mapping's named transform),
+      // except a field a 前置事项's result fills later (not in the merged form); prefilled ones carry their licence.
+      const stored = await departmentForms(submitted.applicationId);
+      expect(stored.map((sub) => sub.matterCode)).to.deep.equal(scenarioGuide.matters.map((matter) => matter.code));
+      const prefilledFound = new Set<string>();
+      for (const sub of stored) {
+        const mapping = env.gateway.mappings.matters.get(sub.matterCode)!;
+        const fields: Record<string, unknown> = {};
+        const provenance: Record<string, unknown> = {};
+        for (const field of mapping.fields) {
+          const value = valueAt(form, field.canonical);
+          if (value === undefined) continue;
+          fields[field.field] = field.transform ? resolveTransform(field.transform, env.gateway.mappings.codeTables)!(value) : value;
+          provenance[field.field] = field.canonical in result.provenance ? licenceSource(field.canonical) : { source: 'user' };
+          if (field.canonical in result.provenance) prefilledFound.add(field.canonical);
+        }
+        expect(sub.form, `${mapping.file}: department form`).to.deep.equal(fields);
+        expect(sub.provenance, `${mapping.file}: provenance`).to.deep.equal(provenance);
+      }
+      expect([...prefilledFound].sort(), 'every prefilled value reaches a department form').to.deep.equal(Object.keys(result.provenance).sort());
+    });
   });
 
   it('covers every mapped theme', () => {
     expect(SCENARIOS.map((scenario) => scenario.theme).sort()).to.deep.equal([...env.gateway.mappings.themes.keys()].sort());
+  });
+
+  it('completes a form of every dictionary field with values the intake validation accepts', () => {
+    const everyField = [...env.gateway.mappings.dictionary].map(([canonical, spec]) => ({ canonical, spec, required: true }));
+    const schema = mergedFormSchema(everyField, 'every dictionary field');
+    const form = completeForm(schema, {});
+    expect(validateForm(schema, form)).to.deep.equal([]);
+    expect(Object.values(form).reduce((count, group) => count + Object.keys(group).length, 0)).to.equal(everyField.length);
   });
 
   describe('licence use, failures and refusals', () => {
