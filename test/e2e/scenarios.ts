@@ -53,6 +53,40 @@ const DRIVING_CLASSES = new Set(['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2']); // 
 
 const adult = (index: PopulationIndex, person: Person) => person.birthDate <= `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
 
+/**
+ * MX-T16, MX-T17, MX-T18, MX-T24: an endorsement (签注) that waits for the pass (往来港澳通行证 / 往来台湾通行证)
+ * unless the applicant already holds one; the applicant's data comes from the 居民身份证 and 居民户口簿. The merged
+ * form is the pass's 7 fields plus the endorsement's own but its number (the pass's result, not asked).
+ */
+function passEndorsement(theme: string, name: string, options: {
+  readonly pass: string; readonly endorsement: string; readonly formFields: number; readonly toggled: ThemeScenario['toggled']; readonly situation: string; readonly skip: number;
+}): ThemeScenario {
+  return {
+    theme, name, kind: 'personal',
+    defaults: { matters: [[options.pass, []], [options.endorsement, [options.pass]]], formFields: options.formFields },
+    toggled: options.toggled,
+    answers: {},
+    licences: ['residentIdCard/applicant', 'householdRegister/applicant'],
+    situation: options.situation,
+    pick(index) {
+      const person = index.findPerson('adult with a 居民户口簿', (candidate) => adult(index, candidate) && index.holdsSole(candidate.idNumber, ['residentIdCard', 'householdRegister']), options.skip);
+      const [card, household] = from(index, person.idNumber!, 'residentIdCard', 'householdRegister');
+      return {
+        holders: { applicant: citizen(person.idNumber) },
+        expected: [
+          { canonical: 'applicant.idNumber', value: person.idNumber, from: [card!, household!] },
+          { canonical: 'applicant.name', value: person.name, from: [card!, household!] },
+          { canonical: 'applicant.sex', value: person.sex === 'male' ? '男' : '女', from: [card!, household!] },
+          { canonical: 'applicant.birthDate', value: person.birthDate, from: [card!, household!] },
+          { canonical: 'applicant.address', value: person.address, from: [card!, household!] },
+        ],
+      };
+    },
+  };
+}
+const HONG_KONG_MACAO_PASS = '002030068000'; // 办理往来港澳通行证
+const TAIWAN_PASS = '002018519000'; // 办理往来台湾通行证
+
 export const SCENARIOS: readonly ThemeScenario[] = [
   {
     theme: 'MX-T04', name: '企业招用员工一件事', kind: 'enterprise',
@@ -243,6 +277,21 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  passEndorsement('MX-T16', '去港澳探亲一件事', {
+    pass: HONG_KONG_MACAO_PASS, endorsement: '002039777000', formFields: 10, skip: 2,
+    toggled: { answers: { hasHongKongMacaoPass: true }, matters: [['002039777000', []]] },
+    situation: 'an adult without a 往来港澳通行证 applies for one and for the 探亲 endorsement',
+  }),
+  passEndorsement('MX-T17', '去港澳旅游一件事', {
+    pass: HONG_KONG_MACAO_PASS, endorsement: '002066899000', formFields: 10, skip: 3,
+    toggled: { answers: { endorsement: 'other' }, matters: [[HONG_KONG_MACAO_PASS, []], ['002053718000', [HONG_KONG_MACAO_PASS]]] },
+    situation: 'an adult without a 往来港澳通行证 applies for one and for the 个人游 endorsement',
+  }),
+  passEndorsement('MX-T18', '台湾留学一件事', {
+    pass: TAIWAN_PASS, endorsement: '002081157000', formFields: 9, skip: 1,
+    toggled: { answers: { hasTaiwanPass: true }, matters: [['002081157000', []]] },
+    situation: 'an adult without a 往来台湾通行证 applies for one and for the 学习 endorsement',
+  }),
   {
     theme: 'MX-T21', name: '我要办理员工制家政企业社保补贴', kind: 'enterprise',
     defaults: { matters: [['000767140000', []], ['000525810000', ['000767140000']]], formFields: 13 },
@@ -289,6 +338,11 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  passEndorsement('MX-T24', '台湾探亲一件事', {
+    pass: TAIWAN_PASS, endorsement: '002058174000', formFields: 9, skip: 0,
+    toggled: { answers: { hasTaiwanPass: true }, matters: [['002058174000', []]] },
+    situation: 'an adult without a 往来台湾通行证 applies for one and for the 探亲 endorsement',
+  }),
   {
     theme: 'MX-T25', name: '车辆（机动车补换证）一件事', kind: 'personal',
     defaults: { matters: [['002014433000', []], ['002050226000', ['002014433000']]], formFields: 6 },
