@@ -12,7 +12,7 @@
  *   longer the caller's (the item was or will be handed out again).
  */
 import { Ajv } from 'ajv';
-import type { SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { ReceiptFields, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 
 /** Paths, relative to Tongban's base URL. */
 export const inboxPath = (departmentCode: string) => `/v1/departments/${encodeURIComponent(departmentCode)}/inbox`;
@@ -33,14 +33,7 @@ export interface InboxPage {
 }
 
 /** The receipt in an acknowledgement: its fields, and `signature`, a JWS (typ tongban-receipt+jwt) over them by the department's key. */
-export interface InboxReceipt {
-  departmentCode: string;
-  deliveryId: string;
-  subApplicationId: string;
-  idempotencyKey: string;
-  acceptanceNumber: string;
-  receivedAt: string;
-  duplicate: boolean;
+export interface InboxReceipt extends ReceiptFields {
   signature: string;
 }
 

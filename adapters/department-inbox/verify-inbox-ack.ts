@@ -6,8 +6,8 @@
 import type { JWK } from 'jose';
 import { TongbanError, validationError } from '../../src/errors/index.js';
 import type { DeliveryReceipt, ReceiptClaims, SubApplicationDelivery } from '../../src/spec/department-channel.js';
-import { verifyReceiptToken } from '../shared/department/receipt-token.js';
-import { isInboxAck, type InboxReceipt } from './inbox-api.js';
+import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../shared/department/receipt-token.js';
+import { isInboxAck } from './inbox-api.js';
 
 export interface InboxAckInput {
   /** Department in the path (already checked against the signing client). */
@@ -27,7 +27,6 @@ export interface VerifyInboxAckOptions {
   maxSkewSeconds?: number;
 }
 
-const SIGNED_FIELDS = ['departmentCode', 'deliveryId', 'subApplicationId', 'idempotencyKey', 'acceptanceNumber', 'receivedAt', 'duplicate'] as const;
 
 /**
  * Verifies an acknowledgement and returns the receipt.
@@ -48,25 +47,12 @@ export async function verifyInboxAck(input: InboxAckInput, options: VerifyInboxA
     keys: options.departmentPublicKeys, departmentCode: input.departmentCode,
     ...(options.maxSkewSeconds === undefined ? {} : { maxSkewSeconds: options.maxSkewSeconds }),
   });
-  for (const field of SIGNED_FIELDS) {
+  for (const field of SIGNED_RECEIPT_FIELDS) {
     if (claims[field] !== receipt[field]) throw new TongbanError('CLAIM_INVALID', `"${field}" claim of the receipt signature differs from /receipt/${field}`);
   }
-  const expected: Pick<InboxReceipt, 'departmentCode' | 'deliveryId' | 'subApplicationId' | 'idempotencyKey'> = {
-    departmentCode: input.departmentCode, deliveryId: input.deliveryId, subApplicationId: delivery.subApplicationId, idempotencyKey: delivery.idempotencyKey,
-  };
-  for (const [field, value] of Object.entries(expected) as [keyof typeof expected, string][]) {
-    if (receipt[field] !== value) throw new TongbanError('CONFLICT', `/receipt/${field} is not this delivery's (${value})`);
-  }
+  const foreign = foreignReceiptField(receipt, { departmentCode: input.departmentCode, subApplicationId: delivery.subApplicationId, idempotencyKey: delivery.idempotencyKey });
+  if (foreign) throw new TongbanError('CONFLICT', `/receipt/${foreign} is not this delivery's (${foreign === 'departmentCode' ? input.departmentCode : delivery[foreign]})`);
+  if (receipt.deliveryId !== input.deliveryId) throw new TongbanError('CONFLICT', `/receipt/deliveryId is not this delivery's (${input.deliveryId})`);
   if (delivery.deliveryId !== input.deliveryId) throw new TongbanError('CONFLICT', 'the stored delivery is not the one in the path');
-  return {
-    departmentCode: receipt.departmentCode,
-    deliveryId: receipt.deliveryId,
-    subApplicationId: receipt.subApplicationId,
-    idempotencyKey: receipt.idempotencyKey,
-    acceptanceNumber: receipt.acceptanceNumber,
-    receivedAt: receipt.receivedAt,
-    duplicate: receipt.duplicate,
-    signatureVerified: true,
-    evidence: { format: 'receipt-jws', signature: receipt.signature, body: JSON.stringify(body) },
-  };
+  return verifiedReceipt(receipt, receipt.deliveryId, { format: 'receipt-jws', signature: receipt.signature, body: JSON.stringify(body) });
 }

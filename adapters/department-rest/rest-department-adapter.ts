@@ -3,43 +3,23 @@
  * returns the department's verified, signed receipt.
  */
 import { randomUUID } from 'node:crypto';
-import type { JWK } from 'jose';
 import type { DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/spec/department-channel.js';
-import { SIGNATURE_HEADER, signRequest, verifyResponse, type PrivateJwk } from '../../src/trust/index.js';
-import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, isAnswerTooLarge, transportError, type PushClient } from '../shared/http-client.js';
+import { SIGNATURE_HEADER, signRequest, verifyResponse } from '../../src/trust/index.js';
+import { pushClientOf, type DepartmentPushSettings } from '../shared/department/push-settings.js';
+import { foreignReceiptField, verifiedReceipt } from '../shared/department/receipt-token.js';
+import { isAnswerTooLarge, transportError } from '../shared/http-client.js';
 import { SUBMIT_PATH, isReceiptAnswer, type RestReceiptAnswer } from './rest-department-api.js';
 import { answerError, malformedError, signatureError } from './rest-department-error.js';
 
 /** Settings of {@link createRestDepartmentAdapter}. */
-export interface RestDepartmentSettings {
-  /** The department system's base URL (a path prefix is kept). */
-  baseUrl: string;
-  /** Department code (`gaj`, …): the `aud` of Tongban's signature and the expected `iss` of the receipt. */
-  departmentCode: string;
-  /** Client id Tongban signs as (`iss`); default "tongban". */
-  tongbanClientId?: string;
-  /** Tongban's current private signing key. */
-  signingKey: PrivateJwk;
-  /** The department's registered public keys; its receipt must verify with the one its `kid` names. */
-  departmentPublicKeys: readonly JWK[];
-  /** Per-call timeout (ms). Default 10000. */
-  timeoutMs?: number;
-  /**
-   * Connections to reuse (the channel registry keeps one pool per endpoint
-   * while it rebuilds channels for key rotation); by default the adapter
-   * opens its own. Its `timeoutMs` then governs.
-   */
-  pushClient?: PushClient;
-  /** Clock skew tolerated on the receipt's `iat` (s). Default 300. */
-  skewSeconds?: number;
-}
+export type RestDepartmentSettings = DepartmentPushSettings;
 
 /** Idempotency keys travel in a header: visible ASCII only. */
 const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 
 /** A REST department channel (`kind` "rest"). */
 export function createRestDepartmentAdapter(settings: RestDepartmentSettings): PushDepartmentChannel & { kind: 'rest' } {
-  const http = settings.pushClient ?? createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 10_000, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES });
+  const http = pushClientOf(settings);
   const path = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${SUBMIT_PATH}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
   const { departmentCode } = settings;
@@ -76,23 +56,9 @@ export function createRestDepartmentAdapter(settings: RestDepartmentSettings): P
       throw signatureError(departmentCode, status, error);
     }
 
-    const receipt = answer.receipt;
-    // A signed receipt for another sub-application is not a receipt for this one.
-    for (const field of ['departmentCode', 'subApplicationId', 'idempotencyKey'] as const) {
-      const expected = field === 'departmentCode' ? departmentCode : delivery[field];
-      if (receipt[field] !== expected) throw malformedError(departmentCode, status, `a receipt whose "${field}" is not this delivery's`);
-    }
-    return {
-      departmentCode,
-      deliveryId: delivery.deliveryId,
-      subApplicationId: receipt.subApplicationId,
-      idempotencyKey: receipt.idempotencyKey,
-      acceptanceNumber: receipt.acceptanceNumber,
-      receivedAt: receipt.receivedAt,
-      duplicate: receipt.duplicate,
-      signatureVerified: true,
-      evidence: { format: 'tongban-signature-v1', signature: headers[SIGNATURE_HEADER]!, body: raw.toString('utf8') },
-    };
+    const foreign = foreignReceiptField(answer.receipt, delivery);
+    if (foreign) throw malformedError(departmentCode, status, `a receipt whose "${foreign}" is not this delivery's`);
+    return verifiedReceipt(answer.receipt, delivery.deliveryId, { format: 'tongban-signature-v1', signature: headers[SIGNATURE_HEADER]!, body: raw.toString('utf8') });
   }
 
   function parseAnswer(raw: Buffer, status: number): RestReceiptAnswer {

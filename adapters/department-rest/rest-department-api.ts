@@ -12,21 +12,14 @@
  *   they are only classified, never trusted).
  */
 import { Ajv } from 'ajv';
+import type { ReceiptFields } from '../../src/spec/department-channel.js';
 
 /** Path of the submit operation, under the department's base URL. */
 export const SUBMIT_PATH = '/api/sub-applications';
 
 /** The receipt fields of a 2xx answer. */
 export interface RestReceiptAnswer {
-  receipt: {
-    departmentCode: string;
-    deliveryId: string;
-    subApplicationId: string;
-    idempotencyKey: string;
-    acceptanceNumber: string;
-    receivedAt: string;
-    duplicate: boolean;
-  };
+  receipt: ReceiptFields;
 }
 
 /** A department's error answer. */

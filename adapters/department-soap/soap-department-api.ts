@@ -19,7 +19,7 @@
  * or a SOAP Fault.
  */
 import { Ajv } from 'ajv';
-import type { DepartmentFormValue, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { DepartmentFormValue, ReceiptFields, SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { attribute, buildEnvelope, child, children, text, type XmlNode } from './soap-envelope.js';
 
 /** Service path under the department's base URL. */
@@ -113,15 +113,7 @@ export function readSubmitRequest(body: XmlNode): unknown {
 }
 
 /** The receipt fields of an answer. */
-export interface SoapReceipt {
-  departmentCode: string;
-  deliveryId: string;
-  subApplicationId: string;
-  idempotencyKey: string;
-  acceptanceNumber: string;
-  receivedAt: string;
-  duplicate: boolean;
-}
+export type SoapReceipt = ReceiptFields;
 
 /** The answer document: receipt fields and the department's signature element. */
 export function submitResponseXml(receipt: SoapReceipt, signature: { token: string; algorithm: string; keyId: string }): string {

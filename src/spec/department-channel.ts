@@ -83,8 +83,11 @@ export type ReceiptEvidence =
   /** Inbox: the receipt JWS from the acknowledgement body, and that body. */
   | { readonly format: 'receipt-jws'; readonly signature: string; readonly body: string };
 
-/** The department's signed receipt (回执) for one delivery. */
-export interface DeliveryReceipt {
+/**
+ * What a department's receipt (回执) says, whatever the channel carries it in
+ * (REST answer, SOAP answer, inbox acknowledgement); the department signs these fields.
+ */
+export interface ReceiptFields {
   readonly departmentCode: string;
   readonly deliveryId: string;
   readonly subApplicationId: string;
@@ -95,6 +98,10 @@ export interface DeliveryReceipt {
   readonly receivedAt: string;
   /** The department had already received this idempotency key: this is the first receipt again. */
   readonly duplicate: boolean;
+}
+
+/** The department's signed receipt (回执) for one delivery. */
+export interface DeliveryReceipt extends ReceiptFields {
   /** The department's signature over the receipt was verified with its registered key. */
   readonly signatureVerified: boolean;
   /** The signed material itself, for audit and later re-verification. */
@@ -182,20 +189,13 @@ export const RECEIPT_TYP = 'tongban-receipt+jwt';
  * Claims of a signed receipt: the receipt fields plus who signed it for whom.
  * Times are seconds since the epoch.
  */
-export interface ReceiptClaims {
+export interface ReceiptClaims extends ReceiptFields {
   /** The department code. */
   readonly iss: string;
   /** "tongban". */
   readonly aud: string;
   readonly iat: number;
   readonly jti: string;
-  readonly departmentCode: string;
-  readonly deliveryId: string;
-  readonly subApplicationId: string;
-  readonly idempotencyKey: string;
-  readonly acceptanceNumber: string;
-  readonly receivedAt: string;
-  readonly duplicate: boolean;
   /** `jti` of the signed request the receipt answers (SOAP), binding the answer to the call. */
   readonly rjti?: string;
 }

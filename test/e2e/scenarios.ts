@@ -95,22 +95,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     answers: {},
     licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise'],
     situation: 'an active company hires a registered job seeker who holds a 就业创业证',
-    pick(index) {
-      const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
-      const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
-      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
-      const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
-      return {
-        holders: { enterprise: organization(enterprise), employee: citizen(employee.idNumber) },
-        expected: [
-          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
-          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
-          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
-          { canonical: 'employee.name', value: employee.name, from: cards },
-          { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
-        ],
-      };
-    },
+    pick: companyAndJobSeeker,
   },
   {
     theme: 'MX-T05', name: '婴儿“出生一件事”', kind: 'personal',
@@ -302,22 +287,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     answers: {},
     licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise'],
     situation: 'a company (the population has no 家政 enterprise: any active company stands in) registers a job seeker holding a 就业创业证 and claims the subsidy',
-    pick(index) {
-      const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
-      const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
-      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
-      const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
-      return {
-        holders: { enterprise: organization(enterprise), employee: citizen(employee.idNumber) },
-        expected: [
-          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
-          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
-          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
-          { canonical: 'employee.name', value: employee.name, from: cards },
-          { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
-        ],
-      };
-    },
+    pick: companyAndJobSeeker,
   },
   {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
@@ -413,6 +383,24 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
 ];
+
+/** An active company (its 营业执照) and an adult job seeker holding a 居民身份证 and a 就业创业证. */
+function companyAndJobSeeker(index: PopulationIndex): Applicants {
+  const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
+  const employee = index.findPerson('employee with 就业创业证', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
+  const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+  const cards = from(index, employee.idNumber!, 'residentIdCard', 'employmentCertificate');
+  return {
+    holders: { enterprise: organization(enterprise), employee: citizen(employee.idNumber) },
+    expected: [
+      { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+      { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+      { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+      { canonical: 'employee.name', value: employee.name, from: cards },
+      { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
+    ],
+  };
+}
 
 /**
  * A mother with a 2026 出生医学证明 whose newborn is not registered yet, and

@@ -7,32 +7,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
 import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
-import { signResponse, type PrivateJwk } from '../../../src/trust/index.js';
-import { FaultController, corruptBody, type AnswerFault } from '../../shared/faults.js';
-import { listenSimulator } from '../../shared/simulator-server.js';
-import { departmentSimulatorApp } from '../../shared/department/simulator/simulator-app.js';
+import { signResponse } from '../../../src/trust/index.js';
+import { corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature } from '../../shared/department/receipt-token.js';
-import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
-import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../shared/department/simulator/department-events.js';
-import { createTongbanVerifier, type TongbanKeySource } from '../../shared/department/simulator/tongban-verifier.js';
+import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../shared/department/simulator/push-department.js';
 import { SUBMIT_PATH } from '../rest-department-api.js';
 
-export interface RestDepartmentSimulatorOptions extends DepartmentEventOptions {
-  departmentCode: string;
-  /** The department's private key (algorithm as in mappings/departments.json: gaj signs with SM2). */
-  departmentKey: PrivateJwk;
-  /** Tongban's public keys (or its JWKS fetcher): every request must verify with one. */
-  tongbanPublicKeys: TongbanKeySource;
-  /** Client id Tongban signs as; default "tongban". */
-  tongbanClientId?: string;
-  host?: string;
-  port?: number;
-  /** Seed of the fault controller's random rates. */
-  faultSeed?: number;
-  /** Clock for 受理号 dates and times. */
-  now?: () => Date;
-}
+export type RestDepartmentSimulatorOptions = PushDepartmentSimulatorOptions;
 
 /** A request the simulator refused, for tests. */
 export interface RefusedRequest {
@@ -41,38 +23,22 @@ export interface RefusedRequest {
   message: string;
 }
 
-export interface RestDepartmentSimulator {
-  readonly url: string;
-  readonly faults: FaultController;
-  /** Every delivery accepted (repeats included, flagged `duplicate`). */
-  received(): ReceivedDelivery[];
-  /** Effects per idempotency key (one each, however often it was sent). */
-  effectsByKey(): Map<string, number>;
+export interface RestDepartmentSimulator extends PushDepartmentSimulator {
   /** Requests refused (bad signature, invalid delivery, …). */
   refused(): RefusedRequest[];
-  /** Sends pending events now. */
-  flushEvents(): Promise<SentEvent[]>;
-  sentEvents(): SentEvent[];
-  pendingEvents(): ReturnType<DepartmentEvents['pending']>;
-  close(): Promise<void>;
 }
 
 /** Starts the simulator on a real socket (port 0 = any free port). */
 export async function startRestDepartmentSimulator(options: RestDepartmentSimulatorOptions): Promise<RestDepartmentSimulator> {
   const { departmentCode } = options;
   const tongbanClientId = options.tongbanClientId ?? 'tongban';
-  const faults = new FaultController(options.faultSeed);
-  const book = new DepartmentBook(departmentCode, options.now);
-  const events = new DepartmentEvents(departmentCode, options, options.now);
-  const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode, tongbanClientId });
+  const { book, events, verify, app, listen } = pushDepartmentParts(options);
   const refusals: RefusedRequest[] = [];
 
   const refuse = (res: Response, status: number, code: string, message: string) => {
     refusals.push({ status, code, message });
     res.status(status).json({ error: { code, message } });
   };
-
-  const app = departmentSimulatorApp(faults);
 
   app.post(SUBMIT_PATH, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -119,20 +85,5 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     refuse(res, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'SYSTEM_ERROR', status === 413 ? 'body too large' : 'internal error');
   });
 
-  const server = await listenSimulator(app, { ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
-  return {
-    url: server.url,
-    faults,
-    received: () => book.received(),
-    effectsByKey: () => book.effectsByKey(),
-    refused: () => [...refusals],
-    flushEvents: () => events.flush(),
-    sentEvents: () => events.sent(),
-    pendingEvents: () => events.pending(),
-    close: async () => {
-      await events.close();
-      faults.reset();
-      await server.close();
-    },
-  };
+  return { ...await listen(), refused: () => [...refusals] };
 }

@@ -7,32 +7,16 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
-import type { PrivateJwk } from '../../../src/trust/index.js';
-import { FaultController, corruptBody, type AnswerFault } from '../../shared/faults.js';
-import { listenSimulator } from '../../shared/simulator-server.js';
-import { departmentSimulatorApp } from '../../shared/department/simulator/simulator-app.js';
+import { corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';
-import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
-import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../shared/department/simulator/department-events.js';
-import { createTongbanVerifier, type TongbanKeySource } from '../../shared/department/simulator/tongban-verifier.js';
+import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../shared/department/simulator/push-department.js';
 import { SERVICE_PATH, SUBMIT_ACTION, readSubmitRequest, submitResponseXml } from '../soap-department-api.js';
 import { buildFault, parseEnvelope, type FaultCode } from '../soap-envelope.js';
 
-export interface SoapDepartmentSimulatorOptions extends DepartmentEventOptions {
-  departmentCode: string;
-  /** The department's private key (algorithm as in mappings/departments.json). */
-  departmentKey: PrivateJwk;
-  /** Tongban's public keys (or its JWKS fetcher). */
-  tongbanPublicKeys: TongbanKeySource;
-  /** Client id Tongban signs as; default "tongban". */
-  tongbanClientId?: string;
+export interface SoapDepartmentSimulatorOptions extends PushDepartmentSimulatorOptions {
   /** Default `/services/SubApplicationService`. */
   servicePath?: string;
-  host?: string;
-  port?: number;
-  faultSeed?: number;
-  now?: () => Date;
 }
 
 /** A SOAP fault the next call gets instead of being applied. */
@@ -53,31 +37,20 @@ export interface AnsweredFault {
   faultstring: string;
 }
 
-export interface SoapDepartmentSimulator {
-  readonly url: string;
+export interface SoapDepartmentSimulator extends PushDepartmentSimulator {
   /** The service endpoint (`url` + service path). */
   readonly endpoint: string;
-  readonly faults: FaultController;
   /** Makes the next calls answer these SOAP faults, in order (nothing is applied). */
   scriptFault(...faults: ScriptedSoapFault[]): void;
-  received(): ReceivedDelivery[];
-  effectsByKey(): Map<string, number>;
   /** Faults answered (signature refusals, invalid requests, scripted ones). */
   answeredFaults(): AnsweredFault[];
-  flushEvents(): Promise<SentEvent[]>;
-  sentEvents(): SentEvent[];
-  pendingEvents(): ReturnType<DepartmentEvents['pending']>;
-  close(): Promise<void>;
 }
 
 /** Starts the simulator on a real socket (port 0 = any free port). */
 export async function startSoapDepartmentSimulator(options: SoapDepartmentSimulatorOptions): Promise<SoapDepartmentSimulator> {
   const { departmentCode } = options;
   const servicePath = options.servicePath ?? SERVICE_PATH;
-  const faults = new FaultController(options.faultSeed);
-  const book = new DepartmentBook(departmentCode, options.now);
-  const events = new DepartmentEvents(departmentCode, options, options.now);
-  const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode, ...(options.tongbanClientId ? { tongbanClientId: options.tongbanClientId } : {}) });
+  const { book, events, verify, app, listen } = pushDepartmentParts(options);
   const script: ScriptedSoapFault[] = [];
   const answered: AnsweredFault[] = [];
 
@@ -85,8 +58,6 @@ export async function startSoapDepartmentSimulator(options: SoapDepartmentSimula
     answered.push({ status, faultcode, code, faultstring });
     res.status(status).type('text/xml; charset=utf-8').send(buildFault({ faultcode, faultstring, code }));
   };
-
-  const app = departmentSimulatorApp(faults);
 
   app.post(servicePath, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -138,23 +109,11 @@ export async function startSoapDepartmentSimulator(options: SoapDepartmentSimula
     fault(res, 'Server', 'SYSTEM_ERROR', 'internal error');
   });
 
-  const server = await listenSimulator(app, { ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const simulator = await listen(() => { script.length = 0; });
   return {
-    url: server.url,
-    endpoint: `${server.url}${servicePath}`,
-    faults,
+    ...simulator,
+    endpoint: `${simulator.url}${servicePath}`,
     scriptFault: (...scripted) => { script.push(...scripted); },
-    received: () => book.received(),
-    effectsByKey: () => book.effectsByKey(),
     answeredFaults: () => [...answered],
-    flushEvents: () => events.flush(),
-    sentEvents: () => events.sent(),
-    pendingEvents: () => events.pending(),
-    close: async () => {
-      await events.close();
-      faults.reset();
-      script.length = 0;
-      await server.close();
-    },
   };
 }

@@ -8,14 +8,31 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { TongbanError } from '../../../src/errors/index.js';
-import { RECEIPT_TYP, type ReceiptClaims } from '../../../src/spec/department-channel.js';
+import { RECEIPT_TYP, type DeliveryReceipt, type ReceiptClaims, type ReceiptEvidence, type ReceiptFields } from '../../../src/spec/department-channel.js';
 import { SIGNATURE_ALGORITHMS, TONGBAN_AUDIENCE, decodeProtectedHeader, signCompact, verifyCompact, type PrivateJwk } from '../../../src/trust/index.js';
 
-/** Receipt fields a department signs; `iss`, `aud`, `iat`, `jti` are filled in. */
-export type ReceiptFields = Omit<ReceiptClaims, 'iss' | 'aud' | 'iat' | 'jti'>;
+/** Receipt fields a department signs (and `rjti` where the channel binds the answer to the call); `iss`, `aud`, `iat`, `jti` are filled in. */
+export type SignedReceiptFields = Omit<ReceiptClaims, 'iss' | 'aud' | 'iat' | 'jti'>;
+
+/** The receipt fields the signature must cover, each equal to the receipt's own. */
+export const SIGNED_RECEIPT_FIELDS = ['departmentCode', 'deliveryId', 'subApplicationId', 'idempotencyKey', 'acceptanceNumber', 'receivedAt', 'duplicate'] as const satisfies readonly (keyof ReceiptFields)[];
+
+/**
+ * A signed receipt for another sub-application is not a receipt for this
+ * one: the first identifying field of `receipt` that differs from `expected`.
+ */
+export function foreignReceiptField(receipt: ReceiptFields, expected: Pick<ReceiptFields, 'departmentCode' | 'subApplicationId' | 'idempotencyKey'>): 'departmentCode' | 'subApplicationId' | 'idempotencyKey' | undefined {
+  return (['departmentCode', 'subApplicationId', 'idempotencyKey'] as const).find((field) => receipt[field] !== expected[field]);
+}
+
+/** The receipt as the dispatcher records it, once its signature and its fields were checked. */
+export function verifiedReceipt(receipt: ReceiptFields, deliveryId: string, evidence: ReceiptEvidence): DeliveryReceipt {
+  const { departmentCode, subApplicationId, idempotencyKey, acceptanceNumber, receivedAt, duplicate } = receipt;
+  return { departmentCode, deliveryId, subApplicationId, idempotencyKey, acceptanceNumber, receivedAt, duplicate, signatureVerified: true, evidence };
+}
 
 /** Signs a receipt with the department's private key (`iss` = the department code). */
-export async function signReceiptToken(fields: ReceiptFields, key: PrivateJwk, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signReceiptToken(fields: SignedReceiptFields, key: PrivateJwk, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
   const claims: ReceiptClaims = { iss: fields.departmentCode, aud: TONGBAN_AUDIENCE, iat: nowSeconds, jti: randomUUID(), ...fields };
   return signCompact({ alg: key.alg, kid: key.kid, typ: RECEIPT_TYP }, claims, key);
 }

@@ -4,19 +4,11 @@
  * tests can assert "one effect per key".
  */
 import { createHash } from 'node:crypto';
-import type { SubApplicationDelivery } from '../../../../src/spec/department-channel.js';
+import type { ReceiptFields, SubApplicationDelivery } from '../../../../src/spec/department-channel.js';
 import { chinaDate, chinaIso } from './china-time.js';
 
 /** The receipt fields a department answers with. */
-export interface BookedReceipt {
-  departmentCode: string;
-  deliveryId: string;
-  subApplicationId: string;
-  idempotencyKey: string;
-  acceptanceNumber: string;
-  receivedAt: string;
-  duplicate: boolean;
-}
+export type BookedReceipt = ReceiptFields;
 
 /** One delivery as it arrived (repeats included). */
 export interface ReceivedDelivery {
