@@ -1,6 +1,7 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createExpressServer } from './express-server.js';
 
 /** A listening HTTP server with a graceful stop. */
 export interface RunningServer {
@@ -15,7 +16,7 @@ export interface RunningServer {
 
 /** Starts `app` on host:port (port 0 picks a free one). */
 export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = createExpressServer(app);
   server.keepAliveTimeout = 65_000;
   // Answers still being written when a stop begins are told to close their
   // connection, so a drained keep-alive socket does not hold the stop open.
