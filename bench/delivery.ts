@@ -1,7 +1,9 @@
 /**
  * Delivery benchmark: how fast the dispatcher of one gateway process (SQLite)
- * pushes a backlog of sub-applications to fast local REST department
- * simulators — claim under a lease, build the payload, sign it, POST it,
+ * pushes a backlog of sub-applications to fast local departments
+ * (`bench/fast-department.ts`: the REST wire protocol, signatures checked
+ * and receipts signed, on bare node:http) and, for comparison, to the REST
+ * department simulators the tests use — claim under a lease, build the payload, sign it, POST it,
  * verify the department's signed receipt, record the outcome durably.
  * Reports delivered sub-applications per second and the p50/p99 of one push
  * (claim to recorded receipt) from the attempts the gateway recorded; never
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../adapters/department-rest/simulator/rest-department-simulator.js';
 import { newId } from '../src/store/index.js';
+import { startFastDepartment, type FastDepartment } from './fast-department.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
@@ -30,15 +33,21 @@ interface DeliveryCase {
   count: number;
   /** Give up waiting after this long (ms). */
   timeoutMs: number;
+  /** `fast`: {@link startFastDepartment}; `simulator`: the REST department simulator the tests use. */
+  departmentKind: 'fast' | 'simulator';
 }
 
 const CASES: DeliveryCase[] = [
   {
-    name: '卫生健康局 (ES256) + 科工商务局 (EdDSA)', departments: ['wjj', 'kgswj'], count: 6000, timeoutMs: 25_000,
+    name: '卫生健康局 (ES256) + 科工商务局 (EdDSA), fast departments', departments: ['wjj', 'kgswj'], count: 6000, timeoutMs: 25_000, departmentKind: 'fast',
     templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
   },
   {
-    name: '公安局 (SM2 receipts)', departments: ['gaj'], count: 1500, timeoutMs: 15_000,
+    name: '卫生健康局 (ES256) + 科工商务局 (EdDSA), REST simulators', departments: ['wjj', 'kgswj'], count: 4000, timeoutMs: 25_000, departmentKind: 'simulator',
+    templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
+  },
+  {
+    name: '公安局 (SM2 receipts), fast department', departments: ['gaj'], count: 1500, timeoutMs: 15_000, departmentKind: 'fast',
     templates: [marriageSubmission(2, { registerBirth: false })],
   },
 ];
@@ -108,9 +117,11 @@ async function steady(environment: BenchEnvironment): Promise<Record<string, unk
 async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase): Promise<Record<string, unknown>> {
   const sqlitePath = join(mkdtempSync(join(environment.dir, 'delivery-')), 'tongban.db');
   const tongbanKeys = Keyring.open(join(environment.certsDir, CERT_FILES.keyring)).publicKeys();
-  const simulators = new Map<string, RestDepartmentSimulator>();
+  const simulators = new Map<string, BenchDepartment>();
   for (const code of deliveryCase.departments) {
-    simulators.set(code, await startBenchDepartment(environment, code, tongbanKeys));
+    simulators.set(code, deliveryCase.departmentKind === 'fast'
+      ? await startFastDepartment({ departmentCode: code, departmentKey: environment.key(`dept-${code}`), tongbanPublicKeys: tongbanKeys })
+      : counted(await startBenchDepartment(environment, code, tongbanKeys)));
   }
   const endpoints = JSON.stringify(Object.fromEntries([...simulators].map(([code, simulator]) => [code, simulator.url])));
   try {
@@ -158,7 +169,7 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
     const first = Math.min(...attempts.map((attempt) => attempt.started_at));
     const last = Math.max(...attempts.map((attempt) => attempt.started_at + attempt.duration_ms));
     const durations = attempts.map((attempt) => attempt.duration_ms).sort((a, b) => a - b);
-    const received = [...simulators.values()].reduce((sum, simulator) => sum + simulator.received().length, 0);
+    const received = [...simulators.values()].reduce((sum, simulator) => sum + simulator.received(), 0);
     return {
       benchmark: 'delivery', case: `${total} to ${deliveryCase.name}, ${CONCURRENCY} in flight`,
       'ops/s': Math.round(attempts.length / ((last - first) / 1000)), 'p50 ms': percentile(durations, 50).toFixed(0), 'p99 ms': percentile(durations, 99).toFixed(0),
@@ -171,8 +182,15 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
   }
 }
 
+/** A department the drain cases push to: the fast one or the REST simulator. */
+type BenchDepartment = Pick<FastDepartment, 'url' | 'received' | 'close'>;
+
+function counted(simulator: RestDepartmentSimulator): BenchDepartment {
+  return { url: simulator.url, received: () => simulator.received().length, close: () => simulator.close() };
+}
+
 /**
- * A fast local department: the REST simulator with every check it makes
+ * The REST department simulator the tests use, with every check it makes
  * (Tongban's signature, the delivery schema, de-duplication by key, a signed
  * receipt), but no status/result events afterwards — nobody would receive
  * them here, and the benchmark measures pushes.

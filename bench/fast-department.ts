@@ -1,0 +1,108 @@
+/**
+ * A fast local department for the delivery benchmark: the REST department
+ * wire protocol on bare `node:http`, doing what any department must do for a
+ * push and nothing more —
+ * - Tongban's signature verified (the simulators' own verifier: signature
+ *   v1, `aud` the department, Content-Digest, each `jti` once);
+ * - the body parsed, its `Idempotency-Key` header equal to the body's key and
+ *   the delivery addressed to this department (else 400);
+ * - de-duplicated by idempotency key: the same content again gets the first
+ *   receipt with `duplicate: true` (200), other content under a used key 409;
+ * - a 受理号 issued and the receipt signed with the department's key (201).
+ * It leaves out what the REST simulator adds for tests: the express app,
+ * fault injection, the delivery schema check, the case book and scripted
+ * events. `bench/delivery.ts` measures against both.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+import { isTongbanError } from '../src/errors/index.js';
+import type { ReceiptFields } from '../src/spec/department-channel.js';
+import { signResponse, type SignResponseOptions } from '../src/trust/index.js';
+import { createTongbanVerifier } from '../adapters/shared/department/simulator/tongban-verifier.js';
+import { SUBMIT_PATH } from '../adapters/department-rest/rest-department-api.js';
+
+export interface FastDepartment {
+  readonly url: string;
+  /** Deliveries received, repeats included. */
+  received(): number;
+  close(): Promise<void>;
+}
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+const MAX_BODY_BYTES = 1_048_576;
+
+export async function startFastDepartment(options: { departmentCode: string; departmentKey: SignResponseOptions['key']; tongbanPublicKeys: readonly JWK[] }): Promise<FastDepartment> {
+  const { departmentCode, departmentKey } = options;
+  const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode });
+  const receipts = new Map<string, { receipt: ReceiptFields; digest: string }>();
+  let received = 0;
+  let sequence = 0;
+
+  const answer = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(body);
+  };
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) => answer(res, status, JSON.stringify({ error: { code, message } }));
+
+  const handle = async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== SUBMIT_PATH) return refuse(res, 404, 'NOT_FOUND', `no operation ${String(req.method)} ${String(req.url)}`);
+    let requestJti: string;
+    try {
+      ({ claims: { jti: requestJti } } = await verify({ method: 'POST', pathAndQuery: req.url, body, headers: req.headers }));
+    } catch (error) {
+      if (!isTongbanError(error)) throw error;
+      return refuse(res, 401, error.code, error.message);
+    }
+    let delivery: { deliveryId?: unknown; subApplicationId?: unknown; idempotencyKey?: unknown; departmentCode?: unknown };
+    try {
+      delivery = JSON.parse(body.toString('utf8')) as typeof delivery;
+    } catch {
+      return refuse(res, 400, 'INVALID_DELIVERY', 'body is not JSON');
+    }
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '' || key !== delivery.idempotencyKey) return refuse(res, 400, 'INVALID_DELIVERY', 'Idempotency-Key header missing or different from "idempotencyKey"');
+    if (delivery.departmentCode !== departmentCode || typeof delivery.deliveryId !== 'string' || typeof delivery.subApplicationId !== 'string') {
+      return refuse(res, 400, 'WRONG_DEPARTMENT', `not a delivery for department ${departmentCode}`);
+    }
+    received += 1;
+    const digest = String(req.headers['content-digest']);
+    const existing = receipts.get(key);
+    if (existing && existing.digest !== digest) return refuse(res, 409, 'IDEMPOTENCY_KEY_CONFLICT', 'Idempotency-Key was used for different content');
+    const now = Date.now();
+    const receipt: ReceiptFields = existing ? { ...existing.receipt, duplicate: true } : {
+      departmentCode, deliveryId: delivery.deliveryId, subApplicationId: delivery.subApplicationId, idempotencyKey: key,
+      acceptanceNumber: `${departmentCode.toUpperCase()}${new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '')}${String(sequence += 1).padStart(6, '0')}`,
+      receivedAt: `${new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 19)}+08:00`,
+      duplicate: false,
+    };
+    if (!existing) receipts.set(key, { receipt, digest });
+    const text = JSON.stringify({ receipt });
+    const signature = await signResponse({ body: text, clientId: 'tongban', requestJti, key: departmentKey, issuer: departmentCode });
+    answer(res, existing ? 200 : 201, text, signature);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      handle(req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res).catch(() => {
+        if (!res.headersSent) refuse(res, 500, 'SYSTEM_ERROR', 'internal error');
+      });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: () => received,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
