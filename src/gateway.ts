@@ -136,6 +136,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
     concurrency: config.deliveryConcurrency,
     leaseMs: config.deliveryLeaseMs,
+    pushTimeoutMs: config.deliveryTimeoutMs,
     breaker: { errorThresholdPercentage: config.breakerErrorPercent, volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
     onOutcome: (event) => { metrics.deliveryOutcome(event); alerts?.onDeliveryOutcome(event); },
     onBreaker: (department, state) => { metrics.breakerChanged(department, state); alerts?.onBreaker(department, state); },

@@ -135,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');
   }
+  if (typeof values['deliveryLeaseMs'] === 'number' && typeof values['deliveryTimeoutMs'] === 'number' && values['deliveryLeaseMs'] <= values['deliveryTimeoutMs']) {
+    problems.push(`TONGBAN_DELIVERY_LEASE_MS: must be longer than TONGBAN_DELIVERY_TIMEOUT_MS (${String(values['deliveryLeaseMs'])} ≤ ${String(values['deliveryTimeoutMs'])} ms): otherwise another replica takes over a push that is still running`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as unknown as Config;
 }

@@ -86,7 +86,7 @@ export const SETTINGS = [
   { key: 'deliveryTimeoutMs', env: 'TONGBAN_DELIVERY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 10000,
     description: 'Timeout of one push to a department system (ms).' },
   { key: 'deliveryLeaseMs', env: 'TONGBAN_DELIVERY_LEASE_MS', schema: { type: 'integer', minimum: 1000, maximum: 3600000 }, default: 30000,
-    description: 'How long a dispatcher holds a claimed delivery before another replica may take it over (ms); keep it above the delivery timeout.' },
+    description: 'How long a dispatcher holds a claimed delivery before another replica may take it over (ms); must be longer than the delivery timeout, and a push is resent within an attempt only while the lease has room for a whole further try.' },
   { key: 'breakerErrorPercent', env: 'TONGBAN_BREAKER_ERROR_PERCENT', schema: { type: 'integer', minimum: 1, maximum: 100 }, default: 50,
     description: 'Share of failed pushes (%) to one department, within the rolling 10 s window, that opens its circuit.' },
   { key: 'breakerVolume', env: 'TONGBAN_BREAKER_VOLUME', schema: { type: 'integer', minimum: 1, maximum: 100000 }, default: 5,

@@ -15,7 +15,13 @@ export interface ClaimedDelivery {
   attempts: number;
 }
 
-interface ClaimRow { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
+/** A delivery claimed by a dispatcher, with its lease. */
+export interface LeasedDelivery extends ClaimedDelivery {
+  /** When this claim's lease runs out (epoch ms): after it another dispatcher may take the delivery over. */
+  leaseExpiresAt: number;
+}
+
+interface ClaimRow { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number; lease_expires_at: number | string }
 
 /**
  * Claims up to `limit` pushable deliveries: first those whose lease ran out
@@ -28,7 +34,7 @@ interface ClaimRow { id: string; sub_application_id: string; department_code: st
  * collecting and sorting every due row — the cost of a claim stays flat
  * however large the backlog grows.
  */
-export async function claimDueDeliveries(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<LeasedDelivery[]> {
   return store.transaction((tx) => claimIn(tx, store.capabilities.skipLocked, owner, options));
 }
 
@@ -38,7 +44,7 @@ export async function claimDueDeliveries(store: Store, owner: string, options: {
  * round of deliveries. A delivery whose payload could not be built (its
  * sub-application is missing) comes without one.
  */
-export async function claimWithPayloads(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<(ClaimedDelivery & { payload?: SubApplicationDelivery })[]> {
+export async function claimWithPayloads(store: Store, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<(LeasedDelivery & { payload?: SubApplicationDelivery })[]> {
   return store.transaction(async (tx) => {
     const claimed = await claimIn(tx, store.capabilities.skipLocked, owner, options);
     const payloads = await buildDeliveries(tx, claimed);
@@ -49,22 +55,22 @@ export async function claimWithPayloads(store: Store, owner: string, options: { 
   });
 }
 
-async function claimIn(tx: Queryable, skipLocked: boolean, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<ClaimedDelivery[]> {
+async function claimIn(tx: Queryable, skipLocked: boolean, owner: string, options: { limit: number; leaseMs: number; now: number }): Promise<LeasedDelivery[]> {
   const expired = await claimWhere(tx, skipLocked, owner, "state = 'in_flight' AND lease_expires_at < $3", options, options.limit);
   const room = options.limit - expired.length;
   const due = room > 0 ? await claimWhere(tx, skipLocked, owner, "state = 'pending' AND next_attempt_at <= $3", options, room) : [];
   return [...expired, ...due];
 }
 
-async function claimWhere(tx: Queryable, skipLocked: boolean, owner: string, condition: string, options: { leaseMs: number; now: number }, limit: number): Promise<ClaimedDelivery[]> {
+async function claimWhere(tx: Queryable, skipLocked: boolean, owner: string, condition: string, options: { leaseMs: number; now: number }, limit: number): Promise<LeasedDelivery[]> {
   const lock = skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
   const { rows } = await tx.query<ClaimRow>(
     `UPDATE deliveries SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2, updated_at = $3
       WHERE id IN (SELECT id FROM deliveries WHERE ${condition} AND channel <> 'inbox'
                     ORDER BY next_attempt_at LIMIT $4 ${lock})
-      RETURNING id, sub_application_id, department_code, channel, idempotency_key, attempts`,
+      RETURNING id, sub_application_id, department_code, channel, idempotency_key, attempts, lease_expires_at`,
     [owner, options.now + options.leaseMs, options.now, limit]);
-  return rows.map((row) => ({ id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts }));
+  return rows.map((row) => ({ id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts, leaseExpiresAt: Number(row.lease_expires_at) }));
 }
 
 export interface AttemptRecord {

@@ -13,7 +13,7 @@ import type { DeliveryReceipt, PushDepartmentChannel } from '../spec/department-
 import { isUpstreamError } from '../spec/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
-import { claimWithPayloads, markDelivered, markFailed, releaseClaim, type ClaimedDelivery } from './delivery-store.js';
+import { claimWithPayloads, markDelivered, markFailed, releaseClaim, type ClaimedDelivery, type LeasedDelivery } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../spec/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 
@@ -29,6 +29,15 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** How long a claim lasts before another dispatcher may take the delivery over (ms). Default 30 s. */
   leaseMs?: number;
+  /**
+   * The channels' timeout for one push (ms). A push that failed on its
+   * connection or timed out is resent within the same attempt only if a
+   * whole further try still ends before the claim's lease does; otherwise
+   * the attempt fails as retryable and the durable schedule takes over.
+   * Without this bound a replica could take over a push still running here.
+   * Default 10 s.
+   */
+  pushTimeoutMs?: number;
   /** Sleep between empty rounds (ms). Default 250. */
   idleMs?: number;
   /** Breaker: failure percentage that opens it, and how long it stays open (ms). */
@@ -38,6 +47,11 @@ export interface DispatcherOptions {
   onBreaker?: (departmentCode: string, state: 'open' | 'halfOpen' | 'close') => void;
   now?: () => number;
 }
+
+/** Longest wait between two tries of a push within one attempt (ms). */
+const IN_ATTEMPT_MAX_WAIT_MS = 100;
+/** Time kept, after a push's timeout, to record its outcome while the lease still holds (ms). */
+const RECORD_MARGIN_MS = 500;
 
 export class Dispatcher {
   readonly owner = `dispatcher-${randomUUID()}`;
@@ -101,7 +115,7 @@ export class Dispatcher {
       const room = concurrency - this.inFlight.size;
       if (room >= refillAt || (room > 0 && this.inFlight.size === 0)) {
         const wanted = Math.min(room, batchSize);
-        let claimed: (ClaimedDelivery & { payload?: SubApplicationDelivery })[] = [];
+        let claimed: (LeasedDelivery & { payload?: SubApplicationDelivery })[] = [];
         const notifications = this.notifications;
         try {
           claimed = await claimWithPayloads(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
@@ -160,7 +174,7 @@ export class Dispatcher {
    * Delivers one claimed delivery (its payload read with the claim, or now);
    * whatever happens, the claim is settled (delivered, rescheduled, dead or released).
    */
-  private async deliverOne(claimed: ClaimedDelivery & { payload?: SubApplicationDelivery }): Promise<void> {
+  private async deliverOne(claimed: LeasedDelivery & { payload?: SubApplicationDelivery }): Promise<void> {
     const { payload: prebuilt, ...delivery } = claimed;
     const { store, logger, retry } = this.options;
     const startedAt = this.now();
@@ -184,9 +198,11 @@ export class Dispatcher {
       const payload = prebuilt ?? await buildDelivery(store, delivery);
       try {
         // Within one attempt, a reset or timeout is retried at once a couple of times: the idempotency key makes it safe.
+        // Only while a whole further try (its wait, its timeout, a margin to record it) ends before the lease does.
+        const tryFitsInLease = () => this.now() + IN_ATTEMPT_MAX_WAIT_MS + (this.options.pushTimeoutMs ?? 10_000) + RECORD_MARGIN_MS < delivery.leaseExpiresAt;
         const receipt = await pRetry(() => breaker.fire(channel, payload), {
-          retries: 2, minTimeout: 20, maxTimeout: 100, randomize: true,
-          shouldRetry: ({ error }) => isUpstreamError(error) && (error.kind === 'connection' || error.kind === 'timeout') && !breaker.opened,
+          retries: 2, minTimeout: 20, maxTimeout: IN_ATTEMPT_MAX_WAIT_MS, randomize: true,
+          shouldRetry: ({ error }) => isUpstreamError(error) && (error.kind === 'connection' || error.kind === 'timeout') && !breaker.opened && tryFitsInLease(),
         });
         const durationMs = this.now() - startedAt;
         settled = await markDelivered(store, delivery, this.owner, { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },

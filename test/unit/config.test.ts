@@ -34,6 +34,12 @@ describe('config', () => {
       .and.to.match(/^DATABASE_URL: must match pattern/m);
   });
 
+  it('refuses a delivery lease no longer than the push timeout, naming both variables', () => {
+    expect(problemsOf({ TONGBAN_DELIVERY_TIMEOUT_MS: '5000', TONGBAN_DELIVERY_LEASE_MS: '5000' }).join('\n'))
+      .to.match(/^TONGBAN_DELIVERY_LEASE_MS: must be longer than TONGBAN_DELIVERY_TIMEOUT_MS \(5000 ≤ 5000 ms\)/m);
+    expect(() => loadConfig({ TONGBAN_DELIVERY_TIMEOUT_MS: '5000', TONGBAN_DELIVERY_LEASE_MS: '5001' })).not.to.throw();
+  });
+
   it('rejects unknown TONGBAN_ variables (typos) but ignores unrelated ones', () => {
     expect(problemsOf({ TONGBAN_PROT: '1' })).to.deep.equal(['TONGBAN_PROT: unknown setting (see the README configuration reference)']);
     expect(() => loadConfig({ HOME: '/root', PATH: '/bin' })).not.to.throw();
