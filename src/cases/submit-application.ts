@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { validateForm } from '../forms/form-schema.js';
+import { personFieldConflicts } from '../forms/form-consistency.js';
 import { getField } from '../forms/form-schema.js';
 import type { Mappings } from '../forms/mappings/types.js';
 import { deriveMergedForm } from '../forms/merged-form.js';
@@ -92,6 +93,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const codes = ordered.map((matter) => matter.code);
   const merged = deriveMergedForm(context, ordered, options.mappings);
   const errors = validateForm(merged.schema, submission.form, '/form');
+  errors.push(...personFieldConflicts(submission.form, '/form'));
   if (errors.length > 0) throw validationError(errors, `The merged form has ${errors.length} field(s) at fault`);
 
   const sources: Record<string, FieldSource> = {};

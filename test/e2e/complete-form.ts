@@ -10,7 +10,7 @@
  * field, so a new one in mappings/dictionary.yaml is noticed here.
  */
 import {
-  makeCreditCode, makeIdNumber, makeLicenceIdentifier, organizationCodeCheckChar,
+  makeCreditCode, makeIdNumber, makeLicenceIdentifier, organizationCodeCheckChar, validateIdNumber,
 } from '../../src/spec/identifiers/index.js';
 
 /** A merged form: role → member → value (`{ applicant: { name: '…' } }`). */
@@ -64,12 +64,23 @@ export function completeForm(schema: Record<string, unknown>, prefilled: MergedF
   const form = structuredClone(prefilled);
   const groups = schema['properties'] as Record<string, { properties: Record<string, FieldSchema> }>;
   for (const [group, { properties }] of Object.entries(groups)) {
+    const filled = new Set<string>();
     for (const [member, field] of Object.entries(properties)) {
       if (form[group]?.[member] !== undefined) continue;
       (form[group] ??= {})[member] = valueFor(`${group}.${member}`, field);
+      filled.add(member);
     }
+    agreeWithIdNumber(form[group] ?? {}, filled);
   }
   return form;
+}
+
+/** A person's birth date and sex, where this generator filled them, as the same person's ID number gives them (intake checks they agree). */
+function agreeWithIdNumber(person: Record<string, unknown>, filled: ReadonlySet<string>): void {
+  const id = validateIdNumber(person['idNumber']);
+  if (!id.ok) return;
+  if (filled.has('birthDate')) person['birthDate'] = id.birthDate;
+  if (filled.has('sex')) person['sex'] = id.sex === 'male' ? '男' : '女';
 }
 
 function valueFor(canonical: string, field: FieldSchema): unknown {

@@ -24,6 +24,7 @@ import type { LedgerEntry } from '../../src/licences/index.js';
 import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
 import type { SigningClientResponse } from '../../src/trust/signing-client.js';
 import { completeForm } from './complete-form.js';
+import { personFieldConflicts } from '../../src/forms/form-consistency.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
 import { issuerOf } from './population.js';
 import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter, type ThemeScenario } from './scenarios.js';
@@ -272,11 +273,32 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     const schema = mergedFormSchema(everyField, 'every dictionary field');
     const form = completeForm(schema, {});
     expect(validateForm(schema, form)).to.deep.equal([]);
+    expect(personFieldConflicts(form), 'birth dates and sexes agree with the ID numbers').to.deep.equal([]);
     expect(Object.values(form).reduce((count, group) => count + Object.keys(group).length, 0)).to.equal(everyField.length);
   });
 
   describe('licence use, failures and refusals', () => {
     const birth = SCENARIOS.find((scenario) => scenario.theme === 'MX-T05')!;
+
+    it('refuses a completed form whose applicant\'s birth date disagrees with their own ID number (400 naming the field), storing nothing', async () => {
+      const pass = SCENARIOS.find((scenario) => scenario.theme === 'MX-T16')!;
+      const { guide: passGuide, result } = await prefillScenario(pass, '去港澳探亲：出生日期与身份证号不一致（e2e）');
+      const form = completeForm(passGuide.form, result.form);
+      const idNumber = String(form['applicant']!['idNumber']);
+      const claimed = `${Number(idNumber.slice(6, 10)) + 1}${idNumber.slice(10, 12) === '02' && idNumber.slice(12, 14) === '29' ? '-02-28' : `-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`}`;
+      form['applicant']!['birthDate'] = claimed;
+      const { rows: [before] } = await env.gateway.store.query<{ n: number }>('SELECT COUNT(*) AS n FROM applications');
+      const answer = await env.platform.request('POST', '/v1/applications', {
+        body: { themeCode: pass.theme, answers: pass.answers, form, evidenceToken: result.evidenceToken },
+        headers: { 'idempotency-key': `e2e-birth-date-${pass.theme}` },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(400);
+      const problem = answer.body as { code: string; errors: { pointer: string; message: string }[] };
+      expect(problem.code).to.equal('VALIDATION_FAILED');
+      expect(problem.errors).to.deep.include({ pointer: '/form/applicant/birthDate', message: `disagrees with the ID number at /form/applicant/idNumber, which gives the birth date ${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}` });
+      const { rows: [after] } = await env.gateway.store.query<{ n: number }>('SELECT COUNT(*) AS n FROM applications');
+      expect(Number(after!.n)).to.equal(Number(before!.n));
+    });
 
     async function birthPrefill(skip: number, useCause: string) {
       const family = newbornFamily(index, skip);

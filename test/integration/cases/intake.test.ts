@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {
-  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringSubmission, INSURANCE, motherInPopulation,
+  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringForm, idNumber, hiringSubmission, INSURANCE, motherInPopulation,
   SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
@@ -212,6 +212,20 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const shape = expectProblem(await env.submit({ form: 'no' }), 400, 'VALIDATION_FAILED');
     expect(shape.errors!.map((error) => error.pointer)).to.have.members(['/themeCode', '/form']);
     expect(await counts()).to.deep.equal(before);
+  });
+
+  it('a person whose sex disagrees with their own ID number is 400 naming the field, and nothing is stored', async () => {
+    const certificate = (employee: Record<string, unknown>) => ({
+      themeCode: HIRING_THEME, answers: { applyEmploymentCertificate: true },
+      form: { ...hiringForm(), employee: { ...hiringForm().employee, education: '大学本科', address: '北京市东城区东华门街道1号', employmentStatus: '就业', ...employee } },
+    });
+    const before = await counts();
+    const woman = idNumber('1998-05-02', '女');
+    const problem = expectProblem(await env.submit(certificate({ idNumber: woman, sex: '男' })), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).to.deep.equal([{ pointer: '/form/employee/sex', message: 'disagrees with the ID number at /form/employee/idNumber, whose 17th digit gives 女' }]);
+    expect(await counts()).to.deep.equal(before);
+    // The same employee with the sex the ID number gives is accepted.
+    expect((await env.submit(certificate({ idNumber: woman, sex: '女' }))).status).to.equal(202);
   });
 
   it('a theme whose matters are not mapped is 422 THEME_NOT_MAPPED; an unknown theme 404', async () => {
