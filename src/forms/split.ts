@@ -8,7 +8,8 @@ import type { Mappings } from './mappings/types.js';
 import { resolveTransform, TransformError } from './transforms.js';
 import type { ThemeContext } from './theme-context.js';
 
-export type FieldSource = { source: 'licence'; licenceIdentifier: string; verified: true } | { source: 'user' };
+/** Where a department field's value came from: a verified licence, the applicant, or the matter itself (a constant of its mapping). */
+export type FieldSource = { source: 'licence'; licenceIdentifier: string; verified: true } | { source: 'user' } | { source: 'matter' };
 
 export interface DepartmentForm {
   readonly matterCode: string;
@@ -46,6 +47,11 @@ export function splitForm(context: ThemeContext, matterCodes: readonly string[],
         throw error;
       }
       provenance[field.field] = sources[field.canonical] ?? { source: 'user' };
+    }
+    for (const constant of mapping.constants) {
+      // The loader converted every constant once already: a failure here is a bug, not bad input.
+      fields[constant.field] = constant.transform ? resolveTransform(constant.transform, mappings.codeTables)!(constant.value) : constant.value;
+      provenance[constant.field] = { source: 'matter' };
     }
     return { matterCode: code, departmentCode: mapping.department, fields, provenance };
   });

@@ -241,7 +241,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(view.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.delivery.state, sub.delivery.attempts]))
         .to.deep.equal(submitted.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.status === 'waiting' ? 'waiting' : 'pending', 0]));
 
-      // Each department form holds exactly the fields its matter maps, in the department's format (the mapping's named transform),
+      // Each department form holds exactly the fields its matter maps (and the constants it fixes), in the department's format (the mapping's named transform),
       // except a field a 前置事项's result fills later (not in the merged form); prefilled ones carry their licence.
       const stored = await departmentForms(submitted.applicationId);
       expect(stored.map((sub) => sub.matterCode)).to.deep.equal(scenarioGuide.matters.map((matter) => matter.code));
@@ -256,6 +256,10 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
           fields[field.field] = field.transform ? resolveTransform(field.transform, env.gateway.mappings.codeTables)!(value) : value;
           provenance[field.field] = field.canonical in result.provenance ? licenceSource(field.canonical) : { source: 'user' };
           if (field.canonical in result.provenance) prefilledFound.add(field.canonical);
+        }
+        for (const constant of mapping.constants) { // fields the matter fixes, never asked of the applicant
+          fields[constant.field] = constant.transform ? resolveTransform(constant.transform, env.gateway.mappings.codeTables)!(constant.value) : constant.value;
+          provenance[constant.field] = { source: 'matter' };
         }
         expect(sub.form, `${mapping.file}: department form`).to.deep.equal(fields);
         expect(sub.provenance, `${mapping.file}: provenance`).to.deep.equal(provenance);

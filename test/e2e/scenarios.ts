@@ -263,17 +263,17 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   passEndorsement('MX-T16', '去港澳探亲一件事', {
-    pass: HONG_KONG_MACAO_PASS, endorsement: '002039777000', formFields: 10, skip: 2,
+    pass: HONG_KONG_MACAO_PASS, endorsement: '002039777000', formFields: 9, skip: 2,
     toggled: { answers: { hasHongKongMacaoPass: true }, matters: [['002039777000', []]] },
     situation: 'an adult without a 往来港澳通行证 applies for one and for the 探亲 endorsement',
   }),
   passEndorsement('MX-T17', '去港澳旅游一件事', {
-    pass: HONG_KONG_MACAO_PASS, endorsement: '002066899000', formFields: 10, skip: 3,
+    pass: HONG_KONG_MACAO_PASS, endorsement: '002066899000', formFields: 9, skip: 3,
     toggled: { answers: { endorsement: 'other' }, matters: [[HONG_KONG_MACAO_PASS, []], ['002053718000', [HONG_KONG_MACAO_PASS]]] },
     situation: 'an adult without a 往来港澳通行证 applies for one and for the 个人游 endorsement',
   }),
   passEndorsement('MX-T18', '台湾留学一件事', {
-    pass: TAIWAN_PASS, endorsement: '002081157000', formFields: 9, skip: 1,
+    pass: TAIWAN_PASS, endorsement: '002081157000', formFields: 8, skip: 1,
     toggled: { answers: { hasTaiwanPass: true }, matters: [['002081157000', []]] },
     situation: 'an adult without a 往来台湾通行证 applies for one and for the 学习 endorsement',
   }),
@@ -309,7 +309,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   passEndorsement('MX-T24', '台湾探亲一件事', {
-    pass: TAIWAN_PASS, endorsement: '002058174000', formFields: 9, skip: 0,
+    pass: TAIWAN_PASS, endorsement: '002058174000', formFields: 8, skip: 0,
     toggled: { answers: { hasTaiwanPass: true }, matters: [['002058174000', []]] },
     situation: 'an adult without a 往来台湾通行证 applies for one and for the 探亲 endorsement',
   }),

@@ -45,7 +45,9 @@ export function checkAgainstCatalogue(mappings: Mappings, catalogue: CatalogueVi
     if (matter.name !== mapping.name) problems.push({ file, pointer: '/name', message: `the catalogue names this matter "${matter.name}"` });
     if (matter.department.code !== mapping.department) problems.push({ file, pointer: '/department', message: `the catalogue gives this matter to department "${matter.department.code}"` });
     const mapped = new Map(mapping.fields.map((field) => [field.field, field]));
+    const fixed = new Set(mapping.constants.map((constant) => constant.field));
     for (const formField of matter.formFields) {
+      if (fixed.has(formField.code)) continue;
       const field = mapped.get(formField.code);
       if (!field) {
         problems.push({ file, pointer: '/fields', message: `department form field "${formField.code}" (${formField.label}) is not mapped` });
@@ -58,6 +60,9 @@ export function checkAgainstCatalogue(mappings: Mappings, catalogue: CatalogueVi
     const known = new Set(matter.formFields.map((field) => field.code));
     for (const field of mapping.fields) {
       if (!known.has(field.field)) problems.push({ file, pointer: `/fields/${field.field}`, message: `the catalogue's form for this matter has no field "${field.field}"` });
+    }
+    for (const constant of mapping.constants) {
+      if (!known.has(constant.field)) problems.push({ file, pointer: `/constants/${constant.field}`, message: `the catalogue's form for this matter has no field "${constant.field}"` });
     }
     const materials = new Map(matter.materials.map((material) => [material.code, material]));
     for (const [code, use] of mapping.materials) {

@@ -27,6 +27,7 @@ export interface LoadMappingsOptions {
 }
 
 type RawFields = Record<string, { canonical: string; transform?: string }>;
+type RawConstants = Record<string, { value: string | number | boolean; transform?: string }>;
 
 /** @throws MappingError listing every problem. */
 export function loadMappings(options: LoadMappingsOptions): Mappings {
@@ -71,7 +72,7 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
   const departmentCodes = new Set(options.departments.map((department) => department.code));
   const matters = new Map<string, MatterMapping>();
   for (const path of yamlFiles(join(dir, 'matters'))) {
-    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; materials?: Record<string, LicenceUse> }>(path, matterSchema);
+    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse> }>(path, matterSchema);
     if (!file) continue;
     const { content } = file;
     if (content.matter !== file.stem) problems.push({ file: file.file, pointer: '/matter', message: `must equal the file name "${file.stem}"` });
@@ -83,13 +84,27 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
       checkCanonical(file.file, `/fields/${field.field}/canonical`, field.canonical);
       checkTransform(file.file, `/fields/${field.field}/transform`, field.transform);
     }
+    const constants = Object.entries(content.constants ?? {}).map(([field, constant]) => ({ field, ...constant }));
+    for (const constant of constants) {
+      const pointer = `/constants/${constant.field}`;
+      if (content.fields[constant.field]) problems.push({ file: file.file, pointer, message: `field ${constant.field} is also mapped from a canonical field under /fields` });
+      checkTransform(file.file, `${pointer}/transform`, constant.transform);
+      const convert = constant.transform === undefined ? undefined : resolveTransform(constant.transform, codeTables);
+      if (convert) {
+        try {
+          convert(constant.value);
+        } catch (error) {
+          problems.push({ file: file.file, pointer: `${pointer}/value`, message: `transform "${constant.transform}" cannot convert ${JSON.stringify(constant.value)}: ${(error as Error).message}` });
+        }
+      }
+    }
     for (const [code, use] of Object.entries(content.materials ?? {})) {
       if (!uses.some((candidate) => candidate.licenceType === use.licenceType && candidate.subject === use.subject)) {
         problems.push({ file: file.file, pointer: `/materials/${code}`, message: `licence ${use.licenceType} of ${use.subject} is not among this matter's licences` });
       }
     }
     matters.set(content.matter, {
-      file: file.file, matter: content.matter, name: content.name, department: content.department, licences: uses, fields,
+      file: file.file, matter: content.matter, name: content.name, department: content.department, licences: uses, fields, constants,
       materials: new Map(Object.entries(content.materials ?? {})),
     });
   }

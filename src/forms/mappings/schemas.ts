@@ -57,6 +57,10 @@ export const matterSchema = {
       type: 'object', minProperties: 1,
       additionalProperties: { type: 'object', additionalProperties: false, required: ['canonical'], properties: { canonical: { type: 'string', pattern: GROUP_MEMBER }, transform } },
     },
+    constants: {
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: ['string', 'integer', 'boolean'] }, transform } },
+    },
     materials: { type: 'object', additionalProperties: licenceUse },
   },
 };

@@ -55,6 +55,19 @@ export interface MatterFieldMapping {
   readonly transform?: string;
 }
 
+/**
+ * A department field whose value the matter itself fixes (签注种类 探亲 for a
+ * 探亲签注): written into every department form of the matter, never asked of
+ * the applicant, its provenance `matter`.
+ */
+export interface MatterConstant {
+  /** The department form's field code. */
+  readonly field: string;
+  /** The value in canonical terms (as the dictionary would hold it), before `transform`. */
+  readonly value: string | number | boolean;
+  readonly transform?: string;
+}
+
 export interface MatterMapping {
   readonly file: string;
   readonly matter: string;
@@ -62,6 +75,8 @@ export interface MatterMapping {
   readonly department: string;
   readonly licences: readonly LicenceUse[];
   readonly fields: readonly MatterFieldMapping[];
+  /** Fields the matter fixes (`constants:` in its file). */
+  readonly constants: readonly MatterConstant[];
   /** Catalogue material code → the licence that supplies it. */
   readonly materials: ReadonlyMap<string, LicenceUse>;
 }

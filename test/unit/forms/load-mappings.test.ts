@@ -93,6 +93,11 @@ describe('mapping loader and validator', () => {
     expect([...mappings.groups].sort()).to.deep.equal(['applicant', 'child']);
   });
 
+  it('loads a matter\'s constants: the field the catalogue\'s form has, covered instead of mapped', () => {
+    const mappings = loadMappings({ dir: writeMappings({ 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\nconstants:\n  csrq: { value: "2026-01-02", transform: date.compact }\n' }), departments, catalogue });
+    expect(mappings.matters.get('000107000010')!.constants).to.deep.equal([{ field: 'csrq', value: '2026-01-02', transform: 'date.compact' }]);
+  });
+
   const cases: { name: string; overrides: Record<string, string>; file: string; pointer: string; message: RegExp }[] = [
     { name: 'unknown canonical field', overrides: { 'matters/000120000020.yaml': 'matter: "000120000020"\nname: 社会保障卡申领\ndepartment: mzrsj\nfields:\n  xsexm: { canonical: child.nickName }\n' },
       file: 'mappings/matters/000120000020.yaml', pointer: '/fields/xsexm/canonical', message: /unknown canonical field "child.nickName"/ },
@@ -112,6 +117,12 @@ describe('mapping loader and validator', () => {
       file: 'mappings/themes/MX-T99.yaml', pointer: '/matters', message: /matter 000120000020 \(社会保障卡申领\) of this theme is missing/ },
     { name: 'a subject with no dictionary group', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nlicences:\n  - { licenceType: residentIdCard, subject: uncle }\nfields:\n  xm: { canonical: applicant.name }\n  csrq: { canonical: applicant.birthDate }\n' },
       file: 'mappings/matters/000107000010.yaml', pointer: '/licences/0/subject', message: /unknown subject "uncle"/ },
+    { name: 'a constant its transform cannot convert', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\nconstants:\n  csrq: { value: 男女, transform: "code:sex-gb2261" }\n' },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/constants/csrq/value', message: /transform "code:sex-gb2261" cannot convert "男女"/ },
+    { name: 'a field both mapped and constant', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\n  csrq: { canonical: applicant.birthDate }\nconstants:\n  xm: { value: 张三 }\n' },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/constants/xm', message: /also mapped from a canonical field/ },
+    { name: 'a constant for a field the catalogue\'s form lacks', overrides: { 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\n  csrq: { canonical: applicant.birthDate }\nconstants:\n  qzzl: { value: T }\n' },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/constants/qzzl', message: /has no field "qzzl"/ },
     { name: 'a schema violation', overrides: { 'dictionary.yaml': 'fields:\n  applicant.name: { type: text, label: 姓名 }\n' },
       file: 'mappings/dictionary.yaml', pointer: '/fields/applicant.name/type', message: /must be equal to one of the allowed values/ },
     { name: 'broken YAML', overrides: { 'code-tables/sex-gb2261.yaml': 'values: { 男: "1", \n' },

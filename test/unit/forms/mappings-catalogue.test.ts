@@ -46,7 +46,7 @@ describe('mappings against the matter-system catalogue', () => {
         expect(mapping, `${theme.file}: matter ${code} has no mappings/matters/${code}.yaml`).to.not.equal(undefined);
         expect(mapping!.name, mapping!.file).to.equal(matters.get(code)!.name);
         expect(mapping!.department, mapping!.file).to.equal(matters.get(code)!.department.code);
-        expect(mapping!.fields.map((field) => field.field).sort(), `${mapping!.file}: fields`).to.deep.equal(matters.get(code)!.formFields.map((field) => field.code).sort());
+        expect([...mapping!.fields, ...mapping!.constants].map((field) => field.field).sort(), `${mapping!.file}: fields and constants`).to.deep.equal(matters.get(code)!.formFields.map((field) => field.code).sort());
       }
     }
   });
