@@ -5,6 +5,7 @@
  * with development keys made on first run. What `npm start` runs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startInboxDepartmentSimulator } from '../../adapters/department-inbox/index.js';
@@ -28,6 +29,22 @@ const DEV_OPS_USER = { username: 'ops', password: 'tongban-ops' } as const;
 
 interface Closable { close(): Promise<void> }
 
+/**
+ * The gateway's port: as given, or — for 0 — a free port chosen now. The
+ * department simulators are told the gateway's URL (for their events) before
+ * the gateway listens, so "any port" must be settled first.
+ */
+async function sandboxPort(raw: string): Promise<number> {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`--port (or PORT) must be an integer from 0 to 65535, not "${raw}"`);
+  if (port !== 0) return port;
+  const probe = createServer();
+  await new Promise<void>((done, fail) => probe.once('error', fail).listen(0, '127.0.0.1', done));
+  const chosen = (probe.address() as { port: number }).port;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return chosen;
+}
+
 export function registerSandboxCommand(program: Command): void {
   program.command('sandbox')
     .description('Run every upstream simulator and the gateway on embedded SQLite, with development keys (what `npm start` runs)')
@@ -41,7 +58,7 @@ export function registerSandboxCommand(program: Command): void {
       const keyring = Keyring.open(join(certsDir, CERT_FILES.keyring));
       const tongbanKeys = async () => keyring.publicKeys();
       const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
-      const port = Number(options.port ?? process.env['PORT'] ?? 8080);
+      const port = await sandboxPort(options.port ?? process.env['PORT'] ?? '8080');
       const gatewayUrl = `http://127.0.0.1:${port}`;
       const eventDelayMs = Number(options.eventDelay);
       const running: Closable[] = [];

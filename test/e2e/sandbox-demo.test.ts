@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../helpers/free-port.js';
 import { waitFor } from '../helpers/wait.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tongban.js', import.meta.url));
@@ -52,13 +51,15 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     this.timeout(60_000);
     dir = mkdtempSync(join(tmpdir(), 'tongban-sandbox-demo-'));
     env = childEnv({ TONGBAN_CERTS_DIR: join(dir, 'certs'), TONGBAN_SQLITE_PATH: join(dir, 'sandbox.db') });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', String(port), '--event-delay', '200'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // --port 0: the sandbox picks a free port and prints the gateway's URL (the department simulators must get it too).
+    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--event-delay', '200'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     sandbox.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
     sandbox.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
     await waitFor(async () => {
       if (sandbox.exitCode !== null) throw new Error(`the sandbox exited (${sandbox.exitCode}) while starting:\n${output.slice(-3000)}`);
+      const printed = /^Tongban gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(output);
+      if (!printed) return false;
+      url = printed[1]!;
       const answer = await fetch(`${url}/readyz`).catch(() => undefined);
       return answer?.status === 200;
     }, { timeoutMs: 50_000, intervalMs: 250, what: `the sandbox to be ready at ${url}/readyz` });
