@@ -130,9 +130,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
+  const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, keyring, clients, timeoutMs: config.deliveryTimeoutMs });
   const dispatcher = new Dispatcher({
     store, logger,
-    channelFor: createChannelRegistry({ departments, endpoints: config.departmentEndpoints, keyring, clients, timeoutMs: config.deliveryTimeoutMs }),
+    channelFor: channels,
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
     concurrency: config.deliveryConcurrency,
     leaseMs: config.deliveryLeaseMs,
@@ -212,6 +213,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
         await dispatcher.stop();
+        channels.close(); // the departments' keep-alive connections
         await alerts?.close();
         await store.close();
         logger.info('gateway stopped');

@@ -25,7 +25,11 @@ export interface ChannelRegistryOptions {
   refreshMs?: number;
 }
 
-export type ChannelLookup = (departmentCode: string) => Promise<PushDepartmentChannel | undefined>;
+export interface ChannelLookup {
+  (departmentCode: string): Promise<PushDepartmentChannel | undefined>;
+  /** Closes every department's connection pool (at shutdown, once no push is running); later lookups open new ones. */
+  close(): void;
+}
 
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelLookup {
   const departments = new Map(options.departments.map((department) => [department.code, department]));
@@ -36,7 +40,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
     if (!pool) pools.set(endpoint, pool = createPushClient({ baseUrl: endpoint, timeoutMs: options.timeoutMs, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES }));
     return pool;
   };
-  return async (code) => {
+  const lookup = async (code: string) => {
     const cached = cache.get(code);
     if (cached && cached.until > Date.now()) return cached.channel;
     const department = departments.get(code);
@@ -51,4 +55,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
     cache.set(code, { channel, until: Date.now() + (options.refreshMs ?? 60_000) });
     return channel;
   };
+  return Object.assign(lookup, {
+    close() {
+      for (const pool of pools.values()) pool.close();
+      pools.clear();
+      cache.clear();
+    },
+  });
 }

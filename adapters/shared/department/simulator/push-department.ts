@@ -41,6 +41,8 @@ export interface PushDepartmentSimulator {
   flushEvents(): Promise<SentEvent[]>;
   sentEvents(): SentEvent[];
   pendingEvents(): ReturnType<DepartmentEvents['pending']>;
+  /** TCP connections open to the simulator now (tests of connection reuse and of the gateway's shutdown). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function pushDepartmentParts(options: PushDepartmentSimulatorOptions) {
       flushEvents: () => events.flush(),
       sentEvents: () => events.sent(),
       pendingEvents: () => events.pending(),
+      openConnections: () => new Promise<number>((resolve, reject) => server.server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
       close: async () => {
         await events.close();
         faults.reset();
