@@ -84,10 +84,14 @@ const children = new Set<ChildProcess>();
 // Whatever happens to the bench (an exception, Ctrl-C), no server it started outlives it.
 process.once('exit', () => { for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
+/** The Node runtime settings recommended for the gateway in production (README, "Running it in production"). */
+export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32'];
+
 /** Starts `node <args>` and waits for the line announcing its URL on stdout. */
 export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; urlPattern?: RegExp } = {}): Promise<ServerProcess> {
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers under load.
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  // Every server (gateway, ceiling) runs with the runtime settings the README recommends for the gateway,
+  // unless BENCH_NODE_DEFAULTS=none; BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds more.
+  const nodeArgs = [...(process.env['BENCH_NODE_DEFAULTS'] === 'none' ? [] : SERVER_NODE_ARGS), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));

@@ -126,14 +126,27 @@ export function checkFieldValue(canonical: string, spec: FieldSpec, value: unkno
   return error?.message ?? 'is invalid';
 }
 
+/** `group.member` → its two parts, split once per canonical field (split runs for every field of every submission). */
+const fieldParts = new Map<string, readonly [string, string]>();
+
+function partsOf(canonical: string): readonly [string, string] {
+  let parts = fieldParts.get(canonical);
+  if (!parts) {
+    const dot = canonical.indexOf('.');
+    parts = [canonical.slice(0, dot), canonical.slice(dot + 1)];
+    if (fieldParts.size < 10_000) fieldParts.set(canonical, parts);
+  }
+  return parts;
+}
+
 /** Reads `group.member` from a nested form. */
 export function getField(form: Readonly<Record<string, unknown>>, canonical: string): unknown {
-  const [group, member] = canonical.split('.') as [string, string];
+  const [group, member] = partsOf(canonical);
   return (form[group] as Record<string, unknown> | undefined)?.[member];
 }
 
 /** Writes `group.member` into a nested form. */
 export function setField(form: Record<string, Record<string, unknown>>, canonical: string, value: unknown): void {
-  const [group, member] = canonical.split('.') as [string, string];
+  const [group, member] = partsOf(canonical);
   (form[group] ??= {})[member] = value;
 }
