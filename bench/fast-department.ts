@@ -20,6 +20,8 @@ import { isTongbanError } from '../src/errors/index.js';
 import type { ReceiptFields } from '../src/spec/department-channel.js';
 import { signResponse, type SignResponseOptions } from '../src/trust/index.js';
 import { createTongbanVerifier } from '../adapters/shared/department/simulator/tongban-verifier.js';
+import { AcceptanceNumbers } from '../adapters/shared/department/simulator/department-book.js';
+import { chinaIso } from '../adapters/shared/department/simulator/china-time.js';
 import { SUBMIT_PATH } from '../adapters/department-rest/rest-department-api.js';
 
 export interface FastDepartment {
@@ -29,15 +31,14 @@ export interface FastDepartment {
   close(): Promise<void>;
 }
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
 const MAX_BODY_BYTES = 1_048_576;
 
 export async function startFastDepartment(options: { departmentCode: string; departmentKey: SignResponseOptions['key']; tongbanPublicKeys: readonly JWK[] }): Promise<FastDepartment> {
   const { departmentCode, departmentKey } = options;
   const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode });
   const receipts = new Map<string, { receipt: ReceiptFields; digest: string }>();
+  const acceptanceNumbers = new AcceptanceNumbers(departmentCode);
   let received = 0;
-  let sequence = 0;
 
   const answer = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(body);
@@ -68,12 +69,10 @@ export async function startFastDepartment(options: { departmentCode: string; dep
     const digest = String(req.headers['content-digest']);
     const existing = receipts.get(key);
     if (existing && existing.digest !== digest) return refuse(res, 409, 'IDEMPOTENCY_KEY_CONFLICT', 'Idempotency-Key was used for different content');
-    const now = Date.now();
+    const now = new Date();
     const receipt: ReceiptFields = existing ? { ...existing.receipt, duplicate: true } : {
       departmentCode, deliveryId: delivery.deliveryId, subApplicationId: delivery.subApplicationId, idempotencyKey: key,
-      acceptanceNumber: `${departmentCode.toUpperCase()}${new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '')}${String(sequence += 1).padStart(6, '0')}`,
-      receivedAt: `${new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 19)}+08:00`,
-      duplicate: false,
+      acceptanceNumber: acceptanceNumbers.next(now), receivedAt: chinaIso(now), duplicate: false,
     };
     if (!existing) receipts.set(key, { receipt, digest });
     const text = JSON.stringify({ receipt });

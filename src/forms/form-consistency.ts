@@ -13,8 +13,8 @@
 import type { FieldError } from '../errors/index.js';
 import { validateIdNumber } from '../spec/identifiers/index.js';
 
-/** 男/女 as licences print it, from the ID number's sex. */
-const SEX_LABEL = { male: '男', female: '女' } as const;
+/** 男/女 as licences print it (and the dictionary's `sex` fields hold it), from the ID number's sex. */
+export const SEX_LABEL = { male: '男', female: '女' } as const;
 
 /** Every person field of `form` that disagrees with the same person's ID number (pointers prefixed with `pointerPrefix`). */
 export function personFieldConflicts(form: Readonly<Record<string, unknown>>, pointerPrefix = ''): FieldError[] {

@@ -49,8 +49,7 @@ export function splitForm(context: ThemeContext, matterCodes: readonly string[],
       provenance[field.field] = sources[field.canonical] ?? { source: 'user' };
     }
     for (const constant of mapping.constants) {
-      // The loader converted every constant once already: a failure here is a bug, not bad input.
-      fields[constant.field] = constant.transform ? resolveTransform(constant.transform, mappings.codeTables)!(constant.value) : constant.value;
+      fields[constant.field] = constant.departmentValue; // converted once, when the mappings were loaded
       provenance[constant.field] = { source: 'matter' };
     }
     return { matterCode: code, departmentCode: mapping.department, fields, provenance };

@@ -12,6 +12,7 @@
 import {
   makeCreditCode, makeIdNumber, makeLicenceIdentifier, organizationCodeCheckChar, validateIdNumber,
 } from '../../src/spec/identifiers/index.js';
+import { SEX_LABEL } from '../../src/forms/form-consistency.js';
 
 /** A merged form: role → member → value (`{ applicant: { name: '…' } }`). */
 export type MergedFormValues = Record<string, Record<string, unknown>>;
@@ -80,7 +81,7 @@ function agreeWithIdNumber(person: Record<string, unknown>, filled: ReadonlySet<
   const id = validateIdNumber(person['idNumber']);
   if (!id.ok) return;
   if (filled.has('birthDate')) person['birthDate'] = id.birthDate;
-  if (filled.has('sex')) person['sex'] = id.sex === 'male' ? '男' : '女';
+  if (filled.has('sex')) person['sex'] = SEX_LABEL[id.sex];
 }
 
 function valueFor(canonical: string, field: FieldSchema): unknown {

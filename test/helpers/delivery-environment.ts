@@ -134,11 +134,8 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
   // The department systems need the gateway's URL and keys, the gateway needs theirs: their ports are chosen first.
   const [gajPort, mzrsjPort] = [await freePort(), await freePort()];
   await (await fixture.open()).close();
-  const database = fixture.settings();
   const gatewayEnv: Record<string, string> = {
-    TONGBAN_SQLITE_PATH: database.sqlitePath,
-    TONGBAN_DATABASE_SCHEMA: database.databaseSchema,
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...fixture.gatewayEnv(),
     TONGBAN_MATTER_SYSTEM_URL: matters.url,
     TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
     TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,
@@ -289,4 +286,26 @@ export function motherInPopulation(library: LicenceLibrarySimulator, skip = 0): 
   const entry = found[skip];
   if (!entry) throw new Error(`no mother #${skip} with valid ${types.join(', ')} in the population`);
   return { idNumber: entry[0], licenceTypes: types };
+}
+
+/**
+ * A mother of the licence library's population authorises the platform (face
+ * recognition) for 婴儿出生一件事, then the platform prefills the birth form
+ * from her licences: the authorisation must be 201 and the prefill 200.
+ * Needs the environment started with `licenceLibrary: true`.
+ */
+export async function prefillBirthForMother(env: DeliveryEnvironment): Promise<{ mother: ReturnType<typeof motherInPopulation>; prefill: SigningClientResponse }> {
+  const mother = motherInPopulation(env.library!);
+  const authorization = await env.platform.request('POST', '/v1/authorizations', { body: {
+    holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: mother.licenceTypes,
+    purpose: { themeCode: BIRTH_THEME, description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    consent: { method: 'face-recognition', at: new Date().toISOString() },
+  } });
+  if (authorization.status !== 201) throw new Error(`authorisation answered ${authorization.status}: ${JSON.stringify(authorization.body)}`);
+  const prefill = await env.platform.request('POST', '/v1/prefill', { body: {
+    themeCode: BIRTH_THEME, answers: {}, useCause: '婴儿出生一件事：预填出生登记表',
+    holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: (authorization.body as { id: string }).id } },
+  } });
+  if (prefill.status !== 200) throw new Error(`prefill answered ${prefill.status}: ${JSON.stringify(prefill.body)}`);
+  return { mother, prefill };
 }

@@ -13,8 +13,8 @@ export interface StoreFixture {
   open(): Promise<Store>;
   /** A second, independent connection to the same database (another "process"). */
   openAnother(): Store;
-  /** Settings a gateway would need to reach the same database. */
-  settings(): { databaseUrl?: string; databaseSchema: string; sqlitePath: string };
+  /** The environment a gateway (process or in-process) needs to reach the same database. */
+  gatewayEnv(): Record<string, string>;
   /** Removes what open() created (the schema is only dropped when the suite passed). */
   cleanup(passed: boolean): Promise<void>;
 }
@@ -32,7 +32,7 @@ function sqliteFixture(): StoreFixture {
       return store;
     },
     openAnother: () => new SqliteStore({ path }),
-    settings: () => ({ databaseSchema: 'public', sqlitePath: path }),
+    gatewayEnv: () => ({ TONGBAN_SQLITE_PATH: path, TONGBAN_DATABASE_SCHEMA: 'public' }),
     async cleanup() {
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
@@ -49,7 +49,7 @@ function postgresFixture(): StoreFixture {
       return store;
     },
     openAnother: () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema }),
-    settings: () => ({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, sqlitePath: './data/unused.db' }),
+    gatewayEnv: () => ({ DATABASE_URL: TEST_DATABASE_URL, TONGBAN_DATABASE_SCHEMA: schema, TONGBAN_SQLITE_PATH: './data/unused.db' }),
     async cleanup(passed) {
       if (!passed) {
         process.stderr.write(`      (kept PostgreSQL schema ${schema} for inspection)\n`);

@@ -31,9 +31,7 @@ describe('replay guard across restarts and replicas', () => {
     it(`${fixture.name}: a jti used on one gateway is refused by another gateway (or after a restart) on the same database`, async function () {
       const store = await fixture.open();
       await store.close();
-      const env = Object.fromEntries(Object.entries({
-        DATABASE_URL: fixture.settings().databaseUrl, TONGBAN_DATABASE_SCHEMA: fixture.settings().databaseSchema, TONGBAN_SQLITE_PATH: fixture.settings().sqlitePath,
-      }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+      const env = fixture.gatewayEnv();
       const headers = await signRequest({ method: 'GET', pathAndQuery: '/v1/test/none', clientId: 'platform', key: await devKey('platform') });
       const a = (await startTestGateway(env, { extraRoutes: [probe] })).gateway;
       expect(await whoami(a, headers)).to.deep.equal({ status: 200 });

@@ -84,20 +84,19 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
       checkCanonical(file.file, `/fields/${field.field}/canonical`, field.canonical);
       checkTransform(file.file, `/fields/${field.field}/transform`, field.transform);
     }
-    const constants = Object.entries(content.constants ?? {}).map(([field, constant]) => ({ field, ...constant }));
-    for (const constant of constants) {
-      const pointer = `/constants/${constant.field}`;
-      if (content.fields[constant.field]) problems.push({ file: file.file, pointer, message: `field ${constant.field} is also mapped from a canonical field under /fields` });
+    const constants = Object.entries(content.constants ?? {}).map(([field, constant]) => {
+      const pointer = `/constants/${field}`;
+      if (content.fields[field]) problems.push({ file: file.file, pointer, message: `field ${field} is also mapped from a canonical field under /fields` });
       checkTransform(file.file, `${pointer}/transform`, constant.transform);
       const convert = constant.transform === undefined ? undefined : resolveTransform(constant.transform, codeTables);
-      if (convert) {
-        try {
-          convert(constant.value);
-        } catch (error) {
-          problems.push({ file: file.file, pointer: `${pointer}/value`, message: `transform "${constant.transform}" cannot convert ${JSON.stringify(constant.value)}: ${(error as Error).message}` });
-        }
+      let departmentValue: unknown = constant.value;
+      try {
+        if (convert) departmentValue = convert(constant.value);
+      } catch (error) {
+        problems.push({ file: file.file, pointer: `${pointer}/value`, message: `transform "${constant.transform}" cannot convert ${JSON.stringify(constant.value)}: ${(error as Error).message}` });
       }
-    }
+      return { field, ...constant, departmentValue };
+    });
     for (const [code, use] of Object.entries(content.materials ?? {})) {
       if (!uses.some((candidate) => candidate.licenceType === use.licenceType && candidate.subject === use.subject)) {
         problems.push({ file: file.file, pointer: `/materials/${code}`, message: `licence ${use.licenceType} of ${use.subject} is not among this matter's licences` });

@@ -66,6 +66,8 @@ export interface MatterConstant {
   /** The value in canonical terms (as the dictionary would hold it), before `transform`. */
   readonly value: string | number | boolean;
   readonly transform?: string;
+  /** `value` through `transform`, converted once when the mappings are loaded: what the department form gets. */
+  readonly departmentValue: unknown;
 }
 
 export interface MatterMapping {

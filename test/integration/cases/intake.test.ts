@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {
-  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringForm, idNumber, hiringSubmission, INSURANCE, motherInPopulation,
+  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringForm, idNumber, hiringSubmission, INSURANCE, prefillBirthForMother,
   SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
@@ -281,17 +281,7 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     let prefilled: Record<string, Record<string, unknown>>;
 
     before(async () => {
-      const mother = motherInPopulation(env.library!);
-      const authorization = await env.platform.request('POST', '/v1/authorizations', { body: {
-        holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: mother.licenceTypes,
-        purpose: { themeCode: BIRTH_THEME, description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-        consent: { method: 'face-recognition', at: new Date().toISOString() },
-      } });
-      expect(authorization.status, JSON.stringify(authorization.body)).to.equal(201);
-      const answer = await env.platform.request('POST', '/v1/prefill', { body: {
-        themeCode: BIRTH_THEME, answers: {}, useCause: '婴儿出生一件事：预填出生登记表',
-        holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: (authorization.body as { id: string }).id } },
-      } });
+      const { mother, prefill: answer } = await prefillBirthForMother(env);
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
       ({ evidenceToken: token, form: prefilled } = answer.body as { evidenceToken: string; form: Record<string, Record<string, unknown>> });
       expect(prefilled.mother!['idNumber']).to.equal(mother.idNumber);

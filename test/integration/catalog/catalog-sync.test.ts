@@ -21,11 +21,8 @@ for (const fixture of storeFixtures()) describe(`catalogue sync from the matter 
   before(async () => {
     simulator = await startMatterSystemSimulator();
     await (await fixture.open()).close();
-    const database = fixture.settings();
     ({ gateway } = await startTestGateway({
-      TONGBAN_SQLITE_PATH: database.sqlitePath,
-      TONGBAN_DATABASE_SCHEMA: database.databaseSchema,
-      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+      ...fixture.gatewayEnv(),
       TONGBAN_MATTER_SYSTEM_URL: simulator.url,
       TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
       TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,

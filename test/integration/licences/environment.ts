@@ -52,11 +52,8 @@ export async function startLicenceEnvironment(fixture: StoreFixture): Promise<Li
   const anchors = join(mkdtempSync(join(tmpdir(), 'tongban-anchors-')), 'licence-anchors.pem');
   writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
   await (await fixture.open()).close();
-  const database = fixture.settings();
   const { gateway, logs } = await startTestGateway({
-    TONGBAN_SQLITE_PATH: database.sqlitePath,
-    TONGBAN_DATABASE_SCHEMA: database.databaseSchema,
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...fixture.gatewayEnv(),
     TONGBAN_MAPPINGS_DIR: MAPPINGS_MINIMAL,
     TONGBAN_MATTER_SYSTEM_URL: matters.url,
     TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,

@@ -25,11 +25,7 @@ function use(index: number, overrides: Partial<LicenceUseInput> = {}): LicenceUs
 
 /** `tongban ledger verify` in a child process, against the fixture's database. */
 async function cliVerify(fixture: StoreFixture): Promise<{ code: number; stdout: string; stderr: string }> {
-  const database = fixture.settings();
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TONGBAN_SQLITE_PATH: database.sqlitePath, TONGBAN_DATABASE_SCHEMA: database.databaseSchema,
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
-  };
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...fixture.gatewayEnv() };
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/tongban.js', 'ledger', 'verify'], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };

@@ -6,7 +6,7 @@
  * data in any label.
  */
 import { expect } from 'chai';
-import { BIRTH_THEME, birthSubmission, hiringSubmission, motherInPopulation, startDeliveryEnvironment, type DeliveryEnvironment } from '../../helpers/delivery-environment.js';
+import { BIRTH_THEME, birthSubmission, hiringSubmission, prefillBirthForMother, startDeliveryEnvironment, type DeliveryEnvironment } from '../../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -97,17 +97,7 @@ describe('Prometheus metrics at /metrics', function () {
   });
 
   it('counts licence fetches by type and result, and keeps ID numbers out of labels', async () => {
-    const mother = motherInPopulation(env.library!);
-    const authorization = await env.platform.request('POST', '/v1/authorizations', { body: {
-      holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: mother.licenceTypes,
-      purpose: { themeCode: BIRTH_THEME, description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      consent: { method: 'face-recognition', at: new Date().toISOString() },
-    } });
-    expect(authorization.status, JSON.stringify(authorization.body)).to.equal(201);
-    const prefill = await env.platform.request('POST', '/v1/prefill', { body: {
-      themeCode: BIRTH_THEME, useCause: '婴儿出生一件事：预填出生登记表',
-      holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: (authorization.body as { id: string }).id } },
-    } });
+    const { mother, prefill } = await prefillBirthForMother(env);
     expect(prefill.status, JSON.stringify(prefill.body)).to.equal(200);
     const refused = await env.platform.request('GET', `/v1/licences?holderCode=${mother.idNumber}&licenceType=residentIdCard&themeCode=${BIRTH_THEME}`,
       { headers: { 'tongban-use-cause': encodeURIComponent('核验身份') } });

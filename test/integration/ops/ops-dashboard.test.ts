@@ -24,11 +24,8 @@ for (const fixture of storeFixtures()) describe(`ops dashboard (${fixture.name})
   before(async function () {
     this.timeout(60_000);
     await (await fixture.open()).close();
-    const database = fixture.settings();
     ({ gateway } = await startTestGateway({
-      TONGBAN_SQLITE_PATH: database.sqlitePath,
-      TONGBAN_DATABASE_SCHEMA: database.databaseSchema,
-      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+      ...fixture.gatewayEnv(),
       TONGBAN_DISPATCHER: 'false',
       TONGBAN_LOG_LEVEL: 'warn',
       TONGBAN_OPS_USERS: JSON.stringify({ ops: await hashPassword(PASSWORD), 'li.wei': await hashPassword('another password') }),

@@ -95,7 +95,7 @@ describe('mapping loader and validator', () => {
 
   it('loads a matter\'s constants: the field the catalogue\'s form has, covered instead of mapped', () => {
     const mappings = loadMappings({ dir: writeMappings({ 'matters/000107000010.yaml': 'matter: "000107000010"\nname: 出生登记\ndepartment: gaj\nfields:\n  xm: { canonical: applicant.name }\nconstants:\n  csrq: { value: "2026-01-02", transform: date.compact }\n' }), departments, catalogue });
-    expect(mappings.matters.get('000107000010')!.constants).to.deep.equal([{ field: 'csrq', value: '2026-01-02', transform: 'date.compact' }]);
+    expect(mappings.matters.get('000107000010')!.constants).to.deep.equal([{ field: 'csrq', value: '2026-01-02', transform: 'date.compact', departmentValue: '20260102' }]);
   });
 
   const cases: { name: string; overrides: Record<string, string>; file: string; pointer: string; message: RegExp }[] = [

@@ -29,11 +29,12 @@ export type BookEntry =
 export class DepartmentBook {
   private readonly byKey = new Map<string, { receipt: BookedReceipt; fingerprint: string; effects: number }>();
   private readonly log: ReceivedDelivery[] = [];
-  private sequenceDay = '';
-  private sequence = 0;
+  private readonly acceptanceNumbers: AcceptanceNumbers;
 
   /** @param now clock, for acceptance-number dates and `receivedAt` (default the real one). */
-  constructor(readonly departmentCode: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(readonly departmentCode: string, private readonly now: () => Date = () => new Date()) {
+    this.acceptanceNumbers = new AcceptanceNumbers(departmentCode);
+  }
 
   /**
    * Applies a delivery once per idempotency key: the first time it gets a
@@ -53,7 +54,7 @@ export class DepartmentBook {
       deliveryId: delivery.deliveryId,
       subApplicationId: delivery.subApplicationId,
       idempotencyKey: delivery.idempotencyKey,
-      acceptanceNumber: this.nextAcceptanceNumber(at),
+      acceptanceNumber: this.acceptanceNumbers.next(at),
       receivedAt: chinaIso(at),
       duplicate: false,
     };
@@ -77,11 +78,19 @@ export class DepartmentBook {
     return this.byKey.get(idempotencyKey)?.receipt;
   }
 
-  /** `GAJ` + yyyyMMdd (China date) + a 5-digit daily sequence, e.g. `GAJ2026112400001`. */
-  private nextAcceptanceNumber(at: Date): string {
+}
+
+/** A department's 受理号: `GAJ` + yyyyMMdd (China date) + a 5-digit daily sequence, e.g. `GAJ2026112400001`. */
+export class AcceptanceNumbers {
+  private day = '';
+  private sequence = 0;
+
+  constructor(private readonly departmentCode: string) {}
+
+  next(at: Date): string {
     const day = chinaDate(at).replaceAll('-', '');
-    if (day !== this.sequenceDay) {
-      this.sequenceDay = day;
+    if (day !== this.day) {
+      this.day = day;
       this.sequence = 0;
     }
     this.sequence += 1;
