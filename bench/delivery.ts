@@ -58,8 +58,10 @@ const CONCURRENCY = 64;
 export async function benchDelivery(): Promise<Record<string, unknown>[]> {
   const environment = await benchEnvironment();
   const rows: Record<string, unknown>[] = [];
-  for (const deliveryCase of CASES) rows.push(await drain(environment, deliveryCase));
-  rows.push(await steady(environment));
+  // BENCH_DELIVERY_CASE=<part of a case's name> drains only the cases it names (and skips the steady case).
+  const only = process.env['BENCH_DELIVERY_CASE'];
+  for (const deliveryCase of CASES) if (!only || deliveryCase.name.includes(only)) rows.push(await drain(environment, deliveryCase));
+  if (!only) rows.push(await steady(environment));
   return rows;
 }
 
