@@ -1,13 +1,20 @@
 /**
  * The reason for use (用证事由): mandatory on every licence access, 1–200
- * characters, recorded in the ledger and sent to the licence library. Over
- * HTTP it travels in the `Tongban-Use-Cause` header, percent-encoded UTF-8
- * (`encodeURIComponent`), because header values are not reliably UTF-8.
+ * characters, recorded in the ledger and sent to the licence library. It
+ * must be part of what the caller signed, so that the ledger's reason is
+ * provably the platform's: in the body of `POST /v1/prefill` (covered by
+ * the signature's `cdg`), and in the `useCause` query parameter of licence
+ * reads (covered by `htu`, the path and query as sent). The
+ * `Tongban-Use-Cause` header that carried it before is covered by no claim,
+ * so it is refused on its own, and where both come they must agree.
  */
 import { TongbanError } from '../errors/index.js';
 import { MAX_USE_CAUSE_LENGTH } from '../spec/licence-library.js';
 
-/** Request header carrying the reason for use. */
+/** The query parameter carrying the reason for use on licence reads (signed with the path and query). */
+export const USE_CAUSE_PARAMETER = 'useCause';
+
+/** The former, unsigned header for the reason: refused on its own, checked against the parameter when both come. */
 export const USE_CAUSE_HEADER = 'Tongban-Use-Cause';
 
 /**
@@ -17,7 +24,7 @@ export const USE_CAUSE_HEADER = 'Tongban-Use-Cause';
  */
 export function checkUseCause(useCause: unknown): string {
   if (typeof useCause !== 'string' || useCause.trim() === '') {
-    throw new TongbanError('USE_CAUSE_REQUIRED', `A reason for use (用证事由) is required: send it in the ${USE_CAUSE_HEADER} header, percent-encoded UTF-8`);
+    throw new TongbanError('USE_CAUSE_REQUIRED', `A reason for use (用证事由) is required: send it in the signed query parameter ${USE_CAUSE_PARAMETER} (percent-encoded UTF-8)`);
   }
   const length = [...useCause].length;
   if (length > MAX_USE_CAUSE_LENGTH) {
@@ -29,16 +36,30 @@ export function checkUseCause(useCause: unknown): string {
 }
 
 /**
- * Decodes the `Tongban-Use-Cause` header value (percent-encoded UTF-8) and
- * checks it. A missing header, or one that does not decode, is USE_CAUSE_REQUIRED.
+ * The reason for use of a licence read: the `useCause` query parameter
+ * (decoded by the query parser), checked. A `Tongban-Use-Cause` header
+ * without it is refused — no signature covers a header, so the reason it
+ * carries could have been put there by anyone on the way; one that differs
+ * from the parameter is refused as ambiguous.
+ * @param parameter the decoded `useCause` query value (undefined when absent)
+ * @param header the raw `Tongban-Use-Cause` header value (undefined when absent)
+ * @throws TongbanError USE_CAUSE_REQUIRED
  */
-export function useCauseFromHeader(value: string | undefined): string {
-  if (value === undefined) return checkUseCause(undefined);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(value);
-  } catch {
-    throw new TongbanError('USE_CAUSE_REQUIRED', `The ${USE_CAUSE_HEADER} header is not percent-encoded UTF-8 (encode it with encodeURIComponent)`);
+export function useCauseFromRequest(parameter: string | undefined, header: string | undefined): string {
+  if (parameter === undefined && header !== undefined) {
+    throw new TongbanError('USE_CAUSE_REQUIRED', `The ${USE_CAUSE_HEADER} header is not covered by the request signature and is no longer accepted: send the reason for use in the signed query parameter ${USE_CAUSE_PARAMETER}`);
   }
-  return checkUseCause(decoded);
+  const useCause = checkUseCause(parameter);
+  if (header !== undefined && safeDecode(header) !== useCause) {
+    throw new TongbanError('USE_CAUSE_REQUIRED', `The ${USE_CAUSE_HEADER} header and the ${USE_CAUSE_PARAMETER} parameter give different reasons for use: send the reason once, in ${USE_CAUSE_PARAMETER}`);
+  }
+  return useCause;
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@
  * Parameters several routes declare. Those with a `component` name are
  * published once under `components.parameters`.
  */
-import { USE_CAUSE_HEADER } from '../../licences/use-cause.js';
+import { USE_CAUSE_PARAMETER } from '../../licences/use-cause.js';
 import type { RouteParameter } from '../routes/route.js';
 
 export const idempotencyKeyHeader: RouteParameter = {
@@ -12,11 +12,11 @@ export const idempotencyKeyHeader: RouteParameter = {
   example: '0f8e7c1a-5b2d-4c3e-9a8f-7d6c5b4a3e21',
 };
 
-export const useCauseHeader: RouteParameter = {
-  name: USE_CAUSE_HEADER, in: 'header', required: true, component: 'TongbanUseCause',
-  description: 'The reason for use (用证事由), 1–200 characters, **percent-encoded UTF-8** (`encodeURIComponent`), recorded in the licence-use ledger and sent to the licence library. Missing or too long: 400 `USE_CAUSE_REQUIRED`.',
-  schema: { type: 'string', minLength: 1 },
-  example: '%E5%8A%9E%E7%90%86%E5%A9%B4%E5%84%BF%E5%87%BA%E7%94%9F%E4%B8%80%E4%BB%B6%E4%BA%8B',
+export const useCauseQuery: RouteParameter = {
+  name: USE_CAUSE_PARAMETER, in: 'query', required: true, component: 'UseCause',
+  description: 'The reason for use (用证事由), 1–200 characters, percent-encoded UTF-8 in the query like any value, recorded in the licence-use ledger and sent to the licence library. In the query so that the request signature covers it (`htu`). Missing, blank or too long: 400 `USE_CAUSE_REQUIRED`; so is the former `Tongban-Use-Cause` header on its own (no signature covers a header), or one that differs from this parameter.',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  example: '办理婴儿出生一件事',
 };
 
 /** Sent on every request; not declared by routes. */

@@ -95,6 +95,6 @@ Do not hand-roll this: \`createSigningClient\` in \`src/trust\` signs requests a
 
 - **Tracing**: send \`traceparent\` (W3C) or \`X-Request-Id\`; the trace id comes back as \`X-Request-Id\` and in every problem's \`traceId\`.
 - **Idempotency**: \`POST /v1/applications\` requires \`Idempotency-Key\`; a retry answers the first answer again.
-- **Reasons for use**: licence reads carry \`Tongban-Use-Cause\` (用证事由), percent-encoded UTF-8.
+- **Reasons for use** (用证事由) are signed: licence reads carry them in the \`useCause\` query parameter (covered by \`htu\`), prefills in the body's \`useCause\` (covered by \`cdg\`).
 - **Bodies**: \`application/json\` in UTF-8 (else 415), at most \`TONGBAN_BODY_LIMIT_BYTES\` (else 413).
 `;

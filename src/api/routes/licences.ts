@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import { validationError, type FieldError } from '../../errors/index.js';
 import {
-  HOLDER_TYPES, holderCodeProblem, holderTypeOf, THEME_CODE_PATTERN, USE_CAUSE_HEADER, useCauseFromHeader,
+  HOLDER_TYPES, holderCodeProblem, holderTypeOf, THEME_CODE_PATTERN, USE_CAUSE_HEADER, USE_CAUSE_PARAMETER, useCauseFromRequest,
   type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
 } from '../../licences/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../spec/licence-library.js';
-import { limitQuery, query, useCauseHeader } from '../openapi/parameters.js';
+import { limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
 import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
 import type { Route } from './route.js';
 
@@ -50,14 +50,14 @@ function useView(entry: LedgerEntry) {
  * `GET /v1/licences` (a holder's verified licences), `GET
  * /v1/licences/{identifier}/file` (a sealed licence file, as PDF bytes) and
  * `GET /v1/holders/{holderCode}/licence-uses` (the holder's ledger). Licence
- * reads need an authorisation and the reason in the `Tongban-Use-Cause`
- * header (percent-encoded UTF-8); see docs/licences.md.
+ * reads need an authorisation and the reason in the signed `useCause`
+ * query parameter; see docs/licences.md.
  */
 export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
   return [
     {
       method: 'GET', path: '/v1/licences', access: { roles: ['platform'] },
-      summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=; reason in Tongban-Use-Cause)',
+      summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=&useCause=)',
       description: 'Needs an authorisation of the holder recorded by the caller, and only licence types the theme\'s (or the named matters\') mappings declare. Every licence handed out is written to the licence-use ledger first (`ledgerSeq`). A licence failing verification is returned with `verification.passed: false`.',
       parameters: [
         query('holderCode', 'ID number or unified social credit code of the holder', { type: 'string', maxLength: 32 }, true),
@@ -66,7 +66,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         query('themeCode', 'The theme the licences are used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
         query('matterCodes', 'Matters of the theme, comma-separated; default those the authorisation names (the whole theme when none)'),
         query('authorizationId', 'The covering authorisation, from `POST /v1/authorizations` (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
-        useCauseHeader,
+        useCauseQuery,
       ],
       responses: { 200: { description: 'The holder\'s licences of those types (empty when none)', schema: licenceList } },
       errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
@@ -78,6 +78,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         const themeCode = single(req, 'themeCode', errors);
         const matterCodes = list(single(req, 'matterCodes', errors));
         const authorizationId = single(req, 'authorizationId', errors);
+        const useCauseParameter = single(req, USE_CAUSE_PARAMETER, errors);
         let holderType: LicenceHolderType | undefined;
         if (holderTypeParam !== undefined && !HOLDER_TYPES.includes(holderTypeParam as LicenceHolderType)) {
           errors.push({ pointer: '/holderType', message: `must be one of ${HOLDER_TYPES.join(', ')}` });
@@ -99,7 +100,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
         for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
         if (errors.length > 0) throw validationError(errors);
-        const useCause = useCauseFromHeader(req.get(USE_CAUSE_HEADER));
+        const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
         const licences = await deps.licenceAccess.fetchForHolder({
           clientId: req.client!.id, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause,
         });
@@ -108,12 +109,12 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     },
     {
       method: 'GET', path: '/v1/licences/:identifier/file', access: { roles: ['platform'] },
-      summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=; reason in Tongban-Use-Cause)',
+      summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=&useCause=)',
       parameters: [
         query('themeCode', 'The theme the licence is used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
         query('matterCodes', 'Matters of the theme, comma-separated'),
         query('authorizationId', 'The covering authorisation; the licence must be its holder\'s (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
-        useCauseHeader,
+        useCauseQuery,
       ],
       responses: {
         200: {
@@ -127,10 +128,11 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         const themeCode = single(req, 'themeCode', errors);
         const matterCodes = list(single(req, 'matterCodes', errors));
         const authorizationId = single(req, 'authorizationId', errors);
+        const useCauseParameter = single(req, USE_CAUSE_PARAMETER, errors);
         if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
         for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
         if (errors.length > 0) throw validationError(errors);
-        const useCause = useCauseFromHeader(req.get(USE_CAUSE_HEADER));
+        const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
         const identifier = String(req.params['identifier']);
         const file = await deps.licenceAccess.fetchFile({ clientId: req.client!.id, authorizationId, identifier, themeCode: themeCode!, matterCodes, useCause });
         res.status(200)

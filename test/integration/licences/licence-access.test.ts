@@ -9,6 +9,8 @@ import { verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
 import type { LicenceVerification } from '../../../src/spec/licence-library.js';
 import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';
+import { signRequest } from '../../../src/trust/sign-request.js';
+import { devKey } from '../../helpers/dev-keys.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { BIRTH_REGISTRATION, BIRTH_THEME, INSURANCE, motherWith, SOCIAL_SECURITY_CARD, startLicenceEnvironment, type LicenceEnvironment } from './environment.js';
 
@@ -20,7 +22,8 @@ interface LicenceView {
 type UseView = LedgerEntry & { licenceTypeName: string };
 
 const REASON = '婴儿出生一件事：预填出生登记表';
-const cause = (text: string) => ({ 'tongban-use-cause': encodeURIComponent(text) });
+/** `&useCause=…`: the reason for use, in the signed query. */
+const cause = (text: string) => `&useCause=${encodeURIComponent(text)}`;
 const inOneYear = () => new Date(Date.now() + 300 * 86_400_000).toISOString();
 
 function expectProblem(answer: SigningClientResponse, status: number, code: string): Record<string, unknown> {
@@ -68,9 +71,9 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     return `/v1/licences?${query.toString()}`;
   }
 
-  /** `reason` null: no Tongban-Use-Cause header at all. */
+  /** `reason` null: no reason for use at all. */
   async function getLicences(params: Record<string, string | undefined>, reason: string | null = REASON, client = env.platform) {
-    return client.request('GET', licencesPath(params), { headers: reason === null ? {} : cause(reason) });
+    return client.request('GET', licencesPath({ ...params, useCause: reason ?? undefined }));
   }
 
   async function uses(holderCode: string, client = env.ops): Promise<UseView[]> {
@@ -220,14 +223,40 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expect((await getLicences({ ...base, licenceType: 'residentIdCard' })).status).to.equal(200);
     });
 
-    it('requires a reason for use of 1–200 characters in Tongban-Use-Cause (USE_CAUSE_REQUIRED)', async () => {
+    it('requires a reason for use of 1–200 characters in the signed useCause parameter (USE_CAUSE_REQUIRED)', async () => {
       const authorization = await authorize();
       const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
       expectProblem(await getLicences(params, null), 400, 'USE_CAUSE_REQUIRED');
       expectProblem(await getLicences(params, '   '), 400, 'USE_CAUSE_REQUIRED');
       expect(expectProblem(await getLicences(params, '事'.repeat(201)), 400, 'USE_CAUSE_REQUIRED')['detail']).to.match(/201 characters/);
-      expectProblem(await env.platform.request('GET', licencesPath(params), { headers: { 'tongban-use-cause': '%E4%B8' } }), 400, 'USE_CAUSE_REQUIRED');
+      const repeated = expectProblem(await env.platform.request('GET', `${licencesPath(params)}${cause(REASON)}${cause(REASON)}`), 400, 'VALIDATION_FAILED');
+      expect(repeated['errors']).to.deep.equal([{ pointer: '/useCause', message: 'must be given once' }]);
       expect((await getLicences(params, '事'.repeat(200))).status).to.equal(200);
+    });
+
+    it('refuses the unsigned Tongban-Use-Cause header, alone or disagreeing with the parameter, and ledgers nothing', async () => {
+      const authorization = await authorize();
+      const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
+      const before = (await uses(mother.idNumber)).length;
+      const alone = expectProblem(await env.platform.request('GET', licencesPath(params), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) } }), 400, 'USE_CAUSE_REQUIRED');
+      expect(alone['detail']).to.match(/not covered by the request signature/);
+      expectProblem(await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent('别的事由') } }), 400, 'USE_CAUSE_REQUIRED');
+      expect(await uses(mother.idNumber)).to.have.length(before);
+      // Both, saying the same: the parameter is what counts, and what the ledger records.
+      const agreed = await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) } });
+      expect(agreed.status, JSON.stringify(agreed.body)).to.equal(200);
+      expect((await uses(mother.idNumber))[0]).to.include({ useCause: REASON });
+    });
+
+    it('records the reason the platform signed: a reason changed on the way fails the signature', async () => {
+      const authorization = await authorize();
+      const path = licencesPath({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
+      const signed = await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform') });
+      const tampered = path.replace(new URLSearchParams({ useCause: REASON }).toString(), new URLSearchParams({ useCause: '随便看看' }).toString());
+      expect(tampered).to.not.equal(path);
+      const answer = await fetch(`${env.gateway.url}${tampered}`, { headers: { ...signed } });
+      expect(answer.status).to.equal(401);
+      expect(((await answer.json()) as { code: string }).code).to.equal('PATH_MISMATCH');
     });
 
     it('refuses a bad holder code or licence type with 400 naming the parameter', async () => {
@@ -239,7 +268,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const unknown = expectProblem(await getLicences({ holderCode: mother.idNumber, licenceType: 'passport', themeCode: BIRTH_THEME, authorizationId: authorization.id }), 400, 'VALIDATION_FAILED');
       expect(unknown['errors']).to.deep.equal([{ pointer: '/licenceType', message: 'unknown licence type "passport"' }]);
       expectProblem(await getLicences({ holderCode: mother.idNumber, holderType: 'organization', licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id }), 400, 'VALIDATION_FAILED');
-      expectProblem(await env.ops.request('GET', licencesPath({ holderCode: mother.idNumber }), { headers: cause(REASON) }), 403, 'ROLE_NOT_ALLOWED');
+      expectProblem(await env.ops.request('GET', licencesPath({ holderCode: mother.idNumber, useCause: REASON })), 403, 'ROLE_NOT_ALLOWED');
     });
 
     it('returns a revoked licence flagged, ledgered as refused-invalid', async () => {
@@ -268,8 +297,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     it('serves the sealed PDF, verified, as signed bytes, and ledgers the use', async () => {
       const authorization = await authorize();
       const idCard = mother.licences.find((licence) => licence.type === 'residentIdCard')!;
-      const answer = await env.platform.request('GET', `/v1/licences/${idCard.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}&matterCodes=${BIRTH_REGISTRATION}`,
-        { headers: cause('出生登记：核验母亲身份证') });
+      const answer = await env.platform.request('GET', `/v1/licences/${idCard.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}&matterCodes=${BIRTH_REGISTRATION}${cause('出生登记：核验母亲身份证')}`);
       expect(answer.status, answer.raw.toString('utf8').slice(0, 300)).to.equal(200);
       expect(answer.headers['content-type']).to.match(/^application\/pdf/);
       expect(answer.verified, 'Tongban signed the binary answer and the client verified it').to.equal(true);
@@ -286,7 +314,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const authorization = await authorize();
       const certificate = mother.licences.find((licence) => licence.type === 'birthCertificate')!;
       env.library.faults.enqueue({ kind: 'bad-signature', pathPrefix: '/license/file' });
-      const answer = await env.platform.request('GET', `/v1/licences/${certificate.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`, { headers: cause(REASON) });
+      const answer = await env.platform.request('GET', `/v1/licences/${certificate.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`);
       const problem = expectProblem(answer, 422, 'LICENCE_NOT_VALID');
       expect(problem['detail']).to.match(/file: /);
       expect((problem['verification'] as LicenceVerification).fileSignature).to.equal(false);
@@ -297,15 +325,15 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     it('refuses a revoked licence\'s file, and a licence of anyone but the authorising holder', async () => {
       const record = env.library.population.licences.find((licence) => licence.type === 'marriageCertificate' && licence.status === '03')!;
       const revokedHolder = await authorize({ holder: { code: record.holder.code, type: 'citizen' }, licenceTypes: ['marriageCertificate'] });
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${revokedHolder.id}&themeCode=${BIRTH_THEME}`, { headers: cause(REASON) }), 422, 'LICENCE_NOT_VALID');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${revokedHolder.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 422, 'LICENCE_NOT_VALID');
       expect((await uses(record.holder.code))[0]).to.include({ action: 'file', outcome: 'refused-invalid' });
 
       const authorization = await authorize();
       const before = env.library.requests.filter((request) => request.operation === 'getFileUrl').length;
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`, { headers: cause(REASON) }), 404, 'LICENCE_NOT_FOUND');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 404, 'LICENCE_NOT_FOUND');
       expect(env.library.requests.filter((request) => request.operation === 'getFileUrl').length, 'no file was asked for').to.equal(before);
-      expectProblem(await env.platform.request('GET', `/v1/licences/1.2.156.3005.2.X/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`, { headers: cause(REASON) }), 400, 'VALIDATION_FAILED');
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?themeCode=${BIRTH_THEME}`, { headers: cause(REASON) }), 403, 'AUTHORIZATION_REQUIRED');
+      expectProblem(await env.platform.request('GET', `/v1/licences/1.2.156.3005.2.X/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 400, 'VALIDATION_FAILED');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?themeCode=${BIRTH_THEME}${cause(REASON)}`), 403, 'AUTHORIZATION_REQUIRED');
       expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`), 400, 'USE_CAUSE_REQUIRED');
     });
   });

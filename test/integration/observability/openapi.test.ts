@@ -147,15 +147,15 @@ describe('OpenAPI description at /openapi.json', () => {
     expect(digest).to.equal(`sha-256=:${createHash('sha256').update('{"kind":"incremental"}').digest('base64')}:`);
   });
 
-  it('documents Idempotency-Key, Tongban-Use-Cause, X-Request-Id and traceparent', () => {
+  it('documents Idempotency-Key, the useCause parameter, X-Request-Id and traceparent', () => {
     const parameters = document.components.parameters;
     expect(parameters['IdempotencyKey']).to.include({ name: 'Idempotency-Key', in: 'header', required: true });
-    expect(parameters['TongbanUseCause']).to.include({ name: 'Tongban-Use-Cause', in: 'header' });
+    expect(parameters['UseCause']).to.include({ name: 'useCause', in: 'query', required: true });
     expect(parameters['XRequestId']).to.include({ name: 'X-Request-Id', in: 'header' });
     expect(parameters['Traceparent']).to.include({ name: 'traceparent', in: 'header' });
     expect(document.paths['/v1/applications']!['post']!.parameters).to.deep.include({ $ref: '#/components/parameters/IdempotencyKey' });
-    expect(document.paths['/v1/licences']!['get']!.parameters).to.deep.include({ $ref: '#/components/parameters/TongbanUseCause' });
-    expect(document.paths['/v1/licences/{identifier}/file']!['get']!.parameters).to.deep.include({ $ref: '#/components/parameters/TongbanUseCause' });
+    expect(document.paths['/v1/licences']!['get']!.parameters).to.deep.include({ $ref: '#/components/parameters/UseCause' });
+    expect(document.paths['/v1/licences/{identifier}/file']!['get']!.parameters).to.deep.include({ $ref: '#/components/parameters/UseCause' });
     for (const { operation } of operations()) expect(operation.parameters).to.deep.include({ $ref: '#/components/parameters/Traceparent' });
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { TongbanError } from '../../../src/errors/index.js';
-import { checkUseCause, useCauseFromHeader } from '../../../src/licences/index.js';
+import { checkUseCause, useCauseFromRequest } from '../../../src/licences/index.js';
 
 function codeOf(work: () => unknown): string | undefined {
   try {
@@ -12,9 +12,25 @@ function codeOf(work: () => unknown): string | undefined {
 }
 
 describe('reason for use (用证事由)', () => {
-  it('decodes percent-encoded UTF-8 from the header', () => {
-    expect(useCauseFromHeader(encodeURIComponent('婴儿出生一件事：预填出生登记表'))).to.equal('婴儿出生一件事：预填出生登记表');
-    expect(useCauseFromHeader('plain ASCII reason')).to.equal('plain ASCII reason');
+  it('takes the reason from the signed query parameter', () => {
+    expect(useCauseFromRequest('婴儿出生一件事：预填出生登记表', undefined)).to.equal('婴儿出生一件事：预填出生登记表');
+    expect(useCauseFromRequest('plain ASCII reason', undefined)).to.equal('plain ASCII reason');
+  });
+
+  it('accepts the former header only beside the parameter, and only when both say the same', () => {
+    expect(useCauseFromRequest('核验身份', encodeURIComponent('核验身份'))).to.equal('核验身份');
+    expect(codeOf(() => useCauseFromRequest('核验身份', encodeURIComponent('其他事由')))).to.equal('USE_CAUSE_REQUIRED');
+    expect(codeOf(() => useCauseFromRequest('核验身份', '%E4%B8'))).to.equal('USE_CAUSE_REQUIRED');
+  });
+
+  it('refuses the unsigned header on its own, saying where the reason belongs', () => {
+    let message = '';
+    try {
+      useCauseFromRequest(undefined, encodeURIComponent('核验身份'));
+    } catch (error) {
+      message = (error as TongbanError).message;
+    }
+    expect(message).to.match(/not covered by the request signature/).and.to.match(/useCause/);
   });
 
   it('counts characters, not bytes or UTF-16 units: 200 are allowed, 201 are not', () => {
@@ -24,11 +40,10 @@ describe('reason for use (用证事由)', () => {
   });
 
   const refused: [string, () => unknown][] = [
-    ['a missing header', () => useCauseFromHeader(undefined)],
-    ['an empty header', () => useCauseFromHeader('')],
-    ['white space only', () => useCauseFromHeader('%20%20')],
-    ['broken percent-encoding', () => useCauseFromHeader('%E4%B8')],
-    ['a control character', () => useCauseFromHeader('a%0Ab')],
+    ['a missing reason', () => useCauseFromRequest(undefined, undefined)],
+    ['an empty reason', () => useCauseFromRequest('', undefined)],
+    ['white space only', () => useCauseFromRequest('  ', undefined)],
+    ['a control character', () => useCauseFromRequest('a\nb', undefined)],
     ['not a string', () => checkUseCause(42)],
   ];
   for (const [name, work] of refused) it(`refuses ${name} with USE_CAUSE_REQUIRED`, () => expect(codeOf(work)).to.equal('USE_CAUSE_REQUIRED'));
