@@ -29,9 +29,11 @@ export class PostgresStore implements Store {
   readonly capabilities = CAPABILITIES.postgres;
   readonly schema: string;
   private readonly pool: pg.Pool;
+  private readonly onError: ((error: Error) => void) | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
+    this.onError = options.onError;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
@@ -55,6 +57,7 @@ export class PostgresStore implements Store {
     }
     let broken = false;
     const tx = clientQueryable(client);
+    const stopWatching = this.watch(client, () => { broken = true; });
     try {
       await tx.query('BEGIN');
       const result = await fn(tx);
@@ -68,8 +71,28 @@ export class PostgresStore implements Store {
       }
       throw error;
     } finally {
+      stopWatching();
       client.release(broken);
     }
+  }
+
+  /**
+   * Listens for the connection of a checked-out client dying. The pool
+   * listens only to idle clients; a checked-out one that loses its socket
+   * while no statement runs on it (a transaction between two statements)
+   * emits 'error', and an 'error' nobody listens to is thrown — it would
+   * take the whole process down. Its next statement fails anyway (the
+   * transaction is then DATABASE_UNAVAILABLE), and the client is destroyed
+   * instead of going back to the pool.
+   * @returns what stops listening, before the client is released
+   */
+  private watch(client: pg.PoolClient, onLost: () => void): () => void {
+    const listener = (error: Error) => {
+      onLost();
+      this.onError?.(error);
+    };
+    client.on('error', listener);
+    return () => client.removeListener('error', listener);
   }
 
   /** Runs `fn` on one dedicated connection (advisory locks are per session). */
@@ -80,10 +103,13 @@ export class PostgresStore implements Store {
     } catch (error) {
       return translateDatabaseError(error);
     }
+    let broken = false;
+    const stopWatching = this.watch(client, () => { broken = true; });
     try {
       return await fn(clientQueryable(client));
     } finally {
-      client.release();
+      stopWatching();
+      client.release(broken);
     }
   }
 

@@ -143,6 +143,11 @@ describe('store (postgres) losing the database', () => {
   let proxy: TcpProxy;
   let store: PostgresStore;
   const schema = `tongban_loss_${process.pid}_${Date.now()}`;
+  const proxiedUrl = () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.port = String(proxy.port);
+    return url.toString();
+  };
 
   before(async () => {
     const url = new URL(TEST_DATABASE_URL);
@@ -172,5 +177,34 @@ describe('store (postgres) losing the database', () => {
     proxy.restore();
     await store.ping();
     expect(await appliedVersion(store)).to.equal(latestVersion('postgres'));
+  });
+
+  it('a connection lost in the middle of a transaction, between two statements, fails that transaction; it does not crash the process', async () => {
+    let lost!: (error: Error) => void;
+    const connectionLost = new Promise<Error>((resolve) => { lost = resolve; });
+    const watched = new PostgresStore({ connectionString: proxiedUrl(), schema, connectTimeoutMs: 1000, onError: (error) => lost(error) });
+    try {
+      let resume!: () => void;
+      const between = new Promise<void>((resolve) => { resume = resolve; });
+      let started!: () => void;
+      const inTransaction = new Promise<void>((resolve) => { started = resolve; });
+      const outcome = watched.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        started();
+        await between; // the connection is cut here, while no statement runs on it
+        await tx.query('SELECT 2');
+      }).then(() => 'committed', (error: unknown) => (error as TongbanError).code);
+      await inTransaction;
+      proxy.cut();
+      // The checked-out client's 'error' event: thrown, and the process gone, were nobody listening.
+      expect((await connectionLost).message).to.match(/terminated/);
+      resume();
+      expect(await outcome).to.equal('DATABASE_UNAVAILABLE');
+      proxy.restore();
+      await watched.ping();
+    } finally {
+      proxy.restore();
+      await watched.close();
+    }
   });
 });
