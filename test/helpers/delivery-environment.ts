@@ -26,9 +26,8 @@ import type { Gateway } from '../../src/gateway.js';
 import type { SubApplicationDelivery } from '../../src/spec/department-channel.js';
 import { makeCreditCode, makeIdNumber } from '../../src/spec/identifiers/index.js';
 import { generateKeyPair } from '../../src/trust/algorithms.js';
-import { createSigningClient, jwks, type SigningClient, type SigningClientResponse } from '../../src/trust/signing-client.js';
+import { createSigningClient, jwks, type FetchFunction, type SigningClient, type SigningClientResponse } from '../../src/trust/signing-client.js';
 import { devKey } from './dev-keys.js';
-import { freePort } from './free-port.js';
 import { startTestGateway, type LogCapture } from './gateway.js';
 import type { StoreFixture } from './stores.js';
 import { waitFor } from './wait.js';
@@ -109,6 +108,9 @@ export interface SubApplicationView {
   deadline: { statutoryDays: number; promisedDays: number; acceptedAt: string | null; dueDate: string | null; dueStatus: string | null };
 }
 
+/** Where the department simulators send their events until the gateway's URL is known. */
+const GATEWAY_PLACEHOLDER = 'http://tongban-gateway.invalid';
+
 /**
  * Starts everything on the fixture's database and waits for the catalogue.
  * The gateway retries fast (backoff 20 ms, cap 200 ms, 4 attempts).
@@ -131,8 +133,34 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
   }
   const matters = await startMatterSystemSimulator();
   const seals = await startSealPlatformSimulator();
-  // The department systems need the gateway's URL and keys, the gateway needs theirs: their ports are chosen first.
-  const [gajPort, mzrsjPort] = [await freePort(), await freePort()];
+  // The department systems need the gateway's URL and keys, the gateway needs theirs. They listen first (on
+  // ports the kernel gives them: a port chosen ahead and bound later can be taken meanwhile) and reach the
+  // gateway through `toGateway` once it is up; the signature covers path and query, not the host.
+  let gateway: Gateway | undefined;
+  const toGateway: FetchFunction = (input, init) => globalThis.fetch(String(input).replace(GATEWAY_PLACEHOLDER, gateway!.url), init);
+  const tongbanPublicKeys = async () => gateway!.keyring.publicKeys();
+  const outcomes: Record<DepartmentCode, OutcomeRule> = { gaj: () => undefined, mzrsj: () => undefined, ybj: () => undefined };
+  const eventsTarget = async (code: DepartmentCode) => ({ url: GATEWAY_PLACEHOLDER, clientId: `dept-${code}`, key: await devKey(`dept-${code}`), tongbanKeys: tongbanPublicKeys, fetch: toGateway });
+  const started: { close(): Promise<void> }[] = [];
+  /** Closes whatever has started, when starting the rest failed. */
+  const abandon = () => Promise.allSettled([...started.map((simulator) => simulator.close()), gateway?.close(), matters.close(), seals.close(), library?.close()]);
+  let gaj: RestDepartmentSimulator;
+  let mzrsj: SoapDepartmentSimulator;
+  try {
+    gaj = await startRestDepartmentSimulator({
+      departmentCode: 'gaj', departmentKey: await devKey('dept-gaj'), tongbanPublicKeys,
+      eventsTarget: await eventsTarget('gaj'), outcomes: (delivery) => outcomes.gaj(delivery),
+    });
+    started.push(gaj);
+    mzrsj = await startSoapDepartmentSimulator({
+      departmentCode: 'mzrsj', departmentKey: await devKey('dept-mzrsj'), tongbanPublicKeys,
+      eventsTarget: await eventsTarget('mzrsj'), outcomes: (delivery) => outcomes.mzrsj(delivery),
+    });
+    started.push(mzrsj);
+  } catch (error) {
+    await abandon();
+    throw error;
+  }
   await (await fixture.open()).close();
   const gatewayEnv: Record<string, string> = {
     ...fixture.gatewayEnv(),
@@ -143,7 +171,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     TONGBAN_SEAL_PLATFORM_URL: seals.url,
     TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
     TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
-    TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify({ gaj: `http://127.0.0.1:${gajPort}`, mzrsj: `http://127.0.0.1:${mzrsjPort}` }),
+    TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify({ gaj: gaj.url, mzrsj: mzrsj.url }),
     TONGBAN_DELIVERY_BACKOFF_BASE_MS: '20',
     TONGBAN_DELIVERY_BACKOFF_CAP_MS: '200',
     TONGBAN_DELIVERY_MAX_ATTEMPTS: '4',
@@ -152,23 +180,15 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     ...libraryEnv,
     ...options.env,
   };
-  const { gateway, logs } = await startTestGateway(gatewayEnv);
-  const replicas: Gateway[] = [];
-  const tongbanPublicKeys = async () => gateway.keyring.publicKeys();
-  const outcomes: Record<DepartmentCode, OutcomeRule> = { gaj: () => undefined, mzrsj: () => undefined, ybj: () => undefined };
-  const eventsTarget = async (code: DepartmentCode) => ({ url: gateway.url, clientId: `dept-${code}`, key: await devKey(`dept-${code}`), tongbanKeys: tongbanPublicKeys });
-  const started: { close(): Promise<void> }[] = [];
+  let logs: LogCapture;
   try {
-    const gaj = await startRestDepartmentSimulator({
-      departmentCode: 'gaj', departmentKey: await devKey('dept-gaj'), tongbanPublicKeys, port: gajPort,
-      eventsTarget: await eventsTarget('gaj'), outcomes: (delivery) => outcomes.gaj(delivery),
-    });
-    started.push(gaj);
-    const mzrsj = await startSoapDepartmentSimulator({
-      departmentCode: 'mzrsj', departmentKey: await devKey('dept-mzrsj'), tongbanPublicKeys, port: mzrsjPort,
-      eventsTarget: await eventsTarget('mzrsj'), outcomes: (delivery) => outcomes.mzrsj(delivery),
-    });
-    started.push(mzrsj);
+    ({ gateway, logs } = await startTestGateway(gatewayEnv));
+  } catch (error) {
+    await abandon();
+    throw error;
+  }
+  const replicas: Gateway[] = [];
+  try {
     const ybj = await startInboxDepartmentSimulator({
       tongbanUrl: gateway.url, departmentCode: 'ybj', key: await devKey('dept-ybj'), tongbanKeys: tongbanPublicKeys,
       pollIntervalMs: options.inboxPollIntervalMs ?? 40, outcomes: (delivery) => outcomes.ybj(delivery),
@@ -227,7 +247,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     };
     return environment;
   } catch (error) {
-    await Promise.allSettled([...started.map((simulator) => simulator.close()), gateway.close(), matters.close(), seals.close(), library?.close()]);
+    await abandon();
     throw error;
   }
 }
