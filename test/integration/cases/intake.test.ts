@@ -12,6 +12,7 @@ import {
   BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringForm, idNumber, hiringSubmission, INSURANCE, prefillBirthForMother,
   SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
+import { SqliteStore } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { signRequest } from '../../../src/trust/index.js';
@@ -264,6 +265,50 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expect(retried.status, JSON.stringify(retried.body)).to.equal(202);
     expect(retried.headers['idempotent-replayed']).to.equal(undefined);
     expect((await counts())['deliveries']).to.equal(before['deliveries']! + 3);
+  });
+
+  // PostgreSQL's disk full (53100) is the test above; SQLite's is real: the file at its size limit.
+  if (fixture.name === 'sqlite') it('a database that is full (SQLite at its size limit: SQLITE_FULL) answers 503 with nothing written; once it has room, the same key is accepted', async () => {
+    const sqlite = env.gateway.store as SqliteStore;
+    // The file may not grow by a single page, and its free pages are taken up: submissions fill what room is left
+    // in the pages the tables already have, until one finds none.
+    await sqlite.withDatabase((db) => {
+      db.exec('CREATE TABLE tongban_test_filler (b BLOB)');
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      const fill = db.prepare('INSERT INTO tongban_test_filler (b) VALUES (zeroblob(?))');
+      for (const size of [4000, 500, 50]) {
+        try {
+          for (;;) fill.run(size);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_FULL') throw error;
+        }
+      }
+    });
+    let refused: { key: string; body: unknown; before: Record<string, number> } | undefined;
+    try {
+      for (let tries = 0; tries < 200 && !refused; tries += 1) {
+        const key = `db-full-${randomUUID()}`;
+        const body = birthSubmission();
+        const before = await counts();
+        const answer = await env.submit(body, key);
+        if (answer.status === 202) continue;
+        expectProblem(answer, 503, 'DATABASE_UNAVAILABLE');
+        expect((answer.body as { retryable?: boolean }).retryable).to.equal(true);
+        expect(JSON.stringify(answer.body)).to.not.match(/SQLITE|full|INSERT/i);
+        expect(await counts(), 'nothing of the refused submission is stored').to.deep.equal(before);
+        refused = { key, body, before };
+      }
+      expect(refused, 'a submission refused for want of room').to.not.equal(undefined);
+    } finally {
+      await sqlite.withDatabase((db) => {
+        db.pragma('max_page_count = 4294967294');
+        db.exec('DROP TABLE tongban_test_filler');
+      });
+    }
+    const retried = await env.submit(refused!.body, refused!.key);
+    expect(retried.status, JSON.stringify(retried.body)).to.equal(202);
+    expect(retried.headers['idempotent-replayed']).to.equal(undefined);
+    expect((await counts())['applications']).to.equal(refused!.before['applications']! + 1);
   });
 
   it('the enterprise theme splits into its filings at 民政和人社局, none waiting (no prerequisites)', async () => {
