@@ -183,7 +183,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...(options.extraRoutes ?? []),
     ]),
   });
-  const running = await listen(app, config.host, config.port);
+  const running = await listen(app, config.host, config.port, (error) => logger.error('http server error', { error: error.message, code: (error as NodeJS.ErrnoException).code }));
   logger.info('gateway listening', { url: running.url, store: store.dialect });
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();

@@ -14,8 +14,14 @@ export interface RunningServer {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Starts `app` on host:port (port 0 picks a free one). */
-export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+/**
+ * Starts `app` on host:port (port 0 picks a free one). Once listening, a
+ * server error (an accept that fails: EMFILE when file descriptors run out,
+ * ENFILE, ECONNABORTED) goes to `onError`; unlistened, it would be thrown and
+ * take the gateway down, where the right answer is to refuse that one
+ * connection and keep serving the others.
+ */
+export async function listen(app: Express, host: string, port: number, onError: (error: Error) => void = () => undefined): Promise<RunningServer> {
   const server = createExpressServer(app);
   server.keepAliveTimeout = 65_000;
   // Answers still being written when a stop begins are told to close their
@@ -31,6 +37,7 @@ export async function listen(app: Express, host: string, port: number): Promise<
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      server.on('error', onError);
       resolve();
     });
   });
