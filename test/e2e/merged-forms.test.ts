@@ -367,7 +367,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(result.form).to.deep.equal({});
       expect(result.provenance).to.deep.equal({});
       expect(result.licences).to.deep.equal([]);
-      expect(result.autoFill).to.deep.equal({ filled: 0, total: 7, ratio: 0 });
+      expect(result.autoFill).to.deep.equal({ filled: 0, total: 6, ratio: 0 });
       expect(result.fields.every((field) => !field.filled)).to.equal(true);
       const evidence = await verifyEvidence(env.gateway.keyring, result.evidenceToken, { clientId: 'platform', themeCode: driver.theme });
       expect(evidence.fields).to.deep.equal({});

@@ -89,6 +89,50 @@ const TAIWAN_PASS = '002018519000'; // 办理往来台湾通行证
 
 export const SCENARIOS: readonly ThemeScenario[] = [
   {
+    theme: 'MX-T02', name: '医保就医（生育医疗费、生育津贴）一件事', kind: 'personal',
+    defaults: { matters: [['000578667000', []], ['000562453000', []]], formFields: 8 },
+    toggled: { answers: { claim: 'medicalExpenses' }, matters: [['000562453000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'socialSecurityCard/applicant', 'birthCertificate/applicant'],
+    situation: 'an insured mother holding her child\'s 出生医学证明 claims the 生育津贴 and the 生育医疗费',
+    pick(index) {
+      const mother = index.findPerson('insured mother', (person) => person.sex === 'female' && person.socialSecurity?.status === '参保缴费'
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'socialSecurityCard', 'birthCertificate']));
+      const [card, socialSecurity, birth] = from(index, mother.idNumber!, 'residentIdCard', 'socialSecurityCard', 'birthCertificate');
+      return {
+        holders: { applicant: citizen(mother.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: mother.name, from: [card!, socialSecurity!] },
+          { canonical: 'applicant.idNumber', value: mother.idNumber, from: [card!, socialSecurity!] },
+          { canonical: 'applicant.socialSecurityCardNumber', value: mother.socialSecurity!.cardNumber, from: socialSecurity! },
+          { canonical: 'child.birthDate', value: birth!.surface['CSRQ'], from: birth! },
+          { canonical: 'child.birthInstitution', value: birth!.surface['JSJGMC'], from: birth! },
+        ],
+      };
+    },
+  },
+  {
+    theme: 'MX-T03', name: '异地就医备案（异地退休、居住、工作、就医）一件事', kind: 'personal',
+    defaults: { matters: [['000785319000', []]], formFields: 6 },
+    toggled: { answers: { filingType: 'retiree' }, matters: [['000755547000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'socialSecurityCard/applicant'],
+    situation: 'an insured worker who works away from Meizhou files as 常驻异地工作人员',
+    pick(index) {
+      const worker = index.findPerson('insured worker', (person) => adult(index, person) && person.socialSecurity?.status === '参保缴费'
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'socialSecurityCard']), 1);
+      const [card, socialSecurity] = from(index, worker.idNumber!, 'residentIdCard', 'socialSecurityCard');
+      return {
+        holders: { applicant: citizen(worker.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: worker.name, from: [card!, socialSecurity!] },
+          { canonical: 'applicant.idNumber', value: worker.idNumber, from: [card!, socialSecurity!] },
+          { canonical: 'applicant.socialSecurityCardNumber', value: socialSecurity!.surface['KH'], from: socialSecurity! },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T04', name: '企业招用员工一件事', kind: 'enterprise',
     defaults: { matters: [['000767140000', []], ['000791543000', []]], formFields: 11 },
     toggled: { answers: { applyEmploymentCertificate: true }, matters: [['000767140000', []], ['000791543000', []], ['002016143000', []]] },
@@ -149,7 +193,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
   },
   {
     theme: 'MX-T09', name: '我要做客车司机', kind: 'personal',
-    defaults: { matters: [['000115083000', []]], formFields: 7 },
+    defaults: { matters: [['000115083000', []]], formFields: 6 },
     toggled: { answers: { hasDrivingLicence: false }, matters: [['000139881000', []], ['000115083000', ['000139881000']]] },
     answers: {},
     licences: ['residentIdCard/applicant', 'drivingLicence/applicant'],
@@ -278,6 +322,27 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     situation: 'an adult without a 往来台湾通行证 applies for one and for the 学习 endorsement',
   }),
   {
+    theme: 'MX-T20', name: '水电气过户一件事', kind: 'personal',
+    defaults: { matters: [['002016043000', []], ['002081042000', []], ['002047678000', []]], formFields: 9 },
+    toggled: { answers: { transferGas: false }, matters: [['002081042000', []], ['002047678000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'realEstateCertificate/applicant'],
+    situation: 'the owner of a home (its 不动产权证书) moves its gas, water and electricity accounts into their name',
+    pick(index) {
+      const owner = index.findPerson('home owner', (person) => adult(index, person) && index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']), 1);
+      const [card, deed] = from(index, owner.idNumber!, 'residentIdCard', 'realEstateCertificate');
+      return {
+        holders: { applicant: citizen(owner.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: owner.name, from: card! },
+          { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+          { canonical: 'property.location', value: owner.home!.location, from: deed! },
+          { canonical: 'property.certificateNumber', value: deed!.surface['BDCQZH'], from: deed! },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T21', name: '我要办理员工制家政企业社保补贴', kind: 'enterprise',
     defaults: { matters: [['000767140000', []], ['000525810000', ['000767140000']]], formFields: 13 },
     toggled: {
@@ -334,8 +399,29 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T30', name: '我要申请公租房', kind: 'personal',
+    defaults: { matters: [['002031211000', []], ['000706930000', ['002031211000']]], formFields: 8 },
+    toggled: { answers: { hasHousingCertificate: true }, matters: [['000706930000', []]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'householdRegister/applicant'],
+    situation: 'an adult without a home of their own has the property register queried, then applies for 公租房',
+    pick(index) {
+      const person = index.findPerson('adult without a home', (candidate) => adult(index, candidate) && candidate.home === undefined
+        && index.holdsSole(candidate.idNumber, ['residentIdCard', 'householdRegister']), 4);
+      const [card, household] = from(index, person.idNumber!, 'residentIdCard', 'householdRegister');
+      return {
+        holders: { applicant: citizen(person.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: person.name, from: [card!, household!] },
+          { canonical: 'applicant.idNumber', value: person.idNumber, from: [card!, household!] },
+          { canonical: 'applicant.address', value: person.address, from: [card!, household!] },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T32', name: '我要开网约车(网约车驾驶员从业资格证、无犯罪记录证明)', kind: 'personal',
-    defaults: { matters: [['002072585000', []], ['000147757000', ['002072585000']]], formFields: 10 },
+    defaults: { matters: [['002072585000', []], ['000147757000', ['002072585000']]], formFields: 9 },
     toggled: { answers: { hasCriminalRecordCertificate: true }, matters: [['000147757000', []]] },
     answers: {},
     licences: ['residentIdCard/applicant', 'householdRegister/applicant', 'drivingLicence/applicant'],
