@@ -21,7 +21,7 @@ export interface RunningServer {
  * take the gateway down, where the right answer is to refuse that one
  * connection and keep serving the others.
  */
-export async function listen(app: Express, host: string, port: number, onError: (error: Error) => void = () => undefined): Promise<RunningServer> {
+export async function listen(app: Express, host: string, port: number, onError: (error: Error) => void): Promise<RunningServer> {
   const server = createExpressServer(app);
   server.keepAliveTimeout = 65_000;
   // Answers still being written when a stop begins are told to close their

@@ -24,7 +24,7 @@ export const USE_CAUSE_HEADER = 'Tongban-Use-Cause';
  */
 export function checkUseCause(useCause: unknown): string {
   if (typeof useCause !== 'string' || useCause.trim() === '') {
-    throw new TongbanError('USE_CAUSE_REQUIRED', `A reason for use (用证事由) is required: send it in the signed query parameter ${USE_CAUSE_PARAMETER} (percent-encoded UTF-8)`);
+    throw new TongbanError('USE_CAUSE_REQUIRED', 'A reason for use (用证事由) is required: 1–200 characters, not blank');
   }
   const length = [...useCause].length;
   if (length > MAX_USE_CAUSE_LENGTH) {
@@ -48,6 +48,9 @@ export function checkUseCause(useCause: unknown): string {
 export function useCauseFromRequest(parameter: string | undefined, header: string | undefined): string {
   if (parameter === undefined && header !== undefined) {
     throw new TongbanError('USE_CAUSE_REQUIRED', `The ${USE_CAUSE_HEADER} header is not covered by the request signature and is no longer accepted: send the reason for use in the signed query parameter ${USE_CAUSE_PARAMETER}`);
+  }
+  if (parameter === undefined) {
+    throw new TongbanError('USE_CAUSE_REQUIRED', `A reason for use (用证事由) is required: send it in the signed query parameter ${USE_CAUSE_PARAMETER} (percent-encoded UTF-8)`);
   }
   const useCause = checkUseCause(parameter);
   if (header !== undefined && safeDecode(header) !== useCause) {

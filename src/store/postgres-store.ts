@@ -15,7 +15,7 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How long to wait for a connection (ms). Default 5000. */
   connectTimeoutMs?: number;
-  /** Called with pool-level errors (a connection dropped while idle). */
+  /** Called when a connection drops: an idle one in the pool, or one checked out by a transaction (which then fails). */
   onError?: (error: Error) => void;
 }
 

@@ -21,6 +21,14 @@ export interface ExpectedValue {
   readonly from: LicenceRecord | readonly LicenceRecord[];
 }
 
+/** The two fields every licence of a person gives: `<subject>.name` and `<subject>.idNumber`, from the same licences. */
+function nameAndIdNumber(subject: string, person: { name: string; idNumber?: string | null | undefined }, from: ExpectedValue['from']): ExpectedValue[] {
+  return [
+    { canonical: `${subject}.name`, value: person.name, from },
+    { canonical: `${subject}.idNumber`, value: person.idNumber, from },
+  ];
+}
+
 export interface Applicants {
   /** Subject (role) → holder. */
   readonly holders: Readonly<Record<string, Holder>>;
@@ -102,8 +110,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(mother.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: mother.name, from: [card!, socialSecurity!] },
-          { canonical: 'applicant.idNumber', value: mother.idNumber, from: [card!, socialSecurity!] },
+          ...nameAndIdNumber('applicant', mother, [card!, socialSecurity!]),
           { canonical: 'applicant.socialSecurityCardNumber', value: mother.socialSecurity!.cardNumber, from: socialSecurity! },
           { canonical: 'child.birthDate', value: birth!.surface['CSRQ'], from: birth! },
           { canonical: 'child.birthInstitution', value: birth!.surface['JSJGMC'], from: birth! },
@@ -125,8 +132,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(worker.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: worker.name, from: [card!, socialSecurity!] },
-          { canonical: 'applicant.idNumber', value: worker.idNumber, from: [card!, socialSecurity!] },
+          ...nameAndIdNumber('applicant', worker, [card!, socialSecurity!]),
           { canonical: 'applicant.socialSecurityCardNumber', value: socialSecurity!.surface['KH'], from: socialSecurity! },
         ],
       };
@@ -232,8 +238,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
           { canonical: 'applicant.idNumber', value: seller.idNumber, from: card! },
           { canonical: 'property.certificateNumber', value: deed!.surface['BDCQZH'], from: deed! },
           { canonical: 'property.location', value: seller.home!.location, from: deed! },
-          { canonical: 'buyer.name', value: buyer.name, from: buyerCard! },
-          { canonical: 'buyer.idNumber', value: buyer.idNumber, from: buyerCard! },
+          ...nameAndIdNumber('buyer', buyer, buyerCard!),
         ],
       };
     },
@@ -252,8 +257,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(worker.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: worker.name, from: [card!, socialSecurity!] },
-          { canonical: 'applicant.idNumber', value: worker.idNumber, from: [card!, socialSecurity!] },
+          ...nameAndIdNumber('applicant', worker, [card!, socialSecurity!]),
         ],
       };
     },
@@ -334,8 +338,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(owner.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: owner.name, from: card! },
-          { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+          ...nameAndIdNumber('applicant', owner, card!),
           { canonical: 'property.location', value: owner.home!.location, from: deed! },
           { canonical: 'property.certificateNumber', value: deed!.surface['BDCQZH'], from: deed! },
         ],
@@ -367,8 +370,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(owner.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: owner.name, from: card! },
-          { canonical: 'applicant.idNumber', value: owner.idNumber, from: card! },
+          ...nameAndIdNumber('applicant', owner, card!),
         ],
       };
     },
@@ -412,8 +414,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       return {
         holders: { applicant: citizen(person.idNumber) },
         expected: [
-          { canonical: 'applicant.name', value: person.name, from: [card!, household!] },
-          { canonical: 'applicant.idNumber', value: person.idNumber, from: [card!, household!] },
+          ...nameAndIdNumber('applicant', person, [card!, household!]),
           { canonical: 'applicant.address', value: person.address, from: [card!, household!] },
         ],
       };
@@ -482,8 +483,7 @@ function companyAndJobSeeker(index: PopulationIndex): Applicants {
       { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
       { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
       { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
-      { canonical: 'employee.name', value: employee.name, from: cards },
-      { canonical: 'employee.idNumber', value: employee.idNumber, from: cards },
+      ...nameAndIdNumber('employee', employee, cards),
     ],
   };
 }
@@ -515,8 +515,7 @@ export function newbornFamily(index: PopulationIndex, skip: number): Applicants 
       { canonical: 'child.birthCertificateNumber', value: s['CSYXZMBH'], from: birth! },
       { canonical: 'mother.idNumber', value: mother.idNumber, from: birth! },
       { canonical: 'father.name', value: father.name, from: birth! },
-      { canonical: 'guardian.name', value: father.name, from: fatherCard! },
-      { canonical: 'guardian.idNumber', value: father.idNumber, from: fatherCard! },
+      ...nameAndIdNumber('guardian', father, fatherCard!),
     ],
   };
 }

@@ -2,6 +2,15 @@ import { expect } from 'chai';
 import { TongbanError } from '../../../src/errors/index.js';
 import { checkUseCause, useCauseFromRequest } from '../../../src/licences/index.js';
 
+function messageOf(work: () => unknown): string {
+  try {
+    work();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
 function codeOf(work: () => unknown): string | undefined {
   try {
     work();
@@ -23,14 +32,13 @@ describe('reason for use (用证事由)', () => {
     expect(codeOf(() => useCauseFromRequest('核验身份', '%E4%B8'))).to.equal('USE_CAUSE_REQUIRED');
   });
 
+  it('names the signed parameter when the reason is missing; a blank one is refused whatever carried it', () => {
+    expect(messageOf(() => useCauseFromRequest(undefined, undefined))).to.match(/query parameter useCause/);
+    expect(messageOf(() => checkUseCause('  '))).to.equal('A reason for use (用证事由) is required: 1–200 characters, not blank');
+  });
+
   it('refuses the unsigned header on its own, saying where the reason belongs', () => {
-    let message = '';
-    try {
-      useCauseFromRequest(undefined, encodeURIComponent('核验身份'));
-    } catch (error) {
-      message = (error as TongbanError).message;
-    }
-    expect(message).to.match(/not covered by the request signature/).and.to.match(/useCause/);
+    expect(messageOf(() => useCauseFromRequest(undefined, encodeURIComponent('核验身份')))).to.match(/not covered by the request signature/).and.to.match(/useCause/);
   });
 
   it('counts characters, not bytes or UTF-16 units: 200 are allowed, 201 are not', () => {
