@@ -35,11 +35,17 @@ interface DeliveryCase {
   timeoutMs: number;
   /** `fast`: {@link startFastDepartment}; `simulator`: the REST department simulator the tests use. */
   departmentKind: 'fast' | 'simulator';
+  /** Most sub-applications per push (TONGBAN_DEPARTMENT_BATCH for every department of the case); default one per push. */
+  batch?: number;
 }
 
 const CASES: DeliveryCase[] = [
   {
     name: '卫生健康局 (ES256) + 科工商务局 (EdDSA), fast departments', departments: ['wjj', 'kgswj'], count: 6000, timeoutMs: 25_000, departmentKind: 'fast',
+    templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
+  },
+  {
+    name: '卫生健康局 (ES256) + 科工商务局 (EdDSA), fast departments, batched pushes of ≤ 16', departments: ['wjj', 'kgswj'], count: 6000, timeoutMs: 25_000, departmentKind: 'fast', batch: 16,
     templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
   },
   {
@@ -148,6 +154,7 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
     // 3. A gateway with its dispatcher on drains it.
     const gateway = await startGatewayProcess(environment, gatewayEnv(environment, sqlitePath, {
       TONGBAN_DEPARTMENT_ENDPOINTS: endpoints, TONGBAN_DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      ...(deliveryCase.batch ? { TONGBAN_DEPARTMENT_BATCH: JSON.stringify(Object.fromEntries(deliveryCase.departments.map((code) => [code, deliveryCase.batch]))) } : {}),
     }), themes);
     const deadline = Date.now() + deliveryCase.timeoutMs;
     const delivered = db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered'");

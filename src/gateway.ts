@@ -130,7 +130,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
-  const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, keyring, clients, timeoutMs: config.deliveryTimeoutMs });
+  const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, batch: config.departmentBatch, keyring, clients, timeoutMs: config.deliveryTimeoutMs });
   const dispatcher = new Dispatcher({
     store, logger,
     channelFor: channels,

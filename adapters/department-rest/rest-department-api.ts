@@ -10,12 +10,33 @@
  *   `Content-Digest` over the answer body;
  * - 4xx/5xx `{ error: { code, message } }` (unsigned errors are accepted:
  *   they are only classified, never trusted).
+ *
+ * Batched push, for a department that implements it (its `batch` setting):
+ * `POST {baseUrl}/api/sub-applications/batch` with
+ * `{ deliveries: [delivery, …] }` (1 to {@link MAX_BATCH} deliveries,
+ * distinct idempotency keys), signed as above, no `Idempotency-Key` header
+ * (each delivery carries its own key and is de-duplicated by it, exactly as
+ * if pushed alone). Answers:
+ * - 200 `{ results: [item, …] }`, one item per delivery in the same order,
+ *   signed like a single answer: `{ deliveryId, status: 201 | 200, receipt }`
+ *   for a delivery taken (new or known key), `{ deliveryId, status, error:
+ *   { code, message } }` for one refused alone (400 INVALID_DELIVERY,
+ *   409 IDEMPOTENCY_KEY_CONFLICT, 503 SYSTEM_BUSY, … as a single push would
+ *   answer it);
+ * - 4xx/5xx `{ error }` when the request as a whole is refused (signature,
+ *   400 INVALID_BATCH, 503): nothing of it was applied.
  */
 import { Ajv } from 'ajv';
 import type { ReceiptFields } from '../../src/spec/department-channel.js';
 
 /** Path of the submit operation, under the department's base URL. */
 export const SUBMIT_PATH = '/api/sub-applications';
+
+/** Path of the batched submit operation. */
+export const BATCH_PATH = '/api/sub-applications/batch';
+
+/** Most deliveries one batched push may carry. */
+export const MAX_BATCH = 100;
 
 /** The receipt fields of a 2xx answer. */
 export interface RestReceiptAnswer {
@@ -45,11 +66,38 @@ const receiptAnswerSchema = {
   },
 } as const;
 
+/** One item of a batch answer: a receipt, or that delivery's own error. */
+export type RestBatchItem =
+  | { deliveryId: string; status: number; receipt: ReceiptFields; error?: undefined }
+  | { deliveryId: string; status: number; error: { code: string; message?: string }; receipt?: undefined };
+
+/** The 200 answer of a batched push. */
+export interface RestBatchAnswer {
+  results: RestBatchItem[];
+}
+
+const errorSchema = { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 100 }, message: { type: 'string' } } } as const;
+
+const batchAnswerSchema = {
+  type: 'object', required: ['results'],
+  properties: {
+    results: {
+      type: 'array', maxItems: MAX_BATCH,
+      items: {
+        type: 'object', required: ['deliveryId', 'status'],
+        properties: { deliveryId: text, status: { type: 'integer', minimum: 200, maximum: 599 }, receipt: receiptAnswerSchema.properties.receipt, error: errorSchema },
+        oneOf: [{ required: ['receipt'] }, { required: ['error'] }],
+      },
+    },
+  },
+} as const;
+
 const errorAnswerSchema = {
   type: 'object', required: ['error'],
-  properties: { error: { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 100 }, message: { type: 'string' } } } },
+  properties: { error: errorSchema },
 } as const;
 
 const ajv = new Ajv();
 export const isReceiptAnswer = ajv.compile<RestReceiptAnswer>(receiptAnswerSchema);
 export const isErrorAnswer = ajv.compile<RestErrorAnswer>(errorAnswerSchema);
+export const isBatchAnswer = ajv.compile<RestBatchAnswer>(batchAnswerSchema);

@@ -16,7 +16,18 @@ const OPERATION = 'deliver';
  * otherwise the status: 5xx, 408, 429 retryable; 401/403 auth; other 4xx rejected.
  */
 export function answerError(departmentCode: string, status: number, raw: Buffer): UpstreamError {
-  const code = errorCodeOf(raw);
+  return codedError(departmentCode, status, errorCodeOf(raw));
+}
+
+/**
+ * One delivery of a batched push refused alone: its item's status and code
+ * classify it exactly as a single push answered with them would be.
+ */
+export function itemError(departmentCode: string, status: number, code: string): UpstreamError {
+  return codedError(departmentCode, status, code);
+}
+
+function codedError(departmentCode: string, status: number, code: string | undefined): UpstreamError {
   const kind: UpstreamErrorKind | undefined = kindOfErrorCode(code);
   if (kind === undefined) return withDepartment(statusError(SYSTEM, OPERATION, status, code), departmentCode);
   return new UpstreamError(`department ${departmentCode} refused the delivery: HTTP ${status} ${code}`, {

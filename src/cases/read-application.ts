@@ -21,6 +21,32 @@ export function aggregateStatus(statuses: readonly string[]): ApplicationStatus 
   return 'in_progress';
 }
 
+/** A receipt as stored: `{ acceptanceNumber, evidence: <the verified receipt> }`. */
+interface StoredReceipt { acceptanceNumber: string; evidence: { evidence?: { format?: string; batchId?: string; index?: number } } & Record<string, unknown> }
+
+/**
+ * A receipt of a batched push points at the department's signed answer,
+ * stored once for the batch: the view puts that answer's signature and body
+ * back into the receipt's evidence, so each receipt reads (and re-verifies)
+ * on its own, like one pushed alone.
+ */
+async function withBatchEvidence(store: Store, receipts: readonly (StoredReceipt | null)[]): Promise<(StoredReceipt | null)[]> {
+  const batchIds = [...new Set(receipts.flatMap((receipt) => {
+    const evidence = receipt?.evidence?.evidence;
+    return evidence?.format === 'tongban-signature-v1-batch' && evidence.batchId ? [evidence.batchId] : [];
+  }))];
+  if (batchIds.length === 0) return [...receipts];
+  const { rows } = await store.query<{ id: string; signature: string; body: string }>(
+    `SELECT id, signature, body FROM receipt_batches WHERE id IN (${batchIds.map((_, index) => `$${index + 1}`).join(', ')})`, batchIds);
+  const batches = new Map(rows.map((row) => [row.id, row]));
+  return receipts.map((receipt) => {
+    const evidence = receipt?.evidence?.evidence;
+    const batch = evidence?.format === 'tongban-signature-v1-batch' ? batches.get(evidence.batchId ?? '') : undefined;
+    if (!receipt || !evidence || !batch) return receipt;
+    return { ...receipt, evidence: { ...receipt.evidence, evidence: { format: evidence.format, batchId: evidence.batchId, index: evidence.index, signature: batch.signature, body: batch.body } } };
+  });
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 export async function readApplication(store: Store, id: string, viewer: { clientId: string; role: string }) {
@@ -42,11 +68,12 @@ export async function readApplication(store: Store, id: string, viewer: { client
     id: document.id, name: document.name, sealId: document.seal_id, sealedAt: iso(document.created_at),
     href: `/v1/applications/${application.id}/documents/${document.id}`,
   }));
-  const subApplications = subs.rows.map((row) => ({
+  const receipts = await withBatchEvidence(store, subs.rows.map((row) => (row.receipt ? JSON.parse(row.receipt) as StoredReceipt : null)));
+  const subApplications = subs.rows.map((row, index) => ({
     id: row.id, matterCode: row.matter_code, matterName: row.matter_name, departmentCode: row.department_code,
     after: JSON.parse(row.prerequisites) as string[], status: row.status,
     delivery: { id: row.delivery_id, state: row.delivery_state, attempts: row.attempts, lastError: row.last_error },
-    acceptanceNumber: row.acceptance_number, receipt: row.receipt ? JSON.parse(row.receipt) as unknown : null,
+    acceptanceNumber: row.acceptance_number, receipt: receipts[index] ?? null,
     results: row.results ? JSON.parse(row.results) as unknown : null, documents: documentsOf(row.id), reason: row.reason,
     deadline: { statutoryDays: row.statutory_days, promisedDays: row.promised_days, acceptedAt: iso(row.accepted_at), dueDate: row.due_date, dueStatus: row.due_status },
     completedAt: iso(row.completed_at),

@@ -33,6 +33,7 @@ export interface Config {
   readonly sealPlatformAppSecret?: string;
   readonly sealPlatformTrustAnchorsFile?: string;
   readonly departmentEndpoints: Readonly<Record<string, string>>;
+  readonly departmentBatch: Readonly<Record<string, number>>;
   readonly deliveryMaxAttempts: number;
   readonly deliveryBackoffBaseMs: number;
   readonly deliveryBackoffCapMs: number;

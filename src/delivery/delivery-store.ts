@@ -2,8 +2,8 @@
  * The outbox as the dispatcher sees it: claim due deliveries under a lease,
  * record each attempt's outcome. One store round trip per function.
  */
-import type { SubApplicationDelivery } from '../spec/department-channel.js';
-import type { Queryable, Store } from '../store/index.js';
+import type { DeliveryReceipt, SubApplicationDelivery } from '../spec/department-channel.js';
+import { newId, type Queryable, type Store } from '../store/index.js';
 import { buildDeliveries } from './build-delivery.js';
 
 export interface ClaimedDelivery {
@@ -102,6 +102,46 @@ export async function markDelivered(store: Store, delivery: ClaimedDelivery, own
       [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify(receipt), attempt.startedAt + attempt.durationMs]);
     await recordAttempt(tx, attempt);
     return true;
+  });
+}
+
+/** One receipt of a batched push, with the attempt that got it. */
+export interface BatchReceipt {
+  delivery: ClaimedDelivery;
+  receipt: DeliveryReceipt;
+  attempt: AttemptRecord;
+}
+
+/**
+ * Marks the deliveries of one batched push delivered, in one transaction:
+ * the department's signed answer is stored once (`receipt_batches`) and each
+ * receipt points at it by id and position, instead of repeating the whole
+ * answer on every sub-application. Answers, per receipt, whether this owner
+ * still held the delivery (a receipt for one it lost is not recorded).
+ */
+export async function markDeliveredBatch(store: Store, owner: string, answer: { departmentCode: string; signature: string; body: string; at: number }, receipts: readonly BatchReceipt[]): Promise<boolean[]> {
+  if (receipts.length === 0) return [];
+  return store.transaction(async (tx) => {
+    const batchId = newId();
+    await tx.query('INSERT INTO receipt_batches (id, department_code, format, signature, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [batchId, answer.departmentCode, 'tongban-signature-v1-batch', answer.signature, answer.body, answer.at]);
+    const held: boolean[] = [];
+    for (const { delivery, receipt, attempt } of receipts) {
+      const at = attempt.startedAt + attempt.durationMs;
+      const { rowCount } = await tx.query(
+        `UPDATE deliveries SET state = 'delivered', attempts = $3, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = $4
+          WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [delivery.id, owner, attempt.attempt, at]);
+      held.push(rowCount > 0);
+      if (rowCount === 0) continue;
+      const index = receipt.evidence.format === 'tongban-signature-v1-batch' ? receipt.evidence.index : 0;
+      const stored = { ...receipt, evidence: { format: 'tongban-signature-v1-batch', batchId, index } };
+      await tx.query(
+        `UPDATE sub_applications SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
+           acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
+        [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify({ acceptanceNumber: receipt.acceptanceNumber, evidence: stored }), at]);
+      await recordAttempt(tx, attempt);
+    }
+    return held;
   });
 }
 

@@ -18,6 +18,8 @@ export interface ChannelRegistryOptions {
   departments: readonly Department[];
   /** Department code → base URL (configuration wins over the registry file). */
   endpoints: Readonly<Record<string, string>>;
+  /** Department code → most sub-applications per push (configuration wins over the registry's `batch`). */
+  batch?: Readonly<Record<string, number>>;
   keyring: Keyring;
   clients: ClientRegistry;
   timeoutMs: number;
@@ -33,6 +35,10 @@ export interface ChannelLookup {
 
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelLookup {
   const departments = new Map(options.departments.map((department) => [department.code, department]));
+  for (const code of Object.keys(options.batch ?? {})) {
+    const channel = departments.get(code)?.channel;
+    if (channel !== 'rest') throw new Error(`TONGBAN_DEPARTMENT_BATCH: ${code} is ${channel ? `a ${channel} department` : 'no department of the registry'}; only rest departments take batched pushes`);
+  }
   const cache = new Map<string, { channel: PushDepartmentChannel | undefined; until: number }>();
   const pools = new Map<string, PushClient>();
   const poolFor = (endpoint: string) => {
@@ -50,7 +56,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
       const client = await options.clients.resolve(`dept-${code}`);
       const departmentPublicKeys: JWK[] = client ? Object.values(client.keys) : [];
       const settings = { baseUrl: endpoint, departmentCode: code, signingKey: options.keyring.signingKey(), departmentPublicKeys, timeoutMs: options.timeoutMs, pushClient: poolFor(endpoint) };
-      channel = department.channel === 'soap' ? createSoapDepartmentAdapter(settings) : createRestDepartmentAdapter(settings);
+      channel = department.channel === 'soap' ? createSoapDepartmentAdapter(settings)
+        : createRestDepartmentAdapter({ ...settings, maxBatch: options.batch?.[code] ?? department.batch ?? 1 });
     }
     cache.set(code, { channel, until: Date.now() + (options.refreshMs ?? 60_000) });
     return channel;

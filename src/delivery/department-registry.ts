@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { MAX_BATCH } from '../../adapters/department-rest/rest-department-api.js';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../trust/algorithms.js';
 
 export interface Department {
@@ -20,6 +21,11 @@ export interface Department {
   readonly channel: 'rest' | 'soap' | 'inbox';
   /** Base URL of a rest/soap department system; set per deployment. */
   readonly endpoint?: string;
+  /**
+   * Most sub-applications one push may carry, for a rest department system
+   * that implements the batched operation; absent: one per push.
+   */
+  readonly batch?: number;
 }
 
 const schema = {
@@ -37,6 +43,7 @@ const schema = {
           algorithm: { enum: [...SIGNATURE_ALGORITHMS] },
           channel: { enum: ['rest', 'soap', 'inbox'] },
           endpoint: { type: 'string', pattern: '^https?://' },
+          batch: { type: 'integer', minimum: 1, maximum: MAX_BATCH },
         },
       },
     },
@@ -65,6 +72,9 @@ export function loadDepartments(file: string | URL = DEPARTMENTS_FILE): Departme
   departments.forEach((department, index) => {
     if (codes.has(department.code)) throw new Error(`${where}#/departments/${index}/code: duplicate code "${department.code}"`);
     codes.add(department.code);
+    if (department.batch !== undefined && department.channel !== 'rest') {
+      throw new Error(`${where}#/departments/${index}/batch: only a rest department takes batched pushes, ${department.code} is ${department.channel}`);
+    }
     for (const name of department.names) {
       if (names.has(name)) throw new Error(`${where}#/departments/${index}/names: "${name}" is claimed twice`);
       names.add(name);

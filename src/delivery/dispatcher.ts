@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { Logger } from '../log/index.js';
-import type { DeliveryReceipt, PushDepartmentChannel } from '../spec/department-channel.js';
+import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel } from '../spec/department-channel.js';
 import { isUpstreamError } from '../spec/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
-import { claimWithPayloads, markDelivered, markFailed, releaseClaim, type ClaimedDelivery, type LeasedDelivery } from './delivery-store.js';
+import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt, type ClaimedDelivery, type LeasedDelivery } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../spec/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 
@@ -55,11 +55,14 @@ const RECORD_MARGIN_MS = 500;
 
 export class Dispatcher {
   readonly owner = `dispatcher-${randomUUID()}`;
-  private readonly breakers = new Map<string, CircuitBreaker<[PushDepartmentChannel, Parameters<PushDepartmentChannel['deliver']>[0]], DeliveryReceipt>>();
+  /** Per department; each push (single or batched) is one call through it. */
+  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries those pushes carry (a batched push carries several): what the concurrency limit counts. */
+  private inFlightDeliveries = 0;
   /** The last claim found less than it asked for: finished deliveries need not trigger another claim. */
   private drained = false;
   /** Counts notify() calls, so that work committed while a claim runs is not mistaken for "drained". */
@@ -102,7 +105,8 @@ export class Dispatcher {
   /** Runs one round: claim and deliver; resolves when those deliveries are settled. For tests and the CLI. */
   async runOnce(): Promise<number> {
     const claimed = await claimWithPayloads(this.options.store, this.owner, { limit: this.options.batchSize ?? 50, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
-    await Promise.allSettled(claimed.map((delivery) => this.deliverOne(delivery)));
+    const pushes = await this.pushesOf(claimed);
+    await Promise.allSettled(pushes.map((push) => this.deliverPush(push)));
     return claimed.length;
   }
 
@@ -112,8 +116,8 @@ export class Dispatcher {
     // Refill when a quarter of the slots are free: one claim for many deliveries, not one per finished delivery.
     const refillAt = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 4)));
     while (this.running) {
-      const room = concurrency - this.inFlight.size;
-      if (room >= refillAt || (room > 0 && this.inFlight.size === 0)) {
+      const room = concurrency - this.inFlightDeliveries;
+      if (room >= refillAt || (room > 0 && this.inFlightDeliveries === 0)) {
         const wanted = Math.min(room, batchSize);
         let claimed: (LeasedDelivery & { payload?: SubApplicationDelivery })[] = [];
         const notifications = this.notifications;
@@ -123,15 +127,17 @@ export class Dispatcher {
           this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
         }
         this.drained = claimed.length < wanted && this.notifications === notifications;
-        for (const delivery of claimed) {
-          const task = this.deliverOne(delivery).finally(() => {
+        for (const push of await this.pushesOf(claimed)) {
+          this.inFlightDeliveries += push.length;
+          const task = this.deliverPush(push).finally(() => {
             this.inFlight.delete(task);
+            this.inFlightDeliveries -= push.length;
             if (!this.drained) this.wake?.();
           });
           this.inFlight.add(task);
         }
         // More is due and there is still room: claim again at once.
-        if (!this.drained && concurrency - this.inFlight.size >= refillAt) continue;
+        if (!this.drained && concurrency - this.inFlightDeliveries >= refillAt) continue;
       }
       // Nothing due: sleep until new work is notified (or the idle time, for retries coming due). Slots full: until some free up.
       await this.sleep(this.drained ? this.options.idleMs ?? 250 : 1000);
@@ -150,7 +156,7 @@ export class Dispatcher {
     let breaker = this.breakers.get(departmentCode);
     if (!breaker) {
       const settings = this.options.breaker ?? {};
-      breaker = new CircuitBreaker((channel: PushDepartmentChannel, payload: Parameters<PushDepartmentChannel['deliver']>[0]) => channel.deliver(payload), {
+      breaker = new CircuitBreaker((push: () => Promise<unknown>) => push(), {
         timeout: false,
         errorThresholdPercentage: settings.errorThresholdPercentage ?? 50,
         resetTimeout: settings.resetTimeoutMs ?? 10_000,
@@ -171,52 +177,74 @@ export class Dispatcher {
   }
 
   /**
+   * Splits a round's claims into pushes: the deliveries of a department
+   * whose channel takes batched pushes go together, up to its batch size (in
+   * claim order); every other delivery is a push of its own. A delivery
+   * without its payload goes alone, where its failure is recorded.
+   */
+  private async pushesOf(claimed: readonly Claimed[]): Promise<Claimed[][]> {
+    const pushes: Claimed[][] = [];
+    const open = new Map<string, { push: Claimed[]; max: number }>();
+    for (const delivery of claimed) {
+      const max = delivery.payload ? await this.batchSizeOf(delivery.departmentCode) : 1;
+      if (max <= 1) {
+        pushes.push([delivery]);
+        continue;
+      }
+      let current = open.get(delivery.departmentCode);
+      if (!current || current.push.length >= current.max) {
+        current = { push: [], max };
+        open.set(delivery.departmentCode, current);
+        pushes.push(current.push);
+      }
+      current.push.push(delivery);
+    }
+    return pushes;
+  }
+
+  private async batchSizeOf(departmentCode: string): Promise<number> {
+    try {
+      const channel = await this.options.channelFor(departmentCode);
+      return channel?.deliverBatch ? channel.maxBatch ?? 1 : 1;
+    } catch {
+      return 1; // the single push records why the channel is missing
+    }
+  }
+
+  private deliverPush(push: readonly Claimed[]): Promise<void> {
+    return push.length === 1 ? this.deliverOne(push[0]!) : this.deliverBatch(push);
+  }
+
+  /**
    * Delivers one claimed delivery (its payload read with the claim, or now);
    * whatever happens, the claim is settled (delivered, rescheduled, dead or released).
    */
-  private async deliverOne(claimed: LeasedDelivery & { payload?: SubApplicationDelivery }): Promise<void> {
+  private async deliverOne(claimed: Claimed): Promise<void> {
     const { payload: prebuilt, ...delivery } = claimed;
-    const { store, logger, retry } = this.options;
+    const { store, logger } = this.options;
     const startedAt = this.now();
     const attempt = delivery.attempts + 1;
     let settled = false;
     try {
       const channel = await this.options.channelFor(delivery.departmentCode);
       if (!channel) {
-        settled = await markFailed(store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + retry.capMs, countsAsAttempt: false, error: `no ${delivery.channel} endpoint configured for department ${delivery.departmentCode}` },
-          { deliveryId: delivery.id, attempt, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'NO_ENDPOINT' });
-        this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'no endpoint' });
+        settled = await this.deferNoEndpoint(delivery, startedAt);
         return;
       }
       const breaker = this.breakerFor(delivery.departmentCode);
       if (breaker.opened) {
-        settled = await markFailed(store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + (this.options.breaker?.resetTimeoutMs ?? 10_000), countsAsAttempt: false, error: `circuit open for department ${delivery.departmentCode}` },
-          { deliveryId: delivery.id, attempt, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'CIRCUIT_OPEN' });
-        this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'circuit open' });
+        settled = await this.deferCircuitOpen(delivery, startedAt);
         return;
       }
       const payload = prebuilt ?? await buildDelivery(store, delivery);
       try {
-        // Within one attempt, a reset or timeout is retried at once a couple of times: the idempotency key makes it safe.
-        // Only while a whole further try (its wait, its timeout, a margin to record it) ends before the lease does.
-        const tryFitsInLease = () => this.now() + IN_ATTEMPT_MAX_WAIT_MS + (this.options.pushTimeoutMs ?? 10_000) + RECORD_MARGIN_MS < delivery.leaseExpiresAt;
-        const receipt = await pRetry(() => breaker.fire(channel, payload), {
-          retries: 2, minTimeout: 20, maxTimeout: IN_ATTEMPT_MAX_WAIT_MS, randomize: true,
-          shouldRetry: ({ error }) => isUpstreamError(error) && (error.kind === 'connection' || error.kind === 'timeout') && !breaker.opened && tryFitsInLease(),
-        });
+        const receipt = await this.push(breaker, delivery, () => channel.deliver(payload));
         const durationMs = this.now() - startedAt;
         settled = await markDelivered(store, delivery, this.owner, { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },
           { deliveryId: delivery.id, attempt, startedAt, durationMs, outcome: 'delivered' });
         this.options.onOutcome?.({ delivery, outcome: 'delivered' });
       } catch (error) {
-        const durationMs = this.now() - startedAt;
-        const message = (error as Error).message ?? String(error);
-        const retryable = isRetryable(error) || (error as { code?: string }).code === 'EOPENBREAKER';
-        const dead = !retryable || attempt >= retry.maxAttempts;
-        settled = await markFailed(store, delivery, this.owner, { dead, nextAttemptAt: startedAt + durationMs + backoffMs(retry, attempt), countsAsAttempt: true, error: message },
-          { deliveryId: delivery.id, attempt, startedAt, durationMs, outcome: dead ? 'dead' : 'retry', errorCode: isUpstreamError(error) ? `UPSTREAM_${error.kind.toUpperCase()}` : 'DELIVERY_FAILED', error: message });
-        if (dead) logger.warn('delivery dead-lettered', { deliveryId: delivery.id, department: delivery.departmentCode, attempt, error: message });
-        this.options.onOutcome?.({ delivery, outcome: dead ? 'dead' : 'retry', error: message });
+        settled = await this.recordFailure(delivery, error, startedAt, this.now() - startedAt);
       }
     } catch (error) {
       logger.error('delivery handling failed', { deliveryId: delivery.id, error: (error as Error).message });
@@ -224,4 +252,120 @@ export class Dispatcher {
       if (!settled) await releaseClaim(store, delivery.id, this.owner, this.now() + 1000).catch(() => undefined);
     }
   }
+
+  /**
+   * Delivers several claimed deliveries of one department in one batched
+   * push. Each has its own attempt and outcome: its receipt, or its own
+   * refusal; a push that failed as a whole fails each the same way. Whatever
+   * happens, every claim is settled.
+   */
+  private async deliverBatch(claimed: readonly Claimed[]): Promise<void> {
+    const { store, logger } = this.options;
+    const deliveries = claimed.map(({ payload: _payload, ...delivery }) => delivery);
+    const departmentCode = deliveries[0]!.departmentCode;
+    const startedAt = this.now();
+    const settled = new Set<string>();
+    const settle = (delivery: { id: string }, done: boolean) => { if (done) settled.add(delivery.id); };
+    // Settled together, so that they share one group commit rather than each waiting for its own.
+    const settleEach = async (of: readonly LeasedDelivery[], record: (delivery: LeasedDelivery) => Promise<boolean>) => {
+      await Promise.all(of.map(async (delivery) => settle(delivery, await record(delivery))));
+    };
+    try {
+      const channel = await this.options.channelFor(departmentCode);
+      if (!channel?.deliverBatch) {
+        await settleEach(deliveries, (delivery) => this.deferNoEndpoint(delivery, startedAt));
+        return;
+      }
+      const breaker = this.breakerFor(departmentCode);
+      if (breaker.opened) {
+        await settleEach(deliveries, (delivery) => this.deferCircuitOpen(delivery, startedAt));
+        return;
+      }
+      const payloads = claimed.map((delivery) => delivery.payload!);
+      // The whole push must fit in the lease of every delivery it carries: the earliest one bounds the retries.
+      const lease = deliveries.reduce((earliest, delivery) => (delivery.leaseExpiresAt < earliest.leaseExpiresAt ? delivery : earliest));
+      let outcomes: BatchItemOutcome[];
+      try {
+        outcomes = await this.push(breaker, lease, () => channel.deliverBatch!(payloads));
+      } catch (error) {
+        const durationMs = this.now() - startedAt;
+        await settleEach(deliveries, (delivery) => this.recordFailure(delivery, error, startedAt, durationMs));
+        return;
+      }
+      const durationMs = this.now() - startedAt;
+      const receipts: BatchReceipt[] = [];
+      const refused: { delivery: LeasedDelivery; error: Error }[] = [];
+      let answer: { signature: string; body: string } | undefined;
+      for (const [index, outcome] of outcomes.entries()) {
+        const delivery = deliveries[index]!;
+        if (outcome.receipt) {
+          const { evidence } = outcome.receipt;
+          if (evidence.format === 'tongban-signature-v1-batch') answer ??= { signature: evidence.signature, body: evidence.body };
+          receipts.push({ delivery, receipt: outcome.receipt, attempt: { deliveryId: delivery.id, attempt: delivery.attempts + 1, startedAt, durationMs, outcome: 'delivered' } });
+        } else {
+          refused.push({ delivery, error: outcome.error });
+        }
+      }
+      const storeReceipts = async () => {
+        if (receipts.length === 0 || !answer) return;
+        const held = await markDeliveredBatch(store, this.owner, { departmentCode, ...answer, at: startedAt + durationMs }, receipts);
+        receipts.forEach(({ delivery }, index) => {
+          settle(delivery, held[index]!);
+          if (held[index]) this.options.onOutcome?.({ delivery, outcome: 'delivered' });
+        });
+      };
+      await Promise.all([storeReceipts(), ...refused.map(async ({ delivery, error }) => settle(delivery, await this.recordFailure(delivery, error, startedAt, durationMs)))]);
+    } catch (error) {
+      logger.error('batched delivery handling failed', { department: departmentCode, deliveries: deliveries.length, error: (error as Error).message });
+    } finally {
+      for (const delivery of deliveries) {
+        if (!settled.has(delivery.id)) await releaseClaim(store, delivery.id, this.owner, this.now() + 1000).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * One push through the department's breaker. Within one attempt, a reset
+   * or timeout is retried at once a couple of times (the idempotency keys
+   * make it safe) — only while a whole further try (its wait, its timeout, a
+   * margin to record it) ends before the lease does.
+   */
+  private push<T>(breaker: CircuitBreaker<[() => Promise<unknown>], unknown>, lease: LeasedDelivery, call: () => Promise<T>): Promise<T> {
+    const tryFitsInLease = () => this.now() + IN_ATTEMPT_MAX_WAIT_MS + (this.options.pushTimeoutMs ?? 10_000) + RECORD_MARGIN_MS < lease.leaseExpiresAt;
+    return pRetry(() => breaker.fire(call) as Promise<T>, {
+      retries: 2, minTimeout: 20, maxTimeout: IN_ATTEMPT_MAX_WAIT_MS, randomize: true,
+      shouldRetry: ({ error }) => isUpstreamError(error) && (error.kind === 'connection' || error.kind === 'timeout') && !breaker.opened && tryFitsInLease(),
+    });
+  }
+
+  /** A failed attempt: rescheduled with backoff, or dead-lettered (not retryable, or the last attempt). */
+  private async recordFailure(delivery: LeasedDelivery, error: unknown, startedAt: number, durationMs: number): Promise<boolean> {
+    const { store, logger, retry } = this.options;
+    const attempt = delivery.attempts + 1;
+    const message = (error as Error).message ?? String(error);
+    const retryable = isRetryable(error) || (error as { code?: string }).code === 'EOPENBREAKER';
+    const dead = !retryable || attempt >= retry.maxAttempts;
+    const settled = await markFailed(store, delivery, this.owner, { dead, nextAttemptAt: startedAt + durationMs + backoffMs(retry, attempt), countsAsAttempt: true, error: message },
+      { deliveryId: delivery.id, attempt, startedAt, durationMs, outcome: dead ? 'dead' : 'retry', errorCode: isUpstreamError(error) ? `UPSTREAM_${error.kind.toUpperCase()}` : 'DELIVERY_FAILED', error: message });
+    if (dead) logger.warn('delivery dead-lettered', { deliveryId: delivery.id, department: delivery.departmentCode, attempt, error: message });
+    this.options.onOutcome?.({ delivery, outcome: dead ? 'dead' : 'retry', error: message });
+    return settled;
+  }
+
+  private async deferNoEndpoint(delivery: LeasedDelivery, startedAt: number): Promise<boolean> {
+    const settled = await markFailed(this.options.store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + this.options.retry.capMs, countsAsAttempt: false, error: `no ${delivery.channel} endpoint configured for department ${delivery.departmentCode}` },
+      { deliveryId: delivery.id, attempt: delivery.attempts + 1, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'NO_ENDPOINT' });
+    this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'no endpoint' });
+    return settled;
+  }
+
+  private async deferCircuitOpen(delivery: LeasedDelivery, startedAt: number): Promise<boolean> {
+    const settled = await markFailed(this.options.store, delivery, this.owner, { dead: false, nextAttemptAt: startedAt + (this.options.breaker?.resetTimeoutMs ?? 10_000), countsAsAttempt: false, error: `circuit open for department ${delivery.departmentCode}` },
+      { deliveryId: delivery.id, attempt: delivery.attempts + 1, startedAt, durationMs: 0, outcome: 'deferred', errorCode: 'CIRCUIT_OPEN' });
+    this.options.onOutcome?.({ delivery, outcome: 'deferred', error: 'circuit open' });
+    return settled;
+  }
 }
+
+/** A claimed delivery with its payload, when it could be built with the claim. */
+type Claimed = LeasedDelivery & { payload?: SubApplicationDelivery };

@@ -81,7 +81,13 @@ export type ReceiptEvidence =
   /** SOAP: the whole response envelope and the receipt JWS inside it. */
   | { readonly format: 'soap-receipt-jws'; readonly signature: string; readonly body: string }
   /** Inbox: the receipt JWS from the acknowledgement body, and that body. */
-  | { readonly format: 'receipt-jws'; readonly signature: string; readonly body: string };
+  | { readonly format: 'receipt-jws'; readonly signature: string; readonly body: string }
+  /**
+   * REST batched push: the department's `Tongban-Signature` over the whole
+   * answer, that answer (every item's result), and this receipt's position
+   * in its `results`. Stored once per answer (`receipt_batches`).
+   */
+  | { readonly format: 'tongban-signature-v1-batch'; readonly signature: string; readonly body: string; readonly index: number };
 
 /**
  * What a department's receipt (回执) says, whatever the channel carries it in
@@ -134,7 +140,23 @@ export interface DepartmentChannel {
 export interface PushDepartmentChannel extends DepartmentChannel {
   readonly kind: 'rest' | 'soap';
   deliver(delivery: SubApplicationDelivery): Promise<DeliveryReceipt>;
+  /** Most sub-applications one call of {@link deliverBatch} may carry; absent or 1: the department takes one per push. */
+  readonly maxBatch?: number;
+  /**
+   * Pushes several sub-applications in one signed request; the department
+   * answers each in one signed answer. Resolves with one outcome per
+   * delivery, in order: its verified receipt, or the failure of that item
+   * alone. Throws (an UpstreamError) when the whole push failed — transport,
+   * the department's refusal of the request, an answer that does not verify.
+   */
+  deliverBatch?(deliveries: readonly SubApplicationDelivery[]): Promise<BatchItemOutcome[]>;
 }
+
+/** What a batched push did for one of its sub-applications. */
+export type BatchItemOutcome =
+  | { readonly receipt: DeliveryReceipt; readonly error?: undefined }
+  /** The department refused this item alone (an UpstreamError: its `retryable` decides). */
+  | { readonly error: Error; readonly receipt?: undefined };
 
 /** The pull channel: the delivery waits in Tongban's inbox; the receipt comes with the department's acknowledgement. */
 export interface InboxDepartmentChannel extends DepartmentChannel {

@@ -2,7 +2,10 @@
  * A department system that takes sub-applications over REST: verifies
  * Tongban's signature on every request, de-duplicates by idempotency key,
  * issues 受理号, answers a receipt signed with the department's key, and later
- * sends status/result events. Faults via `faults` or `/__control/faults`.
+ * sends status/result events. Takes batched pushes too (`…/batch`): each
+ * delivery checked, de-duplicated and answered exactly as if pushed alone,
+ * all in one signed answer. Faults via `faults` or `/__control/faults` (for
+ * the whole request), `refuseItems` (for single deliveries of a batch).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
@@ -11,8 +14,9 @@ import { signResponse } from '../../../src/trust/index.js';
 import { corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature } from '../../shared/department/receipt-token.js';
+import type { BookedReceipt } from '../../shared/department/simulator/department-book.js';
 import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../shared/department/simulator/push-department.js';
-import { SUBMIT_PATH } from '../rest-department-api.js';
+import { BATCH_PATH, MAX_BATCH, SUBMIT_PATH, type RestBatchItem } from '../rest-department-api.js';
 
 export type RestDepartmentSimulatorOptions = PushDepartmentSimulatorOptions;
 
@@ -23,9 +27,19 @@ export interface RefusedRequest {
   message: string;
 }
 
+/** How the department answers one delivery on its own (within a batch, or alone). */
+type ItemAnswer = { status: 200 | 201; receipt: BookedReceipt } | { status: number; code: string; message: string };
+
+/** Decides that the department refuses a delivery alone (e.g. 503 SYSTEM_BUSY for one matter), for tests. */
+export type ItemRefusal = (delivery: SubApplicationDelivery) => { status: number; code: string } | undefined;
+
 export interface RestDepartmentSimulator extends PushDepartmentSimulator {
-  /** Requests refused (bad signature, invalid delivery, …). */
+  /** Requests refused (bad signature, invalid delivery, …), and deliveries refused inside a batch. */
   refused(): RefusedRequest[];
+  /** Batched pushes received (their sizes, in order). */
+  batches(): number[];
+  /** From now on, refuse the deliveries `refusal` picks (nothing applied for them); undefined stops it. */
+  refuseItems(refusal: ItemRefusal | undefined): void;
 }
 
 /** Starts the simulator on a real socket (port 0 = any free port). */
@@ -34,49 +48,92 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
   const tongbanClientId = options.tongbanClientId ?? 'tongban';
   const { book, events, verify, app, listen } = pushDepartmentParts(options);
   const refusals: RefusedRequest[] = [];
+  const batchSizes: number[] = [];
+  let itemRefusal: ItemRefusal | undefined;
 
   const refuse = (res: Response, status: number, code: string, message: string) => {
     refusals.push({ status, code, message });
     res.status(status).json({ error: { code, message } });
   };
 
-  app.post(SUBMIT_PATH, async (req: Request, res: Response) => {
+  /** What a single push and each item of a batch go through alike: the schema, the addressee, the key, the book. */
+  const take = (value: unknown, headerKey: string | undefined | null): ItemAnswer => {
+    const checked = checkDelivery(value);
+    if (!checked.ok) return { status: 400, code: 'INVALID_DELIVERY', message: checked.problems.join('; ') };
+    const delivery: SubApplicationDelivery = checked.delivery;
+    if (headerKey !== null) {
+      if (headerKey === undefined || headerKey === '') return { status: 400, code: 'IDEMPOTENCY_KEY_MISSING', message: 'Idempotency-Key header is missing' };
+      if (headerKey !== delivery.idempotencyKey) return { status: 400, code: 'INVALID_DELIVERY', message: 'Idempotency-Key header differs from "idempotencyKey"' };
+    }
+    if (delivery.departmentCode !== departmentCode) {
+      return { status: 400, code: 'WRONG_DEPARTMENT', message: `sub-application is for department ${delivery.departmentCode}, this is ${departmentCode}` };
+    }
+    const refusal = itemRefusal?.(delivery);
+    if (refusal) return { ...refusal, message: `delivery ${delivery.deliveryId} refused` };
+    const entry = book.receive(delivery);
+    if (entry.outcome === 'conflict') {
+      return { status: 409, code: 'IDEMPOTENCY_KEY_CONFLICT', message: `Idempotency-Key was used for different content (受理号 ${entry.receipt.acceptanceNumber})` };
+    }
+    if (entry.outcome === 'new') events.schedule(delivery, entry.receipt.acceptanceNumber);
+    return { status: entry.outcome === 'new' ? 201 : 200, receipt: entry.receipt };
+  };
+
+  /** Sends `answer` signed by the department (with the answer faults the fault middleware drew). */
+  const sendSigned = async (res: Response, status: number, answer: string, requestJti: string) => {
+    const fault = res.locals['fault'] as AnswerFault;
+    if (fault.malformed) answer = corruptBody(answer); // the department's serialiser broke; its signer signs what goes out
+    const signature = await signResponse({ body: answer, clientId: tongbanClientId, requestJti, key: options.departmentKey, issuer: departmentCode });
+    if (fault.badSignature) signature['tongban-signature'] = corruptSignature(signature['tongban-signature']);
+    res.status(status).set(signature).type('application/json; charset=utf-8').send(answer);
+  };
+
+  /** The request's JSON body once Tongban's signature over it verified; undefined when it was refused (401, or 400 `notJson`). */
+  const signedJson = async (req: Request, res: Response, notJson: string): Promise<{ requestJti: string; parsed: unknown } | undefined> => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let requestJti: string;
     try {
       ({ claims: { jti: requestJti } } = await verify({ method: req.method, pathAndQuery: req.originalUrl, body, headers: req.headers }));
     } catch (error) {
       if (!isTongbanError(error)) throw error;
-      return refuse(res, 401, error.code, error.message);
+      refuse(res, 401, error.code, error.message);
+      return undefined;
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      return { requestJti, parsed: JSON.parse(body.toString('utf8')) as unknown };
     } catch {
-      return refuse(res, 400, 'INVALID_DELIVERY', 'body is not JSON');
+      refuse(res, 400, notJson, 'body is not JSON');
+      return undefined;
     }
-    const checked = checkDelivery(parsed);
-    if (!checked.ok) return refuse(res, 400, 'INVALID_DELIVERY', checked.problems.join('; '));
-    const delivery: SubApplicationDelivery = checked.delivery;
-    const key = req.get('idempotency-key');
-    if (key === undefined || key === '') return refuse(res, 400, 'IDEMPOTENCY_KEY_MISSING', 'Idempotency-Key header is missing');
-    if (key !== delivery.idempotencyKey) return refuse(res, 400, 'INVALID_DELIVERY', 'Idempotency-Key header differs from "idempotencyKey"');
-    if (delivery.departmentCode !== departmentCode) {
-      return refuse(res, 400, 'WRONG_DEPARTMENT', `sub-application is for department ${delivery.departmentCode}, this is ${departmentCode}`);
-    }
+  };
 
-    const entry = book.receive(delivery);
-    if (entry.outcome === 'conflict') {
-      return refuse(res, 409, 'IDEMPOTENCY_KEY_CONFLICT', `Idempotency-Key was used for different content (受理号 ${entry.receipt.acceptanceNumber})`);
+  app.post(BATCH_PATH, async (req: Request, res: Response) => {
+    const request = await signedJson(req, res, 'INVALID_BATCH');
+    if (!request) return;
+    const { requestJti, parsed } = request;
+    const deliveries = (parsed as { deliveries?: unknown } | null)?.deliveries;
+    if (!Array.isArray(deliveries) || deliveries.length === 0 || deliveries.length > MAX_BATCH) {
+      return refuse(res, 400, 'INVALID_BATCH', `"deliveries" must be an array of 1 to ${MAX_BATCH} deliveries`);
     }
-    if (entry.outcome === 'new') events.schedule(delivery, entry.receipt.acceptanceNumber);
+    const keys = deliveries.map((delivery: unknown) => (delivery as { idempotencyKey?: unknown } | null)?.idempotencyKey);
+    if (new Set(keys).size !== keys.length) return refuse(res, 400, 'INVALID_BATCH', 'an idempotency key appears twice in the batch');
+    batchSizes.push(deliveries.length);
+    const results = deliveries.map((delivery: unknown): RestBatchItem => {
+      const deliveryId = String((delivery as { deliveryId?: unknown } | null)?.deliveryId ?? '');
+      const answer = take(delivery, null);
+      if ('receipt' in answer) return { deliveryId, status: answer.status, receipt: answer.receipt };
+      refusals.push({ status: answer.status, code: answer.code, message: answer.message });
+      return { deliveryId, status: answer.status, error: { code: answer.code, message: answer.message } };
+    });
+    await sendSigned(res, 200, JSON.stringify({ results }), requestJti);
+  });
 
-    const fault = res.locals['fault'] as AnswerFault;
-    let answer = JSON.stringify({ receipt: entry.receipt });
-    if (fault.malformed) answer = corruptBody(answer); // the department's serialiser broke; its signer signs what goes out
-    const signature = await signResponse({ body: answer, clientId: tongbanClientId, requestJti, key: options.departmentKey, issuer: departmentCode });
-    if (fault.badSignature) signature['tongban-signature'] = corruptSignature(signature['tongban-signature']);
-    res.status(entry.outcome === 'new' ? 201 : 200).set(signature).type('application/json; charset=utf-8').send(answer);
+  app.post(SUBMIT_PATH, async (req: Request, res: Response) => {
+    const request = await signedJson(req, res, 'INVALID_DELIVERY');
+    if (!request) return;
+    const { requestJti, parsed } = request;
+    const answer = take(parsed, req.get('idempotency-key'));
+    if (!('receipt' in answer)) return refuse(res, answer.status, answer.code, answer.message);
+    await sendSigned(res, answer.status, JSON.stringify({ receipt: answer.receipt }), requestJti);
   });
 
   app.use((req: Request, res: Response) => { refuse(res, 404, 'NOT_FOUND', `no operation ${req.method} ${req.path}`); });
@@ -85,5 +142,10 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     refuse(res, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'SYSTEM_ERROR', status === 413 ? 'body too large' : 'internal error');
   });
 
-  return { ...await listen(), refused: () => [...refusals] };
+  return {
+    ...await listen(() => { itemRefusal = undefined; }),
+    refused: () => [...refusals],
+    batches: () => [...batchSizes],
+    refuseItems: (refusal) => { itemRefusal = refusal; },
+  };
 }
