@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import express from 'express';
 import { PDFDocument } from 'pdf-lib';
 import { createRestDepartmentAdapter, startRestDepartmentSimulator, type RestDepartmentSimulator, type RestDepartmentSimulatorOptions } from '../../../adapters/department-rest/index.js';
-import { isReceiptAnswer } from '../../../adapters/department-rest/rest-department-api.js';
+import { BATCH_PATH, isReceiptAnswer } from '../../../adapters/department-rest/rest-department-api.js';
 import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
 import { isUpstreamError, type UpstreamError } from '../../../src/spec/upstream-error.js';
-import { isDeliveryReceipt, type DeliveryReceipt, type SubApplicationDelivery } from '../../../src/spec/department-channel.js';
+import { isDeliveryReceipt, type BatchItemOutcome, type DeliveryReceipt, type SubApplicationDelivery } from '../../../src/spec/department-channel.js';
 import { validateLicenceIdentifier } from '../../../src/spec/identifiers/index.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
-import { generateKeyPair, signRequest, verifyResponse, type GeneratedKeyPair, type SignatureAlgorithm } from '../../../src/trust/index.js';
+import { generateKeyPair, signRequest, signResponse, verifyResponse, type GeneratedKeyPair, type SignatureAlgorithm } from '../../../src/trust/index.js';
 import { waitFor } from '../../helpers/wait.js';
 import { sampleDelivery, startFakeTongban, type FakeTongban } from './department-fake-tongban.js';
 
@@ -318,6 +318,171 @@ describe('REST department channel (adapter ↔ simulator, real sockets)', () => 
     } finally {
       await local.close();
     }
+  });
+
+  describe('batched pushes (POST …/api/sub-applications/batch)', () => {
+    const batchAdapter = (target = simulator, maxBatch = 4, overrides: Partial<Parameters<typeof createRestDepartmentAdapter>[0]> = {}) => adapterFor(target, { maxBatch, ...overrides });
+    const receiptsOf = (outcomes: BatchItemOutcome[]) => outcomes.map((outcome) => {
+      if (!outcome.receipt) throw new Error(`expected a receipt, got ${outcome.error.message}`);
+      return outcome.receipt;
+    });
+
+    it('one signed request carries several deliveries; each gets its own verified receipt, and the one signed answer is its evidence', async () => {
+      const sent = [delivery(), delivery(), delivery()];
+      const receipts = receiptsOf(await batchAdapter().deliverBatch!(sent));
+      expect(simulator.batches().at(-1)).to.equal(3);
+      receipts.forEach((receipt, index) => {
+        expect(receipt).to.include({ departmentCode: code, deliveryId: sent[index]!.deliveryId, subApplicationId: sent[index]!.subApplicationId, idempotencyKey: sent[index]!.idempotencyKey, duplicate: false, signatureVerified: true });
+        expect(receipt.evidence).to.include({ format: 'tongban-signature-v1-batch', index });
+        expect(simulator.effectsByKey().get(sent[index]!.idempotencyKey)).to.equal(1);
+        const received = simulator.received().find((entry) => entry.delivery.idempotencyKey === sent[index]!.idempotencyKey)!;
+        expect(received.delivery).to.deep.equal(sent[index]);
+        expect(received.acceptanceNumber).to.equal(receipt.acceptanceNumber);
+      });
+      expect(new Set(receipts.map((receipt) => receipt.acceptanceNumber)).size).to.equal(3);
+      // The evidence stands on its own: the answer's signature verifies over the body, and the body names each receipt at its index.
+      const [first] = receipts;
+      const { claims } = await verifyResponse({ body: Buffer.from(first!.evidence.body), headers: { 'tongban-signature': first!.evidence.signature, 'content-digest': claimsDigest(first!) } },
+        { keys: [department.publicJwk], audience: 'tongban', issuer: code, requestJti: rjtiOf(first!) });
+      expect(claims.iss).to.equal(code);
+      const results = (JSON.parse(first!.evidence.body) as { results: { receipt: { acceptanceNumber: string } }[] }).results;
+      expect(results.map((item) => item.receipt.acceptanceNumber)).to.deep.equal(receipts.map((receipt) => receipt.acceptanceNumber));
+    });
+
+    it('is idempotent per delivery: a batch sent again is one effect each, the first 受理号, flagged duplicate — beside a new delivery', async () => {
+      const adapter = batchAdapter();
+      const sent = [delivery(), delivery()];
+      const first = receiptsOf(await adapter.deliverBatch!(sent));
+      const fresh = delivery();
+      const again = receiptsOf(await adapter.deliverBatch!([...sent, fresh]));
+      expect(again.map((receipt) => receipt.acceptanceNumber).slice(0, 2)).to.deep.equal(first.map((receipt) => receipt.acceptanceNumber));
+      expect(again.map((receipt) => receipt.duplicate)).to.deep.equal([true, true, false]);
+      for (const one of [...sent, fresh]) expect(simulator.effectsByKey().get(one.idempotencyKey)).to.equal(1);
+    });
+
+    it('a delivery refused alone fails alone, classified as a single push with its status and code would be', async () => {
+      const adapter = batchAdapter();
+      const known = delivery();
+      await adapter.deliver(known);
+      const busy = delivery({ matterName: '繁忙事项' });
+      simulator.refuseItems((one) => (one.matterName === '繁忙事项' ? { status: 503, code: 'SYSTEM_BUSY' } : undefined));
+      const conflicting = { ...known, form: { ...known.form, 新生儿姓名: '张大明' } };
+      const invalid = delivery({ submittedAt: 'yesterday' });
+      const fine = delivery();
+      const outcomes = await adapter.deliverBatch!([conflicting, busy, invalid, fine]);
+      simulator.refuseItems(undefined);
+      expect(outcomes[0]!.error).to.include({ kind: 'rejected', retryable: false, upstreamStatus: 409, upstreamCode: 'IDEMPOTENCY_KEY_CONFLICT' });
+      expect(outcomes[1]!.error).to.include({ kind: 'unavailable', retryable: true, upstreamStatus: 503, upstreamCode: 'SYSTEM_BUSY' });
+      expect(outcomes[2]!.error).to.include({ kind: 'rejected', retryable: false, upstreamStatus: 400, upstreamCode: 'INVALID_DELIVERY' });
+      expect(outcomes[3]!.receipt).to.include({ idempotencyKey: fine.idempotencyKey, duplicate: false });
+      // Nothing was applied for the refused ones; the known key kept its one effect.
+      expect(simulator.effectsByKey().has(busy.idempotencyKey)).to.equal(false);
+      expect(simulator.effectsByKey().has(invalid.idempotencyKey)).to.equal(false);
+      expect(simulator.effectsByKey().get(known.idempotencyKey)).to.equal(1);
+    });
+
+    for (const [name, inject, expected] of [
+      ['HTTP 503 for the whole request', () => simulator.faults.enqueue({ kind: 'status', status: 503 }), { kind: 'unavailable', retryable: true }],
+      ['an answer whose signature does not verify', () => simulator.faults.enqueue({ kind: 'bad-signature' }), { kind: 'signature', retryable: false }],
+      ['a malformed (truncated) answer', () => simulator.faults.enqueue({ kind: 'malformed' }), { kind: 'malformed', retryable: false }],
+      ['a connection reset', () => simulator.faults.enqueue({ kind: 'reset' }), { kind: 'connection', retryable: true }],
+    ] as [string, () => void, Partial<UpstreamError>][]) {
+      it(`${name} fails the whole push`, async () => {
+        inject();
+        expect(await rejection(batchAdapter().deliverBatch!([delivery(), delivery()]))).to.include(expected);
+      });
+    }
+
+    it('a batch sent again after its answer was lost gets the first 受理号 of each, flagged duplicate', async () => {
+      const adapter = batchAdapter();
+      const sent = [delivery(), delivery()];
+      simulator.faults.enqueue({ kind: 'malformed' });
+      expect((await rejection(adapter.deliverBatch!(sent))).kind).to.equal('malformed');
+      const receipts = receiptsOf(await adapter.deliverBatch!(sent));
+      expect(receipts.map((receipt) => receipt.duplicate)).to.deep.equal([true, true]);
+      for (const [index, one] of sent.entries()) {
+        expect(receipts[index]!.acceptanceNumber).to.equal(simulator.received().find((entry) => entry.delivery.idempotencyKey === one.idempotencyKey)!.acceptanceNumber);
+        expect(simulator.effectsByKey().get(one.idempotencyKey)).to.equal(1);
+      }
+    });
+
+    it('the adapter sends nothing it may not: more than its batch size, a key twice, another department\'s delivery', async () => {
+      const adapter = batchAdapter(simulator, 2);
+      const before = simulator.batches().length;
+      const expectThrows = async (call: () => Promise<unknown>, type: ErrorConstructor, message: RegExp) => {
+        try {
+          await call();
+        } catch (error) {
+          expect(error).to.be.instanceOf(type);
+          expect((error as Error).message).to.match(message);
+          return;
+        }
+        throw new Error('expected the batch to be refused');
+      };
+      await expectThrows(() => adapter.deliverBatch!([delivery(), delivery(), delivery()]), RangeError, /1 to 2 deliveries, not 3/);
+      await expectThrows(() => adapter.deliverBatch!([]), RangeError, /not 0/);
+      const twice = delivery();
+      await expectThrows(() => adapter.deliverBatch!([twice, { ...twice, deliveryId: 'dlv-other' }]), TypeError, /twice in one batch/);
+      await expectThrows(() => adapter.deliverBatch!([delivery({ departmentCode: 'gaj' })]), TypeError, /is for department gaj/);
+      expect(simulator.batches().length).to.equal(before);
+      expect(adapterFor(simulator).deliverBatch, 'a department without batched pushes').to.equal(undefined);
+      expect(() => batchAdapter(simulator, 101)).to.throw(RangeError, /1 to 100/);
+    });
+
+    it('the simulator refuses a batch that is not one as a whole (400 INVALID_BATCH), applying nothing of it', async () => {
+      const twice = delivery();
+      for (const deliveries of [[], [twice, twice], 'not a list']) {
+        const body = JSON.stringify({ deliveries });
+        const headers = await signRequest({ method: 'POST', pathAndQuery: BATCH_PATH, body, clientId: 'tongban', key: tongban.key, audience: code });
+        const response = await fetch(`${simulator.url}${BATCH_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+        expect(response.status).to.equal(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('INVALID_BATCH');
+      }
+      expect(simulator.effectsByKey().has(twice.idempotencyKey)).to.equal(false);
+    });
+
+    describe('against a department whose signed answer does not match the batch', () => {
+      let fake: { url: string; close(): Promise<void> };
+      let answer: (deliveries: SubApplicationDelivery[]) => unknown = () => ({});
+      before(async () => {
+        const app = express();
+        app.use(express.raw({ type: () => true }));
+        app.post(BATCH_PATH, async (req, res) => {
+          const token = String(req.get('tongban-signature'));
+          const requestJti = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { jti: string }).jti;
+          const body = JSON.stringify(answer((JSON.parse((req.body as Buffer).toString('utf8')) as { deliveries: SubApplicationDelivery[] }).deliveries));
+          res.status(200).set(await signResponse({ body, clientId: 'tongban', requestJti, key: department.privateJwk, issuer: code })).type('application/json').send(body);
+        });
+        fake = await listenSimulator(app);
+      });
+      after(() => fake.close());
+
+      const receiptFor = (one: SubApplicationDelivery, overrides: Record<string, unknown> = {}) => ({
+        departmentCode: code, deliveryId: one.deliveryId, subApplicationId: one.subApplicationId, idempotencyKey: one.idempotencyKey,
+        acceptanceNumber: 'SCJGJ2026120100001', receivedAt: '2026-12-01T10:00:00+08:00', duplicate: false, ...overrides,
+      });
+      const cases: [string, (deliveries: SubApplicationDelivery[]) => unknown, RegExp][] = [
+        ['results in another order', (deliveries) => ({ results: [...deliveries].reverse().map((one) => ({ deliveryId: one.deliveryId, status: 201, receipt: receiptFor(one) })) }), /not this batch's deliveries in order/],
+        ['one result missing', (deliveries) => ({ results: deliveries.slice(1).map((one) => ({ deliveryId: one.deliveryId, status: 201, receipt: receiptFor(one) })) }), /not this batch's deliveries in order/],
+        ['an item with neither receipt nor error', (deliveries) => ({ results: deliveries.map((one) => ({ deliveryId: one.deliveryId, status: 201 })) }), /not a batch answer/],
+      ];
+      for (const [name, make, message] of cases) {
+        it(`${name}: the whole push is malformed, nothing is believed`, async () => {
+          answer = make;
+          const error = await rejection(batchAdapter(simulator, 4, { baseUrl: fake.url }).deliverBatch!([delivery(), delivery()]));
+          expect(error).to.include({ kind: 'malformed', retryable: false });
+          expect(error.message).to.match(message);
+        });
+      }
+
+      it('a receipt for another sub-application fails its item alone', async () => {
+        answer = (deliveries) => ({ results: deliveries.map((one, index) => ({ deliveryId: one.deliveryId, status: 201, receipt: receiptFor(one, index === 0 ? { subApplicationId: 'sub-someone-else' } : {}) })) });
+        const outcomes = await batchAdapter(simulator, 4, { baseUrl: fake.url }).deliverBatch!([delivery(), delivery()]);
+        expect(outcomes[0]!.error).to.include({ kind: 'malformed' });
+        expect(outcomes[0]!.error!.message).to.match(/"subApplicationId" is not this delivery's/);
+        expect(outcomes[1]!.receipt).to.include({ signatureVerified: true });
+      });
+    });
   });
 });
 
