@@ -17,7 +17,13 @@ import { DEPARTMENTS, endpointsOf, keyOf, startDepartments, submitAll } from './
 
 const TOTAL = 500;
 
-describe('reliability: two PostgreSQL replicas, one killed with SIGKILL mid-run', function () {
+/** One push per delivery, and batched pushes of up to 8 (each department's batch size). */
+const VARIANTS: { name: string; env: Record<string, string> }[] = [
+  { name: 'one push per delivery', env: {} },
+  { name: 'batched pushes of ≤ 8', env: { TONGBAN_DEPARTMENT_BATCH: JSON.stringify({ wjj: 8, gaj: 8 }) } },
+];
+
+for (const variant of VARIANTS) describe(`reliability: two PostgreSQL replicas, one killed with SIGKILL mid-run (${variant.name})`, function () {
   this.timeout(90_000);
   const schema = `tongban_reliability_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let matters: MatterSystemSimulator;
@@ -47,7 +53,7 @@ describe('reliability: two PostgreSQL replicas, one killed with SIGKILL mid-run'
   });
 
   it(`accepts ${TOTAL} submissions over both, and the survivor delivers the dead one's leased work exactly once`, async () => {
-    const env = await baseEnv(matters, { DATABASE_URL: TEST_DATABASE_URL, TONGBAN_DATABASE_SCHEMA: schema, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(departments) });
+    const env = await baseEnv(matters, { DATABASE_URL: TEST_DATABASE_URL, TONGBAN_DATABASE_SCHEMA: schema, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(departments), ...variant.env });
     for (const simulator of departments.values()) simulator.faults.set({ latencyMs: 150 });
     // Both start at once on an empty schema: migrations serialise on an advisory lock.
     const [victim, survivor] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
@@ -111,6 +117,9 @@ describe('reliability: two PostgreSQL replicas, one killed with SIGKILL mid-run'
       "SELECT DISTINCT delivery_id FROM delivery_attempts WHERE outcome <> 'delivered' AND delivery_id = ANY($1)", [repeated])).rows.map((row) => row.delivery_id));
     const leased = new Set(leasedAtDeath.map((row) => row.id));
     expect(repeated.filter((id) => !leased.has(id) && !retried.has(id)), 'repeats neither taken over nor retried').to.deep.equal([]);
+    if (variant.env['TONGBAN_DEPARTMENT_BATCH']) {
+      expect([...departments.values()].some((simulator) => simulator.batches().some((size) => size > 1)), 'deliveries went in batches').to.equal(true);
+    }
     await survivor.stop();
   });
 });

@@ -14,7 +14,13 @@ import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll, type Outcome } f
 
 const TOTAL = 500;
 
-describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on the same file', function () {
+/** One push per delivery, and batched pushes of up to 8 (each department's batch size). */
+const VARIANTS: { name: string; env: Record<string, string> }[] = [
+  { name: 'one push per delivery', env: {} },
+  { name: 'batched pushes of ≤ 8', env: { TONGBAN_DEPARTMENT_BATCH: JSON.stringify({ wjj: 8, gaj: 8 }) } },
+];
+
+for (const variant of VARIANTS) describe(`reliability: SQLite gateway killed with SIGKILL mid-run, restarted on the same file (${variant.name})`, function () {
   this.timeout(90_000);
   const world = sqliteReliabilityWorld();
 
@@ -25,7 +31,7 @@ describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on 
 
   it(`accepts ${TOTAL} submissions across the crash and delivers each sub-application exactly once`, async () => {
     const sqlitePath = join(world.dir, 'tongban.db');
-    const env = await baseEnv(world.matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(world.departments) });
+    const env = await baseEnv(world.matters, { TONGBAN_SQLITE_PATH: sqlitePath, TONGBAN_DEPARTMENT_ENDPOINTS: endpointsOf(world.departments), ...variant.env });
     // Slow departments while the first gateway runs: its dispatcher is sure to hold leases when it dies.
     for (const simulator of world.departments.values()) simulator.faults.set({ latencyMs: 150 });
     const first: GatewayProcess = await startGatewayProcess(env);
@@ -78,6 +84,9 @@ describe('reliability: SQLite gateway killed with SIGKILL mid-run, restarted on 
     const deliveredAt = new Map(takenOver.map((row) => [row.delivery_id, row.started_at]));
     for (const lease of leasedAtDeath) expect(deliveredAt.get(lease.id), `delivery ${lease.id} taken over after its lease`).to.be.at.least(lease.lease_expires_at);
     expect(repeats(world.departments)).to.be.at.most(leasedAtDeath.length);
+    if (variant.env['TONGBAN_DEPARTMENT_BATCH']) {
+      expect([...world.departments.values()].some((simulator) => simulator.batches().some((size) => size > 1)), 'deliveries went in batches').to.equal(true);
+    }
     await second.stop();
   });
 });
