@@ -34,6 +34,14 @@ describe('config', () => {
       .and.to.match(/^DATABASE_URL: must match pattern/m);
   });
 
+  it('reads batch sizes per department (TONGBAN_DEPARTMENT_BATCH), 1 to 100', () => {
+    expect(loadConfig({ TONGBAN_DEPARTMENT_BATCH: '{"gaj":16}' }).departmentBatch).to.deep.equal({ gaj: 16 });
+    expect(loadConfig({}).departmentBatch).to.deep.equal({});
+    expect(problemsOf({ TONGBAN_DEPARTMENT_BATCH: '{"gaj":0}' }).join('\n')).to.match(/^TONGBAN_DEPARTMENT_BATCH: /m);
+    expect(problemsOf({ TONGBAN_DEPARTMENT_BATCH: '{"gaj":101}' }).join('\n')).to.match(/^TONGBAN_DEPARTMENT_BATCH: /m);
+    expect(problemsOf({ TONGBAN_DEPARTMENT_BATCH: '{"GAJ!":4}' }).join('\n')).to.match(/^TONGBAN_DEPARTMENT_BATCH: /m);
+  });
+
   it('refuses a delivery lease no longer than the push timeout, naming both variables', () => {
     expect(problemsOf({ TONGBAN_DELIVERY_TIMEOUT_MS: '5000', TONGBAN_DELIVERY_LEASE_MS: '5000' }).join('\n'))
       .to.match(/^TONGBAN_DELIVERY_LEASE_MS: must be longer than TONGBAN_DELIVERY_TIMEOUT_MS \(5000 ≤ 5000 ms\)/m);
