@@ -55,7 +55,7 @@ export const application = component('Application', openObject({
       status: subApplicationStatus,
       delivery: openObject({ id: { type: 'string' }, state: { type: 'string' }, attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] } }, ['id', 'state', 'attempts']),
       acceptanceNumber: { type: ['string', 'null'], description: '受理号 from the department\'s signed receipt' },
-      receipt: { type: ['object', 'null'], description: 'The department\'s signed receipt (回执) and its evidence' },
+      receipt: { type: ['object', 'null'], description: 'The department\'s signed receipt (回执) and its evidence: the signed material as the channel carried it (`format` tongban-signature-v1, soap-receipt-jws, receipt-jws; for a batched push tongban-signature-v1-batch: the department\'s signed answer to the whole push, with `batchId` and this receipt\'s `index` in its `results`)' },
       results: { type: ['array', 'null'], items: { type: 'object' }, description: 'Results (a value, a licence identifier, or a sealed document id)' },
       documents: {
         type: 'array', description: 'Every document the department sent with any event (a 受理通知书 with `accepted`, results with `completed`), sealed with its e-seal; download at `href`',
