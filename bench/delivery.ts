@@ -53,7 +53,15 @@ const CASES: DeliveryCase[] = [
     templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
   },
   {
+    name: '卫生健康局 (ES256) + 科工商务局 (EdDSA), REST simulators, batched pushes of ≤ 16', departments: ['wjj', 'kgswj'], count: 4000, timeoutMs: 25_000, departmentKind: 'simulator', batch: 16,
+    templates: [marriageSubmission(1, { joinSpouseHousehold: false }), tradeChangeSubmission(1)],
+  },
+  {
     name: '公安局 (SM2 receipts), fast department', departments: ['gaj'], count: 1500, timeoutMs: 15_000, departmentKind: 'fast',
+    templates: [marriageSubmission(2, { registerBirth: false })],
+  },
+  {
+    name: '公安局 (SM2 receipts), fast department, batched pushes of ≤ 16', departments: ['gaj'], count: 3000, timeoutMs: 15_000, departmentKind: 'fast', batch: 16,
     templates: [marriageSubmission(2, { registerBirth: false })],
   },
 ];
