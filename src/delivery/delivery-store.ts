@@ -123,8 +123,6 @@ export async function markDeliveredBatch(store: Store, owner: string, answer: { 
   if (receipts.length === 0) return [];
   return store.transaction(async (tx) => {
     const batchId = newId();
-    await tx.query('INSERT INTO receipt_batches (id, department_code, format, signature, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [batchId, answer.departmentCode, 'tongban-signature-v1-batch', answer.signature, answer.body, answer.at]);
     const held: boolean[] = [];
     for (const { delivery, receipt, attempt } of receipts) {
       const at = attempt.startedAt + attempt.durationMs;
@@ -140,6 +138,11 @@ export async function markDeliveredBatch(store: Store, owner: string, answer: { 
            acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
         [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify({ acceptanceNumber: receipt.acceptanceNumber, evidence: stored }), at]);
       await recordAttempt(tx, attempt);
+    }
+    // The answer is kept only if some receipt of it was recorded (and so points at it).
+    if (held.some(Boolean)) {
+      await tx.query('INSERT INTO receipt_batches (id, department_code, format, signature, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [batchId, answer.departmentCode, 'tongban-signature-v1-batch', answer.signature, answer.body, answer.at]);
     }
     return held;
   });
