@@ -27,9 +27,11 @@ const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 /** A REST department channel (`kind` "rest"). */
 export function createRestDepartmentAdapter(settings: RestDepartmentSettings): PushDepartmentChannel & { kind: 'rest' } {
   const http = pushClientOf(settings);
-  const path = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${SUBMIT_PATH}`;
+  // The signature covers the path as the department sees it: under the base URL's own path prefix.
+  const prefix = new URL(settings.baseUrl).pathname.replace(/\/+$/, '');
+  const path = `${prefix}${SUBMIT_PATH}`;
+  const batchPath = `${prefix}${BATCH_PATH}`;
   const tongbanClientId = settings.tongbanClientId ?? 'tongban';
-  const batchPath = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}${BATCH_PATH}`;
   const { departmentCode } = settings;
   const maxBatch = settings.maxBatch ?? 1;
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) throw new RangeError(`maxBatch must be an integer from 1 to ${MAX_BATCH}`);

@@ -27,7 +27,7 @@
  *   400 INVALID_BATCH, 503): nothing of it was applied.
  */
 import { Ajv } from 'ajv';
-import type { ReceiptFields } from '../../src/spec/department-channel.js';
+import { MAX_BATCH, type ReceiptFields } from '../../src/spec/department-channel.js';
 
 /** Path of the submit operation, under the department's base URL. */
 export const SUBMIT_PATH = '/api/sub-applications';
@@ -36,7 +36,7 @@ export const SUBMIT_PATH = '/api/sub-applications';
 export const BATCH_PATH = '/api/sub-applications/batch';
 
 /** Most deliveries one batched push may carry. */
-export const MAX_BATCH = 100;
+export { MAX_BATCH };
 
 /** The receipt fields of a 2xx answer. */
 export interface RestReceiptAnswer {

@@ -3,6 +3,8 @@
  * meaning. The config schema, the loader and the README reference all derive
  * from this one table.
  */
+import { MAX_BATCH } from '../spec/department-channel.js';
+
 export interface SettingSpec {
   /** Key in the frozen config object and in the optional config file. */
   readonly key: string;
@@ -75,7 +77,7 @@ export const SETTINGS = [
     description: 'PEM file of the CAs seal certificates must chain to; when unset they are fetched once from the platform (configure it in production).' },
   { key: 'departmentEndpoints', env: 'TONGBAN_DEPARTMENT_ENDPOINTS', schema: { type: 'object', propertyNames: { pattern: '^[a-z0-9]{1,32}$' }, additionalProperties: { type: 'string', pattern: '^https?://' } }, default: {},
     description: 'JSON object of department code → base URL of its rest/soap system, e.g. {"gaj":"https://…"}; overrides mappings/departments.json.' },
-  { key: 'departmentBatch', env: 'TONGBAN_DEPARTMENT_BATCH', schema: { type: 'object', propertyNames: { pattern: '^[a-z0-9]{1,32}$' }, additionalProperties: { type: 'integer', minimum: 1, maximum: 100 } }, default: {},
+  { key: 'departmentBatch', env: 'TONGBAN_DEPARTMENT_BATCH', schema: { type: 'object', propertyNames: { pattern: '^[a-z0-9]{1,32}$' }, additionalProperties: { type: 'integer', minimum: 1, maximum: MAX_BATCH } }, default: {},
     description: 'JSON object of department code → most sub-applications one push may carry, for rest department systems that implement the batched operation, e.g. {"wjj":16}; 1 = one per push. Overrides `batch` in mappings/departments.json.' },
   { key: 'deliveryMaxAttempts', env: 'TONGBAN_DELIVERY_MAX_ATTEMPTS', schema: { type: 'integer', minimum: 1, maximum: 1000 }, default: 12,
     description: 'Attempts before a retryable delivery failure becomes a dead letter.' },

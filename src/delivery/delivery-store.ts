@@ -91,18 +91,22 @@ export async function recordAttempt(db: Queryable, record: AttemptRecord): Promi
 
 /** Marks a delivery delivered and stores the receipt on its sub-application, if this owner still holds it. */
 export async function markDelivered(store: Store, delivery: ClaimedDelivery, owner: string, receipt: { acceptanceNumber: string; evidence: unknown }, attempt: AttemptRecord): Promise<boolean> {
-  return store.transaction(async (tx) => {
-    const { rowCount } = await tx.query(
-      `UPDATE deliveries SET state = 'delivered', attempts = $3, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = $4
-        WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [delivery.id, owner, attempt.attempt, attempt.startedAt + attempt.durationMs]);
-    if (rowCount === 0) return false;
-    await tx.query(
-      `UPDATE sub_applications SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
-         acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
-      [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify(receipt), attempt.startedAt + attempt.durationMs]);
-    await recordAttempt(tx, attempt);
-    return true;
-  });
+  return store.transaction((tx) => recordDelivered(tx, delivery, owner, receipt, attempt));
+}
+
+/** Inside a transaction: the delivery delivered, its receipt on the sub-application, the attempt — if this owner still holds it. */
+async function recordDelivered(tx: Queryable, delivery: ClaimedDelivery, owner: string, receipt: { acceptanceNumber: string; evidence: unknown }, attempt: AttemptRecord): Promise<boolean> {
+  const at = attempt.startedAt + attempt.durationMs;
+  const { rowCount } = await tx.query(
+    `UPDATE deliveries SET state = 'delivered', attempts = $3, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = $4
+      WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [delivery.id, owner, attempt.attempt, at]);
+  if (rowCount === 0) return false;
+  await tx.query(
+    `UPDATE sub_applications SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
+       acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
+    [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify(receipt), at]);
+  await recordAttempt(tx, attempt);
+  return true;
 }
 
 /** One receipt of a batched push, with the attempt that got it. */
@@ -125,19 +129,9 @@ export async function markDeliveredBatch(store: Store, owner: string, answer: { 
     const batchId = newId();
     const held: boolean[] = [];
     for (const { delivery, receipt, attempt } of receipts) {
-      const at = attempt.startedAt + attempt.durationMs;
-      const { rowCount } = await tx.query(
-        `UPDATE deliveries SET state = 'delivered', attempts = $3, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = $4
-          WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [delivery.id, owner, attempt.attempt, at]);
-      held.push(rowCount > 0);
-      if (rowCount === 0) continue;
       const index = receipt.evidence.format === 'tongban-signature-v1-batch' ? receipt.evidence.index : 0;
       const stored = { ...receipt, evidence: { format: 'tongban-signature-v1-batch', batchId, index } };
-      await tx.query(
-        `UPDATE sub_applications SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
-           acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
-        [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify({ acceptanceNumber: receipt.acceptanceNumber, evidence: stored }), at]);
-      await recordAttempt(tx, attempt);
+      held.push(await recordDelivered(tx, delivery, owner, { acceptanceNumber: receipt.acceptanceNumber, evidence: stored }, attempt));
     }
     // The answer is kept only if some receipt of it was recorded (and so points at it).
     if (held.some(Boolean)) {

@@ -185,8 +185,11 @@ export class Dispatcher {
   private async pushesOf(claimed: readonly Claimed[]): Promise<Claimed[][]> {
     const pushes: Claimed[][] = [];
     const open = new Map<string, { push: Claimed[]; max: number }>();
+    const sizes = new Map<string, number>(); // each department's channel looked up once per round
     for (const delivery of claimed) {
-      const max = delivery.payload ? await this.batchSizeOf(delivery.departmentCode) : 1;
+      let size = sizes.get(delivery.departmentCode);
+      if (size === undefined) sizes.set(delivery.departmentCode, size = await this.batchSizeOf(delivery.departmentCode));
+      const max = delivery.payload ? size : 1;
       if (max <= 1) {
         pushes.push([delivery]);
         continue;

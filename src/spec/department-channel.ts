@@ -152,6 +152,9 @@ export interface PushDepartmentChannel extends DepartmentChannel {
   deliverBatch?(deliveries: readonly SubApplicationDelivery[]): Promise<BatchItemOutcome[]>;
 }
 
+/** Most sub-applications one batched push may carry (any department's batch size is at most this). */
+export const MAX_BATCH = 100;
+
 /** What a batched push did for one of its sub-applications. */
 export type BatchItemOutcome =
   | { readonly receipt: DeliveryReceipt; readonly error?: undefined }

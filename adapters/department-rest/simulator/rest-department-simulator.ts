@@ -112,10 +112,17 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     const { requestJti, parsed } = request;
     const deliveries = (parsed as { deliveries?: unknown } | null)?.deliveries;
     if (!Array.isArray(deliveries) || deliveries.length === 0 || deliveries.length > MAX_BATCH) {
-      return refuse(res, 400, 'INVALID_BATCH', `"deliveries" must be an array of 1 to ${MAX_BATCH} deliveries`);
+      return refuse(res, 400, 'INVALID_BATCH', `/deliveries: must be an array of 1 to ${MAX_BATCH} deliveries`);
     }
-    const keys = deliveries.map((delivery: unknown) => (delivery as { idempotencyKey?: unknown } | null)?.idempotencyKey);
-    if (new Set(keys).size !== keys.length) return refuse(res, 400, 'INVALID_BATCH', 'an idempotency key appears twice in the batch');
+    // A key twice would make one of them unanswerable; a delivery without a key is refused alone, by the schema.
+    const firstWithKey = new Map<string, number>();
+    for (const [index, delivery] of deliveries.entries()) {
+      const key = (delivery as { idempotencyKey?: unknown } | null)?.idempotencyKey;
+      if (typeof key !== 'string') continue;
+      const first = firstWithKey.get(key);
+      if (first !== undefined) return refuse(res, 400, 'INVALID_BATCH', `/deliveries/${index}/idempotencyKey: the key of /deliveries/${first} again`);
+      firstWithKey.set(key, index);
+    }
     batchSizes.push(deliveries.length);
     const results = deliveries.map((delivery: unknown): RestBatchItem => {
       const deliveryId = String((delivery as { deliveryId?: unknown } | null)?.deliveryId ?? '');

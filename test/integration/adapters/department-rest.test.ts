@@ -429,16 +429,38 @@ describe('REST department channel (adapter ↔ simulator, real sockets)', () => 
       expect(() => batchAdapter(simulator, 101)).to.throw(RangeError, /1 to 100/);
     });
 
+    /** A batched push signed by Tongban, whatever its body. */
+    async function postBatch(payload: unknown): Promise<Response> {
+      const body = JSON.stringify(payload);
+      const headers = await signRequest({ method: 'POST', pathAndQuery: BATCH_PATH, body, clientId: 'tongban', key: tongban.key, audience: code });
+      return fetch(`${simulator.url}${BATCH_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    }
+
     it('the simulator refuses a batch that is not one as a whole (400 INVALID_BATCH), applying nothing of it', async () => {
       const twice = delivery();
-      for (const deliveries of [[], [twice, twice], 'not a list']) {
-        const body = JSON.stringify({ deliveries });
-        const headers = await signRequest({ method: 'POST', pathAndQuery: BATCH_PATH, body, clientId: 'tongban', key: tongban.key, audience: code });
-        const response = await fetch(`${simulator.url}${BATCH_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+      const cases: [unknown, RegExp][] = [
+        [[], /^\/deliveries: must be an array of 1 to 100/],
+        [[delivery(), twice, twice], /^\/deliveries\/2\/idempotencyKey: the key of \/deliveries\/1 again/],
+        ['not a list', /^\/deliveries: must be an array/],
+      ];
+      for (const [deliveries, message] of cases) {
+        const response = await postBatch({ deliveries });
         expect(response.status).to.equal(400);
-        expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('INVALID_BATCH');
+        const { error } = (await response.json()) as { error: { code: string; message: string } };
+        expect(error.code).to.equal('INVALID_BATCH');
+        expect(error.message).to.match(message);
       }
       expect(simulator.effectsByKey().has(twice.idempotencyKey)).to.equal(false);
+    });
+
+    it('deliveries without a key are refused one by one (INVALID_DELIVERY naming the field), not taken for one key twice', async () => {
+      const { idempotencyKey: _first, ...keyless } = delivery();
+      const { idempotencyKey: _second, ...alsoKeyless } = delivery();
+      const response = await postBatch({ deliveries: [keyless, alsoKeyless] });
+      expect(response.status).to.equal(200);
+      const { results } = (await response.json()) as { results: { status: number; error?: { code: string; message: string } }[] };
+      expect(results.map((item) => [item.status, item.error?.code])).to.deep.equal([[400, 'INVALID_DELIVERY'], [400, 'INVALID_DELIVERY']]);
+      expect(results[0]!.error!.message).to.match(/idempotencyKey/);
     });
 
     describe('against a department whose signed answer does not match the batch', () => {
