@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { isTongbanError } from '../src/errors/index.js';
-import type { ReceiptFields } from '../src/spec/department-channel.js';
+import type { ReceiptFields } from '../src/domain/department-channel.js';
 import { signResponse, type SignResponseOptions } from '../src/trust/index.js';
 import { createTongbanVerifier } from '../adapters/shared/department/simulator/tongban-verifier.js';
 import { AcceptanceNumbers } from '../adapters/shared/department/simulator/department-book.js';

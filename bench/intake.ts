@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { loadDepartments } from '../src/delivery/department-registry.js';
-import { makeIdNumber } from '../src/spec/identifiers/index.js';
+import { makeIdNumber } from '../src/domain/identifiers/index.js';
 import type { PrivateJwk } from '../src/trust/algorithms.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../src/trust/dev-material.js';
 import { signRequest } from '../src/trust/sign-request.js';

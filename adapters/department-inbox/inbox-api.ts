@@ -12,7 +12,7 @@
  *   longer the caller's (the item was or will be handed out again).
  */
 import { Ajv } from 'ajv';
-import type { ReceiptFields, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { ReceiptFields, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 
 /** Paths, relative to Tongban's base URL. */
 export const inboxPath = (departmentCode: string) => `/v1/departments/${encodeURIComponent(departmentCode)}/inbox`;

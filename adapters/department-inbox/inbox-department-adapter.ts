@@ -4,7 +4,7 @@
  * into Tongban's own inbox for the department to pull. The receipt arrives
  * later with the department's acknowledgement (see verify-inbox-ack.ts).
  */
-import type { InboxDepartmentChannel, QueuedDelivery, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { InboxDepartmentChannel, QueuedDelivery, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 
 /** Settings of {@link createInboxDepartmentAdapter}. */
 export interface InboxDepartmentSettings {

@@ -5,7 +5,7 @@
  */
 import type { JWK } from 'jose';
 import { TongbanError, validationError } from '../../src/errors/index.js';
-import type { DeliveryReceipt, ReceiptClaims, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { DeliveryReceipt, ReceiptClaims, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../shared/department/receipt-token.js';
 import { isInboxAck } from './inbox-api.js';
 

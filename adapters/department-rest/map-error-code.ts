@@ -2,7 +2,7 @@
  * The REST department's own error codes → what kind of failure they are.
  * Unknown codes fall back to the HTTP status (see rest-department-error.ts).
  */
-import type { UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import type { UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 
 /** Codes a department answers when Tongban's signature fails its checks: our credentials or clock are wrong. */
 const SIGNATURE_CODES = [

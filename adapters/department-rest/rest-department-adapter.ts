@@ -3,7 +3,7 @@
  * returns the department's verified, signed receipt.
  */
 import { randomUUID } from 'node:crypto';
-import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { SIGNATURE_HEADER, signRequest, verifyResponse } from '../../src/trust/index.js';
 import { pushClientOf, type DepartmentPushSettings } from '../shared/department/push-settings.js';
 import { foreignReceiptField, verifiedReceipt } from '../shared/department/receipt-token.js';

@@ -27,7 +27,7 @@
  *   400 INVALID_BATCH, 503): nothing of it was applied.
  */
 import { Ajv } from 'ajv';
-import { MAX_BATCH, type ReceiptFields } from '../../src/spec/department-channel.js';
+import { MAX_BATCH, type ReceiptFields } from '../../src/domain/department-channel.js';
 
 /** Path of the submit operation, under the department's base URL. */
 export const SUBMIT_PATH = '/api/sub-applications';

@@ -3,7 +3,7 @@
  * (system `department`, operation `deliver`).
  */
 import { isTongbanError } from '../../src/errors/index.js';
-import { UpstreamError, type UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 import { statusError } from '../shared/http-client.js';
 import { isErrorAnswer } from './rest-department-api.js';
 import { kindOfErrorCode } from './map-error-code.js';

@@ -4,7 +4,7 @@
  * `Server` fault "the message may succeed later" — that is the retry rule.
  * The service's detail code refines it (a signature refusal is `auth`).
  */
-import type { UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import type { UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 import { localName } from './soap-envelope.js';
 
 /** Detail codes the department answers when Tongban's signature fails its checks. */

@@ -5,7 +5,7 @@
  * WS-Security; the department signs its receipt in a signature element.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryReceipt, PushDepartmentChannel, ReceiptClaims, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { DeliveryReceipt, PushDepartmentChannel, ReceiptClaims, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { signRequest } from '../../src/trust/index.js';
 import { pushClientOf, type DepartmentPushSettings } from '../shared/department/push-settings.js';
 import { isAnswerTooLarge, transportError } from '../shared/http-client.js';

@@ -19,7 +19,7 @@
  * or a SOAP Fault.
  */
 import { Ajv } from 'ajv';
-import type { DepartmentFormValue, ReceiptFields, SubApplicationDelivery } from '../../src/spec/department-channel.js';
+import type { DepartmentFormValue, ReceiptFields, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { attribute, buildEnvelope, child, children, text, type XmlNode } from './soap-envelope.js';
 
 /** Service path under the department's base URL. */

@@ -3,7 +3,7 @@
  * (system `department`, operation `deliver`).
  */
 import { isTongbanError } from '../../src/errors/index.js';
-import { UpstreamError } from '../../src/spec/upstream-error.js';
+import { UpstreamError } from '../../src/domain/upstream-error.js';
 import { statusError } from '../shared/http-client.js';
 import { kindOfFault } from './map-fault.js';
 import type { SoapFault } from './soap-envelope.js';

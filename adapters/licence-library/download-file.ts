@@ -6,7 +6,7 @@
  * that expired between the two calls (HTTP 410) is asked for once more.
  */
 import type { AxiosInstance } from 'axios';
-import type { Licence, LicenceFile } from '../../src/spec/licence-library.js';
+import type { Licence, LicenceFile } from '../../src/domain/licence-library.js';
 import { statusError, transportError } from '../shared/http-client.js';
 import { verifyPdfSignatures } from '../shared/pdf/index.js';
 import { PATHS, validateFileUrlData } from './licence-library-api.js';

@@ -8,7 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { validationError, type FieldError } from '../../src/errors/index.js';
-import { validateLicenceIdentifier } from '../../src/spec/identifiers/index.js';
+import { validateLicenceIdentifier } from '../../src/domain/identifiers/index.js';
 import {
   MAX_USE_CAUSE_LENGTH,
   type Licence,
@@ -17,7 +17,7 @@ import {
   type LicenceLibrary,
   type LicenceQuery,
   type SurfaceCheck,
-} from '../../src/spec/licence-library.js';
+} from '../../src/domain/licence-library.js';
 import { createHttpClient } from '../shared/http-client.js';
 import { downloadLicenceFile } from './download-file.js';
 import {

@@ -12,7 +12,7 @@
  * | 99 other | unavailable | yes | the library's own system error |
  * | anything else | rejected | no | explicit default: an unknown refusal is not retried |
  */
-import { UpstreamError, type UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 import { STATUS } from './licence-library-api.js';
 
 const SYSTEM = 'licence-library' as const;

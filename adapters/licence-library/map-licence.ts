@@ -3,7 +3,7 @@
  * each with an explicit default, and the mapping of a wire licence's
  * metadata onto the {@link Licence} fields (verification is added by verify-licence.ts).
  */
-import type { Licence, LicenceHolderType, LicenceStatus } from '../../src/spec/licence-library.js';
+import type { Licence, LicenceHolderType, LicenceStatus } from '../../src/domain/licence-library.js';
 import { HOLDER_TYPE_CODES, type WireLicence } from './licence-library-api.js';
 
 /** Wire `status` → licence status. Default for an unknown code: `other` (not valid, so verification fails). */

@@ -6,8 +6,8 @@
  * The file signature is added when the file is fetched.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Licence, LicenceVerification } from '../../src/spec/licence-library.js';
-import { validateLicenceIdentifier } from '../../src/spec/identifiers/index.js';
+import type { Licence, LicenceVerification } from '../../src/domain/licence-library.js';
+import { validateLicenceIdentifier } from '../../src/domain/identifiers/index.js';
 import { verifyLicenceData } from './data-signature.js';
 import type { WireLicence } from './licence-library-api.js';
 import type { MappedLicence } from './map-licence.js';

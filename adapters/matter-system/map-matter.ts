@@ -4,8 +4,8 @@
  * implementation code ends with the basic code and carries the level; the
  * basic code carries the matter type).
  */
-import { validateBasicCode, validateImplementationCode } from '../../src/spec/identifiers/index.js';
-import type { FormField, FormFieldType, Material, MaterialForm, Matter } from '../../src/spec/matter-catalog.js';
+import { validateBasicCode, validateImplementationCode } from '../../src/domain/identifiers/index.js';
+import type { FormField, FormFieldType, Material, MaterialForm, Matter } from '../../src/domain/matter-catalog.js';
 import type { WireFormField, WireMaterial, WireMatter } from './matter-system-api.js';
 import { WireValueError } from './matter-system-error.js';
 import { toIso } from './map-theme.js';

@@ -1,8 +1,8 @@
 /**
  * Wire theme → Tongban `Theme`. Translation tables with explicit defaults.
  */
-import { validateBasicCode } from '../../src/spec/identifiers/index.js';
-import type { SubjectType, Theme, ThemeStatus } from '../../src/spec/matter-catalog.js';
+import { validateBasicCode } from '../../src/domain/identifiers/index.js';
+import type { SubjectType, Theme, ThemeStatus } from '../../src/domain/matter-catalog.js';
 import type { WireTheme } from './matter-system-api.js';
 import { WireValueError } from './matter-system-error.js';
 

@@ -4,7 +4,7 @@
  * validated with ajv, paged lists walked to the end.
  */
 import type { AxiosResponse } from 'axios';
-import type { ListOptions, MatterCatalog, Matter, Theme } from '../../src/spec/matter-catalog.js';
+import type { ListOptions, MatterCatalog, Matter, Theme } from '../../src/domain/matter-catalog.js';
 import type { ValidateFunction } from 'ajv';
 import { createHttpClient, statusError, transportError } from '../shared/http-client.js';
 import { mapMatter } from './map-matter.js';

@@ -8,7 +8,7 @@
  * from a skewed clock (40103) in logs and ops views. The upstream's `msg` is
  * kept as the error's cause (logged), never in the message (answered to clients).
  */
-import { UpstreamError, type UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 import { statusError } from '../shared/http-client.js';
 
 const SYSTEM = 'matter-system';

@@ -3,7 +3,7 @@
  * Codes the tables do not know map to the explicit default (`other`), so a
  * new code on the platform never crashes the adapter or passes as active.
  */
-import type { SealStatus, SealType } from '../../src/spec/seal-service.js';
+import type { SealStatus, SealType } from '../../src/domain/seal-service.js';
 
 /** 印章类型 codes (GB/T 38540 seal kinds, numbered as provincial platforms do). */
 export const SEAL_TYPES: Readonly<Record<string, SealType>> = {

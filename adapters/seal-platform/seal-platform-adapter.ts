@@ -8,7 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { validationError, type FieldError } from '../../src/errors/index.js';
-import type { DocumentSignature, PdfVerification, Seal, SealedPdf, SealPdfRequest, SealService } from '../../src/spec/seal-service.js';
+import type { DocumentSignature, PdfVerification, Seal, SealedPdf, SealPdfRequest, SealService } from '../../src/domain/seal-service.js';
 import { createHttpClient, transportError } from '../shared/http-client.js';
 import { verifyPdfSignatures, type PdfSignatureResult } from '../shared/pdf/verify-pdf.js';
 import { mapSealStatus, mapSealType } from './map-seal.js';

@@ -4,7 +4,7 @@
  * credentials and clock fails the same way); platform trouble is
  * `unavailable` (retried); everything else is a definite `rejected`.
  */
-import { UpstreamError, type UpstreamErrorKind } from '../../src/spec/upstream-error.js';
+import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
 import { statusError } from '../shared/http-client.js';
 import { RESULT_CODES } from './seal-platform-api.js';
 

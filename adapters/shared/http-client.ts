@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { UpstreamError, type UpstreamSystem } from '../../src/spec/upstream-error.js';
+import { UpstreamError, type UpstreamSystem } from '../../src/domain/upstream-error.js';
 
 export interface HttpClientSettings {
   baseUrl: string;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TongbanError, validationError } from '../errors/index.js';
-import type { SealService } from '../spec/seal-service.js';
+import type { SealService } from '../domain/seal-service.js';
 import type { DepartmentEventInput } from './apply-department-event.js';
 
 /** A sealed result document, ready to be stored with the event. */

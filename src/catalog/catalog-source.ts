@@ -3,6 +3,6 @@
  * matter, or only those changed since a time. The matter-system adapter
  * (`MatterCatalog` in src/spec) satisfies it.
  */
-import type { MatterCatalog } from '../spec/matter-catalog.js';
+import type { MatterCatalog } from '../domain/matter-catalog.js';
 
 export type CatalogSource = Pick<MatterCatalog, 'listThemes' | 'listMatters'>;

@@ -2,7 +2,7 @@
  * The stored catalogue: themes and matters as last synced, read by the API
  * whether or not the matter system is reachable.
  */
-import type { Matter, Theme } from '../spec/matter-catalog.js';
+import type { Matter, Theme } from '../domain/matter-catalog.js';
 import type { Queryable, Store } from '../store/index.js';
 
 interface DocumentRow { document: string }

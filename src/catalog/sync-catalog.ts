@@ -6,8 +6,8 @@
  * always recorded for ops.
  */
 import { TongbanError } from '../errors/index.js';
-import type { Matter, Theme } from '../spec/matter-catalog.js';
-import { UpstreamError } from '../spec/upstream-error.js';
+import type { Matter, Theme } from '../domain/matter-catalog.js';
+import { UpstreamError } from '../domain/upstream-error.js';
 import type { Queryable, Store } from '../store/index.js';
 import type { CatalogSource } from './catalog-source.js';
 import { upsertMatter, upsertTheme } from './catalog-store.js';

@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { loadConfig } from '../config/index.js';
 import { openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
-import type { Role } from '../spec/clients.js';
+import type { Role } from '../domain/clients.js';
 import { ClientRegistry, parseClientsFile } from '../trust/client-registry.js';
 import { printTable } from './table.js';
 

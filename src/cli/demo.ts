@@ -16,7 +16,7 @@ import { loadConfig } from '../config/index.js';
 import type { Guide } from '../forms/guide.js';
 import type { PrefillResult } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
-import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../spec/licence-library.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
 

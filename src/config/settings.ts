@@ -3,7 +3,7 @@
  * meaning. The config schema, the loader and the README reference all derive
  * from this one table.
  */
-import { MAX_BATCH } from '../spec/department-channel.js';
+import { MAX_BATCH } from '../domain/department-channel.js';
 
 export interface SettingSpec {
   /** Key in the frozen config object and in the optional config file. */

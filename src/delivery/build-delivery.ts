@@ -1,5 +1,5 @@
 /** Builds the payload a department receives for a sub-application. */
-import type { SubApplicationDelivery } from '../spec/department-channel.js';
+import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import type { Queryable } from '../store/index.js';
 import type { ClaimedDelivery } from './delivery-store.js';
 

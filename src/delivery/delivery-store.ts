@@ -2,7 +2,7 @@
  * The outbox as the dispatcher sees it: claim due deliveries under a lease,
  * record each attempt's outcome. One store round trip per function.
  */
-import type { DeliveryReceipt, SubApplicationDelivery } from '../spec/department-channel.js';
+import type { DeliveryReceipt, SubApplicationDelivery } from '../domain/department-channel.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import { buildDeliveries } from './build-delivery.js';
 

@@ -9,7 +9,7 @@ import type { JWK } from 'jose';
 import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../../adapters/shared/http-client.js';
 import { createRestDepartmentAdapter } from '../../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../../adapters/department-soap/index.js';
-import type { PushDepartmentChannel } from '../spec/department-channel.js';
+import type { PushDepartmentChannel } from '../domain/department-channel.js';
 import type { ClientRegistry } from '../trust/client-registry.js';
 import type { Keyring } from '../trust/keyring.js';
 import type { Department } from './department-registry.js';

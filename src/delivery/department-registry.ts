@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { MAX_BATCH } from '../spec/department-channel.js';
+import { MAX_BATCH } from '../domain/department-channel.js';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../trust/algorithms.js';
 
 export interface Department {

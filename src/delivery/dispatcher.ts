@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { Logger } from '../log/index.js';
-import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel } from '../spec/department-channel.js';
-import { isUpstreamError } from '../spec/upstream-error.js';
+import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel } from '../domain/department-channel.js';
+import { isUpstreamError } from '../domain/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt, type ClaimedDelivery, type LeasedDelivery } from './delivery-store.js';
-import type { SubApplicationDelivery } from '../spec/department-channel.js';
+import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import { verifyInboxAck } from '../../adapters/department-inbox/index.js';
 import { TongbanError } from '../errors/index.js';
-import type { SubApplicationDelivery } from '../spec/department-channel.js';
+import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import { markDelivered, type ClaimedDelivery } from './delivery-store.js';

@@ -2,7 +2,7 @@
  * When to try a failed delivery again: exponential backoff with full jitter,
  * capped; a limit on attempts after which the delivery is a dead letter.
  */
-import { isUpstreamError } from '../spec/upstream-error.js';
+import { isUpstreamError } from '../domain/upstream-error.js';
 
 export interface RetryPolicy {
   /** Attempts before a retryable failure becomes a dead letter. */

@@ -11,7 +11,7 @@
  * the member names `idNumber`, `birthDate` and `sex` (mappings/dictionary.yaml).
  */
 import type { FieldError } from '../errors/index.js';
-import { validateIdNumber } from '../spec/identifiers/index.js';
+import { validateIdNumber } from '../domain/identifiers/index.js';
 
 /** 男/女 as licences print it (and the dictionary's `sex` fields hold it), from the ID number's sex. */
 export const SEX_LABEL = { male: '男', female: '女' } as const;

@@ -6,7 +6,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FieldError } from '../errors/index.js';
-import { validateAreaCode, validateCreditCode, validateIdNumber, validateLicenceIdentifier, validateOrganizationCode, validatePhone } from '../spec/identifiers/index.js';
+import { validateAreaCode, validateCreditCode, validateIdNumber, validateLicenceIdentifier, validateOrganizationCode, validatePhone } from '../domain/identifiers/index.js';
 import type { CanonicalFormat, FieldSpec } from './mappings/types.js';
 
 const FORMAT_NAMES: Readonly<Record<CanonicalFormat, string>> = {

@@ -3,9 +3,9 @@
  * scenario's matters declare, only under a covering authorisation — map them
  * onto the merged form, and say where every value came from.
  */
-import type { Licence } from '../spec/licence-library.js';
-import { licenceTypeByCode, LICENCE_TYPES, type LicenceHolderType } from '../spec/licence-library.js';
-import { isUpstreamError } from '../spec/upstream-error.js';
+import type { Licence } from '../domain/licence-library.js';
+import { licenceTypeByCode, LICENCE_TYPES, type LicenceHolderType } from '../domain/licence-library.js';
+import { isUpstreamError } from '../domain/upstream-error.js';
 import { validationError, type FieldError } from '../errors/index.js';
 import { checkFieldValue, getField, setField } from './form-schema.js';
 import { buildGuide, type Guide, type GuideMaterial } from './guide.js';

@@ -5,7 +5,7 @@
  */
 import type { CatalogStore } from '../catalog/index.js';
 import { TongbanError } from '../errors/index.js';
-import type { Matter, Theme } from '../spec/matter-catalog.js';
+import type { Matter, Theme } from '../domain/matter-catalog.js';
 import type { Mappings, MatterMapping, ThemeMapping } from './mappings/types.js';
 
 export interface ThemeContext {

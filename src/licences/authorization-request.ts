@@ -6,7 +6,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
-import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../spec/licence-library.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import { HOLDER_TYPES, holderCodeProblem } from './holder.js';
 
 /** How the applicant gave consent: face recognition, SMS code, handwritten/electronic signature, or at a service-hall counter. */

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogStore } from '../catalog/index.js';
 import { TongbanError, validationError } from '../errors/index.js';
-import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../spec/licence-library.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { Store } from '../store/index.js';
 import { parseAuthorizationRequest, type ConsentMethod } from './authorization-request.js';
 

@@ -1,10 +1,10 @@
 /**
  * Holder codes (持证主体代码): a citizen's ID number (公民身份号码) or an
  * organisation's unified social credit code (统一社会信用代码), checked with
- * the validators of src/spec/identifiers (DOMAIN.md §1).
+ * the validators of src/domain/identifiers (DOMAIN.md §1).
  */
-import { validateCreditCode, validateIdNumber } from '../spec/identifiers/index.js';
-import type { LicenceHolderType } from '../spec/licence-library.js';
+import { validateCreditCode, validateIdNumber } from '../domain/identifiers/index.js';
+import type { LicenceHolderType } from '../domain/licence-library.js';
 
 export const HOLDER_TYPES: readonly LicenceHolderType[] = ['citizen', 'organization'];
 

@@ -10,7 +10,7 @@
  * its entries to it and moves the head, all in one transaction, so the chain
  * never forks; `UNIQUE (prev_hash)` would refuse a fork even if it tried.
  */
-import type { LicenceHolderType } from '../spec/licence-library.js';
+import type { LicenceHolderType } from '../domain/licence-library.js';
 import type { Queryable, Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 

@@ -9,7 +9,7 @@
  * so it is refused on its own, and where both come they must agree.
  */
 import { TongbanError } from '../errors/index.js';
-import { MAX_USE_CAUSE_LENGTH } from '../spec/licence-library.js';
+import { MAX_USE_CAUSE_LENGTH } from '../domain/licence-library.js';
 
 /** The query parameter carrying the reason for use on licence reads (signed with the path and query). */
 export const USE_CAUSE_PARAMETER = 'useCause';

@@ -8,8 +8,8 @@ import { isTongbanError } from '../errors/index.js';
 import {
   LicenceAccess, licenceTypeKeyOf, type HolderLicenceRequest, type LicenceAccessOptions, type LicenceFileRequest, type UsedLicence, type UsedLicenceFile,
 } from '../licences/index.js';
-import { validateLicenceIdentifier } from '../spec/identifiers/licence-identifier.js';
-import { isUpstreamError } from '../spec/upstream-error.js';
+import { validateLicenceIdentifier } from '../domain/identifiers/licence-identifier.js';
+import { isUpstreamError } from '../domain/upstream-error.js';
 import type { LicenceFetchEvent } from './metrics.js';
 
 /** The result label of a failure: the error code, refined by the upstream's kind (`UPSTREAM_TIMEOUT`, `UPSTREAM_AUTH`, …). */

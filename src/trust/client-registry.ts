@@ -6,7 +6,7 @@
 import { Ajv } from 'ajv';
 import type { JWK } from 'jose';
 import { validationError } from '../errors/index.js';
-import type { AuthenticatedClient, Role } from '../spec/clients.js';
+import type { AuthenticatedClient, Role } from '../domain/clients.js';
 import type { Queryable, Store } from '../store/index.js';
 import { isSignatureAlgorithm, keyFitsAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import type { VerifyingClient } from './verify-request.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Role } from '../spec/clients.js';
+import type { Role } from '../domain/clients.js';
 import { generateKeyPair, type SignatureAlgorithm } from './algorithms.js';
 import type { ClientDeclaration } from './client-registry.js';
 import { createDevelopmentCa, issueCertificate, toPkcs12 } from './dev-ca.js';

@@ -11,7 +11,7 @@
  */
 import {
   makeCreditCode, makeIdNumber, makeLicenceIdentifier, organizationCodeCheckChar, validateIdNumber,
-} from '../../src/spec/identifiers/index.js';
+} from '../../src/domain/identifiers/index.js';
 import { SEX_LABEL } from '../../src/forms/form-consistency.js';
 
 /** A merged form: role → member → value (`{ applicant: { name: '…' } }`). */

@@ -21,7 +21,7 @@ import { verifyEvidence } from '../../src/forms/prefill-evidence.js';
 import type { PrefillResult } from '../../src/forms/prefill.js';
 import { resolveTransform } from '../../src/forms/transforms.js';
 import type { LedgerEntry } from '../../src/licences/index.js';
-import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
 import type { SigningClientResponse } from '../../src/trust/signing-client.js';
 import { completeForm } from './complete-form.js';
 import { personFieldConflicts } from '../../src/forms/form-consistency.js';

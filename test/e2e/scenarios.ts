@@ -6,7 +6,7 @@
  * named licence.
  */
 import type { Enterprise, LicenceRecord, Person, PopulationIndex } from '../../adapters/licence-library/population/index.js';
-import type { LicenceTypeKey } from '../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
 
 type Answers = Record<string, boolean | string | number>;
 /** A matter in guide order and its 前置事项 among the applicable matters. */

@@ -23,8 +23,8 @@ import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } 
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { CatalogStore } from '../../src/catalog/index.js';
 import type { Gateway } from '../../src/gateway.js';
-import type { SubApplicationDelivery } from '../../src/spec/department-channel.js';
-import { makeCreditCode, makeIdNumber } from '../../src/spec/identifiers/index.js';
+import type { SubApplicationDelivery } from '../../src/domain/department-channel.js';
+import { makeCreditCode, makeIdNumber } from '../../src/domain/identifiers/index.js';
 import { generateKeyPair } from '../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type FetchFunction, type SigningClient, type SigningClientResponse } from '../../src/trust/signing-client.js';
 import { devKey } from './dev-keys.js';

@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import { startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { killAll, running } from './gateway-process.js';
 import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
-import { makeIdNumber } from '../../src/spec/identifiers/index.js';
+import { makeIdNumber } from '../../src/domain/identifiers/index.js';
 import { CERT_FILES } from '../../src/trust/dev-material.js';
 import { Keyring } from '../../src/trust/keyring.js';
 import type { SigningClient } from '../../src/trust/signing-client.js';

@@ -6,7 +6,7 @@
  * sends status/result events. Everything it sends is signed with
  * `createSigningClient`; Tongban's answers are verified.
  */
-import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
+import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { createSigningClient, type FetchFunction, type PrivateJwk } from '../../../src/trust/index.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';
 import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';

@@ -9,7 +9,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
-import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
+import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { signResponse } from '../../../src/trust/index.js';
 import { corruptBody, type AnswerFault } from '../../shared/faults.js';
 import { checkDelivery } from '../../shared/department/delivery-schema.js';

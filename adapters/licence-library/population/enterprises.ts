@@ -5,7 +5,7 @@
  * `441403`, and an organisation code that is an `MA…` code for bodies
  * registered after the 2015 reform, an older 8-digit code before.
  */
-import { makeCreditCode } from '../../../src/spec/identifiers/index.js';
+import { makeCreditCode } from '../../../src/domain/identifiers/index.js';
 import { COUNTIES } from './areas.js';
 import { unique, type Context } from './context.js';
 import { addDays, addYears, dateBetween } from './dates.js';

@@ -3,8 +3,8 @@
  * issuer credit code + serial `<issue year><7-digit sequence>` + version
  * `001`, with the MOD 37,36 check character) and its record.
  */
-import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/spec/licence-library.js';
-import { makeLicenceIdentifier } from '../../../src/spec/identifiers/index.js';
+import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
+import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
 import { nextCount, type Context } from './context.js';
 import { ISSUERS, type IssuerKey } from './issuers.js';
 import type { LicenceRecord, LicenceStatusCode } from './model.js';

@@ -5,7 +5,7 @@
  * `YYYY-MM-DD`; an open-ended validity is `长期`. The simulator serves these
  * through getCertRemarkInfo and builds every licence's surface from them.
  */
-import type { LicenceFieldDefinition, LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { LicenceFieldDefinition, LicenceTypeKey } from '../../../src/domain/licence-library.js';
 
 type Field = LicenceFieldDefinition;
 const s = (key: string, label: string, required = true): Field => ({ key, label, type: 'string', required });

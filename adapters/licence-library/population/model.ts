@@ -2,7 +2,7 @@
  * The synthetic population the licence library simulator serves: people in
  * households, enterprises, and the licences issued to them.
  */
-import type { LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import type { County } from './areas.js';
 import type { IssuerKey } from './issuers.js';
 

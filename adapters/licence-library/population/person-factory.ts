@@ -2,7 +2,7 @@
  * Making one person or one household: ID number consistent with birth date,
  * sex and birthplace; name; phone; address.
  */
-import { makeIdNumber } from '../../../src/spec/identifiers/index.js';
+import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 import { BIRTH_COUNTIES, RESIDENCE_COUNTIES, idAreaCode, type County } from './areas.js';
 import { unique, type Context } from './context.js';
 import { addDays, addYears, dateBetween } from './dates.js';

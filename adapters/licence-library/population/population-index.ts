@@ -4,7 +4,7 @@
  * from the licence library fills what they hold. The end-to-end tests pick
  * their holders with it, and `tongban demo` its families and enterprises.
  */
-import type { LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import type { Enterprise, LicenceRecord, Person, Population } from './model.js';
 
 /** Today in China (UTC+8), `YYYY-MM-DD`: the date licence validity is judged on. */

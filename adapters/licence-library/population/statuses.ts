@@ -6,7 +6,7 @@
  */
 import type { Context } from './context.js';
 import type { LicenceRecord, LicenceStatusCode } from './model.js';
-import type { LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
 
 /** How many licences of a type get a status (taken among those still 01 and not expired). */
 const CHANGES: readonly (readonly [LicenceTypeKey, LicenceStatusCode, number])[] = [

@@ -4,7 +4,7 @@
  * envelope status, message and data. Transport, tokens, reasons for use and
  * faults are handled around them (licence-library-simulator.ts).
  */
-import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import { HOLDER_TYPE_CODES, STATUS, type WireLicence } from '../licence-library-api.js';
 import { LICENCE_FIELDS, type LicenceRecord, type Population } from '../population/index.js';
 import { mayRead, type SimulatorAccount } from './access-control.js';

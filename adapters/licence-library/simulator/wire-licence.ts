@@ -3,7 +3,7 @@
  * dates as YYYYMMDD (`长期` for an open end), the surface as a JSON string in
  * `extend_info`, and the issuer's data signature (data-signature.ts).
  */
-import { LICENCE_TYPES } from '../../../src/spec/licence-library.js';
+import { LICENCE_TYPES } from '../../../src/domain/licence-library.js';
 import { signLicenceData } from '../data-signature.js';
 import type { WireLicence } from '../licence-library-api.js';
 import { ISSUERS, type LicenceRecord } from '../population/index.js';

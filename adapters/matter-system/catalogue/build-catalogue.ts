@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import {
   makeBasicCode, makeCreditCode, makeImplementationCode, validateBasicCode, validateCreditCode, validateImplementationCode,
   type ExerciseLevel,
-} from '../../../src/spec/identifiers/index.js';
-import type { FormField, Material, Matter, Theme } from '../../../src/spec/matter-catalog.js';
+} from '../../../src/domain/identifiers/index.js';
+import type { FormField, Material, Matter, Theme } from '../../../src/domain/matter-catalog.js';
 import { mulberry32, randomTools } from '../../shared/random.js';
 import {
   BASE, DEFAULT_STATUTORY_DAYS, MAX_PROMISED_DAYS, STATUTORY_DAYS, matterTypeOf, ruleForMatter,

@@ -4,7 +4,7 @@
  * say, so it is inferred from the theme name by this keyword table; a theme
  * whose name matches no keyword is personal.
  */
-import type { SubjectType } from '../../../src/spec/matter-catalog.js';
+import type { SubjectType } from '../../../src/domain/matter-catalog.js';
 
 /** Keywords that make a theme an organisation's (法人) theme, checked in order. */
 export const ENTERPRISE_THEME_KEYWORDS: readonly string[] = [

@@ -4,7 +4,7 @@
  * limits, materials and the department's form fields. Keyword tables, read
  * top to bottom; the first match wins and every table has an explicit default.
  */
-import type { MatterType } from '../../../src/spec/matter-catalog.js';
+import type { MatterType } from '../../../src/domain/matter-catalog.js';
 import type { FieldCode, MaterialName } from './vocabulary.js';
 
 /**

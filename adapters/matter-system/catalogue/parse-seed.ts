@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { SubjectType } from '../../../src/spec/matter-catalog.js';
+import type { SubjectType } from '../../../src/domain/matter-catalog.js';
 import { subjectTypeOfTheme } from './map-subject-type.js';
 
 export const HEADER = ['序号', '一件主题', '涉及事项名称', '涉及部门', '办理地点', '备注'] as const;

@@ -8,7 +8,7 @@
  * is `CL001` everywhere), so a theme's material list can be merged by code.
  * Codes are written out, never derived from position: append, do not renumber.
  */
-import type { FormFieldOption, FormFieldType, MaterialForm } from '../../../src/spec/matter-catalog.js';
+import type { FormFieldOption, FormFieldType, MaterialForm } from '../../../src/domain/matter-catalog.js';
 
 export interface MaterialSpec {
   readonly code: string;

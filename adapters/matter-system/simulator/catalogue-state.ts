@@ -3,7 +3,7 @@
  * (`updatedAt`, `version`, theme status), so tests and the sandbox can make
  * changes and watch incremental sync pick them up.
  */
-import type { Matter, Theme, ThemeStatus } from '../../../src/spec/matter-catalog.js';
+import type { Matter, Theme, ThemeStatus } from '../../../src/domain/matter-catalog.js';
 import type { Catalogue, CatalogueMatter, CatalogueTheme } from '../catalogue/build-catalogue.js';
 
 export interface TrackedTheme extends CatalogueTheme {

@@ -4,7 +4,7 @@
  * synthetic matter details. Tests and the sandbox run it on a real socket.
  */
 import express, { type ErrorRequestHandler } from 'express';
-import type { Matter, Theme } from '../../../src/spec/matter-catalog.js';
+import type { Matter, Theme } from '../../../src/domain/matter-catalog.js';
 import { FaultController } from '../../shared/faults.js';
 import { listenSimulator } from '../../shared/simulator-server.js';
 import { buildCatalogue, type Catalogue, type CatalogueDepartment } from '../catalogue/build-catalogue.js';

@@ -3,7 +3,7 @@
  * The simulator has its own tables rather than inverting the adapter's, so
  * a mistake in one side's table shows up in the contract tests.
  */
-import type { FormFieldType, MaterialForm, SubjectType, ThemeStatus } from '../../../src/spec/matter-catalog.js';
+import type { FormFieldType, MaterialForm, SubjectType, ThemeStatus } from '../../../src/domain/matter-catalog.js';
 import type { WireMatter, WireTheme } from '../matter-system-api.js';
 import type { TrackedMatter, TrackedTheme } from './catalogue-state.js';
 

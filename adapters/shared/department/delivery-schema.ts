@@ -3,7 +3,7 @@
  * check what Tongban sends them, and the inbox checks what it hands out.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
+import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 
 /** ISO 8601 date-time with seconds and an offset (`Z` or `±hh:mm`). */
 export const DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { TongbanError } from '../../../src/errors/index.js';
-import { RECEIPT_TYP, type DeliveryReceipt, type ReceiptClaims, type ReceiptEvidence, type ReceiptFields } from '../../../src/spec/department-channel.js';
+import { RECEIPT_TYP, type DeliveryReceipt, type ReceiptClaims, type ReceiptEvidence, type ReceiptFields } from '../../../src/domain/department-channel.js';
 import { SIGNATURE_ALGORITHMS, TONGBAN_AUDIENCE, decodeProtectedHeader, signCompact, verifyCompact, type PrivateJwk } from '../../../src/trust/index.js';
 
 /** Receipt fields a department signs (and `rjti` where the channel binds the answer to the call); `iss`, `aud`, `iat`, `jti` are filled in. */

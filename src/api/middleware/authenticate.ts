@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { TongbanError } from '../../errors/index.js';
-import type { AuthenticatedClient } from '../../spec/clients.js';
+import type { AuthenticatedClient } from '../../domain/clients.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
 import type { Queryable } from '../../store/index.js';
 import type { ReplayGuard } from '../../trust/replay-guard.js';

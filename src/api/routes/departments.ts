@@ -1,6 +1,6 @@
 import { applyDepartmentEvent, precheckDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
 import { sealResultDocuments } from '../../cases/seal-results.js';
-import type { SealService } from '../../spec/seal-service.js';
+import type { SealService } from '../../domain/seal-service.js';
 import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
 import type { Store } from '../../store/index.js';

@@ -4,7 +4,7 @@ import {
   HOLDER_TYPES, holderCodeProblem, holderTypeOf, THEME_CODE_PATTERN, USE_CAUSE_HEADER, USE_CAUSE_PARAMETER, useCauseFromRequest,
   type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
 } from '../../licences/index.js';
-import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../spec/licence-library.js';
+import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../domain/licence-library.js';
 import { limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
 import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
 import type { Route } from './route.js';

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ErrorCode } from '../../errors/index.js';
-import type { Role } from '../../spec/clients.js';
+import type { Role } from '../../domain/clients.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -3,7 +3,7 @@
  * and theme exists with the same name and department, every department form
  * field is mapped (and only those), field types agree, materials exist.
  */
-import type { FormFieldType, Matter, Theme } from '../../spec/matter-catalog.js';
+import type { FormFieldType, Matter, Theme } from '../../domain/matter-catalog.js';
 import type { CanonicalFormat, CanonicalType, FieldSpec, MappingProblem, Mappings } from './types.js';
 
 /** The parts of the catalogue the check reads (the stored catalogue, or the simulator's built-in one). */

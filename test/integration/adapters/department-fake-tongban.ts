@@ -9,8 +9,8 @@ import express, { type Request, type Response } from 'express';
 import { verifyInboxAck } from '../../../adapters/department-inbox/index.js';
 import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
 import { isTongbanError } from '../../../src/errors/index.js';
-import type { DeliveryReceipt, DepartmentEvent, SubApplicationDelivery } from '../../../src/spec/department-channel.js';
-import { makeIdNumber, makeLicenceIdentifier } from '../../../src/spec/identifiers/index.js';
+import type { DeliveryReceipt, DepartmentEvent, SubApplicationDelivery } from '../../../src/domain/department-channel.js';
+import { makeIdNumber, makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
 import { generateKeyPair, signResponse, verifyRequest, type PrivateJwk, type PublicJwk, type VerifyingClient } from '../../../src/trust/index.js';
 
 export interface FakeDepartment {

@@ -14,7 +14,7 @@ import { checkDelivery } from '../../../adapters/shared/department/delivery-sche
 import { signReceiptToken } from '../../../adapters/shared/department/receipt-token.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
 import { isTongbanError, type TongbanError } from '../../../src/errors/index.js';
-import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
+import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { generateKeyPair, type GeneratedKeyPair } from '../../../src/trust/index.js';
 import { waitFor } from '../../helpers/wait.js';
 import { sampleDelivery, startFakeTongban, type FakeTongban } from './department-fake-tongban.js';

@@ -13,8 +13,8 @@ import {
 import { checkDelivery } from '../../../adapters/shared/department/delivery-schema.js';
 import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
-import type { SubApplicationDelivery } from '../../../src/spec/department-channel.js';
-import { isUpstreamError, type UpstreamError } from '../../../src/spec/upstream-error.js';
+import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
+import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';
 import { generateKeyPair, signRequest, type GeneratedKeyPair, type SignatureAlgorithm } from '../../../src/trust/index.js';
 import { sampleDelivery, startFakeTongban, type FakeTongban } from './department-fake-tongban.js';
 

@@ -15,7 +15,7 @@ import {
 } from '../../../adapters/licence-library/index.js';
 import { ALL_ISSUERS, ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
 import { readDocumentJson, verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -19,9 +19,9 @@ import {
 } from '../../../adapters/licence-library/index.js';
 import { ALL_ISSUERS, LICENCE_FIELDS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
 import { chinaDate } from '../../../adapters/licence-library/verify-licence.js';
-import { makeLicenceIdentifier } from '../../../src/spec/identifiers/index.js';
-import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/spec/licence-library.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
+import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
 import { TongbanError } from '../../../src/errors/index.js';
 
 const ALL_TYPES = Object.values(LICENCE_TYPES).map((type) => type.code);

@@ -8,9 +8,9 @@ import type { SeedCatalogue } from '../../../adapters/matter-system/catalogue/pa
 import {
   DEFAULT_MATTER_SYSTEM_CREDENTIALS as CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator,
 } from '../../../adapters/matter-system/simulator/index.js';
-import { validateBasicCode, validateCreditCode, validateImplementationCode } from '../../../src/spec/identifiers/index.js';
-import type { Matter } from '../../../src/spec/matter-catalog.js';
-import { UpstreamError, type UpstreamErrorKind } from '../../../src/spec/upstream-error.js';
+import { validateBasicCode, validateCreditCode, validateImplementationCode } from '../../../src/domain/identifiers/index.js';
+import type { Matter } from '../../../src/domain/matter-catalog.js';
+import { UpstreamError, type UpstreamErrorKind } from '../../../src/domain/upstream-error.js';
 
 const seed = JSON.parse(readFileSync(new URL('../../../adapters/matter-system/catalogue/themes.json', import.meta.url), 'utf8')) as SeedCatalogue;
 

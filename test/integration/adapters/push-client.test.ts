@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createRestDepartmentAdapter } from '../../../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../../../adapters/department-soap/index.js';
 import { createPushClient, isAnswerTooLarge, transportError, type PushClient } from '../../../adapters/shared/http-client.js';
-import { isUpstreamError, type UpstreamError } from '../../../src/spec/upstream-error.js';
+import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';
 import { generateKeyPair } from '../../../src/trust/index.js';
 import { freePort } from '../../helpers/free-port.js';
 import { waitFor } from '../../helpers/wait.js';

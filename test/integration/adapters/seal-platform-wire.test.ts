@@ -5,7 +5,7 @@ import { createSealPlatformAdapter } from '../../../adapters/seal-platform/index
 import { mapSealStatus, mapSealType } from '../../../adapters/seal-platform/map-seal.js';
 import { requestSignature, stringToSign } from '../../../adapters/seal-platform/request-signing.js';
 import { validateCaCertificates, validateEnvelope, validateSealList, validateVerification } from '../../../adapters/seal-platform/seal-platform-api.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
 
 // Importing nock patches node:http for the whole mocha process (every test file is loaded first); it stays
 // off — real sockets, real keep-alive — except while this file's wire tests run.

@@ -6,8 +6,8 @@ import { createSealPlatformAdapter } from '../../../adapters/seal-platform/index
 import { newNonce, signedHeaders } from '../../../adapters/seal-platform/request-signing.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } from '../../../adapters/seal-platform/simulator/index.js';
 import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
-import type { SealService } from '../../../src/spec/seal-service.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
+import type { SealService } from '../../../src/domain/seal-service.js';
 import { createDevelopmentCa } from '../../../src/trust/index.js';
 import { countRedPixels, hasPdfsig, hasPdftoppm, pdfsig, renderPage, tamper } from '../../unit/adapters/pdf-tools.js';
 

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { createRestDepartmentAdapter } from '../../../adapters/department-rest/index.js';
-import { isUpstreamError, type UpstreamError } from '../../../src/spec/upstream-error.js';
+import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';
 import { generateKeyPair, type GeneratedKeyPair } from '../../../src/trust/index.js';
 import { startFastDepartment, type FastDepartment } from '../../../bench/fast-department.js';
 import { sampleDelivery, startFakeTongban, type FakeTongban } from '../adapters/department-fake-tongban.js';

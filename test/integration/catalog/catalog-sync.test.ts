@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import type { SyncRun } from '../../../src/catalog/index.js';
 import type { Gateway } from '../../../src/gateway.js';
-import type { Matter, Theme } from '../../../src/spec/matter-catalog.js';
+import type { Matter, Theme } from '../../../src/domain/matter-catalog.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { startTestGateway } from '../../helpers/gateway.js';

@@ -12,8 +12,8 @@ import type { DepartmentOutcome } from '../../../adapters/shared/department/simu
 import type { ReceivedDelivery } from '../../../adapters/shared/department/simulator/department-book.js';
 import { resultPdf } from '../../../adapters/shared/department/simulator/result-documents.js';
 import { addWorkingDays, chinaDate } from '../../../src/cases/working-days.js';
-import type { DepartmentResult } from '../../../src/spec/department-channel.js';
-import { makeLicenceIdentifier } from '../../../src/spec/identifiers/index.js';
+import type { DepartmentResult } from '../../../src/domain/department-channel.js';
+import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {
   BIRTH_REGISTRATION, birthForm, birthSubmission, idNumber, startDeliveryEnvironment,

@@ -14,7 +14,7 @@ import { ALL_ISSUERS, type LicenceRecord } from '../../../adapters/licence-libra
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { CatalogStore } from '../../../src/catalog/index.js';
 import type { Gateway } from '../../../src/gateway.js';
-import type { LicenceTypeKey } from '../../../src/spec/licence-library.js';
+import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import { generateKeyPair } from '../../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
 import { devKey } from '../../helpers/dev-keys.js';

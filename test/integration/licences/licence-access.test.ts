@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
-import type { LicenceVerification } from '../../../src/spec/licence-library.js';
+import type { LicenceVerification } from '../../../src/domain/licence-library.js';
 import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';
 import { signRequest } from '../../../src/trust/sign-request.js';
 import { devKey } from '../../helpers/dev-keys.js';

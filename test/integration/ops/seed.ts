@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { finishRun, startRun } from '../../../src/catalog/sync-runs.js';
 import { LicenceUseLedger, type LicenceUseInput } from '../../../src/licences/index.js';
-import { makeIdNumber } from '../../../src/spec/identifiers/index.js';
+import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 import type { Store } from '../../../src/store/index.js';
 
 /** Text that would run script if a page did not escape it. */

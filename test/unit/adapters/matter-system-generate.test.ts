@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { buildCatalogue, departmentCreditCode, type CatalogueMatter } from '../../../adapters/matter-system/catalogue/build-catalogue.js';
 import { DEFAULT_RULE, MATTER_RULES, matterTypeOf, ruleForMatter } from '../../../adapters/matter-system/catalogue/matter-rules.js';
 import { FIELDS, MATERIALS } from '../../../adapters/matter-system/catalogue/vocabulary.js';
-import { validateBasicCode, validateCreditCode, validateImplementationCode } from '../../../src/spec/identifiers/index.js';
+import { validateBasicCode, validateCreditCode, validateImplementationCode } from '../../../src/domain/identifiers/index.js';
 
 describe('matter system catalogue: generated matter attributes', () => {
   const catalogue = buildCatalogue();

@@ -6,8 +6,8 @@ import {
   validateIdNumber,
   validateLicenceIdentifier,
   validatePhone,
-} from '../../../src/spec/identifiers/index.js';
-import { DEFINING_AUTHORITIES, LICENCE_TYPES, type LicenceTypeKey } from '../../../src/spec/licence-library.js';
+} from '../../../src/domain/identifiers/index.js';
+import { DEFINING_AUTHORITIES, LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
 
 /** Replaces the last character with another one of the same kind, so only the check fails. */
 function breakCheck(value: string, alphabet: string): string {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { personFieldConflicts } from '../../../src/forms/form-consistency.js';
-import { makeIdNumber } from '../../../src/spec/identifiers/index.js';
+import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 
 describe('person fields against their own ID number', () => {
   // Digit 17 odd: male; even: female (GB 11643).

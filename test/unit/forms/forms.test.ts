@@ -9,10 +9,10 @@ import { loadMappings, type Mappings } from '../../../src/forms/mappings/index.j
 import { prefill, type FetchLicences } from '../../../src/forms/prefill.js';
 import { splitForm, SplitError } from '../../../src/forms/split.js';
 import type { ThemeContext } from '../../../src/forms/theme-context.js';
-import type { Licence } from '../../../src/spec/licence-library.js';
-import { LICENCE_TYPES } from '../../../src/spec/licence-library.js';
-import type { Matter, Theme } from '../../../src/spec/matter-catalog.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import type { Licence } from '../../../src/domain/licence-library.js';
+import { LICENCE_TYPES } from '../../../src/domain/licence-library.js';
+import type { Matter, Theme } from '../../../src/domain/matter-catalog.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
 
 const REGISTRATION = '000107000010';
 const CARD = '000120000020';

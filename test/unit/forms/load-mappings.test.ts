@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCycle, loadMappings, MappingError, type CatalogueView, type MappingProblem } from '../../../src/forms/mappings/index.js';
-import type { Matter } from '../../../src/spec/matter-catalog.js';
+import type { Matter } from '../../../src/domain/matter-catalog.js';
 
 /** A tiny, valid mapping set; each test breaks one thing. */
 function writeMappings(overrides: Record<string, string> = {}): string {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PROVINCE_CODES, isProvinceCode, validateAreaCode } from '../../../src/spec/identifiers/area-code.js';
+import { PROVINCE_CODES, isProvinceCode, validateAreaCode } from '../../../src/domain/identifiers/area-code.js';
 
 describe('identifiers: administrative area code (GB/T 2260)', () => {
   it('lists exactly the 34 province-level codes', () => {

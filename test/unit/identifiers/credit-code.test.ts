@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import {
   CREDIT_CODE_ALPHABET, creditCodeCheckChar, makeCreditCode, validateCreditCode,
-} from '../../../src/spec/identifiers/credit-code.js';
-import { organizationCodeCheckChar } from '../../../src/spec/identifiers/organization-code.js';
+} from '../../../src/domain/identifiers/credit-code.js';
+import { organizationCodeCheckChar } from '../../../src/domain/identifiers/organization-code.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
 
 /** Weights derived as 3^(i−1) mod 31, independent of the table in the module. */

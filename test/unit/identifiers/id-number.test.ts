@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PROVINCE_CODES } from '../../../src/spec/identifiers/area-code.js';
-import { idNumberCheckChar, makeIdNumber, validateIdNumber } from '../../../src/spec/identifiers/id-number.js';
+import { PROVINCE_CODES } from '../../../src/domain/identifiers/area-code.js';
+import { idNumberCheckChar, makeIdNumber, validateIdNumber } from '../../../src/domain/identifiers/id-number.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
 
 const today = new Date('2026-01-15T04:00:00Z'); // 2026-01-15 12:00 in China

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as identifiers from '../../../src/spec/identifiers/index.js';
+import * as identifiers from '../../../src/domain/identifiers/index.js';
 import { seededRandom } from './seeded-random.js';
 
 const validators: ReadonlyArray<[string, (value: unknown) => identifiers.ValidationResult<object>]> = [

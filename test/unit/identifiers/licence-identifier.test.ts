@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { CREDIT_CODE_ALPHABET, creditCodeCheckChar, makeCreditCode } from '../../../src/spec/identifiers/credit-code.js';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar, makeCreditCode } from '../../../src/domain/identifiers/credit-code.js';
 import {
   LICENCE_IDENTIFIER_ROOT, licenceIdentifierCheckChar, makeLicenceIdentifier, parseLicenceIdentifier, validateLicenceIdentifier,
-} from '../../../src/spec/identifiers/licence-identifier.js';
+} from '../../../src/domain/identifiers/licence-identifier.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

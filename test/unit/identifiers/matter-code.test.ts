@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { PROVINCE_CODES } from '../../../src/spec/identifiers/area-code.js';
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../../src/spec/identifiers/credit-code.js';
+import { PROVINCE_CODES } from '../../../src/domain/identifiers/area-code.js';
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../../src/domain/identifiers/credit-code.js';
 import {
   MATTER_TYPES, MATTER_TYPE_CODES, makeBasicCode, makeHandlingItemCode, makeImplementationCode,
   validateBasicCode, validateHandlingItemCode, validateImplementationCode, type ExerciseLevel,
-} from '../../../src/spec/identifiers/matter-code.js';
+} from '../../../src/domain/identifiers/matter-code.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
 
 const creditCode = makeCreditCode({ registrationAuthority: '1', category: '1', areaCode: '441400', organizationCode: '00721726' });

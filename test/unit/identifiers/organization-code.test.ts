@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { organizationCodeCheckChar, validateOrganizationCode } from '../../../src/spec/identifiers/organization-code.js';
+import { organizationCodeCheckChar, validateOrganizationCode } from '../../../src/domain/identifiers/organization-code.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
 
 const BODY_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { validatePhone } from '../../../src/spec/identifiers/phone.js';
+import { validatePhone } from '../../../src/domain/identifiers/phone.js';
 
 describe('identifiers: mainland phone number', () => {
   const mobiles = [

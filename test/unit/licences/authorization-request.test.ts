@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TongbanError } from '../../../src/errors/index.js';
 import { parseAuthorizationRequest } from '../../../src/licences/index.js';
-import { makeCreditCode } from '../../../src/spec/identifiers/index.js';
+import { makeCreditCode } from '../../../src/domain/identifiers/index.js';
 
 const CREDIT_CODE = makeCreditCode({ registrationAuthority: '9', category: '1', areaCode: '441403', organizationCode: 'MA5DC0E5' });
 

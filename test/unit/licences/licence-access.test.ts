@@ -10,9 +10,9 @@ import { CatalogStore, upsertTheme } from '../../../src/catalog/index.js';
 import { TongbanError } from '../../../src/errors/index.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger, type DeclaredLicenceSource } from '../../../src/licences/index.js';
 import { createLogger } from '../../../src/log/index.js';
-import { LICENCE_TYPES, type Licence, type LicenceLibrary, type LicenceQuery } from '../../../src/spec/licence-library.js';
-import type { Theme } from '../../../src/spec/matter-catalog.js';
-import { UpstreamError } from '../../../src/spec/upstream-error.js';
+import { LICENCE_TYPES, type Licence, type LicenceLibrary, type LicenceQuery } from '../../../src/domain/licence-library.js';
+import type { Theme } from '../../../src/domain/matter-catalog.js';
+import { UpstreamError } from '../../../src/domain/upstream-error.js';
 import { migrate, SqliteStore } from '../../../src/store/index.js';
 
 const MOTHER = '44142119990620338X';

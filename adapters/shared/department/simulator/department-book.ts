@@ -4,7 +4,7 @@
  * tests can assert "one effect per key".
  */
 import { createHash } from 'node:crypto';
-import type { ReceiptFields, SubApplicationDelivery } from '../../../../src/spec/department-channel.js';
+import type { ReceiptFields, SubApplicationDelivery } from '../../../../src/domain/department-channel.js';
 import { chinaDate, chinaIso } from './china-time.js';
 
 /** The receipt fields a department answers with. */

@@ -7,7 +7,7 @@
  * accepted can be switched on.
  */
 import { randomUUID } from 'node:crypto';
-import type { DepartmentEvent, DepartmentResult, SubApplicationDelivery } from '../../../../src/spec/department-channel.js';
+import type { DepartmentEvent, DepartmentResult, SubApplicationDelivery } from '../../../../src/domain/department-channel.js';
 import { createSigningClient, type FetchFunction, type PrivateJwk, type SigningClient } from '../../../../src/trust/index.js';
 import { mulberry32 } from '../../random.js';
 import { chinaIso } from './china-time.js';

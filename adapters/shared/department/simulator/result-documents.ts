@@ -2,8 +2,8 @@
  * Results a simulated department hands back on completion (办结): a small
  * but valid PDF notice and an electronic licence identifier.
  */
-import { makeLicenceIdentifier } from '../../../../src/spec/identifiers/index.js';
-import type { DepartmentResult, SubApplicationDelivery } from '../../../../src/spec/department-channel.js';
+import { makeLicenceIdentifier } from '../../../../src/domain/identifiers/index.js';
+import type { DepartmentResult, SubApplicationDelivery } from '../../../../src/domain/department-channel.js';
 
 /** Licence type defined by the national licence authority (credit code from GB/T 36904 examples) + sequence. */
 const LICENCE_TYPE = '11100000000013338W011';

@@ -1,7 +1,7 @@
 /** Small shapes shared by the request and response schemas. */
 import { CONSENT_METHODS, THEME_CODE_PATTERN } from '../../../licences/authorization-request.js';
 import { HOLDER_TYPES } from '../../../licences/holder.js';
-import { LICENCE_TYPES } from '../../../spec/licence-library.js';
+import { LICENCE_TYPES } from '../../../domain/licence-library.js';
 import { component } from '../components.js';
 
 export const themeCode = { type: 'string', pattern: THEME_CODE_PATTERN, description: 'Theme code (一件事 code) of the catalogue', examples: ['MX-T05'] } as const;

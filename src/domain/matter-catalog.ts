@@ -124,7 +124,7 @@ export interface ListOptions {
 
 /**
  * The matter catalogue capability. Every operation throws `UpstreamError`
- * (`src/spec/upstream-error.ts`) when the upstream fails or answers
+ * (`src/domain/upstream-error.ts`) when the upstream fails or answers
  * something that does not validate; it never returns unvalidated data and
  * never retries by itself (retry policy belongs to the caller).
  */
