@@ -7,7 +7,7 @@
  */
 import type { JWK } from 'jose';
 import { TongbanError } from '../errors/index.js';
-import { isSignatureAlgorithm, keyFitsAlgorithm, type SignatureAlgorithm } from './algorithms.js';
+import { SIGNATURE_ALGORITHMS, isSignatureAlgorithm, keyFitsAlgorithm, type SignatureAlgorithm } from './algorithms.js';
 import { nodeSign, nodeVerify } from './node-signature.js';
 import { sm2Sign, sm2Verify } from './sm2.js';
 
@@ -62,11 +62,18 @@ function splitCompact(token: unknown): ParsedCompact {
   const parts = token.split('.');
   if (parts.length !== 3) throw malformed('token is not a compact JWS (three base64url parts)');
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
+  // An unsecured JWS (`alg: none`) has an empty signature part: read its header first, so that it is
+  // refused for its algorithm, not for its shape.
+  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || (signaturePart !== '' && !BASE64URL.test(signaturePart))) {
     throw malformed('token parts are not base64url');
   }
   const header = parseJsonObject(Buffer.from(headerPart, 'base64url'), 'protected header');
   if (typeof header.alg !== 'string') throw malformed('"alg" header parameter is missing');
+  // `none`, HMAC and anything else outside Tongban's four algorithms is never allowed, whoever signed.
+  if (!isSignatureAlgorithm(header.alg)) {
+    throw new TongbanError('ALGORITHM_NOT_ALLOWED', `"alg" header parameter ${JSON.stringify(header.alg).slice(0, 40)} is not allowed (only ${SIGNATURE_ALGORITHMS.join(', ')})`);
+  }
+  if (signaturePart === '') throw malformed('token has an empty signature part');
   if (header.kid !== undefined && typeof header.kid !== 'string') throw malformed('"kid" header parameter is not a string');
   if (header.typ !== undefined && typeof header.typ !== 'string') throw malformed('"typ" header parameter is not a string');
   // Tongban understands no critical extension (and so not RFC 7797 "b64": false).
@@ -82,7 +89,8 @@ function splitCompact(token: unknown): ParsedCompact {
 
 /**
  * Decodes the protected header without verifying anything.
- * @throws TongbanError `SIGNATURE_MALFORMED` when the token is not a compact JWS.
+ * @throws TongbanError `SIGNATURE_MALFORMED` when the token is not a compact JWS,
+ *   `ALGORITHM_NOT_ALLOWED` when its `alg` is none of Tongban's algorithms (`none`, `HS256`…).
  */
 export function decodeProtectedHeader(token: string): JwsHeader {
   return splitCompact(token).header;

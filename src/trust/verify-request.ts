@@ -67,8 +67,10 @@ export interface VerifiedRequest<C extends VerifyingClient> {
 
 /**
  * Verifies a signed request. Checks run in a fixed order, so a request with
- * several faults always gets the same code: signature header, token shape and
- * `typ`, `iss`, client, `kid`, `alg`, signature, claims, time, `htm`, `htu`,
+ * several faults always gets the same code: signature header, token shape,
+ * `alg` one of Tongban's four (so `none` or `HS256` is `ALGORITHM_NOT_ALLOWED`
+ * whatever else is wrong), `typ`, `iss`, client, `kid`, `alg` allowed for
+ * the client and its key, signature, claims, time, `htm`, `htu`,
  * digest, and last the `jti` replay check (so only a request that would be
  * accepted consumes its `jti`).
  * @throws TongbanError with the code of the first failed check.

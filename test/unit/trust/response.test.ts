@@ -63,6 +63,15 @@ describe('trust: signed answers', () => {
     await expectTongbanError(verifyResponse(await answer(), { ...expectations, algorithms: ['EdDSA'] }), 'ALGORITHM_NOT_ALLOWED');
   });
 
+  it('ALGORITHM_NOT_ALLOWED for an unsecured answer (alg "none", empty signature) or an HMAC one', async () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { iss: 'tongban', aud: 'platform-1', iat: NOW, jti: 'res-1', cdg: contentDigest(BODY), rjti: 'req-1' };
+    for (const [header, signature] of [[{ alg: 'none', typ: 'tongban-res+jwt' }, ''], [{ alg: 'HS256', kid: tongban.publicJwk.kid, typ: 'tongban-res+jwt' }, 'bWFj']] as const) {
+      const headers = { 'tongban-signature': `${b64(header)}.${b64(claims)}.${signature}`, 'content-digest': contentDigest(BODY) };
+      await expectTongbanError(verifyResponse({ body: BODY, headers }, expectations), 'ALGORITHM_NOT_ALLOWED');
+    }
+  });
+
   it('DIGEST_MISMATCH for a tampered answer body', async () => {
     const signed = await answer();
     await expectTongbanError(verifyResponse({ ...signed, body: Buffer.from('{"status":"rejected"}') }, expectations), 'DIGEST_MISMATCH');

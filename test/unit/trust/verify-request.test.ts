@@ -169,6 +169,28 @@ describe('trust: signed requests', () => {
       await expectTongbanError(verifyRequest(await signed('ES256', { clientId: 'client-EdDSA' }), options), 'ALGORITHM_NOT_ALLOWED');
     });
 
+    describe('ALGORITHM_NOT_ALLOWED for an alg outside the allowed set, however the rest of the token looks', () => {
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const claims = (pathAndQuery: string) => ({ iss: 'client-EdDSA', aud: 'tongban', iat: NOW, exp: NOW + 60, jti: 'j-alg', htm: 'POST', htu: pathAndQuery, cdg: contentDigest(BODY) });
+      const cases: Record<string, (kid: string) => [object, string]> = {
+        'alg "none", empty signature, the client\'s kid': (kid) => [{ alg: 'none', kid, typ: 'tongban-req+jwt' }, ''],
+        'alg "none", empty signature, no kid': () => [{ alg: 'none', typ: 'tongban-req+jwt' }, ''],
+        'alg "none", no typ': () => [{ alg: 'none' }, ''],
+        'alg "HS256" with a MAC, the client\'s kid': (kid) => [{ alg: 'HS256', kid, typ: 'tongban-req+jwt' }, 'bWFj'],
+        'alg "HS256" with a MAC, no kid': () => [{ alg: 'HS256', typ: 'tongban-req+jwt' }, 'bWFj'],
+      };
+      for (const [name, make] of Object.entries(cases)) {
+        it(name, async () => {
+          const request = await signed('EdDSA');
+          const [header, signature] = make(pairs.EdDSA.publicJwk.kid);
+          const token = `${b64(header)}.${b64(claims(request.pathAndQuery))}.${signature}`;
+          const error = await expectTongbanError(verifyRequest({ ...request, headers: { ...request.headers, 'tongban-signature': token } }, options), 'ALGORITHM_NOT_ALLOWED');
+          expect(error.message).to.contain('"alg"');
+          expect(usedJtis.size).to.equal(0);
+        });
+      }
+    });
+
     for (const alg of SIGNATURE_ALGORITHMS) {
       it(`SIGNATURE_INVALID for a ${alg} signature by another key under the registered kid`, async () => {
         const impostor = await generateKeyPair(alg, pairs[alg].privateJwk.kid);
