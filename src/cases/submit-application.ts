@@ -17,6 +17,7 @@ import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import type { ThemeContext } from '../forms/theme-context.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
+import { recordApplicationHolders } from './application-holders.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -144,6 +145,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
       [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
         JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]);
+    await recordApplicationHolders(tx, applicationId, submission.form);
     for (const sub of subs) {
       await tx.query(
         `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
