@@ -49,7 +49,8 @@ const catalogue = {
   // --- merged forms, authorisations and licences -----------------------------
   THEME_NOT_MAPPED: { status: 422, title: 'Theme or scenario has matters without mappings', retryable: false },
   AUTHORIZATION_REQUIRED: { status: 403, title: 'No authorisation from the holder covers this licence use', retryable: false },
-  AUTHORIZATION_EXPIRED: { status: 403, title: 'The holder\'s authorisation has expired or was revoked', retryable: false },
+  AUTHORIZATION_EXPIRED: { status: 403, title: 'The holder\'s authorisation has expired', retryable: false },
+  AUTHORIZATION_REVOKED: { status: 403, title: 'The holder\'s authorisation was revoked', retryable: false },
   AUTHORIZATION_NOT_COVERING: { status: 403, title: 'The authorisation does not cover this holder, licence type or purpose', retryable: false },
   USE_CAUSE_REQUIRED: { status: 400, title: 'A reason for use (用证事由) is required', retryable: false },
   LICENCE_NOT_FOUND: { status: 404, title: 'No such licence for this holder', retryable: false },

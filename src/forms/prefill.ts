@@ -7,6 +7,7 @@ import type { Licence } from '../domain/licence-library.js';
 import { licenceTypeByCode, LICENCE_TYPES, type LicenceHolderType } from '../domain/licence-library.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import { validationError, type FieldError } from '../errors/index.js';
+import { useCauseFromBody } from '../licences/use-cause.js';
 import { checkFieldValue, getField, setField } from './form-schema.js';
 import { buildGuide, type Guide, type GuideMaterial } from './guide.js';
 import type { Mappings } from './mappings/types.js';
@@ -73,13 +74,16 @@ export interface PrefillResult {
 
 const KEY_BY_CODE = new Map(Object.entries(LICENCE_TYPES).map(([key, info]) => [info.code, key]));
 
+/**
+ * Checks a prefill request's shape. The reason for use is checked first and
+ * on its own: without one no licence may be read, whatever else is wrong.
+ * @throws TongbanError USE_CAUSE_REQUIRED (naming `/useCause`), then VALIDATION_FAILED listing every other field at fault.
+ */
 export function validatePrefillRequest(body: unknown): PrefillRequest {
   const errors: FieldError[] = [];
   const value = (body ?? {}) as Record<string, unknown>;
+  useCauseFromBody(value['useCause'], '/useCause');
   if (typeof value['themeCode'] !== 'string') errors.push({ pointer: '/themeCode', message: 'is required' });
-  if (typeof value['useCause'] !== 'string' || value['useCause'].trim().length === 0 || value['useCause'].length > 200) {
-    errors.push({ pointer: '/useCause', message: 'a reason for use (用证事由) of 1–200 characters is required' });
-  }
   const holders = value['holders'];
   if (typeof holders !== 'object' || holders === null || Array.isArray(holders) || Object.keys(holders).length === 0) {
     errors.push({ pointer: '/holders', message: 'must name at least one subject, e.g. {"applicant": {"code", "type", "authorizationId"}}' });

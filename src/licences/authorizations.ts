@@ -135,7 +135,7 @@ export class AuthorizationService {
 
   /**
    * The client's authorisation, if it exists and is in force at `at`.
-   * @throws TongbanError AUTHORIZATION_REQUIRED (none named, unknown, another client's), AUTHORIZATION_EXPIRED (expired or revoked).
+   * @throws TongbanError AUTHORIZATION_REQUIRED (none named, unknown, another client's), AUTHORIZATION_REVOKED (revoked), AUTHORIZATION_EXPIRED (past its `expiresAt`).
    */
   async requireActive(request: { clientId: string; authorizationId: string | undefined; at?: Date }): Promise<Authorization> {
     const { clientId, authorizationId } = request;
@@ -148,7 +148,7 @@ export class AuthorizationService {
       throw new TongbanError('AUTHORIZATION_REQUIRED', `No authorisation "${authorizationId.slice(0, 64)}" recorded by client "${clientId}"`);
     }
     const at = request.at ?? this.now();
-    if (authorization.revokedAt !== null) throw new TongbanError('AUTHORIZATION_EXPIRED', `Authorisation ${authorization.id} was revoked at ${authorization.revokedAt}`);
+    if (authorization.revokedAt !== null) throw new TongbanError('AUTHORIZATION_REVOKED', `Authorisation ${authorization.id} was revoked at ${authorization.revokedAt}`);
     if (Date.parse(authorization.expiresAt) <= at.getTime()) throw new TongbanError('AUTHORIZATION_EXPIRED', `Authorisation ${authorization.id} expired at ${authorization.expiresAt}`);
     return authorization;
   }
@@ -182,7 +182,7 @@ export class AuthorizationService {
 
   /**
    * The authorisation that covers a use, or the reason there is none.
-   * @throws TongbanError AUTHORIZATION_REQUIRED, AUTHORIZATION_EXPIRED, AUTHORIZATION_NOT_COVERING.
+   * @throws TongbanError AUTHORIZATION_REQUIRED, AUTHORIZATION_REVOKED, AUTHORIZATION_EXPIRED, AUTHORIZATION_NOT_COVERING.
    */
   async requireCovering(request: CoverageRequest): Promise<Authorization> {
     const authorization = await this.requireActive(request);

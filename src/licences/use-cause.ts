@@ -36,6 +36,21 @@ export function checkUseCause(useCause: unknown): string {
 }
 
 /**
+ * The reason for use carried in a signed request body (`POST /v1/prefill`),
+ * checked like {@link checkUseCause}; the problem names the member at fault.
+ * @param pointer JSON Pointer of the member in the body, e.g. `/useCause`
+ * @throws TongbanError USE_CAUSE_REQUIRED with `errors: [{pointer, message}]`
+ */
+export function useCauseFromBody(useCause: unknown, pointer: string): string {
+  try {
+    return checkUseCause(useCause);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new TongbanError('USE_CAUSE_REQUIRED', `${pointer}: ${message}`, { errors: [{ pointer, message }] });
+  }
+}
+
+/**
  * The reason for use of a licence read: the `useCause` query parameter
  * (decoded by the query parser), checked. A `Tongban-Use-Cause` header
  * without it is refused — no signature covers a header, so the reason it

@@ -38,6 +38,7 @@ const DETAILS: Partial<Record<ErrorCode, string>> = {
   AUTHORIZATION_REQUIRED: 'No authorisation of holder 441421…338X recorded by client "platform" covers this use',
   AUTHORIZATION_EXPIRED: 'Authorisation 0b6f5f5e-… expired at 2027-05-24T00:00:00.000Z',
   AUTHORIZATION_NOT_COVERING: 'Authorisation 0b6f5f5e-… does not include licence types: drivingLicence',
+  AUTHORIZATION_REVOKED: 'Authorisation 0b6f5f5e-… was revoked at 2026-11-24T08:00:00.000Z',
   USE_CAUSE_REQUIRED: 'A reason for use (用证事由) is required in a signed place: the useCause query parameter of licence reads, the useCause field of a prefill',
   LICENCE_NOT_FOUND: 'The authorising holder has no licence 1100000000100010010000000000000000000000X',
   LICENCE_NOT_VALID: 'Licence … failed verification: the licence was revoked',

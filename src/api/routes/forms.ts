@@ -39,7 +39,7 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
       description: 'Each holder\'s licences are read under its authorisation, only of the types the scenario\'s matters declare, and every read is written to the licence-use ledger. A licence that fails verification is listed, never used. When the licence library is unavailable the answer is still 200, with `partial: true` and the source in `missingSources`.',
       request: { schema: prefillRequest, example: prefillExample },
       responses: { 200: { description: 'The prefilled form', schema: prefillAnswer } },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE'],
       handler: async (req, res) => {
         const request = validatePrefillRequest(req.body);
         const context = await loadThemeContext(request.themeCode, deps.catalog, deps.mappings);

@@ -69,7 +69,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         useCauseQuery,
       ],
       responses: { 200: { description: 'The holder\'s licences of those types (empty when none)', schema: licenceList } },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       handler: async (req, res) => {
         const errors: FieldError[] = [];
         const holderCode = single(req, 'holderCode', errors);
@@ -122,7 +122,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
           headers: { 'Tongban-Ledger-Seq': 'The licence-use ledger entry recording this read', 'Content-Disposition': '`inline; filename="<identifier>.pdf"`' },
         },
       },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'LICENCE_NOT_FOUND', 'LICENCE_NOT_VALID'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'LICENCE_NOT_FOUND', 'LICENCE_NOT_VALID'],
       handler: async (req, res) => {
         const errors: FieldError[] = [];
         const themeCode = single(req, 'themeCode', errors);

@@ -179,7 +179,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expect(env.library.requests.length, 'nothing was asked of the library').to.equal(before);
     });
 
-    it('refuses an expired or revoked authorisation (AUTHORIZATION_EXPIRED)', async () => {
+    it('refuses an expired authorisation (AUTHORIZATION_EXPIRED) and a revoked one (AUTHORIZATION_REVOKED)', async () => {
       const base = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME };
       const expiring = await authorize();
       await env.gateway.store.query('UPDATE authorizations SET expires_at = $1 WHERE id = $2', [Date.now() - 1000, expiring.id]);
@@ -191,7 +191,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const revoked = await env.platform.request('POST', `/v1/authorizations/${revoking.id}/revoke`);
       expect(revoked.status).to.equal(200);
       expect(revoked.body).to.include({ status: 'revoked' });
-      expect(expectProblem(await getLicences({ ...base, authorizationId: revoking.id }), 403, 'AUTHORIZATION_EXPIRED')['detail']).to.match(/revoked at/);
+      expect(expectProblem(await getLicences({ ...base, authorizationId: revoking.id }), 403, 'AUTHORIZATION_REVOKED')['detail']).to.match(/revoked at/);
       expectProblem(await env.otherPlatform.request('POST', `/v1/authorizations/${revoking.id}/revoke`), 404, 'NOT_FOUND');
     });
 
@@ -290,6 +290,40 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const problem = expectProblem(await getLicences({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id }), 502, 'UPSTREAM_ERROR');
       expect(problem['retryable']).to.equal(true);
       expect((await uses(mother.idNumber)).length).to.equal(before);
+    });
+  });
+
+  describe('prefill', () => {
+    const prefillBody = (authorizationId: string, overrides: Record<string, unknown> = {}) => ({
+      themeCode: BIRTH_THEME, answers: {}, useCause: REASON,
+      holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId } }, ...overrides,
+    });
+
+    it('refuses a missing, blank or too long reason for use with USE_CAUSE_REQUIRED naming /useCause, and reads nothing', async () => {
+      const authorization = await authorize();
+      const queries = () => env.library.requests.filter((request) => request.operation === 'queryByHolder').length;
+      const before = queries();
+      for (const useCause of [undefined, '  ', '事'.repeat(201), 42]) {
+        const problem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(authorization.id, { useCause }) }), 400, 'USE_CAUSE_REQUIRED');
+        expect(problem['errors'], String(useCause)).to.have.length(1);
+        expect((problem['errors'] as { pointer: string }[])[0]!.pointer).to.equal('/useCause');
+        expect(problem['detail']).to.match(/^\/useCause: /);
+      }
+      // Whatever else is wrong, the missing reason is what is answered.
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { holders: {} } }), 400, 'USE_CAUSE_REQUIRED');
+      expect(queries() - before, 'nothing was asked of the library').to.equal(0);
+      expect((await env.platform.request('POST', '/v1/prefill', { body: prefillBody(authorization.id) })).status).to.equal(200);
+    });
+
+    it('refuses a revoked authorisation with AUTHORIZATION_REVOKED and an expired one with AUTHORIZATION_EXPIRED', async () => {
+      const revoking = await authorize();
+      expect((await env.platform.request('POST', '/v1/prefill', { body: prefillBody(revoking.id) })).status).to.equal(200);
+      expect((await env.platform.request('POST', `/v1/authorizations/${revoking.id}/revoke`)).status).to.equal(200);
+      const revoked = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(revoking.id) }), 403, 'AUTHORIZATION_REVOKED');
+      expect(revoked['detail']).to.match(/revoked at/);
+      const expiring = await authorize();
+      await env.gateway.store.query('UPDATE authorizations SET expires_at = $1 WHERE id = $2', [Date.now() - 1000, expiring.id]);
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(expiring.id) }), 403, 'AUTHORIZATION_EXPIRED');
     });
   });
 
