@@ -23,6 +23,16 @@ export const PROVINCE_CODES: Readonly<Record<string, string>> = Object.freeze({
   '71': '台湾', '81': '香港', '82': '澳门',
 });
 
+/**
+ * Address codes of residence permits for Hong Kong, Macao and Taiwan residents
+ * (港澳台居民居住证, 2018): the number has the GB 11643 form and MOD 11-2 check
+ * of an ID number, with one of these in place of a birthplace. `830000` is
+ * not a GB/T 2260 code (Taiwan is `71`), so it is valid in an ID number only.
+ */
+export const RESIDENCE_PERMIT_AREA_CODES: Readonly<Record<string, 'hong_kong' | 'macao' | 'taiwan'>> = Object.freeze({
+  '810000': 'hong_kong', '820000': 'macao', '830000': 'taiwan',
+});
+
 /** Whether `prefix` (two digits) is a province-level code. */
 export function isProvinceCode(prefix: string): boolean {
   return Object.hasOwn(PROVINCE_CODES, prefix);

@@ -13,6 +13,10 @@ import { fail, firstCharacterOutside, notAString, succeed, type ValidationResult
  * mod 31, so every weight is non-zero modulo the prime 31 and any single
  * substitution within the alphabet changes Σ mod 31: all are detected.
  *
+ * Positions 1–2 must be a registration authority and one of the
+ * organisation categories GB 32100 (with its amendments) allows under it:
+ * {@link CREDIT_CODE_AUTHORITIES} is the one table of them.
+ *
  * The area code (3–8) is not checked against the province list: bodies
  * registered at national level use `100000` (e.g. `11100000000013338W`).
  *
@@ -29,6 +33,46 @@ import { fail, firstCharacterOutside, notAString, succeed, type ValidationResult
 
 /** The 31 symbols, in value order. */
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/** A registration authority (position 1) and the organisation categories (position 2) it may assign. */
+export interface CreditCodeAuthority {
+  /** Chinese name of the registration authority, e.g. `工商`. */
+  readonly name: string;
+  /** Category code → Chinese name, e.g. `{ '1': '企业', … }`. */
+  readonly categories: Readonly<Record<string, string>>;
+}
+
+/**
+ * 登记管理部门代码 (position 1) → 机构类别代码 (position 2) of GB 32100-2015
+ * as amended (外交 … 工会, A 中央军委改革和编制办公室 and N 农业 were added
+ * after the first edition). No other pair is issued.
+ */
+export const CREDIT_CODE_AUTHORITIES: Readonly<Record<string, CreditCodeAuthority>> = Object.freeze({
+  '1': { name: '机构编制', categories: { '1': '机关', '2': '事业单位', '3': '中央编办直接管理机构编制的群众团体', '9': '其他' } },
+  '2': { name: '外交', categories: { '1': '外国常驻新闻机构', '9': '其他' } },
+  '3': { name: '司法行政', categories: { '1': '律师执业机构', '2': '公证处', '3': '基层法律服务所', '4': '司法鉴定机构', '5': '仲裁委员会', '9': '其他' } },
+  '4': { name: '文化', categories: { '1': '外国在华文化中心', '9': '其他' } },
+  '5': { name: '民政', categories: { '1': '社会团体', '2': '民办非企业单位', '3': '基金会', '9': '其他' } },
+  '6': { name: '旅游', categories: { '1': '外国旅游部门常驻代表机构', '2': '港澳台地区旅游部门常驻内地（大陆）代表机构', '9': '其他' } },
+  '7': { name: '宗教', categories: { '1': '宗教活动场所', '2': '宗教院校', '9': '其他' } },
+  '8': { name: '工会', categories: { '1': '基层工会', '9': '其他' } },
+  '9': { name: '工商', categories: { '1': '企业', '2': '个体工商户', '3': '农民专业合作社' } },
+  'A': { name: '中央军委改革和编制办公室', categories: { '1': '军队事业单位', '9': '其他' } },
+  'N': { name: '农业', categories: { '1': '组级集体经济组织', '2': '村级集体经济组织', '3': '乡镇级集体经济组织', '9': '其他' } },
+  'Y': { name: '其他', categories: { '1': '其他' } },
+});
+
+/** Why positions 1–2 are not an authority and a category it assigns, or `undefined` when they are. */
+function authorityCategoryProblem(registrationAuthority: string, category: string): string | undefined {
+  const authority = Object.hasOwn(CREDIT_CODE_AUTHORITIES, registrationAuthority) ? CREDIT_CODE_AUTHORITIES[registrationAuthority] : undefined;
+  if (authority === undefined) {
+    return `character 1 "${registrationAuthority}" is not a registration authority (${Object.keys(CREDIT_CODE_AUTHORITIES).join(', ')})`;
+  }
+  if (!Object.hasOwn(authority.categories, category)) {
+    return `characters 1–2 "${registrationAuthority}${category}": category "${category}" is not one of ${authority.name} (${registrationAuthority}): ${Object.keys(authority.categories).join(', ')}`;
+  }
+  return undefined;
+}
 
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 
@@ -50,7 +94,7 @@ export function creditCodeCheckChar(first17: string): string {
 }
 
 export interface CreditCodeDetails {
-  /** Character 1, e.g. `9` market regulation (工商). */
+  /** Character 1, e.g. `9` market regulation (工商); a key of {@link CREDIT_CODE_AUTHORITIES}. */
   readonly registrationAuthority: string;
   /** Character 2, e.g. `1` enterprise under authority `9`. */
   readonly category: string;
@@ -62,7 +106,11 @@ export interface CreditCodeDetails {
   readonly organizationCodeValid: boolean;
 }
 
-/** Validates an 18-character unified social credit code (alphabet and check character). */
+/**
+ * Validates an 18-character unified social credit code: alphabet, check
+ * character, then positions 1–2 against {@link CREDIT_CODE_AUTHORITIES} (a
+ * typo is named as a wrong check character first).
+ */
 export function validateCreditCode(value: unknown): ValidationResult<CreditCodeDetails> {
   if (typeof value !== 'string') return notAString('credit code', value);
   if (value.length !== 18) return fail('length', `credit code "${value}" has ${value.length} characters, expected 18`);
@@ -73,6 +121,8 @@ export function validateCreditCode(value: unknown): ValidationResult<CreditCodeD
   if (given !== expected) {
     return fail('check_character', `credit code "${value}": check character is "${given}", expected "${expected}"`);
   }
+  const prefixProblem = authorityCategoryProblem(value.charAt(0), value.charAt(1));
+  if (prefixProblem) return fail('authority_category', `credit code "${value}": ${prefixProblem}`);
   const organizationCode = value.slice(8, 17);
   return succeed({
     registrationAuthority: value.charAt(0),
@@ -109,7 +159,7 @@ export interface MakeCreditCodeInput {
 /**
  * Builds a valid credit code with its check character, for simulators.
  *
- * @throws RangeError when an input is malformed.
+ * @throws RangeError when an input is malformed, or the authority and category are not a pair of {@link CREDIT_CODE_AUTHORITIES}.
  */
 export function makeCreditCode(input: MakeCreditCodeInput): string {
   const { registrationAuthority, category, areaCode } = input;
@@ -118,6 +168,8 @@ export function makeCreditCode(input: MakeCreditCodeInput): string {
       throw new RangeError(`makeCreditCode: ${name} "${part}" is not one credit-code character`);
     }
   }
+  const prefixProblem = authorityCategoryProblem(registrationAuthority, category);
+  if (prefixProblem) throw new RangeError(`makeCreditCode: ${prefixProblem}`);
   if (!/^\d{6}$/.test(areaCode)) throw new RangeError(`makeCreditCode: areaCode "${areaCode}" is not 6 digits`);
   const organizationCode = makeOrganizationPart(input.organizationCode, input.random);
   const first17 = registrationAuthority + category + areaCode + organizationCode;

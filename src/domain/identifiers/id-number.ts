@@ -1,4 +1,4 @@
-import { validateAreaCode } from './area-code.js';
+import { RESIDENCE_PERMIT_AREA_CODES, validateAreaCode } from './area-code.js';
 import { fail, firstCharacterOutside, notAString, succeed, type ValidationResult } from './result.js';
 
 /**
@@ -7,6 +7,11 @@ import { fail, firstCharacterOutside, notAString, succeed, type ValidationResult
  *
  * Layout: 6-digit area code (GB/T 2260) + 8-digit birth date YYYYMMDD +
  * 3-digit sequence (odd = male, even = female) + 1 check character.
+ *
+ * Residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证)
+ * have the same form and check, with the address code `810000`, `820000` or
+ * `830000` ({@link RESIDENCE_PERMIT_AREA_CODES}); they are accepted wherever
+ * an ID number is, and the result says which region issued them.
  *
  * The MOD 11-2 weights are 2^(18−i) mod 11, all non-zero modulo the prime 11,
  * so changing any single digit always changes Σ mod 11: every single-character
@@ -44,8 +49,10 @@ export interface IdNumberDetails {
   readonly birthDate: string;
   /** From the parity of digit 17: odd male, even female. */
   readonly sex: 'male' | 'female';
-  /** Digits 1–6 (GB/T 2260 area code at the time of issue). */
+  /** Digits 1–6 (GB/T 2260 area code at the time of issue, or a residence-permit address code). */
   readonly areaCode: string;
+  /** The region of a Hong Kong, Macao or Taiwan residence permit; `null` for a resident ID number. */
+  readonly residencePermitOf: 'hong_kong' | 'macao' | 'taiwan' | null;
 }
 
 export interface ValidateIdNumberOptions {
@@ -73,8 +80,9 @@ export function validateIdNumber(value: unknown, options: ValidateIdNumberOption
   }
 
   const areaCode = value.slice(0, 6);
-  const area = validateAreaCode(areaCode);
-  if (!area.ok) return fail('area_code', `ID number "${value}": area code "${areaCode}" does not start with a province code`);
+  if (!isIdNumberAreaCode(areaCode)) {
+    return fail('area_code', `ID number "${value}": area code "${areaCode}" neither starts with a province code nor is a residence-permit code (810000, 820000, 830000)`);
+  }
 
   const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));
@@ -92,11 +100,21 @@ export function validateIdNumber(value: unknown, options: ValidateIdNumberOption
   if (given !== expected) {
     return fail('check_character', `ID number "${value}": check character is "${given}", expected "${expected}"`);
   }
-  return succeed({ birthDate, sex: Number(value.charAt(16)) % 2 === 1 ? 'male' : 'female', areaCode } as IdNumberDetails);
+  return succeed<IdNumberDetails>({
+    birthDate,
+    sex: Number(value.charAt(16)) % 2 === 1 ? 'male' : 'female',
+    areaCode,
+    residencePermitOf: RESIDENCE_PERMIT_AREA_CODES[areaCode] ?? null,
+  });
+}
+
+/** A GB/T 2260 code with a province prefix, or a residence-permit address code. */
+function isIdNumberAreaCode(areaCode: string): boolean {
+  return Object.hasOwn(RESIDENCE_PERMIT_AREA_CODES, areaCode) || validateAreaCode(areaCode).ok;
 }
 
 export interface MakeIdNumberInput {
-  /** 6-digit GB/T 2260 area code with a province prefix. */
+  /** 6-digit GB/T 2260 area code with a province prefix, or a residence-permit code (`810000`, `820000`, `830000`). */
   readonly areaCode: string;
   /** `YYYY-MM-DD` (or `YYYYMMDD`); must exist on the calendar, year ≥ 1800. */
   readonly birthDate: string;
@@ -112,8 +130,8 @@ export interface MakeIdNumberInput {
  */
 export function makeIdNumber(input: MakeIdNumberInput): string {
   const { areaCode, birthDate, sequence } = input;
-  if (!/^\d{6}$/.test(areaCode) || !validateAreaCode(areaCode).ok) {
-    throw new RangeError(`makeIdNumber: areaCode "${areaCode}" is not a 6-digit area code with a province prefix`);
+  if (!/^\d{6}$/.test(areaCode) || !isIdNumberAreaCode(areaCode)) {
+    throw new RangeError(`makeIdNumber: areaCode "${areaCode}" is neither a 6-digit area code with a province prefix nor a residence-permit code`);
   }
   const date = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(birthDate);
   if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3])) || Number(date[1]) < EARLIEST_BIRTH_YEAR) {

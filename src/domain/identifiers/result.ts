@@ -26,6 +26,8 @@ export type ValidationFailureCode =
   | 'birth_date_in_future'
   /** The check character does not match the one computed from the body. */
   | 'check_character'
+  /** Credit code: positions 1–2 are not a registration authority and a category it assigns (GB 32100). */
+  | 'authority_category'
   /** An identifier embedded in this one (e.g. a credit code) is invalid. */
   | 'embedded_identifier'
   /** Electronic licence identifier does not start with the GB/T 36904 root. */

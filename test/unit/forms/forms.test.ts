@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TongbanError } from '../../../src/errors/index.js';
-import { validateForm } from '../../../src/forms/form-schema.js';
+import { checkFieldValue, validateForm } from '../../../src/forms/form-schema.js';
 import { buildGuide } from '../../../src/forms/guide.js';
 import { loadMappings, type Mappings } from '../../../src/forms/mappings/index.js';
 import { prefill, type FetchLicences } from '../../../src/forms/prefill.js';
@@ -159,6 +159,17 @@ describe('merged forms: guide, prefill, split', () => {
       const pointers = errors.map((e) => e.pointer);
       expect(pointers).to.include.members(['/form/mother/idNumber', '/form/child/birthDate', '/form/applicant/phone', '/form/extra']);
       expect(errors.find((e) => e.pointer === '/form/mother/idNumber')!.message).to.match(/check character/);
+    });
+
+    it('accepts a Taiwan residence permit (830000…) where an ID number is asked for', () => {
+      const schema = buildGuide(context, {}, mappings).form;
+      const errors = validateForm(schema, { mother: { name: '林美', idNumber: '830000199001011234' } }, '/form');
+      expect(errors.filter((e) => e.pointer === '/form/mother/idNumber')).to.deep.equal([]);
+    });
+
+    it('refuses a credit code whose positions 1–2 GB 32100 does not issue, though its check character holds', () => {
+      expect(checkFieldValue('enterprise.creditCode', { type: 'string', label: '统一社会信用代码', format: 'creditCode' }, '94350100M000100Y4R'))
+        .to.match(/characters 1–2 "94": category "4" is not one of 工商/);
     });
   });
 

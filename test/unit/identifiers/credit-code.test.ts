@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  CREDIT_CODE_ALPHABET, creditCodeCheckChar, makeCreditCode, validateCreditCode,
+  CREDIT_CODE_ALPHABET, CREDIT_CODE_AUTHORITIES, creditCodeCheckChar, makeCreditCode, validateCreditCode,
 } from '../../../src/domain/identifiers/credit-code.js';
 import { organizationCodeCheckChar } from '../../../src/domain/identifiers/organization-code.js';
 import { replaceAt, seededRandom } from './seeded-random.js';
@@ -69,7 +69,42 @@ describe('identifiers: unified social credit code (GB 32100)', () => {
     expect(result.ok && result.organizationCodeValid).to.equal(false);
   });
 
+  /** `first17` completed with its check character, so only positions 1–2 can be wrong. */
+  const withCheck = (first17: string): string => first17 + creditCodeCheckChar(first17);
+
+  it('has the GB 32100 table of registration authorities and the categories each assigns', () => {
+    const pairs = Object.entries(CREDIT_CODE_AUTHORITIES).flatMap(([authority, { categories }]) => Object.keys(categories).map((category) => authority + category));
+    expect(pairs).to.deep.equal([
+      '11', '12', '13', '19', '21', '29', '31', '32', '33', '34', '35', '39', '41', '49', '51', '52', '53', '59',
+      '61', '62', '69', '71', '72', '79', '81', '89', '91', '92', '93', 'A1', 'A9', 'N1', 'N2', 'N3', 'N9', 'Y1',
+    ]);
+    expect(CREDIT_CODE_AUTHORITIES['9']).to.deep.equal({ name: '工商', categories: { '1': '企业', '2': '个体工商户', '3': '农民专业合作社' } });
+  });
+
+  it('accepts every listed authority and category, and refuses every other pair of positions 1–2 (check character right)', () => {
+    const refused: string[] = [];
+    for (const authority of CREDIT_CODE_ALPHABET) {
+      for (const category of CREDIT_CODE_ALPHABET) {
+        const result = validateCreditCode(withCheck(`${authority}${category}350100M000100Y4`));
+        const listed = Object.hasOwn(CREDIT_CODE_AUTHORITIES, authority) && Object.hasOwn(CREDIT_CODE_AUTHORITIES[authority]!.categories, category);
+        expect(result.ok, authority + category).to.equal(listed);
+        if (!result.ok) {
+          expect(result.code, authority + category).to.equal('authority_category');
+          refused.push(authority + category);
+        }
+      }
+    }
+    expect(refused).to.have.length(31 * 31 - 36);
+  });
+
   const failures: ReadonlyArray<{ name: string; value: unknown; code: string; reason: RegExp }> = [
+    { name: 'registration authority 0', value: withCheck('01350100M000100Y4'), code: 'authority_category', reason: /character 1 "0" is not a registration authority \(1, 2, 3, 4, 5, 6, 7, 8, 9, A, N, Y\)/ },
+    { name: 'registration authority B', value: withCheck('B1350100M000100Y4'), code: 'authority_category', reason: /character 1 "B" is not a registration authority/ },
+    { name: 'category 4 under 工商', value: withCheck('94350100M000100Y4'), code: 'authority_category', reason: /characters 1–2 "94": category "4" is not one of 工商 \(9\): 1, 2, 3/ },
+    { name: 'category 9 under 工商', value: withCheck('99350100M000100Y4'), code: 'authority_category', reason: /characters 1–2 "99"/ },
+    { name: 'category 2 under 其他', value: withCheck('Y2350100M000100Y4'), code: 'authority_category', reason: /characters 1–2 "Y2": category "2" is not one of 其他 \(Y\): 1$/ },
+    { name: 'category 0 under 机构编制', value: withCheck('10350100M000100Y4'), code: 'authority_category', reason: /characters 1–2 "10"/ },
+
     { name: 'a number', value: 911, code: 'not_a_string', reason: /must be a string, got number/ },
     { name: 'an object', value: {}, code: 'not_a_string', reason: /got object/ },
     { name: '17 characters', value: '91350100M000100Y4', code: 'length', reason: /has 17 characters, expected 18/ },
@@ -108,6 +143,8 @@ describe('identifiers: unified social credit code (GB 32100)', () => {
     expect(validateCreditCode(makeCreditCode({ registrationAuthority: '1', category: '1', areaCode: '100000' })).ok).to.equal(true);
     const bad = [
       { registrationAuthority: 'I', category: '1', areaCode: '350100' },
+      { registrationAuthority: '0', category: '1', areaCode: '350100' },
+      { registrationAuthority: '9', category: '9', areaCode: '350100' },
       { registrationAuthority: '91', category: '1', areaCode: '350100' },
       { registrationAuthority: '9', category: '', areaCode: '350100' },
       { registrationAuthority: '9', category: '1', areaCode: '35010' },
@@ -123,9 +160,10 @@ describe('identifiers: unified social credit code (GB 32100)', () => {
   describe('property: 2,000 generated credit codes', () => {
     const random = seededRandom(32100);
     const generated = Array.from({ length: 2000 }, (_, index) => {
+      const registrationAuthority = random.pick(Object.keys(CREDIT_CODE_AUTHORITIES));
       const input = {
-        registrationAuthority: random.pickChar(CREDIT_CODE_ALPHABET),
-        category: random.pickChar(CREDIT_CODE_ALPHABET),
+        registrationAuthority,
+        category: random.pick(Object.keys(CREDIT_CODE_AUTHORITIES[registrationAuthority]!.categories)),
         areaCode: random.string('0123456789', 6),
         random: random.next,
       };

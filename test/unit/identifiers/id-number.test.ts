@@ -25,8 +25,51 @@ describe('identifiers: resident ID number (GB 11643)', () => {
     expect(sum % 11).to.equal(2);
     expect(idNumberCheckChar('11010519491231002')).to.equal('X');
     expect(validateIdNumber('11010519491231002X', { today })).to.deep.equal({
-      ok: true, birthDate: '1949-12-31', sex: 'female', areaCode: '110105',
+      ok: true, birthDate: '1949-12-31', sex: 'female', areaCode: '110105', residencePermitOf: null,
     });
+  });
+
+  // Residence permits of Hong Kong, Macao and Taiwan residents: Σ computed by hand with the weights above.
+  const residencePermits = [
+    { value: '830000199001011234', sum: 184, birthDate: '1990-01-01', sex: 'male', region: 'taiwan' },
+    { value: '830000197001010013', sum: 152, birthDate: '1970-01-01', sex: 'male', region: 'taiwan' },
+    { value: '810000198506150020', sum: 232, birthDate: '1985-06-15', sex: 'female', region: 'hong_kong' },
+    { value: '820000200002290072', sum: 175, birthDate: '2000-02-29', sex: 'male', region: 'macao' },
+  ] as const;
+  for (const { value, sum, birthDate, sex, region } of residencePermits) {
+    it(`accepts the ${region} residence permit ${value} (S = ${sum}, ${sum} mod 11 = ${sum % 11})`, () => {
+      expect(mod11_2(value.slice(0, 17))).to.equal(value.charAt(17));
+      expect('10X98765432'.charAt(sum % 11)).to.equal(value.charAt(17));
+      expect(validateIdNumber(value, { today })).to.deep.equal({
+        ok: true, birthDate, sex, areaCode: value.slice(0, 6), residencePermitOf: region,
+      });
+    });
+  }
+
+  it('refuses a residence permit with a wrong check character, and Taiwan prefix 83 with any other address code', () => {
+    expect(validateIdNumber('830000199001011235', { today })).to.include({ ok: false, code: 'check_character' });
+    const result = validateIdNumber(withCheck('83010019900101123'), { today });
+    expect(result).to.include({ ok: false, code: 'area_code' });
+    expect(!result.ok && result.reason).to.match(/area code "830100" neither starts with a province code nor is a residence-permit code/);
+  });
+
+  it('accepts 1,000 generated residence permits (random region, birth date, sequence), each checked by the recursive MOD 11-2', () => {
+    const random = seededRandom(2018);
+    const regions = { '810000': 'hong_kong', '820000': 'macao', '830000': 'taiwan' } as const;
+    for (let index = 0; index < 1000; index++) {
+      const areaCode = random.pick(['810000', '820000', '830000'] as const);
+      const year = random.int(1920, 2025);
+      const month = String(random.int(1, 12)).padStart(2, '0');
+      const day = String(random.int(1, 28)).padStart(2, '0');
+      const first17 = `${areaCode}${year}${month}${day}${random.string('0123456789', 3)}`;
+      const result = validateIdNumber(withCheck(first17), { today });
+      expect(result, first17).to.include({ ok: true, residencePermitOf: regions[areaCode] });
+    }
+  });
+
+  it('makeIdNumber builds residence permits', () => {
+    expect(makeIdNumber({ areaCode: '830000', birthDate: '1990-01-01', sequence: 123 })).to.equal('830000199001011234');
+    expect(makeIdNumber({ areaCode: '810000', birthDate: '1985-06-15', sequence: 2 })).to.equal('810000198506150020');
   });
 
   const checkCases = ['11010519491231002', '44030419900307123', '35010220000229001', '65010118000101000', '82000020260115999'];
@@ -123,7 +166,7 @@ describe('identifiers: resident ID number (GB 11643)', () => {
     it('all validate, with the details they were made from', () => {
       for (const { areaCode, birthDate, sequence, value } of generated) {
         expect(validateIdNumber(value, { today }), value).to.deep.equal({
-          ok: true, birthDate, areaCode, sex: sequence % 2 === 1 ? 'male' : 'female',
+          ok: true, birthDate, areaCode, sex: sequence % 2 === 1 ? 'male' : 'female', residencePermitOf: null,
         });
       }
     });

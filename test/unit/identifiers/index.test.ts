@@ -22,7 +22,7 @@ describe('identifiers: index', () => {
       'creditCodeCheckChar', 'validateCreditCode', 'makeCreditCode', 'CREDIT_CODE_ALPHABET',
       'organizationCodeCheckChar', 'validateOrganizationCode',
       'licenceIdentifierCheckChar', 'parseLicenceIdentifier', 'validateLicenceIdentifier', 'makeLicenceIdentifier', 'LICENCE_IDENTIFIER_ROOT',
-      'validateAreaCode', 'PROVINCE_CODES', 'isProvinceCode',
+      'validateAreaCode', 'PROVINCE_CODES', 'isProvinceCode', 'RESIDENCE_PERMIT_AREA_CODES', 'CREDIT_CODE_AUTHORITIES',
       'validateBasicCode', 'validateImplementationCode', 'validateHandlingItemCode',
       'makeBasicCode', 'makeImplementationCode', 'makeHandlingItemCode', 'MATTER_TYPES', 'MATTER_TYPE_CODES', 'EXERCISE_LEVELS',
       'validatePhone',

@@ -33,6 +33,17 @@ describe('authorisation request validation', () => {
     expect(request.consent.at.toISOString()).to.equal('2026-11-24T00:00:00.000Z');
   });
 
+  it('accepts a Hong Kong, Macao or Taiwan residence permit as a citizen holder code', () => {
+    for (const code of ['830000199001011234', '810000198506150020', '820000200002290072']) {
+      expect(pointers(body({ holder: { code, type: 'citizen' } })), code).to.deep.equal([]);
+    }
+  });
+
+  it('refuses an organisation whose credit code has positions 1–2 that GB 32100 does not issue', () => {
+    const refused = '94350100M000100Y4R'; // check character right, category 4 unknown under 工商 (9)
+    expect(pointers(body({ holder: { code: refused, type: 'organization' }, licenceTypes: ['businessLicence'] }))).to.deep.equal(['/holder/code']);
+  });
+
   it('accepts an organisation with a valid credit code and organisation licence types', () => {
     expect(pointers(body({ holder: { code: CREDIT_CODE, type: 'organization' }, licenceTypes: ['businessLicence'] }))).to.deep.equal([]);
   });
