@@ -5,8 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifyInboxAck } from '../adapters/department-inbox/index.js';
+import { createRestDepartmentAdapter } from '../adapters/department-rest/index.js';
+import { createSoapDepartmentAdapter } from '../adapters/department-soap/index.js';
+import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../adapters/shared/http-client.js';
 import { createLicenceLibraryAdapter } from '../adapters/licence-library/index.js';
 import { createSealPlatformAdapter } from '../adapters/seal-platform/index.js';
+import type { InboxAckVerifier, PushChannelFactory } from './domain/department-channel.js';
 import type { SealService } from './domain/seal-service.js';
 import type { Config } from './config/index.js';
 import type { Department } from './delivery/department-registry.js';
@@ -124,3 +129,30 @@ function describeStartupFailure(config: Config, error: unknown): string {
 export function maskUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
 }
+
+/**
+ * The department push channels from the REST and SOAP adapters, signing with
+ * the keyring's current key; one keep-alive connection pool per endpoint,
+ * shared by every channel built for it.
+ */
+export function createPushChannelFactory(keyring: Keyring): PushChannelFactory {
+  const pools = new Map<string, PushClient>();
+  const poolFor = (endpoint: string, timeoutMs: number) => {
+    let pool = pools.get(endpoint);
+    if (!pool) pools.set(endpoint, pool = createPushClient({ baseUrl: endpoint, timeoutMs, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES }));
+    return pool;
+  };
+  return {
+    channel({ kind, baseUrl, departmentCode, departmentPublicKeys, timeoutMs, maxBatch }) {
+      const settings = { baseUrl, departmentCode, signingKey: keyring.signingKey(), departmentPublicKeys, timeoutMs, pushClient: poolFor(baseUrl, timeoutMs) };
+      return kind === 'soap' ? createSoapDepartmentAdapter(settings) : createRestDepartmentAdapter({ ...settings, maxBatch });
+    },
+    close() {
+      for (const pool of pools.values()) pool.close();
+      pools.clear();
+    },
+  };
+}
+
+/** Checks inbox acknowledgements with the inbox adapter. */
+export const inboxAckVerifier: InboxAckVerifier = (input, departmentPublicKeys) => verifyInboxAck(input, { departmentPublicKeys });

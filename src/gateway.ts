@@ -30,7 +30,7 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createLicenceLibrary, createSealService, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
+import { createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
 import type { SealService } from './domain/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -130,7 +130,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
-  const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, batch: config.departmentBatch, keyring, clients, timeoutMs: config.deliveryTimeoutMs });
+  const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, batch: config.departmentBatch, factory: createPushChannelFactory(keyring), clients, timeoutMs: config.deliveryTimeoutMs });
   const dispatcher = new Dispatcher({
     store, logger,
     channelFor: channels,
@@ -176,7 +176,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...resultDocumentRoutes({ store }),
       ...metricsRoutes(metrics),

@@ -5,20 +5,10 @@
  */
 import type { JWK } from 'jose';
 import { TongbanError, validationError } from '../../src/errors/index.js';
-import type { DeliveryReceipt, ReceiptClaims, SubApplicationDelivery } from '../../src/domain/department-channel.js';
+import type { DeliveryReceipt, InboxAckInput, ReceiptClaims } from '../../src/domain/department-channel.js';
 import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../shared/department/receipt-token.js';
 import { isInboxAck } from './inbox-api.js';
 
-export interface InboxAckInput {
-  /** Department in the path (already checked against the signing client). */
-  departmentCode: string;
-  /** Delivery id in the path. */
-  deliveryId: string;
-  /** The parsed acknowledgement body. */
-  body: unknown;
-  /** The delivery as Tongban stored it. */
-  delivery: SubApplicationDelivery;
-}
 
 export interface VerifyInboxAckOptions {
   /** The department's registered public keys. */

@@ -9,21 +9,8 @@
  */
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { Queryable, Store } from '../store/index.js';
-import type { SealedDocument } from './seal-results.js';
+import type { DepartmentEventInput, EventType, SealedDocument } from './department-event.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
-
-export type EventType = 'accepted' | 'completed' | 'rejected' | 'status';
-
-export interface DepartmentEventInput {
-  eventId: string;
-  subApplicationId: string;
-  type: EventType;
-  occurredAt: string;
-  acceptanceNumber?: string;
-  reason?: string;
-  /** Results: a value (e.g. the ID number assigned), a licence identifier, or a document. */
-  results?: { name: string; value?: string; licenceIdentifier?: string; documentBase64?: string; documentId?: string; sealId?: string; sealName?: string }[];
-}
 
 export interface EventOutcome {
   duplicate: boolean;

@@ -7,15 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { TongbanError, validationError } from '../errors/index.js';
 import type { SealService } from '../domain/seal-service.js';
-import type { DepartmentEventInput } from './apply-department-event.js';
-
-/** A sealed result document, ready to be stored with the event. */
-export interface SealedDocument {
-  readonly id: string;
-  readonly name: string;
-  readonly pdf: Buffer;
-  readonly sealId: string;
-}
+import type { DepartmentEventInput, SealedDocument } from './department-event.js';
 
 const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /** Builds the payload a department receives for a sub-application. */
 import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import type { Queryable } from '../store/index.js';
-import type { ClaimedDelivery } from './delivery-store.js';
+import type { ClaimedDelivery } from './claimed-delivery.js';
 
 interface Row {
   id: string; application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;

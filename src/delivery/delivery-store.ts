@@ -5,21 +5,7 @@
 import type { DeliveryReceipt, SubApplicationDelivery } from '../domain/department-channel.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import { buildDeliveries } from './build-delivery.js';
-
-export interface ClaimedDelivery {
-  id: string;
-  subApplicationId: string;
-  departmentCode: string;
-  channel: string;
-  idempotencyKey: string;
-  attempts: number;
-}
-
-/** A delivery claimed by a dispatcher, with its lease. */
-export interface LeasedDelivery extends ClaimedDelivery {
-  /** When this claim's lease runs out (epoch ms): after it another dispatcher may take the delivery over. */
-  leaseExpiresAt: number;
-}
+import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
 
 interface ClaimRow { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number; lease_expires_at: number | string }
 

@@ -1,17 +1,14 @@
 /**
  * The push channel of each department, built from the department registry
- * (channel kind, endpoint), Tongban's current signing key and the
- * department's registered public keys. Rebuilt every minute so key rotations
- * on either side are picked up; the connections (one keep-alive pool per
- * endpoint) outlive the rebuilds.
+ * (channel kind, endpoint) and the department's registered public keys by the
+ * channel factory the composition root provides (which signs with Tongban's
+ * current key). Rebuilt every minute so key rotations on either side are
+ * picked up; the factory's connections (one keep-alive pool per endpoint)
+ * outlive the rebuilds.
  */
 import type { JWK } from 'jose';
-import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../../adapters/shared/http-client.js';
-import { createRestDepartmentAdapter } from '../../adapters/department-rest/index.js';
-import { createSoapDepartmentAdapter } from '../../adapters/department-soap/index.js';
-import type { PushDepartmentChannel } from '../domain/department-channel.js';
+import type { PushChannelFactory, PushDepartmentChannel } from '../domain/department-channel.js';
 import type { ClientRegistry } from '../trust/client-registry.js';
-import type { Keyring } from '../trust/keyring.js';
 import type { Department } from './department-registry.js';
 
 export interface ChannelRegistryOptions {
@@ -20,7 +17,8 @@ export interface ChannelRegistryOptions {
   endpoints: Readonly<Record<string, string>>;
   /** Department code → most sub-applications per push (configuration wins over the registry's `batch`). */
   batch?: Readonly<Record<string, number>>;
-  keyring: Keyring;
+  /** Builds each channel from the concrete adapters (the composition root's). */
+  factory: PushChannelFactory;
   clients: ClientRegistry;
   timeoutMs: number;
   /** How long a built channel is reused (ms). Default 60 s. */
@@ -40,12 +38,6 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
     if (channel !== 'rest') throw new Error(`TONGBAN_DEPARTMENT_BATCH: ${code} is ${channel ? `a ${channel} department` : 'no department of the registry'}; only rest departments take batched pushes`);
   }
   const cache = new Map<string, { channel: PushDepartmentChannel | undefined; until: number }>();
-  const pools = new Map<string, PushClient>();
-  const poolFor = (endpoint: string) => {
-    let pool = pools.get(endpoint);
-    if (!pool) pools.set(endpoint, pool = createPushClient({ baseUrl: endpoint, timeoutMs: options.timeoutMs, maxAnswerBytes: DEPARTMENT_ANSWER_LIMIT_BYTES }));
-    return pool;
-  };
   const lookup = async (code: string) => {
     const cached = cache.get(code);
     if (cached && cached.until > Date.now()) return cached.channel;
@@ -55,17 +47,17 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelL
     if (department && endpoint && department.channel !== 'inbox') {
       const client = await options.clients.resolve(`dept-${code}`);
       const departmentPublicKeys: JWK[] = client ? Object.values(client.keys) : [];
-      const settings = { baseUrl: endpoint, departmentCode: code, signingKey: options.keyring.signingKey(), departmentPublicKeys, timeoutMs: options.timeoutMs, pushClient: poolFor(endpoint) };
-      channel = department.channel === 'soap' ? createSoapDepartmentAdapter(settings)
-        : createRestDepartmentAdapter({ ...settings, maxBatch: options.batch?.[code] ?? department.batch ?? 1 });
+      channel = options.factory.channel({
+        kind: department.channel, baseUrl: endpoint, departmentCode: code, departmentPublicKeys, timeoutMs: options.timeoutMs,
+        maxBatch: department.channel === 'rest' ? options.batch?.[code] ?? department.batch ?? 1 : 1,
+      });
     }
     cache.set(code, { channel, until: Date.now() + (options.refreshMs ?? 60_000) });
     return channel;
   };
   return Object.assign(lookup, {
     close() {
-      for (const pool of pools.values()) pool.close();
-      pools.clear();
+      options.factory.close();
       cache.clear();
     },
   });

@@ -13,7 +13,8 @@ import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel } from '.
 import { isUpstreamError } from '../domain/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
-import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt, type ClaimedDelivery, type LeasedDelivery } from './delivery-store.js';
+import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
+import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 

@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { verifyInboxAck } from '../../adapters/department-inbox/index.js';
 import { TongbanError } from '../errors/index.js';
-import type { SubApplicationDelivery } from '../domain/department-channel.js';
+import type { InboxAckVerifier, SubApplicationDelivery } from '../domain/department-channel.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
-import { markDelivered, type ClaimedDelivery } from './delivery-store.js';
+import type { ClaimedDelivery } from './claimed-delivery.js';
+import { markDelivered } from './delivery-store.js';
 
 export interface InboxItem {
   deliveryId: string;
@@ -46,9 +46,9 @@ export async function takeInbox(store: Store, departmentCode: string, options: {
 /**
  * Accepts a department's acknowledgement: the lease must still be the
  * caller's (409 otherwise) and the receipt must verify with the department's
- * registered key.
+ * registered key (checked by `verifyAck`, the inbox adapter's).
  */
-export async function acknowledgeInbox(store: Store, departmentCode: string, deliveryId: string, body: unknown, departmentPublicKeys: readonly JWK[], now = Date.now()): Promise<{ acceptanceNumber: string; duplicate: boolean }> {
+export async function acknowledgeInbox(store: Store, verifyAck: InboxAckVerifier, departmentCode: string, deliveryId: string, body: unknown, departmentPublicKeys: readonly JWK[], now = Date.now()): Promise<{ acceptanceNumber: string; duplicate: boolean }> {
   const { rows } = await store.query<Row & { state: string; lease_owner: string | null }>(
     'SELECT id, sub_application_id, department_code, channel, idempotency_key, attempts, state, lease_owner FROM deliveries WHERE id = $1', [deliveryId]);
   const row = rows[0];
@@ -65,7 +65,7 @@ export async function acknowledgeInbox(store: Store, departmentCode: string, del
   const delivery = await buildDelivery(store, claimed);
   let receipt;
   try {
-    receipt = await verifyInboxAck({ departmentCode, deliveryId, body, delivery }, { departmentPublicKeys });
+    receipt = await verifyAck({ departmentCode, deliveryId, body, delivery }, departmentPublicKeys);
   } catch (error) {
     throw new TongbanError('SIGNATURE_INVALID', `The acknowledgement's receipt does not verify: ${(error as Error).message}`, { cause: error });
   }

@@ -19,6 +19,7 @@
  * - front-end processor 前置机: the machine a department behind a closed
  *   network uses to pull its work from Tongban's inbox (the `inbox` channel).
  */
+import type { JWK } from 'jose';
 
 /** A value of a department form field: a scalar, or a repeated/nested group (e.g. family members). */
 export type DepartmentFormValue =
@@ -166,6 +167,50 @@ export interface InboxDepartmentChannel extends DepartmentChannel {
   readonly kind: 'inbox';
   deliver(delivery: SubApplicationDelivery): Promise<QueuedDelivery>;
 }
+
+/** What a department's push channel is built from (the channel registry passes it to a {@link PushChannelFactory}). */
+export interface PushChannelSettings {
+  readonly kind: 'rest' | 'soap';
+  /** The department system's base URL (a path prefix is kept). */
+  readonly baseUrl: string;
+  readonly departmentCode: string;
+  /** The department's registered public keys; its receipts must verify with one of them. */
+  readonly departmentPublicKeys: readonly JWK[];
+  /** Per-push timeout (ms). */
+  readonly timeoutMs: number;
+  /** Most sub-applications one push may carry (1: one per push). */
+  readonly maxBatch: number;
+}
+
+/**
+ * Builds push channels from the concrete department adapters, signing with
+ * Tongban's current key. The composition root provides it, so the delivery
+ * core never imports an adapter. It keeps one keep-alive connection pool per endpoint across the
+ * channels it builds (channels are rebuilt for key rotation; connections are not).
+ */
+export interface PushChannelFactory {
+  channel(settings: PushChannelSettings): PushDepartmentChannel;
+  /** Closes every connection pool; later channels open new ones. */
+  close(): void;
+}
+
+/** What an inbox acknowledgement is checked against. */
+export interface InboxAckInput {
+  /** Department in the path (already checked against the signing client). */
+  readonly departmentCode: string;
+  /** Delivery id in the path. */
+  readonly deliveryId: string;
+  /** The parsed acknowledgement body. */
+  readonly body: unknown;
+  /** The delivery as Tongban stored it. */
+  readonly delivery: SubApplicationDelivery;
+}
+
+/**
+ * Verifies a pull-channel department's acknowledgement and returns the
+ * receipt it carries (provided by the inbox adapter through the composition root).
+ */
+export type InboxAckVerifier = (input: InboxAckInput, departmentPublicKeys: readonly JWK[]) => Promise<DeliveryReceipt>;
 
 /** Whether a channel's answer is a receipt (push channels) rather than a queued marker. */
 export function isDeliveryReceipt(answer: DeliveryReceipt | QueuedDelivery): answer is DeliveryReceipt {

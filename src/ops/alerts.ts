@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import pRetry, { AbortError } from 'p-retry';
 import { chinaDate } from '../cases/working-days.js';
 import type { SyncRun } from '../catalog/sync-runs.js';
-import type { ClaimedDelivery } from '../delivery/delivery-store.js';
+import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import { overdueSubApplications } from '../delivery/ops-deliveries.js';
 import type { Logger } from '../log/index.js';
 import { redactText } from '../log/redact.js';

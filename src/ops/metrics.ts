@@ -9,7 +9,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SyncRun } from '../catalog/index.js';
-import type { ClaimedDelivery } from '../delivery/delivery-store.js';
+import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { OPEN_DELIVERY_STATES, oldestDueAgeSeconds, outboxDepth } from './outbox-gauges.js';

@@ -1,5 +1,6 @@
 import { applyDepartmentEvent, precheckDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
 import { sealResultDocuments } from '../../cases/seal-results.js';
+import type { InboxAckVerifier } from '../../domain/department-channel.js';
 import type { SealService } from '../../domain/seal-service.js';
 import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
@@ -14,6 +15,8 @@ export interface DepartmentRouteDependencies {
   clients: ClientRegistry;
   /** How long an inbox lease lasts (ms). */
   inboxLeaseMs: number;
+  /** Checks an inbox acknowledgement's signed receipt (the inbox adapter's). */
+  verifyInboxAck: InboxAckVerifier;
   /** Seals result documents; absent when no e-seal platform is configured. */
   sealService?: SealService;
   /** A department's event was applied (to wake the dispatcher when it released waiting matters). */
@@ -47,7 +50,7 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       handler: async (req, res) => {
         const department = String(req.params['dept']);
         const client = await deps.clients.resolve(req.client!.id);
-        const answer = await acknowledgeInbox(deps.store, department, String(req.params['deliveryId']), req.body, client ? Object.values(client.keys) : []);
+        const answer = await acknowledgeInbox(deps.store, deps.verifyInboxAck, department, String(req.params['deliveryId']), req.body, client ? Object.values(client.keys) : []);
         res.json(answer);
       },
     },

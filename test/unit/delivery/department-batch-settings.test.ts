@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChannelRegistry } from '../../../src/delivery/department-channels.js';
 import { loadDepartments, type Department } from '../../../src/delivery/department-registry.js';
+import { createPushChannelFactory } from '../../../src/gateway-setup.js';
 import { generateKeyPair } from '../../../src/trust/index.js';
 import type { ClientRegistry } from '../../../src/trust/client-registry.js';
 import type { Keyring } from '../../../src/trust/keyring.js';
@@ -46,13 +47,13 @@ describe('batched pushes: settings', () => {
     const endpoints = { gaj: 'http://127.0.0.1:9/gaj', wjj: 'http://127.0.0.1:9/wjj', mzrsj: 'http://127.0.0.1:9/mzrsj' };
 
     it('gives a rest channel its batch size: the setting wins over the registry; without either, one per push', async () => {
-      const channels = createChannelRegistry({ departments, endpoints, keyring, clients, timeoutMs: 1000, batch: { wjj: 12 } });
+      const channels = createChannelRegistry({ departments, endpoints, factory: createPushChannelFactory(keyring), clients, timeoutMs: 1000, batch: { wjj: 12 } });
       try {
         const gaj = await channels('gaj');
         expect(gaj?.maxBatch).to.equal(6);
         expect(gaj?.deliverBatch).to.be.a('function');
         expect((await channels('wjj'))?.maxBatch).to.equal(12);
-        const overridden = createChannelRegistry({ departments, endpoints, keyring, clients, timeoutMs: 1000, batch: { gaj: 1 } });
+        const overridden = createChannelRegistry({ departments, endpoints, factory: createPushChannelFactory(keyring), clients, timeoutMs: 1000, batch: { gaj: 1 } });
         expect((await overridden('gaj'))?.deliverBatch, 'batch 1: the batched operation is never called').to.equal(undefined);
         overridden.close();
         const soap = await channels('mzrsj');
@@ -63,9 +64,9 @@ describe('batched pushes: settings', () => {
     });
 
     it('refuses TONGBAN_DEPARTMENT_BATCH for a department that is not rest, or not in the registry, by name', () => {
-      expect(() => createChannelRegistry({ departments, endpoints, keyring, clients, timeoutMs: 1000, batch: { mzrsj: 4 } }))
+      expect(() => createChannelRegistry({ departments, endpoints, factory: createPushChannelFactory(keyring), clients, timeoutMs: 1000, batch: { mzrsj: 4 } }))
         .to.throw(/TONGBAN_DEPARTMENT_BATCH: mzrsj is a soap department; only rest departments take batched pushes/);
-      expect(() => createChannelRegistry({ departments, endpoints, keyring, clients, timeoutMs: 1000, batch: { nobody: 4 } }))
+      expect(() => createChannelRegistry({ departments, endpoints, factory: createPushChannelFactory(keyring), clients, timeoutMs: 1000, batch: { nobody: 4 } }))
         .to.throw(/TONGBAN_DEPARTMENT_BATCH: nobody is no department of the registry/);
     });
   });
