@@ -2,6 +2,8 @@ import express, { type Express, type RequestHandler } from 'express';
 import { problemMiddleware, TongbanError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import './request-context.js';
+import { refuseContentEncoding } from './middleware/content-encoding.js';
+import { databaseBudget } from './middleware/database-budget.js';
 import { jsonBody } from './middleware/json-body.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { traceMiddleware } from './middleware/trace.js';
@@ -20,23 +22,27 @@ export interface AppOptions {
   answerSigner?: RequestHandler;
   /** Sees every request first, right after tracing (metrics). */
   requestObserver?: RequestHandler;
+  /** Longest each request may wait on the database in all (ms); unset: each wait bounded only by the store's own limits. */
+  databaseBudgetMs?: number;
   /** Pages for people (the ops dashboard), mounted before the JSON body parser: they read their own form bodies and check their own sessions. */
   pages?: readonly { readonly path: string; readonly handler: RequestHandler }[];
 }
 
 const refuseAll: AccessGuard = () => [(_req, _res, next) => next(new TongbanError('SIGNATURE_MISSING', 'This endpoint requires a signed request'))];
 
-/** Builds the express application: trace → hardening → body → routes → 404 → problem+json. */
+/** Builds the express application: trace → hardening → no Content-Encoding → body → routes → 404 → problem+json. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(traceMiddleware(options.logger));
+  if (options.databaseBudgetMs !== undefined) app.use(databaseBudget(options.databaseBudgetMs));
   if (options.requestObserver) app.use(options.requestObserver);
   app.use(securityHeaders());
   if (options.answerSigner) app.use('/v1', options.answerSigner);
   if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
+  app.use(refuseContentEncoding());
   for (const pages of options.pages ?? []) app.use(pages.path, pages.handler);
   app.use(...jsonBody(options.bodyLimitBytes));
   mountRoutes(app, options.routes, options.guard ?? refuseAll);

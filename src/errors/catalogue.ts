@@ -18,6 +18,7 @@ const catalogue = {
   MALFORMED_JSON: { status: 400, title: 'Request body is not valid JSON', retryable: false },
   VALIDATION_FAILED: { status: 400, title: 'Request failed validation', retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type is not application/json', retryable: false },
+  UNSUPPORTED_CONTENT_ENCODING: { status: 415, title: 'Content-Encoding is not accepted; send the body unencoded', retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body exceeds the size limit', retryable: false },
   NOT_FOUND: { status: 404, title: 'No such resource', retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource', retryable: false },

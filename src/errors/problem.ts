@@ -36,12 +36,15 @@ export function toProblem(error: TongbanError, instance?: string, traceId?: stri
   };
 }
 
-// body-parser / raw-body errors carry a `type`; map the ones a client causes.
-function fromBodyParser(error: { type?: unknown; limit?: unknown }): TongbanError | undefined {
+// body-parser / raw-body / router errors carry a `type` or a 4xx `status`; map the ones a client causes.
+function fromBodyParser(error: { type?: unknown; limit?: unknown; status?: unknown; encoding?: unknown }): TongbanError | undefined {
   switch (error.type) {
     case 'entity.too.large':
       return new TongbanError('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${String(error.limit)} bytes`);
+    case 'parameters.too.many':
+      return new TongbanError('PAYLOAD_TOO_LARGE', 'Request body has more form parameters than allowed');
     case 'encoding.unsupported':
+      return new TongbanError('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding "${String(error.encoding).slice(0, 64)}" is not accepted; send the body unencoded (identity)`);
     case 'charset.unsupported':
       return new TongbanError('UNSUPPORTED_MEDIA_TYPE', 'Request body encoding or charset is not supported; send UTF-8 JSON');
     case 'request.aborted':
@@ -49,15 +52,19 @@ function fromBodyParser(error: { type?: unknown; limit?: unknown }): TongbanErro
     case 'stream.encoding.set':
       return new TongbanError('MALFORMED_JSON', 'Request body was incomplete');
     default:
-      return undefined;
   }
+  // A path segment that is not percent-encoded UTF-8 (the router's decodeURIComponent failed): it names nothing.
+  if (error instanceof URIError && error.status === 400) return new TongbanError('NOT_FOUND', 'The path is not valid percent-encoded UTF-8');
+  // Any other body reading or parsing failure (http-errors, status 4xx): the client's body, never a 500.
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) return new TongbanError('MALFORMED_JSON', 'Request body could not be read');
+  return undefined;
 }
 
 /** Normalises anything thrown into a TongbanError; unknown errors become INTERNAL_ERROR. */
 export function asTongbanError(error: unknown): TongbanError {
   if (error instanceof TongbanError) return error;
   if (typeof error === 'object' && error !== null) {
-    const mapped = fromBodyParser(error as { type?: unknown });
+    const mapped = fromBodyParser(error as { type?: unknown; status?: unknown });
     if (mapped) return mapped;
   }
   return new TongbanError('INTERNAL_ERROR', 'An internal error occurred; quote the traceId when reporting it', { cause: error });
@@ -85,6 +92,8 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     }
     const problem = toProblem(tongbanError, req.originalUrl, req.traceId);
     if (tongbanError.extensions?.['allow']) res.setHeader('Allow', String(tongbanError.extensions['allow']));
+    const retryAfter = ERROR_CATALOGUE[tongbanError.code].retryAfterSeconds;
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   };
 }

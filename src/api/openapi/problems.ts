@@ -11,6 +11,7 @@ const DETAILS: Partial<Record<ErrorCode, string>> = {
   MALFORMED_JSON: 'Unexpected end of JSON input',
   VALIDATION_FAILED: '/applicant/idNumber: check character should be X',
   UNSUPPORTED_MEDIA_TYPE: 'Content-Type application/x-www-form-urlencoded is not supported; send application/json',
+  UNSUPPORTED_CONTENT_ENCODING: 'Content-Encoding "gzip" is not accepted; send the body unencoded (identity): signatures cover the bytes on the wire',
   PAYLOAD_TOO_LARGE: 'Request body is larger than the limit of 1048576 bytes',
   NOT_FOUND: 'No application 0d1f… for this client',
   METHOD_NOT_ALLOWED: 'DELETE is not allowed on /v1/applications; allowed: POST',
@@ -92,7 +93,8 @@ export function problemSchema() {
 }
 
 const AUTHENTICATION: readonly ErrorCode[] = ERROR_CODES.filter((code) => ERROR_CATALOGUE[code].status === 401 && code !== 'OPS_LOGIN_REQUIRED');
-const BODY: readonly ErrorCode[] = ['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
+/** A body can be unparseable, repeat a member name (VALIDATION_FAILED), be of another type or too large. */
+const BODY: readonly ErrorCode[] = ['MALFORMED_JSON', 'VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
 
 /** Every code `route` may answer: those of its kind (signed, with a body, with path parameters) and its own. */
 export function routeErrorCodes(route: Route): ErrorCode[] {
@@ -106,6 +108,8 @@ export function routeErrorCodes(route: Route): ErrorCode[] {
   }
   if (route.request) for (const code of BODY) codes.add(code);
   if (route.path.includes(':')) codes.add('NOT_FOUND');
+  // Any request with a Content-Encoding other than identity, body or not.
+  codes.add('UNSUPPORTED_CONTENT_ENCODING');
   codes.add('SHUTTING_DOWN');
   codes.add('INTERNAL_ERROR');
   return ERROR_CODES.filter((code) => codes.has(code));
