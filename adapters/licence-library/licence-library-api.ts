@@ -1,6 +1,6 @@
 /**
  * Wire contract of the provincial licence sharing API (Shandong style,
- * DOMAIN.md §2): every call is `POST` JSON `{accessId, accessToken, data}`,
+ * docs/domain.md#electronic-licences-电子证照): every call is `POST` JSON `{accessId, accessToken, data}`,
  * every answer `{head: {status, message}, data}` with HTTP 200 — business
  * errors live in `head.status`. Only the fields the adapter reads are in the
  * schemas; extra members are allowed (and kept, for the data signature).
@@ -60,7 +60,7 @@ export interface Envelope<T = unknown> {
 
 export interface TokenData { accessToken: string; expiresIn: number }
 
-/** Licence metadata as the library sends it (snake_case, DOMAIN.md §2). */
+/** Licence metadata as the library sends it (snake_case, docs/domain.md#electronic-licences-电子证照). */
 export interface WireLicence {
   certificate_identifier: string;
   certificate_type_name: string;

@@ -1,5 +1,5 @@
 /**
- * Request authentication of the matter system (DOMAIN.md §4, gateway style
+ * Request authentication of the matter system (docs/domain.md#calls-between-government-systems, gateway style
  * `x-tif-*` headers), HMAC-SHA256 form:
  *
  *     x-tif-paasid:    app key

@@ -1,6 +1,6 @@
 /**
  * Request authentication of the seal platform, in the style of provincial
- * government platforms (DOMAIN.md §4): app id + timestamp + nonce + an
+ * government platforms (docs/domain.md#calls-between-government-systems): app id + timestamp + nonce + an
  * HMAC-SHA256 signature in headers. Shared by the adapter (signing) and the
  * simulator (checking); the known-answer test in the contract suite pins the
  * exact bytes so the two cannot drift together unnoticed.

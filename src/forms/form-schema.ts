@@ -2,7 +2,7 @@
  * The merged form (一表) as JSON Schema, and its validation with ajv. The form
  * is a nested object by role: `{ applicant: { name, idNumber }, child: {…} }`,
  * so a field at fault is named by its JSON Pointer (`/applicant/idNumber`).
- * Identifier formats are checked with the DOMAIN.md validators.
+ * Identifier formats are checked with the validators of src/domain/identifiers (docs/domain.md#identifiers).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FieldError } from '../errors/index.js';

@@ -1,7 +1,7 @@
 /**
  * Holder codes (持证主体代码): a citizen's ID number (公民身份号码) or an
  * organisation's unified social credit code (统一社会信用代码), checked with
- * the validators of src/domain/identifiers (DOMAIN.md §1).
+ * the validators of src/domain/identifiers (docs/domain.md#identifiers).
  */
 import { validateCreditCode, validateIdNumber } from '../domain/identifiers/index.js';
 import type { LicenceHolderType } from '../domain/licence-library.js';

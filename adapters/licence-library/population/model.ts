@@ -8,7 +8,7 @@ import type { IssuerKey } from './issuers.js';
 
 export type Sex = 'male' | 'female';
 
-/** Wire status codes (DOMAIN.md §2): 01 有效, 02 暂扣, 03 撤销, 04 注销, 05 失效, 99 other. */
+/** Wire status codes (docs/domain.md#electronic-licences-电子证照): 01 有效, 02 暂扣, 03 撤销, 04 注销, 05 失效, 99 other. */
 export type LicenceStatusCode = '01' | '02' | '03' | '04' | '05' | '99';
 
 export interface Household {

@@ -1,5 +1,5 @@
 /**
- * A population licence as the library sends it: DOMAIN.md §2 metadata with
+ * A population licence as the library sends it: docs/domain.md licence metadata with
  * dates as YYYYMMDD (`长期` for an open end), the surface as a JSON string in
  * `extend_info`, and the issuer's data signature (data-signature.ts).
  */

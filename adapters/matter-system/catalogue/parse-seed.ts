@@ -1,9 +1,10 @@
 /**
  * Parses the 40 一件事 themes of 梅县区 out of the seed document
- * (`../shared/seeds/002_e3160c3c1a061d3d.txt`) into `themes.json`, the data
+ * (a text export kept outside the repository; its file name and SHA-256 are
+ * recorded in `themes.json`'s `source`) into `themes.json`, the data
  * the matter-system simulator serves. Run it when the seed changes:
  *
- *     npx tsx adapters/matter-system/catalogue/parse-seed.ts [seed.txt] [themes.json]
+ *     npx tsx adapters/matter-system/catalogue/parse-seed.ts <seed.txt> [themes.json]
  *
  * The table starts at the header row `序号	一件主题	涉及事项名称	涉及部门	办理地点	备注`.
  * Rows are tab-separated. A row starting with a number opens a theme; a row
@@ -202,8 +203,6 @@ function splitCell(cell: string): string[] {
   return cell.split(/[\s\u3000]+/).filter((part) => part !== '');
 }
 
-/** `../shared/seeds/…` next to the project root. */
-export const DEFAULT_SEED_FILE = new URL('../../../../shared/seeds/002_e3160c3c1a061d3d.txt', import.meta.url);
 export const THEMES_FILE = new URL('./themes.json', import.meta.url);
 const DEPARTMENTS_FILE = new URL('../../../mappings/departments.json', import.meta.url);
 
@@ -223,7 +222,12 @@ export function renderThemesFile(catalogue: SeedCatalogue): string {
 }
 
 function main(argv: readonly string[]): void {
-  const seedFile = argv[0] ?? fileURLToPath(DEFAULT_SEED_FILE);
+  const seedFile = argv[0];
+  if (seedFile === undefined) {
+    process.stderr.write('usage: parse-seed.ts <seed.txt> [themes.json]\n');
+    process.exitCode = 2;
+    return;
+  }
   const outFile = argv[1] ?? fileURLToPath(THEMES_FILE);
   const catalogue = parseThemeTable(readFileSync(seedFile, 'utf8'), readDepartmentNames());
   writeFileSync(outFile, renderThemesFile(catalogue));

@@ -22,7 +22,7 @@ import { fail, firstCharacterOutside, notAString, succeed, type ValidationResult
  *
  * Embedded organisation code (decision): the result reports
  * `organizationCodeValid` instead of failing. Every credit code in
- * the domain reference (DOMAIN.md §1) was recomputed and its positions 9–17 do satisfy GB 11714
+ * the domain reference (docs/domain.md#identifiers) was recomputed and its positions 9–17 do satisfy GB 11714
  * (`M000100Y4`: Σ = 139, 11 − 7 = 4; `71526726X`: Σ = 199 → X; `000013338`:
  * Σ = 47 → 8; likewise `006122244`, `000021135`, `013544541`), but GB 32100
  * makes character 18 the code's check, and codes issued in bulk to bodies that

@@ -1,6 +1,6 @@
 /**
  * Validators and generators for the identifiers that enter the gateway
- * (DOMAIN.md §1). Every validator returns a {@link ValidationResult} and never
+ * (docs/domain.md#identifiers). Every validator returns a {@link ValidationResult} and never
  * throws; every `make*` builds a valid value for simulators and throws
  * `RangeError` on malformed input.
  */

@@ -16,7 +16,7 @@ import { fail, notAString, succeed, type ValidationResult } from './result.js';
  *
  * Embedded credit codes (decision): both the issuer and the first 18
  * characters of the type are required to be valid credit codes. The three
- * real identifiers in DOMAIN.md were recomputed: their issuers
+ * real identifiers in docs/domain.md were recomputed: their issuers
  * (`11430000006122244L`, `11110000000021135M`, `11220000013544541J`) and
  * their type prefix (`11100000000013338W`) all pass GB 32100, and a credit
  * code that fails its own check is a typo the gateway should name precisely.

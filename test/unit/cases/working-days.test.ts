@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { addWorkingDays, chinaDate, COVERED_YEARS, isWorkingDay } from '../../../src/cases/working-days.js';
 
 describe('working days (工作日) with 调休', () => {
-  it('knows the 2026 holidays and make-up working days of DOMAIN.md §5', () => {
+  it('knows the 2026 holidays and make-up working days of docs/domain.md', () => {
     for (const day of ['2026-01-01', '2026-02-16', '2026-04-06', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-07']) expect(isWorkingDay(day), day).to.equal(false);
     for (const day of ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']) expect(isWorkingDay(day), day).to.equal(true);
   });

@@ -17,13 +17,13 @@ function weightedSum(first17: string): number {
 }
 
 describe('identifiers: unified social credit code (GB 32100)', () => {
-  it('has the DOMAIN.md weights, which are the powers of 3 mod 31', () => {
+  it('has the docs/domain.md weights, which are the powers of 3 mod 31', () => {
     expect(derivedWeights).to.deep.equal([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]);
     expect(CREDIT_CODE_ALPHABET).to.have.length(31);
     for (const letter of 'IOSVZ') expect(CREDIT_CODE_ALPHABET).to.not.include(letter);
   });
 
-  // Every credit code in DOMAIN.md §1, including the three inside the licence identifiers.
+  // Every credit code in docs/domain.md, including the three inside the licence identifiers.
   const examples = [
     { code: '91350100M000100Y43', sum: 1640, organizationCode: 'M000100Y4' },
     { code: '9144030071526726XG', sum: 1782, organizationCode: '71526726X' },

@@ -18,7 +18,7 @@ function withCheck(first17: string): string {
 }
 
 describe('identifiers: resident ID number (GB 11643)', () => {
-  it('validates the DOMAIN.md worked example 11010519491231002X (S = 167 → X)', () => {
+  it('validates the docs/domain.md worked example 11010519491231002X (S = 167 → X)', () => {
     const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const sum = [...'11010519491231002'].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
     expect(sum).to.equal(167);

@@ -88,7 +88,7 @@ describe('identifiers: service matter codes (GB/T 39554.1)', () => {
       expect(result).to.include({ ok: true, handlingItemCode: `${implementation}07`, handlingVariant: '07', implementationCode: implementation, exerciseLevel: 4 });
     });
 
-    it('accepts every exercise level 1–4 and the DOMAIN.md credit codes', () => {
+    it('accepts every exercise level 1–4 and the docs/domain.md credit codes', () => {
       for (const code of ['91350100M000100Y43', '9144030071526726XG', '11100000000013338W']) {
         for (const level of [1, 2, 3, 4]) expect(validateImplementationCode(`${code}${level}000100001000`).ok).to.equal(true);
       }

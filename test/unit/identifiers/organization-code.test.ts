@@ -5,7 +5,7 @@ import { replaceAt, seededRandom } from './seeded-random.js';
 const BODY_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 describe('identifiers: organisation code (GB 11714)', () => {
-  it('computes the DOMAIN.md example D2143569 → X (Σ = 199, 199 mod 11 = 1)', () => {
+  it('computes the docs/domain.md example D2143569 → X (Σ = 199, 199 mod 11 = 1)', () => {
     const weights = [3, 7, 9, 10, 5, 8, 4, 2];
     const sum = [...'D2143569'].reduce((total, character, index) => total + Number.parseInt(character, 36) * weights[index]!, 0);
     expect(sum).to.equal(199);
@@ -15,7 +15,7 @@ describe('identifiers: organisation code (GB 11714)', () => {
   const valid = [
     { value: 'D2143569X', organizationCode: 'D2143569X' },
     { value: 'D2143569-X', organizationCode: 'D2143569X' },
-    // Positions 9–17 of the DOMAIN.md credit codes.
+    // Positions 9–17 of the docs/domain.md credit codes.
     { value: 'M000100Y4', organizationCode: 'M000100Y4' },
     { value: '71526726-X', organizationCode: '71526726X' },
     { value: '000013338', organizationCode: '000013338' },
@@ -96,7 +96,7 @@ describe('identifiers: organisation code (GB 11714)', () => {
           }
         }
       }
-      // For instance D (13) → 2 (2) in the DOMAIN.md example goes unnoticed.
+      // For instance D (13) → 2 (2) in the docs/domain.md example goes unnoticed.
       expect(validateOrganizationCode('22143569X').ok).to.equal(true);
     });
   });

@@ -7,7 +7,7 @@ import type { DepartmentResult, SubApplicationDelivery } from '../../../../src/d
 
 /** Licence type defined by the national licence authority (credit code from GB/T 36904 examples) + sequence. */
 const LICENCE_TYPE = '11100000000013338W011';
-/** Issuer credit code used for simulated licences (a real, checkable code from DOMAIN.md). */
+/** Issuer credit code used for simulated licences (a real, checkable code from docs/domain.md). */
 const ISSUER = '11430000006122244L';
 
 /** The default results of a completed sub-application: one licence with its PDF notice. */
