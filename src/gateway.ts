@@ -22,6 +22,7 @@ import { metricsRoutes } from './api/routes/metrics.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
 import { resultDocumentRoutes } from './api/routes/result-documents.js';
+import { sealCaRoutes } from './api/routes/seal-ca.js';
 import type { Route } from './api/routes/route.js';
 import { listen, type RunningServer } from './api/server.js';
 import { CatalogStore, CatalogSyncer } from './catalog/index.js';
@@ -149,6 +150,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const app = createApp({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    databaseBudgetMs: config.databaseRequestBudgetMs,
     isShuttingDown,
     guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
     answerSigner: signResponses(keyring, logger),
@@ -180,6 +182,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...resultDocumentRoutes({ store }),
       ...metricsRoutes(metrics),
+      ...sealCaRoutes({ sealService }),
       ...(options.extraRoutes ?? []),
     ]),
   });

@@ -212,5 +212,5 @@ export function createSealPlatformAdapter(settings: SealPlatformAdapterSettings)
     };
   }
 
-  return { listSeals, sealPdf, verifyPdf };
+  return { listSeals, sealPdf, verifyPdf, caCertificates: trustAnchors };
 }

@@ -17,6 +17,7 @@ import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '.
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadDepartments } from '../delivery/department-registry.js';
+import { SEAL_CA_PATH } from '../api/routes/seal-ca.js';
 import { startGateway } from '../gateway.js';
 import { createLogger } from '../log/index.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
@@ -68,7 +69,9 @@ export function registerSandboxCommand(program: Command): void {
       sharedIssuerPki().warm(ALL_ISSUERS);
       const matters = await startMatterSystemSimulator();
       const library = await startLicenceLibrarySimulator();
-      const seals = await startSealPlatformSimulator();
+      // The seal CA made once by keys init (certs/dev/seal-ca.*): sealed documents keep verifying across restarts.
+      const sealCaFile = join(certsDir, CERT_FILES.sealCaCertificate);
+      const seals = await startSealPlatformSimulator({ ca: { certificatePem: readFileSync(sealCaFile, 'utf8'), privateKeyPem: readFileSync(join(certsDir, CERT_FILES.sealCaKey), 'utf8') } });
       running.push(matters, library, seals);
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
@@ -118,6 +121,7 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_OPS_USERS: process.env['TONGBAN_OPS_USERS'] || JSON.stringify({ [DEV_OPS_USER.username]: await hashPassword(DEV_OPS_USER.password) }),
       });
       const gateway = await startGateway(config, { logger: createLogger({ level: config.logLevel }) });
+        TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE: sealCaFile,
       for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
         const poller = await startInboxDepartmentSimulator({
           tongbanUrl: gateway.url, departmentCode: department.code, clientId: `dept-${department.code}`, key: key(`dept-${department.code}`), tongbanKeys,
@@ -137,6 +141,7 @@ export function registerSandboxCommand(program: Command): void {
       out(`  licence library   ${library.url}`);
       out(`  e-seal platform   ${seals.url}`);
       for (const line of departmentUrls) out(line);
+      out(`  seal CA           ${gateway.url}${SEAL_CA_PATH}   (${sealCaFile}; verifies sealed result documents)`);
       out('Client keys (private JWKs with kid and alg; sign requests with src/trust signing client)');
       out(`  platform          ${join(certsDir, 'platform.jwk.json')}`);
       out(`  ops               ${join(certsDir, 'ops.jwk.json')}`);

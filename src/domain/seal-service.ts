@@ -107,4 +107,11 @@ export interface SealService {
   sealPdf(request: SealPdfRequest): Promise<SealedPdf>;
   /** Asks the platform to verify a (sealed) PDF. An unsigned or broken PDF is a result with `valid: false`, not an error. */
   verifyPdf(pdf: Uint8Array): Promise<PdfVerification>;
+  /**
+   * The seal platform CA certificates (PEM) that every seal certificate must
+   * chain to: the trust anchors a relying party needs to verify a sealed
+   * document. The ones configured, else those the platform hands out over its
+   * authenticated channel (fetched once).
+   */
+  caCertificates(): Promise<readonly string[]>;
 }

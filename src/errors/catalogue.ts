@@ -11,6 +11,8 @@ export interface ErrorSpec {
   readonly title: string;
   /** Whether a client may retry the same request unchanged and hope for success. */
   readonly retryable: boolean;
+  /** Seconds a client should wait before retrying, answered as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
 }
 
 const catalogue = {
@@ -61,7 +63,7 @@ const catalogue = {
 
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },
-  DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true, retryAfterSeconds: 5 },
   SHUTTING_DOWN: { status: 503, title: 'Gateway is shutting down', retryable: true },
   UPSTREAM_ERROR: { status: 502, title: 'Upstream system answered with an error', retryable: true },
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream system did not answer in time', retryable: true },

@@ -23,6 +23,8 @@ export const CERT_FILES = {
   documentKey: 'tongban-document.key.pem',
   documentP12: 'tongban-document.p12',
   clients: 'clients.json',
+  sealCaCertificate: 'seal-ca.cert.pem',
+  sealCaKey: 'seal-ca.key.pem',
 } as const;
 
 export interface DevClientSpec {
@@ -77,6 +79,18 @@ export async function initDevelopmentMaterial(dir: string, clients: readonly Dev
     secret(CERT_FILES.documentP12, toPkcs12(document.certificatePem, document.privateKeyPem!, [ca.certificatePem], DEV_P12_PASSPHRASE, 'tongban-document'));
   } else {
     kept.push(CERT_FILES.caCertificate);
+  }
+
+  // The sandbox e-seal platform's CA: kept across restarts, so a sealed document
+  // downloaded once still verifies against the CA file after the next start.
+  if (!existsSync(path(CERT_FILES.sealCaCertificate)) || !existsSync(path(CERT_FILES.sealCaKey))) {
+    const sealCa = createDevelopmentCa({ commonName: '通办沙箱电子印章CA(开发用)', organizationName: '通办沙箱' });
+    secret(CERT_FILES.sealCaKey, sealCa.privateKeyPem);
+    // Public: the trust anchor relying parties verify sealed result documents with.
+    writeFileSync(path(CERT_FILES.sealCaCertificate), sealCa.certificatePem, { mode: 0o644 });
+    created.push(CERT_FILES.sealCaCertificate);
+  } else {
+    kept.push(CERT_FILES.sealCaCertificate);
   }
 
   if (!existsSync(path(CERT_FILES.keyring))) {

@@ -7,73 +7,39 @@
  * sealed, exit code 0.
  */
 import { expect } from 'chai';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { waitFor } from '../helpers/wait.js';
+import { BIN, startSandbox, stop, type SandboxProcess } from '../helpers/sandbox-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/tongban.js', import.meta.url));
 const run = promisify(execFile);
-
-/** This process's environment without Tongban's settings (an unknown TONGBAN_* variable stops the gateway), plus `extra`. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TONGBAN_') && name !== 'DATABASE_URL' && name !== 'PORT') env[name] = value;
-  return { ...env, ...extra };
-}
-
-/** SIGTERM, then SIGKILL when the process has not exited within `graceMs`. */
-async function stop(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), graceMs); })]);
-  clearTimeout(timer);
-  if (timedOut) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 describe('sandbox and demo as child processes (npm start, tongban demo)', function () {
   this.timeout(90_000);
   let dir: string;
-  let sandbox: ChildProcess;
-  let output = '';
+  let sandbox: SandboxProcess | undefined;
   let url: string;
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
     this.timeout(60_000);
     dir = mkdtempSync(join(tmpdir(), 'tongban-sandbox-demo-'));
-    env = childEnv({ TONGBAN_CERTS_DIR: join(dir, 'certs'), TONGBAN_SQLITE_PATH: join(dir, 'sandbox.db') });
-    // --port 0: the sandbox picks a free port and prints the gateway's URL (the department simulators must get it too).
-    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--event-delay', '200'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    sandbox.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-    sandbox.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-    await waitFor(async () => {
-      if (sandbox.exitCode !== null) throw new Error(`the sandbox exited (${sandbox.exitCode}) while starting:\n${output.slice(-3000)}`);
-      const printed = /^Tongban gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(output);
-      if (!printed) return false;
-      url = printed[1]!;
-      const answer = await fetch(`${url}/readyz`).catch(() => undefined);
-      return answer?.status === 200;
-    }, { timeoutMs: 50_000, intervalMs: 250, what: `the sandbox to be ready at ${url}/readyz` });
+    const started = await startSandbox(dir);
+    ({ url, env } = started);
+    sandbox = started;
   });
 
   after(async () => {
-    if (sandbox) await stop(sandbox, 10_000);
+    if (sandbox) await stop(sandbox.child, 10_000);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs the birth story and then the enterprise story to completion, exit code 0', async () => {
     const demo = await run(process.execPath, [BIN, 'demo', '--url', url, '--story', 'all', '--timeout', '30000'], { cwd: dir, env, timeout: 60_000 })
       .catch((error: { code?: number; stdout?: string; stderr?: string }) => {
-        throw new Error(`tongban demo failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}\n--- sandbox ---\n${output.slice(-3000)}`);
+        throw new Error(`tongban demo failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}\n--- sandbox ---\n${sandbox!.output().slice(-3000)}`);
       });
     const stdout = demo.stdout;
     const birth = stdout.indexOf('✔ 婴儿“出生一件事” completed');

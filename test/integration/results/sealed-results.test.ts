@@ -7,7 +7,9 @@ import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/shared/p
 import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } from '../../../adapters/seal-platform/simulator/index.js';
 import type { Gateway } from '../../../src/gateway.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
+import { createDevelopmentCa } from '../../../src/trust/index.js';
 import { devKey } from '../../helpers/dev-keys.js';
+import { hasPdfsig, opensslCmsVerify, pdfsig } from '../../unit/adapters/pdf-tools.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 
 /** A sub-application of department gaj, stored directly (intake is tested elsewhere). */
@@ -72,6 +74,56 @@ describe('result documents sealed through the e-seal platform', function () {
     expect(file.verified).to.equal(true);
     const verification = verifyPdfSignatures(file.raw, [seals.caCertificatePem]);
     expect(verification.valid, JSON.stringify(verification.signatures)).to.equal(true);
+  });
+
+  describe('a relying party verifies a downloaded sealed document against the seal CA the gateway serves', () => {
+    let sealedPdf: Buffer;
+    let caPem: string;
+
+    before(async () => {
+      const { applicationId, subApplicationId } = await storeSubApplication(gateway);
+      const pdf = await makeDocumentPdf({ title: '出生登记结果', lines: ['户口登记完成'] });
+      const event = await department.request('POST', '/v1/departments/gaj/events', { body: {
+        eventId: `e-${randomUUID()}`, subApplicationId, type: 'completed', occurredAt: new Date().toISOString(),
+        results: [{ name: '户口登记证明', documentBase64: pdf.toString('base64') }],
+      } });
+      expect(event.status, JSON.stringify(event.body)).to.equal(201);
+      const application = (await platform.request('GET', `/v1/applications/${applicationId}`)).body as { subApplications: { results: { documentId: string }[] }[] };
+      const file = await platform.request('GET', `/v1/applications/${applicationId}/documents/${application.subApplications[0]!.results[0]!.documentId}`);
+      expect(file.status).to.equal(200);
+      sealedPdf = file.raw;
+      // No credentials, no signature: trust anchors are public.
+      const answer = await fetch(`${gateway.url}/.well-known/tongban/seal-ca.pem`);
+      expect(answer.status, await answer.clone().text()).to.equal(200);
+      expect(answer.headers.get('content-type')).to.match(/^application\/pem-certificate-chain/);
+      caPem = await answer.text();
+    });
+
+    it('serves the seal platform\'s CA certificates as a PEM bundle, fetched through the adapter (the platform wants credentials)', async () => {
+      expect(caPem.match(/-----BEGIN CERTIFICATE-----/g)).to.have.length(1);
+      expect(caPem.replaceAll('\r\n', '\n').trim()).to.equal(seals.caCertificatePem.replaceAll('\r\n', '\n').trim());
+      const direct = await fetch(`${seals.url}/api/v1/ca/certificates`);
+      expect(direct.status, 'the seal platform itself hands its CA out only to authenticated apps').to.equal(401);
+    });
+
+    it('openssl cms -verify accepts the signature over the signed byte ranges with -CAfile set to it, and refuses another CA', () => {
+      const verified = opensslCmsVerify(sealedPdf, caPem);
+      expect(verified.status, verified.output).to.equal(0);
+      expect(verified.output).to.contain('Verification successful');
+      const stranger = opensslCmsVerify(sealedPdf, createDevelopmentCa({ commonName: 'Tongban Development CA' }).certificatePem);
+      expect(stranger.status, 'a CA other than the seal CA (such as certs/dev/ca.cert.pem) does not verify it').to.not.equal(0);
+    });
+
+    it('pdfsig, with an NSS database holding it, reports the signature valid and the certificate trusted', function () {
+      if (!hasPdfsig()) {
+        console.warn('      pdfsig or certutil is not installed (apt-get install poppler-utils libnss3-tools): skipping');
+        this.skip();
+      }
+      const output = pdfsig(sealedPdf, [caPem]);
+      expect(output).to.contain('Signer Certificate Common Name: 梅州市梅县区公安局电子印章');
+      expect(output).to.contain('Signature is Valid');
+      expect(output).to.contain('Certificate is Trusted');
+    });
   });
 
   it('refuses a document that is not a PDF, naming the result, and stores nothing', async () => {

@@ -103,3 +103,43 @@ export function tamper(pdf: Buffer, from: string, to: string, before = pdf.lengt
   copy.write(to, at, 'latin1');
   return copy;
 }
+
+/**
+ * What a relying party hands `openssl cms -verify` for the last signature of
+ * a PDF: the DER CMS from the gap /ByteRange leaves (the /Contents hex string,
+ * its zero padding cut by the DER length) and the bytes the ranges cover.
+ */
+export function lastSignatureParts(pdf: Buffer): { cms: Buffer; signedContent: Buffer } {
+  const ranges = [...pdf.toString('latin1').matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  const last = ranges[ranges.length - 1];
+  if (last === undefined) throw new Error('no /ByteRange in the PDF');
+  const [offset1, length1, offset2, length2] = last.slice(1, 5).map(Number) as [number, number, number, number];
+  const hex = pdf.subarray(offset1 + length1, offset2).toString('latin1').replace(/^</, '').replace(/>$/, '');
+  const padded = Buffer.from(hex, 'hex');
+  if (padded[0] !== 0x30) throw new Error('/Contents does not start with a DER SEQUENCE');
+  // DER length: short form, or 0x8N followed by N length bytes.
+  const first = padded[1]!;
+  const lengthBytes = first < 0x80 ? 0 : first & 0x7f;
+  const length = first < 0x80 ? first : padded.subarray(2, 2 + lengthBytes).reduce((total, byte) => total * 256 + byte, 0);
+  return {
+    cms: padded.subarray(0, 2 + lengthBytes + length),
+    signedContent: Buffer.concat([pdf.subarray(offset1, offset1 + length1), pdf.subarray(offset2, offset2 + length2)]),
+  };
+}
+
+/**
+ * `openssl cms -verify -binary -inform DER -content <signed bytes> -CAfile <caPem> -purpose any`
+ * on the last signature of `pdf`; returns the exit status and output.
+ */
+export function opensslCmsVerify(pdf: Buffer, caPem: string): { status: number | null; output: string } {
+  const { cms, signedContent } = lastSignatureParts(pdf);
+  return withTemporaryDirectory((directory) => {
+    writeFileSync(join(directory, 'signature.der'), cms);
+    writeFileSync(join(directory, 'content.bin'), signedContent);
+    writeFileSync(join(directory, 'ca.pem'), caPem);
+    const run = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'signature.der', '-content', 'content.bin', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', 'verified.bin'],
+      { cwd: directory, encoding: 'utf8' });
+    if (run.error !== undefined) throw run.error;
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  });
+}
