@@ -3,6 +3,7 @@ import { problemMiddleware, TongbanError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import './request-context.js';
 import { refuseContentEncoding } from './middleware/content-encoding.js';
+import { databaseBudget } from './middleware/database-budget.js';
 import { jsonBody } from './middleware/json-body.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { traceMiddleware } from './middleware/trace.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   answerSigner?: RequestHandler;
   /** Sees every request first, right after tracing (metrics). */
   requestObserver?: RequestHandler;
+  /** Longest each request may wait on the database in all (ms); unset: each wait bounded only by the store's own limits. */
+  databaseBudgetMs?: number;
   /** Pages for people (the ops dashboard), mounted before the JSON body parser: they read their own form bodies and check their own sessions. */
   pages?: readonly { readonly path: string; readonly handler: RequestHandler }[];
 }
@@ -34,6 +37,7 @@ export function createApp(options: AppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(traceMiddleware(options.logger));
+  if (options.databaseBudgetMs !== undefined) app.use(databaseBudget(options.databaseBudgetMs));
   if (options.requestObserver) app.use(options.requestObserver);
   app.use(securityHeaders());
   if (options.answerSigner) app.use('/v1', options.answerSigner);

@@ -9,6 +9,13 @@ export interface Config {
   readonly databaseUrl?: string;
   readonly databaseSchema: string;
   readonly databasePoolSize: number;
+  readonly databaseConnectTimeoutMs: number;
+  readonly databaseStatementTimeoutMs: number;
+  readonly databaseLockTimeoutMs: number;
+  readonly databaseIdleInTransactionTimeoutMs: number;
+  readonly databaseQueryTimeoutMs: number;
+  readonly databaseKeepAliveMs: number;
+  readonly databaseRequestBudgetMs: number;
   readonly sqlitePath: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'http' | 'debug' | 'silent';
   readonly bodyLimitBytes: number;
@@ -138,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (typeof values['deliveryLeaseMs'] === 'number' && typeof values['deliveryTimeoutMs'] === 'number' && values['deliveryLeaseMs'] <= values['deliveryTimeoutMs']) {
     problems.push(`TONGBAN_DELIVERY_LEASE_MS: must be longer than TONGBAN_DELIVERY_TIMEOUT_MS (${String(values['deliveryLeaseMs'])} ≤ ${String(values['deliveryTimeoutMs'])} ms): otherwise another replica takes over a push that is still running`);
+  }
+  if (typeof values['databaseQueryTimeoutMs'] === 'number' && typeof values['databaseStatementTimeoutMs'] === 'number' && values['databaseQueryTimeoutMs'] <= values['databaseStatementTimeoutMs']) {
+    problems.push(`TONGBAN_DATABASE_QUERY_TIMEOUT_MS: must be longer than TONGBAN_DATABASE_STATEMENT_TIMEOUT_MS (${String(values['databaseQueryTimeoutMs'])} ≤ ${String(values['databaseStatementTimeoutMs'])} ms): otherwise the gateway gives up on statements the server would cancel cleanly, and discards their connections`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as unknown as Config;

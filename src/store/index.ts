@@ -7,3 +7,4 @@ export * from './sqlite-store.js';
 export type * from './store.js';
 export * from './lease.js';
 export * from './ids.js';
+export * from './database-deadline.js';

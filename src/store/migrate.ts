@@ -52,7 +52,9 @@ export async function appliedVersion(store: Store): Promise<number> {
 /**
  * Applies pending migrations, each in its own transaction. Safe when several
  * processes start at once: PostgreSQL serialises on an advisory lock; SQLite
- * on its write lock (`BEGIN IMMEDIATE`). Returns the versions applied.
+ * on its write lock (`BEGIN IMMEDIATE`). Returns the versions applied. On
+ * PostgreSQL they run without the statement, lock and answer timeouts: DDL on
+ * a large table, or waiting for another process's migrations, may take long.
  */
 export async function migrate(store: Store): Promise<number[]> {
   const migrations = loadMigrations(store.dialect);
@@ -91,7 +93,7 @@ async function migratePostgres(store: PostgresStore, migrations: Migration[]): P
     } finally {
       await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
     }
-  });
+  }, { unbounded: true });
 }
 
 async function migrateSqlite(store: SqliteStore, migrations: Migration[]): Promise<number[]> {

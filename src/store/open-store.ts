@@ -3,14 +3,24 @@ import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
+/** The settings openStore reads. */
+export type StoreSettings = Pick<Config, 'databaseUrl' | 'databaseSchema' | 'databasePoolSize' | 'sqlitePath'
+  | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs' | 'databaseLockTimeoutMs' | 'databaseIdleInTransactionTimeoutMs'
+  | 'databaseQueryTimeoutMs' | 'databaseKeepAliveMs'>;
+
 /** Opens the store the configuration names: PostgreSQL when `DATABASE_URL` is set, else embedded SQLite. */
-export function openStore(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'databasePoolSize' | 'sqlitePath'>,
-  onError?: (error: Error) => void): Store {
+export function openStore(config: StoreSettings, onError?: (error: Error) => void): Store {
   if (config.databaseUrl) {
     return new PostgresStore({
       connectionString: config.databaseUrl,
       schema: config.databaseSchema,
       poolSize: config.databasePoolSize,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      lockTimeoutMs: config.databaseLockTimeoutMs,
+      idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+      queryTimeoutMs: config.databaseQueryTimeoutMs,
+      keepAliveMs: config.databaseKeepAliveMs,
       ...(onError ? { onError } : {}),
     });
   }

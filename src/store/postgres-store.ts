@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CAPABILITIES } from './capabilities.js';
+import { budgetSpent, waitLimit } from './database-deadline.js';
 import { translateDatabaseError } from './database-error.js';
 import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
 
@@ -13,8 +14,26 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Maximum connections. Default 10. */
   poolSize?: number;
-  /** How long to wait for a connection (ms). Default 5000. */
+  /** How long to wait for a connection: a free one when all are in use, or a new one to open (ms). Default 5000. */
   connectTimeoutMs?: number;
+  /** Server-side `statement_timeout` (ms): the server cancels a statement running longer. Unset or 0: the server's own. */
+  statementTimeoutMs?: number;
+  /** Server-side `lock_timeout` (ms): a statement waiting longer for a lock fails. Unset or 0: the server's own. */
+  lockTimeoutMs?: number;
+  /**
+   * Server-side `idle_in_transaction_session_timeout` (ms): the server ends a
+   * session left idle inside a transaction this long (a gateway cut off
+   * mid-transaction), releasing its locks. Unset or 0: the server's own.
+   */
+  idleInTransactionTimeoutMs?: number;
+  /**
+   * Client-side limit on waiting for each statement's answer (ms), for a
+   * server that no longer answers at all. The connection is then in an
+   * unknown state and is discarded, never pooled again. Unset: no limit.
+   */
+  queryTimeoutMs?: number;
+  /** Idle time before TCP keep-alive probes on each connection (ms); unset or 0: no keep-alive. */
+  keepAliveMs?: number;
   /** Called when a connection drops: an idle one in the pool, or one checked out by a transaction (which then fails). */
   onError?: (error: Error) => void;
 }
@@ -23,56 +42,120 @@ export interface PostgresStoreOptions {
  * PostgreSQL store over a `pg` pool. Connections lost while running are
  * replaced by the pool on the next query, so the gateway recovers without a
  * restart when the database comes back.
+ *
+ * Every wait is bounded: for a connection (`connectTimeoutMs`), for each
+ * statement's answer (`queryTimeoutMs`), and, inside a request, by what is
+ * left of the request's database budget (see database-deadline.ts). A
+ * connection whose statement got no answer in time is destroyed.
  */
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly capabilities = CAPABILITIES.postgres;
   readonly schema: string;
   private readonly pool: pg.Pool;
+  private readonly connectTimeoutMs: number;
+  private readonly queryTimeoutMs: number | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
     this.onError = options.onError;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.queryTimeoutMs = options.queryTimeoutMs || undefined;
+    const keepAliveMs = options.keepAliveMs ?? 0;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      connectionTimeoutMillis: this.connectTimeoutMs,
       options: `-c search_path=${this.schema}`,
+      // Sent in each connection's startup packet; pg leaves out a 0.
+      statement_timeout: options.statementTimeoutMs ?? 0,
+      lock_timeout: options.lockTimeoutMs ?? 0,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 0,
+      keepAlive: keepAliveMs > 0,
+      keepAliveInitialDelayMillis: keepAliveMs,
     });
     // An idle client losing its connection emits here; without a listener the process would crash.
     this.pool.on('error', (error) => options.onError?.(error));
   }
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
-    return runOn<Row>(this.pool, sql, params);
+    return this.withSession((session) => session.query<Row>(sql, params));
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      return translateDatabaseError(error);
-    }
-    let broken = false;
-    const tx = clientQueryable(client);
-    const stopWatching = this.watch(client, () => { broken = true; });
-    try {
-      await tx.query('BEGIN');
-      const result = await fn(tx);
-      await tx.query('COMMIT');
-      return result;
-    } catch (error) {
+    return this.withSession(async (session) => {
+      await session.query('BEGIN');
       try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
+        const result = await fn(session);
+        await session.query('COMMIT');
+        return result;
+      } catch (error) {
+        await session.rollback();
+        throw error;
       }
-      throw error;
+    });
+  }
+
+  /**
+   * Runs `fn` on one dedicated connection (advisory locks are per session).
+   * `unbounded` lifts every statement, lock and answer limit for the
+   * migrations, whose DDL may rightly take long; that connection is
+   * discarded afterwards, so the lifted limits never reach the pool.
+   */
+  async withConnection<T>(fn: (connection: Queryable) => Promise<T>, options: { unbounded?: boolean } = {}): Promise<T> {
+    return this.withSession(async (session) => {
+      if (options.unbounded) {
+        session.unbound();
+        await session.query('SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0');
+      }
+      return fn(session);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Checks out a connection for `fn`; it goes back to the pool afterwards unless it can no longer be trusted. */
+  private async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const session = new Session(client, this.queryTimeoutMs);
+    const stopWatching = this.watch(client, () => session.discard());
+    try {
+      return await fn(session);
     } finally {
       stopWatching();
-      client.release(broken);
+      client.release(session.discarded);
+    }
+  }
+
+  /**
+   * A connection from the pool, within the pool's connect timeout or what is
+   * left of the request's budget, whichever is shorter. One that arrives
+   * after the budget ran out goes straight back to the pool.
+   */
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      const limit = waitLimit(undefined);
+      const connecting = this.pool.connect();
+      if (limit === undefined || limit >= this.connectTimeoutMs) return await connecting;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(budgetSpent()), limit); });
+      try {
+        return await Promise.race([connecting, late]);
+      } catch (error) {
+        connecting.then((client) => client.release(), () => undefined);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (error) {
+      return translateDatabaseError(error);
     }
   }
 
@@ -94,46 +177,58 @@ export class PostgresStore implements Store {
     client.on('error', listener);
     return () => client.removeListener('error', listener);
   }
+}
 
-  /** Runs `fn` on one dedicated connection (advisory locks are per session). */
-  async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
+/**
+ * One checked-out connection. It is discarded (destroyed on release, not
+ * pooled) once it cannot be trusted with another statement: its socket
+ * failed, the server ended the session, or a statement got no answer in
+ * time — the server may still be running it, or the bytes may be lost.
+ */
+class Session implements Queryable {
+  discarded = false;
+  private bounded = true;
+
+  constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined) {}
+
+  async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
+    // A spent budget throws here, before anything is sent: the session stays usable.
+    const timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
     try {
-      client = await this.pool.connect();
+      // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
+      const answer: pg.QueryResult | pg.QueryResult[] = await this.client.query({
+        text: sql,
+        ...(params.length > 0 ? { values: params as unknown[] } : {}),
+        ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}),
+      });
+      // A multi-statement script answers one result per statement: report the last.
+      const result = Array.isArray(answer) ? answer.at(-1)! : answer;
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
+      // A statement the server refused leaves the session usable; anything else (a read timeout, a socket error, a FATAL) does not.
+      const answered = error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
+      if (!answered) this.discard();
       return translateDatabaseError(error);
     }
-    let broken = false;
-    const stopWatching = this.watch(client, () => { broken = true; });
+  }
+
+  /** Ends the open transaction; a connection that cannot (in time) is discarded instead, which ends it on the server. */
+  async rollback(): Promise<void> {
+    if (this.discarded) return;
     try {
-      return await fn(clientQueryable(client));
-    } finally {
-      stopWatching();
-      client.release(broken);
+      await this.query('ROLLBACK');
+    } catch {
+      this.discard();
     }
   }
 
-  async ping(): Promise<void> {
-    await this.query('SELECT 1');
+  discard(): void {
+    this.discarded = true;
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  /** Lifts the answer limit and the request budget for this session's statements; it is discarded afterwards. */
+  unbound(): void {
+    this.bounded = false;
+    this.discard();
   }
-}
-
-async function runOn<Row>(runner: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<QueryResult<Row>> {
-  try {
-    // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
-    const answer: pg.QueryResult | pg.QueryResult[] = params.length === 0 ? await runner.query(sql) : await runner.query(sql, params as unknown[]);
-    // A multi-statement script answers one result per statement: report the last.
-    const result = Array.isArray(answer) ? answer.at(-1)! : answer;
-    return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-  } catch (error) {
-    return translateDatabaseError(error);
-  }
-}
-
-function clientQueryable(client: pg.PoolClient): Queryable {
-  return { query: <Row>(sql: string, params: readonly SqlValue[] = []) => runOn<Row>(client, sql, params) };
 }

@@ -48,6 +48,17 @@ describe('config', () => {
     expect(() => loadConfig({ TONGBAN_DELIVERY_TIMEOUT_MS: '5000', TONGBAN_DELIVERY_LEASE_MS: '5001' })).not.to.throw();
   });
 
+  it('bounds every PostgreSQL wait by default, and refuses a query timeout no longer than the statement timeout, naming both variables', () => {
+    expect(loadConfig({})).to.include({
+      databaseConnectTimeoutMs: 3000, databaseStatementTimeoutMs: 10000, databaseLockTimeoutMs: 3000, databaseIdleInTransactionTimeoutMs: 30000,
+      databaseQueryTimeoutMs: 15000, databaseKeepAliveMs: 10000, databaseRequestBudgetMs: 20000,
+    });
+    expect(problemsOf({ TONGBAN_DATABASE_STATEMENT_TIMEOUT_MS: '5000', TONGBAN_DATABASE_QUERY_TIMEOUT_MS: '5000' }).join('\n'))
+      .to.match(/^TONGBAN_DATABASE_QUERY_TIMEOUT_MS: must be longer than TONGBAN_DATABASE_STATEMENT_TIMEOUT_MS \(5000 ≤ 5000 ms\)/m);
+    expect(() => loadConfig({ TONGBAN_DATABASE_STATEMENT_TIMEOUT_MS: '0', TONGBAN_DATABASE_QUERY_TIMEOUT_MS: '100' })).not.to.throw();
+    expect(problemsOf({ TONGBAN_DATABASE_REQUEST_BUDGET_MS: '0' }).join('\n')).to.match(/^TONGBAN_DATABASE_REQUEST_BUDGET_MS: must be >= 100/m);
+  });
+
   it('rejects unknown TONGBAN_ variables (typos) but ignores unrelated ones', () => {
     expect(problemsOf({ TONGBAN_PROT: '1' })).to.deep.equal(['TONGBAN_PROT: unknown setting (see the README configuration reference)']);
     expect(() => loadConfig({ HOME: '/root', PATH: '/bin' })).not.to.throw();
