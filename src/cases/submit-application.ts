@@ -14,6 +14,7 @@ import { deriveMergedForm } from '../forms/merged-form.js';
 import { valueDigest, verifyEvidence } from '../forms/prefill-evidence.js';
 import { applicableMatters, resolveAnswers } from '../forms/scenario.js';
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
+import { normalizeFormText } from '../forms/text-rules.js';
 import type { ThemeContext } from '../forms/theme-context.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
@@ -93,7 +94,11 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const ordered = applicableMatters(context.mapping, answers);
   const codes = ordered.map((matter) => matter.code);
   const merged = deriveMergedForm(context, ordered, options.mappings);
-  const errors = validateForm(merged.schema, submission.form, '/form');
+  // Text is normalised before anything reads it: validated, compared with the prefill, split, stored and delivered as NFC, trimmed.
+  const text = normalizeFormText(submission.form, '/form');
+  submission = { ...submission, form: text.form };
+  const faulted = new Set(text.errors.map((error) => error.pointer));
+  const errors = [...text.errors, ...validateForm(merged.schema, submission.form, '/form').filter((error) => !faulted.has(error.pointer))];
   errors.push(...personFieldConflicts(submission.form, '/form'));
   if (errors.length > 0) throw validationError(errors, `The merged form has ${errors.length} field(s) at fault`);
 

@@ -40,6 +40,10 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
   const dictionary = new Map(Object.entries(dictionaryFile?.content.fields ?? {}));
   for (const [key, spec] of dictionary) {
     if (spec.format && spec.type !== 'string') problems.push({ file: dictionaryFile!.file, pointer: `/fields/${key}/format`, message: `format "${spec.format}" needs type string, not ${spec.type}` });
+    // Free text (no code table, format or pattern bounds it) is bounded here: what departments receive has a known length.
+    if (spec.type === 'string' && !spec.enum && !spec.format && !spec.pattern && spec.maxLength === undefined) {
+      problems.push({ file: dictionaryFile!.file, pointer: `/fields/${key}/maxLength`, message: 'a free-text field needs a maxLength (characters): a name 50, an address 200' });
+    }
   }
   const groups = new Set([...dictionary.keys()].map((key) => key.split('.')[0]!));
 

@@ -6,6 +6,7 @@
  * and the prefill evidence token.
  */
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {
@@ -227,6 +228,95 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expect(await counts()).to.deep.equal(before);
     // The same employee with the sex the ID number gives is accepted.
     expect((await env.submit(certificate({ idNumber: woman, sex: '女' }))).status).to.equal(202);
+  });
+
+  it('junk text in the merged form: each class refused with its JSON Pointer, all in one 400, and nothing stored', async () => {
+    const form = birthForm({
+      child: { name: '', birthPlace: ' \u3000 ', address: '<script>alert(1)</script>', birthCertificateNumber: 'Q110012345\u0000' },
+      mother: { name: '李\u0000芳' },
+      father: { name: '\u202e强王' },
+      guardian: { name: '李\ud800芳' },
+      applicant: { phone: '13800138000\ufffe' },
+    });
+    const before = await counts();
+    const problem = expectProblem(await env.submit(birthSubmission(form)), 400, 'VALIDATION_FAILED');
+    const messages = Object.fromEntries(problem.errors!.map((error) => [error.pointer, error.message]));
+    expect(messages).to.have.all.keys('/form/child/name', '/form/child/birthPlace', '/form/child/address', '/form/child/birthCertificateNumber',
+      '/form/mother/name', '/form/father/name', '/form/guardian/name', '/form/applicant/phone');
+    expect(messages['/form/child/name']).to.match(/empty/);
+    expect(messages['/form/child/birthPlace']).to.match(/empty/);
+    expect(messages['/form/child/address']).to.match(/< or >/);
+    expect(messages['/form/mother/name']).to.match(/control/);
+    expect(messages['/form/father/name']).to.match(/bidirectional/);
+    expect(messages['/form/guardian/name']).to.match(/surrogate/);
+    expect(messages['/form/applicant/phone']).to.match(/noncharacter/);
+    // Lengths are the dictionary's, counted after normalisation, in characters.
+    const long = expectProblem(await env.submit(birthSubmission(birthForm({ child: { name: `${'王'.repeat(51)}` } }))), 400, 'VALIDATION_FAILED');
+    expect(long.errors!.map((error) => error.pointer)).to.deep.equal(['/form/child/name']);
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('text is stored and split NFC and trimmed: what the departments receive is the normalised text', async () => {
+    const form = birthForm({ child: { name: ' 王小明\u3000', birthPlace: 'Cafe\u0301 妇幼保健院 ', address: '\t北京市东城区东华门街道1号\n' }, mother: { name: '  李芳' } });
+    const answer = await env.submit(birthSubmission(form));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    const [registration, insurance] = await Promise.all((answer.body as SubmissionAnswer).subApplications.map((sub) => storedSub(sub.id)));
+    expect(registration!.form).to.include({ xsexm: '王小明', csdd: 'Café 妇幼保健院', mqxm: '李芳' });
+    expect(insurance!.form).to.include({ xm: '王小明', hjdz: '北京市东城区东华门街道1号' });
+    const { rows } = await env.gateway.store.query<{ form: string }>('SELECT form FROM applications WHERE id = $1', [(answer.body as SubmissionAnswer).applicationId]);
+    expect((JSON.parse(rows[0]!.form) as { child: Record<string, unknown> }).child).to.include({ name: '王小明', birthPlace: 'Café 妇幼保健院' });
+  });
+
+  it('a body repeating a member name is 400 naming its JSON Pointer, before anything is stored (the last value does not win)', async () => {
+    const valid = JSON.stringify(birthSubmission());
+    const raw = valid.replace('"mother":{"name":"李芳"', '"mother":{"name":"<script>","name":"李芳"');
+    expect(raw).to.not.equal(valid);
+    const before = await counts();
+    const key = await devKey('platform');
+    const answer = await fetch(`${env.gateway.url}/v1/applications`, {
+      method: 'POST', body: raw,
+      headers: { 'content-type': 'application/json', 'idempotency-key': `dup-${randomUUID()}`, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }) },
+    });
+    const problem = await answer.json() as { code: string; errors: { pointer: string }[] };
+    expect(answer.status).to.equal(400);
+    expect(problem.code).to.equal('VALIDATION_FAILED');
+    expect(problem.errors.map((error) => error.pointer)).to.deep.equal(['/form/mother/name']);
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('property: generated form texts answer 202 or 400 with pointers, never 5xx; nothing half-written; every accepted value is NFC, trimmed and clean', async function () {
+    this.timeout(120_000);
+    const refusedClass = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufdd0-\ufdef\ufffe\uffff<>]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    const junk = fc.constantFrom(' ', '\u3000', '\t', '\n', '\u0000', '\u0085', '\u202e', '\u2066', '\u200f', '\ud800', '\udc00', '\ufdd0', '\uffff', '<', '>', 'e\u0301', '\u00a0', '"', '\\');
+    const text = fc.array(fc.oneof(fc.constantFrom('王', '李芳', '北京市东城区', '妇幼保健院', '𠀀', '·', '1号'), junk, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    let accepted = 0;
+    await fc.assert(fc.asyncProperty(text, text, text, text, async (childName, birthPlace, address, motherName) => {
+      const before = await counts();
+      const answer = await env.submit(birthSubmission(birthForm({ child: { name: childName, birthPlace, address }, mother: { name: motherName } })));
+      if (answer.status === 400) {
+        const problem = answer.body as { code: string; errors: { pointer: string }[] };
+        expect(problem.code).to.equal('VALIDATION_FAILED');
+        expect(problem.errors.length).to.be.greaterThan(0);
+        for (const error of problem.errors) expect(error.pointer).to.match(/^\/form\/(child|mother)\/(name|birthPlace|address)$/);
+        expect(await counts()).to.deep.equal(before);
+        return;
+      }
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      accepted++;
+      const body = answer.body as SubmissionAnswer;
+      const after = await counts();
+      expect(after).to.deep.equal({ applications: before['applications']! + 1, sub_applications: before['sub_applications']! + body.subApplications.length, deliveries: before['deliveries']! + body.subApplications.length });
+      for (const sub of body.subApplications) {
+        for (const value of Object.values((await storedSub(sub.id)).form)) {
+          if (typeof value !== 'string') continue;
+          expect(value).to.equal(value.normalize('NFC').trim());
+          expect(value.length).to.be.greaterThan(0);
+          expect(refusedClass.test(value), JSON.stringify(value)).to.equal(false);
+        }
+      }
+    }), { seed: 20261206, numRuns: 500, interruptAfterTimeLimit: 10_000 });
+    expect(accepted, 'some generated texts are accepted').to.be.greaterThan(0);
   });
 
   it('a theme whose matters are not mapped is 422 THEME_NOT_MAPPED; an unknown theme 404', async () => {

@@ -22,9 +22,9 @@ function writeMappings(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'tongban-forms-')), 'mappings');
   const files: Record<string, string> = {
     'dictionary.yaml': `fields:
-  mother.name: { type: string, label: 母亲姓名 }
+  mother.name: { type: string, label: 母亲姓名, maxLength: 50 }
   mother.idNumber: { type: string, label: 母亲公民身份号码, format: idNumber }
-  child.name: { type: string, label: 新生儿姓名 }
+  child.name: { type: string, label: 新生儿姓名, maxLength: 50 }
   child.sex: { type: string, label: 新生儿性别, enum: [男, 女] }
   child.birthDate: { type: date, label: 出生日期 }
   applicant.phone: { type: string, label: 联系电话, format: phone }

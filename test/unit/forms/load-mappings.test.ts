@@ -11,10 +11,10 @@ function writeMappings(overrides: Record<string, string> = {}): string {
   const dir = join(root, 'mappings');
   const files: Record<string, string> = {
     'dictionary.yaml': `fields:
-  applicant.name: { type: string, label: 姓名 }
+  applicant.name: { type: string, label: 姓名, maxLength: 50 }
   applicant.idNumber: { type: string, label: 公民身份号码, format: idNumber }
   applicant.birthDate: { type: date, label: 出生日期 }
-  child.name: { type: string, label: 新生儿姓名 }
+  child.name: { type: string, label: 新生儿姓名, maxLength: 50 }
 `,
     'code-tables/sex-gb2261.yaml': 'values: { 男: "1", 女: "2" }\n',
     'licences/residentIdCard.yaml': `licenceType: residentIdCard
@@ -125,6 +125,8 @@ describe('mapping loader and validator', () => {
       file: 'mappings/matters/000107000010.yaml', pointer: '/constants/qzzl', message: /has no field "qzzl"/ },
     { name: 'a schema violation', overrides: { 'dictionary.yaml': 'fields:\n  applicant.name: { type: text, label: 姓名 }\n' },
       file: 'mappings/dictionary.yaml', pointer: '/fields/applicant.name/type', message: /must be equal to one of the allowed values/ },
+    { name: 'a free-text field without a maxLength', overrides: { 'dictionary.yaml': 'fields:\n  applicant.name: { type: string, label: 姓名 }\n  applicant.idNumber: { type: string, label: 公民身份号码, format: idNumber }\n  applicant.birthDate: { type: date, label: 出生日期 }\n  child.name: { type: string, label: 新生儿姓名, maxLength: 50 }\n' },
+      file: 'mappings/dictionary.yaml', pointer: '/fields/applicant.name/maxLength', message: /a free-text field needs a maxLength/ },
     { name: 'broken YAML', overrides: { 'code-tables/sex-gb2261.yaml': 'values: { 男: "1", \n' },
       file: 'mappings/code-tables/sex-gb2261.yaml', pointer: '', message: /^YAML: / },
   ];
