@@ -24,8 +24,10 @@ import { ledgerPage, ledgerResultPage, LEDGER_PAGE_SIZE } from '../../ops/dashbo
 import { loginPage, messagePage } from '../../ops/dashboard/pages/login.js';
 import { overduePage } from '../../ops/dashboard/pages/overdue.js';
 import { CHART_RANGES, overviewPage, type ChartRange } from '../../ops/dashboard/pages/overview.js';
+import { searchPage, searchResultPage } from '../../ops/dashboard/pages/search.js';
 import { syncPage } from '../../ops/dashboard/pages/sync.js';
 import { verifyPassword } from '../../ops/dashboard/password.js';
+import { MAX_REASON_LENGTH, readReason, readSearch, SearchInputError, searchDeliveries, type SearchQuery } from '../../ops/dashboard/search.js';
 import { auditOps } from '../../ops/dashboard/queries.js';
 import { cookieHeader, CSRF_COOKIE, CSRF_FIELD, LOGIN_BINDING, parseCookies, SESSION_COOKIE, SessionCodec, type OpsSession } from '../../ops/dashboard/session.js';
 
@@ -257,14 +259,67 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
   router.post('/ledger', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const holder = (text(body['holder']) ?? '').trim();
-    if (!HOLDER.test(holder)) return send(res, 400, await ledgerPage(context, viewerOf(res), '持证主体代码格式不正确 A holder code is 1–64 letters, digits, dots, dashes or underscores.'));
+    const reasonText = text(body['reason']);
+    const keptReason = reasonText && reasonText.length <= MAX_REASON_LENGTH ? reasonText : undefined;
+    if (!HOLDER.test(holder)) return send(res, 400, await ledgerPage(context, viewerOf(res), '持证主体代码格式不正确 A holder code is 1–64 letters, digits, dots, dashes or underscores.', keptReason));
+    let reason: string;
+    try {
+      reason = readReason(reasonText);
+    } catch (error) {
+      if (!(error instanceof SearchInputError)) throw error;
+      return send(res, 400, await ledgerPage(context, viewerOf(res), error.message));
+    }
     const beforeText = text(body['before']);
     const before = beforeText ? Number(beforeText) : undefined;
     if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw validationError([{ pointer: '/before', message: 'must be a positive integer' }]);
     const entries = await context.ledger.listByHolder(holder, { limit: LEDGER_PAGE_SIZE, ...(before ? { before } : {}) });
-    // Who looked at whose licence uses is itself worth knowing; the code is kept as a hash, not in clear.
-    await auditOps(context.store, { clientId: actor(res), action: 'ledger.search', target: maskHolderCode(holder), details: { holderSha256: createHash('sha256').update(holder).digest('hex'), results: entries.length } });
-    send(res, 200, ledgerResultPage(viewerOf(res), holder, entries, before));
+    // Who looked at whose licence uses, and why, is itself worth knowing; the code is kept as a hash, not in clear.
+    await auditOps(context.store, { clientId: actor(res), action: 'ledger.search', target: maskHolderCode(holder), details: { holderSha256: createHash('sha256').update(holder).digest('hex'), reason, results: entries.length } });
+    send(res, 200, await ledgerResultPage(context, viewerOf(res), { holder, reason }, entries, before));
+  });
+
+  // --- search by any business id (a holder code: POST only, with a reason, audited) ---
+  const readSearchOr400 = async (res: Response, input: unknown, keep: { reason?: string } = {}): Promise<SearchQuery | undefined> => {
+    try {
+      return readSearch(text(input));
+    } catch (error) {
+      if (!(error instanceof SearchInputError)) throw error;
+      send(res, 400, searchPage(viewerOf(res), { error: error.message, ...keep }));
+      return undefined;
+    }
+  };
+
+  router.get('/search', async (req, res) => {
+    if (req.query['q'] === undefined) return send(res, 200, searchPage(viewerOf(res)));
+    const query = await readSearchOr400(res, req.query['q']);
+    if (!query) return;
+    if (query.holder || query.invalidHolder) {
+      return send(res, 400, searchPage(viewerOf(res), { error: '身份证号或统一社会信用代码请通过查询表单提交（不放在网址中） Search for an ID number or credit code with the form (a POST), never in a URL.' }));
+    }
+    send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.store, query)));
+  });
+
+  router.post('/search', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const reasonText = text(body['reason']);
+    const query = await readSearchOr400(res, body['q'], reasonText && reasonText.length <= MAX_REASON_LENGTH ? { reason: reasonText } : {});
+    if (!query) return;
+    if (!query.holder) return send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.store, query)));
+    let reason: string;
+    try {
+      reason = readReason(reasonText);
+    } catch (error) {
+      if (!(error instanceof SearchInputError)) throw error;
+      return send(res, 400, searchPage(viewerOf(res), { error: error.message }));
+    }
+    const result = await searchDeliveries(context.store, query);
+    // Looking up a holder is a use of personal data: who, when, why — the code kept masked and as a hash, never in clear.
+    await auditOps(context.store, {
+      clientId: actor(res), action: 'holder.search', target: query.display,
+      details: { holderSha256: createHash('sha256').update(query.value).digest('hex'), reason, deliveries: result.rows.length, applications: result.holderRoles.size },
+    });
+    logger.info('holder searched from the dashboard', { user: res.locals.opsSession!.user, deliveries: result.rows.length });
+    send(res, 200, searchResultPage(viewerOf(res), query, result, reason));
   });
 
   router.use((req) => {

@@ -66,18 +66,19 @@ export async function getDelivery(store: Store, id: string) {
   const { rows } = await store.query<{
     id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; state: string; attempts: number;
     next_attempt_at: number | string; last_error: string | null; created_at: number | string; updated_at: number | string;
-    matter_code: string; matter_name: string; application_id: string; status: string; acceptance_number: string | null;
+    matter_code: string; matter_name: string; application_id: string; status: string; acceptance_number: string | null; theme_code: string; theme_name: string | null;
   }>(
     `SELECT d.id, d.sub_application_id, d.department_code, d.channel, d.idempotency_key, d.state, d.attempts, d.next_attempt_at, d.last_error,
-            d.created_at, d.updated_at, s.matter_code, s.matter_name, s.application_id, s.status, s.acceptance_number
-       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id WHERE d.id = $1`, [id]);
+            d.created_at, d.updated_at, s.matter_code, s.matter_name, s.application_id, s.status, s.acceptance_number, a.theme_code, t.name AS theme_name
+       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id JOIN applications a ON a.id = s.application_id
+       LEFT JOIN catalog_themes t ON t.code = a.theme_code WHERE d.id = $1`, [id]);
   const row = rows[0];
   if (!row) return undefined;
   return {
     id: row.id, subApplicationId: row.sub_application_id, applicationId: row.application_id, matterCode: row.matter_code, matterName: row.matter_name,
     department: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, state: row.state, attempts: Number(row.attempts),
     nextAttemptAt: iso(row.next_attempt_at), lastError: row.last_error, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
-    subApplicationStatus: row.status, acceptanceNumber: row.acceptance_number,
+    subApplicationStatus: row.status, acceptanceNumber: row.acceptance_number, themeCode: row.theme_code, themeName: row.theme_name,
   };
 }
 
@@ -95,4 +96,63 @@ export async function recentLicenceUses(store: Store, limit: number) {
 export async function auditOps(store: Store, entry: { clientId: string; action: string; target: string; details: unknown }, now = Date.now()): Promise<void> {
   await store.query('INSERT INTO ops_audit (client_id, action, target, details, at) VALUES ($1, $2, $3, $4, $5)',
     [entry.clientId, entry.action, entry.target, JSON.stringify(entry.details), now]);
+}
+
+/** A delivery as the dashboard lists it: with its matter, theme, application and 受理号. */
+export interface DeliveryRow {
+  readonly id: string;
+  readonly subApplicationId: string;
+  readonly applicationId: string;
+  readonly themeCode: string;
+  /** From the stored catalogue; null when the theme is not in it. */
+  readonly themeName: string | null;
+  readonly matterName: string;
+  readonly department: string;
+  readonly channel: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly acceptanceNumber: string | null;
+  readonly lastError: string | null;
+  readonly updatedAt: string | null;
+}
+
+/**
+ * Deliveries with their sub-application, application and theme, newest first.
+ * `where` is a constant SQL fragment over `d` (deliveries), `s`
+ * (sub_applications) and `a` (applications) with `$n` placeholders for
+ * `params`; the limit is bound after them.
+ */
+export async function deliveryRows(store: Store, where: string, params: readonly (string | number)[], limit: number): Promise<DeliveryRow[]> {
+  const { rows } = await store.query<{
+    id: string; sub_application_id: string; application_id: string; theme_code: string; theme_name: string | null; matter_name: string; department_code: string;
+    channel: string; state: string; attempts: number | string; acceptance_number: string | null; last_error: string | null; updated_at: number | string;
+  }>(
+    `SELECT d.id, d.sub_application_id, s.application_id, a.theme_code, t.name AS theme_name, s.matter_name, d.department_code, d.channel, d.state, d.attempts,
+            s.acceptance_number, d.last_error, d.updated_at
+       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id JOIN applications a ON a.id = s.application_id
+       LEFT JOIN catalog_themes t ON t.code = a.theme_code
+      ${where ? `WHERE ${where}` : ''} ORDER BY d.updated_at DESC LIMIT $${params.length + 1}`, [...params, limit]);
+  return rows.map((row) => ({
+    id: row.id, subApplicationId: row.sub_application_id, applicationId: row.application_id, themeCode: row.theme_code, themeName: row.theme_name,
+    matterName: row.matter_name, department: row.department_code, channel: row.channel, state: row.state, attempts: Number(row.attempts),
+    acceptanceNumber: row.acceptance_number, lastError: row.last_error, updatedAt: iso(row.updated_at),
+  }));
+}
+
+/** The delivery list's filters, as a WHERE fragment for {@link deliveryRows}. */
+export function deliveryFilter(filter: { state?: string | undefined; department?: string | undefined }): { where: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.state) { params.push(filter.state); where.push(`d.state = $${params.length}`); }
+  if (filter.department) { params.push(filter.department); where.push(`d.department_code = $${params.length}`); }
+  return { where: where.join(' AND '), params };
+}
+
+/** Theme names from the stored catalogue, by code (codes the catalogue lacks are left out). */
+export async function themeNames(store: Store, codes: readonly string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(codes)];
+  if (distinct.length === 0) return new Map();
+  const { rows } = await store.query<{ code: string; name: string }>(
+    `SELECT code, name FROM catalog_themes WHERE code IN (${distinct.map((_, index) => `$${index + 1}`).join(', ')})`, distinct);
+  return new Map(rows.map((row) => [row.code, row.name]));
 }

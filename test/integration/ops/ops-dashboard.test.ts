@@ -8,10 +8,12 @@
 import { expect } from 'chai';
 import type { Gateway } from '../../../src/gateway.js';
 import { hashPassword } from '../../../src/ops/dashboard/password.js';
+import { maskHolderCode } from '../../../src/ops/dashboard/format.js';
+import { readSearch, searchSql } from '../../../src/ops/dashboard/search.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { DashboardClient } from './dashboard-client.js';
-import { seedOpsData, type Seeded } from './seed.js';
+import { ACCEPTANCE_NUMBER, HOSTILE, seedOpsData, SHOP_CREDIT_CODE, type Seeded } from './seed.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -181,21 +183,168 @@ for (const fixture of storeFixtures()) describe(`ops dashboard (${fixture.name})
       expect(overdue.body).to.contain('2020-01-02');
     });
 
-    it('ledger: recent uses with masked holder codes; the search result shows the code in full, by POST, audited without the code', async () => {
+    it('ledger: recent uses with masked holder codes and licence types by their Chinese names; a search needs a reason, shows the code masked, by POST, audited without the code', async () => {
       const recent = await browser.get('/ops/ledger');
       expect(recent.body).not.to.contain(seeded.holder);
       expect(recent.body).not.to.contain(seeded.otherHolder);
-      expect(recent.body).to.contain(`${seeded.holder.slice(0, 6)}********${seeded.holder.slice(14)}`);
-      const result = await browser.post('/ops/ledger', { _csrf: DashboardClient.csrfOf(recent.body), holder: seeded.holder });
+      const masked = `${seeded.holder.slice(0, 6)}********${seeded.holder.slice(14)}`;
+      expect(recent.body).to.contain(masked);
+      expect(recent.body).to.contain('<td class="licence-type">居民身份证 <small class="code">residentIdCard</small></td>');
+      expect(recent.body).to.contain('<td class="licence-type">结婚证 <small class="code">marriageCertificate</small></td>');
+      expect(recent.body).to.contain('婴儿“出生一件事” <small class="code">MX-T05</small>');
+      expect(recent.body).to.contain('<span class="coded" title="query">查询 query</span>');
+      const csrf = DashboardClient.csrfOf(recent.body);
+      const unexplained = await browser.post('/ops/ledger', { _csrf: csrf, holder: seeded.holder });
+      expect(unexplained.status).to.equal(400);
+      expect(unexplained.body).to.contain('须填写查询事由').and.not.to.contain(seeded.holder);
+      expect(await audit('ledger.search')).to.deep.equal([]);
+      const result = await browser.post('/ops/ledger', { _csrf: csrf, holder: seeded.holder, reason: '工单 #2026-118 申请人来电' });
       expect(result.status).to.equal(200);
-      expect(result.body).to.contain(`<span class="holder full">${seeded.holder}</span>`);
+      expect(result.body).not.to.contain(seeded.holder);
+      expect(result.body).to.contain(`<span class="holder masked">${masked}</span>`);
       expect(result.body.match(/<tr><td class="num">\d+<\/td>/g)).to.have.length(2);
-      expect(result.body).to.contain('residentIdCard').and.to.contain('birthCertificate').and.not.to.contain('marriageCertificate');
+      expect(result.body).to.contain('居民身份证').and.to.contain('出生医学证明').and.not.to.contain('结婚证');
+      expect(result.body).not.to.match(/<td>(residentIdCard|birthCertificate)<\/td>/);
       const [entry] = await audit('ledger.search');
       expect(entry!.client_id).to.equal('ops:ops');
       expect(entry!.target).not.to.contain(seeded.holder);
       expect(JSON.stringify(entry)).not.to.contain(seeded.holder);
+      expect(JSON.parse(entry!.details)).to.include({ reason: '工单 #2026-118 申请人来电', results: 2 });
     });
+
+    it('internal codes read in Chinese, the code kept in a title: channels, sync kinds and triggers, sub-application status', async () => {
+      expect((await browser.get('/ops/deliveries?department=mzrsj')).body).to.contain('<span class="coded" title="soap">接口推送 SOAP</span>');
+      const sync = await browser.get('/ops/sync');
+      expect(sync.body).to.contain('<span class="coded" title="full">全量 full</span>').and.to.contain('<span class="coded" title="schedule">定时 schedule</span>');
+      expect(sync.body).not.to.match(/<td>(full|incremental|schedule|startup)<\/td>/);
+      const detail = await browser.get(`/ops/deliveries/${seeded.delivered}`);
+      expect(detail.body).to.contain('<span class="coded" title="delivered">已送达 delivered</span>');
+      expect(detail.body).to.contain('婴儿“出生一件事” <small class="code">MX-T05</small>');
+    });
+  });
+
+  describe('ids and search', () => {
+    /** The rows of a page's deliveries table: delivery id → the row's markup. */
+    function rowsOf(body: string): Map<string, string> {
+      return new Map([...body.matchAll(/<tr data-delivery="([^"]+)"[^>]*>([\s\S]*?)<\/tr>/g)].map((match) => [match[1]!, match[2]!]));
+    }
+    const search = async (q: string, reason?: string) => browser.post('/ops/search', { _csrf: await browser.csrf(), q, ...(reason === undefined ? {} : { reason }) });
+
+    it('the delivery list shows ids that differ (their random last 12 digits, the full id in the title), with theme, application and 受理号', async () => {
+      // UUIDv7 made in the same millisecond: the first digits (the time) are the same on every row.
+      expect(new Set([seeded.dead, seeded.dead2, seeded.delivered, seeded.pending].map((id) => id.slice(0, 8))).size).to.equal(1);
+      const page = await browser.get('/ops/deliveries');
+      const rows = rowsOf(page.body);
+      expect(rows.size).to.equal(5);
+      const shown = [...rows].map(([id, row]) => {
+        expect(row, id).to.contain(`<code class="id" title="${id}">${id.slice(-12)}</code>`);
+        return id.slice(-12);
+      });
+      expect(new Set(shown).size).to.equal(rows.size);
+      expect(page.body).not.to.contain(`<code>${seeded.dead.slice(0, 8)}</code>`);
+      const delivered = rows.get(seeded.delivered)!;
+      expect(delivered).to.contain('<td class="theme">婴儿“出生一件事” <small class="code">MX-T05</small></td>');
+      expect(delivered).to.contain(`<a href="/ops/search?q=${seeded.applicationId}"><code class="id" title="${seeded.applicationId}">${seeded.applicationId.slice(-12)}</code></a>`);
+      expect(delivered).to.contain(`<td class="acceptance-number">${ACCEPTANCE_NUMBER}</td>`);
+      expect(rows.get(seeded.shopDelivery)).to.contain('我要开办食品经营(副食店、士多店) <small class="code">MX-T15</small>');
+      const overdue = await browser.get('/ops/overdue');
+      expect(overdue.body).to.contain(`<code class="id" title="${seeded.overdueSubApplication}">${seeded.overdueSubApplication.slice(-12)}</code>`);
+    });
+
+    it('finds deliveries by application id (in full, short, as a link), delivery id, sub-application id and 受理号', async () => {
+      const ofApplication = [seeded.dead, seeded.dead2, seeded.delivered, seeded.pending];
+      for (const answer of [await browser.get(`/ops/search?q=${seeded.applicationId}`), await search(seeded.applicationId.toUpperCase()), await search(seeded.applicationId.slice(-12)),
+        await browser.get(`/ops/search?q=${encodeURIComponent(`…${seeded.applicationId.slice(-12)}`)}`)]) {
+        expect(answer.status, answer.body).to.equal(200);
+        const rows = rowsOf(answer.body);
+        expect([...rows.keys()]).to.have.members(ofApplication);
+        expect([...rows.values()].every((row) => row.includes('<td class="matched">申请号 application id</td>'))).to.equal(true);
+      }
+      const expectOne = async (q: string, id: string, matched: string) => {
+        const rows = rowsOf((await search(q)).body);
+        expect([...rows.keys()], q).to.deep.equal([id]);
+        expect(rows.get(id), q).to.contain(`<td class="matched">${matched}</td>`);
+      };
+      await expectOne(seeded.dead, seeded.dead, '投递号 delivery id');
+      await expectOne(seeded.dead.slice(-12), seeded.dead, '投递号 delivery id');
+      await expectOne(seeded.deliveredSubApplication, seeded.delivered, '子件号 sub-application id');
+      await expectOne(seeded.deliveredSubApplication.slice(-12), seeded.delivered, '子件号 sub-application id');
+      await expectOne(ACCEPTANCE_NUMBER, seeded.delivered, '受理号 acceptance number');
+      const none = await search('GAJ2099010100001');
+      expect(none.status).to.equal(200);
+      expect(rowsOf(none.body).size).to.equal(0);
+      expect(await audit('holder.search')).to.deep.equal([]);
+    });
+
+    it('a holder code (ID number or credit code) needs a reason and a POST, finds its applications, is shown masked only, and is audited', async () => {
+      const masked = maskHolderCode(seeded.holder);
+      expect(masked).not.to.contain(seeded.holder.slice(6, 14));
+      const unexplained = await search(seeded.holder);
+      expect(unexplained.status).to.equal(400);
+      expect(unexplained.body).to.contain('须填写查询事由').and.not.to.contain(seeded.holder);
+      const inUrl = await browser.get(`/ops/search?q=${seeded.holder}`);
+      expect(inUrl.status).to.equal(400);
+      expect(inUrl.body).not.to.contain(seeded.holder);
+      expect(await audit('holder.search')).to.deep.equal([]);
+
+      const found = await search(seeded.holder.toLowerCase(), '工单 #118：申请人来电查询进度');
+      expect(found.status, found.body).to.equal(200);
+      expect(found.body).not.to.contain(seeded.holder);
+      expect(found.body).to.contain(`持证主体 holder <span class="holder masked">${masked}</span>`);
+      const rows = rowsOf(found.body);
+      expect([...rows.keys()]).to.have.members([seeded.dead, seeded.dead2, seeded.delivered, seeded.pending]);
+      expect(rows.get(seeded.dead)).to.contain(`<td class="matched">持证主体 holder <span class="holder masked">${masked}</span> <small>(mother)</small></td>`);
+      expect(found.body).to.match(/<input type="search" name="q" value=""/);
+
+      const shop = await search(SHOP_CREDIT_CODE, '核对开办进度');
+      expect([...rowsOf(shop.body).keys()]).to.deep.equal([seeded.shopDelivery]);
+      const shopMasked = maskHolderCode(SHOP_CREDIT_CODE);
+      expect(shop.body).to.contain(`<span class="holder masked">${shopMasked}</span>`).and.not.to.contain(SHOP_CREDIT_CODE);
+
+      const audited = await audit('holder.search');
+      expect(audited.map((row) => [row.client_id, row.target])).to.deep.equal([['ops:ops', masked], ['ops:ops', shopMasked]]);
+      expect(JSON.parse(audited[0]!.details)).to.include({ reason: '工单 #118：申请人来电查询进度', deliveries: 4, applications: 1 });
+      expect(JSON.stringify(audited)).not.to.contain(seeded.holder).and.not.to.contain(SHOP_CREDIT_CODE);
+    });
+
+    it('malformed or hostile input gets a 400 page that says why, never a 500, and runs nothing it was given', async () => {
+      const inputs = ['', '   ', 'x'.repeat(65), "1' OR '1'='1", 'GAJ-1);DROP TABLE deliveries;--', HOSTILE, 'a\u0000b', '受理号 123', '9'.repeat(5000)];
+      for (const q of inputs) {
+        const answer = await search(q);
+        expect(answer.status, JSON.stringify(q)).to.equal(400);
+        expect(answer.body, JSON.stringify(q)).to.match(/<p class="error" role="alert">[^<]+<\/p>/);
+        expect(answer.body).not.to.contain('<script>alert');
+      }
+      const array = await browser.get(`/ops/search?q=${seeded.dead}&q=${seeded.dead2}`);
+      expect(array.status).to.equal(400);
+      const tooLongReason = await search(seeded.holder, 'r'.repeat(201));
+      expect(tooLongReason.status).to.equal(400);
+      expect(tooLongReason.body).not.to.contain(seeded.holder);
+      expect((await gateway.store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM deliveries')).rows[0]!.n).to.satisfy((n: number | string) => Number(n) === 5);
+    });
+
+    it('every kind of lookup goes through an index, never a scan of a table', async () => {
+      const queries = [
+        readSearch(seeded.applicationId), readSearch(seeded.applicationId.slice(-12)), readSearch(ACCEPTANCE_NUMBER), readSearch(seeded.holder),
+      ];
+      expect(queries.map((query) => [query.idForm, query.holder, query.acceptanceNumber])).to.deep.equal([['id', false, false], ['shortId', false, true], [undefined, false, true], [undefined, true, true]]);
+      for (const query of queries) {
+        const plan = await explain(searchSql(query), [query.value]);
+        if (fixture.name === 'sqlite') expect(plan.filter((line) => /^SCAN (d|s|a|h)\b/.test(line)), `${plan.join('\n')}`).to.deep.equal([]);
+        else expect(plan.join('\n')).not.to.contain('Seq Scan');
+      }
+    });
+
+    /** The query plan, one line per step; PostgreSQL is told to avoid sequential scans, so one appears only where no index can serve. */
+    async function explain(sql: string, params: string[]): Promise<string[]> {
+      if (fixture.name === 'sqlite') {
+        return (await gateway.store.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).rows.map((row) => row.detail);
+      }
+      return gateway.store.transaction(async (tx) => {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        return (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows.map((row) => row['QUERY PLAN']);
+      });
+    }
   });
 
   describe('replay', () => {

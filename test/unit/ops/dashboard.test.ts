@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../../src/config/index.js';
 import { attemptsChart } from '../../../src/ops/dashboard/chart.js';
-import { maskHolderCode } from '../../../src/ops/dashboard/format.js';
+import { applicationHolders } from '../../../src/cases/application-holders.js';
+import { licenceTypeName, maskHolderCode, shortId } from '../../../src/ops/dashboard/format.js';
+import { readReason, readSearch, SearchInputError } from '../../../src/ops/dashboard/search.js';
 import { escapeHtml, html, queryString } from '../../../src/ops/dashboard/html.js';
 import { LoginThrottle } from '../../../src/ops/dashboard/login-throttle.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../../../src/ops/dashboard/password.js';
@@ -111,5 +113,35 @@ describe('ops dashboard: masking and chart', () => {
     expect(heights).to.deep.equal([['delivered', 180], ['delivered', 90], ['failed', 90]]);
     expect(svg).to.contain('<title>14:01 成功 delivered 2 · 失败 failed 2</title>');
     expect(svg).to.contain('成功 delivered 6').and.to.contain('失败 failed 2');
+  });
+});
+
+describe('ops dashboard: ids, names and the search box', () => {
+  it('shortens a UUIDv7 to its random last 12 digits, and names licence types in Chinese', () => {
+    expect(shortId('01a24b9b-87b5-7003-83c5-256cadb25c20')).to.equal('256cadb25c20');
+    expect(shortId('short')).to.equal('short');
+    expect(licenceTypeName('businessLicence')).to.equal('营业执照');
+    expect(licenceTypeName('residentIdCard')).to.equal('居民身份证');
+    expect(licenceTypeName('toString')).to.equal('toString');
+  });
+
+  it('reads the search box as the kinds of id it can be', () => {
+    const id = '01A24B9B-87B5-7003-83C5-256CADB25C20';
+    expect(readSearch(` ${id} `)).to.include({ value: id.toLowerCase(), idForm: 'id', holder: false, acceptanceNumber: false });
+    expect(readSearch('…256CADB25C20')).to.include({ value: '256cadb25c20', idForm: 'shortId', acceptanceNumber: true });
+    expect(readSearch('11010519491231002x')).to.include({ value: '11010519491231002X', holder: true, invalidHolder: false });
+    expect(readSearch('11010519491231002x').display).not.to.contain('19491231');
+    expect(readSearch('110105194912310021')).to.include({ holder: false, acceptanceNumber: true, invalidHolder: true });
+    expect(readSearch('穗公受字〔2026〕118号')).to.include({ value: '穗公受字〔2026〕118号', holder: false, acceptanceNumber: true });
+    for (const bad of ['', ' ', 'a'.repeat(65), "1' OR 1=1", '<b>', 'a\u0000b', 'two words']) expect(() => readSearch(bad), JSON.stringify(bad)).to.throw(SearchInputError);
+    expect(() => readReason(' ')).to.throw(SearchInputError);
+    expect(() => readReason('r'.repeat(201))).to.throw(SearchInputError);
+    expect(readReason(' 工单 #118 ')).to.equal('工单 #118');
+  });
+
+  it('takes the holders of an application from its form groups: ID numbers and credit codes, upper-case, once each', () => {
+    expect(applicationHolders({
+      mother: { name: '丘某', idNumber: ' 11010519491231002x ' }, enterprise: { creditCode: '91350100M000100Y43' }, child: { idNumber: '' }, note: 'x', list: [{ idNumber: '1' }],
+    })).to.deep.equal([{ holderCode: '11010519491231002X', role: 'mother' }, { holderCode: '91350100M000100Y43', role: 'enterprise' }]);
   });
 });

@@ -4,7 +4,7 @@ import { chinaDate } from '../../../cases/working-days.js';
 import { DELIVERY_STATES, overdueSubApplications } from '../../../delivery/ops-deliveries.js';
 import { attemptsChart } from '../chart.js';
 import type { DashboardContext } from '../context.js';
-import { CIRCUIT_LABELS, chinaTime, label, OUTCOME_LABELS, shorten, STATE_LABELS, SYNC_STATUS_LABELS } from '../format.js';
+import { CHANNEL_LABELS, CIRCUIT_LABELS, chinaTime, coded, label, OUTCOME_LABELS, shorten, STATE_LABELS, SYNC_STATUS_LABELS } from '../format.js';
 import { html, queryString, type SafeHtml } from '../html.js';
 import { page, type Viewer } from '../layout.js';
 import { attemptSeries, deliveryCounts, departmentActivity } from '../queries.js';
@@ -46,7 +46,7 @@ async function adaptersPanel(context: DashboardContext): Promise<SafeHtml> {
     const seen = activity.get(department.code);
     const endpoint = department.channel === 'inbox' ? '拉取 pull inbox' : hostOf(context.upstreams.departmentEndpoints[department.code] ?? department.endpoint) || '未配置 not configured';
     const circuit = department.channel === 'inbox' ? '—' : circuits[department.code] ?? 'closed';
-    return html`<tr data-department="${department.code}"><td><code>${department.code}</code> ${department.name}</td><td>${department.channel}</td><td>${endpoint}</td>
+    return html`<tr data-department="${department.code}"><td><code>${department.code}</code> ${department.name}</td><td>${coded(CHANNEL_LABELS, department.channel)}</td><td>${endpoint}</td>
 <td class="circuit ${department.channel === 'inbox' ? 'none' : circuit}">${department.channel === 'inbox' ? '—' : label(CIRCUIT_LABELS, circuit)}</td>
 <td class="num">${seen?.delivered ?? 0}</td><td class="num">${seen?.failed ? html`<span class="bad">${seen.failed}</span>` : 0}</td>
 <td>${seen?.lastAt ? html`${chinaTime(seen.lastAt)} ${label(OUTCOME_LABELS, seen.lastOutcome)}` : '—'}</td></tr>`;

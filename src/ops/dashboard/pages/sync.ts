@@ -1,14 +1,14 @@
 /** 目录同步 Sync runs: recent runs, recent failures, and a button to sync now. */
 import { listRuns, type SyncRun } from '../../../catalog/sync-runs.js';
 import type { DashboardContext } from '../context.js';
-import { chinaTime, label, shorten, SYNC_STATUS_LABELS } from '../format.js';
+import { chinaTime, coded, shorten, SYNC_KIND_LABELS, SYNC_STATUS_LABELS, SYNC_TRIGGER_LABELS } from '../format.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { page, postForm, type Viewer } from '../layout.js';
 
 function runRows(runs: readonly SyncRun[]): SafeHtml {
   if (runs.length === 0) return html`<tr><td colspan="8" class="muted">无 None</td></tr>`;
-  return html`${runs.map((run) => html`<tr class="sync-${run.status}" data-run="${run.id}"><td class="num">${run.id}</td><td>${run.kind}</td><td>${run.trigger}</td>
-<td class="${run.status === 'failed' ? 'bad' : ''}">${label(SYNC_STATUS_LABELS, run.status)}</td><td>${chinaTime(run.startedAt)}</td><td>${chinaTime(run.finishedAt)}</td>
+  return html`${runs.map((run) => html`<tr class="sync-${run.status}" data-run="${run.id}"><td class="num">${run.id}</td><td>${coded(SYNC_KIND_LABELS, run.kind)}</td><td>${coded(SYNC_TRIGGER_LABELS, run.trigger)}</td>
+<td class="${run.status === 'failed' ? 'bad' : ''}">${coded(SYNC_STATUS_LABELS, run.status)}</td><td>${chinaTime(run.startedAt)}</td><td>${chinaTime(run.finishedAt)}</td>
 <td class="num">${run.themesChanged}/${run.themesReceived} · ${run.mattersChanged}/${run.mattersReceived}</td>
 <td class="error-text" title="${run.errorMessage ?? ''}">${run.errorCode ? html`<code>${run.errorCode}</code> ` : ''}${shorten(run.errorMessage, 200)}</td></tr>`)}`;
 }
