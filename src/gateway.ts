@@ -20,6 +20,7 @@ import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
+import { opsAdapterRoutes } from './api/routes/ops-adapters.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
 import { resultDocumentRoutes } from './api/routes/result-documents.js';
 import { sealCaRoutes } from './api/routes/seal-ca.js';
@@ -180,6 +181,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
       ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
+      ...opsAdapterRoutes({
+        store, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
+        upstreams: {
+          matterSystem: { configured: !!matterCatalog, url: config.matterSystemUrl },
+          licenceLibrary: { configured: !!licenceLibrary, url: config.licenceLibraryUrl },
+          sealPlatform: { configured: !!sealService, url: config.sealPlatformUrl },
+        },
+        departmentEndpoints: config.departmentEndpoints,
+      }),
       ...resultDocumentRoutes({ store }),
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
