@@ -3,12 +3,16 @@
  * a sub-application with a non-retryable 422, so it becomes a dead letter;
  * an operator logs in, finds it among the dead letters, presses replay (and
  * confirms), and — the department's fault having passed — watches it
- * delivered. The page must load its stylesheet and script under the strict
- * CSP without a single console error. Screenshot: test-output/ops-dashboard.png.
+ * delivered; then searches for the application by the short id the list
+ * shows, and for the mother by her ID number (with a reason), seeing the
+ * delivery and the code only masked. The page must load its stylesheet and
+ * script under the strict CSP without a single console error. Screenshots:
+ * test-output/ops-dashboard.png, test-output/ops-search.png.
  */
 import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { maskHolderCode } from '../../src/ops/dashboard/format.js';
 import { hashPassword } from '../../src/ops/dashboard/password.js';
 import { birthForm, birthSubmission, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../helpers/stores.js';
@@ -16,6 +20,7 @@ import { waitFor } from '../helpers/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = 'test-output/ops-dashboard.png';
+const SEARCH_SCREENSHOT = 'test-output/ops-search.png';
 
 describe('ops dashboard in Chromium', function () {
   this.timeout(90_000);
@@ -54,7 +59,8 @@ describe('ops dashboard in Chromium', function () {
     const gateway = env!.gateway;
     // The department refuses the first delivery for good (422: not retryable).
     env!.gaj.faults.enqueue({ kind: 'status', status: 422, pathPrefix: '/' });
-    const answer = await env!.submit(birthSubmission(birthForm({ child: { name: '浏览器测试' } })));
+    const form = birthForm({ child: { name: '浏览器测试' } });
+    const answer = await env!.submit(birthSubmission(form));
     expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
     const applicationId = (answer.body as { applicationId: string }).applicationId;
     const dead = await env!.waitForApplication(applicationId, (view) => view.subApplications[0]!.delivery.state === 'dead', 'the 出生登记 delivery to be dead-lettered');
@@ -96,6 +102,29 @@ describe('ops dashboard in Chromium', function () {
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).to.equal(true);
+
+    // The list shows the application by its short id; searching for that finds the delivery.
+    await page.getByRole('link', { name: '投递队列 Delivery queue' }).click();
+    const shortApplicationId = (await page.locator(`tr[data-delivery="${deliveryId}"] td.application code`).textContent())!;
+    expect(shortApplicationId).to.equal(applicationId.slice(-12));
+    await page.getByRole('link', { name: '查询 Search' }).click();
+    await page.getByLabel('编号 Id').fill(shortApplicationId);
+    await page.getByRole('button', { name: '查询 Search' }).click();
+    expect(await page.locator(`tr[data-delivery="${deliveryId}"] td.matched`).textContent()).to.contain('申请号');
+
+    // The mother's ID number, with a reason: the same application, her code masked, the search audited.
+    const idNumber = form['mother']!['idNumber'] as string;
+    await page.getByLabel('编号 Id').fill(idNumber);
+    await page.getByLabel('查询事由 Reason').fill('浏览器测试：核对出生登记进度');
+    await page.getByRole('button', { name: '查询 Search' }).click();
+    await page.locator('h2 span.holder.masked').waitFor();
+    expect(await page.locator(`tr[data-delivery="${deliveryId}"] td.matched`).textContent()).to.contain(maskHolderCode(idNumber)).and.to.contain('mother');
+    expect(await page.content()).not.to.contain(idNumber);
+    expect(await page.getByLabel('编号 Id').inputValue()).to.equal('');
+    const searches = await gateway.store.query<{ client_id: string; details: string }>("SELECT client_id, details FROM ops_audit WHERE action = 'holder.search'");
+    expect(searches.rows.map((row) => [row.client_id, JSON.parse(row.details).reason])).to.deep.equal([['ops:ops', '浏览器测试：核对出生登记进度']]);
+    await page.screenshot({ path: SEARCH_SCREENSHOT, fullPage: true });
+    expect(existsSync(SEARCH_SCREENSHOT)).to.equal(true);
     expect(consoleErrors, 'console errors (CSP violations, script errors)').to.deep.equal([]);
   });
 });
