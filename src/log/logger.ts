@@ -5,13 +5,15 @@ import { currentTraceId } from './trace.js';
 /** Structured logger: JSON lines on stdout, trace id on every line, PII masked. */
 export type Logger = winston.Logger;
 
+const UNREDACTED = new Set(['level', 'timestamp', 'message']);
+
 const redactFormat = winston.format((info) => {
   const traceId = currentTraceId();
   if (traceId && info['traceId'] === undefined) info['traceId'] = traceId;
-  for (const key of Object.keys(info)) {
-    if (key === 'level' || key === 'timestamp') continue;
-    info[key] = key === 'message' && typeof info[key] === 'string' ? redactText(info[key] as string) : redact(info[key]);
-  }
+  if (typeof info.message === 'string') info.message = redactText(info.message);
+  // The metadata as one object, so that its top-level fields are judged like nested ones (`{ name: '张三' }`).
+  const fields = Object.fromEntries(Object.entries(info).filter(([key]) => !UNREDACTED.has(key)));
+  Object.assign(info, redact(fields));
   return info;
 });
 

@@ -1,64 +1,66 @@
 /**
- * PII redaction for logs. Personal data (ID numbers, unified social credit
- * codes, phone numbers, names and addresses) is masked wherever it appears:
- * inside free text and in any field of a logged object, at any depth.
+ * PII redaction for logs. Personal data (ID numbers, mobile numbers, bank
+ * cards, e-mail addresses, credit codes of sole traders, names and
+ * addresses) is masked wherever it appears: inside free text, URLs and JSON
+ * held in strings, and in any field of a logged object, at any depth.
+ *
+ * Text is matched in a normalised form (percent and `\u` escapes decoded,
+ * NFKC), and only the spans found are rewritten: everything else of a line
+ * is written exactly as it was logged. What counts as personal is listed in
+ * find-personal-data.ts; which fields hold names and addresses in
+ * personal-data-keys.ts.
  */
+import { findPersonalData } from './find-personal-data.js';
+import { normaliseForMatching } from './normalise-text.js';
+import { maskField, objectFieldKind } from './personal-data-keys.js';
 
-// 18-digit resident ID numbers (last may be X). Lookarounds instead of \b so
-// that an ID inside a longer run of digits or letters is not half-masked.
-const ID_NUMBER = /(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
-// Unified social credit codes: upper-case alphabet without I O S V Z; must
-// contain at least one digit run of the area code (positions 3–8).
-const CREDIT_CODE = /(?<![0-9A-Za-z])([0-9A-HJ-NPQRTUWXY]{2}\d{2})[0-9A-HJ-NPQRTUWXY]{10}([0-9A-HJ-NPQRTUWXY]{4})(?![0-9A-Za-z])/g;
-// Mainland mobile numbers, optionally +86-prefixed.
-const MOBILE = /(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+export { maskName } from './personal-data-keys.js';
 
-const NAME_KEY = /^(?:name|full_?name|real_?name|xm|.*(?:holder|applicant|person|contact|citizen|legal|owner|spouse|mother|father|child|guardian|agent|representative)_?name)$/i;
-const ADDRESS_KEY = /(?:address|addr|domicile|residence|住址|地址)/i;
-const SECRET_KEY = /^(?:password|passphrase|secret|token|access_?token|authorization|private_?key|d|p|q|dp|dq|qi)$/i;
-
-/** Masks PII inside a string. */
+/** Masks PII inside a string; a string without any is returned as it is. */
 export function redactText(text: string): string {
-  return text
-    .replace(ID_NUMBER, '$1********$2')
-    .replace(CREDIT_CODE, '$1**********$2')
-    .replace(MOBILE, '$1****$2');
+  const normal = normaliseForMatching(text);
+  const found = findPersonalData(normal.text);
+  if (found.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const { index, length, replacement } of found) {
+    const from = normal.start[index]!;
+    if (from < at) continue;
+    out += text.slice(at, from) + replacement;
+    at = normal.end[index + length - 1]!;
+  }
+  return out + text.slice(at);
 }
 
-/** Masks a personal name: keeps the first character (`张**`). */
-export function maskName(value: string): string {
-  const chars = Array.from(value);
-  if (chars.length <= 1) return '*';
-  return chars[0] + '*'.repeat(chars.length - 1);
-}
-
-function maskAddress(value: string): string {
-  const chars = Array.from(value);
-  return chars.slice(0, Math.min(6, Math.floor(chars.length / 3))).join('') + '***';
-}
+const MAX_DEPTH = 8;
 
 /**
- * Returns a redacted deep copy of a value: strings are scanned, fields named
- * like names/addresses are masked, secrets are dropped. Cycles and excessive
- * depth are cut rather than followed.
+ * Returns a redacted deep copy of a value: strings are scanned, fields that
+ * hold names/addresses are masked, secrets are dropped. Whether a field
+ * called `name` is a person's depends on its object: an error's, a matter's,
+ * a theme's or a department's is not. Cycles and excessive depth are cut
+ * rather than followed.
  */
-export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+export function redact(value: unknown): unknown {
+  return redactValue(value, undefined, 0, new WeakSet<object>());
+}
+
+function redactValue(value: unknown, parentKey: string | undefined, depth: number, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
-  if (depth > 8) return '[depth]';
+  if (depth > MAX_DEPTH) return '[depth]';
   if (seen.has(value)) return '[cycle]';
   seen.add(value);
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message), code: (value as { code?: unknown }).code };
   }
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, seen));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, parentKey, depth + 1, seen));
+  const keys = Object.keys(value);
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (SECRET_KEY.test(key) && typeof field === 'string') out[key] = '[redacted]';
-    else if (typeof field === 'string' && NAME_KEY.test(key)) out[key] = maskName(field);
-    else if (typeof field === 'string' && ADDRESS_KEY.test(key)) out[key] = maskAddress(field);
-    else out[key] = redact(field, depth + 1, seen);
+    const kind = typeof field === 'string' ? objectFieldKind(key, field, keys, parentKey) : 'other';
+    out[key] = kind === 'other' ? redactValue(field, key, depth + 1, seen) : maskField(kind, field as string);
   }
   return out;
 }
