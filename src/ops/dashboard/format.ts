@@ -125,14 +125,20 @@ export function idCode(id: string): SafeHtml {
   return html`<code class="id" title="${id}">${shortId(id)}</code>`;
 }
 
+/** 18 characters of the credit-code alphabet. */
+const CREDIT_CODE_SHAPE = /^[0-9A-HJ-NP-RTUW-Y]{18}$/;
+
 /**
- * A holder code as shown outside its own search result: ID numbers and
- * credit codes masked the way the logs mask them; anything else keeps only
- * its first and last two characters.
+ * A holder code as shown outside its own search result: ID numbers masked the
+ * way the logs mask them, credit codes (which logs leave readable: they are
+ * public registration data) as `9135**********0Y43` all the same, since here
+ * they are the key to someone's licence uses; anything else keeps only its
+ * first and last two characters.
  */
 export function maskHolderCode(code: string): string {
   const masked = redactText(code);
   if (masked !== code) return masked;
+  if (CREDIT_CODE_SHAPE.test(code)) return `${code.slice(0, 4)}${'*'.repeat(10)}${code.slice(14)}`;
   const chars = Array.from(code);
   if (chars.length <= 4) return '*'.repeat(chars.length);
   return `${chars.slice(0, 2).join('')}${'*'.repeat(chars.length - 4)}${chars.slice(-2).join('')}`;
