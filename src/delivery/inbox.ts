@@ -67,6 +67,8 @@ export async function acknowledgeInbox(store: Store, verifyAck: InboxAckVerifier
   try {
     receipt = await verifyAck({ departmentCode, deliveryId, body, delivery }, departmentPublicKeys);
   } catch (error) {
+    // Each refusal keeps its own code: a malformed body is 400, a receipt for another delivery 409, a bad signature 401.
+    if (error instanceof TongbanError) throw error;
     throw new TongbanError('SIGNATURE_INVALID', `The acknowledgement's receipt does not verify: ${(error as Error).message}`, { cause: error });
   }
   const stored = await markDelivered(store, claimed, String(leaseToken), { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },

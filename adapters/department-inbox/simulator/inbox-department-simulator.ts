@@ -68,6 +68,8 @@ export interface AckAttempt {
   acceptanceNumber: string;
   duplicate: boolean;
   status: number;
+  /** The problem code of a refused acknowledgement. */
+  code?: string;
   error?: string;
 }
 
@@ -75,9 +77,9 @@ export interface AckAttempt {
  * Faults in the department's own acknowledgements (it is a client, so the
  * HTTP-level FaultController does not apply): `bad-signature` corrupts the
  * receipt signature, `wrong-delivery` acknowledges with a receipt made out for
- * another delivery id.
+ * another delivery id, `malformed` sends an acknowledgement without its receipt.
  */
-export type ReceiptFault = 'bad-signature' | 'wrong-delivery';
+export type ReceiptFault = 'bad-signature' | 'wrong-delivery' | 'malformed';
 
 export interface InboxDepartmentSimulator {
   /** Polls once and processes what was handed out. */
@@ -151,10 +153,15 @@ export async function startInboxDepartmentSimulator(options: InboxDepartmentSimu
     const fields = receiptFault === 'wrong-delivery' ? { ...entry.receipt, deliveryId: `${entry.receipt.deliveryId}-other` } : entry.receipt;
     const token = await signReceiptToken(fields, options.key);
     const receipt = { ...fields, signature: receiptFault === 'bad-signature' ? corruptSignature(token) : token };
-    const ack: InboxAck = { leaseToken: item.leaseToken, acceptanceNumber: receipt.acceptanceNumber, receipt };
+    const ack: InboxAck | Omit<InboxAck, 'receipt'> = receiptFault === 'malformed'
+      ? { leaseToken: item.leaseToken, acceptanceNumber: receipt.acceptanceNumber }
+      : { leaseToken: item.leaseToken, acceptanceNumber: receipt.acceptanceNumber, receipt };
     const attempt: AckAttempt = { deliveryId: item.deliveryId, acceptanceNumber: receipt.acceptanceNumber, duplicate: receipt.duplicate, status: 0 };
     try {
-      attempt.status = (await client.request('POST', ackPath(departmentCode, item.deliveryId), { body: ack })).status;
+      const answer = await client.request('POST', ackPath(departmentCode, item.deliveryId), { body: ack });
+      attempt.status = answer.status;
+      const code = (answer.body as { code?: unknown } | undefined)?.code;
+      if (answer.status >= 400 && typeof code === 'string') attempt.code = code;
     } catch (error) {
       attempt.error = (error as Error).message;
     }

@@ -46,7 +46,7 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       summary: 'Acknowledge a leased delivery with the department\'s signed receipt (受理号)',
       request: { schema: inboxAck, example: inboxAckExample },
       responses: { 200: { description: 'Acknowledged (a repeated acknowledgement answers the recorded 受理号 with `duplicate: true`)', schema: inboxAckAnswer } },
-      errors: ['VALIDATION_FAILED', 'CONFLICT', 'SIGNATURE_INVALID', 'CLAIM_INVALID'],
+      errors: ['VALIDATION_FAILED', 'CONFLICT', 'SIGNATURE_INVALID', 'SIGNATURE_MALFORMED', 'KEY_UNKNOWN', 'ALGORITHM_NOT_ALLOWED', 'CLAIM_INVALID'],
       handler: async (req, res) => {
         const department = String(req.params['dept']);
         const client = await deps.clients.resolve(req.client!.id);

@@ -197,6 +197,24 @@ for (const fixture of storeFixtures()) describe(`failed deliveries, ops replay a
   });
 
   describe('inbox acknowledgements', () => {
+    it('each refused ack keeps its own code: a malformed body 400, a receipt for another delivery 409, a bad signature 401; none is recorded', async () => {
+      const views = [];
+      for (const name of ['李八号', '李九号', '李十号']) {
+        const view = await submitBirth(name, { gaj: 'complete' });
+        await firstDelivered(view.id);
+        views.push(view);
+      }
+      env.ybj.injectReceiptFault('malformed', 'wrong-delivery', 'bad-signature');
+      await env.gaj.flushEvents();
+      const ids = new Set(views.map((view) => view.subApplications[1]!.delivery.id));
+      const refused = await waitFor(() => {
+        const acks = env.ybj.acks().filter((ack) => ids.has(ack.deliveryId));
+        return acks.length >= 3 ? acks : undefined;
+      }, { what: 'three refused acks' });
+      expect(refused.map((ack) => `${ack.status} ${ack.code}`).sort()).to.deep.equal(['400 VALIDATION_FAILED', '401 SIGNATURE_INVALID', '409 CONFLICT']);
+      for (const view of views) expect((await env.application(view.id)).subApplications[1]!.acceptanceNumber).to.equal(null);
+    });
+
     it('an ack whose receipt does not verify is refused and the delivery stays unacknowledged; a repeated ack gets the recorded 受理号', async () => {
       const view = await submitBirth('李六号', { gaj: 'complete' });
       await firstDelivered(view.id);
