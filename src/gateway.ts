@@ -32,7 +32,7 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore } from './gateway-setup.js';
+import { createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
 import type { SealService } from './domain/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -196,7 +196,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...(options.extraRoutes ?? []),
     ]),
   });
-  const running = await listen(app, config.host, config.port, (error) => logger.error('http server error', { error: error.message, code: (error as NodeJS.ErrnoException).code }));
+  let running: RunningServer;
+  try {
+    running = await listen(app, config.host, config.port, (error) => logger.error('http server error', { error: error.message, code: (error as NodeJS.ErrnoException).code }));
+  } catch (error) {
+    channels.close();
+    await store.close();
+    throw listenFailure(config, error);
+  }
   logger.info('gateway listening', { url: running.url, store: store.dialect });
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
@@ -234,6 +241,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return closing;
     },
   };
+}
+
+/** A failure to listen as a StartupError that names the port and host and what to do (no stack trace for a taken port). */
+function listenFailure(config: Config, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(`port ${config.port} on ${config.host} is already in use (another gateway or program listens there): stop it, or choose another port with PORT=<port> (PORT=0 picks a free one and the gateway prints it)`, { cause: error });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new StartupError(`cannot listen on ${config.host}:${config.port} (${code}): choose another PORT or TONGBAN_HOST`, { cause: error });
+  }
+  return error;
 }
 
 /** `routes` plus `/openapi.json` and `/docs`, whose document describes them all (built on first request). */

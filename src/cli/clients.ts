@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
-import { loadConfig } from '../config/index.js';
 import { openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
 import type { Role } from '../domain/clients.js';
 import { ClientRegistry, parseClientsFile } from '../trust/client-registry.js';
+import { cliConfig } from './cli-config.js';
 import { printTable } from './table.js';
 
 async function withRegistry<T>(work: (registry: ClientRegistry) => Promise<T>): Promise<T> {
-  const { store } = await openMigratedStore(loadConfig(), createLogger({ level: 'warn' }));
+  const { store } = await openMigratedStore(cliConfig(), createLogger({ level: 'warn' }));
   try {
     return await work(new ClientRegistry(store));
   } finally {

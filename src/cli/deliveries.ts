@@ -4,20 +4,20 @@
  * `cli:<user>`; a running dispatcher picks them up within its idle interval.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { DELIVERY_STATES, deliveryAttempts, listDeliveries, replayDelivery, type DeliveryState } from '../delivery/ops-deliveries.js';
 import { isTongbanError } from '../errors/index.js';
 import { openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
 import { getDelivery } from '../ops/dashboard/queries.js';
 import type { Store } from '../store/index.js';
+import { cliConfig } from './cli-config.js';
 import { cliActor, progressBar } from './progress.js';
 import { printTable } from './table.js';
 
 const DEPARTMENT = /^[a-z0-9]{1,32}$/;
 
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const { store } = await openMigratedStore(loadConfig(), createLogger({ level: 'error' }));
+  const { store } = await openMigratedStore(cliConfig(), createLogger({ level: 'error' }));
   try {
     return await work(store);
   } finally {

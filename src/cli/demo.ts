@@ -12,13 +12,17 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createPopulation, PopulationIndex } from '../../adapters/licence-library/index.js';
-import { loadConfig } from '../config/index.js';
 import type { Guide } from '../forms/guide.js';
 import type { PrefillResult } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
+import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
+import { SANDBOX_STATE_FILE } from './sandbox-state.js';
+
+/** Where the demo looks for a gateway when no sandbox is recorded and no --url is given. */
+const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };
@@ -186,16 +190,25 @@ async function submitAndFollow(context: DemoContext, submission: { themeCode: st
   say(`application ${submitted.applicationId}; the same submission again answers the same id: ${again.applicationId === submitted.applicationId}`);
 
   step('Follow it until every department has finished');
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const retries = new RetryWatch(context.ops);
   let last = '';
+  let lastSaid = started;
   let application: Json;
   for (;;) {
     application = check(await platform.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
     const line = application.subApplications.map((sub: Json) => `${short(sub.matterName)}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ');
-    if (line !== last) say(`[${application.status}] ${line}`);
+    if (line !== last) { say(`[${application.status}] ${line}`); lastSaid = Date.now(); }
     last = line;
+    if (await retries.report(application.subApplications as Json[])) lastSaid = Date.now();
     if (['completed', 'rejected', 'partially_rejected'].includes(application.status)) break;
     if (Date.now() > deadline) throw new Error(`application ${submitted.applicationId} not finished within ${timeoutMs} ms`);
+    if (Date.now() - lastSaid >= HEARTBEAT_MS) {
+      const open = (application.subApplications as Json[]).filter((sub) => sub.status !== 'completed' && sub.status !== 'rejected');
+      say(`… ${Math.round((Date.now() - started) / 1000)} s: still waiting for ${open.map((sub) => `${short(sub.matterName)} (${sub.status}, delivery ${sub.delivery?.state ?? '?'})`).join(', ')}`);
+      lastSaid = Date.now();
+    }
     await new Promise((resolveWait) => setTimeout(resolveWait, pollMs));
   }
   for (const sub of application.subApplications) {
@@ -203,6 +216,47 @@ async function submitAndFollow(context: DemoContext, submission: { themeCode: st
     for (const result of sub.results ?? []) say(`  result of ${short(sub.matterName)}: ${result.name}${result.documentId ? ` (sealed by ${result.sealName})` : ''}${result.value ? ` = ${result.value}` : ''}`);
   }
   if (application.status !== 'completed') throw new Error(`application ${submitted.applicationId} ended ${application.status}`);
+}
+
+/** How long the follow loop may stay silent before it says what it still waits for (ms). */
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * Prints each failed delivery attempt as the application view shows it
+ * (attempts, last error), with when Tongban tries again — read from the ops
+ * deliveries, as the view does not carry the next attempt's time.
+ */
+class RetryWatch {
+  private readonly seen = new Map<string, string>();
+
+  constructor(private readonly ops: SigningClient) {}
+
+  /** Says what changed since the last call; true when it said anything. */
+  async report(subApplications: readonly Json[]): Promise<boolean> {
+    let said = false;
+    for (const sub of subApplications) {
+      const delivery = sub.delivery as { id: string; state: string; attempts: number; lastError: string | null } | undefined;
+      if (!delivery?.lastError) continue;
+      const key = `${delivery.attempts}|${delivery.state}|${delivery.lastError}`;
+      if (this.seen.get(delivery.id) === key) continue;
+      this.seen.set(delivery.id, key);
+      const error = Array.from(delivery.lastError).slice(0, 120).join('');
+      const who = `${short(sub.matterName)} → ${sub.departmentCode}`;
+      if (delivery.state === 'dead') say(`✗ ${who}: gave up after ${delivery.attempts} attempts (a dead letter): ${error}`);
+      else if (delivery.state === 'pending') say(`↻ retry: ${who}: attempt ${delivery.attempts} failed (${error}); ${await this.nextAttempt(sub.departmentCode, delivery.id)}`);
+      else continue;
+      said = true;
+    }
+    return said;
+  }
+
+  private async nextAttempt(department: string, deliveryId: string): Promise<string> {
+    const answer = await this.ops.request('GET', `/v1/ops/deliveries?state=pending&department=${encodeURIComponent(department)}&limit=1000`);
+    const at = answer.status === 200 ? (answer.body as Json).deliveries.find((row: Json) => row.id === deliveryId)?.nextAttemptAt as string | undefined : undefined;
+    if (!at) return 'Tongban tries again with backoff';
+    const seconds = Math.max(0, (Date.parse(at) - Date.now()) / 1000);
+    return `next attempt in ${seconds.toFixed(1)} s (${at})`;
+  }
 }
 
 /** The licence-use ledger entries this story's authorisations made, per holder, and the dead letters. */
@@ -245,16 +299,17 @@ async function waitForThemes(platform: SigningClient, url: string, themeCodes: r
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
     .description('Drive whole stories (出生一件事, 开办食品经营) through the public API of a running sandbox (start it with `npm start` first)')
-    .option('--url <url>', 'gateway URL', 'http://127.0.0.1:8080')
+    .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .addOption(new Option('--story <story>', 'which story to run').choices([...Object.keys(STORIES), 'all']).default('all'))
     .option('--timeout <ms>', 'how long to wait for the departments, per story', '120000')
-    .action(async (options: { url: string; story: StoryName | 'all'; timeout: string }) => {
-      const certsDir = resolve(loadConfig().certsDir);
+    .action(async (options: { url?: string; story: StoryName | 'all'; timeout: string }) => {
+      const url = options.url ?? runningSandboxUrl() ?? DEFAULT_URL;
+      const certsDir = resolve(loadCliConfig().config.certsDir);
       const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
-      const client = (id: string) => createSigningClient({ baseUrl: options.url, clientId: id, key: key(id), tongbanKeys: () => jwks(options.url) });
+      const client = (id: string) => createSigningClient({ baseUrl: url, clientId: id, key: key(id), tongbanKeys: () => jwks(url) });
       const stories = options.story === 'all' ? Object.values(STORIES) : [STORIES[options.story]];
       const context: DemoContext = { platform: client('platform'), ops: client('ops'), index: new PopulationIndex(createPopulation()), pollMs: 500, timeoutMs: Number(options.timeout) };
-      await waitForThemes(context.platform, options.url, stories.map((story) => story.themeCode), context.timeoutMs);
+      await waitForThemes(context.platform, url, stories.map((story) => story.themeCode), context.timeoutMs);
       for (const story of stories) {
         await story.run(context);
         await showDeadLetters(context.ops);

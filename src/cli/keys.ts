@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { loadDepartments } from '../delivery/department-registry.js';
 import { isSignatureAlgorithm, type PrivateJwk, type SignatureAlgorithm } from '../trust/algorithms.js';
 import { readPkcs12 } from '../trust/dev-ca.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../trust/dev-material.js';
 import { importIntoKeyring, Keyring, retireKey, rotateKeyring } from '../trust/keyring.js';
+import { cliConfig } from './cli-config.js';
 import { printTable } from './table.js';
 
 function keyringPath(): string {
-  return join(loadConfig().certsDir, CERT_FILES.keyring);
+  return join(cliConfig('keys').certsDir, CERT_FILES.keyring);
 }
 
 function algorithm(value: string): SignatureAlgorithm {
@@ -26,7 +26,7 @@ export function registerKeysCommands(program: Command): void {
   keys.command('init')
     .description('Create what is missing of the development CA, Tongban keyring and document certificate, and one key per development client (platform, ops, each department) under TONGBAN_CERTS_DIR (default certs/dev)')
     .action(async () => {
-      const config = loadConfig();
+      const config = cliConfig('keys');
       const summary = await initDevelopmentMaterial(config.certsDir, developmentClients(loadDepartments()));
       process.stdout.write(`Development keys in ${summary.dir}: created ${summary.created.length} file(s), kept ${summary.kept.length}.\n`);
       for (const file of summary.created) process.stdout.write(`  + ${file}\n`);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { maskUrl, openMigratedStore } from '../gateway.js';
 import { LicenceUseLedger } from '../licences/index.js';
 import { createLogger } from '../log/index.js';
+import { cliConfig } from './cli-config.js';
 import { printTable } from './table.js';
 
 /** Entries between two progress lines on stderr. */
@@ -16,7 +16,7 @@ export function registerLedgerCommands(program: Command): void {
     .description('Recompute the hash chain of every entry; exit 1 with a table of problems when an entry was edited, deleted or re-ordered')
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: { quiet?: boolean }) => {
-      const config = loadConfig();
+      const config = cliConfig();
       const { store } = await openMigratedStore(config, createLogger({ level: 'warn' }));
       try {
         const where = config.databaseUrl ? maskUrl(config.databaseUrl) : config.sqlitePath;

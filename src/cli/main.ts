@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { StartupError } from '../gateway.js';
+import { registerCallCommand } from './call.js';
 import { registerClientsCommands } from './clients.js';
 import { registerDeliveriesCommands } from './deliveries.js';
 import { registerDemoCommand } from './demo.js';
@@ -30,6 +31,7 @@ registerClientsCommands(program);
 registerMappingsCommands(program);
 registerSandboxCommand(program);
 registerDemoCommand(program);
+registerCallCommand(program);
 registerLedgerCommands(program);
 registerDeliveriesCommands(program);
 registerSyncCommands(program);

@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
 import { buildCatalogue } from '../../adapters/matter-system/catalogue/build-catalogue.js';
 import { CatalogStore } from '../catalog/index.js';
-import { loadConfig } from '../config/index.js';
 import { loadDepartments } from '../delivery/department-registry.js';
 import { loadMappings, MappingError, type CatalogueView } from '../forms/mappings/index.js';
 import { openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
+import { cliConfig } from './cli-config.js';
 
 async function catalogueFrom(source: string): Promise<CatalogueView> {
   if (source === 'builtin') return buildCatalogue();
   if (source !== 'db') throw new Error(`--catalogue must be "db" or "builtin" (got "${source}")`);
-  const { store } = await openMigratedStore(loadConfig(), createLogger({ level: 'warn' }));
+  const config = cliConfig();
+  const { store } = await openMigratedStore(config, createLogger({ level: 'warn' }));
   try {
     const catalog = new CatalogStore(store);
     const catalogue = { themes: await catalog.listThemes(), matters: await catalog.listMatters() };
-    if (catalogue.themes.length === 0) throw new Error('the stored catalogue is empty: sync it first (start the gateway with a matter system), or check against the simulator\'s catalogue with --catalogue builtin');
+    if (catalogue.themes.length === 0) {
+      const where = config.databaseUrl ? 'DATABASE_URL' : config.sqlitePath;
+      throw new Error(`the stored catalogue (${where}) is empty: sync it first (tongban sync run, or start the gateway with a matter system), run this where the sandbox runs (it reads the sandbox's database), or check against the simulator's catalogue with --catalogue builtin`);
+    }
     return catalogue;
   } finally {
     await store.close();

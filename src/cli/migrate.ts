@@ -1,11 +1,11 @@
-import { loadConfig } from '../config/index.js';
 import { maskUrl, openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
 import { appliedVersion } from '../store/index.js';
+import { cliConfig } from './cli-config.js';
 
 /** `tongban migrate`: applies pending migrations and prints the schema version. */
 export async function migrateCommand(): Promise<void> {
-  const config = loadConfig();
+  const config = cliConfig();
   const { store, applied } = await openMigratedStore(config, createLogger({ level: 'warn' }));
   try {
     const version = await appliedVersion(store);

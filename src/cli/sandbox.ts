@@ -24,6 +24,7 @@ import type { PrivateJwk } from '../trust/algorithms.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../trust/dev-material.js';
 import { Keyring } from '../trust/keyring.js';
 import { hashPassword } from '../ops/dashboard/password.js';
+import { markSandboxStopped, SANDBOX_STATE_FILE, writeSandboxState } from './sandbox-state.js';
 
 /** The sandbox's ops dashboard login (development only; TONGBAN_OPS_USERS replaces it). */
 const DEV_OPS_USER = { username: 'ops', password: 'tongban-ops' } as const;
@@ -33,14 +34,19 @@ interface Closable { close(): Promise<void> }
 /**
  * The gateway's port: as given, or — for 0 — a free port chosen now. The
  * department simulators are told the gateway's URL (for their events) before
- * the gateway listens, so "any port" must be settled first.
+ * the gateway listens, so "any port" must be settled first; a port already
+ * taken is refused now, before a single simulator starts.
  */
-async function sandboxPort(raw: string): Promise<number> {
+async function sandboxPort(raw: string, host: string): Promise<number> {
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`--port (or PORT) must be an integer from 0 to 65535, not "${raw}"`);
-  if (port !== 0) return port;
   const probe = createServer();
-  await new Promise<void>((done, fail) => probe.once('error', fail).listen(0, '127.0.0.1', done));
+  try {
+    await new Promise<void>((done, fail) => probe.once('error', fail).listen(port, host, done));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`port ${port} on ${host} is already in use (another sandbox or program listens there): stop it, or run the sandbox on another port, e.g. \`npx tongban sandbox --port 0\` (any free port; it prints the URL)`);
+  }
   const chosen = (probe.address() as { port: number }).port;
   await new Promise<void>((done) => probe.close(() => done()));
   return chosen;
@@ -53,13 +59,13 @@ export function registerSandboxCommand(program: Command): void {
     .option('--event-delay <ms>', 'how long simulated departments take to accept and complete (ms)', '2000')
     .action(async (options: { port?: string; eventDelay: string }) => {
       const base = loadConfig();
+      const port = await sandboxPort(options.port ?? process.env['PORT'] ?? '8080', base.host);
       const certsDir = resolve(base.certsDir);
       const departments = loadDepartments();
       await initDevelopmentMaterial(certsDir, developmentClients(departments));
       const keyring = Keyring.open(join(certsDir, CERT_FILES.keyring));
       const tongbanKeys = async () => keyring.publicKeys();
       const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
-      const port = await sandboxPort(options.port ?? process.env['PORT'] ?? '8080');
       const gatewayUrl = `http://127.0.0.1:${port}`;
       const eventDelayMs = Number(options.eventDelay);
       const running: Closable[] = [];
@@ -115,13 +121,13 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_SEAL_PLATFORM_URL: seals.url,
         TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
         TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
+        TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE: sealCaFile,
         TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
         TONGBAN_DELIVERY_BACKOFF_BASE_MS: process.env['TONGBAN_DELIVERY_BACKOFF_BASE_MS'] ?? '500',
         TONGBAN_DELIVERY_BACKOFF_CAP_MS: process.env['TONGBAN_DELIVERY_BACKOFF_CAP_MS'] ?? '15000',
         TONGBAN_OPS_USERS: process.env['TONGBAN_OPS_USERS'] || JSON.stringify({ [DEV_OPS_USER.username]: await hashPassword(DEV_OPS_USER.password) }),
       });
       const gateway = await startGateway(config, { logger: createLogger({ level: config.logLevel }) });
-        TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE: sealCaFile,
       for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
         const poller = await startInboxDepartmentSimulator({
           tongbanUrl: gateway.url, departmentCode: department.code, clientId: `dept-${department.code}`, key: key(`dept-${department.code}`), tongbanKeys,
@@ -135,13 +141,17 @@ export function registerSandboxCommand(program: Command): void {
       out(`Tongban gateway     ${gateway.url}   (SQLite ${config.sqlitePath})`);
       out(`  health            ${gateway.url}/healthz  ${gateway.url}/readyz`);
       out(`  public keys       ${gateway.url}/.well-known/jwks.json`);
+      out(`  seal CA           ${gateway.url}${SEAL_CA_PATH}   (${sealCaFile}; verifies sealed result documents)`);
       out(`  ops dashboard     ${gateway.url}/ops   ${process.env['TONGBAN_OPS_USERS'] ? '(users from TONGBAN_OPS_USERS)' : `(development login: ${DEV_OPS_USER.username} / ${DEV_OPS_USER.password})`}`);
       out('Simulators (fault control: GET|PUT|POST|DELETE <url>/__control/faults)');
       out(`  matter system     ${matters.url}`);
       out(`  licence library   ${library.url}`);
       out(`  e-seal platform   ${seals.url}`);
       for (const line of departmentUrls) out(line);
-      out(`  seal CA           ${gateway.url}${SEAL_CA_PATH}   (${sealCaFile}; verifies sealed result documents)`);
+      writeSandboxState({
+        databasePath: resolve(config.sqlitePath), url: gateway.url, certsDir, matterSystemUrl: matters.url, pid: process.pid, startedAt: new Date().toISOString(),
+      });
+      out(`State               ${SANDBOX_STATE_FILE}   (tongban commands run in this folder use this sandbox's database, keys and URL)`);
       out('Client keys (private JWKs with kid and alg; sign requests with src/trust signing client)');
       out(`  platform          ${join(certsDir, 'platform.jwk.json')}`);
       out(`  ops               ${join(certsDir, 'ops.jwk.json')}`);
@@ -150,6 +160,7 @@ export function registerSandboxCommand(program: Command): void {
 
       const stop = async () => {
         out('\nStopping the sandbox…');
+        markSandboxStopped();
         await gateway.close();
         await Promise.allSettled(running.map((item) => item.close()));
         process.exit(0);

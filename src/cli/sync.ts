@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { createMatterSystemAdapter } from '../../adapters/matter-system/index.js';
 import { CatalogSyncer, listRuns, type CatalogSource, type SyncRun } from '../catalog/index.js';
-import { loadConfig } from '../config/index.js';
 import { openMigratedStore } from '../gateway.js';
 import { createLogger } from '../log/index.js';
+import { cliConfig, describeDatabase, loadCliConfig } from './cli-config.js';
 import { cliActor, step } from './progress.js';
 import { printTable } from './table.js';
 
@@ -41,8 +41,11 @@ export function registerSyncCommands(program: Command): void {
     .description('Sync the catalogue now (incremental unless --full); needs TONGBAN_MATTER_SYSTEM_URL, _APP_KEY and _APP_SECRET. Exit 1 when the run fails')
     .option('--full', 'fetch everything, not only what changed since the last sync')
     .action(async (options: { full?: boolean }) => {
-      const config = loadConfig();
-      if (!config.matterSystemUrl) throw new Error('"sync run" needs the matter system: set TONGBAN_MATTER_SYSTEM_URL, TONGBAN_MATTER_SYSTEM_APP_KEY and TONGBAN_MATTER_SYSTEM_APP_SECRET');
+      const { config, sandbox } = loadCliConfig();
+      process.stderr.write(`${describeDatabase(config, sandbox)}\n`);
+      if (!config.matterSystemUrl) {
+        throw new Error(`"sync run" needs the matter system: set TONGBAN_MATTER_SYSTEM_URL, TONGBAN_MATTER_SYSTEM_APP_KEY and TONGBAN_MATTER_SYSTEM_APP_SECRET${sandbox && !sandbox.running ? ' (or start the sandbox again: its matter system runs inside it)' : ''}`);
+      }
       const adapter = createMatterSystemAdapter({
         baseUrl: config.matterSystemUrl, appKey: config.matterSystemAppKey!, appSecret: config.matterSystemAppSecret!, timeoutMs: config.matterSystemTimeoutMs,
       });
@@ -74,7 +77,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async (options: { failed?: boolean; limit: string }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Error(`--limit must be an integer from 1 to 500 (got "${options.limit}")`);
-      const { store } = await openMigratedStore(loadConfig(), createLogger({ level: 'error' }));
+      const { store } = await openMigratedStore(cliConfig(), createLogger({ level: 'error' }));
       try {
         printTable((await listRuns(store, { limit, ...(options.failed ? { status: 'failed' as const } : {}) })).map(runRow));
       } finally {

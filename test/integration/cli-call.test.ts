@@ -1,0 +1,119 @@
+/**
+ * `tongban call`, spawned as a real process: signs with a development key,
+ * verifies the gateway's signed answer against its JWKS, prints the status
+ * line, the verification and the body; exit 0 only for a verified 2xx, 1 for
+ * an unverified (unsigned or tampered) answer, 2 for a usage error.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Gateway } from '../../src/gateway.js';
+import { devCertsDir } from '../helpers/dev-keys.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { childEnv } from '../helpers/sandbox-process.js';
+import { runTongban, type CliOutcome } from '../helpers/tongban-cli.js';
+
+/** Runs `tongban …` in `cwd` (no sandbox recorded there) with only the keys folder configured. */
+function tongban(args: string[], cwd: string, certs: string, input?: string): Promise<CliOutcome> {
+  return runTongban(args, { cwd, env: childEnv({ TONGBAN_CERTS_DIR: certs }), ...(input !== undefined ? { input } : {}) });
+}
+
+async function listening(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+describe('tongban call (spawned, against a gateway)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let certs: string;
+  let gateway: Gateway;
+  const servers: Server[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tongban-call-'));
+    certs = await devCertsDir();
+    ({ gateway } = await startTestGateway({ TONGBAN_SQLITE_PATH: join(dir, 'gateway.db'), TONGBAN_LOG_LEVEL: 'error' }));
+  });
+  after(async () => {
+    for (const server of servers) server.close();
+    await gateway.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GET /v1/themes: status line, verified by the key id of the gateway\'s JWKS, the body pretty-printed; exit 0', async () => {
+    const result = await tongban(['call', 'GET', '/v1/themes', '--url', gateway.url], dir, certs);
+    expect(result.code, result.stderr).to.equal(0);
+    const kid = gateway.keyring.publicKeys()[0]!.kid!;
+    expect(result.stderr).to.contain(`HTTP 200 OK  (GET ${gateway.url}/v1/themes as platform)`);
+    expect(result.stderr).to.contain(`✓ verified: signed by Tongban key ${kid}`);
+    expect(JSON.parse(result.stdout)).to.have.property('themes');
+    expect(result.stdout).to.match(/^\{\n {2}"themes"/);
+  });
+
+  it('POST with --data JSON, --data @file and --data - (stdin), signed as ops: each a verified 200', async () => {
+    const body = '{"department":"gaj"}';
+    const file = join(dir, 'replay.json');
+    writeFileSync(file, body);
+    for (const [data, input] of [[body, undefined], [`@${file}`, undefined], ['-', body]] as const) {
+      const result = await tongban(['call', 'POST', '/v1/ops/deliveries/replay', '--as', 'ops', '--data', data, '--url', gateway.url], dir, certs, input);
+      expect(result.code, `${data}: ${result.stderr}`).to.equal(0);
+      expect(result.stderr).to.contain('HTTP 200 OK').and.to.contain('✓ verified');
+      expect(JSON.parse(result.stdout), data).to.deep.include({ department: 'gaj' });
+    }
+  });
+
+  it('a signed error answer is verified but exits 1', async () => {
+    const result = await tongban(['call', 'GET', '/v1/themes/NO-SUCH', '--url', gateway.url], dir, certs);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.contain('HTTP 404 Not Found').and.to.contain('✓ verified');
+    expect(JSON.parse(result.stdout)).to.include({ code: 'NOT_FOUND' });
+  });
+
+  it('an answer without a signature (a plain server): NOT verified, exit 1', async () => {
+    const plain = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"themes":[]}'); });
+    servers.push(plain);
+    const result = await tongban(['call', 'GET', '/v1/themes', '--url', await listening(plain)], dir, certs);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.contain('HTTP 200 OK').and.to.contain('✗ NOT verified: the answer carries no Tongban-Signature header');
+    expect(JSON.parse(result.stdout)).to.deep.equal({ themes: [] });
+  });
+
+  it('a signed answer whose body was changed on the way (a tampering proxy): NOT verified, exit 1', async () => {
+    const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        void (async () => {
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'connection')) as Record<string, string>;
+          const answer = await fetch(`${gateway.url}${req.url}`, { method: req.method!, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+          const text = (await answer.text()).replace('"themes"', '"themez"');
+          for (const [name, value] of answer.headers) if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding') res.setHeader(name, value);
+          res.statusCode = answer.status;
+          res.end(text);
+        })();
+      });
+    });
+    servers.push(proxy);
+    const result = await tongban(['call', 'GET', '/v1/themes', '--url', await listening(proxy)], dir, certs);
+    expect(result.code, result.stderr).to.equal(1);
+    expect(result.stderr).to.contain('HTTP 200 OK').and.to.match(/✗ NOT verified: DIGEST_MISMATCH/);
+  });
+
+  it('usage errors exit 2 with a message: an unknown --as, --data that is not JSON, a path without "/"', async () => {
+    const unknown = await tongban(['call', 'GET', '/v1/themes', '--as', 'nobody', '--url', gateway.url], dir, certs);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.contain('--as must be platform, ops or dept-<code>').and.to.contain('"nobody"');
+    const notJson = await tongban(['call', 'POST', '/v1/prefill', '--data', '{oops', '--url', gateway.url], dir, certs);
+    expect(notJson.code).to.equal(2);
+    expect(notJson.stderr).to.contain('--data: the argument is not JSON');
+    const path = await tongban(['call', 'GET', 'v1/themes', '--url', gateway.url], dir, certs);
+    expect(path.code).to.equal(2);
+    expect(path.stderr).to.contain('PATH must start with "/"');
+    const missing = await tongban(['call', 'GET'], dir, certs);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain("missing required argument 'path'");
+  });
+});
