@@ -16,6 +16,7 @@ export function traceMiddleware(logger: Logger): RequestHandler {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       runWithTrace({ traceId }, () => logger.http('access', {
         method: req.method,
+        // With its query, as received: the logger masks the personal data in it, percent-encoded or not.
         path: req.originalUrl,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 1000) / 1000,
