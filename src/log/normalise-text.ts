@@ -16,6 +16,8 @@ export interface NormalisedText {
   readonly end: readonly number[];
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Escapes decoded per pass; three passes undo an escape escaped twice (`%2525E5…`). */
 const PASSES = 3;
 const ESCAPE = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}/;
@@ -24,12 +26,11 @@ const NOTHING_TO_DO = /^[\x20-\x7e\t\r\n]*$/;
 
 /** `text` decoded and normalised for matching, with the span map back to `text`. */
 export function normaliseForMatching(text: string): NormalisedText {
-  let current = identity(text);
-  if (NOTHING_TO_DO.test(text) && !ESCAPE.test(text)) return current;
-  for (let pass = 0; pass < PASSES; pass++) {
+  if (NOTHING_TO_DO.test(text) && !ESCAPE.test(text)) return identity(text);
+  let current = decodeOnce(text);
+  for (let pass = 1; pass < PASSES && ESCAPE.test(current.text); pass++) {
     const next = decodeOnce(current.text);
     current = { text: next.text, start: next.start.map((at) => current.start[at]!), end: next.end.map((at) => current.end[at - 1]!) };
-    if (!ESCAPE.test(current.text)) break;
   }
   return current;
 }
@@ -45,7 +46,8 @@ function decodeOnce(text: string): NormalisedText {
   const start: number[] = [];
   const end: number[] = [];
   const emit = (characters: string, from: number, to: number): void => {
-    const normal = characters.normalize('NFKC');
+    // ASCII is its own NFKC form; normalize() is the costly part of a pass.
+    const normal = characters.length === 1 && characters.charCodeAt(0) < 0x80 ? characters : characters.normalize('NFKC');
     out += normal;
     for (let unit = 0; unit < normal.length; unit++) {
       start.push(from);
@@ -81,7 +83,7 @@ function percentCharacterAt(text: string, index: number): { character: string; l
     bytes.push(byte);
   }
   try {
-    return { character: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes)), length: 3 * count };
+    return { character: UTF8.decode(Uint8Array.from(bytes)), length: 3 * count };
   } catch {
     return undefined;
   }
