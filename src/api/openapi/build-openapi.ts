@@ -104,9 +104,13 @@ function parameterObject(parameter: RouteParameter, components: Record<string, u
 }
 
 function problemResponse(codes: readonly ErrorCode[]): Record<string, unknown> {
+  const waits = codes.filter((code) => ERROR_CATALOGUE[code].retryAfterSeconds !== undefined);
+  const retryAfter = waits.length === 0 ? {} : {
+    'Retry-After': { description: `Seconds to wait before retrying (with ${waits.map((code) => `\`${code}\``).join(', ')})`, schema: { type: 'integer', minimum: 0 } },
+  };
   return {
     description: `Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`,
-    headers: { 'X-Request-Id': { $ref: '#/components/headers/XRequestId' } },
+    headers: { 'X-Request-Id': { $ref: '#/components/headers/XRequestId' }, ...retryAfter },
     content: {
       [PROBLEM_TYPE]: {
         schema: { $ref: '#/components/schemas/Problem' },

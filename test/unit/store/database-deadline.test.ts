@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/api/app.js';
+import { buildOpenApi } from '../../../src/api/openapi/index.js';
 import { PUBLIC, type Route } from '../../../src/api/routes/route.js';
 import { TongbanError } from '../../../src/errors/index.js';
 import { createLogger } from '../../../src/log/index.js';
@@ -47,5 +48,13 @@ describe('database deadline (a request\'s budget for its database waits)', () =>
     expect(spent.status).to.equal(503);
     expect(spent.body).to.include({ code: 'DATABASE_UNAVAILABLE', retryable: true });
     expect(spent.headers['retry-after']).to.equal('5');
+  });
+
+  it('the API description declares Retry-After on the 503 problems of routes that need the database', () => {
+    const route: Route = { method: 'GET', path: '/v1/test/signed', access: { roles: ['platform'] }, summary: 'signed', handler: () => undefined };
+    const document = buildOpenApi([route]) as unknown as { paths: Record<string, { get: { responses: Record<string, { headers: Record<string, unknown> }> } }> };
+    const responses = document.paths['/v1/test/signed']!.get.responses;
+    expect(responses['503']!.headers).to.have.property('Retry-After');
+    expect(responses['401']!.headers).not.to.have.property('Retry-After');
   });
 });
