@@ -21,9 +21,9 @@ import type { JWK } from 'jose';
 import { isTongbanError } from '../src/errors/index.js';
 import type { ReceiptFields } from '../src/domain/department-channel.js';
 import { signResponse, type SignResponseOptions } from '../src/trust/index.js';
-import { createTongbanVerifier } from '../adapters/shared/department/simulator/tongban-verifier.js';
-import { AcceptanceNumbers } from '../adapters/shared/department/simulator/department-book.js';
-import { chinaIso } from '../adapters/shared/department/simulator/china-time.js';
+import { createTongbanVerifier } from '../adapters/common/department/simulator/tongban-verifier.js';
+import { AcceptanceNumbers } from '../adapters/common/department/simulator/department-book.js';
+import { chinaIso } from '../adapters/common/department/simulator/china-time.js';
 import { BATCH_PATH, MAX_BATCH, SUBMIT_PATH, type RestBatchItem } from '../adapters/department-rest/rest-department-api.js';
 
 export interface FastDepartment {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { verifyInboxAck } from '../adapters/department-inbox/index.js';
 import { createRestDepartmentAdapter } from '../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../adapters/department-soap/index.js';
-import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../adapters/shared/http-client.js';
+import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../adapters/common/http-client.js';
 import { createLicenceLibraryAdapter } from '../adapters/licence-library/index.js';
 import { createSealPlatformAdapter } from '../adapters/seal-platform/index.js';
 import type { InboxAckVerifier, PushChannelFactory } from './domain/department-channel.js';

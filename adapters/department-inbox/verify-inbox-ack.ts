@@ -6,7 +6,7 @@
 import type { JWK } from 'jose';
 import { TongbanError, validationError } from '../../src/errors/index.js';
 import type { DeliveryReceipt, InboxAckInput, ReceiptClaims } from '../../src/domain/department-channel.js';
-import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../shared/department/receipt-token.js';
+import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../common/department/receipt-token.js';
 import { isInboxAck } from './inbox-api.js';
 
 

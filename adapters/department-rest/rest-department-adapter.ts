@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { SIGNATURE_HEADER, signRequest, verifyResponse } from '../../src/trust/index.js';
-import { pushClientOf, type DepartmentPushSettings } from '../shared/department/push-settings.js';
-import { foreignReceiptField, verifiedReceipt } from '../shared/department/receipt-token.js';
-import { isAnswerTooLarge, transportError } from '../shared/http-client.js';
+import { pushClientOf, type DepartmentPushSettings } from '../common/department/push-settings.js';
+import { foreignReceiptField, verifiedReceipt } from '../common/department/receipt-token.js';
+import { isAnswerTooLarge, transportError } from '../common/http-client.js';
 import { BATCH_PATH, MAX_BATCH, SUBMIT_PATH, isBatchAnswer, isReceiptAnswer, type RestBatchAnswer, type RestReceiptAnswer } from './rest-department-api.js';
 import { answerError, itemError, malformedError, signatureError } from './rest-department-error.js';
 

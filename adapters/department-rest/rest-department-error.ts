@@ -4,7 +4,7 @@
  */
 import { isTongbanError } from '../../src/errors/index.js';
 import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
-import { statusError } from '../shared/http-client.js';
+import { statusError } from '../common/http-client.js';
 import { isErrorAnswer } from './rest-department-api.js';
 import { kindOfErrorCode } from './map-error-code.js';
 

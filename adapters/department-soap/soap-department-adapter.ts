@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryReceipt, PushDepartmentChannel, ReceiptClaims, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { signRequest } from '../../src/trust/index.js';
-import { pushClientOf, type DepartmentPushSettings } from '../shared/department/push-settings.js';
-import { isAnswerTooLarge, transportError } from '../shared/http-client.js';
-import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../shared/department/receipt-token.js';
+import { pushClientOf, type DepartmentPushSettings } from '../common/department/push-settings.js';
+import { isAnswerTooLarge, transportError } from '../common/http-client.js';
+import { foreignReceiptField, SIGNED_RECEIPT_FIELDS, verifiedReceipt, verifyReceiptToken } from '../common/department/receipt-token.js';
 import { SERVICE_PATH, SUBMIT_ACTION, readSubmitResponse, submitRequestXml } from './soap-department-api.js';
 import { faultError, httpError, malformedError, signatureError } from './soap-department-error.js';
 import { parseEnvelope, readFault } from './soap-envelope.js';

@@ -4,7 +4,7 @@
  */
 import { isTongbanError } from '../../src/errors/index.js';
 import { UpstreamError } from '../../src/domain/upstream-error.js';
-import { statusError } from '../shared/http-client.js';
+import { statusError } from '../common/http-client.js';
 import { kindOfFault } from './map-fault.js';
 import type { SoapFault } from './soap-envelope.js';
 

@@ -7,8 +7,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import type { Licence, LicenceFile } from '../../src/domain/licence-library.js';
-import { statusError, transportError } from '../shared/http-client.js';
-import { verifyPdfSignatures } from '../shared/pdf/index.js';
+import { statusError, transportError } from '../common/http-client.js';
+import { verifyPdfSignatures } from '../common/pdf/index.js';
 import { PATHS, validateFileUrlData } from './licence-library-api.js';
 import type { LibraryClient } from './licence-library-client.js';
 import { malformedError } from './licence-library-error.js';

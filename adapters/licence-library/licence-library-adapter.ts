@@ -18,7 +18,7 @@ import {
   type LicenceQuery,
   type SurfaceCheck,
 } from '../../src/domain/licence-library.js';
-import { createHttpClient } from '../shared/http-client.js';
+import { createHttpClient } from '../common/http-client.js';
 import { downloadLicenceFile } from './download-file.js';
 import {
   HOLDER_TYPE_CODES,

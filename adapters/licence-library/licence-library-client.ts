@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { ValidateFunction } from 'ajv';
-import { statusError, transportError } from '../shared/http-client.js';
+import { statusError, transportError } from '../common/http-client.js';
 import { PATHS, STATUS, validateEnvelope, validateTokenData, type Envelope } from './licence-library-api.js';
 import { envelopeError, malformedError } from './licence-library-error.js';
 

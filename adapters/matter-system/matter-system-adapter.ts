@@ -6,7 +6,7 @@
 import type { AxiosResponse } from 'axios';
 import type { ListOptions, MatterCatalog, Matter, Theme } from '../../src/domain/matter-catalog.js';
 import type { ValidateFunction } from 'ajv';
-import { createHttpClient, statusError, transportError } from '../shared/http-client.js';
+import { createHttpClient, statusError, transportError } from '../common/http-client.js';
 import { mapMatter } from './map-matter.js';
 import { mapTheme } from './map-theme.js';
 import {

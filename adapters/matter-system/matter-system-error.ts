@@ -9,7 +9,7 @@
  * kept as the error's cause (logged), never in the message (answered to clients).
  */
 import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
-import { statusError } from '../shared/http-client.js';
+import { statusError } from '../common/http-client.js';
 
 const SYSTEM = 'matter-system';
 

@@ -9,8 +9,8 @@ import { X509Certificate } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { validationError, type FieldError } from '../../src/errors/index.js';
 import type { DocumentSignature, PdfVerification, Seal, SealedPdf, SealPdfRequest, SealService } from '../../src/domain/seal-service.js';
-import { createHttpClient, transportError } from '../shared/http-client.js';
-import { verifyPdfSignatures, type PdfSignatureResult } from '../shared/pdf/verify-pdf.js';
+import { createHttpClient, transportError } from '../common/http-client.js';
+import { verifyPdfSignatures, type PdfSignatureResult } from '../common/pdf/verify-pdf.js';
 import { mapSealStatus, mapSealType } from './map-seal.js';
 import { newNonce, signedHeaders } from './request-signing.js';
 import {

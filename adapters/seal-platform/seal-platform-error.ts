@@ -5,7 +5,7 @@
  * `unavailable` (retried); everything else is a definite `rejected`.
  */
 import { UpstreamError, type UpstreamErrorKind } from '../../src/domain/upstream-error.js';
-import { statusError } from '../shared/http-client.js';
+import { statusError } from '../common/http-client.js';
 import { RESULT_CODES } from './seal-platform-api.js';
 
 const SYSTEM = 'seal-platform';

@@ -88,7 +88,7 @@ describe('architecture', () => {
       .flatMap(([file, imports]) => {
         const own = file.split('/')[1];
         return imports
-          .filter((target) => (target.startsWith('adapters/') && !['shared', own].includes(target.split('/')[1])) || (target.startsWith('src/api/') && target !== 'src/api/express-server.ts'))
+          .filter((target) => (target.startsWith('adapters/') && !['common', own].includes(target.split('/')[1])) || (target.startsWith('src/api/') && target !== 'src/api/express-server.ts'))
           .map((target) => `${file} → ${target}`);
       });
     expect(offenders).to.deep.equal([]);

@@ -8,11 +8,11 @@
  */
 import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { createSigningClient, type FetchFunction, type PrivateJwk } from '../../../src/trust/index.js';
-import { checkDelivery } from '../../shared/department/delivery-schema.js';
-import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';
-import { DepartmentBook, type ReceivedDelivery } from '../../shared/department/simulator/department-book.js';
-import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../shared/department/simulator/department-events.js';
-import type { TongbanKeySource } from '../../shared/department/simulator/tongban-verifier.js';
+import { checkDelivery } from '../../common/department/delivery-schema.js';
+import { corruptSignature, signReceiptToken } from '../../common/department/receipt-token.js';
+import { DepartmentBook, type ReceivedDelivery } from '../../common/department/simulator/department-book.js';
+import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../common/department/simulator/department-events.js';
+import type { TongbanKeySource } from '../../common/department/simulator/tongban-verifier.js';
 import { ackPath, inboxPath, isInboxPage, type InboxAck, type InboxItem } from '../inbox-api.js';
 
 /**

@@ -11,11 +11,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
 import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { signResponse } from '../../../src/trust/index.js';
-import { corruptBody, type AnswerFault } from '../../shared/faults.js';
-import { checkDelivery } from '../../shared/department/delivery-schema.js';
-import { corruptSignature } from '../../shared/department/receipt-token.js';
-import type { BookedReceipt } from '../../shared/department/simulator/department-book.js';
-import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../shared/department/simulator/push-department.js';
+import { corruptBody, type AnswerFault } from '../../common/faults.js';
+import { checkDelivery } from '../../common/department/delivery-schema.js';
+import { corruptSignature } from '../../common/department/receipt-token.js';
+import type { BookedReceipt } from '../../common/department/simulator/department-book.js';
+import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../common/department/simulator/push-department.js';
 import { BATCH_PATH, MAX_BATCH, SUBMIT_PATH, type RestBatchItem } from '../rest-department-api.js';
 
 export type RestDepartmentSimulatorOptions = PushDepartmentSimulatorOptions;

@@ -7,10 +7,10 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isTongbanError } from '../../../src/errors/index.js';
-import { corruptBody, type AnswerFault } from '../../shared/faults.js';
-import { checkDelivery } from '../../shared/department/delivery-schema.js';
-import { corruptSignature, signReceiptToken } from '../../shared/department/receipt-token.js';
-import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../shared/department/simulator/push-department.js';
+import { corruptBody, type AnswerFault } from '../../common/faults.js';
+import { checkDelivery } from '../../common/department/delivery-schema.js';
+import { corruptSignature, signReceiptToken } from '../../common/department/receipt-token.js';
+import { pushDepartmentParts, type PushDepartmentSimulator, type PushDepartmentSimulatorOptions } from '../../common/department/simulator/push-department.js';
 import { SERVICE_PATH, SUBMIT_ACTION, readSubmitRequest, submitResponseXml } from '../soap-department-api.js';
 import { buildFault, parseEnvelope, type FaultCode } from '../soap-envelope.js';
 

@@ -7,8 +7,8 @@
  * with its reason for use, for tests and the sandbox.
  */
 import express, { type Request, type Response } from 'express';
-import { corruptBody, FaultController, type AnswerFault } from '../../shared/faults.js';
-import { listenSimulator, type RunningSimulator } from '../../shared/simulator-server.js';
+import { corruptBody, FaultController, type AnswerFault } from '../../common/faults.js';
+import { listenSimulator, type RunningSimulator } from '../../common/simulator-server.js';
 import { MAX_USE_CAUSE_LENGTH } from '../../../src/domain/licence-library.js';
 import { PATHS, STATUS, type WireLicence } from '../licence-library-api.js';
 import { createPopulation, type LicenceRecord, type LicenceStatusCode, type Population, type PopulationOptions } from '../population/index.js';

@@ -17,7 +17,7 @@ import {
   type ExerciseLevel,
 } from '../../../src/domain/identifiers/index.js';
 import type { FormField, Material, Matter, Theme } from '../../../src/domain/matter-catalog.js';
-import { mulberry32, randomTools } from '../../shared/random.js';
+import { mulberry32, randomTools } from '../../common/random.js';
 import {
   BASE, DEFAULT_STATUTORY_DAYS, MAX_PROMISED_DAYS, STATUTORY_DAYS, matterTypeOf, ruleForMatter,
 } from './matter-rules.js';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { corruptBody, type AnswerFault } from '../../shared/faults.js';
+import { corruptBody, type AnswerFault } from '../../common/faults.js';
 import { RESULT_CODES, type ResultName } from '../matter-system-api.js';
 
 /**

@@ -5,8 +5,8 @@
  */
 import express, { type ErrorRequestHandler } from 'express';
 import type { Matter, Theme } from '../../../src/domain/matter-catalog.js';
-import { FaultController } from '../../shared/faults.js';
-import { listenSimulator } from '../../shared/simulator-server.js';
+import { FaultController } from '../../common/faults.js';
+import { listenSimulator } from '../../common/simulator-server.js';
 import { buildCatalogue, type Catalogue, type CatalogueDepartment } from '../catalogue/build-catalogue.js';
 import { answer } from './answer.js';
 import { NonceCache, authenticate } from './authenticate.js';

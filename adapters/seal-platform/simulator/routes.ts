@@ -4,10 +4,10 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { AnswerFault } from '../../shared/faults.js';
-import { PdfSigningError, type PdfSigningErrorCode } from '../../shared/pdf/pdf-signing-error.js';
-import { signPdf } from '../../shared/pdf/sign-pdf.js';
-import { verifyPdfSignatures } from '../../shared/pdf/verify-pdf.js';
+import type { AnswerFault } from '../../common/faults.js';
+import { PdfSigningError, type PdfSigningErrorCode } from '../../common/pdf/pdf-signing-error.js';
+import { signPdf } from '../../common/pdf/sign-pdf.js';
+import { verifyPdfSignatures } from '../../common/pdf/verify-pdf.js';
 import { sealStatusCode, sealTypeCode } from '../map-seal.js';
 import { PATHS, RESULT_CODES, toChinaDateTime, type WireSeal, type WireSignature } from '../seal-platform-api.js';
 import { sendEnvelope } from './envelope.js';

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createDevelopmentCa, type CertificateAuthority } from '../../../src/trust/index.js';
-import { FaultController } from '../../shared/faults.js';
-import { listenSimulator } from '../../shared/simulator-server.js';
+import { FaultController } from '../../common/faults.js';
+import { listenSimulator } from '../../common/simulator-server.js';
 import { RESULT_CODES } from '../seal-platform-api.js';
 import { sendEnvelope } from './envelope.js';
 import { requestAuth } from './request-auth.js';

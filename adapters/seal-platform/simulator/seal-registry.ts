@@ -7,7 +7,7 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { issueCertificate, toPkcs12, type CertificateAuthority } from '../../../src/trust/index.js';
 import type { SealStatus, SealType } from '../../../src/domain/seal-service.js';
-import { makeSealPicturePng } from '../../shared/pdf/seal-picture.js';
+import { makeSealPicturePng } from '../../common/pdf/seal-picture.js';
 
 /** A department as the registry needs it. */
 export interface RegistryDepartment {

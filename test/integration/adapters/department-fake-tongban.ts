@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { verifyInboxAck } from '../../../adapters/department-inbox/index.js';
-import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
+import { listenSimulator } from '../../../adapters/common/simulator-server.js';
 import { isTongbanError } from '../../../src/errors/index.js';
 import type { DeliveryReceipt, DepartmentEvent, SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { makeIdNumber, makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';

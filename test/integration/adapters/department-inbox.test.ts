@@ -10,8 +10,8 @@ import {
   createInboxDepartmentAdapter, isInboxAck, isInboxPage, startInboxDepartmentSimulator, verifyInboxAck,
   type InboxDepartmentSimulator, type InboxDepartmentSimulatorOptions,
 } from '../../../adapters/department-inbox/index.js';
-import { checkDelivery } from '../../../adapters/shared/department/delivery-schema.js';
-import { signReceiptToken } from '../../../adapters/shared/department/receipt-token.js';
+import { checkDelivery } from '../../../adapters/common/department/delivery-schema.js';
+import { signReceiptToken } from '../../../adapters/common/department/receipt-token.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
 import { isTongbanError, type TongbanError } from '../../../src/errors/index.js';
 import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';

@@ -9,7 +9,7 @@ import express from 'express';
 import { PDFDocument } from 'pdf-lib';
 import { createRestDepartmentAdapter, startRestDepartmentSimulator, type RestDepartmentSimulator, type RestDepartmentSimulatorOptions } from '../../../adapters/department-rest/index.js';
 import { BATCH_PATH, isReceiptAnswer } from '../../../adapters/department-rest/rest-department-api.js';
-import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
+import { listenSimulator } from '../../../adapters/common/simulator-server.js';
 import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';
 import { isDeliveryReceipt, type BatchItemOutcome, type DeliveryReceipt, type SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { validateLicenceIdentifier } from '../../../src/domain/identifiers/index.js';

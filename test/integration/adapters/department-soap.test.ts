@@ -10,8 +10,8 @@ import {
   createSoapDepartmentAdapter, parseEnvelope, readFault, readSubmitRequest, readSubmitResponse, startSoapDepartmentSimulator, submitRequestXml,
   type SoapDepartmentSimulator, type SoapDepartmentSimulatorOptions,
 } from '../../../adapters/department-soap/index.js';
-import { checkDelivery } from '../../../adapters/shared/department/delivery-schema.js';
-import { listenSimulator } from '../../../adapters/shared/simulator-server.js';
+import { checkDelivery } from '../../../adapters/common/department/delivery-schema.js';
+import { listenSimulator } from '../../../adapters/common/simulator-server.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
 import type { SubApplicationDelivery } from '../../../src/domain/department-channel.js';
 import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';

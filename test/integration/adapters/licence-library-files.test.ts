@@ -14,7 +14,7 @@ import {
   type LicenceLibrarySimulator,
 } from '../../../adapters/licence-library/index.js';
 import { ALL_ISSUERS, ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
-import { readDocumentJson, verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
+import { readDocumentJson, verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import { UpstreamError } from '../../../src/domain/upstream-error.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

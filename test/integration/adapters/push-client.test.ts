@@ -1,5 +1,5 @@
 /**
- * The department push path's HTTP client (adapters/shared/http-client.ts
+ * The department push path's HTTP client (adapters/common/http-client.ts
  * createPushClient) against node:http servers on real sockets: keep-alive
  * reuse, the keep-alive race retry (and when it must not retry), total
  * timeout, refused connections, answers too large, and idle connections that
@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createRestDepartmentAdapter } from '../../../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../../../adapters/department-soap/index.js';
-import { createPushClient, isAnswerTooLarge, transportError, type PushClient } from '../../../adapters/shared/http-client.js';
+import { createPushClient, isAnswerTooLarge, transportError, type PushClient } from '../../../adapters/common/http-client.js';
 import { isUpstreamError, type UpstreamError } from '../../../src/domain/upstream-error.js';
 import { generateKeyPair } from '../../../src/trust/index.js';
 import { freePort } from '../../helpers/free-port.js';
@@ -343,7 +343,7 @@ describe('push client (node:http keep-alive, real sockets)', () => {
   it('idle keep-alive connections never keep a process alive', async function () {
     this.timeout(30_000);
     const script = `
-      import { createPushClient } from './adapters/shared/http-client.ts';
+      import { createPushClient } from './adapters/common/http-client.ts';
       const client = createPushClient({ baseUrl: process.argv[1], idleSocketMs: 60000 });
       const answer = await client.post('/x', 'a', {});
       process.stdout.write(String(answer.status));

@@ -5,7 +5,7 @@ import { PDFDict, PDFDocument, PDFName, PDFStream } from 'pdf-lib';
 import { createSealPlatformAdapter } from '../../../adapters/seal-platform/index.js';
 import { newNonce, signedHeaders } from '../../../adapters/seal-platform/request-signing.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } from '../../../adapters/seal-platform/simulator/index.js';
-import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
+import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import { UpstreamError } from '../../../src/domain/upstream-error.js';
 import type { SealService } from '../../../src/domain/seal-service.js';
 import { createDevelopmentCa } from '../../../src/trust/index.js';

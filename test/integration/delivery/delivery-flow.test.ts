@@ -8,9 +8,9 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { DepartmentOutcome } from '../../../adapters/shared/department/simulator/department-events.js';
-import type { ReceivedDelivery } from '../../../adapters/shared/department/simulator/department-book.js';
-import { resultPdf } from '../../../adapters/shared/department/simulator/result-documents.js';
+import type { DepartmentOutcome } from '../../../adapters/common/department/simulator/department-events.js';
+import type { ReceivedDelivery } from '../../../adapters/common/department/simulator/department-book.js';
+import { resultPdf } from '../../../adapters/common/department/simulator/result-documents.js';
 import { addWorkingDays, chinaDate } from '../../../src/cases/working-days.js';
 import type { DepartmentResult } from '../../../src/domain/department-channel.js';
 import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { DepartmentOutcome } from '../../../adapters/shared/department/simulator/department-events.js';
+import type { DepartmentOutcome } from '../../../adapters/common/department/simulator/department-events.js';
 import { COVERED_YEARS } from '../../../src/cases/working-days.js';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {

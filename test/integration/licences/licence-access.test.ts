@@ -5,7 +5,7 @@
  * entry per licence handed out.
  */
 import { expect } from 'chai';
-import { verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
+import { verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
 import type { LicenceVerification } from '../../../src/domain/licence-library.js';
 import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/shared/pdf/index.js';
+import { makeDocumentPdf, verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } from '../../../adapters/seal-platform/simulator/index.js';
 import type { Gateway } from '../../../src/gateway.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';

@@ -10,11 +10,11 @@ import {
   signPdf,
   toDrawableText,
   verifyPdfSignatures,
-} from '../../../adapters/shared/pdf/index.js';
+} from '../../../adapters/common/pdf/index.js';
 import { createDevelopmentCa, issueCertificate, toPkcs12, type CertificateAuthority } from '../../../src/trust/index.js';
 import { hasPdfsig, pdfsig, tamper } from './pdf-tools.js';
 
-describe('adapters/shared/pdf: make, seal and verify PDFs', () => {
+describe('adapters/common/pdf: make, seal and verify PDFs', () => {
   let ca: CertificateAuthority;
   let otherCa: CertificateAuthority;
   let signerCertificatePem: string;
