@@ -14,6 +14,7 @@ import type { Mappings } from './mappings/types.js';
 import { deriveMergedForm } from './merged-form.js';
 import { applicableMatters } from './scenario.js';
 import { valueDigest, type EvidenceField } from './prefill-evidence.js';
+import { normalizeText, readText } from './text-rules.js';
 import { resolveTransform, TransformError } from './transforms.js';
 import type { ThemeContext } from './theme-context.js';
 
@@ -82,7 +83,7 @@ const KEY_BY_CODE = new Map(Object.entries(LICENCE_TYPES).map(([key, info]) => [
 export function validatePrefillRequest(body: unknown): PrefillRequest {
   const errors: FieldError[] = [];
   const value = (body ?? {}) as Record<string, unknown>;
-  useCauseFromBody(value['useCause'], '/useCause');
+  const useCause = useCauseFromBody(value['useCause'], '/useCause');
   if (typeof value['themeCode'] !== 'string') errors.push({ pointer: '/themeCode', message: 'is required' });
   const holders = value['holders'];
   if (typeof holders !== 'object' || holders === null || Array.isArray(holders) || Object.keys(holders).length === 0) {
@@ -95,7 +96,7 @@ export function validatePrefillRequest(body: unknown): PrefillRequest {
     }
   }
   if (errors.length > 0) throw validationError(errors);
-  return value as unknown as PrefillRequest;
+  return { ...value, useCause } as unknown as PrefillRequest;
 }
 
 export async function prefill(context: ThemeContext, request: PrefillRequest, mappings: Mappings, fetchLicences: FetchLicences): Promise<PrefillResult> {
@@ -145,7 +146,8 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
       if (!mapping) continue;
       for (const field of mapping.fields) {
         const canonical = field.canonical.replace('$subject.', `${subject}.`);
-        const raw = licence.surface[field.surface];
+        // Trimmed before a transform reads it too (a code table has no " 男 "); blank is absent, never invented.
+        const raw = licence.surface[field.surface] === undefined ? undefined : normalizeText(licence.surface[field.surface]!);
         if (!wanted.has(canonical) || raw === undefined || raw === '') continue;
         let value: unknown = raw;
         try {
@@ -153,6 +155,15 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
         } catch (error) {
           if (error instanceof TransformError) continue;
           throw error;
+        }
+        if (typeof value === 'string') {
+          // Checked and normalised as a submission will be (NFC, trimmed): an unchanged value still matches its evidence at intake.
+          const text = readText(value, { noMarkup: true });
+          if (text.fault !== undefined) {
+            refusedValues.push({ canonical, licenceIdentifier: licence.identifier, reason: text.fault });
+            continue;
+          }
+          value = text.text;
         }
         const refusal = checkFieldValue(canonical, mappings.dictionary.get(canonical)!, value);
         if (refusal) {

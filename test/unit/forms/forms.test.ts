@@ -3,10 +3,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TongbanError } from '../../../src/errors/index.js';
-import { checkFieldValue, validateForm } from '../../../src/forms/form-schema.js';
+import { checkFieldValue, getField, validateForm } from '../../../src/forms/form-schema.js';
 import { buildGuide } from '../../../src/forms/guide.js';
 import { loadMappings, type Mappings } from '../../../src/forms/mappings/index.js';
 import { prefill, type FetchLicences } from '../../../src/forms/prefill.js';
+import { valueDigest } from '../../../src/forms/prefill-evidence.js';
+import { normalizeFormText } from '../../../src/forms/text-rules.js';
 import { splitForm, SplitError } from '../../../src/forms/split.js';
 import type { ThemeContext } from '../../../src/forms/theme-context.js';
 import type { Licence } from '../../../src/domain/licence-library.js';
@@ -216,6 +218,24 @@ describe('merged forms: guide, prefill, split', () => {
       const result = await prefill(context, { themeCode: 'MX-T99', answers: {}, holders, useCause: '办理' }, mappings, fetch);
       expect(result.form).to.deep.equal({ child: { name: '王小宝' } });
       expect(result.refusedValues).to.deep.equal([{ canonical: 'child.sex', licenceIdentifier: 'BC-1', reason: 'must be equal to one of the allowed values' }]);
+    });
+
+    it('normalises licence text as a submission is (NFC, trimmed), so an unchanged value still matches its evidence at intake', async () => {
+      const fetch: FetchLicences = async () => [
+        licence('birthCertificate', 'BC-1', { XSEXM: ' 王小宝\u3000', XB: ' 男 ', CSRQ: ' 2026-03-01 ', MQXM: '李\u202e梅' }),
+        licence('residentIdCard', 'ID-1', { XM: ' \u3000 ', GMSFHM: motherId }),
+      ];
+      const result = await prefill(context, { themeCode: 'MX-T99', answers: {}, holders, useCause: '办理' }, mappings, fetch);
+      expect(result.form).to.deep.equal({ child: { name: '王小宝', sex: '男', birthDate: '2026-03-01' }, mother: { idNumber: motherId } });
+      // Blank is absent, never reported; a bidi override is a value the applicant must give.
+      expect(result.refusedValues).to.have.length(1);
+      expect(result.refusedValues[0]).to.deep.include({ canonical: 'mother.name', licenceIdentifier: 'BC-1' });
+      expect(result.refusedValues[0]!.reason).to.match(/bidirectional/);
+      // What intake compares: the submitted form, normalised, against the evidence digests.
+      const submitted = normalizeFormText(result.form, '/form').form;
+      for (const [canonical, evidence] of Object.entries(result.evidence)) {
+        expect(valueDigest(getField(submitted, canonical)), canonical).to.equal(evidence.digest);
+      }
     });
 
     it('never uses a licence that failed verification', async () => {
