@@ -8,6 +8,7 @@
  * completed prerequisite releases the sub-applications waiting for it.
  */
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
+import { readTextMember } from '../forms/text-rules.js';
 import type { Queryable, Store } from '../store/index.js';
 import type { DepartmentEventInput, EventType, SealedDocument } from './department-event.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
@@ -21,6 +22,19 @@ export interface EventOutcome {
   released: string[];
 }
 
+/** The longest 受理号 and reason (characters) an event may carry. */
+const MAX_EVENT_TEXT = 500;
+/** The longest result name, value, licence identifier or URL (characters). */
+const MAX_RESULT_TEXT = 200;
+
+/**
+ * Checks a department's event and returns it with every text normalised
+ * (src/forms/text-rules.ts): a reason may span lines, every other text is one
+ * line; a result's value and licence identifier may fill another
+ * department's form (a prerequisite's result), so they refuse `<` and `>`
+ * like the merged form does.
+ * @throws TongbanError VALIDATION_FAILED naming every member at fault.
+ */
 export function readDepartmentEvent(body: unknown): DepartmentEventInput {
   const value = (body ?? {}) as Record<string, unknown>;
   const errors: FieldError[] = [];
@@ -28,28 +42,38 @@ export function readDepartmentEvent(body: unknown): DepartmentEventInput {
   if (typeof value['subApplicationId'] !== 'string') errors.push({ pointer: '/subApplicationId', message: 'is required' });
   if (!['accepted', 'completed', 'rejected', 'status'].includes(String(value['type']))) errors.push({ pointer: '/type', message: 'must be accepted, completed, rejected or status' });
   if (typeof value['occurredAt'] !== 'string' || Number.isNaN(Date.parse(value['occurredAt']))) errors.push({ pointer: '/occurredAt', message: 'must be an ISO 8601 date-time' });
-  if (value['type'] === 'rejected' && typeof value['reason'] !== 'string') errors.push({ pointer: '/reason', message: 'a rejection (不予受理) needs a reason' });
+  const texts: Partial<Record<'acceptanceNumber' | 'reason', string>> = {};
+  if (value['type'] === 'rejected' && value['reason'] === undefined) errors.push({ pointer: '/reason', message: 'a rejection (不予受理) needs a reason' });
   for (const field of ['acceptanceNumber', 'reason'] as const) {
-    if (value[field] !== undefined && (typeof value[field] !== 'string' || value[field].length > 500)) errors.push({ pointer: `/${field}`, message: 'must be a string of at most 500 characters' });
+    if (value[field] === undefined) continue;
+    const text = readTextMember(value[field], `/${field}`, errors, { maxLength: MAX_EVENT_TEXT, multiLine: field === 'reason' });
+    if (text !== undefined) texts[field] = text;
   }
+  let results: DepartmentEventInput['results'];
   if (value['results'] !== undefined) {
     if (!Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
-    else value['results'].forEach((result: unknown, index) => errors.push(...resultErrors(result, `/results/${index}`)));
+    else results = value['results'].map((result: unknown, index) => readResult(result, `/results/${index}`, errors));
   }
   if (errors.length > 0) throw validationError(errors);
-  return value as unknown as DepartmentEventInput;
+  return { ...value, ...texts, ...(results === undefined ? {} : { results }) } as unknown as DepartmentEventInput;
 }
 
+type EventResult = NonNullable<DepartmentEventInput['results']>[number];
+
 /** A result is an object with a name and string parts; anything else would be stored, sealed and delivered as if it were one. */
-function resultErrors(result: unknown, pointer: string): FieldError[] {
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) return [{ pointer, message: 'must be an object {name, value | licenceIdentifier | documentBase64}' }];
-  const fields = result as Record<string, unknown>;
-  const errors: FieldError[] = [];
-  if (typeof fields['name'] !== 'string' || fields['name'].length === 0 || fields['name'].length > 200) errors.push({ pointer: `${pointer}/name`, message: 'is required (1–200 characters)' });
-  for (const part of ['value', 'licenceIdentifier', 'documentBase64', 'url'] as const) {
-    if (fields[part] !== undefined && typeof fields[part] !== 'string') errors.push({ pointer: `${pointer}/${part}`, message: 'must be a string' });
+function readResult(result: unknown, pointer: string, errors: FieldError[]): EventResult {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    errors.push({ pointer, message: 'must be an object {name, value | licenceIdentifier | documentBase64}' });
+    return result as EventResult;
   }
-  return errors;
+  const fields = { ...(result as Record<string, unknown>) };
+  if (fields['name'] === undefined) errors.push({ pointer: `${pointer}/name`, message: 'is required (1–200 characters)' });
+  else fields['name'] = readTextMember(fields['name'], `${pointer}/name`, errors, { maxLength: MAX_RESULT_TEXT });
+  for (const part of ['value', 'licenceIdentifier', 'url'] as const) {
+    if (fields[part] !== undefined) fields[part] = readTextMember(fields[part], `${pointer}/${part}`, errors, { maxLength: MAX_RESULT_TEXT, noMarkup: part !== 'url' });
+  }
+  if (fields['documentBase64'] !== undefined && typeof fields['documentBase64'] !== 'string') errors.push({ pointer: `${pointer}/documentBase64`, message: 'must be a string' });
+  return fields as unknown as EventResult;
 }
 
 interface SubRow { id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number }

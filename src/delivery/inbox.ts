@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { TongbanError } from '../errors/index.js';
+import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { InboxAckVerifier, SubApplicationDelivery } from '../domain/department-channel.js';
+import { normalizeText, readTextMember } from '../forms/text-rules.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
@@ -61,6 +62,7 @@ export async function acknowledgeInbox(store: Store, verifyAck: InboxAckVerifier
     return { acceptanceNumber: recorded.rows[0]?.acceptance_number ?? '', duplicate: true };
   }
   if (row.state !== 'in_flight' || row.lease_owner !== leaseToken) throw new TongbanError('CONFLICT', 'The lease on this delivery is no longer yours; it will be handed out again');
+  checkAckText(body);
   const claimed: ClaimedDelivery = { id: row.id, subApplicationId: row.sub_application_id, departmentCode: row.department_code, channel: row.channel, idempotencyKey: row.idempotency_key, attempts: row.attempts - 1 };
   const delivery = await buildDelivery(store, claimed);
   let receipt;
@@ -71,8 +73,25 @@ export async function acknowledgeInbox(store: Store, verifyAck: InboxAckVerifier
     if (error instanceof TongbanError) throw error;
     throw new TongbanError('SIGNATURE_INVALID', `The acknowledgement's receipt does not verify: ${(error as Error).message}`, { cause: error });
   }
-  const stored = await markDelivered(store, claimed, String(leaseToken), { acceptanceNumber: receipt.acceptanceNumber, evidence: receipt },
+  // The signature covers the 受理号 as sent (kept so in the evidence); the one stored and shown is normalised, like every text.
+  const acceptanceNumber = normalizeText(receipt.acceptanceNumber);
+  const stored = await markDelivered(store, claimed, String(leaseToken), { acceptanceNumber, evidence: receipt },
     { deliveryId, attempt: row.attempts, startedAt: now, durationMs: 0, outcome: 'delivered' });
   if (!stored) throw new TongbanError('CONFLICT', 'The lease on this delivery is no longer yours; it will be handed out again');
-  return { acceptanceNumber: receipt.acceptanceNumber, duplicate: false };
+  return { acceptanceNumber, duplicate: false };
+}
+
+/**
+ * The texts of an acknowledgement that Tongban keeps (the 受理号, the receipt's
+ * time) follow the text rules (src/forms/text-rules.ts); the shape is the
+ * inbox adapter's to check, so only strings are looked at here.
+ * @throws TongbanError VALIDATION_FAILED naming every member at fault.
+ */
+function checkAckText(body: unknown): void {
+  const ack = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const receipt = (typeof ack['receipt'] === 'object' && ack['receipt'] !== null ? ack['receipt'] : {}) as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const members: [unknown, string][] = [[ack['acceptanceNumber'], '/acceptanceNumber'], [receipt['acceptanceNumber'], '/receipt/acceptanceNumber'], [receipt['receivedAt'], '/receipt/receivedAt']];
+  for (const [value, pointer] of members) if (typeof value === 'string') readTextMember(value, pointer, errors);
+  if (errors.length > 0) throw validationError(errors);
 }

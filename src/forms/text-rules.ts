@@ -60,6 +60,34 @@ export function readText(value: string, options: TextRuleOptions = {}): { text: 
   return fault === undefined ? { text } : { fault };
 }
 
+/** Options of a text member of a request: the rules, and a bound in characters (code points) counted on the normalised text. */
+export interface TextMemberOptions extends TextRuleOptions {
+  readonly maxLength?: number;
+}
+
+/**
+ * One text member of a request (a reason, a name, a 受理号): the normalised
+ * text, or undefined once what is wrong is added to `errors` at `pointer`
+ * (not a string, a fault of the rules, or longer than `maxLength`).
+ */
+export function readTextMember(value: unknown, pointer: string, errors: { pointer: string; message: string }[], options: TextMemberOptions = {}): string | undefined {
+  if (typeof value !== 'string') {
+    errors.push({ pointer, message: 'must be a string' });
+    return undefined;
+  }
+  const read = readText(value, options);
+  if (read.fault !== undefined) {
+    errors.push({ pointer, message: read.fault });
+    return undefined;
+  }
+  const length = options.maxLength === undefined ? 0 : [...read.text].length;
+  if (options.maxLength !== undefined && length > options.maxLength) {
+    errors.push({ pointer, message: `must be at most ${options.maxLength} characters (it has ${length})` });
+    return undefined;
+  }
+  return read.text;
+}
+
 /**
  * The merged form with every string value normalised (a new object; other
  * values as they were), and every text at fault as a JSON Pointer

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
+import { readTextMember } from '../forms/text-rules.js';
 import { HOLDER_TYPES, holderCodeProblem } from './holder.js';
 
 /** How the applicant gave consent: face recognition, SMS code, handwritten/electronic signature, or at a service-hall counter. */
@@ -95,6 +96,8 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
     consent: { method: ConsentMethod; at: string };
   };
   const errors: FieldError[] = [];
+  // The purpose is shown to the holder and kept with every licence use: one line of text under the text rules.
+  const description = input.purpose.description === undefined ? null : readTextMember(input.purpose.description, '/purpose/description', errors, { maxLength: 200 }) ?? null;
   const holderProblem = holderCodeProblem(input.holder.code, input.holder.type);
   if (holderProblem) errors.push({ pointer: '/holder/code', message: holderProblem });
 
@@ -123,7 +126,7 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
   return {
     holder: { code: input.holder.code, type: input.holder.type },
     licenceTypes: input.licenceTypes as LicenceTypeKey[],
-    purpose: { themeCode: input.purpose.themeCode, matterCodes: input.purpose.matterCodes ?? [], description: input.purpose.description ?? null },
+    purpose: { themeCode: input.purpose.themeCode, matterCodes: input.purpose.matterCodes ?? [], description },
     expiresAt: expiresAt!,
     consent: { method: input.consent.method, at: consentAt! },
   };

@@ -10,6 +10,7 @@
  */
 import { TongbanError } from '../errors/index.js';
 import { MAX_USE_CAUSE_LENGTH } from '../domain/licence-library.js';
+import { normalizeText, readText } from '../forms/text-rules.js';
 
 /** The query parameter carrying the reason for use on licence reads (signed with the path and query). */
 export const USE_CAUSE_PARAMETER = 'useCause';
@@ -18,21 +19,24 @@ export const USE_CAUSE_PARAMETER = 'useCause';
 export const USE_CAUSE_HEADER = 'Tongban-Use-Cause';
 
 /**
- * The reason for use, checked: not blank, at most 200 characters (code
- * points), no control characters.
+ * The reason for use, checked and normalised like every text
+ * (src/forms/text-rules.ts: NFC, trimmed): not blank, at most 200 characters
+ * (code points), one line, no control, bidirectional formatting or
+ * noncharacters, no unpaired surrogates. The ledger and the licence library
+ * receive the normalised text.
  * @throws TongbanError USE_CAUSE_REQUIRED
  */
 export function checkUseCause(useCause: unknown): string {
-  if (typeof useCause !== 'string' || useCause.trim() === '') {
+  if (typeof useCause !== 'string' || normalizeText(useCause) === '') {
     throw new TongbanError('USE_CAUSE_REQUIRED', 'A reason for use (用证事由) is required: 1–200 characters, not blank');
   }
-  const length = [...useCause].length;
+  const read = readText(useCause);
+  if (read.fault !== undefined) throw new TongbanError('USE_CAUSE_REQUIRED', `The reason for use ${read.fault}`);
+  const length = [...read.text].length;
   if (length > MAX_USE_CAUSE_LENGTH) {
     throw new TongbanError('USE_CAUSE_REQUIRED', `The reason for use has ${length} characters; at most ${MAX_USE_CAUSE_LENGTH} are allowed`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(useCause)) throw new TongbanError('USE_CAUSE_REQUIRED', 'The reason for use must not contain control characters');
-  return useCause;
+  return read.text;
 }
 
 /**
@@ -68,7 +72,8 @@ export function useCauseFromRequest(parameter: string | undefined, header: strin
     throw new TongbanError('USE_CAUSE_REQUIRED', `A reason for use (用证事由) is required: send it in the signed query parameter ${USE_CAUSE_PARAMETER} (percent-encoded UTF-8)`);
   }
   const useCause = checkUseCause(parameter);
-  if (header !== undefined && safeDecode(header) !== useCause) {
+  const decoded = header === undefined ? undefined : safeDecode(header);
+  if (header !== undefined && (decoded === undefined || normalizeText(decoded) !== useCause)) {
     throw new TongbanError('USE_CAUSE_REQUIRED', `The ${USE_CAUSE_HEADER} header and the ${USE_CAUSE_PARAMETER} parameter give different reasons for use: send the reason once, in ${USE_CAUSE_PARAMETER}`);
   }
   return useCause;

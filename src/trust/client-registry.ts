@@ -6,6 +6,7 @@
 import { Ajv } from 'ajv';
 import type { JWK } from 'jose';
 import { validationError } from '../errors/index.js';
+import { readTextMember } from '../forms/text-rules.js';
 import type { AuthenticatedClient, Role } from '../domain/clients.js';
 import type { Queryable, Store } from '../store/index.js';
 import { isSignatureAlgorithm, keyFitsAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
@@ -65,12 +66,18 @@ export function parseClientsFile(content: unknown, source = 'clients file'): Cli
     throw validationError((validateFile.errors ?? []).map((error) => ({ pointer: error.instancePath || '/', message: error.message ?? 'is invalid' })),
       `${source} is invalid`);
   }
-  const declarations = (content as { clients: ClientDeclaration[] }).clients;
+  // Copies: the names are normalised, the caller's content is left as it was.
+  const declarations = (content as { clients: ClientDeclaration[] }).clients.map((client) => ({ ...client }));
   const problems: { pointer: string; message: string }[] = [];
   const seen = new Set<string>();
   declarations.forEach((client, index) => {
     if (seen.has(client.id)) problems.push({ pointer: `/clients/${index}/id`, message: `duplicate client id "${client.id}"` });
     seen.add(client.id);
+    // The name is shown on the dashboard and in `clients list`, and stored: one line under the text rules.
+    if (client.name !== undefined) {
+      const name = readTextMember(client.name, `/clients/${index}/name`, problems, { maxLength: 200 });
+      if (name !== undefined) client.name = name;
+    }
     client.keys.forEach((key, keyIndex) => {
       const pointer = `/clients/${index}/keys/${keyIndex}`;
       if ('d' in key) problems.push({ pointer, message: 'holds a private key member "d"; register public keys only' });

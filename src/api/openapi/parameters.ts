@@ -14,7 +14,7 @@ export const idempotencyKeyHeader: RouteParameter = {
 
 export const useCauseQuery: RouteParameter = {
   name: USE_CAUSE_PARAMETER, in: 'query', required: true, component: 'UseCause',
-  description: 'The reason for use (用证事由), 1–200 characters, percent-encoded UTF-8 in the query like any value, recorded in the licence-use ledger and sent to the licence library. In the query so that the request signature covers it (`htu`). Missing, blank or too long: 400 `USE_CAUSE_REQUIRED`; so is the former `Tongban-Use-Cause` header on its own (no signature covers a header), or one that differs from this parameter.',
+  description: 'The reason for use (用证事由), 1–200 characters, percent-encoded UTF-8 in the query like any value, recorded in the licence-use ledger and sent to the licence library. In the query so that the request signature covers it (`htu`). Normalised (NFC, trimmed) before it is recorded or sent. Missing, blank, too long, or holding a control, bidirectional formatting or noncharacter (or an unpaired surrogate): 400 `USE_CAUSE_REQUIRED`; so is the former `Tongban-Use-Cause` header on its own (no signature covers a header), or one that differs from this parameter.',
   schema: { type: 'string', minLength: 1, maxLength: 200 },
   example: '办理婴儿出生一件事',
 };

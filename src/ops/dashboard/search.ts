@@ -10,6 +10,7 @@
  */
 import { normaliseHolderCode } from '../../cases/application-holders.js';
 import { validateCreditCode, validateIdNumber } from '../../domain/identifiers/index.js';
+import { normalizeText, textFault } from '../../forms/text-rules.js';
 import type { Store } from '../../store/index.js';
 import { maskHolderCode, SHORT_ID_LENGTH } from './format.js';
 import { deliveryRows, type DeliveryRow } from './queries.js';
@@ -67,13 +68,13 @@ export function readSearch(input: string | undefined): SearchQuery {
   throw new SearchInputError('无法识别的编号：可查询申请号、子件号、投递号（完整或 12 位短号）、受理号、身份证号或统一社会信用代码 Not an id: search for an application, sub-application or delivery id (in full or its 12-character short form), a 受理号, an ID number or a credit code.');
 }
 
-/** A holder search's reason: required, at most {@link MAX_REASON_LENGTH} characters, no control characters. */
+/** A holder search's reason (audited): required, at most {@link MAX_REASON_LENGTH} characters, one line under the text rules (src/forms/text-rules.ts), normalised. */
 export function readReason(input: string | undefined): string {
-  const reason = (input ?? '').trim();
+  const reason = normalizeText(input ?? '');
   if (reason === '') throw new SearchInputError('查询持证主体须填写查询事由 A holder search needs a reason (who asked, which case).');
   if (Array.from(reason).length > MAX_REASON_LENGTH) throw new SearchInputError(`查询事由最长 ${MAX_REASON_LENGTH} 个字符 A reason has at most ${MAX_REASON_LENGTH} characters.`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(reason)) throw new SearchInputError('查询事由含控制字符 The reason contains control characters.');
+  const fault = textFault(reason);
+  if (fault !== undefined) throw new SearchInputError(`查询事由含不可见或不允许的字符 The reason ${fault}.`);
   return reason;
 }
 

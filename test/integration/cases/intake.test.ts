@@ -190,6 +190,11 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const problem = expectProblem(await env.submit(birthSubmission(), null), 400, 'VALIDATION_FAILED');
     expect(problem.errors!.map((error) => error.pointer)).to.deep.equal(['/headers/idempotency-key']);
     expectProblem(await env.submit(birthSubmission(), 'short'), 400, 'VALIDATION_FAILED');
+    // Visible ASCII only, 8–200 of it: no inner space, no Latin-1 byte, nothing longer.
+    for (const key of ['a key with spaces', 'schlüssel-0001', 'k'.repeat(201)]) {
+      const refused = expectProblem(await env.submit(birthSubmission(), key), 400, 'VALIDATION_FAILED');
+      expect(refused.errors!.map((error) => error.pointer), key).to.deep.equal(['/headers/idempotency-key']);
+    }
     expect(await counts()).to.deep.equal(before);
   });
 

@@ -241,17 +241,28 @@ for (const fixture of storeFixtures()) describe(`delivery and results of 出生�
       expect(problem.errors!.map((error) => error.pointer)).to.have.members(['/occurredAt', '/results/0', '/results/1/name', '/results/2/value']);
       expectProblem(await postEvent('gaj', { subApplicationId: registration.id, type: 'rejected' }), 400, 'VALIDATION_FAILED');
     });
+
+    it('junk text in an event (bidi, line breaks in one-line text, blanks, markup in a value another form may take) is 400 naming each pointer; nothing is recorded', async () => {
+      const registration = view.subApplications[0]!;
+      const eventId = `evt-${randomUUID()}`;
+      const problem = expectProblem(await postEvent('gaj', {
+        eventId, subApplicationId: registration.id, type: 'completed', reason: '审核\u202e中', acceptanceNumber: 'GAJ\r\n2026', results: [{ name: ' \u3000', value: '<i>4414</i>' }],
+      }), 400, 'VALIDATION_FAILED');
+      expect(problem.errors!.map((error) => error.pointer)).to.deep.equal(['/acceptanceNumber', '/reason', '/results/0/name', '/results/0/value']);
+      const { rows } = await env.gateway.store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM department_events WHERE event_id = $1', [eventId]);
+      expect(Number(rows[0]!.n)).to.equal(0);
+    });
   });
 
   it('a rejected prerequisite (不予受理) rejects the matters waiting for it; nothing reaches their departments', async () => {
-    const view = await submitBirth('张四号', { gaj: { kind: 'reject', reason: '出生医学证明信息与医院记录不符' } });
+    const view = await submitBirth('张四号', { gaj: { kind: 'reject', reason: ' 出生医学证明信息与医院记录不符\r\n请核对后重新申请 ' } });
     await env.waitForApplication(view.id, (current) => current.subApplications[0]!.status === 'delivered', '公安 to acknowledge');
     const sent = (await env.gaj.flushEvents()).filter((attempt) => attempt.event.subApplicationId === view.subApplications[0]!.id);
     expect(sent.map((attempt) => [attempt.event.type, attempt.status])).to.deep.equal([['rejected', 201]]);
     const after = await env.application(view.id);
     expect(after.status).to.equal('rejected');
     expect(after.subApplications.map((sub) => [sub.status, sub.delivery.state])).to.deep.equal([['rejected', 'delivered'], ['rejected', 'cancelled'], ['rejected', 'cancelled']]);
-    expect(after.subApplications[0]!.reason).to.equal('出生医学证明信息与医院记录不符');
+    expect(after.subApplications[0]!.reason).to.equal('出生医学证明信息与医院记录不符\n请核对后重新申请'); // normalised: trimmed, one kind of line break
     expect(after.subApplications[1]!.reason).to.match(/前置事项/);
     const polls = env.ybj.polls().length;
     await waitFor(() => env.ybj.polls().length >= polls + 2, { what: 'two inbox polls' });

@@ -118,6 +118,9 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
         [authorizationBody({ consent: { method: 'telepathy', at: new Date().toISOString() } }), 400, 'VALIDATION_FAILED', '/consent/method'],
         [authorizationBody({ consent: { method: 'sms', at: new Date(Date.now() + 3_600_000).toISOString() } }), 400, 'VALIDATION_FAILED', '/consent/at'],
         [{ ...authorizationBody(), extra: 1 }, 400, 'VALIDATION_FAILED', '/extra'],
+        [authorizationBody({ purpose: { themeCode: BIRTH_THEME, description: '办理\u202e生出' } }), 400, 'VALIDATION_FAILED', '/purpose/description'],
+        [authorizationBody({ purpose: { themeCode: BIRTH_THEME, description: ' \u3000 ' } }), 400, 'VALIDATION_FAILED', '/purpose/description'],
+        [authorizationBody({ purpose: { themeCode: BIRTH_THEME, description: '办理\r\n出生' } }), 400, 'VALIDATION_FAILED', '/purpose/description'],
       ];
       for (const [body, status, code, pointer] of cases) {
         const answer = await env.platform.request('POST', '/v1/authorizations', { body });
@@ -234,6 +237,18 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expect((await getLicences(params, '事'.repeat(200))).status).to.equal(200);
     });
 
+    it('refuses a reason for use with invisible or control characters (USE_CAUSE_REQUIRED), ledgers it normalised (NFC, trimmed)', async () => {
+      const authorization = await authorize();
+      const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
+      const before = (await uses(mother.idNumber)).length;
+      for (const junk of [`${REASON}\u202e`, `${REASON}\u0085`, `${REASON}\u2066`, `${REASON}\ufdd0`, '\u3000']) {
+        expectProblem(await getLicences(params, junk), 400, 'USE_CAUSE_REQUIRED');
+      }
+      expect(await uses(mother.idNumber)).to.have.length(before);
+      expect((await getLicences(params, ` ${REASON}\u3000`)).status).to.equal(200);
+      expect((await uses(mother.idNumber))[0]).to.include({ useCause: REASON });
+    });
+
     it('refuses the unsigned Tongban-Use-Cause header, alone or disagreeing with the parameter, and ledgers nothing', async () => {
       const authorization = await authorize();
       const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
@@ -303,7 +318,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const authorization = await authorize();
       const queries = () => env.library.requests.filter((request) => request.operation === 'queryByHolder').length;
       const before = queries();
-      for (const useCause of [undefined, '  ', '事'.repeat(201), 42]) {
+      for (const useCause of [undefined, '  ', '事'.repeat(201), 42, `${REASON}\u202e`, `${REASON}\ud800`, `${REASON}\n`.repeat(2)]) {
         const problem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(authorization.id, { useCause }) }), 400, 'USE_CAUSE_REQUIRED');
         expect(problem['errors'], String(useCause)).to.have.length(1);
         expect((problem['errors'] as { pointer: string }[])[0]!.pointer).to.equal('/useCause');

@@ -58,6 +58,11 @@ describe('authorisation request validation', () => {
     ['duplicate licence types', body({ licenceTypes: ['residentIdCard', 'residentIdCard'] }), ['/licenceTypes']],
     ['a bad theme code', body({ purpose: { themeCode: 'MX T05' } }), ['/purpose/themeCode']],
     ['an over-long description', body({ purpose: { themeCode: 'MX-T05', description: '字'.repeat(201) } }), ['/purpose/description']],
+    ['a blank description', body({ purpose: { themeCode: 'MX-T05', description: ' \u3000 ' } }), ['/purpose/description']],
+    ['a description with a line break', body({ purpose: { themeCode: 'MX-T05', description: '办理\n出生' } }), ['/purpose/description']],
+    ['a description with a RIGHT-TO-LEFT OVERRIDE', body({ purpose: { themeCode: 'MX-T05', description: '办理\u202e生出' } }), ['/purpose/description']],
+    ['a description with an unpaired surrogate', body({ purpose: { themeCode: 'MX-T05', description: '办理\udc00' } }), ['/purpose/description']],
+    ['a description with a noncharacter', body({ purpose: { themeCode: 'MX-T05', description: '办理\ufdd0' } }), ['/purpose/description']],
     ['an expiry in the past', body({ expiresAt: '2026-11-24T09:00:00+08:00' }), ['/expiresAt']],
     ['an expiry more than a year ahead', body({ expiresAt: '2027-11-24T02:00:01Z' }), ['/expiresAt']],
     ['an expiry without a time zone', body({ expiresAt: '2027-01-01T00:00:00' }), ['/expiresAt']],
@@ -66,6 +71,10 @@ describe('authorisation request validation', () => {
     ['an unknown member', body({ scope: 'all' }), ['/scope']],
   ];
   for (const [name, input, expected] of cases) it(`names ${expected.join(', ')} for ${name}`, () => expect(pointers(input)).to.deep.equal(expected));
+
+  it('keeps the description normalised: NFC, trimmed', () => {
+    expect(parseAuthorizationRequest(body({ purpose: { themeCode: 'MX-T05', description: ' 婴儿出生一件事 Zoe\u0301\u3000' } }), NOW).purpose.description).to.equal('婴儿出生一件事 Zoé');
+  });
 
   it('accepts an expiry exactly one year ahead', () => {
     expect(pointers(body({ expiresAt: '2027-11-24T02:00:00Z' }))).to.deep.equal([]);

@@ -47,12 +47,26 @@ describe('reason for use (用证事由)', () => {
     expect(codeOf(() => checkUseCause('事'.repeat(201)))).to.equal('USE_CAUSE_REQUIRED');
   });
 
+  it('is kept normalised (NFC, trimmed), so the ledger and the licence library get the same text for the same reason', () => {
+    expect(checkUseCause(' 核验身份 Zoe\u0301\u3000')).to.equal('核验身份 Zoé');
+    expect(useCauseFromRequest(' 核验身份 ', encodeURIComponent('核验身份'))).to.equal('核验身份');
+    expect(messageOf(() => checkUseCause('核验\u202e身份'))).to.match(/bidirectional/);
+  });
+
   const refused: [string, () => unknown][] = [
     ['a missing reason', () => useCauseFromRequest(undefined, undefined)],
     ['an empty reason', () => useCauseFromRequest('', undefined)],
     ['white space only', () => useCauseFromRequest('  ', undefined)],
     ['a control character', () => useCauseFromRequest('a\nb', undefined)],
     ['not a string', () => checkUseCause(42)],
+    ['a tab', () => checkUseCause('核验\t身份')],
+    ['a C1 control character', () => checkUseCause('核验\u0085身份')],
+    ['a RIGHT-TO-LEFT OVERRIDE', () => useCauseFromRequest('核验\u202e份身', undefined)],
+    ['an isolate', () => checkUseCause('核验\u2066身份')],
+    ['a RIGHT-TO-LEFT MARK', () => checkUseCause('核验身份\u200f')],
+    ['an unpaired surrogate', () => checkUseCause('核验\ud800身份')],
+    ['a noncharacter', () => checkUseCause('核验身份\uffff')],
+    ['an ideographic space only', () => checkUseCause('\u3000')],
   ];
   for (const [name, work] of refused) it(`refuses ${name} with USE_CAUSE_REQUIRED`, () => expect(codeOf(work)).to.equal('USE_CAUSE_REQUIRED'));
 });

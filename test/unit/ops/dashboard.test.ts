@@ -137,6 +137,8 @@ describe('ops dashboard: ids, names and the search box', () => {
     expect(() => readReason(' ')).to.throw(SearchInputError);
     expect(() => readReason('r'.repeat(201))).to.throw(SearchInputError);
     expect(readReason(' 工单 #118 ')).to.equal('工单 #118');
+    for (const bad of ['工单\u202e811', '工单\u0085', '工单\n118', '工单\ud800', '工单\ufdd0']) expect(() => readReason(bad), JSON.stringify(bad)).to.throw(SearchInputError);
+    expect(readReason('工单 Zoe\u0301')).to.equal('工单 Zoé');
   });
 
   it('takes the holders of an application from its form groups: ID numbers and credit codes, upper-case, once each', () => {

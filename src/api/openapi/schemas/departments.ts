@@ -36,7 +36,7 @@ export const inboxAck = component('InboxAck', {
   description: 'The department\'s acknowledgement of a leased delivery: its 受理号 and its signed receipt (回执). `receipt.signature` is a JWS (`typ: tongban-receipt+jwt`) by the department\'s registered key whose claims repeat the receipt\'s fields.',
   properties: {
     leaseToken: { ...text, description: 'The `leaseToken` of the inbox item' },
-    acceptanceNumber: { ...text, description: '受理号; must equal `receipt.acceptanceNumber`' },
+    acceptanceNumber: { ...text, description: '受理号; must equal `receipt.acceptanceNumber`. One line under the text rules (no control, bidirectional formatting or noncharacters, not blank; also in the receipt, and its `receivedAt`); stored trimmed and NFC, while the receipt is kept as signed' },
     receipt: {
       type: 'object',
       required: ['departmentCode', 'deliveryId', 'subApplicationId', 'idempotencyKey', 'acceptanceNumber', 'receivedAt', 'duplicate', 'signature'],
@@ -73,18 +73,18 @@ export const departmentEvent = component('DepartmentEvent', {
     subApplicationId: uuid,
     type: { enum: ['accepted', 'completed', 'rejected', 'status'], description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational' },
     occurredAt: { type: 'string', format: 'date-time' },
-    acceptanceNumber: { type: 'string', maxLength: 500, description: '受理号' },
-    reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`' },
+    acceptanceNumber: { type: 'string', maxLength: 500, description: '受理号: one line of text, normalised (NFC, trimmed); not blank, no control, bidirectional formatting or noncharacters (400 naming `/acceptanceNumber`)' },
+    reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`. May span lines (CRLF and CR are kept as LF); normalised (NFC, trimmed); not blank, no other control characters, no bidirectional formatting or noncharacters' },
     results: {
       type: 'array',
       items: {
         type: 'object', required: ['name'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 200 },
-          value: { type: 'string', description: 'e.g. the ID number assigned' },
-          licenceIdentifier: { type: 'string', description: 'A licence issued as the result' },
+          name: { type: 'string', minLength: 1, maxLength: 200, description: 'One line of text, normalised (NFC, trimmed), under the text rules' },
+          value: { type: 'string', maxLength: 200, description: 'e.g. the ID number assigned. It may fill a form of another department (a prerequisite\'s result), so it follows the merged form\'s rules: one line, normalised, no `<` or `>`' },
+          licenceIdentifier: { type: 'string', maxLength: 200, description: 'A licence issued as the result (same rules as `value`)' },
           documentBase64: { type: 'string', contentEncoding: 'base64', description: 'A result document (PDF), sealed by Tongban through the e-seal platform' },
-          url: { type: 'string' },
+          url: { type: 'string', maxLength: 200, description: 'One line of text, normalised, under the text rules' },
         },
       },
     },

@@ -53,7 +53,7 @@ export const prefillRequest = component('PrefillRequest', {
         properties: { code: { type: 'string' }, type: { enum: ['citizen', 'organization'] }, authorizationId: { ...uuid, description: 'From `POST /v1/authorizations`' } },
       },
     },
-    useCause: { type: 'string', minLength: 1, maxLength: 200, description: 'Reason for use (用证事由), recorded in the licence-use ledger' },
+    useCause: { type: 'string', minLength: 1, maxLength: 200, description: 'Reason for use (用证事由), recorded in the licence-use ledger and sent to the licence library normalised (NFC, trimmed); blank, too long, or holding a control, bidirectional formatting or noncharacter: 400 `USE_CAUSE_REQUIRED` naming `/useCause`' },
   },
 });
 

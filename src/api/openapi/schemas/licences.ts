@@ -7,7 +7,7 @@ const purpose = {
   properties: {
     themeCode,
     matterCodes: { type: 'array', maxItems: 100, uniqueItems: true, items: matterCode, description: 'Matters of the theme; empty or absent = every matter of the theme' },
-    description: { type: 'string', minLength: 1, maxLength: 200, description: 'The wording the applicant saw' },
+    description: { type: 'string', minLength: 1, maxLength: 200, description: 'The wording the applicant saw: one line, normalised (NFC, trimmed) and kept so; not blank, no control, bidirectional formatting or noncharacters' },
   },
 } as const;
 
