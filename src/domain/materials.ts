@@ -60,8 +60,9 @@ export interface BlobStore {
   /**
    * Streams `source` into the store. Resolves with the SHA-256 and size of
    * what was written once it is durable and visible under that name; rejects
-   * (leaving nothing visible) when the source errors or `limitBytes` is passed.
-   * Writing bytes already stored is cheap and leaves one copy.
+   * (leaving nothing visible) when the source errors or `limitBytes` is passed
+   * (`BlobTooLargeError`). Writing bytes already stored is cheap and leaves
+   * one copy. The source is read once, never held whole in memory.
    */
   put(source: AsyncIterable<Uint8Array>, options?: { limitBytes?: number }): Promise<BlobInfo>;
   /**
@@ -82,6 +83,7 @@ export interface BlobStore {
 /** Raised by a blob store's read when no blob has that name. */
 export class BlobNotFoundError extends Error {
   override readonly name = 'BlobNotFoundError';
+  readonly code = 'BLOB_NOT_FOUND';
   constructor(readonly sha256: string) {
     super(`no blob ${sha256}`);
   }
@@ -90,7 +92,20 @@ export class BlobNotFoundError extends Error {
 /** Raised by a blob store's read when the stored bytes no longer hash to their name. */
 export class BlobIntegrityError extends Error {
   override readonly name = 'BlobIntegrityError';
+  readonly code = 'BLOB_INTEGRITY';
   constructor(readonly sha256: string, readonly actual: string) {
     super(`blob ${sha256} reads back as ${actual}`);
+  }
+}
+
+/**
+ * Raised by a blob store's `put` when the source passes `limitBytes`: the
+ * write stops there (the rest of the source is not read) and nothing is kept.
+ */
+export class BlobTooLargeError extends Error {
+  override readonly name = 'BlobTooLargeError';
+  readonly code = 'BLOB_TOO_LARGE';
+  constructor(readonly limitBytes: number) {
+    super(`the file is larger than ${limitBytes} bytes`);
   }
 }
