@@ -5,7 +5,7 @@
  * basic code carries the matter type).
  */
 import { validateBasicCode, validateImplementationCode } from '../../src/domain/identifiers/index.js';
-import type { FormField, FormFieldType, Material, MaterialForm, Matter } from '../../src/domain/matter-catalog.js';
+import { NO_COMMITMENT, NO_DEFERRAL, type FormField, type FormFieldType, type Material, type MaterialForm, type Matter } from '../../src/domain/matter-catalog.js';
 import type { WireFormField, WireMaterial, WireMatter } from './matter-system-api.js';
 import { WireValueError } from './matter-system-error.js';
 import { toIso } from './map-theme.js';
@@ -14,6 +14,14 @@ import { toIso } from './map-theme.js';
 export const MATERIAL_FORMS: Readonly<Record<string, MaterialForm>> = { 1: 'original', 2: 'copy', 3: 'original' };
 /** Unknown forms ask for the original: bringing more than needed never blocks an application. */
 export const DEFAULT_MATERIAL_FORM: MaterialForm = 'original';
+
+/**
+ * 容缺 and 告知承诺 when the record sets no flag (records written before the
+ * province set them): not allowed — a material is then handed in before acceptance,
+ * which no department can refuse.
+ */
+export const DEFAULT_DEFERRAL = NO_DEFERRAL;
+export const DEFAULT_COMMITMENT = NO_COMMITMENT;
 
 /** `fieldType` (the upstream's widget names). */
 export const FIELD_TYPES: Readonly<Record<string, FormFieldType>> = {
@@ -47,7 +55,7 @@ export function mapMatter(wire: WireMatter): Matter {
     level: implementation.exerciseLevel,
     statutoryDays: wire.legalTimeLimit,
     promisedDays: wire.promiseTimeLimit,
-    materials: wire.materials.map(mapMaterial),
+    materials: wire.materials.map((material, index) => mapMaterial(material, `/materials/${index}`)),
     formFields: wire.formFields.map(mapFormField),
     notes: wire.remark,
     updatedAt: toIso(wire.updateTime, '/updateTime'),
@@ -55,13 +63,27 @@ export function mapMatter(wire: WireMatter): Matter {
   };
 }
 
-function mapMaterial(wire: WireMaterial): Material {
+/** @throws WireValueError when a flag is set without its parameter (a 容缺 with no period, a 告知承诺 with no text). */
+function mapMaterial(wire: WireMaterial, pointer: string): Material {
+  let deferral = DEFAULT_DEFERRAL;
+  if (wire.isTolerant === '1') {
+    if (wire.tolerantDays === undefined || wire.tolerantDays < 1) throw new WireValueError(`${pointer}/tolerantDays`, `material "${wire.materialCode}" allows 容缺 but gives no period (working days ≥ 1)`);
+    deferral = { allowed: true, days: wire.tolerantDays };
+  }
+  let commitment = DEFAULT_COMMITMENT;
+  if (wire.isPromise === '1') {
+    const text = (wire.promiseContent ?? '').trim();
+    if (text === '') throw new WireValueError(`${pointer}/promiseContent`, `material "${wire.materialCode}" allows 告知承诺 but gives no commitment text`);
+    commitment = { allowed: true, text };
+  }
   return {
     code: wire.materialCode,
     name: wire.materialName,
     form: Object.hasOwn(MATERIAL_FORMS, wire.materialForm) ? MATERIAL_FORMS[wire.materialForm]! : DEFAULT_MATERIAL_FORM,
     required: wire.isRequired === '1',
     licenceType: wire.licenceName === '' ? undefined : wire.licenceName,
+    deferral,
+    commitment,
   };
 }
 

@@ -60,13 +60,22 @@ export interface WireTheme {
   version: number;
 }
 
-/** `materialForm` '1' 原件 / '2' 复印件 / '3' 原件及复印件; `isRequired` '1' / '0'; `licenceName` '' when none. */
+/**
+ * `materialForm` '1' 原件 / '2' 复印件 / '3' 原件及复印件; `isRequired` '1' / '0'; `licenceName` '' when none.
+ * The province's flags (absent from older records, meaning not allowed): `isTolerant` '1' 容缺 allowed,
+ * `tolerantDays` its period (working days after acceptance); `isPromise` '1' 告知承诺 allowed, `promiseContent`
+ * the commitment text.
+ */
 export interface WireMaterial {
   materialCode: string;
   materialName: string;
   materialForm: string;
   isRequired: string;
   licenceName: string;
+  isTolerant?: string;
+  tolerantDays?: number;
+  isPromise?: string;
+  promiseContent?: string;
 }
 
 /** `fieldType`: text, date, select, number, mobile, idcard, uscc. */
@@ -130,7 +139,10 @@ const matterSchema = {
       type: 'array',
       items: {
         type: 'object', required: ['materialCode', 'materialName', 'materialForm', 'isRequired', 'licenceName'],
-        properties: { materialCode: nonEmpty, materialName: nonEmpty, materialForm: { type: 'string' }, isRequired: flag, licenceName: { type: 'string' } },
+        properties: {
+          materialCode: nonEmpty, materialName: nonEmpty, materialForm: { type: 'string' }, isRequired: flag, licenceName: { type: 'string' },
+          isTolerant: flag, tolerantDays: counter, isPromise: flag, promiseContent: { type: 'string' },
+        },
       },
     },
     formFields: {

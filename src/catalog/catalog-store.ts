@@ -2,10 +2,25 @@
  * The stored catalogue: themes and matters as last synced, read by the API
  * whether or not the matter system is reachable.
  */
-import type { Matter, Theme } from '../domain/matter-catalog.js';
+import { NO_COMMITMENT, NO_DEFERRAL, type Matter, type Theme } from '../domain/matter-catalog.js';
 import type { Queryable, Store } from '../store/index.js';
 
 interface DocumentRow { document: string }
+
+/**
+ * A stored matter document (JSON) as a `Matter`. Documents synced before the
+ * matter system carried 容缺 and 告知承诺 lack the flags: they read as not
+ * allowed, as the adapter maps a record without them, until the next sync
+ * rewrites the document.
+ */
+export function parseMatterDocument(document: string): Matter {
+  const matter = JSON.parse(document) as Matter;
+  if (matter.materials.every((material) => material.deferral && material.commitment)) return matter;
+  return {
+    ...matter,
+    materials: matter.materials.map((material) => ({ ...material, deferral: material.deferral ?? NO_DEFERRAL, commitment: material.commitment ?? NO_COMMITMENT })),
+  };
+}
 
 export interface CatalogStoreOptions {
   /**
@@ -74,13 +89,13 @@ export class CatalogStore {
     if (codes.length === 0) return new Map();
     const placeholders = codes.map((_, index) => `$${index + 1}`).join(', ');
     const { rows } = await this.store.query<DocumentRow>(`SELECT document FROM catalog_matters WHERE code IN (${placeholders})`, [...codes]);
-    const matters = rows.map((row) => JSON.parse(row.document) as Matter);
+    const matters = rows.map((row) => parseMatterDocument(row.document));
     return new Map(matters.map((matter) => [matter.code, matter]));
   }
 
   async listMatters(): Promise<Matter[]> {
     const { rows } = await this.store.query<DocumentRow>('SELECT document FROM catalog_matters ORDER BY code');
-    return rows.map((row) => JSON.parse(row.document) as Matter);
+    return rows.map((row) => parseMatterDocument(row.document));
   }
 
   async counts(): Promise<{ themes: number; matters: number }> {

@@ -12,8 +12,13 @@
  *   (e.g. 婴儿“出生一件事”).
  * - subject type 服务对象: personal 个人 (自然人) or enterprise 法人 (any organisation).
  * - service hall 办理地点: where the theme is handled in person.
- * - material 申请材料: a document the applicant hands in; some can be supplied by an
- *   electronic licence 电子证照 instead of an upload.
+ * - material 申请材料: a document the applicant hands in, listed by each matter under its
+ *   own code and name (the same document across matters is one material identity,
+ *   `mappings/materials.yaml`); some can be supplied by an electronic licence 电子证照
+ *   instead of an upload.
+ * - 容缺 (deferral): the province lets a material follow after acceptance, within a
+ *   period in working days; 告知承诺 (commitment): the applicant's signed commitment,
+ *   in the catalogue's words, replaces the proof.
  * - form field 表单字段: one field of the department's own form for the matter.
  * - statutory time limit 法定办结时限 / promised time limit 承诺办结时限: in working days 工作日.
  *
@@ -55,15 +60,40 @@ export interface Theme {
 /** Whether a material is handed in as the original (原件) or a copy (复印件). */
 export type MaterialForm = 'original' | 'copy';
 
-/** One application material of a matter. */
+/** 容缺: whether the material may follow after acceptance, and within how many working days. */
+export interface MaterialDeferral {
+  readonly allowed: boolean;
+  /** Working days after acceptance within which it must be supplied; 0 when not allowed. */
+  readonly days: number;
+}
+
+/** 告知承诺: whether the applicant's commitment may replace the material, and its text. */
+export interface MaterialCommitment {
+  readonly allowed: boolean;
+  /** The commitment the applicant signs, as the catalogue words it; empty when not allowed. */
+  readonly text: string;
+}
+
+/** Neither 容缺 nor 告知承诺: what a material the matter system sets no flag for gets (and a catalogue stored before the flags existed). */
+export const NO_DEFERRAL: MaterialDeferral = Object.freeze({ allowed: false, days: 0 });
+export const NO_COMMITMENT: MaterialCommitment = Object.freeze({ allowed: false, text: '' });
+
+/** One application material of a matter, as that matter lists it. */
 export interface Material {
-  /** Material code, stable across matters for the same document (e.g. `CL001` 居民身份证). */
+  /**
+   * The matter's own material code (材料编码), e.g. `000744622000-01`. The same
+   * document has a different code in each matter; its identity across matters
+   * comes from `mappings/materials.yaml` (by name).
+   */
   readonly code: string;
+  /** The matter's own name for it, e.g. `申请人居民身份证`. */
   readonly name: string;
   readonly form: MaterialForm;
   readonly required: boolean;
   /** Chinese name of the licence type that can supply it (e.g. `居民身份证`), or undefined. */
   readonly licenceType: string | undefined;
+  readonly deferral: MaterialDeferral;
+  readonly commitment: MaterialCommitment;
 }
 
 /** Types of department form fields. */

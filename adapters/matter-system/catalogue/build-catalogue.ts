@@ -9,20 +9,23 @@
  *   = FNV-1a(name|department) mod 100000 (next free on collision), sub item `000`;
  * - implementing body: one credit code per department (authority `1` 机构编制,
  *   category `1` 机关, area 441403 梅县区), exercise level 4, or 3 for 市级审批 rows;
- * - time limits, materials and form fields from the keyword tables in matter-rules.ts.
+ * - time limits, materials and form fields from the keyword tables in matter-rules.ts;
+ * - each material under the matter's own code `<basic code>-<nn>` (position, from 01),
+ *   named by one of its NAME_VARIANTS picked by FNV-1a(basic code|material) (vocabulary.ts),
+ *   with the 容缺 and 告知承诺 flags of its kind (a photo printed on the result refuses 容缺).
  */
 import { readFileSync } from 'node:fs';
 import {
   makeBasicCode, makeCreditCode, makeImplementationCode, validateBasicCode, validateCreditCode, validateImplementationCode,
   type ExerciseLevel,
 } from '../../../src/domain/identifiers/index.js';
-import type { FormField, Material, Matter, Theme } from '../../../src/domain/matter-catalog.js';
+import { NO_COMMITMENT, NO_DEFERRAL, type FormField, type Material, type Matter, type Theme } from '../../../src/domain/matter-catalog.js';
 import { mulberry32, randomTools } from '../../common/random.js';
 import {
-  BASE, DEFAULT_STATUTORY_DAYS, MAX_PROMISED_DAYS, STATUTORY_DAYS, matterTypeOf, ruleForMatter,
+  BASE, DEFAULT_STATUTORY_DAYS, MAX_PROMISED_DAYS, STATUTORY_DAYS, matterTypeOf, refusesDeferral, ruleForMatter,
 } from './matter-rules.js';
 import type { SeedCatalogue } from './parse-seed.js';
-import { FIELDS, MATERIALS, type FieldCode, type FieldSpec, type MaterialName, type MaterialSpec } from './vocabulary.js';
+import { FIELDS, MATERIALS, NAME_VARIANTS, type FieldCode, type FieldSpec, type MaterialName, type MaterialSpec } from './vocabulary.js';
 
 /** A matter as the simulator holds it (change tracking is added by the simulator). */
 export type CatalogueMatter = Omit<Matter, 'updatedAt' | 'version'>;
@@ -132,7 +135,7 @@ export function buildCatalogue(seed: SeedCatalogue = loadSeedCatalogue()): Catal
       level,
       statutoryDays,
       promisedDays,
-      materials: materialNames.map(material),
+      materials: materialNames.map((name, index) => material(code, entry.name, name, index)),
       formFields: fieldCodes.map(formField),
       notes: entry.notes,
     };
@@ -155,9 +158,20 @@ export function buildCatalogue(seed: SeedCatalogue = loadSeedCatalogue()): Catal
   return { themes, matters, departments: [...departments.values()] };
 }
 
-function material(name: MaterialName): Material {
+/** A matter's `index`-th material: its own code, the name it uses, its kind's flags. */
+function material(matterCode: string, matterName: string, name: MaterialName, index: number): Material {
   const spec: MaterialSpec = MATERIALS[name];
-  return { code: spec.code, name, form: spec.form, required: spec.required ?? true, licenceType: spec.licenceType };
+  const variants = NAME_VARIANTS[name] ?? [name];
+  const deferralDays = refusesDeferral(matterName, name) ? undefined : spec.deferralDays;
+  return {
+    code: `${matterCode}-${String(index + 1).padStart(2, '0')}`,
+    name: variants[fnv1a(`material-name:${matterCode}|${name}`) % variants.length]!,
+    form: spec.form,
+    required: spec.required ?? true,
+    licenceType: spec.licenceType,
+    deferral: deferralDays === undefined ? NO_DEFERRAL : { allowed: true, days: deferralDays },
+    commitment: spec.commitment === undefined ? NO_COMMITMENT : { allowed: true, text: spec.commitment },
+  };
 }
 
 function formField(code: FieldCode): FormField {

@@ -158,6 +158,21 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['出售、购买、利用'], applicant: 'enterprise', materials: ['水生野生动物人工繁育许可证', '购销合同', '种源来源证明'], fields: ['wzmc', 'sl', 'lyfs'] },
 ];
 
+/**
+ * Matters that refuse a material's 容缺 although the document kind allows it:
+ * a photo cannot follow when it is printed on what the matter issues (the card
+ * or pass is made from it). Matter name patterns, per material.
+ */
+export const DEFERRAL_REFUSED: Readonly<Partial<Record<MaterialName, readonly RegExp[]>>> = {
+  // The pass itself (办理往来港澳通行证), not an endorsement on it (…通行证个人游签注).
+  近期免冠证件照片: [/社会保障卡/u, /通行证$/u, /驾驶证初次申领/u],
+};
+
+/** Whether a matter refuses the 容缺 its material's kind allows ({@link DEFERRAL_REFUSED}). */
+export function refusesDeferral(matterName: string, material: MaterialName): boolean {
+  return (DEFERRAL_REFUSED[material] ?? []).some((pattern) => pattern.test(matterName));
+}
+
 /** The rule for a matter name (first match, else {@link DEFAULT_RULE}). */
 export function ruleForMatter(name: string): MatterRule {
   return MATTER_RULES.find((rule) => rule.keywords.some((keyword) => name.includes(keyword))) ?? DEFAULT_RULE;

@@ -4,8 +4,10 @@
  * matters use. The seed table names matters only; everything here is
  * hand-written domain knowledge, kept as data so it can be reviewed.
  *
- * Material codes are stable per document across matters (the same 居民身份证
- * is `CL001` everywhere), so a theme's material list can be merged by code.
+ * Material codes here name the document kind (`CL001` 居民身份证); they are the
+ * identities of `mappings/materials.yaml`. The catalogue itself lists each
+ * matter's materials under the matter's own code (`<basic code>-<nn>`) and,
+ * for some, a name variant (NAME_VARIANTS), as real catalogues do.
  * Codes are written out, never derived from position: append, do not renumber.
  */
 import type { FormFieldOption, FormFieldType, MaterialForm } from '../../../src/domain/matter-catalog.js';
@@ -17,7 +19,30 @@ export interface MaterialSpec {
   readonly licenceType?: string;
   /** Default true. */
   readonly required?: boolean;
+  /** 容缺: working days after acceptance within which it may follow (5–10); absent when the province does not allow it. */
+  readonly deferralDays?: number;
+  /** 告知承诺: the commitment text that may replace it; absent when not allowed. */
+  readonly commitment?: string;
 }
+
+/**
+ * The provinces' flags, by document kind. 容缺 only for secondary documents
+ * (a photo, a bank account proof, a discharge record, internal rules, rosters),
+ * never for identity documents or licences; 告知承诺 for the proofs a
+ * commitment can stand for under the 证明事项告知承诺制 (residence and premises,
+ * family finances, no criminal record, health, kinship).
+ */
+const COMMITMENTS = {
+  住所使用证明: '本人（本单位）承诺：所填报的住所真实存在，申请人依法享有该住所的使用权，住所用途符合国家和本省关于住所登记的规定。如有不实，愿意承担相应的法律责任，并接受撤销登记等处理。',
+  经营场所证明: '本人（本单位）承诺：对所申报的经营场所依法享有使用权，场所用途符合规划和安全要求，不属于违法建筑。如有不实，愿意承担由此产生的法律责任，并接受撤销许可等处理。',
+  家庭经济状况证明: '本人承诺：所申报的家庭成员、收入和财产状况真实、完整，同意有关部门通过信息共享核对本人及家庭成员的经济状况。如有隐瞒或虚报，愿意退回已领取的补贴并承担相应的法律责任。',
+  家庭收入证明: '本人承诺：所申报的家庭人口及家庭年收入真实、准确，同意有关部门核查。如有虚报、瞒报，愿意承担取消保障资格、退回已享受待遇等后果及相应的法律责任。',
+  住房情况证明: '本人承诺：本人及共同申请的家庭成员的住房情况如实申报，在本市无自有住房或人均住房建筑面积低于规定标准。如有不实，愿意承担取消保障资格等后果及相应的法律责任。',
+  无犯罪记录证明: '本人承诺：本人无犯罪记录，未受过刑事处罚，未被列为吸毒人员，同意有关部门核查本人的违法犯罪记录。如有不实，愿意承担撤销相应许可的后果及相应的法律责任。',
+  健康体检证明: '本人承诺：本人身体健康，无妨碍从事所申请执业活动的疾病或者功能障碍。如有不实，愿意承担撤销注册等后果及相应的法律责任。',
+  亲属关系证明: '本人承诺：本人与所申报亲属之间的亲属关系真实存在，所提供的信息真实、准确，同意有关部门核查。如有不实，愿意承担由此产生的一切法律责任。',
+  办学场所证明: '本单位承诺：对所申报的办学场所依法享有使用权，场所符合消防、安全和卫生要求，不属于违法建筑。如有不实，愿意承担撤销许可等后果及相应的法律责任。',
+} as const;
 
 /** Materials by name. */
 export const MATERIALS = {
@@ -28,42 +53,42 @@ export const MATERIALS = {
   营业执照: { code: 'CL005', form: 'copy', licenceType: '营业执照' },
   不动产权证书: { code: 'CL006', form: 'original', licenceType: '不动产权证书' },
   社会保障卡: { code: 'CL007', form: 'original', licenceType: '社会保障卡' },
-  近期免冠证件照片: { code: 'CL008', form: 'original' },
+  近期免冠证件照片: { code: 'CL008', form: 'original', deferralDays: 5 },
   申请表: { code: 'CL009', form: 'original' },
   劳动合同: { code: 'CL010', form: 'copy' },
   就业创业证: { code: 'CL011', form: 'original', licenceType: '就业创业证' },
-  职工花名册: { code: 'CL012', form: 'original' },
+  职工花名册: { code: 'CL012', form: 'original', deferralDays: 5 },
   医疗费用票据: { code: 'CL013', form: 'original' },
-  出院记录: { code: 'CL014', form: 'copy' },
+  出院记录: { code: 'CL014', form: 'copy', deferralDays: 10 },
   异地就医备案表: { code: 'CL015', form: 'original' },
-  银行开户证明: { code: 'CL016', form: 'copy' },
+  银行开户证明: { code: 'CL016', form: 'copy', deferralDays: 5 },
   职工个人档案: { code: 'CL017', form: 'original' },
   劳动能力鉴定结论书: { code: 'CL018', form: 'original' },
   特殊工种岗位证明: { code: 'CL019', form: 'original' },
   居民死亡医学证明书: { code: 'CL020', form: 'original', licenceType: '居民死亡医学证明（推断）书' },
-  亲属关系证明: { code: 'CL021', form: 'original' },
+  亲属关系证明: { code: 'CL021', form: 'original', commitment: COMMITMENTS.亲属关系证明 },
   残疾评定表: { code: 'CL022', form: 'original' },
   残疾人证: { code: 'CL023', form: 'original', licenceType: '中华人民共和国残疾人证' },
-  家庭经济状况证明: { code: 'CL024', form: 'original' },
+  家庭经济状况证明: { code: 'CL024', form: 'original', commitment: COMMITMENTS.家庭经济状况证明 },
   经办人居民身份证: { code: 'CL025', form: 'copy', licenceType: '居民身份证' },
   房屋买卖合同: { code: 'CL026', form: 'original' },
   完税凭证: { code: 'CL027', form: 'copy' },
   公司章程: { code: 'CL028', form: 'original' },
   法定代表人居民身份证: { code: 'CL029', form: 'copy', licenceType: '居民身份证' },
-  住所使用证明: { code: 'CL030', form: 'copy' },
+  住所使用证明: { code: 'CL030', form: 'copy', commitment: COMMITMENTS.住所使用证明 },
   登记申请书: { code: 'CL031', form: 'original' },
-  经营场所证明: { code: 'CL032', form: 'copy' },
+  经营场所证明: { code: 'CL032', form: 'copy', commitment: COMMITMENTS.经营场所证明 },
   清税证明: { code: 'CL033', form: 'original', licenceType: '清税证明' },
   股东会决议: { code: 'CL034', form: 'original' },
-  质量管理制度文件: { code: 'CL035', form: 'original' },
+  质量管理制度文件: { code: 'CL035', form: 'original', deferralDays: 10 },
   专业技术人员资格证明: { code: 'CL036', form: 'copy' },
-  食品安全管理制度: { code: 'CL037', form: 'original' },
+  食品安全管理制度: { code: 'CL037', form: 'original', deferralDays: 10 },
   往来港澳通行证: { code: 'CL038', form: 'original', licenceType: '往来港澳通行证' },
   往来台湾通行证: { code: 'CL039', form: 'original', licenceType: '往来台湾通行证' },
   台湾院校录取通知书: { code: 'CL040', form: 'copy' },
   身体条件证明: { code: 'CL041', form: 'original' },
   机动车驾驶证: { code: 'CL042', form: 'original', licenceType: '机动车驾驶证' },
-  无犯罪记录证明: { code: 'CL043', form: 'original', licenceType: '无犯罪记录证明' },
+  无犯罪记录证明: { code: 'CL043', form: 'original', licenceType: '无犯罪记录证明', commitment: COMMITMENTS.无犯罪记录证明 },
   机动车来历凭证: { code: 'CL044', form: 'original' },
   机动车整车出厂合格证明: { code: 'CL045', form: 'original' },
   机动车交通事故责任强制保险凭证: { code: 'CL046', form: 'original' },
@@ -71,25 +96,25 @@ export const MATERIALS = {
   抵押合同: { code: 'CL048', form: 'original' },
   机动车行驶证: { code: 'CL049', form: 'original', licenceType: '机动车行驶证' },
   医师资格证书: { code: 'CL050', form: 'copy', licenceType: '医师资格证书' },
-  健康体检证明: { code: 'CL051', form: 'original' },
+  健康体检证明: { code: 'CL051', form: 'original', commitment: COMMITMENTS.健康体检证明 },
   聘用证明: { code: 'CL052', form: 'original' },
   护士执业资格考试成绩合格证明: { code: 'CL053', form: 'copy' },
   学历证书: { code: 'CL054', form: 'copy' },
-  原户缴费凭证: { code: 'CL055', form: 'copy', required: false },
+  原户缴费凭证: { code: 'CL055', form: 'copy', required: false, deferralDays: 5 },
   退出现役证: { code: 'CL056', form: 'original', licenceType: '退出现役证' },
   军队机动车驾驶证: { code: 'CL057', form: 'original' },
-  参保缴费凭证: { code: 'CL058', form: 'original' },
-  家庭收入证明: { code: 'CL059', form: 'original' },
-  住房情况证明: { code: 'CL060', form: 'original' },
-  校车安全管理制度: { code: 'CL061', form: 'original' },
+  参保缴费凭证: { code: 'CL058', form: 'original', deferralDays: 7 },
+  家庭收入证明: { code: 'CL059', form: 'original', commitment: COMMITMENTS.家庭收入证明 },
+  住房情况证明: { code: 'CL060', form: 'original', commitment: COMMITMENTS.住房情况证明 },
+  校车安全管理制度: { code: 'CL061', form: 'original', deferralDays: 10 },
   校车使用许可证明: { code: 'CL062', form: 'copy' },
   前期物业服务合同: { code: 'CL063', form: 'original' },
-  规划总平面图: { code: 'CL064', form: 'copy' },
+  规划总平面图: { code: 'CL064', form: 'copy', deferralDays: 7 },
   建筑垃圾处置方案: { code: 'CL065', form: 'original' },
   消纳场所证明: { code: 'CL066', form: 'copy' },
-  场地平面图: { code: 'CL067', form: 'copy' },
+  场地平面图: { code: 'CL067', form: 'copy', deferralDays: 5 },
   施工方案: { code: 'CL068', form: 'original' },
-  交通疏导方案: { code: 'CL069', form: 'original' },
+  交通疏导方案: { code: 'CL069', form: 'original', deferralDays: 5 },
   设计图纸: { code: 'CL070', form: 'copy' },
   设置方案及效果图: { code: 'CL071', form: 'original' },
   场地权属证明: { code: 'CL072', form: 'copy' },
@@ -97,7 +122,7 @@ export const MATERIALS = {
   竣工验收报告: { code: 'CL074', form: 'copy' },
   消防设施检测报告: { code: 'CL075', form: 'original' },
   举办者资格证明: { code: 'CL076', form: 'copy' },
-  办学场所证明: { code: 'CL077', form: 'copy' },
+  办学场所证明: { code: 'CL077', form: 'copy', commitment: COMMITMENTS.办学场所证明 },
   会员大会决议: { code: 'CL078', form: 'original' },
   社会团体法人登记证书: { code: 'CL079', form: 'original', licenceType: '社会团体法人登记证书' },
   特种设备安装改造修理许可证: { code: 'CL080', form: 'copy', licenceType: '特种设备生产许可证' },
@@ -108,11 +133,11 @@ export const MATERIALS = {
   水生野生动物人工繁育许可证: { code: 'CL085', form: 'copy', licenceType: '水生野生动物人工繁育许可证' },
   购销合同: { code: 'CL086', form: 'copy' },
   发票专用章印模: { code: 'CL087', form: 'original' },
-  财务会计制度说明: { code: 'CL088', form: 'original' },
+  财务会计制度说明: { code: 'CL088', form: 'original', deferralDays: 10 },
   见习人员名册: { code: 'CL089', form: 'original' },
-  见习岗位计划表: { code: 'CL090', form: 'original' },
+  见习岗位计划表: { code: 'CL090', form: 'original', deferralDays: 5 },
   培训合格证书: { code: 'CL091', form: 'copy' },
-  社会保险缴费明细: { code: 'CL092', form: 'original' },
+  社会保险缴费明细: { code: 'CL092', form: 'original', deferralDays: 5 },
   解除劳动合同证明: { code: 'CL093', form: 'copy' },
   对外贸易经营者备案登记表: { code: 'CL094', form: 'original' },
   道路运输从业资格证: { code: 'CL095', form: 'original', licenceType: '道路运输从业人员从业资格证' },
@@ -120,6 +145,35 @@ export const MATERIALS = {
 } as const satisfies Record<string, MaterialSpec>;
 
 export type MaterialName = keyof typeof MATERIALS;
+
+/**
+ * Names real catalogues use for the same document, the first being the
+ * vocabulary's own. A matter lists a material under one of them, picked by a
+ * hash of the matter and the material (build-catalogue.ts), so the same
+ * catalogue comes out on every machine. `申请书` is both an 申请表 and a
+ * 登记申请书: a matter calling it that needs the mapping to say which.
+ */
+export const NAME_VARIANTS: Readonly<Partial<Record<MaterialName, readonly string[]>>> = {
+  居民身份证: ['居民身份证', '申请人居民身份证', '身份证'],
+  居民户口簿: ['居民户口簿', '户口簿'],
+  结婚证: ['结婚证', '结婚证书'],
+  营业执照: ['营业执照', '营业执照副本'],
+  不动产权证书: ['不动产权证书', '不动产权属证书'],
+  社会保障卡: ['社会保障卡', '社保卡'],
+  近期免冠证件照片: ['近期免冠证件照片', '近期二寸免冠彩色照片', '近期免冠照片'],
+  申请表: ['申请表', '登记申请表', '申请书'],
+  登记申请书: ['登记申请书', '设立登记申请书', '申请书'],
+  银行开户证明: ['银行开户证明', '银行账户信息'],
+  亲属关系证明: ['亲属关系证明', '亲属关系证明材料'],
+  住所使用证明: ['住所使用证明', '住所（经营场所）使用证明'],
+  经营场所证明: ['经营场所证明', '经营场所使用证明'],
+  健康体检证明: ['健康体检证明', '健康体检表'],
+  无犯罪记录证明: ['无犯罪记录证明', '无犯罪记录证明书'],
+  机动车驾驶证: ['机动车驾驶证', '驾驶证'],
+  机动车行驶证: ['机动车行驶证', '行驶证'],
+  出院记录: ['出院记录', '出院小结'],
+  医疗费用票据: ['医疗费用票据', '医疗费用收据'],
+};
 
 export interface FieldSpec {
   readonly label: string;

@@ -50,6 +50,10 @@ export function toWireMatter(matter: TrackedMatter): WireMatter {
       materialForm: MATERIAL_FORM[material.form],
       isRequired: material.required ? '1' : '0',
       licenceName: material.licenceType ?? '',
+      isTolerant: material.deferral.allowed ? '1' : '0',
+      tolerantDays: material.deferral.allowed ? material.deferral.days : 0,
+      isPromise: material.commitment.allowed ? '1' : '0',
+      promiseContent: material.commitment.allowed ? material.commitment.text : '',
     })),
     formFields: matter.formFields.map((field) => ({
       fieldCode: field.code,

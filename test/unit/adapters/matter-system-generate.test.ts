@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildCatalogue, departmentCreditCode, type CatalogueMatter } from '../../../adapters/matter-system/catalogue/build-catalogue.js';
 import { DEFAULT_RULE, MATTER_RULES, matterTypeOf, ruleForMatter } from '../../../adapters/matter-system/catalogue/matter-rules.js';
-import { FIELDS, MATERIALS } from '../../../adapters/matter-system/catalogue/vocabulary.js';
+import { FIELDS, MATERIALS, NAME_VARIANTS } from '../../../adapters/matter-system/catalogue/vocabulary.js';
 import { validateBasicCode, validateCreditCode, validateImplementationCode } from '../../../src/domain/identifiers/index.js';
 
 describe('matter system catalogue: generated matter attributes', () => {
@@ -83,16 +83,11 @@ describe('matter system catalogue: generated matter attributes', () => {
   });
 
   it('gives 2–5 materials and 3–10 form fields per matter, each well formed', () => {
-    const materialCodes = new Map<string, string>();
     for (const matter of catalogue.matters) {
       expect(matter.materials.length, matter.name).to.be.within(2, 5);
       expect(matter.formFields.length, matter.name).to.be.within(3, 10);
-      for (const material of matter.materials) {
-        expect(material.code).to.match(/^CL\d{3}$/);
-        // The same document has the same code in every matter.
-        expect(materialCodes.get(material.name) ?? material.code).to.equal(material.code);
-        materialCodes.set(material.name, material.code);
-      }
+      // Each matter lists its materials under its own codes, as real catalogues do.
+      expect(matter.materials.map((material) => material.code), matter.name).to.deep.equal(matter.materials.map((_, index) => `${matter.code}-${String(index + 1).padStart(2, '0')}`));
       expect(new Set(matter.formFields.map((field) => field.code)).size, matter.name).to.equal(matter.formFields.length);
       for (const field of matter.formFields) {
         expect(field.code).to.match(/^[a-z]+$/);
@@ -104,12 +99,45 @@ describe('matter system catalogue: generated matter attributes', () => {
     expect(Object.keys(FIELDS)).to.include.members(['xm', 'sfzhm', 'csrq', 'lxdh', 'tyshxydm', 'qymc', 'fddbr']);
   });
 
+  it('names some materials by the variants real catalogues use, the same on every build', () => {
+    const names = new Map<string, Set<string>>();
+    for (const matter of catalogue.matters) {
+      for (const material of matter.materials) {
+        const kind = Object.entries(NAME_VARIANTS).find(([, variants]) => variants.includes(material.name))?.[0] ?? material.name;
+        expect(Object.hasOwn(MATERIALS, kind), `${matter.name}: ${material.name}`).to.equal(true);
+        names.set(kind, (names.get(kind) ?? new Set()).add(material.name));
+      }
+    }
+    expect([...names.get('居民身份证')!].sort()).to.deep.equal(['居民身份证', '申请人居民身份证', '身份证'].sort());
+    expect(names.get('营业执照')).to.include('营业执照副本');
+  });
+
+  it('sets 容缺 for secondary documents and 告知承诺 for provable facts, never for identity documents or licences', () => {
+    const flagged = catalogue.matters.flatMap((matter) => matter.materials.map((material) => ({ matter, material })));
+    for (const { matter, material } of flagged) {
+      const where = `${matter.name}: ${material.name}`;
+      if (material.deferral.allowed) {
+        expect(material.deferral.days, where).to.be.within(5, 10);
+        expect(material.licenceType, where).to.equal(undefined);
+      } else expect(material.deferral.days, where).to.equal(0);
+      if (material.commitment.allowed) expect(material.commitment.text, where).to.match(/^本(人|单位)[^]*承诺：.{20,}/u);
+      else expect(material.commitment.text, where).to.equal('');
+      if (/身份证|营业执照|驾驶证|行驶证|通行证/u.test(material.name)) expect(material.deferral.allowed || material.commitment.allowed, where).to.equal(false);
+    }
+    const of = (matterName: string, kind: string) => byName(matterName).materials.find((material) => (NAME_VARIANTS[kind as keyof typeof NAME_VARIANTS] ?? [kind]).includes(material.name))!;
+    expect(of('个人独资企业设立登记', '住所使用证明').commitment).to.include({ allowed: true });
+    expect(of('企业职工基本养老金申领', '银行开户证明').deferral).to.deep.equal({ allowed: true, days: 5 });
+    // A photo printed on the pass cannot follow; one filed with an endorsement can.
+    expect(of('办理往来港澳通行证', '近期免冠证件照片').deferral.allowed).to.equal(false);
+    expect(of('办理往来港澳通行证个人游签注', '近期免冠证件照片').deferral.allowed).to.equal(true);
+  });
+
   it('asks a newborn\'s matters about the newborn and its parents', () => {
     const birth = byName('国（境）内出生登记');
     expect(fieldCodes('国（境）内出生登记')).to.include.members(['xsexm', 'xsexb', 'csrq', 'mqxm', 'mqsfzhm', 'cyzmbh']);
     expect(birth.formFields.find((field) => field.code === 'mqsfzhm')).to.include({ label: '母亲公民身份号码', type: 'idNumber', required: true });
     expect(birth.formFields.find((field) => field.code === 'csrq')).to.include({ label: '出生日期', type: 'date' });
-    expect(birth.materials.find((material) => material.name === '出生医学证明')).to.include({ licenceType: '出生医学证明', form: 'original' });
+    expect(birth.materials.find((material) => material.licenceType === '出生医学证明')).to.include({ form: 'original' });
     expect(fieldCodes('社会保障卡申领')).to.include.members(['xm', 'sfzhm', 'csrq', 'jhrxm', 'jhrsfzhm']);
   });
 

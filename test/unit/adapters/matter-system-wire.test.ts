@@ -53,7 +53,14 @@ describe('matter system wire protocol', () => {
       expect(validateMatter(matterBody)).to.equal(true);
       const matter = mapMatter(matterBody);
       expect(matter).to.deep.include({ code: theme.matterCodes[0], name: '国（境）内出生登记', department: { code: 'gaj', name: '公安局' }, type: '07', level: 4 });
-      expect(matter.materials[0]).to.deep.equal({ code: 'CL003', name: '出生医学证明', form: 'original', required: true, licenceType: '出生医学证明' });
+      expect(matter.materials[0]).to.deep.equal({
+        code: `${matter.code}-01`, name: '出生医学证明', form: 'original', required: true, licenceType: '出生医学证明',
+        deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' },
+      });
+      // 单位缴存登记: its 职工花名册 may follow within 5 working days (容缺).
+      const page = (matters.data as { records: WireMatter[] }).records.map(mapMatter);
+      const roster = page.flatMap((entry) => entry.materials).find((material) => material.name === '职工花名册');
+      expect(roster?.deferral).to.deep.equal({ allowed: true, days: 5 });
       expect(matter.formFields.find((field) => field.code === 'xsexb')).to.deep.equal({
         code: 'xsexb', label: '新生儿性别', type: 'enum', required: true, options: [{ value: '1', label: '男' }, { value: '2', label: '女' }],
       });
@@ -96,6 +103,8 @@ describe('matter system wire protocol', () => {
         ['level differing from the code', () => mapMatter({ ...clone(matter), useLevel: '2' }), '/useLevel'],
         ['type differing from the code', () => mapMatter({ ...clone(matter), taskType: '01' }), '/taskType'],
         ['a choice field without options', () => mapMatter({ ...clone(matter), formFields: [{ fieldCode: 'xb', fieldName: '性别', fieldType: 'select', isRequired: '1' }] }), '/formFields/0/options'],
+        ['容缺 without a period', () => mapMatter({ ...clone(matter), materials: [{ ...matter.materials[0]!, isTolerant: '1', tolerantDays: 0 }] }), '/materials/0/tolerantDays'],
+        ['告知承诺 without a text', () => mapMatter({ ...clone(matter), materials: [matter.materials[0]!, { ...matter.materials[1]!, isPromise: '1', promiseContent: ' ' }] }), '/materials/1/promiseContent'],
       ];
       for (const [what, run, pointer] of cases) {
         expect(run, what).to.throw(WireValueError).with.property('pointer', pointer);
@@ -108,7 +117,18 @@ describe('matter system wire protocol', () => {
       odd.materials = [{ materialCode: 'X1', materialName: '其他材料', materialForm: '7', isRequired: '0', licenceName: '' }];
       const mapped = mapMatter(odd);
       expect(mapped.formFields).to.deep.equal([{ code: 'bz', label: '备注', type: 'string', required: false, options: [] }]);
-      expect(mapped.materials).to.deep.equal([{ code: 'X1', name: '其他材料', form: 'original', required: false, licenceType: undefined }]);
+      expect(mapped.materials).to.deep.equal([{ code: 'X1', name: '其他材料', form: 'original', required: false, licenceType: undefined, deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' } }]);
+    });
+
+    it('reads the 容缺 and 告知承诺 flags with their parameters, and a record without them as neither allowed', () => {
+      const flagged = clone(matter);
+      flagged.materials = [{ materialCode: 'M-01', materialName: '住所使用证明', materialForm: '2', isRequired: '1', licenceName: '', isTolerant: '1', tolerantDays: 7, isPromise: '1', promiseContent: ' 本人承诺：住所真实。 ' }];
+      expect(mapMatter(flagged).materials[0]).to.deep.include({ deferral: { allowed: true, days: 7 }, commitment: { allowed: true, text: '本人承诺：住所真实。' } });
+      // '0' ignores stray parameters; absent flags (an older record) mean not allowed.
+      flagged.materials = [{ materialCode: 'M-01', materialName: '住所使用证明', materialForm: '2', isRequired: '1', licenceName: '', isTolerant: '0', tolerantDays: 7, isPromise: '0', promiseContent: '本人承诺' },
+        { materialCode: 'M-02', materialName: '申请表', materialForm: '1', isRequired: '1', licenceName: '' }];
+      for (const material of mapMatter(flagged).materials) expect(material).to.deep.include({ deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' } });
+      expect(validateMatter({ ...flagged, materials: [{ ...flagged.materials[0]!, isTolerant: 'Y' }] })).to.equal(false);
     });
   });
 
