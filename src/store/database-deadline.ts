@@ -14,6 +14,16 @@ export function runWithDatabaseDeadline<T>(deadline: number, fn: () => T): T {
   return storage.run({ deadline }, fn);
 }
 
+/**
+ * Runs `fn` (and everything it starts) outside the current request's budget:
+ * for a file streamed to or from the database at the client's pace, which
+ * may rightly take longer than the budget in all. Each wait stays bounded by
+ * the store's own limits (a connection, each statement's answer).
+ */
+export function runOutsideDatabaseDeadline<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The deadline of the current request, if it runs under one (background work does not). */
 export function databaseDeadline(): number | undefined {
   return storage.getStore()?.deadline;

@@ -7,17 +7,23 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { BlobStore } from '../../src/domain/materials.js';
 import { openFileBlobStore } from '../../src/materials/blob-stores/file-blob-store.js';
+import { createPostgresBlobStore } from '../../src/materials/blob-stores/postgres-blob-store.js';
+import { migrate, PostgresStore } from '../../src/store/index.js';
+import { TEST_DATABASE_URL } from './stores.js';
 
 /** How a process (this one or a child) opens a blob store on a fixture's storage; JSON, so it can be passed to a child. */
 export type BlobStoreSpec =
-  | { readonly kind: 'file'; readonly dir: string; readonly staleTempMs?: number };
+  | { readonly kind: 'file'; readonly dir: string; readonly staleTempMs?: number }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string };
 
 /** Opens the store a spec describes. */
 export async function openBlobStore(spec: BlobStoreSpec): Promise<BlobStore> {
   switch (spec.kind) {
     case 'file': return openFileBlobStore({ dir: spec.dir, ...(spec.staleTempMs !== undefined ? { staleTempMs: spec.staleTempMs } : {}) });
+    case 'postgres': return createPostgresBlobStore({ store: new PostgresStore({ connectionString: spec.connectionString, schema: spec.schema }), ownsStore: true });
   }
 }
 
@@ -62,7 +68,36 @@ function fileFixture(): BlobStoreFixture {
   };
 }
 
+function postgresFixture(): BlobStoreFixture {
+  const schema = `tongban_blobs_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+  const column = async (sql: string, params: unknown[] = []) => (await client.query<{ value: string }>(sql, params)).rows.map((row) => row.value);
+  return {
+    kind: 'postgres',
+    async setUp() {
+      const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema });
+      await migrate(store);
+      await store.close();
+      await client.connect();
+      return { kind: 'postgres', connectionString: TEST_DATABASE_URL, schema };
+    },
+    blobNames: () => column('SELECT sha256 AS value FROM blobs ORDER BY sha256'),
+    leftovers: () => column(`SELECT upload_id || '/' || seq AS value FROM blob_chunks chunk
+      WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE blobs.upload_id = chunk.upload_id) ORDER BY 1`),
+    async corrupt(sha256) {
+      const { rowCount } = await client.query(`UPDATE blob_chunks SET data = set_byte(data, 100, get_byte(data, 100) # 255)
+        WHERE seq = 0 AND upload_id = (SELECT upload_id FROM blobs WHERE sha256 = $1)`, [sha256]);
+      if (rowCount !== 1) throw new Error(`no first chunk of ${sha256} to corrupt`);
+    },
+    async tearDown(passed) {
+      if (passed) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      else process.stderr.write(`      (kept PostgreSQL schema ${schema} for inspection)\n`);
+      await client.end();
+    },
+  };
+}
+
 /** One fixture per blob store kind: every contract test runs against each. */
 export function blobStoreFixtures(): BlobStoreFixture[] {
-  return [fileFixture()];
+  return [fileFixture(), postgresFixture()];
 }

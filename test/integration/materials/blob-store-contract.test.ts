@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BlobIntegrityError, BlobNotFoundError, BlobTooLargeError, type BlobStore } from '../../../src/domain/materials.js';
+import { runWithDatabaseDeadline } from '../../../src/store/index.js';
 import { allPassed } from '../../helpers/stores.js';
 import { blobStoreFixtures, openBlobStore, type BlobStoreSpec } from '../../helpers/blob-stores.js';
 
@@ -153,6 +154,14 @@ for (const fixture of blobStoreFixtures()) {
       expect((error as BlobIntegrityError).sha256).to.equal(info.sha256);
       expect((error as BlobIntegrityError).actual).to.match(/^[0-9a-f]{64}$/).and.not.equal(info.sha256);
       expect(read).to.equal(bytes.length);
+    });
+
+    it('streams in and out whatever is left of the request\'s database budget: a file comes at the client\'s pace', async () => {
+      const bytes = randomBytes(600_000);
+      const spent = Date.now() - 1;
+      const info = await runWithDatabaseDeadline(spent, () => blobs.put(chunksOf(bytes)));
+      const read = await runWithDatabaseDeadline(spent, async () => readAll(await blobs.get(info.sha256)));
+      expect(read.equals(bytes)).to.equal(true);
     });
 
     it('streams a 50 MB file in and out without holding it in memory', async () => {

@@ -1,0 +1,4 @@
+-- Migration 009 of PostgreSQL creates the tables of the PostgreSQL blob store
+-- (blob_chunks, blobs). With SQLite, blobs are files beside the database
+-- (TONGBAN_BLOB_DIR): this dialect has nothing to create. The file keeps the
+-- numbering of both dialects the same.
