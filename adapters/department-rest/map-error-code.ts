@@ -22,6 +22,10 @@ export const ERROR_CODE_KINDS: Readonly<Record<string, UpstreamErrorKind>> = Obj
   IDEMPOTENCY_KEY_CONFLICT: 'rejected',
   /** 系统繁忙: the department's own "try later". */
   SYSTEM_BUSY: 'unavailable',
+  /** The department could not download a material's file from Tongban: it will try again with the next push. */
+  MATERIAL_DOWNLOAD_FAILED: 'unavailable',
+  /** A material's file did not hash to what the delivery states. */
+  MATERIAL_HASH_MISMATCH: 'rejected',
 });
 
 /** Kind of a department error code; undefined when the code is unknown (classify by status). */

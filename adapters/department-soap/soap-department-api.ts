@@ -7,7 +7,10 @@
  *   <tb:SubmitSubApplication> deliveryId, idempotencyKey, applicationId,
  *   subApplicationId, matterCode, matterName, departmentCode, submittedAt,
  *   <tb:form><tb:field name="…" type="…">value</tb:field>…</tb:form>,
- *   <tb:materials><tb:material>name, licenceIdentifier?, fileRef?</tb:material>…</tb:materials>,
+ *   <tb:materials><tb:material>code?, name, identity?, form?, required?, satisfiedBy?, version?,
+ *     licenceIdentifier?, fileRef?, <tb:file>sha256, size, mediaType, downloadPath?, downloadExpiresAt?</tb:file>?,
+ *     <tb:commitment>text, consentMethod, committedAt, signature</tb:commitment>?,
+ *     <tb:outstanding>dueDate?, days</tb:outstanding>?</tb:material>…</tb:materials>,
  *   <tb:prerequisiteResults><tb:result>matterCode, subApplicationId, name, licenceIdentifier?, fileRef?</tb:result>…</tb:prerequisiteResults>?
  * Field `type` is absent for text, or `number`, `boolean`, `null`, `json`
  * (groups and lists, and text XML cannot carry: control characters, CR).
@@ -19,7 +22,7 @@
  * or a SOAP Fault.
  */
 import { Ajv } from 'ajv';
-import type { DepartmentFormValue, ReceiptFields, SubApplicationDelivery } from '../../src/domain/department-channel.js';
+import type { DeliveryMaterial, DepartmentFormValue, ReceiptFields, SubApplicationDelivery } from '../../src/domain/department-channel.js';
 import { attribute, buildEnvelope, child, children, text, type XmlNode } from './soap-envelope.js';
 
 /** Service path under the department's base URL. */
@@ -71,6 +74,26 @@ function leaves(values: Record<string, string | undefined>): XmlNode {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined).map(([key, value]) => [`tb:${key}`, value]));
 }
 
+/** A material as XML: scalar members as leaves, the file, commitment and outstanding parts as nested elements. */
+function encodeMaterial(material: DeliveryMaterial): XmlNode {
+  const { file, commitment, outstanding } = material;
+  for (const value of [material.name, commitment?.text]) {
+    if (value !== undefined && NOT_XML_SAFE.test(value)) throw new TypeError(`material text ${JSON.stringify(value)} cannot be carried in XML`);
+  }
+  return {
+    ...leaves({
+      code: material.code, name: material.name, identity: material.identity, form: material.form,
+      required: material.required === undefined ? undefined : String(material.required), satisfiedBy: material.satisfiedBy,
+      version: material.version === undefined ? undefined : String(material.version), licenceIdentifier: material.licenceIdentifier, fileRef: material.fileRef,
+    }),
+    ...(file ? {
+      'tb:file': leaves({ sha256: file.sha256, size: String(file.size), mediaType: file.mediaType, downloadPath: file.download?.path, downloadExpiresAt: file.download?.expiresAt }),
+    } : {}),
+    ...(commitment ? { 'tb:commitment': leaves({ ...commitment }) } : {}),
+    ...(outstanding ? { 'tb:outstanding': leaves({ dueDate: outstanding.dueDate ?? undefined, days: String(outstanding.days) }) } : {}),
+  };
+}
+
 /** The request document for a delivery. */
 export function submitRequestXml(delivery: SubApplicationDelivery): string {
   return buildEnvelope({
@@ -81,7 +104,7 @@ export function submitRequestXml(delivery: SubApplicationDelivery): string {
         departmentCode: delivery.departmentCode, submittedAt: delivery.submittedAt,
       }),
       'tb:form': { 'tb:field': Object.entries(delivery.form).map(([name, value]) => encodeField(name, value)) },
-      'tb:materials': { 'tb:material': delivery.materials.map((material) => leaves({ name: material.name, licenceIdentifier: material.licenceIdentifier, fileRef: material.fileRef })) },
+      'tb:materials': { 'tb:material': delivery.materials.map(encodeMaterial) },
       ...(delivery.prerequisiteResults ? {
         'tb:prerequisiteResults': { 'tb:result': delivery.prerequisiteResults.map((result) => leaves({ ...result })) },
       } : {}),
@@ -105,7 +128,32 @@ export function readSubmitRequest(body: XmlNode): unknown {
   return {
     ...optional(operation, ['deliveryId', 'idempotencyKey', 'applicationId', 'subApplicationId', 'matterCode', 'matterName', 'departmentCode', 'submittedAt']),
     form: Object.fromEntries(children(child(operation, 'form'), 'field').map(decodeField)),
-    materials: children(child(operation, 'materials'), 'material').map((material) => optional(material, ['name', 'licenceIdentifier', 'fileRef'])),
+    materials: children(child(operation, 'materials'), 'material').map((material) => {
+      // Numbers and booleans travel as text; a value that is not one stays text, and the delivery schema refuses it.
+      const scalar = optional(material, ['code', 'name', 'identity', 'form', 'required', 'satisfiedBy', 'version', 'licenceIdentifier', 'fileRef']) as Record<string, unknown>;
+      if (scalar['required'] === 'true' || scalar['required'] === 'false') scalar['required'] = scalar['required'] === 'true';
+      if (typeof scalar['version'] === 'string' && /^\d+$/.test(scalar['version'])) scalar['version'] = Number(scalar['version']);
+      const file = child(material, 'file');
+      const commitment = child(material, 'commitment');
+      const outstanding = child(material, 'outstanding');
+      return {
+        ...scalar,
+        ...(file === undefined ? {} : (() => {
+          const parts = optional(file, ['sha256', 'size', 'mediaType', 'downloadPath', 'downloadExpiresAt']) as Record<string, string | undefined>;
+          return {
+            file: {
+              sha256: parts['sha256'], size: /^\d+$/.test(parts['size'] ?? '') ? Number(parts['size']) : parts['size'], mediaType: parts['mediaType'],
+              ...(parts['downloadPath'] === undefined ? {} : { download: { path: parts['downloadPath'], expiresAt: parts['downloadExpiresAt'] } }),
+            },
+          };
+        })()),
+        ...(commitment === undefined ? {} : { commitment: optional(commitment, ['text', 'consentMethod', 'committedAt', 'signature']) }),
+        ...(outstanding === undefined ? {} : (() => {
+          const parts = optional(outstanding, ['dueDate', 'days']) as Record<string, string | undefined>;
+          return { outstanding: { dueDate: parts['dueDate'] ?? null, days: /^\d+$/.test(parts['days'] ?? '') ? Number(parts['days']) : parts['days'] } };
+        })()),
+      };
+    }),
     ...(prerequisites === undefined ? {} : {
       prerequisiteResults: children(prerequisites, 'result').map((result) => optional(result, ['matterCode', 'subApplicationId', 'name', 'licenceIdentifier', 'fileRef'])),
     }),

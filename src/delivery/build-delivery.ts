@@ -1,17 +1,17 @@
 /** Builds the payload a department receives for a sub-application. */
-import type { SubApplicationDelivery } from '../domain/department-channel.js';
+import type { DeliveryMaterial, SubApplicationDelivery } from '../domain/department-channel.js';
 import type { Queryable } from '../store/index.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 
 interface Row {
   id: string; application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;
-  prerequisites: string; created_at: number;
+  prerequisites: string; materials: string | null; created_at: number;
 }
 
 /** A stored result of a completed sub-application (as the department sent it, documents replaced by their sealed copy's id). */
 interface StoredResult { name: string; value?: string; licenceIdentifier?: string; documentId?: string }
 
-const ROW_COLUMNS = 's.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, a.created_at';
+const ROW_COLUMNS = 's.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, s.materials, a.created_at';
 
 /** The payload of one claimed delivery. */
 export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): Promise<SubApplicationDelivery> {
@@ -61,7 +61,11 @@ async function payloadOf(db: Queryable, delivery: ClaimedDelivery, row: Row): Pr
     matterName: row.matter_name,
     departmentCode: row.department_code,
     form,
-    materials: licences.map((identifier) => ({ name: '电子证照', licenceIdentifier: identifier })),
+    // The matter's own materials as intake (or the latest supplement) fixed them; a sub-application stored before
+    // materials were modelled carries the licences its form came from.
+    materials: row.materials === null
+      ? licences.map((identifier) => ({ name: '电子证照', licenceIdentifier: identifier }))
+      : JSON.parse(row.materials) as DeliveryMaterial[],
     ...(prerequisites.length > 0 ? {
       // Results that are materials: a licence, or the sealed document by reference. A plain value (the ID number
       // assigned) is not a material: it already sits in the form field the theme's resultAs names.

@@ -14,6 +14,7 @@ import { isUpstreamError } from '../domain/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
+import type { DownloadLinks } from '../materials/download-links.js';
 import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
@@ -46,6 +47,8 @@ export interface DispatcherOptions {
   /** Called after every outcome (metrics, alerts). */
   onOutcome?: (event: { delivery: ClaimedDelivery; outcome: 'delivered' | 'retry' | 'dead' | 'deferred'; error?: string }) => void;
   onBreaker?: (departmentCode: string, state: 'open' | 'halfOpen' | 'close') => void;
+  /** Puts a fresh signed download link on each file a delivery carries, just before it is pushed. */
+  links?: DownloadLinks;
   now?: () => number;
 }
 
@@ -240,7 +243,8 @@ export class Dispatcher {
         settled = await this.deferCircuitOpen(delivery, startedAt);
         return;
       }
-      const payload = prebuilt ?? await buildDelivery(store, delivery);
+      const built = prebuilt ?? await buildDelivery(store, delivery);
+      const payload = this.options.links ? await this.options.links.attach(built) : built;
       try {
         const receipt = await this.push(breaker, delivery, () => channel.deliver(payload));
         const durationMs = this.now() - startedAt;
@@ -285,7 +289,8 @@ export class Dispatcher {
         await settleEach(deliveries, (delivery) => this.deferCircuitOpen(delivery, startedAt));
         return;
       }
-      const payloads = claimed.map((delivery) => delivery.payload!);
+      const links = this.options.links;
+      const payloads = await Promise.all(claimed.map((delivery) => (links ? links.attach(delivery.payload!) : delivery.payload!)));
       // The whole push must fit in the lease of every delivery it carries: the earliest one bounds the retries.
       const lease = deliveries.reduce((earliest, delivery) => (delivery.leaseExpiresAt < earliest.leaseExpiresAt ? delivery : earliest));
       let outcomes: BatchItemOutcome[];

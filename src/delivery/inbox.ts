@@ -9,6 +9,7 @@ import type { JWK } from 'jose';
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { InboxAckVerifier, SubApplicationDelivery } from '../domain/department-channel.js';
 import { normalizeText, readTextMember } from '../forms/text-rules.js';
+import type { DownloadLinks } from '../materials/download-links.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
@@ -24,10 +25,10 @@ export interface InboxItem {
 interface Row { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
 
 /** Leases up to `limit` of a department's inbox items. */
-export async function takeInbox(store: Store, departmentCode: string, options: { limit: number; leaseMs: number; now?: number }): Promise<InboxItem[]> {
+export async function takeInbox(store: Store, departmentCode: string, options: { limit: number; leaseMs: number; now?: number; links?: DownloadLinks }): Promise<InboxItem[]> {
   const now = options.now ?? Date.now();
   const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
-  return store.transaction(async (tx) => {
+  const items = await store.transaction(async (tx) => {
     const { rows } = await tx.query<Row>(
       `SELECT id, sub_application_id, department_code, channel, idempotency_key, attempts FROM deliveries
         WHERE channel = 'inbox' AND department_code = $1 AND (state = 'pending' OR (state = 'in_flight' AND lease_expires_at < $2))
@@ -42,6 +43,9 @@ export async function takeInbox(store: Store, departmentCode: string, options: {
     }
     return items;
   });
+  // Links are signed after the lease is taken, outside the transaction.
+  const links = options.links;
+  return links ? Promise.all(items.map(async (item) => ({ ...item, delivery: await links.attach(item.delivery) }))) : items;
 }
 
 /**

@@ -20,6 +20,7 @@
  *   network uses to pull its work from Tongban's inbox (the `inbox` channel).
  */
 import type { JWK } from 'jose';
+import type { MaterialSatisfaction } from './materials.js';
 
 /** A value of a department form field: a scalar, or a repeated/nested group (e.g. family members). */
 export type DepartmentFormValue =
@@ -30,14 +31,47 @@ export type DepartmentFormValue =
   | readonly DepartmentFormValue[]
   | { readonly [field: string]: DepartmentFormValue };
 
-/** One material handed to the department: by licence (证照) or by stored file. */
+/**
+ * One material of the matter, as the department receives it: under the
+ * matter's own code and name, with the way it was satisfied. A file comes with
+ * its SHA-256, size and media type, and a signed, expiring `download` link the
+ * department fetches it through (the link is transport, not content: it may
+ * differ between retries of one idempotency key; everything else may not).
+ */
 export interface DeliveryMaterial {
+  /** The matter's own material code (材料编码); absent on deliveries made before materials were modelled. */
+  readonly code?: string;
   /** Material name as the matter lists it, e.g. 居民身份证. */
   readonly name: string;
-  /** Electronic licence identifier (GB/T 36904) when the material is satisfied by a licence. */
+  /** The material's identity across matters (mappings/materials.yaml), e.g. `CL001`. */
+  readonly identity?: string;
+  /** 原件 original or 复印件 copy, as the matter asks. */
+  readonly form?: 'original' | 'copy';
+  readonly required?: boolean;
+  /** How it was satisfied; absent on deliveries made before materials were modelled (a licence then). */
+  readonly satisfiedBy?: MaterialSatisfaction;
+  /** Version of this material for this sub-application: 1 at submission, more after a supplement. */
+  readonly version?: number;
+  /** Electronic licence identifier (GB/T 36904) when a licence satisfies it. */
   readonly licenceIdentifier?: string;
-  /** Reference of an uploaded file in Tongban's store, when the material is a file. */
+  /** The file, when one satisfies it (upload, generated, a prerequisite's document). */
+  readonly file?: DeliveryFile;
+  /** 告知承诺: the applicant's commitment, signed by Tongban (compact JWS over the commitment). */
+  readonly commitment?: { readonly text: string; readonly consentMethod: string; readonly committedAt: string; readonly signature: string };
+  /** 容缺: outstanding until supplied; the last day to supply it (YYYY-MM-DD), null until acceptance starts the period. */
+  readonly outstanding?: { readonly dueDate: string | null; readonly days: number };
+  /** Reference of a stored file (deliveries made before materials were modelled). */
   readonly fileRef?: string;
+}
+
+/** A file a department downloads: what it must hash to, and where to get it. */
+export interface DeliveryFile {
+  /** Lower-case hex SHA-256 of the bytes. */
+  readonly sha256: string;
+  readonly size: number;
+  readonly mediaType: string;
+  /** Filled when the delivery is built: a path on Tongban with a signed, expiring token. */
+  readonly download?: { readonly path: string; readonly expiresAt: string };
 }
 
 /** A result of a prerequisite matter (前置事项), delivered as a material of this one. */

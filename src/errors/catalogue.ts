@@ -22,6 +22,7 @@ const catalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type is not application/json', retryable: false },
   UNSUPPORTED_CONTENT_ENCODING: { status: 415, title: 'Content-Encoding is not accepted; send the body unencoded', retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body exceeds the size limit', retryable: false },
+  MATERIAL_TYPE_NOT_ALLOWED: { status: 415, title: 'A material must be a PDF, OFD, JPEG or PNG file, sent as its own type', retryable: false },
   NOT_FOUND: { status: 404, title: 'No such resource', retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource', retryable: false },
   CONFLICT: { status: 409, title: 'Conflicting state', retryable: false },
@@ -47,6 +48,8 @@ const catalogue = {
   // --- authorisation -------------------------------------------------------
   ROLE_NOT_ALLOWED: { status: 403, title: 'Client role may not call this endpoint', retryable: false },
   DEPARTMENT_MISMATCH: { status: 403, title: 'Department may only act on its own resources', retryable: false },
+  DOWNLOAD_LINK_INVALID: { status: 403, title: 'Download link is not valid for this department and file', retryable: false },
+  DOWNLOAD_LINK_EXPIRED: { status: 403, title: 'Download link has expired', retryable: false },
   OPS_LOGIN_REQUIRED: { status: 401, title: 'Ops dashboard login required', retryable: false },
 
   // --- merged forms, authorisations and licences -----------------------------

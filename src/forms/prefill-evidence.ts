@@ -6,9 +6,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { TongbanError } from '../errors/index.js';
-import { decodeProtectedHeader, signCompact, verifyCompact } from '../trust/jws.js';
+import { signCompact } from '../trust/jws.js';
 import type { Keyring } from '../trust/keyring.js';
-import { SIGNATURE_ALGORITHMS } from '../trust/algorithms.js';
+import { verifyOwnToken } from '../trust/own-token.js';
 
 export const PREFILL_TYP = 'tongban-prefill+jwt';
 /** How long a prefill stays usable for a submission (s). */
@@ -52,22 +52,11 @@ export async function signEvidence(keyring: Keyring, evidence: Omit<PrefillEvide
  */
 export async function verifyEvidence(keyring: Keyring, token: string, expected: { clientId: string; themeCode: string }, nowSeconds = Math.floor(Date.now() / 1000)): Promise<PrefillEvidence> {
   const invalid = (why: string, cause?: unknown) => new TongbanError('PREFILL_EVIDENCE_INVALID', `prefill evidence: ${why}`, cause === undefined ? {} : { cause });
-  let kid: string | undefined;
-  try {
-    const header = decodeProtectedHeader(token);
-    if (header.typ !== PREFILL_TYP) throw invalid(`"typ" must be ${PREFILL_TYP}`);
-    kid = header.kid;
-  } catch (error) {
-    if (error instanceof TongbanError && error.code === 'PREFILL_EVIDENCE_INVALID') throw error;
-    throw invalid('not a compact JWS', error);
-  }
-  const key = keyring.publicKeys().find((candidate) => candidate.kid === kid);
-  if (!key) throw invalid(`signing key "${String(kid)}" is unknown or retired`);
   let payload: Record<string, unknown>;
   try {
-    payload = (await verifyCompact(token, key, SIGNATURE_ALGORITHMS)).payload;
+    payload = await verifyOwnToken(keyring, token, PREFILL_TYP);
   } catch (error) {
-    throw invalid('signature does not verify', error);
+    throw invalid((error as Error).message, error);
   }
   const evidence = payload as unknown as PrefillEvidence;
   if (evidence.aud !== expected.clientId) throw invalid('it was issued to another client');

@@ -11,6 +11,11 @@ import { signCompact } from './jws.js';
 export interface SignResponseOptions {
   /** Raw answer body bytes (a string is taken as UTF-8); absent or empty hashes the empty string. */
   body?: Uint8Array | string;
+  /**
+   * The `Content-Digest` of a body streamed after the headers, known in
+   * advance (a stored file's SHA-256); takes the place of `body`.
+   */
+  contentDigest?: string;
   /** Client the answer is for (`aud`). */
   clientId: string;
   /** `jti` of the request being answered (`rjti`). */
@@ -30,7 +35,7 @@ export interface SignResponseOptions {
  * headers to send with it (`typ` "tongban-res+jwt").
  */
 export async function signResponse(options: SignResponseOptions): Promise<SignatureHeaders> {
-  const digest = contentDigest(options.body ?? '');
+  const digest = options.contentDigest ?? contentDigest(options.body ?? '');
   const claims: ResponseClaims = {
     iss: options.issuer ?? TONGBAN_AUDIENCE,
     aud: options.clientId,

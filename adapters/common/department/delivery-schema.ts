@@ -28,7 +28,28 @@ export const deliverySchema = {
       type: 'array', maxItems: 200,
       items: {
         type: 'object', required: ['name'],
-        properties: { name, licenceIdentifier: { type: 'string', minLength: 1 }, fileRef: { type: 'string', minLength: 1 } },
+        properties: {
+          code: { type: 'string', minLength: 1, maxLength: 64 }, name, identity: { type: 'string', minLength: 1, maxLength: 64 },
+          form: { enum: ['original', 'copy'] }, required: { type: 'boolean' },
+          satisfiedBy: { enum: ['upload', 'licence', 'commitment', 'deferred', 'generated', 'prerequisite'] },
+          version: { type: 'integer', minimum: 1 },
+          licenceIdentifier: { type: 'string', minLength: 1 }, fileRef: { type: 'string', minLength: 1 },
+          file: {
+            type: 'object', required: ['sha256', 'size', 'mediaType'],
+            properties: {
+              sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, size: { type: 'integer', minimum: 1 }, mediaType: { type: 'string', minLength: 1, maxLength: 100 },
+              download: { type: 'object', required: ['path', 'expiresAt'], properties: { path: { type: 'string', pattern: '^/' }, expiresAt: { type: 'string', pattern: DATE_TIME_PATTERN } } },
+            },
+          },
+          commitment: {
+            type: 'object', required: ['text', 'consentMethod', 'committedAt', 'signature'],
+            properties: { text: { type: 'string', minLength: 1, maxLength: 2000 }, consentMethod: { type: 'string', minLength: 1 }, committedAt: { type: 'string', pattern: DATE_TIME_PATTERN }, signature: { type: 'string', minLength: 1 } },
+          },
+          outstanding: {
+            type: 'object', required: ['dueDate', 'days'],
+            properties: { dueDate: { anyOf: [{ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, { type: 'null' }] }, days: { type: 'integer', minimum: 1 } },
+          },
+        },
       },
     },
     prerequisiteResults: {

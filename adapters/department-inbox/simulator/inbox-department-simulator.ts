@@ -10,6 +10,7 @@ import type { SubApplicationDelivery } from '../../../src/domain/department-chan
 import { createSigningClient, type FetchFunction, type PrivateJwk } from '../../../src/trust/index.js';
 import { checkDelivery } from '../../common/department/delivery-schema.js';
 import { corruptSignature, signReceiptToken } from '../../common/department/receipt-token.js';
+import { MaterialCheck, type MaterialDownload } from '../../common/department/simulator/material-check.js';
 import { DepartmentBook, type ReceivedDelivery } from '../../common/department/simulator/department-book.js';
 import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from '../../common/department/simulator/department-events.js';
 import type { TongbanKeySource } from '../../common/department/simulator/tongban-verifier.js';
@@ -86,6 +87,8 @@ export interface InboxDepartmentSimulator {
   pollOnce(): Promise<PollResult>;
   /** The next acknowledgements carry these faults, in order. */
   injectReceiptFault(...faults: ReceiptFault[]): void;
+  /** Every material file downloaded from Tongban to check it before applying a delivery, in order. */
+  materialDownloads(): MaterialDownload[];
   /** Every delivery applied or re-seen (repeats flagged `duplicate`). */
   received(): ReceivedDelivery[];
   /** Effects per idempotency key (one each). */
@@ -111,6 +114,7 @@ export async function startInboxDepartmentSimulator(options: InboxDepartmentSimu
     ...options,
     eventsTarget: options.eventsTarget ?? { url: options.tongbanUrl, clientId, key: options.key, tongbanKeys: options.tongbanKeys, ...(options.fetch ? { fetch: options.fetch } : {}) },
   }, options.now);
+  const materials = new MaterialCheck(() => client);
   const offers = new Map<string, number>();
   const ackLog: AckAttempt[] = [];
   const pollLog: PollResult[] = [];
@@ -134,6 +138,12 @@ export async function startInboxDepartmentSimulator(options: InboxDepartmentSimu
       return;
     }
     const delivery: SubApplicationDelivery = checked.delivery;
+    // A sub-application new to the department: its files are downloaded and checked before it is applied and
+    // acknowledged; one that fails is left to its lease (handed out again, with fresh links).
+    if (!book.knows(delivery.idempotencyKey) && !(await materials.check(delivery)).ok) {
+      result.invalid += 1;
+      return;
+    }
     const entry = book.receive(delivery);
     if (entry.outcome === 'conflict') {
       result.invalid += 1;
@@ -200,6 +210,7 @@ export async function startInboxDepartmentSimulator(options: InboxDepartmentSimu
     pollOnce,
     injectReceiptFault: (...faults) => { receiptFaults.push(...faults); },
     received: () => book.received(),
+    materialDownloads: () => materials.downloads(),
     effectsByKey: () => book.effectsByKey(),
     acks: () => [...ackLog],
     polls: () => [...pollLog],

@@ -46,7 +46,7 @@ export interface RestDepartmentSimulator extends PushDepartmentSimulator {
 export async function startRestDepartmentSimulator(options: RestDepartmentSimulatorOptions): Promise<RestDepartmentSimulator> {
   const { departmentCode } = options;
   const tongbanClientId = options.tongbanClientId ?? 'tongban';
-  const { book, events, verify, app, listen } = pushDepartmentParts(options);
+  const { book, events, materials, verify, app, listen } = pushDepartmentParts(options);
   const refusals: RefusedRequest[] = [];
   const batchSizes: number[] = [];
   let itemRefusal: ItemRefusal | undefined;
@@ -57,7 +57,7 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
   };
 
   /** What a single push and each item of a batch go through alike: the schema, the addressee, the key, the book. */
-  const take = (value: unknown, headerKey: string | undefined | null): ItemAnswer => {
+  const take = async (value: unknown, headerKey: string | undefined | null): Promise<ItemAnswer> => {
     const checked = checkDelivery(value);
     if (!checked.ok) return { status: 400, code: 'INVALID_DELIVERY', message: checked.problems.join('; ') };
     const delivery: SubApplicationDelivery = checked.delivery;
@@ -70,6 +70,11 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     }
     const refusal = itemRefusal?.(delivery);
     if (refusal) return { ...refusal, message: `delivery ${delivery.deliveryId} refused` };
+    // A sub-application new to the department: its files are downloaded and checked before any receipt.
+    if (!book.knows(delivery.idempotencyKey)) {
+      const checked = await materials.check(delivery);
+      if (!checked.ok) return { status: checked.status, code: checked.code, message: checked.message };
+    }
     const entry = book.receive(delivery);
     if (entry.outcome === 'conflict') {
       return { status: 409, code: 'IDEMPOTENCY_KEY_CONFLICT', message: `Idempotency-Key was used for different content (受理号 ${entry.receipt.acceptanceNumber})` };
@@ -124,13 +129,13 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
       firstWithKey.set(key, index);
     }
     batchSizes.push(deliveries.length);
-    const results = deliveries.map((delivery: unknown): RestBatchItem => {
+    const results = await Promise.all(deliveries.map(async (delivery: unknown): Promise<RestBatchItem> => {
       const deliveryId = String((delivery as { deliveryId?: unknown } | null)?.deliveryId ?? '');
-      const answer = take(delivery, null);
+      const answer = await take(delivery, null);
       if ('receipt' in answer) return { deliveryId, status: answer.status, receipt: answer.receipt };
       refusals.push({ status: answer.status, code: answer.code, message: answer.message });
       return { deliveryId, status: answer.status, error: { code: answer.code, message: answer.message } };
-    });
+    }));
     await sendSigned(res, 200, JSON.stringify({ results }), requestJti);
   });
 
@@ -138,7 +143,7 @@ export async function startRestDepartmentSimulator(options: RestDepartmentSimula
     const request = await signedJson(req, res, 'INVALID_DELIVERY');
     if (!request) return;
     const { requestJti, parsed } = request;
-    const answer = take(parsed, req.get('idempotency-key'));
+    const answer = await take(parsed, req.get('idempotency-key'));
     if (!('receipt' in answer)) return refuse(res, answer.status, answer.code, answer.message);
     await sendSigned(res, answer.status, JSON.stringify({ receipt: answer.receipt }), requestJti);
   });

@@ -50,7 +50,7 @@ export interface SoapDepartmentSimulator extends PushDepartmentSimulator {
 export async function startSoapDepartmentSimulator(options: SoapDepartmentSimulatorOptions): Promise<SoapDepartmentSimulator> {
   const { departmentCode } = options;
   const servicePath = options.servicePath ?? SERVICE_PATH;
-  const { book, events, verify, app, listen } = pushDepartmentParts(options);
+  const { book, events, materials, verify, app, listen } = pushDepartmentParts(options);
   const script: ScriptedSoapFault[] = [];
   const answered: AnsweredFault[] = [];
 
@@ -88,6 +88,11 @@ export async function startSoapDepartmentSimulator(options: SoapDepartmentSimula
     const scripted = script.shift();
     if (scripted) return fault(res, scripted.faultcode, scripted.code ?? (scripted.faultcode === 'Server' ? 'SYSTEM_BUSY' : 'INVALID_REQUEST'), scripted.faultstring ?? '系统繁忙，请稍后再试', scripted.status);
 
+    // A sub-application new to the department: its files are downloaded and checked before any receipt.
+    if (!book.knows(delivery.idempotencyKey)) {
+      const checked = await materials.check(delivery);
+      if (!checked.ok) return fault(res, checked.status >= 500 ? 'Server' : 'Client', checked.code, checked.message);
+    }
     const entry = book.receive(delivery);
     if (entry.outcome === 'conflict') {
       return fault(res, 'Client', 'IDEMPOTENCY_KEY_CONFLICT', `idempotencyKey was used for different content (受理号 ${entry.receipt.acceptanceNumber})`);

@@ -40,6 +40,11 @@ export class DepartmentBook {
    * Applies a delivery once per idempotency key: the first time it gets a
    * new 受理号; a repeat gets the same receipt with `duplicate: true`.
    */
+  /** Whether a delivery with this idempotency key was received before. */
+  knows(idempotencyKey: string): boolean {
+    return this.byKey.has(idempotencyKey);
+  }
+
   receive(delivery: SubApplicationDelivery): BookEntry {
     const at = this.now();
     const fingerprint = fingerprintOf(delivery);
@@ -98,9 +103,10 @@ export class AcceptanceNumbers {
   }
 }
 
-/** What must not change between retries of one key (the delivery id and submit time may). */
+/** What must not change between retries of one key (the delivery id, submit time and download links may). */
 function fingerprintOf(delivery: SubApplicationDelivery): string {
-  const { subApplicationId, matterCode, departmentCode, form, materials, prerequisiteResults } = delivery;
+  const { subApplicationId, matterCode, departmentCode, form, prerequisiteResults } = delivery;
+  const materials = delivery.materials.map((material) => (material.file ? { ...material, file: { ...material.file, download: undefined } } : material));
   return createHash('sha256').update(canonicalJson({ subApplicationId, matterCode, departmentCode, form, materials, prerequisiteResults: prerequisiteResults ?? [] })).digest('base64url');
 }
 

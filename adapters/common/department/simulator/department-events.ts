@@ -95,6 +95,11 @@ export class DepartmentEvents {
     });
   }
 
+  /** The department's signed client to Tongban (the one events go through); undefined without an events target. */
+  tongbanClient(): SigningClient | undefined {
+    return this.client;
+  }
+
   /** Generates the events of a newly received sub-application and queues them (sent on flush or timer). */
   schedule(delivery: SubApplicationDelivery, acceptanceNumber: string): DepartmentEvent[] {
     const outcome = normalise(this.outcomeOf(delivery));

@@ -10,6 +10,7 @@ import { FaultController } from '../../faults.js';
 import { listenSimulator } from '../../simulator-server.js';
 import { DepartmentBook, type ReceivedDelivery } from './department-book.js';
 import { DepartmentEvents, type DepartmentEventOptions, type SentEvent } from './department-events.js';
+import { MaterialCheck, type MaterialDownload } from './material-check.js';
 import { departmentSimulatorApp } from './simulator-app.js';
 import { createTongbanVerifier, type TongbanKeySource } from './tongban-verifier.js';
 
@@ -41,6 +42,8 @@ export interface PushDepartmentSimulator {
   flushEvents(): Promise<SentEvent[]>;
   sentEvents(): SentEvent[];
   pendingEvents(): ReturnType<DepartmentEvents['pending']>;
+  /** Every material file downloaded from Tongban to check it before a receipt, in order. */
+  materialDownloads(): MaterialDownload[];
   /** TCP connections open to the simulator now (tests of connection reuse and of the gateway's shutdown). */
   openConnections(): Promise<number>;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export function pushDepartmentParts(options: PushDepartmentSimulatorOptions) {
   const book = new DepartmentBook(departmentCode, options.now);
   const events = new DepartmentEvents(departmentCode, options, options.now);
   const verify = createTongbanVerifier({ tongbanPublicKeys: options.tongbanPublicKeys, departmentCode, ...(options.tongbanClientId ? { tongbanClientId: options.tongbanClientId } : {}) });
+  const materials = new MaterialCheck(() => events.tongbanClient());
   const app = departmentSimulatorApp(faults);
   const listen = async (onClose?: () => void): Promise<PushDepartmentSimulator> => {
     const server = await listenSimulator(app, { ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
@@ -64,6 +68,7 @@ export function pushDepartmentParts(options: PushDepartmentSimulatorOptions) {
       flushEvents: () => events.flush(),
       sentEvents: () => events.sent(),
       pendingEvents: () => events.pending(),
+      materialDownloads: () => materials.downloads(),
       openConnections: () => new Promise<number>((resolve, reject) => server.server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
       close: async () => {
         await events.close();
@@ -73,5 +78,5 @@ export function pushDepartmentParts(options: PushDepartmentSimulatorOptions) {
       },
     };
   };
-  return { faults, book, events, verify, app, listen };
+  return { faults, book, events, materials, verify, app, listen };
 }
