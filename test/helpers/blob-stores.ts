@@ -7,23 +7,28 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import type { BlobStore } from '../../src/domain/materials.js';
 import { openFileBlobStore } from '../../src/materials/blob-stores/file-blob-store.js';
 import { createPostgresBlobStore } from '../../src/materials/blob-stores/postgres-blob-store.js';
+import { openS3BlobStore, type S3BlobStoreOptions } from '../../src/materials/blob-stores/s3-blob-store.js';
 import { migrate, PostgresStore } from '../../src/store/index.js';
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from './s3-server.js';
 import { TEST_DATABASE_URL } from './stores.js';
 
 /** How a process (this one or a child) opens a blob store on a fixture's storage; JSON, so it can be passed to a child. */
 export type BlobStoreSpec =
   | { readonly kind: 'file'; readonly dir: string; readonly staleTempMs?: number }
-  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string };
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string }
+  | ({ readonly kind: 's3' } & S3BlobStoreOptions);
 
 /** Opens the store a spec describes. */
 export async function openBlobStore(spec: BlobStoreSpec): Promise<BlobStore> {
   switch (spec.kind) {
     case 'file': return openFileBlobStore({ dir: spec.dir, ...(spec.staleTempMs !== undefined ? { staleTempMs: spec.staleTempMs } : {}) });
     case 'postgres': return createPostgresBlobStore({ store: new PostgresStore({ connectionString: spec.connectionString, schema: spec.schema }), ownsStore: true });
+    case 's3': return openS3BlobStore(spec);
   }
 }
 
@@ -97,7 +102,38 @@ function postgresFixture(): BlobStoreFixture {
   };
 }
 
+function s3Fixture(): BlobStoreFixture {
+  let server: S3Server | undefined;
+  let client: S3Client | undefined;
+  const keys = async (prefix: string) => {
+    const page = await client!.send(new ListObjectsV2Command({ Bucket: server!.bucket, Prefix: prefix }));
+    return (page.Contents ?? []).map((object) => object.Key!).sort();
+  };
+  return {
+    kind: 's3',
+    async setUp() {
+      server = await startS3Server();
+      const options = { endpoint: server.endpoint, bucket: server.bucket, region: 'us-east-1', forcePathStyle: true, ...S3RVER_CREDENTIALS };
+      client = new S3Client({ endpoint: options.endpoint, region: options.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+      return { kind: 's3', ...options };
+    },
+    blobNames: async () => (await keys('blobs/')).map((key) => key.slice('blobs/'.length)),
+    leftovers: () => keys('tmp/'),
+    async corrupt(sha256) {
+      const key = `blobs/${sha256}`;
+      const answer = await client!.send(new GetObjectCommand({ Bucket: server!.bucket, Key: key }));
+      const bytes = Buffer.from(await answer.Body!.transformToByteArray());
+      bytes[bytes.length >> 1]! ^= 0xff;
+      await client!.send(new PutObjectCommand({ Bucket: server!.bucket, Key: key, Body: bytes }));
+    },
+    async tearDown() {
+      client?.destroy();
+      await server?.close();
+    },
+  };
+}
+
 /** One fixture per blob store kind: every contract test runs against each. */
 export function blobStoreFixtures(): BlobStoreFixture[] {
-  return [fileFixture(), postgresFixture()];
+  return [fileFixture(), postgresFixture(), s3Fixture()];
 }
