@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createPopulation, PopulationIndex } from '../../adapters/licence-library/index.js';
 import type { Guide } from '../forms/guide.js';
+import type { MaterialWay } from '../forms/materials.js';
 import type { PrefillResult } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
@@ -143,7 +144,9 @@ async function showGuide(platform: SigningClient, themeCode: string, answers: Re
   const names = new Map(guide.matters.map((matter) => [matter.code, short(matter.name)]));
   const matters = guide.matters.map((matter) => `${short(matter.name)} → ${matter.department.name}${matter.after.length ? ` (waits for ${matter.after.map((code) => names.get(code)).join(', ')})` : ''}`);
   say(`matters: ${matters.join('; ')}`);
-  say(`materials: ${guide.materials.length}, of which a licence supplies ${guide.materials.filter((material) => material.suppliedByLicence).length}`);
+  const count = (way: MaterialWay) => guide.materials.filter((material) => material.ways[0] === way).length;
+  const may = (way: MaterialWay) => guide.materials.filter((material) => material.ways.includes(way)).length;
+  say(`materials: ${guide.materials.length} — a licence supplies ${count('licence')}, a prerequisite's result ${count('prerequisite')}, Tongban generates ${count('generated')}, ${count('upload')} to upload (告知承诺 possible for ${may('commitment')}, 容缺 for ${may('deferred')})`);
   return guide;
 }
 

@@ -1,9 +1,10 @@
 /**
- * Guide (办事指南): answers → the matters that apply, in order, one
- * de-duplicated material list (materials a licence can supply marked so), and
- * the merged form narrowed to the scenario.
+ * Guide (办事指南): answers → the matters that apply, in order, one material
+ * list by identity (materials.ts: each with the matters asking for it and the
+ * ways it can be satisfied), and the merged form narrowed to the scenario.
  */
 import type { Mappings } from './mappings/types.js';
+import { materialsOfScenario, type ScenarioMaterial } from './materials.js';
 import { deriveMergedForm } from './merged-form.js';
 import { applicableMatters, resolveAnswers, type Answers } from './scenario.js';
 import type { ThemeContext } from './theme-context.js';
@@ -18,22 +19,12 @@ export interface GuideMatter {
   after: string[];
 }
 
-export interface GuideMaterial {
-  code: string;
-  name: string;
-  form: 'original' | 'copy';
-  required: boolean;
-  /** Matters that ask for it (it is handed in once). */
-  matters: string[];
-  /** Set when an electronic licence supplies it: no upload needed once prefilled. */
-  suppliedByLicence?: { licenceType: string; subject: string };
-}
-
 export interface Guide {
   theme: { code: string; name: string };
   answers: Answers;
   matters: GuideMatter[];
-  materials: GuideMaterial[];
+  /** One entry per material identity over the applicable matters. */
+  materials: ScenarioMaterial[];
   /** Licence types (and whose) prefill would fetch for this scenario. */
   licences: { licenceType: string; subject: string }[];
   form: Record<string, unknown>;
@@ -43,21 +34,9 @@ export function buildGuide(context: ThemeContext, givenAnswers: unknown, mapping
   const answers = resolveAnswers(context.mapping, givenAnswers);
   const ordered = applicableMatters(context.mapping, answers);
   const codes = ordered.map((matter) => matter.code);
-  const materials = new Map<string, GuideMaterial>();
   const licences = new Map<string, { licenceType: string; subject: string }>();
   for (const code of codes) {
-    const matter = context.matters.get(code)!;
-    const mapping = context.matterMappings.get(code)!;
-    for (const use of mapping.licences) licences.set(`${use.licenceType}/${use.subject}`, { ...use });
-    for (const material of matter.materials) {
-      const entry = materials.get(material.code) ?? { code: material.code, name: material.name, form: material.form, required: false, matters: [] };
-      entry.required ||= material.required;
-      if (material.form === 'original') entry.form = 'original';
-      entry.matters.push(code);
-      const supplied = mapping.materials.get(material.code);
-      if (supplied && !entry.suppliedByLicence) entry.suppliedByLicence = { ...supplied };
-      materials.set(material.code, entry);
-    }
+    for (const use of context.matterMappings.get(code)!.licences) licences.set(`${use.licenceType}/${use.subject}`, { ...use });
   }
   return {
     theme: { code: context.theme.code, name: context.theme.name },
@@ -66,7 +45,7 @@ export function buildGuide(context: ThemeContext, givenAnswers: unknown, mapping
       const matter = context.matters.get(entry.code)!;
       return { code: matter.code, name: matter.name, department: { ...matter.department }, promisedDays: matter.promisedDays, statutoryDays: matter.statutoryDays, after: [...entry.after] };
     }),
-    materials: [...materials.values()],
+    materials: materialsOfScenario(context, codes, mappings),
     licences: [...licences.values()],
     form: deriveMergedForm(context, ordered, mappings).schema,
   };

@@ -9,7 +9,8 @@ import { isUpstreamError } from '../domain/upstream-error.js';
 import { validationError, type FieldError } from '../errors/index.js';
 import { useCauseFromBody } from '../licences/use-cause.js';
 import { checkFieldValue, getField, setField } from './form-schema.js';
-import { buildGuide, type Guide, type GuideMaterial } from './guide.js';
+import { buildGuide, type Guide } from './guide.js';
+import type { ScenarioMaterial } from './materials.js';
 import type { Mappings } from './mappings/types.js';
 import { deriveMergedForm } from './merged-form.js';
 import { applicableMatters } from './scenario.js';
@@ -58,7 +59,8 @@ export interface PrefillResult {
   fields: { canonical: string; label: string; required: boolean; filled: boolean }[];
   conflicts: { canonical: string; kept: { value: unknown; licenceIdentifier: string }; other: { value: unknown; licenceIdentifier: string } }[];
   licences: { identifier: string; licenceType: string; name: string; subject: string; status: string; used: boolean; problems: readonly string[] }[];
-  materials: (GuideMaterial & { satisfiedBy?: string })[];
+  /** The guide's materials; `satisfiedBy`: the identifier of the verified licence that supplies one. */
+  materials: (ScenarioMaterial & { satisfiedBy?: string })[];
   /**
    * Licence sources not read; their fields stay empty (never invented).
    * `holder-not-given`: the platform named no holder for the subject (e.g. a newborn not registered yet);
@@ -196,7 +198,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
     conflicts,
     licences,
     materials: guide.materials.map((material) => {
-      const use = material.suppliedByLicence;
+      const use = material.licence;
       const by = use ? satisfied.get(`${use.licenceType}/${use.subject}`) : undefined;
       return by ? { ...material, satisfiedBy: by } : material;
     }),

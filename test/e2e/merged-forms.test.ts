@@ -189,7 +189,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
 
       // Materials a used licence supplies need no upload.
       for (const material of result.materials) {
-        const use = material.suppliedByLicence;
+        const use = material.licence;
         const licence = use && applicants.holders[use.subject] ? result.licences.find((candidate) => candidate.subject === use.subject && candidate.licenceType === use.licenceType) : undefined;
         expect(material.satisfiedBy, `${material.code} ${material.name}`).to.equal(licence?.identifier);
       }
@@ -345,7 +345,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         expect(Object.values(result.provenance).some((provenance) => provenance.licenceIdentifier === card.identifier)).to.equal(false);
         expect(result.form['guardian']).to.equal(undefined); // the father's ID card was the only source
         expect(result.form['child']!['name']).to.equal(index.licence(family.mother.idNumber!, 'birthCertificate').surface['XSEXM']);
-        const material = result.materials.find((candidate) => candidate.suppliedByLicence?.subject === 'guardian');
+        const material = result.materials.find((candidate) => candidate.licence?.subject === 'guardian');
         expect(material?.satisfiedBy).to.equal(undefined);
         const uses = ((await env.platform.request('GET', `/v1/holders/${family.father.idNumber}/licence-uses`)).body as { uses: LedgerEntry[] }).uses;
         expect(uses.filter((use) => use.useCause === useCause).map((use) => use.outcome)).to.deep.equal(['refused-invalid', 'refused-invalid']);

@@ -165,7 +165,7 @@ export const MATTER_RULES: readonly MatterRule[] = [
  */
 export const DEFERRAL_REFUSED: Readonly<Partial<Record<MaterialName, readonly RegExp[]>>> = {
   // The pass itself (办理往来港澳通行证), not an endorsement on it (…通行证个人游签注).
-  近期免冠证件照片: [/社会保障卡/u, /通行证$/u, /驾驶证初次申领/u],
+  近期免冠证件照片: [/社会保障卡/u, /通行证$/u, /驾驶证初次申领/u, /结婚登记/u, /残疾人证/u],
 };
 
 /** Whether a matter refuses the 容缺 its material's kind allows ({@link DEFERRAL_REFUSED}). */

@@ -4,7 +4,8 @@
  * field is mapped (and only those), field types agree, materials exist.
  */
 import type { FormFieldType, Matter, Theme } from '../../domain/matter-catalog.js';
-import type { CanonicalFormat, CanonicalType, FieldSpec, MappingProblem, Mappings } from './types.js';
+import { resolveMaterial } from './resolve-material.js';
+import type { CanonicalFormat, CanonicalType, FieldSpec, MappingProblem, Mappings, MatterMapping } from './types.js';
 
 /** The parts of the catalogue the check reads (the stored catalogue, or the simulator's built-in one). */
 export interface CatalogueView {
@@ -64,18 +65,7 @@ export function checkAgainstCatalogue(mappings: Mappings, catalogue: CatalogueVi
     for (const constant of mapping.constants) {
       if (!known.has(constant.field)) problems.push({ file, pointer: `/constants/${constant.field}`, message: `the catalogue's form for this matter has no field "${constant.field}"` });
     }
-    const materials = new Map(matter.materials.map((material) => [material.code, material]));
-    for (const [code, use] of mapping.materials) {
-      const material = materials.get(code);
-      if (!material) {
-        problems.push({ file, pointer: `/materials/${code}`, message: `the catalogue lists no material ${code} for this matter` });
-        continue;
-      }
-      const licenceName = mappings.licences.get(use.licenceType)?.name;
-      if (material.licenceType !== undefined && licenceName !== undefined && material.licenceType !== licenceName) {
-        problems.push({ file, pointer: `/materials/${code}/licenceType`, message: `the catalogue says ${material.name} is supplied by ${material.licenceType}, not ${licenceName}` });
-      }
-    }
+    problems.push(...checkMaterials(mappings, mapping, matter));
   }
 
   for (const mapping of mappings.themes.values()) {
@@ -93,6 +83,47 @@ export function checkAgainstCatalogue(mappings: Mappings, catalogue: CatalogueVi
     mapping.matters.forEach((matter, index) => {
       if (!theme.matterCodes.includes(matter.code)) problems.push({ file, pointer: `/matters/${index}/code`, message: `matter ${matter.code} is not a matter of this theme in the catalogue` });
     });
+  }
+  return problems;
+}
+
+/**
+ * Every catalogue material of the matter resolves to exactly one identity, and
+ * to one the matter lists once; the mapping's `materials:` keys are identities
+ * of the matter, its `materialIdentities:` keys material codes of the matter.
+ */
+function checkMaterials(mappings: Mappings, mapping: MatterMapping, matter: CatalogueView['matters'][number]): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const file = mapping.file;
+  const identities = new Map<string, CatalogueView['matters'][number]['materials'][number]>();
+  for (const material of matter.materials) {
+    const what = `matter ${matter.code} (${matter.name}) material ${material.code} "${material.name}"`;
+    const resolved = resolveMaterial(mappings, matter.code, material);
+    if (!resolved.identity) {
+      problems.push(resolved.candidates.length === 0
+        ? { file: 'mappings/materials.yaml', pointer: '/materials', message: `${what} resolves to no material identity: no entry lists the name "${material.name}"` }
+        : { file, pointer: '/materialIdentities', message: `${what} resolves to ${resolved.candidates.length} material identities (${resolved.candidates.join(', ')}): say which under materialIdentities` });
+      continue;
+    }
+    const code = resolved.identity.code;
+    const twice = identities.get(code);
+    if (twice) problems.push({ file, pointer: '/materialIdentities', message: `${what} and material ${twice.code} "${twice.name}" both resolve to ${code} (${resolved.identity.name})` });
+    identities.set(code, material);
+  }
+  for (const [code, use] of mapping.materials) {
+    const material = identities.get(code);
+    if (!material) {
+      problems.push({ file, pointer: `/materials/${code}`, message: `${code} is no material identity of matter ${matter.code} (${matter.name}): its materials resolve to ${[...identities.keys()].join(', ') || 'none'}` });
+      continue;
+    }
+    const licenceName = mappings.licences.get(use.licenceType)?.name;
+    if (material.licenceType !== undefined && licenceName !== undefined && material.licenceType !== licenceName) {
+      problems.push({ file, pointer: `/materials/${code}/licenceType`, message: `the catalogue says ${material.name} is supplied by ${material.licenceType}, not ${licenceName}` });
+    }
+  }
+  const codes = new Set(matter.materials.map((material) => material.code));
+  for (const materialCode of mapping.materialIdentities.keys()) {
+    if (!codes.has(materialCode)) problems.push({ file, pointer: `/materialIdentities/${materialCode}`, message: `the catalogue lists no material ${materialCode} for matter ${matter.code} (${matter.name})` });
   }
   return problems;
 }

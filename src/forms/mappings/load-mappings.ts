@@ -9,6 +9,7 @@ import type { Department } from '../../delivery/department-registry.js';
 import { checkRule } from '../json-logic.js';
 import { resolveTransform, type CodeTables } from '../transforms.js';
 import { checkAgainstCatalogue, type CatalogueView } from './check-catalogue.js';
+import { loadMaterialIdentities } from './load-material-identities.js';
 import { readMappingFile, yamlFiles } from './read-files.js';
 import { codeTableSchema, dictionarySchema, licenceSchema, matterSchema, themeSchema } from './schemas.js';
 import type { FieldSpec, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, ThemeMapping, ThemeMatter } from './types.js';
@@ -76,7 +77,7 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
   const departmentCodes = new Set(options.departments.map((department) => department.code));
   const matters = new Map<string, MatterMapping>();
   for (const path of yamlFiles(join(dir, 'matters'))) {
-    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse> }>(path, matterSchema);
+    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse>; materialIdentities?: Record<string, string> }>(path, matterSchema);
     if (!file) continue;
     const { content } = file;
     if (content.matter !== file.stem) problems.push({ file: file.file, pointer: '/matter', message: `must equal the file name "${file.stem}"` });
@@ -109,6 +110,7 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
     matters.set(content.matter, {
       file: file.file, matter: content.matter, name: content.name, department: content.department, licences: uses, fields, constants,
       materials: new Map(Object.entries(content.materials ?? {})),
+      materialIdentities: new Map(Object.entries(content.materialIdentities ?? {})),
     });
   }
 
@@ -170,7 +172,8 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
     };
   }
 
-  const mappings: Mappings = { dictionary, groups, codeTables: codeTables as CodeTables, licences, matters, themes };
+  const identities = loadMaterialIdentities(dir, root, problems, { licences, matters });
+  const mappings: Mappings = { dictionary, groups, codeTables: codeTables as CodeTables, licences, matters, themes, ...identities };
   if (options.catalogue) problems.push(...checkAgainstCatalogue(mappings, options.catalogue));
   if (problems.length > 0) throw new MappingError(problems);
   return mappings;

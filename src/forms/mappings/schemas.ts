@@ -3,6 +3,8 @@
 const GROUP_MEMBER = '^[a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*$';
 const CANONICAL_REF = '^(\\$subject|[a-z][A-Za-z0-9]*)\\.[a-z][A-Za-z0-9]*$';
 const NAME = '^[a-z][A-Za-z0-9]*$';
+/** A material identity code, `CL001`. */
+const MATERIAL_IDENTITY = '^[A-Z]{2}[0-9]{3}$';
 
 const fieldSpec = {
   type: 'object', additionalProperties: false, required: ['type', 'label'],
@@ -61,7 +63,33 @@ export const matterSchema = {
       type: 'object',
       additionalProperties: { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: ['string', 'integer', 'boolean'] }, transform } },
     },
-    materials: { type: 'object', additionalProperties: licenceUse },
+    materials: { type: 'object', propertyNames: { pattern: MATERIAL_IDENTITY }, additionalProperties: licenceUse },
+    materialIdentities: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: { type: 'string', pattern: MATERIAL_IDENTITY } },
+  },
+};
+
+const materialName = { type: 'string', minLength: 1, maxLength: 100 };
+
+export const materialsSchema = {
+  type: 'object', additionalProperties: false, required: ['materials'],
+  properties: {
+    materials: {
+      type: 'object', minProperties: 1, propertyNames: { pattern: MATERIAL_IDENTITY },
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['name', 'names'],
+        properties: {
+          name: materialName,
+          names: { type: 'array', minItems: 1, uniqueItems: true, items: materialName },
+          licenceType: { type: 'string', pattern: NAME },
+          generated: { enum: ['application-form'] },
+          prerequisiteResult: {
+            type: 'object', additionalProperties: false, required: ['resultName', 'matters'],
+            properties: { resultName: materialName, matters: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[0-9A-Z]{12}$' } } },
+          },
+          mediaTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'] } },
+        },
+      },
+    },
   },
 };
 

@@ -7,6 +7,7 @@
  * subject 主体角色 (the role a licence is fetched for: applicant, mother …),
  * prerequisite matter 前置事项.
  */
+import type { MaterialMediaType } from '../../domain/materials.js';
 import type { JsonLogic } from '../json-logic.js';
 import type { CodeTables } from '../transforms.js';
 
@@ -79,8 +80,32 @@ export interface MatterMapping {
   readonly fields: readonly MatterFieldMapping[];
   /** Fields the matter fixes (`constants:` in its file). */
   readonly constants: readonly MatterConstant[];
-  /** Catalogue material code → the licence that supplies it. */
+  /** Material identity (`CL001`) → the licence that supplies it in this matter, and whose. */
   readonly materials: ReadonlyMap<string, LicenceUse>;
+  /** The matter's own material code → its identity, where the name alone does not settle it (`materialIdentities:`). */
+  readonly materialIdentities: ReadonlyMap<string, string>;
+}
+
+/** Media types a material file may have when its identity does not narrow them. */
+export const ALL_MATERIAL_MEDIA_TYPES: readonly MaterialMediaType[] = ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'];
+
+/** One document across matters (`mappings/materials.yaml`). */
+export interface MaterialIdentity {
+  readonly file: string;
+  /** `CL001`. */
+  readonly code: string;
+  /** Canonical name, e.g. `居民身份证`. */
+  readonly name: string;
+  /** Every name a matter lists it under (居民身份证, 申请人居民身份证, 身份证). */
+  readonly names: readonly string[];
+  /** The licence-type key (mappings/licences) whose licence stands for it, if any. */
+  readonly licenceType?: string;
+  /** `application-form`: Tongban renders the matter's department form as a PDF; nothing is asked of the applicant. */
+  readonly generated?: 'application-form';
+  /** The matters whose result is this document, and the name the result goes by. */
+  readonly prerequisiteResult?: { readonly resultName: string; readonly matters: readonly string[] };
+  /** Media types a file of it may have (all four unless narrowed). */
+  readonly mediaTypes: readonly MaterialMediaType[];
 }
 
 export interface Question {
@@ -119,6 +144,10 @@ export interface Mappings {
   readonly licences: ReadonlyMap<string, LicenceMapping>;
   readonly matters: ReadonlyMap<string, MatterMapping>;
   readonly themes: ReadonlyMap<string, ThemeMapping>;
+  /** Material identities by code (`mappings/materials.yaml`). */
+  readonly materials: ReadonlyMap<string, MaterialIdentity>;
+  /** A material name → the identities listing it (two or more: ambiguous, settled per matter). */
+  readonly materialNames: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One problem found in a mapping file. */

@@ -61,7 +61,7 @@ fields:
   mqsfzhm: { canonical: mother.idNumber }
   lxdh: { canonical: applicant.phone }
 materials:
-  CL004: { licenceType: birthCertificate, subject: mother }
+  CL003: { licenceType: birthCertificate, subject: mother }
 `,
     [`matters/${CARD}.yaml`]: `matter: "${CARD}"
 name: 社会保障卡申领
@@ -77,6 +77,12 @@ name: 城乡居民参保登记
 department: ybj
 fields:
   xm: { canonical: child.name }
+`,
+    'materials.yaml': `materials:
+  CL001: { name: 居民身份证, names: [居民身份证, 身份证], licenceType: residentIdCard }
+  CL002: { name: 居民户口簿, names: [居民户口簿, 户口簿] }
+  CL003: { name: 出生医学证明, names: [出生医学证明], licenceType: birthCertificate }
+  CL008: { name: 近期免冠证件照片, names: [近期免冠证件照片], mediaTypes: [image/jpeg, image/png] }
 `,
     'themes/MX-T99.yaml': `theme: MX-T99
 name: 测试出生一件事
@@ -102,12 +108,15 @@ const matter = (code: string, name: string, department: string, formFields: Matt
   code, implementationCode: `${'1'.repeat(18)}4${code}`, name, department: { code: department, name: department }, type: '07', level: 4,
   statutoryDays: 20, promisedDays: 5, materials, formFields, notes: '', updatedAt: '2026-11-01T00:00:00.000Z', version: 1,
 });
-const idCardMaterial = { code: 'CL001', name: '居民身份证', form: 'original' as const, required: true, licenceType: '居民身份证' };
+const NEITHER = { deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' } };
+const idCardMaterial = { code: `${REGISTRATION}-01`, name: '居民身份证', form: 'original' as const, required: true, licenceType: '居民身份证', ...NEITHER };
+const photo = (code: string, days: number) => ({ code, name: '近期免冠证件照片', form: 'original' as const, required: true, licenceType: undefined, deferral: { allowed: true, days }, commitment: NEITHER.commitment });
+// Each matter lists its materials under its own codes and, here and there, its own name (身份证).
 const MATTERS = [
   matter(REGISTRATION, '国（境）内出生登记', 'gaj', [field('xsexm'), field('xb', 'enum'), field('csrq', 'date'), field('mqsfzhm', 'idNumber'), field('lxdh', 'phone')],
-    [idCardMaterial, { code: 'CL004', name: '出生医学证明', form: 'original', required: true, licenceType: '出生医学证明' }]),
-  matter(CARD, '社会保障卡申领', 'mzrsj', [field('xm'), field('jhrxm')], [{ ...idCardMaterial, form: 'copy' }]),
-  matter(INSURANCE, '城乡居民参保登记', 'ybj', [field('xm')], [{ code: 'CL009', name: '居民户口簿', form: 'copy', required: false, licenceType: '居民户口簿' }]),
+    [idCardMaterial, { code: `${REGISTRATION}-02`, name: '出生医学证明', form: 'original', required: true, licenceType: '出生医学证明', ...NEITHER }]),
+  matter(CARD, '社会保障卡申领', 'mzrsj', [field('xm'), field('jhrxm')], [{ ...idCardMaterial, code: `${CARD}-01`, name: '身份证', form: 'copy' }, photo(`${CARD}-02`, 10)]),
+  matter(INSURANCE, '城乡居民参保登记', 'ybj', [field('xm')], [{ code: `${INSURANCE}-01`, name: '户口簿', form: 'copy', required: false, licenceType: '居民户口簿', ...NEITHER }, photo(`${INSURANCE}-02`, 5)]),
 ];
 const THEME: Theme = { code: 'MX-T99', sequence: 99, name: '测试出生一件事', subjectType: 'personal', serviceHall: '', notes: '', matterCodes: [REGISTRATION, CARD, INSURANCE], status: 'active', updatedAt: '2026-11-01T00:00:00.000Z', version: 1 };
 
@@ -130,11 +139,25 @@ describe('merged forms: guide, prefill, split', () => {
       expect(all.matters.map((m) => m.code)).to.deep.equal([REGISTRATION, INSURANCE]);
     });
 
-    it('lists each material once, original wins over copy, licence-suppliable ones marked', () => {
+    it('lists each material identity once, each matter under its own code and name, original wins over copy, licences marked', () => {
       const guide = buildGuide(context, { card: true }, mappings);
+      expect(guide.materials.map((m) => m.code)).to.deep.equal(['CL001', 'CL003', 'CL008']);
       const idCard = guide.materials.find((m) => m.code === 'CL001')!;
-      expect(idCard).to.deep.include({ form: 'original', matters: [REGISTRATION, CARD] });
-      expect(guide.materials.find((m) => m.code === 'CL004')!.suppliedByLicence).to.deep.equal({ licenceType: 'birthCertificate', subject: 'mother' });
+      expect(idCard).to.deep.include({ name: '居民身份证', form: 'original', required: true, ways: ['upload'] });
+      expect(idCard.matters).to.deep.equal([
+        { matterCode: REGISTRATION, code: `${REGISTRATION}-01`, name: '居民身份证', required: true, form: 'original' },
+        { matterCode: CARD, code: `${CARD}-01`, name: '身份证', required: true, form: 'copy' },
+      ]);
+      expect(guide.materials.find((m) => m.code === 'CL003')).to.deep.include({ ways: ['licence', 'upload'], licence: { licenceType: 'birthCertificate', subject: 'mother' } });
+      expect(guide.materials.find((m) => m.code === 'CL008')).to.deep.include({ ways: ['upload', 'deferred'], deferral: { days: 10 }, mediaTypes: ['image/jpeg', 'image/png'] });
+    });
+
+    it('offers 容缺 only as long as the strictest asking matter allows', () => {
+      // Both the card (10 days) and the insurance (5 days) ask for the photo: 5 days.
+      const both = buildGuide(context, { card: true, insurance: 'urban-rural' }, mappings).materials.find((m) => m.code === 'CL008')!;
+      expect(both.deferral).to.deep.equal({ days: 5 });
+      expect(both.matters.map((m) => m.deferral)).to.deep.equal([{ days: 10 }, { days: 5 }]);
+      expect(buildGuide(context, { card: false, insurance: 'urban-rural' }, mappings).materials.find((m) => m.code === 'CL002')).to.deep.include({ required: false, form: 'copy', ways: ['upload'] });
     });
 
     it('derives the merged form: each canonical field once, nested by role', () => {
@@ -200,7 +223,7 @@ describe('merged forms: guide, prefill, split', () => {
       expect(result.provenance['child.birthDate']).to.deep.include({ source: 'licence', licenceIdentifier: 'BC-1', licenceType: 'birthCertificate', verified: true });
       expect(result.provenance['mother.idNumber']!.licenceIdentifier).to.equal('ID-1');
       expect(result.autoFill).to.deep.equal({ filled: 5, total: 6, ratio: 0.833 });
-      expect(result.materials.find((m) => m.code === 'CL004')!.satisfiedBy).to.equal('BC-1');
+      expect(result.materials.find((m) => m.code === 'CL003')!.satisfiedBy).to.equal('BC-1');
       expect(result.partial).to.equal(false);
     });
 

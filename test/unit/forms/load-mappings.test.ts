@@ -2,9 +2,27 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCycle, loadMappings, MappingError, type CatalogueView, type MappingProblem } from '../../../src/forms/mappings/index.js';
+import { findCycle, loadMappings, MappingError, resolveMaterial, type CatalogueView, type MappingProblem } from '../../../src/forms/mappings/index.js';
 import type { Matter } from '../../../src/domain/matter-catalog.js';
 
+const IDENTITIES = `materials:
+  CL001: { name: 居民身份证, names: [居民身份证, 身份证], licenceType: residentIdCard }
+  CL009: { name: 申请表, names: [申请表, 申请书], generated: application-form }
+  CL025: { name: 经办人居民身份证, names: [经办人居民身份证], licenceType: residentIdCard }
+  CL031: { name: 登记申请书, names: [登记申请书, 申请书], generated: application-form }
+`;
+
+const BIRTH_MATTER = `matter: "000107000010"
+name: 出生登记
+department: gaj
+licences:
+  - { licenceType: residentIdCard, subject: applicant }
+fields:
+  xm: { canonical: applicant.name }
+  csrq: { canonical: applicant.birthDate, transform: date.compact }
+materials:
+  CL001: { licenceType: residentIdCard, subject: applicant }
+`;
 /** A tiny, valid mapping set; each test breaks one thing. */
 function writeMappings(overrides: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'tongban-mappings-'));
@@ -25,23 +43,14 @@ fields:
   GMSFHM: { canonical: $subject.idNumber, transform: upper }
   CSRQ: { canonical: $subject.birthDate, transform: date.iso }
 `,
-    'matters/000107000010.yaml': `matter: "000107000010"
-name: 出生登记
-department: gaj
-licences:
-  - { licenceType: residentIdCard, subject: applicant }
-fields:
-  xm: { canonical: applicant.name }
-  csrq: { canonical: applicant.birthDate, transform: date.compact }
-materials:
-  CL001: { licenceType: residentIdCard, subject: applicant }
-`,
+    'matters/000107000010.yaml': BIRTH_MATTER,
     'matters/000120000020.yaml': `matter: "000120000020"
 name: 社会保障卡申领
 department: mzrsj
 fields:
   xsexm: { canonical: child.name }
 `,
+    'materials.yaml': IDENTITIES,
     'themes/MX-T99.yaml': `theme: MX-T99
 name: 测试一件事
 questions:
@@ -70,10 +79,17 @@ const catalogue: CatalogueView = {
     matter('000107000010', '出生登记', 'gaj', [
       { code: 'xm', label: '姓名', type: 'string', required: true, options: [] },
       { code: 'csrq', label: '出生日期', type: 'date', required: true, options: [] },
-    ], [{ code: 'CL001', name: '居民身份证', form: 'original', required: true, licenceType: '居民身份证' }]),
+    ], [{ code: '000107000010-01', name: '身份证', form: 'original', required: true, licenceType: '居民身份证', deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' } }]),
     matter('000120000020', '社会保障卡申领', 'mzrsj', [{ code: 'xsexm', label: '新生儿姓名', type: 'string', required: true, options: [] }]),
   ],
 };
+
+const application = { code: '000107000010-02', name: '申请书' };
+/** The catalogue with one more material for the birth registration. */
+function withMaterial(material: { code: string; name: string }): CatalogueView {
+  const extra = { ...material, form: 'original' as const, required: true, licenceType: undefined, deferral: { allowed: false, days: 0 }, commitment: { allowed: false, text: '' } };
+  return { ...catalogue, matters: catalogue.matters.map((entry) => entry.code === '000107000010' ? { ...entry, materials: [...entry.materials, extra] } : entry) };
+}
 
 function problemsOf(dir: string, withCatalogue: CatalogueView | undefined = catalogue): MappingProblem[] {
   try {
@@ -98,7 +114,35 @@ describe('mapping loader and validator', () => {
     expect(mappings.matters.get('000107000010')!.constants).to.deep.equal([{ field: 'csrq', value: '2026-01-02', transform: 'date.compact', departmentValue: '20260102' }]);
   });
 
-  const cases: { name: string; overrides: Record<string, string>; file: string; pointer: string; message: RegExp }[] = [
+  it('loads the material identities, and resolves a catalogue material by its name or the matter\'s override', () => {
+    const mappings = loadMappings({ dir: writeMappings(), departments, catalogue });
+    expect(mappings.materials.get('CL001')).to.deep.include({ code: 'CL001', name: '居民身份证', names: ['居民身份证', '身份证'], licenceType: 'residentIdCard', mediaTypes: ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'] });
+    expect(mappings.materialNames.get('申请书')).to.deep.equal(['CL009', 'CL031']);
+    expect(resolveMaterial(mappings, '000107000010', { code: '000107000010-01', name: '身份证' }).identity?.code).to.equal('CL001');
+    expect(resolveMaterial(mappings, '000107000010', { code: '000107000010-02', name: '申请书' })).to.deep.equal({ candidates: ['CL009', 'CL031'] });
+    expect(resolveMaterial(mappings, '000107000010', { code: '000107000010-03', name: '结婚证' })).to.deep.equal({ candidates: [] });
+    const settled = loadMappings({ dir: writeMappings({ 'matters/000107000010.yaml': `${BIRTH_MATTER}materialIdentities:\n  000107000010-02: CL031\n` }), departments, catalogue: withMaterial(application) });
+    expect(resolveMaterial(settled, '000107000010', application).identity?.code).to.equal('CL031');
+  });
+
+  const cases: { name: string; overrides: Record<string, string>; file: string; pointer: string; message: RegExp; catalogue?: CatalogueView }[] = [
+    { name: 'a missing materials.yaml', overrides: { 'materials.yaml': '' }, file: 'mappings/materials.yaml', pointer: '/', message: /must be object/ },
+    { name: 'an identity\'s unknown licence type', overrides: { 'materials.yaml': IDENTITIES.replace('licenceType: residentIdCard }\n  CL009', 'licenceType: idCard }\n  CL009') },
+      file: 'mappings/materials.yaml', pointer: '/materials/CL001/licenceType', message: /unknown licence type "idCard"/ },
+    { name: 'an identity\'s prerequisite matter without a mapping', overrides: { 'materials.yaml': `${IDENTITIES}  CL005: { name: 营业执照, names: [营业执照], prerequisiteResult: { resultName: 营业执照, matters: ["000199999990"] } }\n` },
+      file: 'mappings/materials.yaml', pointer: '/materials/CL005/prerequisiteResult/matters/0', message: /matter 000199999990 has no mapping/ },
+    { name: 'a media type files cannot have', overrides: { 'materials.yaml': `${IDENTITIES}  CL008: { name: 近期免冠证件照片, names: [近期免冠证件照片], mediaTypes: [image/gif] }\n` },
+      file: 'mappings/materials.yaml', pointer: '/materials/CL008/mediaTypes/0', message: /allowed values/ },
+    { name: 'a matter\'s material key that is no identity', overrides: { 'matters/000107000010.yaml': BIRTH_MATTER.replace('CL001:', 'CL099:') },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/materials/CL099', message: /no material identity CL099 in mappings\/materials.yaml/ },
+    { name: 'a matter\'s material key that is an identity of another matter', overrides: { 'matters/000107000010.yaml': BIRTH_MATTER.replace('CL001:', 'CL025:') },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/materials/CL025', message: /CL025 is no material identity of matter 000107000010 \(出生登记\): its materials resolve to CL001/ },
+    { name: 'a catalogue material no identity takes', overrides: {}, catalogue: withMaterial({ code: '000107000010-02', name: '结婚证' }),
+      file: 'mappings/materials.yaml', pointer: '/materials', message: /matter 000107000010 \(出生登记\) material 000107000010-02 "结婚证" resolves to no material identity/ },
+    { name: 'a catalogue material two identities take', overrides: {}, catalogue: withMaterial(application),
+      file: 'mappings/matters/000107000010.yaml', pointer: '/materialIdentities', message: /material 000107000010-02 "申请书" resolves to 2 material identities \(CL009, CL031\): say which/ },
+    { name: 'an override for a material the matter does not list', overrides: { 'matters/000107000010.yaml': `${BIRTH_MATTER}materialIdentities:\n  000107000010-09: CL031\n` },
+      file: 'mappings/matters/000107000010.yaml', pointer: '/materialIdentities/000107000010-09', message: /lists no material 000107000010-09/ },
     { name: 'unknown canonical field', overrides: { 'matters/000120000020.yaml': 'matter: "000120000020"\nname: 社会保障卡申领\ndepartment: mzrsj\nfields:\n  xsexm: { canonical: child.nickName }\n' },
       file: 'mappings/matters/000120000020.yaml', pointer: '/fields/xsexm/canonical', message: /unknown canonical field "child.nickName"/ },
     { name: 'unknown transform', overrides: { 'licences/residentIdCard.yaml': 'licenceType: residentIdCard\nname: 居民身份证\nholderType: citizen\nfields:\n  XM: { canonical: $subject.name, transform: shout }\n' },
@@ -132,7 +176,7 @@ describe('mapping loader and validator', () => {
   ];
   for (const testCase of cases) {
     it(`reports ${testCase.name} with file and JSON Pointer`, () => {
-      const problems = problemsOf(writeMappings(testCase.overrides));
+      const problems = problemsOf(writeMappings(testCase.overrides), testCase.catalogue);
       const match = problems.find((problem) => problem.file === testCase.file && problem.pointer === testCase.pointer && testCase.message.test(problem.message));
       expect(match, JSON.stringify(problems, null, 2)).to.not.equal(undefined);
     });

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { buildCatalogue, type Catalogue } from '../../../adapters/matter-system/catalogue/build-catalogue.js';
 import { loadDepartments } from '../../../src/delivery/department-registry.js';
-import { checkAgainstCatalogue, loadMappings, MappingError, type Mappings } from '../../../src/forms/mappings/index.js';
+import { checkAgainstCatalogue, loadMappings, MappingError, resolveMaterial, type Mappings } from '../../../src/forms/mappings/index.js';
 
 describe('mappings against the matter-system catalogue', () => {
   let catalogue: Catalogue;
@@ -76,9 +76,10 @@ describe('mappings against the matter-system catalogue', () => {
       for (const material of matter.materials) {
         const licenceType = material.licenceType === undefined ? undefined : licenceByName.get(material.licenceType);
         if (licenceType === undefined) continue; // an upload, or a licence no library type carries (无犯罪记录证明, 机动车登记证书)
-        const marked = mapping.materials.get(material.code);
-        if (marked?.licenceType !== licenceType) unmarked.push(`${mapping.file}#/materials/${material.code}: ${material.name} is supplied by ${material.licenceType} (${licenceType})`);
-        else if (!mapping.licences.some((use) => use.licenceType === licenceType && use.subject === marked.subject)) unmarked.push(`${mapping.file}#/materials/${material.code}: not among the matter's licences`);
+        const identity = resolveMaterial(mappings, mapping.matter, material).identity!.code;
+        const marked = mapping.materials.get(identity);
+        if (marked?.licenceType !== licenceType) unmarked.push(`${mapping.file}#/materials/${identity}: ${material.name} is supplied by ${material.licenceType} (${licenceType})`);
+        else if (!mapping.licences.some((use) => use.licenceType === licenceType && use.subject === marked.subject)) unmarked.push(`${mapping.file}#/materials/${identity}: not among the matter's licences`);
       }
     }
     expect(unmarked).to.deep.equal([]);
