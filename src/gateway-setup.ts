@@ -4,7 +4,7 @@
  * message names the setting at fault.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { verifyInboxAck } from '../adapters/department-inbox/index.js';
 import { createRestDepartmentAdapter } from '../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../adapters/department-soap/index.js';
@@ -18,6 +18,10 @@ import type { Department } from './delivery/department-registry.js';
 import { loadMappings, MappingError, type Mappings } from './forms/mappings/index.js';
 import type { Logger } from './log/index.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
+import type { BlobStore } from './domain/materials.js';
+import { openFileBlobStore } from './materials/blob-stores/file-blob-store.js';
+import { createPostgresBlobStore } from './materials/blob-stores/postgres-blob-store.js';
+import { openS3BlobStore } from './materials/blob-stores/s3-blob-store.js';
 import { migrate, openStore, type Store } from './store/index.js';
 import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
 import { CERT_FILES } from './trust/dev-material.js';
@@ -114,6 +118,39 @@ export async function openMigratedStore(config: Config, logger: Logger): Promise
   } catch (error) {
     await store.close().catch(() => undefined);
     throw new StartupError(describeStartupFailure(config, error), { cause: error });
+  }
+}
+
+/**
+ * The blob store TONGBAN_BLOB_STORE names (material files). The postgres one
+ * has a connection pool of its own (TONGBAN_BLOB_DATABASE_POOL_SIZE): an
+ * upload holds a connection for as long as its file streams in.
+ * @throws StartupError naming the setting at fault.
+ */
+export async function createBlobStore(config: Config, logger: Logger): Promise<BlobStore> {
+  switch (config.blobStore) {
+    case 'file': {
+      const dir = config.blobDir ?? join(dirname(config.sqlitePath), 'blobs');
+      try {
+        return await openFileBlobStore({ dir });
+      } catch (error) {
+        throw new StartupError(`Cannot use the blob folder ${dir} (TONGBAN_BLOB_DIR, default blobs/ beside TONGBAN_SQLITE_PATH): ${(error as Error).message}`, { cause: error });
+      }
+    }
+    case 'postgres': {
+      const store = openStore({ ...config, databasePoolSize: config.blobDatabasePoolSize }, (error) => logger.warn('blob store database connection lost', { error: error.message }));
+      return createPostgresBlobStore({ store, ownsStore: true });
+    }
+    case 's3':
+      try {
+        return await openS3BlobStore({
+          bucket: config.s3Bucket!, region: config.s3Region, forcePathStyle: config.s3ForcePathStyle,
+          ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+          ...(config.s3AccessKeyId && config.s3SecretAccessKey ? { accessKeyId: config.s3AccessKeyId, secretAccessKey: config.s3SecretAccessKey } : {}),
+        });
+      } catch (error) {
+        throw new StartupError(`Cannot use the S3 bucket TONGBAN_S3_BUCKET=${config.s3Bucket} at TONGBAN_S3_ENDPOINT=${config.s3Endpoint ?? '(AWS)'}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      }
   }
 }
 

@@ -17,6 +17,16 @@ export interface Config {
   readonly databaseKeepAliveMs: number;
   readonly databaseRequestBudgetMs: number;
   readonly sqlitePath: string;
+  /** Resolved at load: postgres when DATABASE_URL is set, else file, unless TONGBAN_BLOB_STORE says. */
+  readonly blobStore: 'file' | 'postgres' | 's3';
+  readonly blobDir?: string;
+  readonly blobDatabasePoolSize: number;
+  readonly s3Endpoint?: string;
+  readonly s3Bucket?: string;
+  readonly s3Region: string;
+  readonly s3AccessKeyId?: string;
+  readonly s3SecretAccessKey?: string;
+  readonly s3ForcePathStyle: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'http' | 'debug' | 'silent';
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
@@ -148,6 +158,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (typeof values['databaseQueryTimeoutMs'] === 'number' && typeof values['databaseStatementTimeoutMs'] === 'number' && values['databaseQueryTimeoutMs'] <= values['databaseStatementTimeoutMs']) {
     problems.push(`TONGBAN_DATABASE_QUERY_TIMEOUT_MS: must be longer than TONGBAN_DATABASE_STATEMENT_TIMEOUT_MS (${String(values['databaseQueryTimeoutMs'])} ≤ ${String(values['databaseStatementTimeoutMs'])} ms): otherwise the gateway gives up on statements the server would cancel cleanly, and discards their connections`);
+  }
+  values['blobStore'] ??= values['databaseUrl'] ? 'postgres' : 'file';
+  if (values['blobStore'] === 'postgres' && !values['databaseUrl']) {
+    problems.push('TONGBAN_BLOB_STORE: postgres keeps files in the PostgreSQL database, so DATABASE_URL must be set (or choose file or s3)');
+  }
+  if (values['blobStore'] === 's3' && !values['s3Bucket']) problems.push('TONGBAN_S3_BUCKET: required when TONGBAN_BLOB_STORE=s3');
+  if (!values['s3AccessKeyId'] !== !values['s3SecretAccessKey']) {
+    problems.push('TONGBAN_S3_ACCESS_KEY_ID and TONGBAN_S3_SECRET_ACCESS_KEY: set both or neither');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as unknown as Config;

@@ -87,3 +87,20 @@ describe('config', () => {
     for (const setting of SETTINGS) expect(readme, setting.env).to.contain(`\`${setting.env}\``);
   });
 });
+
+describe('config: the blob store (TONGBAN_BLOB_STORE)', () => {
+  it('defaults to files without DATABASE_URL, to PostgreSQL with it', () => {
+    expect(loadConfig({}).blobStore).to.equal('file');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).blobStore).to.equal('postgres');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', TONGBAN_BLOB_STORE: 'file' }).blobStore).to.equal('file');
+  });
+
+  it('names the variables at fault', () => {
+    expect(problemsOf({ TONGBAN_BLOB_STORE: 'disk' })[0]).to.match(/^TONGBAN_BLOB_STORE: must be equal to one of the allowed values/);
+    expect(problemsOf({ TONGBAN_BLOB_STORE: 'postgres' })).to.deep.equal(['TONGBAN_BLOB_STORE: postgres keeps files in the PostgreSQL database, so DATABASE_URL must be set (or choose file or s3)']);
+    expect(problemsOf({ TONGBAN_BLOB_STORE: 's3' })).to.deep.equal(['TONGBAN_S3_BUCKET: required when TONGBAN_BLOB_STORE=s3']);
+    expect(problemsOf({ TONGBAN_BLOB_STORE: 's3', TONGBAN_S3_BUCKET: 'files', TONGBAN_S3_ACCESS_KEY_ID: 'key' }))
+      .to.deep.equal(['TONGBAN_S3_ACCESS_KEY_ID and TONGBAN_S3_SECRET_ACCESS_KEY: set both or neither']);
+    expect(problemsOf({ TONGBAN_S3_ENDPOINT: 'minio:9000' })[0]).to.match(/^TONGBAN_S3_ENDPOINT: must match pattern/);
+  });
+});
