@@ -18,6 +18,7 @@ import { formRoutes } from './api/routes/forms.js';
 import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
+import { materialRoutes } from './api/routes/materials.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsAdapterRoutes } from './api/routes/ops-adapters.js';
@@ -32,7 +33,7 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
+import { createBlobStore, createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
 import type { SealService } from './domain/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -44,6 +45,8 @@ import { GatewayMetrics } from './ops/metrics.js';
 import { LICENCE_TYPES } from './domain/licence-library.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
 import type { MatterCatalog } from './domain/matter-catalog.js';
+import type { BlobStore } from './domain/materials.js';
+import { UploadSweeper } from './materials/upload-sweeper.js';
 import type { Store } from './store/index.js';
 import { ClientRegistry } from './trust/client-registry.js';
 import { Keyring } from './trust/keyring.js';
@@ -76,6 +79,10 @@ export interface Gateway {
   readonly alerts: Alerts | undefined;
   /** Prometheus metrics of this gateway (served at `/metrics`). */
   readonly metrics: GatewayMetrics;
+  /** Where material files live. */
+  readonly blobStore: BlobStore;
+  /** Removes expired, unreferenced uploads (every TONGBAN_MATERIAL_SWEEP_INTERVAL_MS; `sweep()` at once). */
+  readonly uploadSweeper: UploadSweeper;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -90,6 +97,8 @@ export interface GatewayOptions {
   sealService?: SealService;
   /** Extra routes (tests, the sandbox). */
   extraRoutes?: readonly Route[];
+  /** Replaces the blob store built from the configuration (tests); closed with the gateway. */
+  blobStore?: BlobStore;
 }
 
 /** Opens the store, applies migrations, builds the app and listens. */
@@ -112,6 +121,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     throw error;
   }
   const replayGuard = new ReplayGuard(store, config.clockSkewSeconds);
+  const blobStore = options.blobStore ?? await createBlobStore(config, logger);
+  const uploadSweeper = new UploadSweeper({ store, blobs: blobStore, logger, intervalMs: config.materialSweepIntervalMs });
   const matterCatalog = options.matterCatalog ?? (config.matterSystemUrl ? createMatterSystemAdapter({
     baseUrl: config.matterSystemUrl, appKey: config.matterSystemAppKey!, appSecret: config.matterSystemAppSecret!, timeoutMs: config.matterSystemTimeoutMs,
   }) : undefined);
@@ -191,6 +202,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         departmentEndpoints: config.departmentEndpoints,
       }),
       ...resultDocumentRoutes({ store }),
+      ...materialRoutes({
+        store, blobs: blobStore, keyring, logger, maxBytes: config.materialMaxBytes, uploadTtlMs: config.materialUploadTtlMs, databaseBudgetMs: config.databaseRequestBudgetMs,
+      }),
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
       ...(options.extraRoutes ?? []),
@@ -201,6 +215,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     running = await listen(app, config.host, config.port, (error) => logger.error('http server error', { error: error.message, code: (error as NodeJS.ErrnoException).code }));
   } catch (error) {
     channels.close();
+    await blobStore.close();
     await store.close();
     throw listenFailure(config, error);
   }
@@ -208,6 +223,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
   alerts?.start();
+  if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -227,6 +243,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     dispatcher,
     metrics,
     alerts,
+    blobStore,
+    uploadSweeper,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -235,6 +253,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await dispatcher.stop();
         channels.close(); // the departments' keep-alive connections
         await alerts?.close();
+        await uploadSweeper.stop();
+        await blobStore.close();
         await store.close();
         logger.info('gateway stopped');
       })();

@@ -30,7 +30,7 @@ export interface AppOptions {
 
 const refuseAll: AccessGuard = () => [(_req, _res, next) => next(new TongbanError('SIGNATURE_MISSING', 'This endpoint requires a signed request'))];
 
-/** Builds the express application: trace → hardening → no Content-Encoding → body → routes → 404 → problem+json. */
+/** Builds the express application: trace → hardening → no Content-Encoding → body (unless the route streams it) → routes → 404 → problem+json. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -44,11 +44,24 @@ export function createApp(options: AppOptions): Express {
   if (options.isShuttingDown) app.use(drain(options.isShuttingDown));
   app.use(refuseContentEncoding());
   for (const pages of options.pages ?? []) app.use(pages.path, pages.handler);
+  for (const route of options.routes) if (route.body === 'stream') app.use(route.path, markStreamed(route.method));
   app.use(...jsonBody(options.bodyLimitBytes));
   mountRoutes(app, options.routes, options.guard ?? refuseAll);
   app.use(notFound);
   app.use(problemMiddleware(options.logger));
   return app;
+}
+
+/**
+ * Marks a request whose route reads the body itself, so the JSON body parser
+ * leaves it unread. Mounted with `use` (a prefix, not a route: only the path
+ * itself and the route's method are marked).
+ */
+function markStreamed(method: string): RequestHandler {
+  return (req, _res, next) => {
+    if (req.method === method && (req.path === '/' || req.path === '')) req.streamedBody = true;
+    next();
+  };
 }
 
 function drain(isShuttingDown: () => boolean): RequestHandler {

@@ -29,6 +29,9 @@ export interface Config {
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'http' | 'debug' | 'silent';
   readonly bodyLimitBytes: number;
+  readonly materialMaxBytes: number;
+  readonly materialUploadTtlMs: number;
+  readonly materialSweepIntervalMs: number;
   readonly shutdownGraceMs: number;
   readonly certsDir: string;
   readonly clientsFile?: string;

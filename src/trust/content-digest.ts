@@ -53,3 +53,20 @@ export function checkContentDigest(header: string | null | undefined, body: Uint
   }
   if (signedDigest !== header.trim()) throw new TongbanError('DIGEST_MISMATCH', '"cdg" claim does not match the Content-Digest header');
 }
+
+/**
+ * For a body read after the signature is checked (a streamed upload): checks
+ * that the `Content-Digest` header is present, has a well-formed `sha-256`
+ * member and is the digest the sender signed (`cdg`), and returns its 32
+ * bytes, which the reader compares with the SHA-256 of the bytes it reads.
+ * @throws TongbanError `DIGEST_MISSING` (no header) or `DIGEST_MISMATCH`.
+ */
+export function declaredContentDigest(header: string | null | undefined, signedDigest: string): Buffer {
+  if (header === undefined || header === null || header.trim() === '') {
+    throw new TongbanError('DIGEST_MISSING', 'Content-Digest header is missing');
+  }
+  const claimed = parseContentDigest(header);
+  if (claimed === undefined) throw new TongbanError('DIGEST_MISMATCH', 'Content-Digest header has no well-formed sha-256 member');
+  if (signedDigest !== header.trim()) throw new TongbanError('DIGEST_MISMATCH', '"cdg" claim does not match the Content-Digest header');
+  return claimed;
+}

@@ -15,7 +15,7 @@ import {
   type HeaderMap,
   type RequestClaims,
 } from './claims.js';
-import { checkContentDigest } from './content-digest.js';
+import { checkContentDigest, declaredContentDigest } from './content-digest.js';
 import { decodeProtectedHeader, decodeUnverifiedPayload, verifyCompact, type SigningHeader } from './jws.js';
 
 /** A client as the verifier sees it; callers may add fields (role, department…) and get them back. */
@@ -34,8 +34,13 @@ export interface IncomingSignedRequest {
   method: string;
   /** Path and query exactly as received (Express: `req.originalUrl`). */
   pathAndQuery: string;
-  /** Raw body bytes, before any parsing. */
-  body: Uint8Array;
+  /**
+   * Raw body bytes, before any parsing; or `streamed` for a body read only
+   * after the signature is verified (a streamed upload): then only the
+   * `Content-Digest` header's form and the signed `cdg` are checked, and the
+   * caller compares the bytes it reads with `VerifiedRequest.contentSha256`.
+   */
+  body: Uint8Array | 'streamed';
   /** Request headers. */
   headers: HeaderMap;
 }
@@ -63,6 +68,8 @@ export interface VerifiedRequest<C extends VerifyingClient> {
   client: C;
   claims: RequestClaims;
   header: SigningHeader;
+  /** The 32 bytes of the `sha-256` member of `Content-Digest` (what the body must hash to). */
+  contentSha256: Buffer;
 }
 
 /**
@@ -109,12 +116,14 @@ export async function verifyRequest<C extends VerifyingClient>(
     throw new TongbanError('METHOD_MISMATCH', `"htm" claim ${claims.htm} does not match method ${request.method}`);
   }
   if (claims.htu !== request.pathAndQuery) throw new TongbanError('PATH_MISMATCH', '"htu" claim does not match the request path');
-  checkContentDigest(readHeader(request.headers, CONTENT_DIGEST_HEADER), request.body, claims.cdg);
+  const digestHeader = readHeader(request.headers, CONTENT_DIGEST_HEADER);
+  if (request.body !== 'streamed') checkContentDigest(digestHeader, request.body, claims.cdg);
+  const contentSha256 = declaredContentDigest(digestHeader, claims.cdg);
 
   if (!(await options.markJtiUsed(client.id, claims.jti, claims.exp))) {
     throw new TongbanError('REPLAY_DETECTED', '"jti" claim was already used');
   }
-  return { client, claims, header };
+  return { client, claims, header, contentSha256 };
 }
 
 function readClaims(payload: Record<string, unknown>, audience: string, maxLifetime: number): RequestClaims {

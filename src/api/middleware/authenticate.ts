@@ -55,7 +55,7 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
     const verified = await verifyRequest({
       method: req.method,
       pathAndQuery: req.originalUrl,
-      body: req.rawBody ?? Buffer.alloc(0),
+      body: req.streamedBody ? 'streamed' : req.rawBody ?? Buffer.alloc(0),
       headers: req.headers,
     }, {
       resolveClient: (id) => options.registry.resolve(id),
@@ -69,6 +69,7 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
     const { client } = verified;
     req.client = { id: client.id, role: client.role, ...(client.department ? { department: client.department } : {}) };
     req.signatureJti = verified.claims.jti;
+    if (req.streamedBody) req.contentSha256 = verified.contentSha256;
     next();
   };
   const authenticate = authenticator(false);

@@ -15,8 +15,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * every member whose name repeats in its object (JSON Pointers).
  */
 export function jsonBody(limitBytes: number): RequestHandler[] {
-  const raw = express.raw({ type: () => true, limit: limitBytes, inflate: false });
+  const buffered = express.raw({ type: () => true, limit: limitBytes, inflate: false });
+  // A route that streams its body (an upload) reads it itself, never buffered here.
+  const raw: RequestHandler = (req, res, next) => (req.streamedBody ? next() : buffered(req, res, next));
   const parse: RequestHandler = (req, _res, next) => {
+    if (req.streamedBody) return next();
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     req.rawBody = body;
     req.body = undefined;

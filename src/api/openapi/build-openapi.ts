@@ -83,12 +83,10 @@ class SchemaCollector {
 }
 
 function content(body: RouteBody | Partial<RouteBody>, collector: SchemaCollector): Record<string, unknown> {
-  return {
-    [body.contentType ?? 'application/json']: {
-      ...(body.schema ? { schema: collector.use(body.schema) } : {}),
-      ...(body.example !== undefined ? { example: body.example } : {}),
-    },
-  };
+  return Object.fromEntries((body.contentTypes ?? [body.contentType ?? 'application/json']).map((type) => [type, {
+    ...(body.schema ? { schema: collector.use(body.schema) } : {}),
+    ...(body.example !== undefined ? { example: body.example } : {}),
+  }]));
 }
 
 function parameterObject(parameter: RouteParameter, components: Record<string, unknown>): unknown {

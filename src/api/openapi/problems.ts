@@ -32,6 +32,7 @@ const DETAILS: Partial<Record<ErrorCode, string>> = {
   PATH_MISMATCH: '"htu" claim is /v1/themes, the request is /v1/themes/MX-T05',
   DIGEST_MISSING: 'Content-Digest header is missing',
   DIGEST_MISMATCH: 'Content-Digest does not match the body',
+  MATERIAL_TYPE_NOT_ALLOWED: 'The bytes are a PNG image, the Content-Type says application/pdf',
   ROLE_NOT_ALLOWED: 'Role "department" may not GET /v1/ops/deliveries; allowed: ops',
   DEPARTMENT_MISMATCH: 'Client "dept-gaj" acts for department "gaj", not "ybj"',
   OPS_LOGIN_REQUIRED: 'Log in to the ops dashboard first',
@@ -106,7 +107,8 @@ export function routeErrorCodes(route: Route): ErrorCode[] {
     // The replay guard writes each jti to the database.
     codes.add('DATABASE_UNAVAILABLE');
   }
-  if (route.request) for (const code of BODY) codes.add(code);
+  // A streamed body (an upload) is no JSON: the route lists what it answers itself.
+  if (route.request && route.body !== 'stream') for (const code of BODY) codes.add(code);
   if (route.path.includes(':')) codes.add('NOT_FOUND');
   // Any request with a Content-Encoding other than identity, body or not.
   codes.add('UNSUPPORTED_CONTENT_ENCODING');

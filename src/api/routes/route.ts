@@ -43,6 +43,8 @@ export interface RouteBody {
   readonly description?: string;
   /** Default `application/json`. */
   readonly contentType?: string;
+  /** Several media types sharing the schema (a file body); takes the place of `contentType`. */
+  readonly contentTypes?: readonly string[];
   readonly schema: JsonSchema;
   readonly example?: unknown;
 }
@@ -62,6 +64,13 @@ export interface Route {
   readonly access: Access;
   readonly summary: string;
   readonly handler: (req: Request, res: Response) => unknown;
+  /**
+   * `stream`: the handler reads the body itself from `req`, as it arrives
+   * (an upload), instead of the JSON body parser buffering it. The signature
+   * is verified before a byte is read, all but the body's digest, which the
+   * handler checks against `req.contentSha256` at the end of the body.
+   */
+  readonly body?: 'stream';
   // --- OpenAPI only (src/api/openapi); optional, the route works without them ---
   /** Longer Markdown description. */
   readonly description?: string;
