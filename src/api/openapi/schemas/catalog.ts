@@ -33,7 +33,16 @@ export const matter = component('Matter', openObject({
   level: { type: 'string', description: 'Exercise level (行使层级)' },
   statutoryDays: { type: 'integer', description: '法定办结时限, working days' },
   promisedDays: { type: 'integer', description: '承诺办结时限, working days' },
-  materials: { type: 'array', items: openObject({ code: { type: 'string' }, name: { type: 'string' }, form: { enum: ['original', 'copy'] }, required: { type: 'boolean' } }, ['code', 'name']) },
+  materials: {
+    type: 'array', description: 'The matter\'s materials under its own codes and names (the identities they stand for: `mappings/materials.yaml`, the guide)',
+    items: openObject({
+      code: { type: 'string', description: 'The matter\'s own material code', examples: ['000744622000-01'] }, name: { type: 'string' },
+      form: { enum: ['original', 'copy'] }, required: { type: 'boolean' },
+      licenceType: { type: 'string', description: 'Chinese name of the licence type that can supply it' },
+      deferral: openObject({ allowed: { type: 'boolean' }, days: { type: 'integer', minimum: 0 } }, ['allowed', 'days'], '容缺: may follow within `days` working days after acceptance'),
+      commitment: openObject({ allowed: { type: 'boolean' }, text: { type: 'string' } }, ['allowed', 'text'], '告知承诺: the applicant\'s commitment, in the catalogue\'s words, may replace it'),
+    }, ['code', 'name']),
+  },
   formFields: { type: 'array', items: { type: 'object' } },
   notes: { type: 'string' },
   updatedAt: instant,

@@ -24,17 +24,53 @@ export const guideMatter = openObject({
   after: { type: 'array', items: matterCode, description: 'Prerequisite matters (前置事项) among the applicable ones' },
 }, ['code', 'name', 'department', 'after']);
 
-const guideMaterial = openObject({
-  code: { type: 'string' }, name: { type: 'string' }, form: { enum: ['original', 'copy'] }, required: { type: 'boolean' },
-  matters: { type: 'array', items: matterCode, description: 'Matters asking for it (it is handed in once)' },
-  suppliedByLicence: openObject({ licenceType: { type: 'string' }, subject: { type: 'string' } }, ['licenceType', 'subject'], 'Set when an electronic licence supplies the material'),
-}, ['code', 'name', 'form', 'required', 'matters']);
+const licenceUse = openObject({ licenceType: { type: 'string' }, subject: { type: 'string' } }, ['licenceType', 'subject']);
+const deferral = openObject({ days: { type: 'integer', minimum: 1, description: 'Working days after acceptance' } }, ['days']);
+const commitment = openObject({ text: { type: 'string', description: 'The commitment as the catalogue words it' } }, ['text']);
+
+export const scenarioMaterial = component('ScenarioMaterial', openObject({
+  code: { type: 'string', description: 'Material identity (mappings/materials.yaml), e.g. `CL001`; the submission\'s `materials` are keyed by it', examples: ['CL032'] },
+  name: { type: 'string', description: 'The identity\'s name', examples: ['经营场所证明'] },
+  form: { enum: ['original', 'copy'], description: '`original` when any asking matter wants the original' },
+  required: { type: 'boolean', description: 'Whether any asking matter requires it' },
+  matters: {
+    type: 'array', description: 'The matters asking for it, each under its own material code and name (it is handed in once)',
+    items: openObject({
+      matterCode, code: { type: 'string', description: 'The matter\'s own material code' }, name: { type: 'string', description: 'The matter\'s own name for it' },
+      required: { type: 'boolean' }, form: { enum: ['original', 'copy'] },
+      licence: { ...licenceUse, description: 'The licence this matter takes for it, and whose' },
+      deferral: { ...deferral, description: 'Present when this matter allows 容缺' },
+      commitment: { ...commitment, description: 'Present when this matter allows 告知承诺' },
+    }, ['matterCode', 'code', 'name', 'required', 'form']),
+  },
+  ways: {
+    type: 'array', items: { enum: ['licence', 'prerequisite', 'generated', 'upload', 'commitment', 'deferred'] },
+    description: 'How it can be satisfied. `prerequisite` (a prerequisite matter of the scenario issues it) is then the only way; `generated`: Tongban renders the department form; `commitment` and `deferred` only when every asking matter allows them',
+  },
+  licence: { ...licenceUse, description: 'The licence type that supplies it, and whose (prefill then reports `satisfiedBy`)' },
+  prerequisite: openObject({ matterCode, resultName: { type: 'string' } }, ['matterCode', 'resultName'], 'The matter of the scenario whose result supplies it'),
+  deferral: { ...deferral, description: '容缺: every asking matter allows it; the smallest of their periods' },
+  commitment: { ...commitment, description: '告知承诺: every asking matter allows it; the text of the first (each department receives its own matter\'s)' },
+  mediaTypes: { type: 'array', items: { enum: ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'] }, description: 'Media types an upload of it may have' },
+}, ['code', 'name', 'form', 'required', 'matters', 'ways', 'mediaTypes'], 'One material identity over the scenario\'s matters.'));
+
+/** An example entry: 我要开办食品经营's 经营场所证明, asked by two matters under their own names. */
+export const scenarioMaterialExample = {
+  code: 'CL032', name: '经营场所证明', form: 'copy', required: true,
+  matters: [
+    { matterCode: '002051083000', code: '002051083000-03', name: '经营场所使用证明', required: true, form: 'copy', commitment: { text: '本人（本单位）承诺：对所申报的经营场所依法享有使用权……' } },
+    { matterCode: '000174471000', code: '000174471000-02', name: '经营场所证明', required: true, form: 'copy', commitment: { text: '本人（本单位）承诺：对所申报的经营场所依法享有使用权……' } },
+  ],
+  ways: ['upload', 'commitment'],
+  commitment: { text: '本人（本单位）承诺：对所申报的经营场所依法享有使用权……' },
+  mediaTypes: ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'],
+};
 
 export const guide = component('Guide', openObject({
   theme: openObject({ code: themeCode, name: { type: 'string' } }, ['code', 'name']),
   answers: scenarioAnswers,
   matters: { type: 'array', items: guideMatter, description: 'Applicable matters, prerequisites first' },
-  materials: { type: 'array', items: guideMaterial, description: 'One de-duplicated material list' },
+  materials: { type: 'array', items: scenarioMaterial, description: 'One material list: one entry per material identity over the applicable matters', examples: [[scenarioMaterialExample]] },
   licences: { type: 'array', items: openObject({ licenceType: { type: 'string' }, subject: { type: 'string' } }, ['licenceType', 'subject']), description: 'Licence types (and whose) prefill would fetch' },
   form: { type: 'object', description: 'The merged form (一表) of the scenario as a JSON Schema: one object per subject (applicant, child, …)' },
 }, ['theme', 'answers', 'matters', 'materials', 'licences', 'form']));
@@ -72,7 +108,7 @@ export const prefillAnswer = component('PrefillAnswer', openObject({
   fields: { type: 'array', items: openObject({ canonical: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, filled: { type: 'boolean' } }, ['canonical', 'filled']) },
   conflicts: { type: 'array', items: { type: 'object' }, description: 'Two licences disagreeing on a field: the newest is kept, both are listed' },
   licences: { type: 'array', items: openObject({ identifier: { type: 'string' }, licenceType: { type: 'string' }, name: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' }, used: { type: 'boolean' }, problems: { type: 'array', items: { type: 'string' } } }, ['identifier', 'used']) },
-  materials: { type: 'array', items: { type: 'object' } },
+  materials: { type: 'array', items: { allOf: [scenarioMaterial, { type: 'object', properties: { satisfiedBy: { type: 'string', description: 'Identifier of the verified licence that supplies it' } } }] }, description: 'The guide\'s materials; `satisfiedBy` where a verified licence supplies one' },
   missingSources: { type: 'array', items: openObject({ subject: { type: 'string' }, licenceTypes: { type: 'array', items: { type: 'string' } }, kind: { enum: ['holder-not-given', 'library-unavailable'] }, reason: { type: 'string' } }, ['subject', 'kind']) },
   refusedValues: { type: 'array', items: openObject({ canonical: { type: 'string' }, licenceIdentifier: { type: 'string' }, reason: { type: 'string' } }, ['canonical']) },
   autoFill: openObject({ filled: { type: 'integer' }, total: { type: 'integer' }, ratio: { type: 'number', minimum: 0, maximum: 1 } }, ['filled', 'total', 'ratio']),
