@@ -35,7 +35,7 @@ export function registerMappingsCommands(program: Command): void {
     .action(async (options: { catalogue: string; dir?: string }) => {
       try {
         const loaded = loadMappings({ departments: loadDepartments(), catalogue: await catalogueFrom(options.catalogue), ...(options.dir ? { dir: options.dir } : {}) });
-        process.stdout.write(`Mappings are valid: ${loaded.dictionary.size} canonical fields, ${loaded.licences.size} licence types, ${loaded.matters.size} matters, ${loaded.themes.size} themes.\n`);
+        process.stdout.write(`Mappings are valid: ${loaded.dictionary.size} canonical fields, ${loaded.licences.size} licence types, ${loaded.matters.size} matters, ${loaded.themes.size} themes, ${loaded.materials.size} material identities.\n`);
       } catch (error) {
         if (!(error instanceof MappingError)) throw error;
         process.stderr.write(`${error.message}\n`);
