@@ -29,7 +29,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 /** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
 
-interface CallOptions { data?: string; as: string; url?: string; header: string[]; idempotencyKey?: string; output?: string }
+interface CallOptions { data?: string; file?: string; contentType?: string; as: string; url?: string; header: string[]; idempotencyKey?: string; output?: string }
 
 /** The client ids `--as` accepts: platform, ops and one dept-<code> per department. */
 function clientIds(): string[] {
@@ -56,6 +56,20 @@ function readData(data: string): Buffer {
     throw new UsageError(`--data: ${from} is not JSON (${(error as Error).message})`);
   }
   return bytes;
+}
+
+/** Media types guessed from a file's extension when --content-type is not given. */
+const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = { pdf: 'application/pdf', ofd: 'application/ofd', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+
+/** The raw body of `--file` (sent as it is, not checked to be JSON) and its Content-Type. */
+function readFile(file: string, contentType: string | undefined): { bytes: Buffer; type: string } {
+  const type = contentType ?? TYPES_BY_EXTENSION[file.split('.').pop()!.toLowerCase()];
+  if (!type) throw new UsageError(`--file ${file}: give its media type with --content-type (e.g. application/pdf)`);
+  try {
+    return { bytes: readFileSync(file), type };
+  } catch (error) {
+    throw new UsageError(`--file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 function parseHeaders(headers: readonly string[]): Record<string, string> {
@@ -116,8 +130,11 @@ async function call(method: string, path: string, options: CallOptions): Promise
   const keyFile = join(certsDir, `${options.as}.jwk.json`);
   if (!existsSync(keyFile)) throw new UsageError(`no key for ${options.as} at ${keyFile}: start the sandbox (npm start) or run \`npx tongban keys init\` in this folder, or set TONGBAN_CERTS_DIR`);
   const headers = parseHeaders(options.header);
-  const body = options.data === undefined ? undefined : readData(options.data);
-  if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (options.data !== undefined && options.file !== undefined) throw new UsageError('give --data or --file, not both');
+  if (options.contentType !== undefined && options.file === undefined) throw new UsageError('--content-type goes with --file');
+  const file = options.file === undefined ? undefined : readFile(options.file, options.contentType);
+  const body = file ? file.bytes : options.data === undefined ? undefined : readData(options.data);
+  if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = file ? file.type : 'application/json';
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key')) {
     const generated = options.idempotencyKey === undefined && upper === 'POST' && path.split('?')[0] === '/v1/applications';
     const key = options.idempotencyKey ?? (generated ? `call-${randomUUID()}` : undefined);
@@ -152,6 +169,8 @@ export function registerCallCommand(program: Command): void {
     .argument('<method>', 'GET, POST, PUT, PATCH, DELETE')
     .argument('<path>', 'path and query, e.g. /v1/themes or "/v1/ops/deliveries?state=dead"')
     .option('--data <json>', 'request body: JSON, @file to read a file, - to read stdin')
+    .option('--file <path>', 'raw request body: the file\'s bytes as they are (e.g. a material for POST /v1/materials)')
+    .option('--content-type <type>', 'Content-Type of --file (default from its extension: .pdf, .ofd, .jpg/.jpeg, .png)')
     .option('--as <client>', 'whose key signs: platform, ops or dept-<code>', 'platform')
     .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .option('--header <name:value>', 'extra request header (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])

@@ -5,13 +5,15 @@
  * an unverified (unsigned or tampered) answer, 2 for a usage error.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway.js';
 import { devCertsDir } from '../helpers/dev-keys.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { tinyPdf, tinyPng } from '../helpers/material-files.js';
 import { childEnv } from '../helpers/sandbox-process.js';
 import { runTongban, type CliOutcome } from '../helpers/tongban-cli.js';
 
@@ -100,6 +102,29 @@ describe('tongban call (spawned, against a gateway)', function () {
     const result = await tongban(['call', 'GET', '/v1/themes', '--url', await listening(proxy)], dir, certs);
     expect(result.code, result.stderr).to.equal(1);
     expect(result.stderr).to.contain('HTTP 200 OK').and.to.match(/✗ NOT verified: DIGEST_MISMATCH/);
+  });
+
+  it('--file uploads a material\'s bytes as they are (type from the extension or --content-type), then --output gets them back', async () => {
+    const pdf = tinyPdf('uploaded by tongban call');
+    const file = join(dir, 'birth-certificate.pdf');
+    writeFileSync(file, pdf);
+    const uploaded = await tongban(['call', 'POST', '/v1/materials', '--file', file, '--url', gateway.url], dir, certs);
+    expect(uploaded.code, uploaded.stderr).to.equal(0);
+    expect(uploaded.stderr).to.contain('HTTP 201 Created').and.to.contain('✓ verified');
+    const answer = JSON.parse(uploaded.stdout) as { id: string; sha256: string; size: number; mediaType: string };
+    expect(answer).to.include({ sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length, mediaType: 'application/pdf' });
+    const saved = join(dir, 'back.pdf');
+    const content = await tongban(['call', 'GET', `/v1/materials/${answer.id}/content`, '--output', saved, '--url', gateway.url], dir, certs);
+    expect(content.code, content.stderr).to.equal(0);
+    expect(readFileSync(saved).equals(pdf)).to.equal(true);
+    const png = join(dir, 'photo.bin');
+    writeFileSync(png, tinyPng());
+    const typed = await tongban(['call', 'POST', '/v1/materials', '--file', png, '--content-type', 'application/pdf', '--url', gateway.url], dir, certs);
+    expect(typed.code).to.equal(1);
+    expect(typed.stdout).to.contain('The bytes are a PNG image, the Content-Type says application/pdf');
+    const untyped = await tongban(['call', 'POST', '/v1/materials', '--file', png, '--url', gateway.url], dir, certs);
+    expect(untyped.code).to.equal(2);
+    expect(untyped.stderr).to.contain('--content-type');
   });
 
   it('usage errors exit 2 with a message: an unknown --as, --data that is not JSON, a path without "/"', async () => {
