@@ -8,6 +8,7 @@ import { benchCeiling } from './ceiling.js';
 import { benchDelivery } from './delivery.js';
 import { benchFramework } from './framework.js';
 import { benchIntake, closeBenchEnvironment } from './intake.js';
+import { benchMaterials } from './materials.js';
 import { benchTrust } from './trust.js';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
@@ -18,6 +19,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   // What express alone costs per request, next to a bare node:http server.
   framework: benchFramework,
   delivery: benchDelivery,
+  // Uploads: MB/s, p99, and the gateway's RSS under 20 concurrent uploads.
+  materials: benchMaterials,
 };
 
 const only = process.argv.slice(2);
