@@ -9,13 +9,16 @@ import { verifyInboxAck } from '../adapters/department-inbox/index.js';
 import { createRestDepartmentAdapter } from '../adapters/department-rest/index.js';
 import { createSoapDepartmentAdapter } from '../adapters/department-soap/index.js';
 import { createPushClient, DEPARTMENT_ANSWER_LIMIT_BYTES, type PushClient } from '../adapters/common/http-client.js';
+import { makeDocumentPdf } from '../adapters/common/pdf/index.js';
 import { createLicenceLibraryAdapter } from '../adapters/licence-library/index.js';
 import { createSealPlatformAdapter } from '../adapters/seal-platform/index.js';
 import type { InboxAckVerifier, PushChannelFactory } from './domain/department-channel.js';
 import type { SealService } from './domain/seal-service.js';
+import type { CatalogStore } from './catalog/index.js';
 import type { Config } from './config/index.js';
 import type { Department } from './delivery/department-registry.js';
 import { loadMappings, MappingError, type Mappings } from './forms/mappings/index.js';
+import type { GeneratedDocument } from './materials/generated-files.js';
 import type { Logger } from './log/index.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
 import type { BlobStore } from './domain/materials.js';
@@ -193,3 +196,12 @@ export function createPushChannelFactory(keyring: Keyring): PushChannelFactory {
 
 /** Checks inbox acknowledgements with the inbox adapter. */
 export const inboxAckVerifier: InboxAckVerifier = (input, departmentPublicKeys) => verifyInboxAck(input, { departmentPublicKeys });
+
+/** Renders a generated material (申请表) as a PDF with the adapters' PDF maker: the exact text travels attached as JSON. */
+export const renderGeneratedDocument = (document: GeneratedDocument): Promise<Buffer> =>
+  makeDocumentPdf({ title: document.title, lines: document.lines, attachmentJson: document.data, createdAt: document.createdAt });
+
+/** A matter's form field labels from the stored catalogue. */
+export function formLabels(catalog: CatalogStore): (matterCode: string) => Promise<ReadonlyMap<string, string>> {
+  return async (matterCode) => new Map((await catalog.getMatters([matterCode])).get(matterCode)?.formFields.map((field) => [field.code, field.label]) ?? []);
+}

@@ -18,6 +18,7 @@ import { formRoutes } from './api/routes/forms.js';
 import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
+import { departmentMaterialRoutes } from './api/routes/department-materials.js';
 import { materialRoutes } from './api/routes/materials.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
@@ -33,7 +34,7 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createBlobStore, createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
+import { createBlobStore, formLabels, renderGeneratedDocument, createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
 import type { SealService } from './domain/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -46,7 +47,10 @@ import { LICENCE_TYPES } from './domain/licence-library.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
 import type { MatterCatalog } from './domain/matter-catalog.js';
 import type { BlobStore } from './domain/materials.js';
+import { createDownloadLinks } from './materials/download-links.js';
+import { createGeneratedFiles } from './materials/generated-files.js';
 import { UploadSweeper } from './materials/upload-sweeper.js';
+import type { SubApplicationDelivery } from './domain/department-channel.js';
 import type { Store } from './store/index.js';
 import { ClientRegistry } from './trust/client-registry.js';
 import { Keyring } from './trust/keyring.js';
@@ -142,6 +146,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const ledger = new LicenceUseLedger(store);
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
+  // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
+  const downloadLinks = createDownloadLinks(keyring, { ttlMs: config.materialLinkTtlMs });
+  const generatedFiles = createGeneratedFiles({ store, blobs: blobStore, render: renderGeneratedDocument, labelsOf: formLabels(catalog) });
+  const deliveryFiles = { attach: async (delivery: SubApplicationDelivery) => downloadLinks.attach(await generatedFiles.attach(delivery)) };
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
   const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, batch: config.departmentBatch, factory: createPushChannelFactory(keyring), clients, timeoutMs: config.deliveryTimeoutMs });
   const dispatcher = new Dispatcher({
@@ -154,6 +162,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     breaker: { errorThresholdPercentage: config.breakerErrorPercent, volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
     onOutcome: (event) => { metrics.deliveryOutcome(event); alerts?.onDeliveryOutcome(event); },
     onBreaker: (department, state) => { metrics.breakerChanged(department, state); alerts?.onBreaker(department, state); },
+    links: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
 
@@ -190,7 +199,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, links: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...opsAdapterRoutes({
         store, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
@@ -202,6 +211,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         departmentEndpoints: config.departmentEndpoints,
       }),
       ...resultDocumentRoutes({ store }),
+      ...departmentMaterialRoutes({ store, keyring, blobStore, logger }),
       ...materialRoutes({
         store, blobs: blobStore, keyring, logger, maxBytes: config.materialMaxBytes, uploadTtlMs: config.materialUploadTtlMs, databaseBudgetMs: config.databaseRequestBudgetMs,
       }),

@@ -19,6 +19,8 @@ import type { ThemeContext } from '../forms/theme-context.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 import { recordApplicationHolders } from './application-holders.js';
+import { recordApplicationMaterials } from './record-application-materials.js';
+import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from './submission-materials.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -41,7 +43,9 @@ export interface SubmitOptions {
 const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 
 /** Parses and checks the parts of a submission that do not need the theme. */
-export function readSubmission(body: unknown, idempotencyKey: string | undefined): { themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string } {
+export function readSubmission(body: unknown, idempotencyKey: string | undefined): {
+  themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string; materials: Map<string, SubmittedMaterial>;
+} {
   const errors: FieldError[] = [];
   if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey)) errors.push({ pointer: '/headers/idempotency-key', message: 'an Idempotency-Key header of 8–200 visible ASCII characters is required' });
   const value = (body ?? {}) as Record<string, unknown>;
@@ -49,9 +53,10 @@ export function readSubmission(body: unknown, idempotencyKey: string | undefined
   if (typeof value['themeCode'] !== 'string') errors.push({ pointer: '/themeCode', message: 'is required' });
   if (typeof value['form'] !== 'object' || value['form'] === null || Array.isArray(value['form'])) errors.push({ pointer: '/form', message: 'the merged form is required (an object by role)' });
   if (value['evidenceToken'] !== undefined && typeof value['evidenceToken'] !== 'string') errors.push({ pointer: '/evidenceToken', message: 'must be the token /v1/prefill returned' });
+  const materials = readSubmittedMaterials(value['materials'], errors);
   if (errors.length > 0) throw validationError(errors);
   return {
-    themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>,
+    themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>, materials,
     ...(typeof value['evidenceToken'] === 'string' ? { evidenceToken: value['evidenceToken'] } : {}),
   };
 }
@@ -100,12 +105,18 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const faulted = new Set(text.errors.map((error) => error.pointer));
   const errors = [...text.errors, ...validateForm(merged.schema, submission.form, '/form').filter((error) => !faulted.has(error.pointer))];
   errors.push(...personFieldConflicts(submission.form, '/form'));
-  if (errors.length > 0) throw validationError(errors, `The merged form has ${errors.length} field(s) at fault`);
 
   const sources: Record<string, FieldSource> = {};
   const changedFromPrefill: string[] = [];
-  if (submission.evidenceToken) {
-    const evidence = await verifyEvidence(options.keyring, submission.evidenceToken, { clientId: request.clientId, themeCode: context.theme.code });
+  const evidence = submission.evidenceToken
+    ? await verifyEvidence(options.keyring, submission.evidenceToken, { clientId: request.clientId, themeCode: context.theme.code })
+    : undefined;
+  const at = now();
+  const applicationId = newId(at);
+  const materials = await resolveMaterials(context, codes, options.mappings, submission.materials,
+    { db: options.store, clientId: request.clientId, keyring: options.keyring, applicationId, now: at, ...(evidence ? { evidence } : {}) }, errors);
+  if (errors.length > 0) throw validationError(errors, `The submission has ${errors.length} field(s) or material(s) at fault`);
+  if (evidence) {
     for (const [canonical, field] of Object.entries(evidence.fields)) {
       const value = getField(submission.form, canonical);
       if (value !== undefined && valueDigest(value) === field.digest) sources[canonical] = { source: 'licence', licenceIdentifier: field.licenceIdentifier, verified: true };
@@ -121,8 +132,6 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     throw error;
   }
 
-  const at = now();
-  const applicationId = newId(at);
   const subs = ordered.map((matter, index) => {
     const catalogueMatter = context.matters.get(matter.code)!;
     const resultField = matter.resultAs && matter.after.length > 0
@@ -151,14 +160,15 @@ export async function submitApplication(context: ThemeContext, submission: Retur
       [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
         JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]);
     await recordApplicationHolders(tx, applicationId, submission.form);
+    await recordApplicationMaterials(tx, applicationId, request.clientId, materials, at);
     for (const sub of subs) {
       await tx.query(
         `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
-           statutory_days, promised_days, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+           statutory_days, promised_days, created_at, updated_at, materials)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
         [sub.id, applicationId, sub.matter.code, sub.catalogueMatter.name, sub.form.departmentCode, sub.position, JSON.stringify(sub.matter.after),
           sub.matter.resultAs ?? null, sub.resultField, JSON.stringify(sub.form.fields), JSON.stringify(sub.form.provenance), sub.status,
-          sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at]);
+          sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at, JSON.stringify(materials.byMatter.get(sub.matter.code) ?? [])]);
       await tx.query(
         `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,

@@ -31,6 +31,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly materialMaxBytes: number;
   readonly materialUploadTtlMs: number;
+  readonly materialLinkTtlMs: number;
   readonly materialSweepIntervalMs: number;
   readonly shutdownGraceMs: number;
   readonly certsDir: string;

@@ -71,6 +71,8 @@ export const SETTINGS = [
     description: 'Largest material file accepted by POST /v1/materials (bytes): a larger Content-Length gets 413 PAYLOAD_TOO_LARGE before the body is read, a chunked body is cut at the limit.' },
   { key: 'materialUploadTtlMs', env: 'TONGBAN_MATERIAL_UPLOAD_TTL_MS', schema: { type: 'integer', minimum: 60000, maximum: 2592000000 }, default: 86400000,
     description: 'How long an upload no submission references is kept (ms); the sweeper then removes it, and its file unless another upload or application still uses the same bytes.' },
+  { key: 'materialLinkTtlMs', env: 'TONGBAN_MATERIAL_LINK_TTL_MS', schema: { type: 'integer', minimum: 60000, maximum: 604800000 }, default: 3600000,
+    description: 'How long a department\'s download link to a material file stays valid (ms); each push or inbox lease carries fresh links.' },
   { key: 'materialSweepIntervalMs', env: 'TONGBAN_MATERIAL_SWEEP_INTERVAL_MS', schema: { type: 'integer', minimum: 0, maximum: 86400000 }, default: 600000,
     description: 'Time between sweeps of expired, unreferenced uploads (ms); 0 turns the schedule off. Every gateway process sweeps; replicas sharing PostgreSQL may sweep at once.' },
   { key: 'shutdownGraceMs', env: 'TONGBAN_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 0, maximum: 600000 }, default: 10000,

@@ -73,11 +73,12 @@ export async function findUpload(store: Queryable, id: string, clientId: string)
   } : undefined;
 }
 
-/** Whether any upload or application material still names the blob (both looked up by their sha256 index). */
+/** Whether any upload, application material or generated file still names the blob (each looked up by its sha256 index). */
 export async function blobReferenced(tx: Queryable, sha256: string): Promise<boolean> {
   const { rows } = await tx.query(
     `SELECT 1 AS found FROM material_uploads WHERE sha256 = $1
      UNION ALL SELECT 1 AS found FROM application_materials WHERE sha256 = $1
+     UNION ALL SELECT 1 AS found FROM generated_files WHERE sha256 = $1
      LIMIT 1`, [sha256]);
   return rows.length > 0;
 }

@@ -8,6 +8,7 @@
  * with `dept-ybj`'s key). Departments send their events to the gateway with
  * their own `dept-*` keys when a test calls `flushEvents()`.
  */
+import { satisfyMaterials } from './materials.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +207,26 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     const platform = await client('platform');
     const departments = new Map<string, SigningClient>();
 
+    // Like a platform, a submission without `materials` gets files uploaded for what its scenario needs (once per
+    // Idempotency-Key, so a retried submission is the same request); tests of materials give their own.
+    const materialsByKey = new WeakMap<SigningClient, Map<string, Record<string, unknown>>>();
+    const withMaterials = async (body: unknown, key: string | null, as: SigningClient): Promise<unknown> => {
+      if (typeof body !== 'object' || body === null || 'materials' in body) return body;
+      const { themeCode, answers } = body as { themeCode?: unknown; answers?: unknown };
+      if (typeof themeCode !== 'string') return body;
+      if (!materialsByKey.has(as)) materialsByKey.set(as, new Map());
+      const byKey = materialsByKey.get(as)!;
+      let materials = key === null ? undefined : byKey.get(key);
+      if (!materials) {
+        try {
+          materials = await satisfyMaterials(as, themeCode, answers ?? {});
+        } catch {
+          return body; // an unknown theme or invalid answers: the submission itself says what is wrong
+        }
+        if (key !== null) byKey.set(key, materials);
+      }
+      return { ...body, materials };
+    };
     const environment: DeliveryEnvironment = {
       gateway, logs, matters, seals, library, gaj, mzrsj, ybj, outcomes, platform,
       otherPlatform: await client('platform-b', other.privateJwk),
@@ -219,8 +240,8 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
         if (!departments.has(code)) departments.set(code, await client(`dept-${code}`));
         return departments.get(code)!;
       },
-      submit(body, key = `submit-${crypto.randomUUID()}`, as = platform) {
-        return as.request('POST', '/v1/applications', { body, headers: key === null ? {} : { 'idempotency-key': key } });
+      async submit(body, key = `submit-${crypto.randomUUID()}`, as = platform) {
+        return as.request('POST', '/v1/applications', { body: await withMaterials(body, key, as), headers: key === null ? {} : { 'idempotency-key': key } });
       },
       async application(id) {
         const answer = await platform.request('GET', `/v1/applications/${id}`);

@@ -5,34 +5,34 @@
  * this file, and unexpired; and a sub-application of this department must
  * reference the file. The bytes are streamed and checked against their
  * SHA-256 on the way (the answer is cut, never completed, when they do not
- * match); the answer's signature covers their digest, known in advance.
+ * match); the answer's signature covers their digest, known in advance
+ * (stream-verified.ts).
  */
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { BlobStore } from '../../domain/materials.js';
 import type { DeliveryMaterial } from '../../domain/department-channel.js';
 import { TongbanError, validationError } from '../../errors/index.js';
 import { verifyDownloadToken } from '../../materials/download-links.js';
 import type { Store } from '../../store/index.js';
 import type { Keyring } from '../../trust/keyring.js';
-import { signResponse } from '../../trust/sign-response.js';
+import type { Logger } from '../../log/index.js';
+import { sendVerifiedFile } from '../stream-verified.js';
 import type { Route } from './route.js';
 
 export interface DepartmentMaterialRouteDependencies {
   store: Store;
   keyring: Keyring;
   blobStore: BlobStore;
+  logger: Logger;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** The Content-Digest (RFC 9530) of bytes whose hex SHA-256 is known. */
-export function contentDigestOfSha256(sha256: string): string {
-  return `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`;
-}
-
-/** Whether a sub-application of the department carries the file (as its own material). */
+/** Whether a sub-application of the department carries the file (as its own material, or a document Tongban generated for it). */
 async function referencedBy(store: Store, departmentCode: string, sha256: string): Promise<{ mediaType: string; size: number } | undefined> {
+  const generated = await store.query<{ media_type: string; size: number | string }>(
+    `SELECT g.media_type, g.size FROM generated_files g JOIN sub_applications s ON s.id = g.sub_application_id
+      WHERE g.sha256 = $1 AND s.department_code = $2 LIMIT 1`, [sha256, departmentCode]);
+  if (generated.rows[0]) return { mediaType: generated.rows[0].media_type, size: Number(generated.rows[0].size) };
   const { rows } = await store.query<{ materials: string | null }>(
     `SELECT DISTINCT s.materials FROM application_materials m
        JOIN sub_applications s ON s.application_id = m.application_id
@@ -74,16 +74,8 @@ export function departmentMaterialRoutes(deps: DepartmentMaterialRouteDependenci
       if (!file) throw new TongbanError('DOWNLOAD_LINK_INVALID', 'download link: no sub-application of this department carries that file');
       const stored = await deps.blobStore.stat(sha256);
       if (!stored) throw new TongbanError('NOT_FOUND', `file ${sha256} is no longer stored`);
-      const bytes = await deps.blobStore.get(sha256);
-      const digest = contentDigestOfSha256(sha256);
-      const signature = await signResponse({ contentDigest: digest, clientId: req.client!.id, requestJti: req.signatureJti ?? '', key: deps.keyring.signingKey() });
-      res.status(200);
-      for (const [name, value] of Object.entries(signature)) res.setHeader(name, value);
-      res.setHeader('Content-Type', file.mediaType);
-      res.setHeader('Content-Length', String(stored.size));
-      res.setHeader('Cache-Control', 'no-store');
-      // An integrity failure mid-stream destroys the response: the department sees a cut answer, never bad bytes as complete.
-      await pipeline(Readable.from(bytes), res);
+      await sendVerifiedFile(req, res, await deps.blobStore.get(sha256), { sha256, size: stored.size, mediaType: file.mediaType },
+        { keyring: deps.keyring, logger: deps.logger, what: `download by ${departmentCode}` });
     },
   }];
 }

@@ -4,6 +4,7 @@ import type { InboxAckVerifier } from '../../domain/department-channel.js';
 import type { SealService } from '../../domain/seal-service.js';
 import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
+import type { DownloadLinks } from '../../materials/download-links.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
 import { limitQuery } from '../openapi/parameters.js';
@@ -17,6 +18,8 @@ export interface DepartmentRouteDependencies {
   inboxLeaseMs: number;
   /** Checks an inbox acknowledgement's signed receipt (the inbox adapter's). */
   verifyInboxAck: InboxAckVerifier;
+  /** Makes a leased item's files ready: generated documents, fresh signed download links. */
+  links?: DownloadLinks;
   /** Seals result documents; absent when no e-seal platform is configured. */
   sealService?: SealService;
   /** A department's event was applied (to wake the dispatcher when it released waiting matters). */
@@ -38,7 +41,7 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       handler: async (req, res) => {
         const limit = req.query['limit'] === undefined ? 10 : Number(req.query['limit']);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 100' }]);
-        res.json({ items: await takeInbox(deps.store, String(req.params['dept']), { limit, leaseMs: deps.inboxLeaseMs }) });
+        res.json({ items: await takeInbox(deps.store, String(req.params['dept']), { limit, leaseMs: deps.inboxLeaseMs, ...(deps.links ? { links: deps.links } : {}) }) });
       },
     },
     {

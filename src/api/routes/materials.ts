@@ -3,8 +3,7 @@
  * blob store (never held whole in memory), `GET /v1/materials/{materialId}`
  * and `…/content` give it back to the client that uploaded it.
  */
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
+import { sendVerifiedFile } from '../stream-verified.js';
 import type { Request, Response } from 'express';
 import { BlobTooLargeError, type BlobStore } from '../../domain/materials.js';
 import { isTongbanError, TongbanError } from '../../errors/index.js';
@@ -14,7 +13,6 @@ import { findUpload, recordUpload, releaseBlob, type MaterialUpload } from '../.
 import { tooLarge, UploadSource } from '../../materials/upload-source.js';
 import { newId, runWithDatabaseDeadline, type Store } from '../../store/index.js';
 import type { Keyring } from '../../trust/keyring.js';
-import { signResponse } from '../../trust/sign-response.js';
 import { materialBytes, materialUpload, materialUploadExample } from '../openapi/schemas/materials.js';
 import type { Route, RouteParameter } from './route.js';
 
@@ -126,44 +124,14 @@ async function upload(deps: MaterialRouteDependencies, now: () => number, req: R
 
 async function download(deps: MaterialRouteDependencies, req: Request, res: Response): Promise<void> {
   const found = await ownUpload(deps.store, req);
-  res.setHeader('Content-Type', found.mediaType);
-  res.setHeader('Content-Length', String(found.size));
-  res.setHeader('Cache-Control', 'no-store');
   if (req.method === 'HEAD') {
+    res.setHeader('Content-Type', found.mediaType);
+    res.setHeader('Content-Length', String(found.size));
+    res.setHeader('Cache-Control', 'no-store');
     res.status(200).end();
     return;
   }
-  const chunks = await deps.blobs.get(found.sha256);
-  // Signed ahead with the digest the bytes must have; the signer then leaves the streamed answer alone.
-  const signature = await signResponse({
-    contentDigest: `sha-256=:${Buffer.from(found.sha256, 'hex').toString('base64')}:`, clientId: req.client!.id, requestJti: req.signatureJti ?? '', key: deps.keyring.signingKey(),
-  });
-  for (const [name, value] of Object.entries(signature)) res.setHeader(name, value);
-  res.status(200);
-  const hash = createHash('sha256');
-  let sent = 0;
-  // One chunk is always held back until the store's stream has ended and the bytes checked: a bad file never arrives complete.
-  let pending: Buffer | undefined;
-  try {
-    for await (const piece of chunks) {
-      if (res.destroyed) return;
-      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-      if (chunk.length === 0) continue;
-      hash.update(chunk);
-      if (pending) {
-        sent += pending.length;
-        if (!res.write(pending)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
-      pending = chunk;
-    }
-    const actual = hash.digest('hex');
-    const size = sent + (pending?.length ?? 0);
-    if (actual !== found.sha256 || size !== found.size) throw new Error(`blob ${found.sha256} read back as ${actual} (${size} bytes, ${found.size} expected)`);
-    res.end(pending);
-  } catch (error) {
-    deps.logger.error('material read failed mid-answer; connection cut', { upload: found.id, sha256: found.sha256, error: (error as Error).message });
-    res.destroy();
-  }
+  await sendVerifiedFile(req, res, await deps.blobs.get(found.sha256), found, { keyring: deps.keyring, logger: deps.logger, what: `upload ${found.id}` });
 }
 
 async function ownUpload(store: Store, req: Request): Promise<MaterialUpload> {

@@ -16,6 +16,7 @@ import {
 import { SqliteStore } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { devKey } from '../../helpers/dev-keys.js';
+import { satisfyMaterials } from '../../helpers/materials.js';
 import { signRequest } from '../../../src/trust/index.js';
 
 interface SubmissionAnswer {
@@ -158,7 +159,8 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const signedHeaders = async (raw: string, idempotencyKey: string) => ({
       'idempotency-key': idempotencyKey, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }),
     });
-    for (const [what, body, firstStatus] of [['accepted', birthSubmission(), 202], ['refused', { ...birthSubmission(), form: {} }, 400]] as const) {
+    const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
+    for (const [what, body, firstStatus] of [['accepted', { ...birthSubmission(), materials }, 202], ['refused', { ...birthSubmission(), form: {} }, 400]] as const) {
       const raw = JSON.stringify(body);
       const headers = await signedHeaders(raw, `replay-${what}-${randomUUID()}`);
       const first = await send(raw, headers);

@@ -80,3 +80,16 @@ CREATE TABLE commitment_reports (
   reported_at        INTEGER NOT NULL,
   PRIMARY KEY (department_code, event_id)
 );
+
+-- Files Tongban generated for a sub-application (申请表: the department form rendered as a PDF), made when the
+-- sub-application is first delivered (deterministic: the same bytes on every attempt); the blob is kept while listed here.
+CREATE TABLE generated_files (
+  sub_application_id TEXT NOT NULL REFERENCES sub_applications (id),
+  material_code      TEXT NOT NULL,        -- the matter's own material code
+  sha256             TEXT NOT NULL,
+  size               INTEGER NOT NULL,
+  media_type         TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  PRIMARY KEY (sub_application_id, material_code)
+);
+CREATE INDEX generated_files_sha256 ON generated_files (sha256);
