@@ -142,7 +142,8 @@ export async function createBlobStore(config: Config, logger: Logger): Promise<B
     }
     case 'postgres': {
       const store = openStore({ ...config, databasePoolSize: config.blobDatabasePoolSize }, (error) => logger.warn('blob store database connection lost', { error: error.message }));
-      return createPostgresBlobStore({ store, ownsStore: true });
+      // One connection stays free of uploads, for reads, stats and the sweeper.
+      return createPostgresBlobStore({ store, ownsStore: true, concurrentPuts: Math.max(1, config.blobDatabasePoolSize - 1) });
     }
     case 's3':
       try {

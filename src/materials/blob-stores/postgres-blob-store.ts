@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BlobNotFoundError, type BlobInfo, type BlobStore } from '../../domain/materials.js';
+import { TongbanError } from '../../errors/index.js';
 import { runOutsideDatabaseDeadline, type Store } from '../../store/index.js';
 import { isBlobName, MeteredSource, verified } from './blob-streams.js';
 
@@ -13,6 +14,48 @@ export interface PostgresBlobStoreOptions {
   readonly ownsStore?: boolean;
   /** Bytes per chunk row. Default `BLOB_CHUNK_BYTES`. */
   readonly chunkBytes?: number;
+  /**
+   * Puts streaming at once, each holding a connection; further puts wait
+   * their turn without one (their sources are not read meanwhile). Keep it
+   * below the pool size so reads still find a connection. Default 3.
+   */
+  readonly concurrentPuts?: number;
+  /** How long a put may wait for its turn (ms) before it fails as unavailable. Default 120 s. */
+  readonly queueTimeoutMs?: number;
+}
+
+/** Turns for puts: at most `size` at once, the others queued in order. */
+class Turns {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number, private readonly timeoutMs: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await this.wait();
+    else this.running += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const turn = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(turn), 1);
+        reject(new TongbanError('DATABASE_UNAVAILABLE', `No turn to store the file within ${this.timeoutMs} ms: ${this.size} uploads are streaming into the database; retry later`));
+      }, this.timeoutMs);
+      this.waiting.push(turn);
+    });
+  }
 }
 
 /**
@@ -30,16 +73,17 @@ export interface PostgresBlobStoreOptions {
  */
 export function createPostgresBlobStore(options: PostgresBlobStoreOptions): BlobStore {
   if (options.store.dialect !== 'postgres') throw new Error(`the PostgreSQL blob store needs a PostgreSQL store, not ${options.store.dialect}`);
-  return new PostgresBlobStore(options.store, options.ownsStore ?? false, options.chunkBytes ?? BLOB_CHUNK_BYTES);
+  return new PostgresBlobStore(options.store, options.ownsStore ?? false, options.chunkBytes ?? BLOB_CHUNK_BYTES,
+    new Turns(options.concurrentPuts ?? 3, options.queueTimeoutMs ?? 120_000));
 }
 
 class PostgresBlobStore implements BlobStore {
   readonly kind = 'postgres';
 
-  constructor(private readonly store: Store, private readonly ownsStore: boolean, private readonly chunkBytes: number) {}
+  constructor(private readonly store: Store, private readonly ownsStore: boolean, private readonly chunkBytes: number, private readonly turns: Turns) {}
 
   async put(source: AsyncIterable<Uint8Array>, options: { limitBytes?: number } = {}): Promise<BlobInfo> {
-    return runOutsideDatabaseDeadline(() => this.store.transaction(async (tx) => {
+    return this.turns.run(() => runOutsideDatabaseDeadline(() => this.store.transaction(async (tx) => {
       const metered = new MeteredSource(source, options.limitBytes);
       const uploadId = randomUUID();
       let seq = 0;
@@ -52,7 +96,7 @@ class PostgresBlobStore implements BlobStore {
         [info.sha256, info.size, uploadId, Date.now()]);
       if (rowCount === 0) await tx.query('DELETE FROM blob_chunks WHERE upload_id = $1', [uploadId]);
       return info;
-    }));
+    })));
   }
 
   async get(sha256: string): Promise<AsyncIterable<Uint8Array>> {

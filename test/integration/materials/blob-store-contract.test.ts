@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BlobIntegrityError, BlobNotFoundError, BlobTooLargeError, type BlobStore } from '../../../src/domain/materials.js';
-import { runWithDatabaseDeadline } from '../../../src/store/index.js';
+import { createPostgresBlobStore } from '../../../src/materials/blob-stores/postgres-blob-store.js';
+import { PostgresStore, runWithDatabaseDeadline } from '../../../src/store/index.js';
 import { allPassed } from '../../helpers/stores.js';
 import { blobStoreFixtures, openBlobStore, type BlobStoreSpec } from '../../helpers/blob-stores.js';
 
@@ -200,3 +201,54 @@ for (const fixture of blobStoreFixtures()) {
     });
   });
 }
+
+describe('blob store: postgres, uploads take turns', function () {
+  this.timeout(30_000);
+  const fixture = blobStoreFixtures().find((candidate) => candidate.kind === 'postgres')!;
+  let spec: Extract<BlobStoreSpec, { kind: 'postgres' }>;
+
+  before(async () => {
+    spec = await fixture.setUp() as Extract<BlobStoreSpec, { kind: 'postgres' }>;
+  });
+  after(async function () {
+    await fixture.tearDown(allPassed(this.test!.parent!));
+  });
+
+  /** A source that yields one chunk, then waits for `release` before its last. */
+  function held(bytes: Buffer): { source: AsyncGenerator<Buffer>; started: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let started!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const began = new Promise<void>((resolve) => { started = resolve; });
+    async function* source() {
+      started();
+      yield bytes.subarray(0, 10);
+      await gate;
+      yield bytes.subarray(10);
+    }
+    return { source: source(), started: began, release };
+  }
+
+  it('a put beyond the concurrent ones waits without a connection and goes on when one ends; past its wait it is DATABASE_UNAVAILABLE, keeping nothing', async () => {
+    const blobs = createPostgresBlobStore({ store: new PostgresStore({ connectionString: spec.connectionString, schema: spec.schema }), ownsStore: true, concurrentPuts: 1, queueTimeoutMs: 300 });
+    try {
+      const first = held(randomBytes(100));
+      const firstPut = blobs.put(first.source);
+      await first.started;
+      // The second waits its turn; its source is not read meanwhile, and past the wait it fails as unavailable.
+      let read = false;
+      const refused = await rejection(blobs.put((async function* () { read = true; yield randomBytes(10); })()));
+      expect(refused).to.include({ code: 'DATABASE_UNAVAILABLE' });
+      expect(read, 'a waiting put reads nothing').to.equal(false);
+      // A third waits and goes through once the first ends.
+      const third = randomBytes(50);
+      const thirdPut = blobs.put(chunksOf(third));
+      first.release();
+      expect((await firstPut).size).to.equal(100);
+      expect((await thirdPut).sha256).to.equal(sha256Of(third));
+      expect((await fixture.blobNames()).length).to.equal(2);
+    } finally {
+      await blobs.close();
+    }
+  });
+});
