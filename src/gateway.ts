@@ -21,6 +21,9 @@ import { licenceRoutes } from './api/routes/licences.js';
 import { departmentMaterialRoutes } from './api/routes/department-materials.js';
 import { materialRoutes } from './api/routes/materials.js';
 import { metricsRoutes } from './api/routes/metrics.js';
+import { opsMaterialRoutes } from './api/routes/ops-materials.js';
+import { supplementRoutes } from './api/routes/supplements.js';
+import { SupplementDeadlines } from './cases/expire-supplements.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsAdapterRoutes } from './api/routes/ops-adapters.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
@@ -81,6 +84,8 @@ export interface Gateway {
   readonly dispatcher: Dispatcher;
   /** Alerts to the ops webhook (present when TONGBAN_ALERT_WEBHOOK_URL is set). */
   readonly alerts: Alerts | undefined;
+  /** The periodic check that expires 补正 requests past their deadline (`check()` at once). */
+  readonly supplementDeadlines: SupplementDeadlines;
   /** Prometheus metrics of this gateway (served at `/metrics`). */
   readonly metrics: GatewayMetrics;
   /** Where material files live. */
@@ -165,6 +170,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     links: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
+  // 补正 deadlines expire on the overdue check's period, with or without an alert webhook.
+  const supplementDeadlines = new SupplementDeadlines({ store, logger, intervalMs: config.alertOverdueCheckMs, ...(alerts ? { onExpired: alerts.onSupplementExpired } : {}) });
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -199,8 +206,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, links: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, links: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
+      ...opsMaterialRoutes({ store }),
       ...opsAdapterRoutes({
         store, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
         upstreams: {
@@ -233,6 +242,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
   alerts?.start();
+  supplementDeadlines.start();
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
 
   let closing: Promise<void> | undefined;
@@ -253,6 +263,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     dispatcher,
     metrics,
     alerts,
+    supplementDeadlines,
     blobStore,
     uploadSweeper,
     close() {
@@ -262,6 +273,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await catalogSyncer?.stop();
         await dispatcher.stop();
         channels.close(); // the departments' keep-alive connections
+        await supplementDeadlines.stop();
         await alerts?.close();
         await uploadSweeper.stop();
         await blobStore.close();

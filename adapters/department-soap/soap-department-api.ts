@@ -11,7 +11,10 @@
  *     licenceIdentifier?, fileRef?, <tb:file>sha256, size, mediaType, downloadPath?, downloadExpiresAt?</tb:file>?,
  *     <tb:commitment>text, consentMethod, committedAt, signature</tb:commitment>?,
  *     <tb:outstanding>dueDate?, days</tb:outstanding>?</tb:material>…</tb:materials>,
- *   <tb:prerequisiteResults><tb:result>matterCode, subApplicationId, name, licenceIdentifier?, fileRef?</tb:result>…</tb:prerequisiteResults>?
+ *   <tb:prerequisiteResults><tb:result>matterCode, subApplicationId, name, licenceIdentifier?, fileRef?</tb:result>…</tb:prerequisiteResults>?,
+ *   version? (a later version of the sub-application: its own idempotency key),
+ *   <tb:supplement>requestId?, reason?, <tb:changedMaterials><tb:code>…</tb:code>…</tb:changedMaterials>,
+ *     <tb:changedFields><tb:code>…</tb:code>…</tb:changedFields></tb:supplement>?
  * Field `type` is absent for text, or `number`, `boolean`, `null`, `json`
  * (groups and lists, and text XML cannot carry: control characters, CR).
  * Tongban's signature rides in HTTP headers over the exact body bytes.
@@ -108,8 +111,20 @@ export function submitRequestXml(delivery: SubApplicationDelivery): string {
       ...(delivery.prerequisiteResults ? {
         'tb:prerequisiteResults': { 'tb:result': delivery.prerequisiteResults.map((result) => leaves({ ...result })) },
       } : {}),
+      ...(delivery.version === undefined ? {} : leaves({ version: String(delivery.version) })),
+      ...(delivery.supplement ? { 'tb:supplement': encodeSupplement(delivery.supplement) } : {}),
     },
   });
+}
+
+/** What a later version changed, as XML: the codes as repeated `tb:code` elements. */
+function encodeSupplement(supplement: NonNullable<SubApplicationDelivery['supplement']>): XmlNode {
+  if (supplement.reason !== undefined && NOT_XML_SAFE.test(supplement.reason)) throw new TypeError(`supplement reason ${JSON.stringify(supplement.reason)} cannot be carried in XML`);
+  return {
+    ...leaves({ requestId: supplement.requestId, reason: supplement.reason }),
+    'tb:changedMaterials': { 'tb:code': [...supplement.changedMaterials] },
+    'tb:changedFields': { 'tb:code': [...supplement.changedFields] },
+  };
 }
 
 /**
@@ -125,6 +140,7 @@ export function readSubmitRequest(body: XmlNode): unknown {
   };
   const optional = (node: unknown, names: string[]) => Object.fromEntries(names.map((name) => [name, leaf(node, name)]).filter(([, value]) => value !== undefined));
   const prerequisites = child(operation, 'prerequisiteResults');
+  const supplement = child(operation, 'supplement');
   return {
     ...optional(operation, ['deliveryId', 'idempotencyKey', 'applicationId', 'subApplicationId', 'matterCode', 'matterName', 'departmentCode', 'submittedAt']),
     form: Object.fromEntries(children(child(operation, 'form'), 'field').map(decodeField)),
@@ -156,6 +172,17 @@ export function readSubmitRequest(body: XmlNode): unknown {
     }),
     ...(prerequisites === undefined ? {} : {
       prerequisiteResults: children(prerequisites, 'result').map((result) => optional(result, ['matterCode', 'subApplicationId', 'name', 'licenceIdentifier', 'fileRef'])),
+    }),
+    ...(() => {
+      const version = leaf(operation, 'version');
+      return version === undefined ? {} : { version: /^\d+$/.test(version) ? Number(version) : version };
+    })(),
+    ...(supplement === undefined ? {} : {
+      supplement: {
+        ...optional(supplement, ['requestId', 'reason']),
+        changedMaterials: children(child(supplement, 'changedMaterials'), 'code').map((code) => text(code)?.trim()),
+        changedFields: children(child(supplement, 'changedFields'), 'code').map((code) => text(code)?.trim()),
+      },
     }),
   };
 }

@@ -6,11 +6,15 @@
  * out-of-order events are handled explicitly (completed before accepted
  * counts as both; a late accepted after completion changes nothing). A
  * completed prerequisite releases the sub-applications waiting for it.
+ * A 补正 request (supplement_requested) pauses the sub-application until the
+ * applicant supplies; a commitment_false report is recorded (request-supplement.ts).
  */
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { readTextMember } from '../forms/text-rules.js';
+import type { Mappings } from '../forms/mappings/types.js';
 import type { Queryable, Store } from '../store/index.js';
 import type { DepartmentEventInput, EventType, SealedDocument } from './department-event.js';
+import { deliveredMaterials, readSupplementMembers, reportCommitmentFalse, requestSupplement } from './request-supplement.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
 
 export interface EventOutcome {
@@ -21,6 +25,8 @@ export interface EventOutcome {
   stale: boolean;
   released: string[];
 }
+
+const EVENT_TYPES = ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false'];
 
 /** The longest 受理号 and reason (characters) an event may carry. */
 const MAX_EVENT_TEXT = 500;
@@ -35,12 +41,12 @@ const MAX_RESULT_TEXT = 200;
  * like the merged form does.
  * @throws TongbanError VALIDATION_FAILED naming every member at fault.
  */
-export function readDepartmentEvent(body: unknown): DepartmentEventInput {
+export function readDepartmentEvent(body: unknown, today = chinaDate()): DepartmentEventInput {
   const value = (body ?? {}) as Record<string, unknown>;
   const errors: FieldError[] = [];
   if (typeof value['eventId'] !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value['eventId'])) errors.push({ pointer: '/eventId', message: 'is required (1–128 visible ASCII characters)' });
   if (typeof value['subApplicationId'] !== 'string') errors.push({ pointer: '/subApplicationId', message: 'is required' });
-  if (!['accepted', 'completed', 'rejected', 'status'].includes(String(value['type']))) errors.push({ pointer: '/type', message: 'must be accepted, completed, rejected or status' });
+  if (!EVENT_TYPES.includes(String(value['type']))) errors.push({ pointer: '/type', message: `must be ${EVENT_TYPES.slice(0, -1).join(', ')} or ${EVENT_TYPES.at(-1)}` });
   if (typeof value['occurredAt'] !== 'string' || Number.isNaN(Date.parse(value['occurredAt']))) errors.push({ pointer: '/occurredAt', message: 'must be an ISO 8601 date-time' });
   const texts: Partial<Record<'acceptanceNumber' | 'reason', string>> = {};
   if (value['type'] === 'rejected' && value['reason'] === undefined) errors.push({ pointer: '/reason', message: 'a rejection (不予受理) needs a reason' });
@@ -49,6 +55,7 @@ export function readDepartmentEvent(body: unknown): DepartmentEventInput {
     const text = readTextMember(value[field], `/${field}`, errors, { maxLength: MAX_EVENT_TEXT, multiLine: field === 'reason' });
     if (text !== undefined) texts[field] = text;
   }
+  readSupplementMembers(value, errors, today);
   let results: DepartmentEventInput['results'];
   if (value['results'] !== undefined) {
     if (!Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
@@ -76,7 +83,10 @@ function readResult(result: unknown, pointer: string, errors: FieldError[]): Eve
   return fields as unknown as EventResult;
 }
 
-interface SubRow { id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number }
+interface SubRow {
+  id: string; application_id: string; department_code: string; status: string; accepted_at: number | null; promised_days: number;
+  matter_code: string; materials: string | null; form: string;
+}
 
 /**
  * The checks an event must pass before anything is done on its behalf (such
@@ -96,9 +106,15 @@ export async function precheckDepartmentEvent(store: Store, departmentCode: stri
   return Number(sub.seen) > 0 ? { duplicate: true, subApplicationId: sub.id, status: sub.status, stale: false, released: [] } : undefined;
 }
 
-export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now(), documents: readonly SealedDocument[] = []): Promise<EventOutcome> {
+/**
+ * Applies an event in one transaction with its de-duplication record.
+ * @param mappings the matters' mappings, to check the form fields a supplement request names (else the stored form's fields).
+ */
+export async function applyDepartmentEvent(store: Store, departmentCode: string, event: DepartmentEventInput, now = Date.now(), documents: readonly SealedDocument[] = [],
+  mappings?: Pick<Mappings, 'matters'>): Promise<EventOutcome> {
   return store.transaction(async (tx) => {
-    const { rows } = await tx.query<SubRow>('SELECT id, application_id, department_code, status, accepted_at, promised_days FROM sub_applications WHERE id = $1', [event.subApplicationId]);
+    const { rows } = await tx.query<SubRow>(
+      'SELECT id, application_id, department_code, status, accepted_at, promised_days, matter_code, materials, form FROM sub_applications WHERE id = $1', [event.subApplicationId]);
     const sub = rows[0];
     if (!sub) throw new TongbanError('NOT_FOUND', `No sub-application ${event.subApplicationId}`);
     if (sub.department_code !== departmentCode) throw new TongbanError('DEPARTMENT_MISMATCH', `Sub-application ${event.subApplicationId} belongs to another department`);
@@ -114,7 +130,7 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
     const occurred = Date.parse(event.occurredAt);
     // 'failed' (a dead letter) is open too: a signed event proves the department has the sub-application even though
     // Tongban could not trust its answer (e.g. a receipt whose signature did not verify); ignoring it would lose its results.
-    const open = ['queued', 'delivered', 'failed', 'accepted'].includes(sub.status);
+    const open = ['queued', 'delivered', 'failed', 'accepted', 'awaiting_supplement'].includes(sub.status);
     const notYetAccepted = sub.status === 'queued' || sub.status === 'delivered' || sub.status === 'failed';
     let status = sub.status;
     let stale = false;
@@ -144,6 +160,15 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
         break;
       case 'status':
         break;
+      case 'supplement_requested': {
+        const next = await requestSupplement(tx, sub, event, departmentCode, occurred, now, mappings);
+        if (next === undefined) stale = true;
+        else status = next;
+        break;
+      }
+      case 'commitment_false':
+        await reportCommitmentFalse(tx, sub, event, departmentCode, now);
+        break;
     }
     await tx.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [sub.application_id, now]);
     return { duplicate: false, subApplicationId: sub.id, status, stale, released };
@@ -156,6 +181,25 @@ async function accept(tx: Queryable, sub: SubRow, event: DepartmentEventInput, o
     `UPDATE sub_applications SET status = 'accepted', accepted_at = $2, acceptance_number = COALESCE($3, acceptance_number), due_date = $4, due_status = $5,
        reason = NULL, updated_at = $6 WHERE id = $1`,
     [sub.id, occurred, event.acceptanceNumber ?? null, due.status === 'computed' ? due.dueDate : null, due.status, now]);
+  await startDeferrals(tx, sub, chinaDate(new Date(occurred)));
+}
+
+/**
+ * 容缺: acceptance starts each deferred material's period (working days). The
+ * application's material takes the earliest due date over the departments
+ * that deferred it. What was delivered is left as it was (a retry of that
+ * version carries the same content); the next version carries the due date.
+ */
+async function startDeferrals(tx: Queryable, sub: SubRow, acceptedOn: string): Promise<void> {
+  for (const material of deliveredMaterials(sub)) {
+    if (material.satisfiedBy !== 'deferred' || !material.outstanding || material.identity === undefined) continue;
+    const due = addWorkingDays(acceptedOn, material.outstanding.days);
+    if (due.status !== 'computed') continue;
+    await tx.query(
+      `UPDATE application_materials SET due_date = CASE WHEN due_date IS NULL OR due_date > $3 THEN $3 ELSE due_date END
+        WHERE application_id = $1 AND material_code = $2 AND satisfied_by = 'deferred' AND supplied_at IS NULL`,
+      [sub.application_id, material.identity, due.dueDate]);
+  }
 }
 
 /** Waiting sub-applications whose prerequisites have all completed are queued for delivery. */

@@ -4,7 +4,7 @@
  * sealed ones; applying it moves the sub-application on).
  */
 
-export type EventType = 'accepted' | 'completed' | 'rejected' | 'status';
+export type EventType = 'accepted' | 'completed' | 'rejected' | 'status' | 'supplement_requested' | 'commitment_false';
 
 export interface DepartmentEventInput {
   eventId: string;
@@ -15,6 +15,14 @@ export interface DepartmentEventInput {
   reason?: string;
   /** Results: a value (e.g. the ID number assigned), a licence identifier, or a document. */
   results?: { name: string; value?: string; licenceIdentifier?: string; documentBase64?: string; documentId?: string; sealId?: string; sealName?: string }[];
+  /** supplement_requested: the matter's own material codes asked for. */
+  materials?: string[];
+  /** supplement_requested: the department form's field codes asked for. */
+  fields?: string[];
+  /** supplement_requested: the last day to supply (YYYY-MM-DD, China date). */
+  deadline?: string;
+  /** commitment_false: the matter's own material code whose commitment was untrue. */
+  materialCode?: string;
 }
 
 /** A result document sealed by the e-seal platform, stored for the applicant to download. */

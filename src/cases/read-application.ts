@@ -1,14 +1,18 @@
 /** The aggregate view of an application: its sub-applications, their delivery, receipts, results, sealed documents and deadlines. */
 import { TongbanError } from '../errors/index.js';
+import type { Mappings } from '../forms/mappings/types.js';
 import type { Store } from '../store/index.js';
+import { applicationMaterials, describePause, describeRequest, matterFieldsOf, supplementRequestsOf } from './read-supplements.js';
+import { chinaDate } from './working-days.js';
 
-export type ApplicationStatus = 'received' | 'in_progress' | 'completed' | 'partially_rejected' | 'rejected';
+export type ApplicationStatus = 'received' | 'in_progress' | 'awaiting_supplement' | 'completed' | 'partially_rejected' | 'rejected';
 
 interface SubRow {
   id: string; matter_code: string; matter_name: string; department_code: string; position: number; prerequisites: string; status: string;
   acceptance_number: string | null; receipt: string | null; results: string | null; reason: string | null; statutory_days: number; promised_days: number;
   accepted_at: number | null; due_date: string | null; due_status: string | null; completed_at: number | null;
   delivery_state: string; attempts: number; last_error: string | null; delivery_id: string;
+  materials: string | null; version: number; paused_since: number | string | null; paused_working_days: number;
 }
 
 /** The application's status is the aggregate of its sub-applications. */
@@ -17,6 +21,8 @@ export function aggregateStatus(statuses: readonly string[]): ApplicationStatus 
   if (statuses.every((status) => status === 'rejected')) return 'rejected';
   const finished = statuses.every((status) => status === 'completed' || status === 'rejected');
   if (finished) return 'partially_rejected';
+  // The applicant has something to do (补正): that outranks every department still at work.
+  if (statuses.includes('awaiting_supplement')) return 'awaiting_supplement';
   if (statuses.every((status) => status === 'queued' || status === 'waiting')) return 'received';
   return 'in_progress';
 }
@@ -49,7 +55,10 @@ async function withBatchEvidence(store: Store, receipts: readonly (StoredReceipt
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-export async function readApplication(store: Store, id: string, viewer: { clientId: string; role: string }) {
+/**
+ * @param options.mappings the matters' mappings (a 补正 request's fields are shown with their canonical fields); `now` the clock.
+ */
+export async function readApplication(store: Store, id: string, viewer: { clientId: string; role: string }, options: { mappings?: Pick<Mappings, 'matters'>; now?: number } = {}) {
   const { rows } = await store.query<{ id: string; client_id: string; theme_code: string; answers: string; provenance: string; created_at: number }>(
     'SELECT id, client_id, theme_code, answers, provenance, created_at FROM applications WHERE id = $1', [id]);
   const application = rows[0];
@@ -57,7 +66,7 @@ export async function readApplication(store: Store, id: string, viewer: { client
   const subs = await store.query<SubRow>(
     `SELECT s.id, s.matter_code, s.matter_name, s.department_code, s.position, s.prerequisites, s.status, s.acceptance_number, s.receipt, s.results, s.reason,
             s.statutory_days, s.promised_days, s.accepted_at, s.due_date, s.due_status, s.completed_at,
-            d.state AS delivery_state, d.attempts, d.last_error, d.id AS delivery_id
+            d.state AS delivery_state, d.attempts, d.last_error, d.id AS delivery_id, s.materials, s.version, s.paused_since, s.paused_working_days
        FROM sub_applications s JOIN deliveries d ON d.sub_application_id = s.id
       WHERE s.application_id = $1 ORDER BY s.position`, [id]);
   // Every sealed document a department sent, with any event (a 受理通知书 with `accepted`, results with `completed`).
@@ -69,6 +78,11 @@ export async function readApplication(store: Store, id: string, viewer: { client
     href: `/v1/applications/${application.id}/documents/${document.id}`,
   }));
   const receipts = await withBatchEvidence(store, subs.rows.map((row) => (row.receipt ? JSON.parse(row.receipt) as StoredReceipt : null)));
+  const now = options.now ?? Date.now();
+  const today = chinaDate(new Date(now));
+  const requests = await supplementRequestsOf(store, id);
+  const requestsOf = (row: SubRow) => requests.filter((request) => request.sub_application_id === row.id)
+    .map((request) => describeRequest(request, row.materials ? JSON.parse(row.materials) as [] : [], matterFieldsOf(options.mappings, row.matter_code), today));
   const subApplications = subs.rows.map((row, index) => ({
     id: row.id, matterCode: row.matter_code, matterName: row.matter_name, departmentCode: row.department_code,
     after: JSON.parse(row.prerequisites) as string[], status: row.status,
@@ -77,10 +91,16 @@ export async function readApplication(store: Store, id: string, viewer: { client
     results: row.results ? JSON.parse(row.results) as unknown : null, documents: documentsOf(row.id), reason: row.reason,
     deadline: { statutoryDays: row.statutory_days, promisedDays: row.promised_days, acceptedAt: iso(row.accepted_at), dueDate: row.due_date, dueStatus: row.due_status },
     completedAt: iso(row.completed_at),
+    // The version the department receives (1 at submission, one more per supplement); the 补正 asked and the paused clock.
+    version: Number(row.version),
+    supplement: requestsOf(row).filter((request) => request.status !== 'supplied').at(-1) ?? null,
+    supplementRequests: requestsOf(row),
+    pause: describePause(row.paused_since, row.paused_working_days, now),
   }));
   return {
     id: application.id, themeCode: application.theme_code, status: aggregateStatus(subApplications.map((sub) => sub.status)),
     answers: JSON.parse(application.answers) as unknown, provenance: JSON.parse(application.provenance) as unknown,
     submittedAt: iso(application.created_at), subApplications,
+    materials: await applicationMaterials(store, id, subs.rows, today),
   };
 }

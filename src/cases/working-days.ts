@@ -63,3 +63,21 @@ export function addWorkingDays(start: string, workingDays: number): DueDate {
 export function chinaDate(instant: Date = new Date()): string {
   return isoDay(new Date(instant.getTime() + 8 * 3600_000));
 }
+
+/**
+ * How many working days lie after `from` up to and including `to` (both
+ * `YYYY-MM-DD`): 0 when `to` is not after `from`. A 补正 pause from a Friday
+ * to the next Monday took 1 working day.
+ * @returns undefined when the range reaches a year the calendar does not cover.
+ */
+export function workingDaysBetween(from: string, to: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) throw new RangeError(`dates must be YYYY-MM-DD, got "${from}", "${to}"`);
+  const cursor = new Date(`${from}T00:00:00Z`);
+  let counted = 0;
+  while (isoDay(cursor) < to) {
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+    if (!publishedYears.has(cursor.getUTCFullYear())) return undefined;
+    if (chineseDays.isWorkday(isoDay(cursor))) counted += 1;
+  }
+  return counted;
+}

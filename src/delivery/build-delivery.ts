@@ -6,12 +6,16 @@ import type { ClaimedDelivery } from './claimed-delivery.js';
 interface Row {
   id: string; application_id: string; matter_code: string; matter_name: string; department_code: string; form: string; provenance: string;
   prerequisites: string; materials: string | null; created_at: number;
+  version: number; request_id: string | null; supplement_reason: string | null; changed_materials: string | null; changed_fields: string | null;
 }
 
 /** A stored result of a completed sub-application (as the department sent it, documents replaced by their sealed copy's id). */
 interface StoredResult { name: string; value?: string; licenceIdentifier?: string; documentId?: string }
 
-const ROW_COLUMNS = 's.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, s.materials, a.created_at';
+const ROW_COLUMNS = 's.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.form, s.provenance, s.prerequisites, s.materials, a.created_at, '
+  + 's.version, v.request_id, v.reason AS supplement_reason, v.changed_materials, v.changed_fields';
+/** A later version's row says what it changed (docs/materials.md §7, §9). */
+const VERSION_JOIN = 'LEFT JOIN sub_application_versions v ON v.sub_application_id = s.id AND v.version = s.version';
 
 /** The payload of one claimed delivery. */
 export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): Promise<SubApplicationDelivery> {
@@ -31,7 +35,7 @@ export async function buildDeliveries(db: Queryable, deliveries: readonly Claime
   if (deliveries.length === 0) return built;
   const placeholders = deliveries.map((_, index) => `$${index + 1}`).join(', ');
   const { rows } = await db.query<Row>(
-    `SELECT ${ROW_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id IN (${placeholders})`,
+    `SELECT ${ROW_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id ${VERSION_JOIN} WHERE s.id IN (${placeholders})`,
     deliveries.map((delivery) => delivery.subApplicationId));
   const bySubApplication = new Map(rows.map((row) => [row.id, row]));
   for (const delivery of deliveries) {
@@ -79,5 +83,15 @@ async function payloadOf(db: Queryable, delivery: ClaimedDelivery, row: Row): Pr
       }),
     } : {}),
     submittedAt: new Date(Number(row.created_at)).toISOString(),
+    // Version 1 carries no version member, as before versions existed: a retry of it stays byte-for-byte what it was.
+    ...(Number(row.version) > 1 ? {
+      version: Number(row.version),
+      supplement: {
+        ...(row.request_id !== null ? { requestId: row.request_id } : {}),
+        ...(row.supplement_reason !== null ? { reason: row.supplement_reason } : {}),
+        changedMaterials: JSON.parse(row.changed_materials ?? '[]') as string[],
+        changedFields: JSON.parse(row.changed_fields ?? '[]') as string[],
+      },
+    } : {}),
   };
 }

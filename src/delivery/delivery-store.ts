@@ -71,7 +71,9 @@ export interface AttemptRecord {
 
 export async function recordAttempt(db: Queryable, record: AttemptRecord): Promise<void> {
   await db.query(
-    'INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    // An attempt belongs to the version its delivery carries now (a supplement re-opens the delivery for the next version).
+    `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error_code, error, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE((SELECT version FROM deliveries WHERE id = $1), 1))`,
     [record.deliveryId, record.attempt, record.startedAt, Math.round(record.durationMs), record.outcome, record.errorCode ?? null, record.error?.slice(0, 1000) ?? null]);
 }
 

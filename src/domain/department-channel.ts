@@ -107,6 +107,22 @@ export interface SubApplicationDelivery {
   readonly prerequisiteResults?: readonly PrerequisiteResult[];
   /** When the applicant submitted the application (ISO 8601 with offset). */
   readonly submittedAt: string;
+  /** Version of the sub-application this delivery carries: 1 (or absent) at submission, one more per supplement; each version has its own idempotency key. */
+  readonly version?: number;
+  /** On a version after the first: what it changed, and the 补正 request it answers (absent for a deferred material supplied). */
+  readonly supplement?: SupplementChanges;
+}
+
+/** What a later version of a sub-application changed (docs/materials.md §7, §9). */
+export interface SupplementChanges {
+  /** The department's supplement request (补正) this version answers; absent when a deferred (容缺) material was supplied. */
+  readonly requestId?: string;
+  /** The request's reason, as the department gave it. */
+  readonly reason?: string;
+  /** The matter's own material codes whose file changed. */
+  readonly changedMaterials: readonly string[];
+  /** The department form's field codes whose value changed. */
+  readonly changedFields: readonly string[];
 }
 
 /** How the department's signature over a receipt was carried; kept as evidence. */
@@ -264,8 +280,12 @@ export interface DepartmentResult {
   readonly url?: string;
 }
 
-/** Event types: 受理 accepted, 办结 completed, 不予受理 rejected, or an intermediate status. */
-export type DepartmentEventType = 'accepted' | 'completed' | 'rejected' | 'status';
+/**
+ * Event types: 受理 accepted, 办结 completed, 不予受理 rejected, an intermediate status,
+ * 补正 supplement_requested (materials and/or fields, a reason, a deadline), or
+ * commitment_false (a 告知承诺 found untrue).
+ */
+export type DepartmentEventType = 'accepted' | 'completed' | 'rejected' | 'status' | 'supplement_requested' | 'commitment_false';
 
 /** A status or result the department sends Tongban (`POST /v1/departments/{dept}/events`); de-duplicated by `eventId`. */
 export interface DepartmentEvent {
@@ -281,6 +301,14 @@ export interface DepartmentEvent {
   readonly reason?: string;
   /** Results of a completed sub-application. */
   readonly results?: readonly DepartmentResult[];
+  /** supplement_requested: the matter's own material codes asked for (as the delivery listed them). */
+  readonly materials?: readonly string[];
+  /** supplement_requested: the department form's field codes asked for. */
+  readonly fields?: readonly string[];
+  /** supplement_requested: the last day to supply (YYYY-MM-DD, China date), after today. */
+  readonly deadline?: string;
+  /** commitment_false: the matter's own material code whose commitment was found untrue. */
+  readonly materialCode?: string;
 }
 
 /**

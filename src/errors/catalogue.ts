@@ -63,6 +63,7 @@ const catalogue = {
   LICENCE_NOT_VALID: { status: 422, title: 'Licence failed verification (revoked, expired or bad signature)', retryable: false },
   LICENCE_TYPE_NOT_DECLARED: { status: 403, title: 'The matters of this purpose do not use this licence type', retryable: false },
   PREFILL_EVIDENCE_INVALID: { status: 422, title: 'Prefill evidence token is invalid or does not match', retryable: false },
+  SUPPLEMENT_DEADLINE_PASSED: { status: 409, title: 'The supplement request\'s deadline has passed', retryable: false },
 
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },

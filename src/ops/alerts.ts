@@ -1,7 +1,8 @@
 /**
  * Alerts to an ops webhook (`TONGBAN_ALERT_WEBHOOK_URL`): a delivery
  * dead-lettered, a department's circuit opened, a catalogue sync failed, a
- * sub-application became overdue.
+ * sub-application became overdue, a deferred (容缺) material passed its due
+ * date unsupplied, a 补正 request expired unanswered.
  *
  * Each alert is a JSON POST `{id, type, at, …details}` signed like every
  * push from Tongban (Tongban signature v1, `iss` "tongban", `aud` "alerts",
@@ -17,15 +18,17 @@ import { randomUUID } from 'node:crypto';
 import pRetry, { AbortError } from 'p-retry';
 import { chinaDate } from '../cases/working-days.js';
 import type { SyncRun } from '../catalog/sync-runs.js';
+import type { ExpiredSupplement } from '../cases/expire-supplements.js';
 import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import { overdueSubApplications } from '../delivery/ops-deliveries.js';
 import type { Logger } from '../log/index.js';
 import { redactText } from '../log/redact.js';
 import { acquireLease, type Store } from '../store/index.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
+import { overdueMaterials } from './material-deadlines.js';
 import { signRequest } from '../trust/sign-request.js';
 
-export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue';
+export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired';
 
 /** The body of an alert. `id` is stable across retries of the same alert (receivers de-duplicate on it). */
 export interface Alert {
@@ -74,6 +77,8 @@ export class Alerts {
   private checking: Promise<number> | undefined;
   /** Overdue sub-applications already alerted (id → due key), so each is alerted once per process. */
   private readonly alertedOverdue = new Map<string, string>();
+  /** Overdue deferred materials already alerted (application and identity → due date), once per process. */
+  private readonly alertedMaterials = new Map<string, string>();
   private readonly holder = `alerts-${randomUUID()}`;
   /** Departments whose circuit was alerted open and has not closed since. */
   private readonly openCircuits = new Set<string>();
@@ -129,6 +134,11 @@ export class Alerts {
     this.send('sync.failed', { runId: run.id, kind: run.kind, trigger: run.trigger, errorCode: run.errorCode, errorMessage: run.errorMessage === null ? null : redactText(run.errorMessage) });
   };
 
+  /** Supplement deadline check hook: a 补正 request expired unanswered (the department must decide). */
+  readonly onSupplementExpired = (expired: ExpiredSupplement): void => {
+    this.send('supplement.expired', { ...expired });
+  };
+
   /** Starts the periodic overdue check (first one right away). */
   start(): void {
     if (!this.options.store || this.timer) return;
@@ -166,6 +176,18 @@ export class Alerts {
     }
     // Forget those no longer overdue (completed, rejected), so the memory stays small.
     for (const id of this.alertedOverdue.keys()) if (!current.has(id)) this.alertedOverdue.delete(id);
+    // Deferred (容缺) materials past their due date, not supplied: the applicant owes the departments a document.
+    const materials = await overdueMaterials(store, chinaDate(new Date(this.now())));
+    const currentMaterials = new Set<string>();
+    for (const material of materials) {
+      const key = `${material.applicationId}/${material.code}`;
+      currentMaterials.add(key);
+      if (this.alertedMaterials.get(key) === material.dueDate) continue;
+      this.alertedMaterials.set(key, material.dueDate);
+      this.send('material.overdue', { ...material });
+      queued += 1;
+    }
+    for (const key of this.alertedMaterials.keys()) if (!currentMaterials.has(key)) this.alertedMaterials.delete(key);
     return queued;
   }
 

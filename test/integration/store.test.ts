@@ -130,7 +130,7 @@ describe('store (postgres) migrations from scratch', () => {
     const stores = Array.from({ length: 3 }, () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema }));
     try {
       const results = await Promise.all(stores.map((store) => migrate(store)));
-      const applied = results.flat().sort();
+      const applied = results.flat().sort((a, b) => a - b);
       expect(applied).to.deep.equal(Array.from({ length: latestVersion('postgres') }, (_, i) => i + 1));
     } finally {
       await stores[0]!.query(`DROP SCHEMA "${schema}" CASCADE`);

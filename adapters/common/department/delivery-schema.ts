@@ -60,6 +60,15 @@ export const deliverySchema = {
       },
     },
     submittedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
+    version: { type: 'integer', minimum: 1 },
+    supplement: {
+      type: 'object', required: ['changedMaterials', 'changedFields'],
+      properties: {
+        requestId: id, reason: { type: 'string', minLength: 1, maxLength: 500 },
+        changedMaterials: { type: 'array', maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 64 } },
+        changedFields: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 128 } },
+      },
+    },
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { applyDepartmentEvent, precheckDepartmentEvent, readDepartmentEvent } from '../../cases/apply-department-event.js';
 import { sealResultDocuments } from '../../cases/seal-results.js';
 import type { InboxAckVerifier } from '../../domain/department-channel.js';
+import type { Mappings } from '../../forms/mappings/types.js';
 import type { SealService } from '../../domain/seal-service.js';
 import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
@@ -22,6 +23,8 @@ export interface DepartmentRouteDependencies {
   links?: DownloadLinks;
   /** Seals result documents; absent when no e-seal platform is configured. */
   sealService?: SealService;
+  /** The matters' mappings: a supplement request's fields must be fields of the matter's department form. */
+  mappings?: Pick<Mappings, 'matters'>;
   /** A department's event was applied (to wake the dispatcher when it released waiting matters). */
   onEvent?: (released: readonly string[]) => void;
 }
@@ -59,13 +62,13 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
     },
     {
       method: 'POST', path: '/v1/departments/:dept/events', access: departmentOnly,
-      summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected), de-duplicated by event id',
+      summary: 'Status and result events (受理 accepted, 办结 completed, 不予受理 rejected, 补正 supplement_requested, commitment_false), de-duplicated by event id',
       request: { schema: departmentEvent, example: departmentEventExample },
       responses: {
         201: { description: 'Applied', schema: eventOutcome },
         200: { description: 'A repeat of an event already applied (`duplicate: true`): nothing changed', schema: eventOutcome },
       },
-      errors: ['VALIDATION_FAILED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: ['VALIDATION_FAILED', 'CONFLICT', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       handler: async (req, res) => {
         const department = String(req.params['dept']);
         const event = readDepartmentEvent(req.body);
@@ -76,7 +79,7 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
           return;
         }
         const sealed = await sealResultDocuments(deps.sealService, department, event);
-        const outcome = await applyDepartmentEvent(deps.store, department, sealed.event, Date.now(), sealed.documents);
+        const outcome = await applyDepartmentEvent(deps.store, department, sealed.event, Date.now(), sealed.documents, deps.mappings);
         if (outcome.released.length > 0) deps.onEvent?.(outcome.released);
         res.status(outcome.duplicate ? 200 : 201).json(outcome);
       },

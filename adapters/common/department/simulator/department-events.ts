@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { DepartmentEvent, DepartmentResult, SubApplicationDelivery } from '../../../../src/domain/department-channel.js';
 import { createSigningClient, type FetchFunction, type PrivateJwk, type SigningClient } from '../../../../src/trust/index.js';
 import { mulberry32 } from '../../random.js';
-import { chinaIso } from './china-time.js';
+import { chinaDate, chinaIso } from './china-time.js';
 import { defaultResults } from './result-documents.js';
 import type { TongbanKeySource } from './tongban-verifier.js';
 
@@ -19,11 +19,16 @@ import type { TongbanKeySource } from './tongban-verifier.js';
  * - `complete` (default): accepted, optional status events, then completed with results;
  * - `reject`: one rejected event with a reason (不予受理);
  * - `accept-only`: accepted and never completed (an overdue case);
- * - `silent`: never answers.
+ * - `silent`: never answers;
+ * - `supplement` (补正): accepted, then supplement_requested naming the matter's
+ *   material codes and/or form fields, a reason and a deadline `deadlineDays`
+ *   calendar days ahead (default 10); the next version (a new idempotency key)
+ *   is completed with results.
  */
 export type DepartmentOutcome =
   | 'complete' | 'reject' | 'accept-only' | 'silent'
   | { kind: 'complete'; results?: DepartmentResult[]; statuses?: string[] }
+  | { kind: 'supplement'; materials?: string[]; fields?: string[]; reason?: string; deadlineDays?: number }
   | { kind: 'reject'; reason?: string }
   | { kind: 'accept-only' }
   | { kind: 'silent' };
@@ -117,6 +122,17 @@ export class DepartmentEvents {
         break;
       case 'accept-only':
         events = [event('accepted')];
+        break;
+      case 'supplement':
+        // The answer to the request arrives as the next version of the sub-application: the department then decides.
+        if ((delivery.version ?? 1) > 1) {
+          events = [event('completed', { results: defaultResults(delivery, acceptanceNumber) })];
+          break;
+        }
+        events = [event('accepted'), event('supplement_requested', {
+          ...(outcome.materials ? { materials: outcome.materials } : {}), ...(outcome.fields ? { fields: outcome.fields } : {}),
+          reason: outcome.reason ?? '申请材料不符合法定形式，请补正', deadline: chinaDate(new Date(at.getTime() + (outcome.deadlineDays ?? 10) * 86_400_000)),
+        }, 1)];
         break;
       case 'complete': {
         const statuses = (outcome.statuses ?? []).map((reason, index) => event('status', { reason }, index + 1));

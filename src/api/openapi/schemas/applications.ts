@@ -2,6 +2,7 @@
 import { component } from '../components.js';
 import { departmentCode, instant, matterCode, nullableInstant, openObject, themeCode, uuid } from './common.js';
 import { scenarioAnswers } from './forms.js';
+import { supplementRequest } from './supplements.js';
 
 export const submission = component('Submission', {
   type: 'object', required: ['themeCode', 'form'],
@@ -27,7 +28,7 @@ export const submissionExample = {
   evidenceToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6InRvbmdiYW4tMSIsInR5cCI6InRvbmdiYW4tZXZpZGVuY2Urand0In0.…',
 };
 
-const subApplicationStatus = { type: 'string', description: '`queued`, `waiting` (for a prerequisite), `delivered`, `accepted` (受理), `completed` (办结), `rejected` (不予受理), `failed` (dead letter)' } as const;
+const subApplicationStatus = { type: 'string', description: '`queued`, `waiting` (for a prerequisite), `delivered`, `accepted` (受理), `awaiting_supplement` (补正: the department asked for materials or fields; the clock is paused), `completed` (办结), `rejected` (不予受理), `failed` (dead letter)' } as const;
 
 export const submissionAnswer = component('SubmissionAnswer', openObject({
   applicationId: uuid,
@@ -46,7 +47,7 @@ export const submissionAnswer = component('SubmissionAnswer', openObject({
 export const application = component('Application', openObject({
   id: uuid,
   themeCode,
-  status: { enum: ['received', 'in_progress', 'completed', 'partially_rejected', 'rejected'], description: 'The aggregate of the sub-applications\' statuses' },
+  status: { enum: ['received', 'in_progress', 'awaiting_supplement', 'completed', 'partially_rejected', 'rejected'], description: 'The aggregate of the sub-applications\' statuses (`awaiting_supplement` while any sub-application is)' },
   answers: scenarioAnswers,
   provenance: { type: 'object', description: 'Canonical field → where its value came from (licence or applicant)' },
   submittedAt: instant,
@@ -70,6 +71,23 @@ export const application = component('Application', openObject({
         dueDate: { type: ['string', 'null'], format: 'date' }, dueStatus: { type: ['string', 'null'] },
       }, ['statutoryDays', 'promisedDays']),
       completedAt: nullableInstant,
+      version: { type: 'integer', minimum: 1, description: 'The version the department receives: 1 at submission, one more per supply (each under a new idempotency key)' },
+      supplement: { anyOf: [supplementRequest, { type: 'null' }], description: 'The 补正 request awaiting an answer (open, or expired unanswered); null when none' },
+      supplementRequests: { type: 'array', items: supplementRequest, description: 'Every 补正 request of this sub-application, oldest first' },
+      pause: openObject({
+        paused: { type: 'boolean' }, pausedSince: nullableInstant,
+        workingDaysSoFar: { type: ['integer', 'null'], description: 'Working days of the pause in progress' },
+        pausedWorkingDays: { type: 'integer', description: 'Working days earlier pauses took (already added to `deadline.dueDate`)' },
+      }, ['paused', 'pausedWorkingDays'], 'The working-day clock: 补正 time does not count'),
     }, ['id', 'matterCode', 'departmentCode', 'status', 'delivery']),
+  },
+  materials: {
+    type: 'array', description: 'The materials handed in, by identity, each with every version (1 at submission, one more per supply); a deferral (容缺) outstanding with its due date; commitments (告知承诺) a department reported untrue',
+    items: openObject({
+      code: { type: 'string', description: 'Material identity (`CL008`)' }, version: { type: 'integer' }, satisfiedBy: { type: 'string' },
+      outstanding: openObject({ dueDate: { type: ['string', 'null'], format: 'date' }, overdue: { type: 'boolean' } }, ['dueDate', 'overdue']),
+      versions: { type: 'array', items: { type: 'object' } },
+      commitmentReports: { type: 'array', items: { type: 'object' } },
+    }, ['code', 'version', 'satisfiedBy', 'versions']),
   },
 }, ['id', 'themeCode', 'status', 'subApplications']));

@@ -67,14 +67,23 @@ export const inboxAckAnswer = component('InboxAckAnswer', openObject({
 
 export const departmentEvent = component('DepartmentEvent', {
   type: 'object', required: ['eventId', 'subApplicationId', 'type', 'occurredAt'],
-  description: 'A status or result event of one sub-application. Events are de-duplicated by (department, `eventId`); out-of-order events are handled (a `completed` before `accepted` counts as both; a late `accepted` changes nothing). Result documents (`documentBase64`, PDF) are sealed by the e-seal platform before they are kept.',
+  description: 'A status or result event of one sub-application. Events are de-duplicated by (department, `eventId`); out-of-order events are handled (a `completed` before `accepted` counts as both; a late `accepted` changes nothing). Result documents (`documentBase64`, PDF) are sealed by the e-seal platform before they are kept. '
+    + '`supplement_requested` (补正) names `materials` (the matter\'s own material codes, as the delivery listed them) and/or `fields` (the department form\'s field codes), a `reason` and a `deadline` after today: the sub-application becomes `awaiting_supplement` and its working-day clock pauses until the applicant supplies (400 naming each unknown code; 409 while another request is open). '
+    + '`commitment_false` names `materialCode` (a material the delivery listed as satisfied by a 告知承诺) and a `reason`: recorded and shown, the status unchanged (send `rejected` too to reject).',
   properties: {
     eventId: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$', description: 'The department\'s id of the event (1–128 visible ASCII characters)' },
     subApplicationId: uuid,
-    type: { enum: ['accepted', 'completed', 'rejected', 'status'], description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational' },
+    type: {
+      enum: ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false'],
+      description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational, `supplement_requested` 补正 (materials and/or fields, reason, deadline), `commitment_false` a 告知承诺 found untrue (materialCode, reason)',
+    },
     occurredAt: { type: 'string', format: 'date-time' },
     acceptanceNumber: { type: 'string', maxLength: 500, description: '受理号: one line of text, normalised (NFC, trimmed); not blank, no control, bidirectional formatting or noncharacters (400 naming `/acceptanceNumber`)' },
-    reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`. May span lines (CRLF and CR are kept as LF); normalised (NFC, trimmed); not blank, no other control characters, no bidirectional formatting or noncharacters' },
+    materials: { type: 'array', maxItems: 200, items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' }, description: '`supplement_requested`: the matter\'s own material codes asked for, as the delivery listed them (`materials[].code`)' },
+    fields: { type: 'array', maxItems: 200, items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' }, description: '`supplement_requested`: the department form\'s field codes asked for' },
+    deadline: { type: 'string', format: 'date', description: '`supplement_requested` (required): the last day to supply, YYYY-MM-DD (China date), after today' },
+    materialCode: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$', description: '`commitment_false` (required): the matter\'s own material code whose commitment was untrue' },
+    reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`, `supplement_requested` and `commitment_false`. May span lines (CRLF and CR are kept as LF); normalised (NFC, trimmed); not blank, no other control characters, no bidirectional formatting or noncharacters' },
     results: {
       type: 'array',
       items: {
