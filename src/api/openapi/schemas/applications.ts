@@ -15,6 +15,25 @@ export const submission = component('Submission', {
       description: 'The merged form: subject → canonical field → value (as prefill answered it, completed by the applicant). Every text is normalised (NFC, trimmed) before it is validated, stored and split; after that it must not be empty (leave an optional field out), nor contain control characters or line breaks, bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), unpaired surrogates, noncharacters, `<` or `>`, and it is at most the field\'s `maxLength` characters (the guide\'s form schema gives each). Every field at fault is named in one 400 VALIDATION_FAILED.',
     },
     evidenceToken: { type: 'string', description: 'The `evidenceToken` of `POST /v1/prefill`: proves which values came from licences (provenance). Values changed since are recorded as user-provided.' },
+    materials: {
+      type: 'object', maxProperties: 200,
+      description: 'One set of materials (一套材料), keyed by material identity (the guide\'s `materials[].code`). Each entry is exactly one of the four shapes, allowed only where the guide\'s `ways` list it. '
+        + 'Materials Tongban generates (申请表), a prerequisite\'s result supplies, or a licence stands for that the prefill evidence verified need no entry; every other required material does. '
+        + 'Every fault is named by JSON Pointer (`/materials/CL008`, `/materials/CL008/upload` …) in one 400 VALIDATION_FAILED, with the form\'s.',
+      additionalProperties: {
+        oneOf: [
+          openObject({ upload: { ...uuid, description: 'An upload of this client from `POST /v1/materials`, unexpired, of a media type the material takes' } }, ['upload'], 'A file handed in'),
+          openObject({ licence: { type: 'string', maxLength: 200, description: 'A licence identifier (GB/T 36904) the prefill evidence of this submission verified' } }, ['licence'], 'An electronic licence (电子证照)'),
+          openObject({
+            commitment: openObject({
+              consentMethod: { enum: ['face-recognition', 'sms', 'signature', 'counter'] },
+              committedAt: { type: 'string', format: 'date-time' },
+            }, ['consentMethod', 'committedAt'], 'How and when the applicant committed; the text is the catalogue\'s'),
+          }, ['commitment'], '告知承诺: a signed commitment replaces the proof'),
+          openObject({ deferred: { const: true } }, ['deferred'], '容缺: supplied after acceptance, within the catalogue\'s period'),
+        ],
+      },
+    },
   },
 });
 
@@ -26,6 +45,7 @@ export const submissionExample = {
     child: { name: '林一诺', sex: '女', birthDate: '2026-11-20', birthPlace: '广东省梅州市' },
   },
   evidenceToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6InRvbmdiYW4tMSIsInR5cCI6InRvbmdiYW4tZXZpZGVuY2Urand0In0.…',
+  materials: { CL008: { upload: '0193a9c2-5b7e-7c4d-9f1e-2a6b8c0d4e5f' } },
 };
 
 const subApplicationStatus = { type: 'string', description: '`queued`, `waiting` (for a prerequisite), `delivered`, `accepted` (受理), `awaiting_supplement` (补正: the department asked for materials or fields; the clock is paused), `completed` (办结), `rejected` (不予受理), `failed` (dead letter)' } as const;
