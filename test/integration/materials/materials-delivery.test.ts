@@ -129,6 +129,13 @@ for (const fixture of storeFixtures()) describe(`materials: uploaded once, each 
     }, { what: 'every MX-T05 sub-application at its department', timeoutMs: 30_000 });
     const photo = [...deliveries.values()].flatMap((delivery) => delivery.materials).find((material) => material.identity === 'CL008');
     expect(photo?.file?.mediaType).to.equal('image/jpeg');
+    // Every department — the inbox one through its front-end processor too — downloaded and verified each of its files.
+    for (const delivery of deliveries.values()) {
+      for (const material of delivery.materials.filter((entry) => entry.file)) {
+        expect(downloads().some((download) => download.deliveryId === delivery.deliveryId && download.sha256 === material.file!.sha256 && download.verified), `${delivery.departmentCode} ${material.code}`).to.equal(true);
+      }
+    }
+    expect(deliveries.get(answer.subApplications.find((sub) => sub.departmentCode === 'ybj')!.id)!.materials.some((material) => material.file)).to.equal(true);
 
     // Links: a department opens its own file; another department, a tampered or a missing token does not.
     const gajDelivery = [...deliveries.values()].find((delivery) => delivery.departmentCode === 'gaj')!;
