@@ -173,6 +173,8 @@ export const DEFINING_AUTHORITIES = {
   mnr: { name: '自然资源部', creditCode: '11100000MB1729282A' },
   cdpf: { name: '中国残疾人联合会', creditCode: '11100000000004247L' },
   mot: { name: '交通运输部', creditCode: '11100000000002532N' },
+  mva: { name: '退役军人事务部', creditCode: '11100000556585059T' },
+  moe: { name: '教育部', creditCode: '11100000205910665Y' },
 } as const satisfies Record<string, DefiningAuthority>;
 
 /** A licence type Tongban knows: its type code, name and holder type. */
@@ -208,6 +210,10 @@ export const LICENCE_TYPES = {
   realEstateCertificate: licenceType('mnr', '001', '不动产权证书', 'citizen'),
   disabilityCertificate: licenceType('cdpf', '001', '残疾人证', 'citizen'),
   roadTransportQualification: licenceType('mot', '004', '道路运输从业资格证', 'citizen'),
+  physicianQualification: licenceType('nhc', '004', '医师资格证书', 'citizen'),
+  dischargeCertificate: licenceType('mva', '001', '退出现役证', 'citizen'),
+  privateSchoolLicence: licenceType('moe', '001', '民办学校办学许可证', 'organization'),
+  socialOrganisationCertificate: licenceType('mca', '011', '社会团体法人登记证书', 'organization'),
 } as const satisfies Record<string, LicenceTypeInfo>;
 
 export type LicenceTypeKey = keyof typeof LICENCE_TYPES;

@@ -469,6 +469,32 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  // MX-T19, MX-T29, MX-T31, MX-T37, MX-T38 (issue #16) ------------------------------------------------------------
+  {
+    theme: 'MX-T38', name: '民族社会团体变更登记一件事', kind: 'enterprise',
+    defaults: { matters: [['000144929000', []], ['000744834000', ['000144929000']]], formFields: 8 },
+    toggled: { answers: {}, matters: [['000144929000', []], ['000744834000', ['000144929000']]] },
+    answers: {},
+    licences: ['socialOrganisationCertificate/organisation', 'residentIdCard/legalRepresentative'],
+    situation: 'a 民族 association (its 社会团体法人登记证书) and its legal representative change its registration: the 民族宗教事务局 consents, then 民政 registers',
+    pick(index) {
+      const association = index.findOrganisation('民族 association', (candidate) => candidate.association?.ethnic === true
+        && index.holdsSole(candidate.creditCode, ['socialOrganisationCertificate']) && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
+      const representative = index.person(association.legalRepresentativeKey)!;
+      const [certificate] = from(index, association.creditCode, 'socialOrganisationCertificate');
+      const [card] = from(index, representative.idNumber!, 'residentIdCard');
+      return {
+        holders: { organisation: { code: association.creditCode, type: 'organization' }, legalRepresentative: citizen(representative.idNumber) },
+        expected: [
+          { canonical: 'organisation.creditCode', value: association.creditCode, from: certificate! },
+          { canonical: 'organisation.name', value: association.name, from: certificate! },
+          { canonical: 'legalRepresentative.name', value: representative.name, from: [certificate!, card!] },
+          { canonical: 'legalRepresentative.idNumber', value: representative.idNumber, from: card! },
+        ],
+      };
+    },
+  },
+
 ];
 
 /** An active company (its 营业执照) and an adult job seeker holding a 居民身份证 and a 就业创业证. */

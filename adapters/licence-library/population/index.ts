@@ -9,6 +9,7 @@ import { createEnterprises } from './enterprises.js';
 import { createHouseholds, DEFAULT_HOUSEHOLD_PLAN, type HouseholdPlan } from './households.js';
 import type { Population } from './model.js';
 import { createOrganizationLicences } from './organization-licences.js';
+import { createQualificationsAndOrganisations } from './organisations.js';
 import { applyStatusChanges } from './statuses.js';
 import { assignTraits } from './traits.js';
 
@@ -45,8 +46,10 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   createCitizenLicences(context);
   createOrganizationLicences(context);
   applyStatusChanges(context);
+  // Last, on a random stream of its own: everyone and everything above stays as it was before these existed.
+  const organisations = createQualificationsAndOrganisations(context, seed);
   return {
     seed, asOf,
-    persons: context.persons, households: context.households, enterprises: context.enterprises, licences: context.licences,
+    persons: context.persons, households: context.households, enterprises: context.enterprises, organisations, licences: context.licences,
   };
 }

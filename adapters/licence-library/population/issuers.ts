@@ -31,6 +31,10 @@ export const ISSUERS = {
   meixianDisabledFederation: { key: 'meixianDisabledFederation', name: '梅州市梅县区残疾人联合会', creditCode: '134414030070281536', areaCode: '441403', department: 'cl' },
   cityTransport: { key: 'cityTransport', name: '梅州市交通运输局', creditCode: '11441400007063477B', areaCode: '441400', department: 'jtysj' },
   meixianHealth: { key: 'meixianHealth', name: '梅州市梅县区卫生健康局', creditCode: '11441403MB2C03919R', areaCode: '441403', department: 'wjj' },
+  provincialHealth: { key: 'provincialHealth', name: '广东省卫生健康委员会', creditCode: '1144000024442693X4', areaCode: '440000' },
+  meixianVeterans: { key: 'meixianVeterans', name: '梅州市梅县区退役军人事务局', creditCode: '11441403530000032U', areaCode: '441403', department: 'tyjrswj' },
+  meixianEducation: { key: 'meixianEducation', name: '梅州市梅县区教育局', creditCode: '11441403445314600N', areaCode: '441403', department: 'jyj' },
+
 } as const satisfies Record<string, IssuingAuthority>;
 
 export type IssuerKey = keyof typeof ISSUERS;

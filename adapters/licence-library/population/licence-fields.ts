@@ -78,4 +78,23 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
     s('CYZGZH', '从业资格证号'), s('XM', '姓名'), s('XB', '性别'), d('CSRQ', '出生日期'), s('GJ', '国籍'), s('ZZ', '住址'),
     s('ZJCX', '准驾车型'), s('CYZGLB', '从业资格类别'), d('CCLZRQ', '初次领证日期'), d('YXQZ', '有效期至'), s('FZJG', '发证机关'),
   ],
+  // MX-T19, MX-T29, MX-T31, MX-T37, MX-T38 (issue #16)
+  physicianQualification: [
+    s('ZSBM', '证书编码'), s('XM', '姓名'), s('XB', '性别'), d('CSRQ', '出生日期'), s('GMSFHM', '身份证件号'),
+    s('ZGJB', '资格级别'), s('LB', '类别'), s('BYXX', '毕业学校'), s('XL', '学历'), s('ZY', '专业'), s('QFJG', '签发机关'), d('QFRQ', '签发日期'),
+  ],
+  dischargeCertificate: [
+    s('ZH', '证号'), s('XM', '姓名'), s('XB', '性别'), d('CSRQ', '出生日期'), s('GMSFHM', '公民身份号码'), s('JG', '籍贯'),
+    d('RWSJ', '入伍时间'), s('BB', '部别'), s('ZWJX', '职务（军衔）'), d('TCXYSJ', '退出现役时间'), s('TYFS', '退役方式'), s('AZD', '安置地'),
+    s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
+  privateSchoolLicence: [
+    s('XKZBH', '许可证编号'), s('XXMC', '学校名称'), s('TYSHXYDM', '统一社会信用代码'), s('DZ', '地址'), s('JBZ', '举办者'),
+    s('FDDBR', '法定代表人'), s('XZ', '校长'), s('BXLX', '办学类型'), s('BXNR', '办学内容'), d('YXQZ', '有效期至'),
+    s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
+  socialOrganisationCertificate: [
+    s('TYSHXYDM', '统一社会信用代码'), s('MC', '名称'), s('ZS', '住所'), s('FDDBR', '法定代表人'), s('YWFW', '业务范围'),
+    s('HDDY', '活动地域'), s('ZCZJ', '注册资金'), s('YWZGDW', '业务主管单位'), s('YXQ', '有效期'), s('DJGLJG', '登记管理机关'), d('FZRQ', '发证日期'),
+  ],
 };

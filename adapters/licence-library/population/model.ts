@@ -68,7 +68,30 @@ export interface Person {
     readonly cardIssuedOn?: string;
   };
   home?: { readonly location: string; readonly areaM2: number; readonly registeredOn: string; readonly unitNumber: string; readonly coOwnerKey?: string };
+  /** 医师资格证书 (the national examination passed): every physician holds one; some are qualified but not yet registered (no 执业证书). */
+  physicianQualification?: { readonly number: string; readonly category: string; readonly level: string; readonly school: string; readonly education: string; readonly major: string; readonly issuedOn: string };
+  /** A soldier who left active service to find work himself (自主就业退役士兵), with his 退出现役证. */
+  veteran?: { readonly certificateNumber: string; readonly enlistedOn: string; readonly dischargedOn: string; readonly unit: string; readonly rank: string; readonly placement: string };
 }
+
+/**
+ * An organisation that is no enterprise (no 营业执照): a 社会团体 with its 社会团体法人登记证书, a 民办学校 (a
+ * 民办非企业单位) with its 民办学校办学许可证.
+ */
+export interface Organisation {
+  readonly key: string;
+  readonly creditCode: string;
+  readonly name: string;
+  readonly kind: 'socialOrganisation' | 'privateSchool';
+  readonly legalRepresentativeKey: string;
+  readonly address: string;
+  readonly establishedOn: string;
+  /** 社会团体: 业务范围, 业务主管单位, 注册资金 (e.g. `3万元`), whether it is a 民族 association (业务主管单位 民族宗教事务局). */
+  readonly association?: { readonly scope: string; readonly supervisor: string; readonly funds: string; readonly ethnic: boolean };
+  /** 民办学校: 办学许可证 number, 举办者, 办学类型 and 内容. */
+  readonly school?: { readonly licenceNumber: string; readonly founder: string; readonly type: string; readonly content: string; readonly headKey: string };
+}
+
 
 export type EnterpriseIndustry = 'food' | 'importExport' | 'trade' | 'construction' | 'logistics' | 'agriculture' | 'technology' | 'tourism';
 
@@ -118,5 +141,6 @@ export interface Population {
   readonly persons: readonly Person[];
   readonly households: readonly Household[];
   readonly enterprises: readonly Enterprise[];
+  readonly organisations: readonly Organisation[];
   readonly licences: readonly LicenceRecord[];
 }

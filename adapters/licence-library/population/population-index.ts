@@ -5,7 +5,7 @@
  * their holders with it, and `tongban demo` its families and enterprises.
  */
 import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
-import type { Enterprise, LicenceRecord, Person, Population } from './model.js';
+import type { Enterprise, LicenceRecord, Organisation, Person, Population } from './model.js';
 
 /** Today in China (UTC+8), `YYYY-MM-DD`: the date licence validity is judged on. */
 export function chinaToday(now = Date.now()): string {
@@ -70,6 +70,13 @@ export class PopulationIndex {
 
   findEnterprise(what: string, fits: (enterprise: Enterprise) => boolean): Enterprise {
     const found = this.population.enterprises.find(fits);
+    if (!found) throw new Error(`no ${what} in the population`);
+    return found;
+  }
+
+  /** The first organisation (社会团体, 民办学校) that fits; an error when none does. */
+  findOrganisation(what: string, fits: (organisation: Organisation) => boolean): Organisation {
+    const found = this.population.organisations.find(fits);
     if (!found) throw new Error(`no ${what} in the population`);
     return found;
   }

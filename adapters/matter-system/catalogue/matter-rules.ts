@@ -150,7 +150,10 @@ export const MATTER_RULES: readonly MatterRule[] = [
   // institutions and associations
   { keywords: ['非学历教育机构设立'], applicant: 'none', materials: ['申请表', '举办者资格证明', '办学场所证明', '机构章程'], fields: ['jgmc', 'fddbr', 'fddbrsfzhm', 'bxdz', 'pxlb', 'lxdh'] },
   { keywords: ['民办非企业单位'], applicant: 'none', materials: ['登记申请书', '机构章程', '法定代表人居民身份证', '住所使用证明'], fields: ['dwmc', 'fddbr', 'fddbrsfzhm', 'zs', 'kbzj', 'ywfw', 'lxdh'] },
-  { keywords: ['团体变更'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表'], fields: ['bgsx', 'bgqnr', 'bghnr'] },
+  // MX-T38 (issue #16): the registration of a change waits for the 业务主管单位's consent (for a 民族 association, the
+  // 民族团体变更前审批); both forms name the legal representative by his ID number too.
+  { keywords: ['社会团体变更登记'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表', '业务主管单位审查同意文件'], fields: ['fddbrsfzhm', 'bgsx', 'bgqnr', 'bghnr'] },
+  { keywords: ['团体变更'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表'], fields: ['fddbrsfzhm', 'bgsx', 'bgqnr', 'bghnr'] },
   // special equipment, wildlife
   { keywords: ['特种设备施工告知'], applicant: 'enterprise', materials: ['特种设备安装改造修理许可证', '申请表'], fields: ['sblb', 'azdd', 'kgrq'] },
   { keywords: ['特种设备使用登记'], applicant: 'enterprise', materials: ['产品质量合格证明', '监督检验证书', '申请表'], fields: ['sblb', 'sbdm', 'azdd'] },

@@ -142,6 +142,8 @@ export const MATERIALS = {
   对外贸易经营者备案登记表: { code: 'CL094', form: 'original' },
   道路运输从业资格证: { code: 'CL095', form: 'original', licenceType: '道路运输从业人员从业资格证' },
   机构章程: { code: 'CL096', form: 'original' },
+  // MX-T19, MX-T37, MX-T38 (issue #16); codes from CL160 so that those other themes add meanwhile stay apart.
+  业务主管单位审查同意文件: { code: 'CL160', form: 'original' },
 } as const satisfies Record<string, MaterialSpec>;
 
 export type MaterialName = keyof typeof MATERIALS;
@@ -254,7 +256,8 @@ export const FIELDS = {
   jgmc: { label: '机构名称', type: 'string' },
   bxdz: { label: '办学地址', type: 'string' },
   pxlb: { label: '培训类别', type: 'enum', options: [{ value: '1', label: '文化教育类' }, { value: '2', label: '艺术体育类' }, { value: '3', label: '科技类' }] },
-  bgsx: { label: '变更事项', type: 'string' },
+  // MX-T38 (issue #16): what a 社会团体 changes, by the code of the 社会组织 registration system (association-change-item)
+  bgsx: { label: '变更事项', type: 'enum', options: [{ value: '01', label: '名称' }, { value: '02', label: '住所' }, { value: '03', label: '法定代表人' }, { value: '04', label: '业务范围' }, { value: '05', label: '注册资金' }, { value: '06', label: '业务主管单位' }] },
   bgqnr: { label: '变更前内容', type: 'string' },
   bghnr: { label: '变更后内容', type: 'string' },
   // tax
