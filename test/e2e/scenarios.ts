@@ -357,6 +357,36 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     situation: 'a company (the population has no 家政 enterprise: any active company stands in) registers a job seeker holding a 就业创业证 and claims the subsidy',
     pick: companyAndJobSeeker,
   },
+  // MX-T14, MX-T23, MX-T26, MX-T27 (issue #16)
+  {
+    theme: 'MX-T26', name: '我要创业（创业培训）', kind: 'personal',
+    defaults: { matters: [['000791543000', []], ['002016143000', []], ['000767140000', []], ['000593189000', ['002016143000']]], formFields: 19 },
+    toggled: { answers: { hasEmploymentCertificate: true }, matters: [['000791543000', []], ['000767140000', []], ['000593189000', []]] },
+    answers: {},
+    licences: ['businessLicence/enterprise', 'residentIdCard/employee', 'householdRegister/employee', 'employmentCertificate/employee'],
+    situation: 'the founder and legal representative of an active company, holding no 就业创业证, applies for it, registers as employed (自主创业) with the company, which files the 劳动用工备案, and claims the 创业培训补贴',
+    pick(index) {
+      const enterprise = index.findActiveEnterprise('company whose founder holds no 就业创业证', (candidate) => {
+        const founder = index.person(candidate.legalRepresentativeKey)!;
+        return candidate.kind.startsWith('有限责任公司') && adult(index, founder) && index.holdsSole(founder.idNumber, ['residentIdCard', 'householdRegister'])
+          && index.licences(founder.idNumber!, 'employmentCertificate').length === 0;
+      });
+      const founder = index.person(enterprise.legalRepresentativeKey)!;
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      const cards = from(index, founder.idNumber!, 'residentIdCard', 'householdRegister');
+      return {
+        holders: { enterprise: organization(enterprise), employee: citizen(founder.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'legalRepresentative.name', value: founder.name, from: licence! },
+          ...nameAndIdNumber('employee', founder, cards),
+          { canonical: 'employee.sex', value: founder.sex === 'male' ? '男' : '女', from: cards },
+          { canonical: 'employee.address', value: founder.address, from: cards },
+        ],
+      };
+    },
+  },
   {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
     defaults: { matters: [['000747286000', []]], formFields: 7 },
