@@ -388,6 +388,29 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T23', name: '退休人员过世一件事', kind: 'personal',
+    defaults: { matters: [['000513410000', []], ['000568395000', []]], formFields: 9 },
+    toggled: { answers: { withdrawPersonalAccount: false }, matters: [['000513410000', []]] },
+    answers: {},
+    licences: ['deathCertificate/deceased', 'residentIdCard/applicant'],
+    situation: 'the widow(er) of an insured retiree who died this autumn claims the death benefits and the balance of the pension account',
+    pick(index) {
+      const deceased = index.findPerson('retiree who died, with a relative to claim', (person) => person.death !== undefined
+        && index.holdsSole(person.idNumber, ['deathCertificate']) && index.holdsSole(index.person(person.death.claimantKey)?.idNumber, ['residentIdCard']));
+      const relative = index.person(deceased.death!.claimantKey)!;
+      const [certificate] = from(index, deceased.idNumber!, 'deathCertificate');
+      const [card] = from(index, relative.idNumber!, 'residentIdCard');
+      return {
+        holders: { applicant: citizen(relative.idNumber), deceased: citizen(deceased.idNumber) },
+        expected: [
+          ...nameAndIdNumber('deceased', deceased, certificate!),
+          { canonical: 'deceased.deathDate', value: deceased.death!.date, from: certificate! },
+          ...nameAndIdNumber('applicant', relative, card!),
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
     defaults: { matters: [['000747286000', []]], formFields: 7 },
     toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },

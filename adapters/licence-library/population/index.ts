@@ -5,6 +5,7 @@
  */
 import { createContext } from './context.js';
 import { createCitizenLicences } from './citizen-licences.js';
+import { recordDeaths } from './deaths.js';
 import { createEnterprises } from './enterprises.js';
 import { createHouseholds, DEFAULT_HOUSEHOLD_PLAN, type HouseholdPlan } from './households.js';
 import type { Population } from './model.js';
@@ -48,6 +49,7 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   applyStatusChanges(context);
   // Last, on a random stream of its own: everyone and everything above stays as it was before these existed.
   const organisations = createQualificationsAndOrganisations(context, seed);
+  recordDeaths(context, seed);   // the same: retirees who died, with the 居民死亡医学证明（推断）书 (MX-T23)
   return {
     seed, asOf,
     persons: context.persons, households: context.households, enterprises: context.enterprises, organisations, licences: context.licences,

@@ -97,4 +97,10 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
     s('TYSHXYDM', '统一社会信用代码'), s('MC', '名称'), s('ZS', '住所'), s('FDDBR', '法定代表人'), s('YWFW', '业务范围'),
     s('HDDY', '活动地域'), s('ZCZJ', '注册资金'), s('YWZGDW', '业务主管单位'), s('YXQ', '有效期'), s('DJGLJG', '登记管理机关'), d('FZRQ', '发证日期'),
   ],
+  // MX-T23 (issue #16): the 居民死亡医学证明（推断）书 (国卫规划发〔2013〕57号), its 第四联 as the family receives it.
+  deathCertificate: [
+    s('BH', '编号'), s('XM', '死者姓名'), s('XB', '性别'), s('MZ', '民族'), s('GJ', '国家或地区'), s('ZJLX', '有效身份证件类别'),
+    s('ZJHM', '证件号码'), d('CSRQ', '出生日期'), d('SWRQ', '死亡日期'), s('SWDD', '死亡地点'), s('HJDZ', '常住户籍地址'),
+    s('YLJGMC', '医疗卫生机构名称'), d('QFRQ', '签发日期'),
+  ],
 };

@@ -68,6 +68,8 @@ export interface Person {
     readonly cardIssuedOn?: string;
   };
   home?: { readonly location: string; readonly areaM2: number; readonly registeredOn: string; readonly unitNumber: string; readonly coOwnerKey?: string };
+  /** A retiree who died (退休人员过世, deaths.ts): the 居民死亡医学证明（推断）书 and the relative who claims. */
+  death?: { readonly date: string; readonly certificateNumber: string; readonly place: string; readonly hospital: IssuerKey; readonly claimantKey: string };
   /** 医师资格证书 (the national examination passed): every physician holds one; some are qualified but not yet registered (no 执业证书). */
   physicianQualification?: { readonly number: string; readonly category: string; readonly level: string; readonly school: string; readonly education: string; readonly major: string; readonly issuedOn: string };
   /** A soldier who left active service to find work himself (自主就业退役士兵), with his 退出现役证. */

@@ -79,8 +79,10 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['丧失劳动能力'], applicant: 'person', materials: ['职工个人档案', '劳动能力鉴定结论书'], fields: ['cjgzrq', 'sqtxrq', 'jdjlbh'] },
   { keywords: ['特殊工种'], applicant: 'person', materials: ['职工个人档案', '特殊工种岗位证明'], fields: ['cjgzrq', 'sqtxrq', 'tsgzmc', 'tsgznx'] },
   { keywords: ['基本养老金'], applicant: 'person', materials: ['社会保障卡', '职工个人档案', '银行开户证明'], fields: ['cjgzrq', 'txrq', 'khyh', 'yhzh'] },
-  { keywords: ['死亡待遇'], applicant: 'none', materials: ['居民死亡医学证明书', '居民身份证', '亲属关系证明', '银行开户证明'], fields: ['swzxm', 'swzsfzhm', 'swrq', 'xm', 'sfzhm', 'yswzgx', 'yhzh', 'lxdh'] },
-  { keywords: ['一次性支取'], applicant: 'person', materials: ['居民死亡医学证明书', '亲属关系证明', '银行开户证明'], fields: ['zqyy', 'khyh', 'yhzh'] },
+  // Claimed by a relative of the deceased (MX-T23): the deceased, the applicant, the relationship (GB/T 4761) and the account paid into.
+  { keywords: ['死亡待遇'], applicant: 'none', materials: ['居民死亡医学证明书', '居民身份证', '亲属关系证明', '银行开户证明'], fields: ['swzxm', 'swzsfzhm', 'swrq', 'xm', 'sfzhm', 'yswzgx', 'khyh', 'yhzh', 'lxdh'] },
+  // The insured person's account, paid out on death (to a relative) or emigration (to the insured): who is asked is the 参保人.
+  { keywords: ['一次性支取'], applicant: 'person', materials: ['居民死亡医学证明书', '亲属关系证明', '银行开户证明'], fields: ['cbrxm', 'cbrsfzhm', 'yscbrgx', 'zqyy', 'khyh', 'yhzh'] },
   { keywords: ['养老保险关系转移'], applicant: 'person', materials: ['参保缴费凭证', '退出现役证'], fields: ['zcd', 'zrd', 'tyrq'] },
   // disability
   { keywords: ['残疾人证'], applicant: 'person', materials: ['居民户口簿', '残疾评定表', '近期免冠证件照片'], fields: ['xb', 'csrq', 'cjlb', 'hjdz'] },

@@ -190,6 +190,8 @@ const PLATE_TYPES = [{ value: '01', label: '大型汽车' }, { value: '02', labe
 const LICENCE_CLASSES = ['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2'].map((value) => ({ value, label: value }));
 const EDUCATION = [{ value: '10', label: '研究生' }, { value: '20', label: '大学本科' }, { value: '30', label: '大学专科' }, { value: '40', label: '中专' }, { value: '60', label: '高中' }, { value: '70', label: '初中及以下' }];
 const YES_NO = [{ value: '1', label: '是' }, { value: '0', label: '否' }];
+/** GB/T 4761-2008 家庭关系代码, one-digit codes (4 孙子女 and 6 祖父母 left out: no claim of these matters comes from them). */
+const KINSHIP = [{ value: '0', label: '本人' }, { value: '1', label: '配偶' }, { value: '2', label: '子' }, { value: '3', label: '女' }, { value: '5', label: '父母' }, { value: '7', label: '兄、弟、姐、妹' }, { value: '8', label: '其他' }];
 
 /** Department form fields by code (pinyin initials, the way department systems name them). */
 export const FIELDS = {
@@ -229,7 +231,11 @@ export const FIELDS = {
   swzxm: { label: '死者姓名', type: 'string' },
   swzsfzhm: { label: '死者公民身份号码', type: 'idNumber' },
   swrq: { label: '死亡日期', type: 'date' },
-  yswzgx: { label: '与死者关系', type: 'enum', options: [{ value: '1', label: '配偶' }, { value: '2', label: '子女' }, { value: '3', label: '父母' }, { value: '9', label: '其他' }] },
+  // GB/T 4761-2008 家庭关系代码, its one-digit codes (0 本人或户主 … 8 其他).
+  yswzgx: { label: '与死者关系', type: 'enum', options: KINSHIP.filter((option) => option.value !== '0') },
+  cbrxm: { label: '参保人姓名', type: 'string' },
+  cbrsfzhm: { label: '参保人公民身份号码', type: 'idNumber' },
+  yscbrgx: { label: '申请人与参保人关系', type: 'enum', options: KINSHIP },
   // organisation
   tyshxydm: { label: '统一社会信用代码', type: 'creditCode' },
   qymc: { label: '企业名称', type: 'string' },
