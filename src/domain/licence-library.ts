@@ -175,6 +175,7 @@ export const DEFINING_AUTHORITIES = {
   mot: { name: '交通运输部', creditCode: '11100000000002532N' },
   mva: { name: '退役军人事务部', creditCode: '11100000556585059T' },
   moe: { name: '教育部', creditCode: '11100000205910665Y' },
+  moa: { name: '农业农村部', creditCode: '111000000000133607' },
 } as const satisfies Record<string, DefiningAuthority>;
 
 /** A licence type Tongban knows: its type code, name and holder type. */
@@ -216,6 +217,9 @@ export const LICENCE_TYPES = {
   dischargeCertificate: licenceType('mva', '001', '退出现役证', 'citizen'),
   privateSchoolLicence: licenceType('moe', '001', '民办学校办学许可证', 'organization'),
   socialOrganisationCertificate: licenceType('mca', '011', '社会团体法人登记证书', 'organization'),
+  // MX-T36, MX-T39 (issue #16)
+  specialEquipmentProductionLicence: licenceType('samr', '011', '特种设备生产许可证', 'organization'),
+  aquaticWildlifeBreedingLicence: licenceType('moa', '021', '水生野生动物人工繁育许可证', 'organization'),
 } as const satisfies Record<string, LicenceTypeInfo>;
 
 export type LicenceTypeKey = keyof typeof LICENCE_TYPES;

@@ -524,28 +524,6 @@ export const SCENARIOS: readonly ThemeScenario[] = [
   },
   // MX-T19, MX-T29, MX-T31, MX-T37, MX-T38 (issue #16) ------------------------------------------------------------
   {
-    theme: 'MX-T19', name: '我要办医生、护士执业证书', kind: 'personal',
-    defaults: { matters: [['000196101000', []]], formFields: 7 },
-    toggled: { answers: { maternalCare: true }, matters: [['000196101000', []], ['000199301000', ['000196101000']]] },
-    answers: {},
-    licences: ['residentIdCard/applicant', 'physicianQualification/applicant'],
-    situation: 'a doctor who passed the examination (医师资格证书), not yet registered, registers to practise (医师执业证书)',
-    pick(index) {
-      const doctor = index.findPerson('qualified doctor not yet registered', (person) => person.physicianQualification !== undefined && person.physician === undefined
-        && index.holdsSole(person.idNumber, ['residentIdCard', 'physicianQualification']));
-      const [card, qualification] = from(index, doctor.idNumber!, 'residentIdCard', 'physicianQualification');
-      return {
-        holders: { applicant: citizen(doctor.idNumber) },
-        expected: [
-          { canonical: 'applicant.name', value: doctor.name, from: [card!, qualification!] },
-          { canonical: 'applicant.idNumber', value: doctor.idNumber, from: [card!, qualification!] },
-          { canonical: 'applicant.physicianQualificationNumber', value: doctor.physicianQualification!.number, from: qualification! },
-          { canonical: 'applicant.practiceCategory', value: doctor.physicianQualification!.category, from: qualification! },
-        ],
-      };
-    },
-  },
-  {
     theme: 'MX-T38', name: '民族社会团体变更登记一件事', kind: 'enterprise',
     defaults: { matters: [['000144929000', []], ['000744834000', ['000144929000']]], formFields: 8 },
     toggled: { answers: {}, matters: [['000144929000', []], ['000744834000', ['000144929000']]] },
@@ -570,6 +548,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
 
+  ...worksAndSitesScenarios(),   // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16), below
 ];
 
 /** An active company (its 营业执照) and an adult job seeker holding a 居民身份证 and a 就业创业证. */
@@ -619,4 +598,140 @@ export function newbornFamily(index: PopulationIndex, skip: number): Applicants 
       ...nameAndIdNumber('guardian', father, fatherCard!),
     ],
   };
+}
+
+// MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16): works, sites, advertising, property management,
+// special equipment and wildlife. An enterprise files each through its 经办人: the enterprise authorises its 营业执照 (and
+// the licences it holds for the theme), the agent his or her own 居民身份证; the 授权委托书 is uploaded.
+
+/** The `skip`-th active 有限责任公司 of an industry that fits, holding one valid 营业执照. */
+function company(index: PopulationIndex, industry: Enterprise['industry'], what: string, fits: (enterprise: Enterprise) => boolean = () => true, skip = 0): Enterprise {
+  const found = index.population.enterprises.filter((enterprise) => enterprise.registrationStatus === 'active' && enterprise.industry === industry
+    && enterprise.kind.startsWith('有限责任公司') && fits(enterprise) && index.holdsSole(enterprise.creditCode, ['businessLicence']))[skip];
+  if (!found) throw new Error(`no ${what} in the population`);
+  return found;
+}
+
+/** The enterprise and its 经办人 (an adult other than its legal representative, holding one 居民身份证): holders and what their licences fill. */
+function enterpriseAndAgent(index: PopulationIndex, enterprise: Enterprise, agentSkip: number, also: readonly LicenceRecord[] = []): Applicants {
+  const agent = index.findPerson('adult agent', (person) => adult(index, person) && person.key !== enterprise.legalRepresentativeKey
+    && index.holdsSole(person.idNumber, ['residentIdCard']), agentSkip);
+  const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+  const [card] = from(index, agent.idNumber!, 'residentIdCard');
+  return {
+    holders: { enterprise: organization(enterprise), agent: citizen(agent.idNumber) },
+    expected: [
+      { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: [licence!, ...also] },
+      { canonical: 'enterprise.name', value: enterprise.name, from: [licence!, ...also] },
+      { canonical: 'enterprise.address', value: enterprise.address, from: licence! },
+      { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: [licence!, ...also] },
+      ...nameAndIdNumber('agent', agent, card!),
+    ],
+  };
+}
+
+function worksAndSitesScenarios(): ThemeScenario[] {
+  // The licence uses every one of these themes declares first.
+  const ENTERPRISE_AND_AGENT = ['businessLicence/enterprise', 'residentIdCard/agent'];
+  return [
+    {
+      theme: 'MX-T08', name: '道路挖掘工程一件事', kind: 'enterprise',
+      defaults: { matters: [['000106080000', []], ['000113729000', []]], formFields: 15 },
+      toggled: { answers: { layPipelines: false }, matters: [['000106080000', []]] },
+      answers: {},
+      licences: ENTERPRISE_AND_AGENT,
+      situation: 'a construction company digs a city road to lay pipes, through its 经办人',
+      pick: (index) => enterpriseAndAgent(index, company(index, 'construction', 'construction company', () => true, 2), 11),
+    },
+    {
+      theme: 'MX-T28', name: '我要申请播放户外视频广告', kind: 'enterprise',
+      defaults: { matters: [['000105183000', []], ['000119837000', []]], formFields: 13 },
+      toggled: { answers: { holdsProductionLicence: true }, matters: [['000119837000', []]] },
+      answers: {},
+      licences: ENTERPRISE_AND_AGENT,
+      situation: 'a 文化传播 company without the 节目制作经营许可证 applies for it and hangs an LED screen on a building, through its 经办人',
+      pick: (index) => enterpriseAndAgent(index, company(index, 'tourism', '文化传播 company', (candidate) => candidate.name.includes('文化传播'), 1), 12),
+    },
+    {
+      theme: 'MX-T34', name: '物业管理一件事', kind: 'enterprise',
+      defaults: { matters: [['000725272000', []], ['000726182000', ['000725272000']]], formFields: 15 },
+      toggled: { answers: {}, matters: [['000725272000', []], ['000726182000', ['000725272000']]] },
+      answers: {},
+      licences: ENTERPRISE_AND_AGENT,
+      situation: 'a developer (the population has no 房地产开发 company: a construction company stands in) files its 物业管理区域 and its 前期物业服务合同, through its 经办人',
+      pick: (index) => enterpriseAndAgent(index, company(index, 'construction', 'construction company', () => true, 4), 13),
+    },
+    {
+      theme: 'MX-T35', name: '我要堆放临时建筑材料', kind: 'enterprise',
+      defaults: { matters: [['000139362000', []], ['000137456000', []]], formFields: 15 },
+      toggled: { answers: { dischargeWaste: false }, matters: [['000137456000', []]] },
+      answers: {},
+      licences: ENTERPRISE_AND_AGENT,
+      situation: 'a construction company stacks materials beside its works and carts the waste away, through its 经办人',
+      pick: (index) => enterpriseAndAgent(index, company(index, 'construction', 'construction company', () => true, 0), 14),
+    },
+    {
+      theme: 'MX-T36', name: '水生野生动物人工繁育经营利用(国家二级)一件事', kind: 'enterprise',
+      defaults: { matters: [['000134020000', []], ['000183363000', ['000134020000']]], formFields: 11 },
+      toggled: { answers: { holdsBreedingLicence: true }, matters: [['000183363000', []]] },
+      answers: { holdsBreedingLicence: true },
+      licences: [...ENTERPRISE_AND_AGENT, 'aquaticWildlifeBreedingLicence/enterprise'],
+      situation: 'an agricultural company holding a 水生野生动物人工繁育许可证 sells bred animals (`holdsBreedingLicence: true`), through its 经办人',
+      pick(index) {
+        const breeder = company(index, 'agriculture', 'breeder', (candidate) => index.holdsSole(candidate.creditCode, ['aquaticWildlifeBreedingLicence']));
+        const [breeding] = from(index, breeder.creditCode, 'aquaticWildlifeBreedingLicence');
+        const applicants = enterpriseAndAgent(index, breeder, 15, [breeding!]);
+        return {
+          ...applicants,
+          expected: [
+            ...applicants.expected,
+            { canonical: 'wildlife.breedingLicenceNumber', value: breeding!.surface['XKZBH'], from: breeding! },
+            { canonical: 'wildlife.species', value: breeding!.surface['WZMC'], from: breeding! },
+          ],
+        };
+      },
+    },
+    {
+      theme: 'MX-T39', name: '我要安装特种设备(市政府投资项目、社会投资项目)', kind: 'enterprise',
+      defaults: { matters: [['002020997000', []], ['000731174000', ['002020997000']]], formFields: 14 },
+      toggled: { answers: {}, matters: [['002020997000', []], ['000731174000', ['002020997000']]] },
+      answers: {},
+      licences: [...ENTERPRISE_AND_AGENT, 'specialEquipmentProductionLicence/installer'],
+      situation: 'a trading company has a lift installed in its store by a licensed installer, then registers it, through its 经办人',
+      pick(index) {
+        const user = company(index, 'trade', 'trading company');
+        const installer = company(index, 'construction', 'lift installer', (candidate) => index.sole(candidate.creditCode, 'specialEquipmentProductionLicence')?.surface['XKXM']?.startsWith('电梯') === true);
+        const [licence] = from(index, installer.creditCode, 'specialEquipmentProductionLicence');
+        const applicants = enterpriseAndAgent(index, user, 16);
+        return {
+          holders: { ...applicants.holders, installer: organization(installer) },
+          expected: [
+            ...applicants.expected,
+            { canonical: 'installer.name', value: installer.name, from: licence! },
+            { canonical: 'installer.creditCode', value: installer.creditCode, from: licence! },
+            { canonical: 'installer.licenceNumber', value: licence!.surface['ZSBH'], from: licence! },
+          ],
+        };
+      },
+    },
+    {
+      theme: 'MX-T40', name: '我要设置大型户外落地广告(独立占地)', kind: 'enterprise',
+      defaults: { matters: [['000103179000', []], ['000175700000', ['000103179000']]], formFields: 14 },
+      toggled: { answers: {}, matters: [['000103179000', []], ['000175700000', ['000103179000']]] },
+      answers: {},
+      licences: [...ENTERPRISE_AND_AGENT, 'realEstateCertificate/legalRepresentative'],
+      situation: 'a 文化传播 company puts up a billboard on premises its legal representative owns (his 不动产权证书), through its 经办人',
+      pick(index) {
+        const advertiser = company(index, 'tourism', '文化传播 company whose legal representative owns premises', (candidate) => candidate.name.includes('文化传播')
+          && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['realEstateCertificate']));
+        const owner = index.person(advertiser.legalRepresentativeKey)!;
+        const [certificate] = from(index, owner.idNumber!, 'realEstateCertificate');
+        const applicants = enterpriseAndAgent(index, advertiser, 17);
+        return {
+          holders: { ...applicants.holders, legalRepresentative: citizen(owner.idNumber) },
+          expected: [...applicants.expected, { canonical: 'property.location', value: certificate!.surface['ZL'], from: certificate! }],
+        };
+      },
+    },
+  ];
 }

@@ -12,6 +12,7 @@ import type { Population } from './model.js';
 import { createOrganizationLicences } from './organization-licences.js';
 import { createQualificationsAndOrganisations } from './organisations.js';
 import { applyStatusChanges } from './statuses.js';
+import { createWorksLicences } from './works-licences.js';
 import { assignTraits } from './traits.js';
 
 export type * from './model.js';
@@ -49,6 +50,7 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   applyStatusChanges(context);
   // Last, on a random stream of its own: everyone and everything above stays as it was before these existed.
   const organisations = createQualificationsAndOrganisations(context, seed);
+  createWorksLicences(context, seed);   // the same, for the works and wildlife themes (MX-T36, MX-T39)
   recordDeaths(context, seed);   // the same: retirees who died, with the 居民死亡医学证明（推断）书 (MX-T23)
   return {
     seed, asOf,

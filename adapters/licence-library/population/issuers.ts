@@ -34,6 +34,9 @@ export const ISSUERS = {
   provincialHealth: { key: 'provincialHealth', name: '广东省卫生健康委员会', creditCode: '1144000024442693X4', areaCode: '440000' },
   meixianVeterans: { key: 'meixianVeterans', name: '梅州市梅县区退役军人事务局', creditCode: '11441403530000032U', areaCode: '441403', department: 'tyjrswj' },
   meixianEducation: { key: 'meixianEducation', name: '梅州市梅县区教育局', creditCode: '11441403445314600N', areaCode: '441403', department: 'jyj' },
+  // MX-T36, MX-T39 (issue #16): the provincial bodies that issue 特种设备安装改造修理 and 国家二级 breeding licences.
+  provincialMarket: { key: 'provincialMarket', name: '广东省市场监督管理局', creditCode: '11440000MB2C0621X9', areaCode: '440000' },
+  provincialAgriculture: { key: 'provincialAgriculture', name: '广东省农业农村厅', creditCode: '114400000069395485', areaCode: '440000' },
 
 } as const satisfies Record<string, IssuingAuthority>;
 

@@ -103,4 +103,14 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
     s('ZJHM', '证件号码'), d('CSRQ', '出生日期'), d('SWRQ', '死亡日期'), s('SWDD', '死亡地点'), s('HJDZ', '常住户籍地址'),
     s('YLJGMC', '医疗卫生机构名称'), d('QFRQ', '签发日期'),
   ],
+  // MX-T39 (issue #16): 中华人民共和国特种设备生产许可证 (TSG 07-2019), the 安装改造修理 kind.
+  specialEquipmentProductionLicence: [
+    s('ZSBH', '证书编号'), s('DWMC', '单位名称'), s('TYSHXYDM', '统一社会信用代码'), s('ZS', '住所'), s('XKXM', '许可项目'),
+    s('XKZXM', '许可子项目'), s('XKCS', '许可参数', false), d('YXQZ', '有效期至'), s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
+  // MX-T36 (issue #16): 水生野生动物人工繁育许可证 (水生野生动物利用特许办法).
+  aquaticWildlifeBreedingLicence: [
+    s('XKZBH', '许可证编号'), s('DWMC', '单位名称'), s('TYSHXYDM', '统一社会信用代码'), s('FDDBR', '法定代表人'), s('ZS', '住所'),
+    s('FYCS', '繁育场所'), s('WZMC', '物种名称'), s('YT', '用途'), d('YXQZ', '有效期至'), s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
 };

@@ -50,9 +50,10 @@ export const AREA_CODE = '441403';
 /** Remark that makes a matter city-level (exercise level 3). */
 export const CITY_LEVEL_NOTE = '市级审批';
 const MIN_MATERIALS = 2;
-const MAX_MATERIALS = 5;
+// 6 and 13: an enterprise filing by its 经办人 adds the agent's ID card, the 授权委托书, the agent's name and ID number and its 住所.
+const MAX_MATERIALS = 6;
 const MIN_FIELDS = 3;
-const MAX_FIELDS = 10;
+const MAX_FIELDS = 13;
 
 export const THEMES_FILE = new URL('./themes.json', import.meta.url);
 

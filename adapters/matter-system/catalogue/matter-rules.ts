@@ -114,7 +114,7 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['劳务派遣经营许可'], applicant: 'enterprise', materials: ['公司章程', '经营场所证明', '申请表'], fields: ['zczb', 'jycs', 'jyfw'] },
   { keywords: ['食品经营许可'], applicant: 'enterprise', materials: ['经营场所证明', '食品安全管理制度', '申请表'], fields: ['jycs', 'ztyt', 'jyxm', 'aqglry'] },
   { keywords: ['烟草专卖零售许可'], applicant: 'enterprise', materials: ['经营场所证明', '申请表'], fields: ['jycs', 'jycsmj'] },
-  { keywords: ['节目制作经营许可'], applicant: 'enterprise', materials: ['公司章程', '专业技术人员资格证明', '申请表'], fields: ['zczb', 'jyfw', 'zyrys'] },
+  { keywords: ['节目制作经营许可'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '公司章程', '专业技术人员资格证明', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'zczb', 'jyfw', 'zyrys'] },
   // travel documents
   { keywords: ['港澳通行证探亲签注'], applicant: 'person', materials: ['往来港澳通行证', '亲属关系证明', '近期免冠证件照片'], fields: ['txzhm', 'qwd', 'qzzl', 'qzcs'] },
   { keywords: ['港澳通行证个人游签注', '港澳通行证其他签注'], applicant: 'person', materials: ['往来港澳通行证', '近期免冠证件照片'], fields: ['txzhm', 'qwd', 'qzzl', 'qzcs'] },
@@ -140,15 +140,20 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['退役士兵接收安置'], applicant: 'person', materials: ['退出现役证', '居民户口簿'], fields: ['rwrq', 'tyrq', 'hjdz'] },
   { keywords: ['经济补助金'], applicant: 'person', materials: ['退出现役证', '银行开户证明'], fields: ['tyrq', 'fynx', 'khyh', 'yhzh'] },
   // construction, sites, advertising
-  { keywords: ['挖掘城市道路'], applicant: 'enterprise', materials: ['施工方案', '交通疏导方案', '设计图纸'], fields: ['xmmc', 'sgdd', 'sgdw', 'zymj', 'kgrq', 'wgrq'] },
-  { keywords: ['管线'], applicant: 'enterprise', materials: ['设计图纸', '施工方案'], fields: ['xmmc', 'sgdd', 'gxlx', 'gxcd', 'kgrq'] },
-  { keywords: ['建筑垃圾'], applicant: 'enterprise', materials: ['建筑垃圾处置方案', '消纳场所证明', '机动车行驶证'], fields: ['xmmc', 'sgdd', 'ljsl', 'ysdw'] },
-  { keywords: ['堆放物料'], applicant: 'enterprise', materials: ['场地平面图', '施工方案'], fields: ['xmmc', 'szdd', 'zymj', 'kgrq', 'wgrq'] },
-  { keywords: ['宣传品', '户外广告'], applicant: 'enterprise', materials: ['设置方案及效果图', '场地权属证明'], fields: ['szdd', 'ggnr', 'ggmj', 'szqx'] },
-  { keywords: ['规划类许可证'], applicant: 'enterprise', materials: ['建设工程设计方案', '不动产权证书'], fields: ['xmmc', 'jsdd', 'jzmj', 'jzgd'] },
+  // MX-T08, MX-T28, MX-T35, MX-T40 (issue #16): filed at the window by the enterprise's 经办人, under its 授权委托书, as every
+  // 住建 and planning matter of these themes; the works (项目) and the site (场所: where, how large, until when) they concern.
+  { keywords: ['挖掘城市道路'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '施工方案', '交通疏导方案', '设计图纸'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'sgdd', 'sgdw', 'zymj', 'kgrq', 'wgrq'] },
+  { keywords: ['管线'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '设计图纸', '施工方案'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'sgdd', 'gxlx', 'gxcd', 'kgrq', 'wgrq'] },
+  { keywords: ['建筑垃圾'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '建筑垃圾处置方案', '消纳场所证明', '建筑垃圾运输合同'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'sgdd', 'ljsl', 'ysdw'] },
+  { keywords: ['堆放物料'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '场地平面图', '施工方案'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'szdd', 'zymj', 'kgrq', 'wgrq'] },
+  // A 大型户外广告 standing on its own ground is a structure: it needs the 建设工程规划许可证 first (MX-T40).
+  { keywords: ['大型户外广告'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '设置方案及效果图', '场地权属证明', '建设工程规划许可证'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'szdd', 'ggnr', 'ggmj', 'szqx', 'ghxkzh'] },
+  { keywords: ['宣传品', '户外广告'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '设置方案及效果图', '场地权属证明'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'szdd', 'ggnr', 'ggmj', 'szqx'] },
+  { keywords: ['规划类许可证'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '建设工程设计方案', '不动产权证书'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'jsdd', 'jzmj', 'jzgd'] },
   { keywords: ['消防验收备案'], applicant: 'enterprise', materials: ['竣工验收报告', '消防设施检测报告'], fields: ['xmmc', 'jsdd', 'jzmj', 'jgrq'] },
-  { keywords: ['物业服务合同'], applicant: 'enterprise', materials: ['前期物业服务合同'], fields: ['wyxmmc', 'xmdz', 'htqsrq', 'htzzrq'] },
-  { keywords: ['物业管理区域'], applicant: 'enterprise', materials: ['规划总平面图', '申请表'], fields: ['wyxmmc', 'xmdz', 'zdmj', 'jzmj'] },
+  // MX-T34 (issue #16): filed by the 建设单位 (developer) through its 经办人; the contract names the 物业服务企业 it chose.
+  { keywords: ['物业服务合同'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '前期物业服务合同'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'wyxmmc', 'xmdz', 'wyfwqymc', 'wyfwqydm', 'htqsrq', 'htzzrq'] },
+  { keywords: ['物业管理区域'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '规划总平面图', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'wyxmmc', 'xmdz', 'zdmj', 'jzmj'] },
   // institutions and associations
   { keywords: ['非学历教育机构设立'], applicant: 'none', materials: ['申请表', '举办者资格证明', '办学场所证明', '机构章程'], fields: ['jgmc', 'fddbr', 'fddbrsfzhm', 'bxdz', 'pxlb', 'lxdh'] },
   { keywords: ['民办非企业单位'], applicant: 'none', materials: ['登记申请书', '机构章程', '法定代表人居民身份证', '住所使用证明'], fields: ['dwmc', 'fddbr', 'fddbrsfzhm', 'zs', 'kbzj', 'ywfw', 'lxdh'] },
@@ -157,10 +162,12 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['社会团体变更登记'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表', '业务主管单位审查同意文件'], fields: ['fddbrsfzhm', 'bgsx', 'bgqnr', 'bghnr'] },
   { keywords: ['团体变更'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表'], fields: ['fddbrsfzhm', 'bgsx', 'bgqnr', 'bghnr'] },
   // special equipment, wildlife
-  { keywords: ['特种设备施工告知'], applicant: 'enterprise', materials: ['特种设备安装改造修理许可证', '申请表'], fields: ['sblb', 'azdd', 'kgrq'] },
-  { keywords: ['特种设备使用登记'], applicant: 'enterprise', materials: ['产品质量合格证明', '监督检验证书', '申请表'], fields: ['sblb', 'sbdm', 'azdd'] },
-  { keywords: ['人工繁育'], applicant: 'enterprise', materials: ['繁育场所证明', '种源来源证明', '专业技术人员资格证明'], fields: ['wzmc', 'sl', 'fycs'] },
-  { keywords: ['出售、购买、利用'], applicant: 'enterprise', materials: ['水生野生动物人工繁育许可证', '购销合同', '种源来源证明'], fields: ['wzmc', 'sl', 'lyfs'] },
+  // MX-T39 (issue #16): the 使用单位 files through its 经办人; the 施工告知 names the installing company and its 特种设备生产许可证.
+  { keywords: ['特种设备施工告知'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '特种设备安装改造修理许可证', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'sgdw', 'sgdwxydm', 'sgdwxkzbh', 'sblb', 'azdd', 'kgrq'] },
+  { keywords: ['特种设备使用登记'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '产品质量合格证明', '监督检验证书', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'sblb', 'sbdm', 'azdd'] },
+  // MX-T36 (issue #16): the breeder files through its 经办人; the sale or use names the 人工繁育许可证 it holds.
+  { keywords: ['人工繁育'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '繁育场所证明', '种源来源证明', '专业技术人员资格证明'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'wzmc', 'sl', 'fycs'] },
+  { keywords: ['出售、购买、利用'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '水生野生动物人工繁育许可证', '购销合同', '种源来源证明'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'fyxkzh', 'wzmc', 'sl', 'lyfs'] },
 ];
 
 /**

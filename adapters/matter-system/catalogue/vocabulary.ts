@@ -142,6 +142,12 @@ export const MATERIALS = {
   对外贸易经营者备案登记表: { code: 'CL094', form: 'original' },
   道路运输从业资格证: { code: 'CL095', form: 'original', licenceType: '道路运输从业人员从业资格证' },
   机构章程: { code: 'CL096', form: 'original' },
+  // MX-T01, MX-T13, MX-T14, MX-T27 and the works themes (issue #16): a filing by an agent.
+  授权委托书: { code: 'CL097', form: 'original' },
+  // MX-T40 (issue #16): the 建设工程规划许可证 the 大型户外广告 approval needs, issued by the planning matter of the same theme.
+  建设工程规划许可证: { code: 'CL100', form: 'copy' },
+  // MX-T35 (issue #16): the contract with a licensed carrier (城市建筑垃圾管理规定 第七条), not the carrier's own 行驶证.
+  建筑垃圾运输合同: { code: 'CL101', form: 'copy' },
   // MX-T19, MX-T37, MX-T38 (issue #16); codes from CL160 so that those other themes add meanwhile stay apart.
   业务主管单位审查同意文件: { code: 'CL160', form: 'original' },
 } as const satisfies Record<string, MaterialSpec>;
@@ -401,13 +407,22 @@ export const FIELDS = {
   jycsmj: { label: '经营场所面积（平方米）', type: 'number' },
   wmjyzlx: { label: '对外贸易经营者类型', type: 'enum', options: [{ value: '1', label: '有限责任公司' }, { value: '2', label: '个人独资企业' }, { value: '3', label: '个体工商户' }] },
   bazl: { label: '备案类型', type: 'enum', options: [{ value: '1', label: '新办' }, { value: '2', label: '变更' }, { value: '3', label: '注销' }] },
-  sblb: { label: '设备类别', type: 'enum', options: [{ value: '3000', label: '电梯' }, { value: '4000', label: '起重机械' }, { value: '1000', label: '锅炉' }, { value: '2000', label: '压力容器' }] },
+  // 特种设备目录 (原质检总局 2014年第114号公告) category codes, the eight 种类 (MX-T39).
+  sblb: { label: '设备类别', type: 'enum', options: [{ value: '1000', label: '锅炉' }, { value: '2000', label: '压力容器' }, { value: '3000', label: '电梯' }, { value: '4000', label: '起重机械' }, { value: '5000', label: '客运索道' }, { value: '6000', label: '大型游乐设施' }, { value: '7000', label: '压力管道' }, { value: '8000', label: '场（厂）内专用机动车辆' }] },
   sbdm: { label: '设备代码', type: 'string' },
   azdd: { label: '安装地点', type: 'string' },
-  wzmc: { label: '物种名称', type: 'string' },
+  // A few 国家二级 aquatic species of the 国家重点保护野生动物名录 (2021), by scientific name (MX-T36).
+  wzmc: { label: '物种名称', type: 'enum', options: [{ value: 'Andrias davidianus', label: '大鲵' }, { value: 'Myxocyprinus asiaticus', label: '胭脂鱼' }, { value: 'Anguilla marmorata', label: '花鳗鲡' }, { value: 'Palea steindachneri', label: '山瑞鳖' }, { value: 'Mauremys mutica', label: '黄喉拟水龟' }, { value: 'Tanichthys albonubes', label: '唐鱼' }] },
   sl: { label: '数量', type: 'number' },
   fycs: { label: '繁育场所', type: 'string' },
   lyfs: { label: '利用方式', type: 'enum', options: [{ value: '1', label: '出售' }, { value: '2', label: '购买' }, { value: '3', label: '利用' }] },
+  // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16): the licences and parties these works, sites and permits name.
+  fyxkzh: { label: '人工繁育许可证编号', type: 'string' },
+  sgdwxydm: { label: '施工单位统一社会信用代码', type: 'creditCode' },
+  sgdwxkzbh: { label: '施工单位许可证编号', type: 'string' },
+  ghxkzh: { label: '建设工程规划许可证号', type: 'string' },
+  wyfwqymc: { label: '物业服务企业名称', type: 'string' },
+  wyfwqydm: { label: '物业服务企业统一社会信用代码', type: 'creditCode' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldCode = keyof typeof FIELDS;

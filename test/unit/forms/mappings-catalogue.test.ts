@@ -86,7 +86,7 @@ describe('mappings against the matter-system catalogue', () => {
   });
 
   it('binds organisation licences only to organisation roles and citizen licences only to persons', () => {
-    const organizationRoles = new Set(['enterprise', 'organisation']); // organisation: a 社会团体, 民办学校 … (MX-T31, MX-T37, MX-T38)
+    const organizationRoles = new Set(['enterprise', 'organisation', 'installer']); // organisation: a 社会团体, 民办学校 … (MX-T31, MX-T37, MX-T38); installer: who installs special equipment (MX-T39)
     for (const mapping of mappings.matters.values()) {
       for (const use of mapping.licences) {
         const holderType = mappings.licences.get(use.licenceType)!.holderType;
