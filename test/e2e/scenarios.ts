@@ -411,6 +411,36 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T27', name: '我要办理就业见习补贴', kind: 'enterprise',
+    defaults: { matters: [['000774744000', []], ['000733654000', []], ['000501497000', ['000733654000']]], formFields: 18 },
+    toggled: { answers: { unitRecognised: true, registerUnemployment: false, retainTrainee: true }, matters: [['000767140000', []], ['000501497000', []]] },
+    answers: {},
+    licences: ['residentIdCard/employee', 'employmentCertificate/employee', 'businessLicence/enterprise', 'residentIdCard/agent'],
+    situation: 'an active company, filing by an authorised 经办人, is recognised as a 见习单位 and claims the subsidy for a trainee who holds a 就业创业证 and registers as unemployed',
+    pick(index) {
+      const enterprise = index.findActiveEnterprise('company', (candidate) => candidate.kind.startsWith('有限责任公司'));
+      const trainee = index.findPerson('trainee with 就业创业证', (person) => adult(index, person) && person.key !== enterprise.legalRepresentativeKey
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'employmentCertificate']));
+      const agent = index.findPerson('经办人 with a 居民身份证', (person) => adult(index, person) && ![enterprise.legalRepresentativeKey, trainee.key].includes(person.key)
+        && index.holdsSole(person.idNumber, ['residentIdCard']));
+      const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+      const cards = from(index, trainee.idNumber!, 'residentIdCard', 'employmentCertificate');
+      const [agentCard] = from(index, agent.idNumber!, 'residentIdCard');
+      return {
+        holders: { enterprise: organization(enterprise), employee: citizen(trainee.idNumber), agent: citizen(agent.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence! },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+          ...nameAndIdNumber('employee', trainee, cards),
+          { canonical: 'employee.sex', value: trainee.sex === 'male' ? '男' : '女', from: cards },
+          { canonical: 'employee.address', value: trainee.address, from: cards },
+          ...nameAndIdNumber('agent', agent, agentCard!),
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
     defaults: { matters: [['000747286000', []]], formFields: 7 },
     toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },

@@ -68,7 +68,8 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['单位缴存登记'], applicant: 'enterprise', materials: ['经办人居民身份证', '职工花名册'], fields: ['jcbl', 'zgrs', 'jbrxm', 'jbrsfzhm'] },
   // employment and social security
   { keywords: ['就业创业证'], applicant: 'person', materials: ['居民户口簿', '近期免冠证件照片'], fields: ['xb', 'whcd', 'hjdz', 'jyzt'] },
-  { keywords: ['见习单位认定'], applicant: 'enterprise', materials: ['见习岗位计划表', '申请表'], fields: ['jxgws', 'jbrxm', 'jbrsfzhm'] },
+  // Filed by the enterprise's 经办人: the agent's ID card and the enterprise's 授权委托书 (MX-T27).
+  { keywords: ['见习单位认定'], applicant: 'enterprise', materials: ['见习岗位计划表', '申请表', '经办人居民身份证', '授权委托书'], fields: ['jxgws', 'jbrxm', 'jbrsfzhm'] },
   { keywords: ['见习补贴'], applicant: 'enterprise', materials: ['见习人员名册', '银行开户证明'], fields: ['jxrs', 'sqje', 'khyh', 'yhzh'] },
   { keywords: ['社保补贴'], applicant: 'enterprise', materials: ['劳动合同', '社会保险缴费明细', '银行开户证明'], fields: ['sqrs', 'sqje', 'khyh', 'yhzh'] },
   { keywords: ['创业培训补贴'], applicant: 'person', materials: ['就业创业证', '培训合格证书', '银行开户证明'], fields: ['pxxm', 'pxjg', 'khyh', 'yhzh'] },
