@@ -213,6 +213,7 @@ export const LICENCE_TYPES = {
   roadTransportQualification: licenceType('mot', '004', '道路运输从业资格证', 'citizen'),
   // MX-T14, MX-T23 (issue #16)
   deathCertificate: licenceType('nhc', '002', '居民死亡医学证明（推断）书', 'citizen'),
+  labourDispatchLicence: licenceType('mohrss', '005', '劳务派遣经营许可证', 'organization'),
   physicianQualification: licenceType('nhc', '004', '医师资格证书', 'citizen'),
   dischargeCertificate: licenceType('mva', '001', '退出现役证', 'citizen'),
   privateSchoolLicence: licenceType('moe', '001', '民办学校办学许可证', 'organization'),

@@ -441,6 +441,31 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T14', name: '我要注销劳务派遣公司（内资有限责任类型）', kind: 'enterprise',
+    defaults: { matters: [['000155443000', []], ['000764088000', ['000155443000']]], formFields: 10 },
+    toggled: { answers: { licenceCancelled: true }, matters: [['000764088000', []]] },
+    answers: {},
+    licences: ['businessLicence/enterprise', 'labourDispatchLicence/enterprise', 'residentIdCard/agent'],
+    situation: 'a 劳务派遣 company holding a valid 劳务派遣经营许可证 hands it back, then deregisters, filing by the representative its 清算组 appointed',
+    pick(index) {
+      const enterprise = index.findActiveEnterprise('劳务派遣 company', (candidate) => index.holdsSole(candidate.creditCode, ['labourDispatchLicence']));
+      const agent = index.findPerson('经办人 with a 居民身份证', (person) => adult(index, person) && person.key !== enterprise.legalRepresentativeKey
+        && index.holdsSole(person.idNumber, ['residentIdCard']));
+      const licences = from(index, enterprise.creditCode, 'businessLicence', 'labourDispatchLicence');
+      const [card] = from(index, agent.idNumber!, 'residentIdCard');
+      return {
+        holders: { enterprise: organization(enterprise), agent: citizen(agent.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licences },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licences },
+          { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licences },
+          { canonical: 'labourDispatch.licenceNumber', value: enterprise.labourDispatch!.licenceNumber, from: licences[1]! },
+          ...nameAndIdNumber('agent', agent, card!),
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T22', name: '新车上牌照一件事', kind: 'personal',
     defaults: { matters: [['000747286000', []]], formFields: 7 },
     toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },

@@ -58,6 +58,12 @@ export const INDUSTRIES: Readonly<Record<EnterpriseIndustry, IndustryProfile>> =
     count: 3, words: ['旅游文化', '文化传播'],
     scope: '一般项目：旅游开发项目策划咨询；组织文化艺术交流活动；会议及展览服务。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）',
   },
+  // 劳务派遣 companies (MX-T14) are made after every licence, on a random stream of their own (labour-dispatch.ts), so
+  // none is made here: the enterprises above and everything after them come out as before they existed.
+  humanResources: {
+    count: 0, words: ['人力资源', '劳务派遣', '人力资源服务'],
+    scope: '许可项目：劳务派遣服务；职业中介活动。一般项目：人力资源服务（不含职业中介活动、劳务派遣服务）；劳务服务（不含劳务派遣）。（依法须经批准的项目，经相关部门批准后方可开展经营活动）',
+  },
 };
 
 export function createEnterprises(context: Context): void {

@@ -8,6 +8,7 @@ import { createCitizenLicences } from './citizen-licences.js';
 import { recordDeaths } from './deaths.js';
 import { createEnterprises } from './enterprises.js';
 import { createHouseholds, DEFAULT_HOUSEHOLD_PLAN, type HouseholdPlan } from './households.js';
+import { createLabourDispatchCompanies } from './labour-dispatch.js';
 import type { Population } from './model.js';
 import { createOrganizationLicences } from './organization-licences.js';
 import { createQualificationsAndOrganisations } from './organisations.js';
@@ -52,6 +53,7 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   const organisations = createQualificationsAndOrganisations(context, seed);
   createWorksLicences(context, seed);   // the same, for the works and wildlife themes (MX-T36, MX-T39)
   recordDeaths(context, seed);   // the same: retirees who died, with the 居民死亡医学证明（推断）书 (MX-T23)
+  createLabourDispatchCompanies(context, seed);   // the same: 劳务派遣 companies and their 劳务派遣经营许可证 (MX-T14)
   return {
     seed, asOf,
     persons: context.persons, households: context.households, enterprises: context.enterprises, organisations, licences: context.licences,

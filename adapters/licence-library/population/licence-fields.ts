@@ -113,4 +113,9 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
     s('XKZBH', '许可证编号'), s('DWMC', '单位名称'), s('TYSHXYDM', '统一社会信用代码'), s('FDDBR', '法定代表人'), s('ZS', '住所'),
     s('FYCS', '繁育场所'), s('WZMC', '物种名称'), s('YT', '用途'), d('YXQZ', '有效期至'), s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
   ],
+  // MX-T14 (issue #16): the 劳务派遣经营许可证 (劳务派遣行政许可实施办法, 人社部令第19号): three years' validity.
+  labourDispatchLicence: [
+    s('XKZBH', '许可证编号'), s('DWMC', '单位名称'), s('TYSHXYDM', '统一社会信用代码'), s('FDDBR', '法定代表人'), s('ZS', '住所'),
+    s('ZCZB', '注册资本'), s('XKJYSX', '许可经营事项'), d('YXQQ', '有效期起始日期'), d('YXQZ', '有效期至'), s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
 };

@@ -95,7 +95,7 @@ export interface Organisation {
 }
 
 
-export type EnterpriseIndustry = 'food' | 'importExport' | 'trade' | 'construction' | 'logistics' | 'agriculture' | 'technology' | 'tourism';
+export type EnterpriseIndustry = 'food' | 'importExport' | 'trade' | 'construction' | 'logistics' | 'agriculture' | 'technology' | 'tourism' | 'humanResources';
 
 export interface Enterprise {
   readonly key: string;
@@ -115,6 +115,8 @@ export interface Enterprise {
   /** 存续 (active), 注销 (deregistered), 吊销 (licence revoked). */
   readonly registrationStatus: 'active' | 'deregistered' | 'revoked';
   readonly foodBusiness?: { readonly format: string; readonly items: string };
+  /** A 劳务派遣 company's 劳务派遣经营许可证 (labour-dispatch.ts). */
+  readonly labourDispatch?: { readonly licenceNumber: string; readonly firstIssuedOn: string };
 }
 
 /** One licence as the library stores it (before wire formatting). */

@@ -26,7 +26,7 @@ function holder(enterprise: Enterprise) {
   return { name: enterprise.name, code: enterprise.creditCode, type: '001' as const };
 }
 
-function businessLicence(context: Context, enterprise: Enterprise): void {
+export function businessLicence(context: Context, enterprise: Enterprise): void {
   const representative = context.personsByKey.get(enterprise.legalRepresentativeKey)!;
   // The licence in force was issued at registration or at the latest change of registration.
   const issuedOn = context.tools.chance(0.5) ? enterprise.establishedOn : dateBetween(context.tools.random, enterprise.establishedOn, context.asOf);

@@ -109,10 +109,12 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['个人独资企业设立'], applicant: 'none', materials: ['登记申请书', '居民身份证', '住所使用证明'], fields: ['qymc', 'tzrxm', 'tzrsfzhm', 'zs', 'czje', 'jyfw', 'lxdh'] },
   { keywords: ['公司设立登记'], applicant: 'none', materials: ['登记申请书', '公司章程', '法定代表人居民身份证', '住所使用证明'], fields: ['qymc', 'fddbr', 'fddbrsfzhm', 'zs', 'zczb', 'jyfw', 'lxdh'] },
   { keywords: ['个体工商户设立'], applicant: 'none', materials: ['登记申请书', '居民身份证', '经营场所证明'], fields: ['jyzxm', 'jyzsfzhm', 'zhmc', 'jycs', 'jyfw', 'lxdh'] },
-  { keywords: ['注销登记'], applicant: 'enterprise', materials: ['登记申请书', '清税证明', '股东会决议'], fields: ['zxyy', 'qszfzr'] },
+  // Filed by the 清算组's appointed representative (指定代表), with the 授权委托书 (MX-T14).
+  { keywords: ['注销登记'], applicant: 'enterprise', materials: ['登记申请书', '清税证明', '股东会决议', '授权委托书'], fields: ['zxyy', 'qszfzr', 'jbrxm', 'jbrsfzhm'] },
   { keywords: ['对外贸易经营者备案'], applicant: 'enterprise', materials: ['对外贸易经营者备案登记表'], fields: ['wmjyzlx', 'bazl', 'zczb', 'jyfw'] },
   { keywords: ['兽药经营许可'], applicant: 'enterprise', materials: ['经营场所证明', '质量管理制度文件', '专业技术人员资格证明'], fields: ['jycs', 'ckdz', 'jyfw', 'jsrys'] },
-  { keywords: ['劳务派遣经营许可'], applicant: 'enterprise', materials: ['公司章程', '经营场所证明', '申请表'], fields: ['zczb', 'jycs', 'jyfw'] },
+  // The seed's only 劳务派遣 matter is the cancellation (我要注销劳务派遣公司): the permit handed back, the dispatched workers placed.
+  { keywords: ['劳务派遣经营许可'], applicant: 'enterprise', materials: ['劳务派遣经营许可证', '被派遣劳动者安置情况说明', '申请表'], fields: ['xkzbh', 'zxyy', 'zxqpqrs'] },
   { keywords: ['食品经营许可'], applicant: 'enterprise', materials: ['经营场所证明', '食品安全管理制度', '申请表'], fields: ['jycs', 'ztyt', 'jyxm', 'aqglry'] },
   { keywords: ['烟草专卖零售许可'], applicant: 'enterprise', materials: ['经营场所证明', '申请表'], fields: ['jycs', 'jycsmj'] },
   { keywords: ['节目制作经营许可'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '公司章程', '专业技术人员资格证明', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'zczb', 'jyfw', 'zyrys'] },

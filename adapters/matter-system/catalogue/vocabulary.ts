@@ -144,6 +144,9 @@ export const MATERIALS = {
   机构章程: { code: 'CL096', form: 'original' },
   // MX-T01, MX-T13, MX-T14, MX-T27 and the works themes (issue #16): a filing by an agent.
   授权委托书: { code: 'CL097', form: 'original' },
+  // MX-T14 (issue #16): the cancellation of a 劳务派遣 permit: the permit handed back, the dispatched workers placed.
+  劳务派遣经营许可证: { code: 'CL098', form: 'original', licenceType: '劳务派遣经营许可证' },
+  被派遣劳动者安置情况说明: { code: 'CL099', form: 'original' },
   // MX-T40 (issue #16): the 建设工程规划许可证 the 大型户外广告 approval needs, issued by the planning matter of the same theme.
   建设工程规划许可证: { code: 'CL100', form: 'copy' },
   // MX-T35 (issue #16): the contract with a licensed carrier (城市建筑垃圾管理规定 第七条), not the carrier's own 行驶证.
@@ -263,6 +266,8 @@ export const FIELDS = {
   zhmc: { label: '字号名称', type: 'string', required: false },
   zxyy: { label: '注销原因', type: 'enum', options: [{ value: '1', label: '决议解散' }, { value: '2', label: '章程规定的营业期限届满' }, { value: '9', label: '其他原因' }] },
   qszfzr: { label: '清算组负责人', type: 'string' },
+  xkzbh: { label: '许可证编号', type: 'string' },
+  zxqpqrs: { label: '注销时在派被派遣劳动者人数', type: 'number' },
   kbzj: { label: '开办资金（万元）', type: 'number' },
   ywfw: { label: '业务范围', type: 'string' },
   jgmc: { label: '机构名称', type: 'string' },
