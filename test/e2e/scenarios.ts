@@ -95,7 +95,48 @@ function passEndorsement(theme: string, name: string, options: {
 const HONG_KONG_MACAO_PASS = '002030068000'; // 办理往来港澳通行证
 const TAIWAN_PASS = '002018519000'; // 办理往来台湾通行证
 
+/**
+ * MX-T01, MX-T13 (issue #16): an active company (its 营业执照), its legal representative holding a 居民身份证, and the
+ * 经办人 the company authorises to file — another adult, identified by their own 居民身份证 (the 授权委托书 is uploaded).
+ */
+function companyAndAgent(index: PopulationIndex) {
+  const enterprise = index.findActiveEnterprise('company whose legal representative holds a 居民身份证', (candidate) => candidate.kind.startsWith('有限责任公司')
+    && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
+  const representative = index.person(enterprise.legalRepresentativeKey)!;
+  const agent = index.findPerson('经办人 holding a 居民身份证', (person) => adult(index, person) && person.key !== representative.key
+    && index.holdsSole(person.idNumber, ['residentIdCard']));
+  const [licence] = from(index, enterprise.creditCode, 'businessLicence');
+  const [agentCard] = from(index, agent.idNumber!, 'residentIdCard');
+  return { enterprise, representative, agent, licence: licence!, agentCard: agentCard! };
+}
+
 export const SCENARIOS: readonly ThemeScenario[] = [
+  // MX-T01, MX-T13 (issue #16): filed for a company by its 经办人.
+  {
+    theme: 'MX-T01', name: '住房公积金缴存一件事', kind: 'enterprise',
+    defaults: { matters: [['000774527000', []], ['002002960000', ['000774527000']]], formFields: 13 },
+    toggled: { answers: { unitRegistered: true }, matters: [['002002960000', []]] },
+    answers: {},
+    licences: ['businessLicence/enterprise', 'residentIdCard/agent', 'residentIdCard/employee'],
+    situation: 'a company registers its 住房公积金 through its 经办人 and opens an employee\'s personal account on the new unit account',
+    pick(index) {
+      const { enterprise, representative, agent, licence, agentCard } = companyAndAgent(index);
+      const employee = index.findPerson('employee holding a 居民身份证', (person) => adult(index, person) && ![representative.key, agent.key].includes(person.key)
+        && index.holdsSole(person.idNumber, ['residentIdCard']));
+      const [employeeCard] = from(index, employee.idNumber!, 'residentIdCard');
+      return {
+        holders: { enterprise: organization(enterprise), agent: citizen(agent.idNumber), employee: citizen(employee.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence },
+          { canonical: 'enterprise.address', value: enterprise.address, from: licence },
+          { canonical: 'legalRepresentative.name', value: representative.name, from: licence },
+          ...nameAndIdNumber('agent', agent, agentCard),
+          ...nameAndIdNumber('employee', employee, employeeCard!),
+        ],
+      };
+    },
+  },
   {
     theme: 'MX-T02', name: '医保就医（生育医疗费、生育津贴）一件事', kind: 'personal',
     defaults: { matters: [['000578667000', []], ['000562453000', []]], formFields: 8 },

@@ -64,8 +64,9 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['生育津贴', '生育医疗费'], applicant: 'person', materials: ['社会保障卡', '医疗费用票据', '出院记录'], fields: ['sbkh', 'fmrq', 'jzyy', 'fyze', 'yhzh'] },
   { keywords: ['异地'], applicant: 'person', materials: ['社会保障卡', '异地就医备案表'], fields: ['sbkh', 'ydjyd', 'balx', 'baksrq'] },
   // housing provident fund
-  { keywords: ['个人账户设立'], applicant: 'person', materials: ['劳动合同'], fields: ['dwmc', 'jcjs'] },
-  { keywords: ['单位缴存登记'], applicant: 'enterprise', materials: ['经办人居民身份证', '职工花名册'], fields: ['jcbl', 'zgrs', 'jbrxm', 'jbrsfzhm'] },
+  // The personal account is opened on the unit's account (dwzh), which the 单位缴存登记 gives (MX-T01); the unit files by an agent.
+  { keywords: ['个人账户设立'], applicant: 'person', materials: ['劳动合同'], fields: ['dwzh', 'dwmc', 'jcjs'] },
+  { keywords: ['单位缴存登记'], applicant: 'enterprise', materials: ['经办人居民身份证', '职工花名册', '授权委托书'], fields: ['zs', 'jcbl', 'zgrs', 'jbrxm', 'jbrsfzhm'] },
   // employment and social security
   { keywords: ['就业创业证'], applicant: 'person', materials: ['居民户口簿', '近期免冠证件照片'], fields: ['xb', 'whcd', 'hjdz', 'jyzt'] },
   // Filed by the enterprise's 经办人: the agent's ID card and the enterprise's 授权委托书 (MX-T27).

@@ -316,6 +316,8 @@ export const FIELDS = {
   baksrq: { label: '备案开始日期', type: 'date' },
   jcjs: { label: '缴存基数（元）', type: 'number' },
   jcbl: { label: '单位缴存比例（%）', type: 'number' },
+  // MX-T01 (issue #16): the unit's account the 单位缴存登记 opens, on which each employee's personal account is set up.
+  dwzh: { label: '单位公积金账号', type: 'string' },
   jxgws: { label: '见习岗位数', type: 'number' },
   jxrs: { label: '见习人数', type: 'number' },
   sqrs: { label: '申请人数', type: 'number' },
