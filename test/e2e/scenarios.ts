@@ -138,6 +138,39 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
   },
   {
+    theme: 'MX-T13', name: '新办纳税人套餐式服务一件事', kind: 'enterprise',
+    defaults: {
+      matters: [['000709139000', []], ['000753490000', ['000709139000']], ['002001252000', ['000709139000']], ['000787965000', ['000709139000']],
+        ['002046794000', ['000709139000']], ['002057644000', ['002046794000']], ['000750657000', ['000709139000']]],
+      formFields: 20,
+    },
+    toggled: {
+      answers: { businessForm: 'individualBusiness' },
+      matters: [['000703547000', []], ['000753490000', ['000703547000']], ['002001252000', ['000703547000']], ['002046794000', ['000703547000']],
+        ['002057644000', ['002046794000']], ['000750657000', ['000703547000']], ['002090365000', ['000753490000']]],
+    },
+    answers: {},
+    licences: ['businessLicence/enterprise', 'residentIdCard/legalRepresentative', 'residentIdCard/agent'],
+    situation: 'a new company (小规模纳税人) confirms its registration, reports its account, has invoices approved and takes them, and registers for social insurance, through its 经办人',
+    pick(index) {
+      const { enterprise, representative, agent, licence, agentCard } = companyAndAgent(index);
+      const [representativeCard] = from(index, representative.idNumber!, 'residentIdCard');
+      return {
+        holders: { enterprise: organization(enterprise), legalRepresentative: citizen(representative.idNumber), agent: citizen(agent.idNumber) },
+        expected: [
+          { canonical: 'enterprise.creditCode', value: enterprise.creditCode, from: licence },
+          { canonical: 'enterprise.name', value: enterprise.name, from: licence },
+          { canonical: 'enterprise.establishedDate', value: enterprise.establishedOn, from: licence },
+          { canonical: 'enterprise.address', value: enterprise.address, from: licence },
+          { canonical: 'enterprise.businessScope', value: enterprise.businessScope, from: licence },
+          { canonical: 'legalRepresentative.name', value: representative.name, from: [representativeCard!, licence] },
+          { canonical: 'legalRepresentative.idNumber', value: representative.idNumber, from: representativeCard! },
+          ...nameAndIdNumber('agent', agent, agentCard),
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T02', name: '医保就医（生育医疗费、生育津贴）一件事', kind: 'personal',
     defaults: { matters: [['000578667000', []], ['000562453000', []]], formFields: 8 },
     toggled: { answers: { claim: 'medicalExpenses' }, matters: [['000562453000', []]] },

@@ -91,12 +91,13 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['残疾人生活补贴'], applicant: 'person', materials: ['残疾人证', '居民户口簿', '家庭经济状况证明'], fields: ['cjrzh', 'cjlb', 'cjdj', 'khyh', 'yhzh'] },
   // tax
   { keywords: ['代开增值税'], applicant: 'person', materials: ['房屋买卖合同', '不动产权证书'], fields: ['fpje', 'gmfmc', 'fwzl'] },
-  { keywords: ['信息确认'], applicant: 'enterprise', materials: ['经办人居民身份证'], fields: ['zs', 'jyfw', 'jbrxm', 'jbrsfzhm'] },
+  // 新办纳税人 (MX-T13): the 信息确认 and the invoice matters are filed by the taxpayer's agent (办税人员) under a 授权委托书.
+  { keywords: ['信息确认'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书'], fields: ['fddbrsfzhm', 'clrq', 'zs', 'jyfw', 'jbrxm', 'jbrsfzhm'] },
   { keywords: ['税(费)种认定'], applicant: 'enterprise', materials: ['申请表'], fields: ['szmc', 'nsqx'] },
   { keywords: ['存款账户'], applicant: 'enterprise', materials: ['银行开户证明'], fields: ['khyh', 'yhzh'] },
   { keywords: ['财务会计制度'], applicant: 'enterprise', materials: ['财务会计制度说明'], fields: ['kjzd', 'hsrjmc'] },
   { keywords: ['一般纳税人登记'], applicant: 'enterprise', materials: ['申请表'], fields: ['sxrq', 'kjhsjq'] },
-  { keywords: ['发票'], applicant: 'enterprise', materials: ['发票专用章印模', '经办人居民身份证'], fields: ['fpzl', 'fpsl', 'jbrxm', 'jbrsfzhm'] },
+  { keywords: ['发票'], applicant: 'enterprise', materials: ['发票专用章印模', '经办人居民身份证', '授权委托书'], fields: ['fpzl', 'fpsl', 'jbrxm', 'jbrsfzhm'] },
   { keywords: ['单位缴费登记'], applicant: 'enterprise', materials: ['银行开户证明', '职工花名册'], fields: ['cbxz', 'zgrs', 'khyh', 'yhzh'] },
   { keywords: ['定期定额'], applicant: 'enterprise', materials: ['申请表'], fields: ['jycs', 'yjyye'] },
   // real estate and housing

@@ -252,6 +252,7 @@ export const FIELDS = {
   fddbr: { label: '法定代表人', type: 'string' },
   fddbrsfzhm: { label: '法定代表人公民身份号码', type: 'idNumber' },
   zs: { label: '住所', type: 'string' },
+  clrq: { label: '成立日期', type: 'date' },   // MX-T13 (issue #16): 开业日期 of the 信息确认 forms
   zczb: { label: '注册资本（万元）', type: 'number' },
   jyfw: { label: '经营范围', type: 'string' },
   jycs: { label: '经营场所', type: 'string' },
