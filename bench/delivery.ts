@@ -22,8 +22,10 @@ import { newId } from '../src/store/index.js';
 import { startFastDepartment, type FastDepartment } from './fast-department.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
-import { createSigningClient, jwks } from '../src/trust/signing-client.js';
-import { benchEnvironment, cpuMs, gatewayEnv, loadSubmissions, marriageSubmission, percentile, startGatewayProcess, tradeChangeSubmission, type BenchEnvironment, type Submission } from './intake.js';
+import { createSigningClient, jwks, type FetchFunction } from '../src/trust/signing-client.js';
+import {
+  benchEnvironment, cpuMs, gatewayEnv, loadSubmissions, marriageSubmission, percentile, startGatewayProcess, tradeChangeSubmission, uploadMaterials, type BenchEnvironment, type Submission,
+} from './intake.js';
 
 /** One backlog to drain: the departments it goes to and one submission per template application. */
 interface DeliveryCase {
@@ -91,19 +93,22 @@ async function steady(environment: BenchEnvironment): Promise<Record<string, unk
   const sqlitePath = join(mkdtempSync(join(environment.dir, 'steady-')), 'tongban.db');
   const tongbanKeys = Keyring.open(join(environment.certsDir, CERT_FILES.keyring)).publicKeys();
   const simulators = new Map<string, RestDepartmentSimulator>();
+  const reach = gatewayReach();
   for (const code of ['wjj', 'kgswj']) {
-    simulators.set(code, await startBenchDepartment(environment, code, tongbanKeys));
+    simulators.set(code, await startBenchDepartment(environment, code, tongbanKeys, reach));
   }
   try {
     const gateway = await startGatewayProcess(environment, gatewayEnv(environment, sqlitePath, {
       TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(Object.fromEntries([...simulators].map(([code, simulator]) => [code, simulator.url]))),
       TONGBAN_DELIVERY_CONCURRENCY: String(CONCURRENCY),
     }), ['MX-T33', 'MX-T06']);
+    reach.url = gateway.url;
     let sent;
     try {
+      const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0, { joinSpouseHousehold: false }), tradeChangeSubmission(0)]);
       sent = await loadSubmissions({
         url: gateway.url, key: environment.key('platform'), concurrency: 32, durationMs: STEADY.durationMs, ratePerSecond: STEADY.ratePerSecond,
-        submission: (index) => (index % 2 === 0 ? marriageSubmission(index, { joinSpouseHousehold: false }) : tradeChangeSubmission(index)),
+        submission: (index) => withMaterials(index % 2 === 0 ? marriageSubmission(index, { joinSpouseHousehold: false }) : tradeChangeSubmission(index)),
       });
       const db = new Database(sqlitePath, { readonly: true });
       const pending = db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state <> 'delivered'");
@@ -134,10 +139,11 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
   const sqlitePath = join(mkdtempSync(join(environment.dir, 'delivery-')), 'tongban.db');
   const tongbanKeys = Keyring.open(join(environment.certsDir, CERT_FILES.keyring)).publicKeys();
   const simulators = new Map<string, BenchDepartment>();
+  const reach = gatewayReach();
   for (const code of deliveryCase.departments) {
     simulators.set(code, deliveryCase.departmentKind === 'fast'
       ? await startFastDepartment({ departmentCode: code, departmentKey: environment.key(`dept-${code}`), tongbanPublicKeys: tongbanKeys })
-      : counted(await startBenchDepartment(environment, code, tongbanKeys)));
+      : counted(await startBenchDepartment(environment, code, tongbanKeys, reach)));
   }
   const endpoints = JSON.stringify(Object.fromEntries([...simulators].map(([code, simulator]) => [code, simulator.url])));
   try {
@@ -147,8 +153,9 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
     const templateIds: string[] = [];
     try {
       const platform = createSigningClient({ baseUrl: filler.url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(filler.url) });
+      const withMaterials = await uploadMaterials(environment, filler.url, deliveryCase.templates);
       for (const template of deliveryCase.templates) {
-        const answer = await platform.request('POST', '/v1/applications', { body: template, headers: { 'idempotency-key': `bench-template-${randomUUID()}` } });
+        const answer = await platform.request('POST', '/v1/applications', { body: withMaterials(template), headers: { 'idempotency-key': `bench-template-${randomUUID()}` } });
         if (answer.status !== 202) throw new Error(`template submission answered ${answer.status}: ${answer.raw.toString('utf8').slice(0, 1200)}`);
         templateIds.push((answer.body as { applicationId: string }).applicationId);
       }
@@ -164,6 +171,7 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
       TONGBAN_DEPARTMENT_ENDPOINTS: endpoints, TONGBAN_DELIVERY_CONCURRENCY: String(CONCURRENCY),
       ...(deliveryCase.batch ? { TONGBAN_DEPARTMENT_BATCH: JSON.stringify(Object.fromEntries(deliveryCase.departments.map((code) => [code, deliveryCase.batch]))) } : {}),
     }), themes);
+    reach.url = gateway.url;
     const deadline = Date.now() + deliveryCase.timeoutMs;
     const delivered = db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered'");
     const pid = gateway.child.pid;
@@ -212,8 +220,29 @@ function counted(simulator: RestDepartmentSimulator): BenchDepartment {
  * receipt), but no status/result events afterwards — nobody would receive
  * them here, and the benchmark measures pushes.
  */
-function startBenchDepartment(environment: BenchEnvironment, code: string, tongbanKeys: ReturnType<Keyring['publicKeys']>): Promise<RestDepartmentSimulator> {
-  return startRestDepartmentSimulator({ departmentCode: code, departmentKey: environment.key(`dept-${code}`), tongbanPublicKeys: tongbanKeys, outcomes: () => 'silent' });
+/** Where the departments reach the gateway to download a delivery's files: set once it listens. */
+interface GatewayReach {
+  url: string | undefined;
+  readonly fetch: FetchFunction;
+}
+
+const GATEWAY_ORIGIN = 'http://tongban.test';
+
+function gatewayReach(): GatewayReach {
+  const reach: GatewayReach = {
+    url: undefined,
+    fetch: (input, init) => (reach.url === undefined ? Promise.reject(new Error('the gateway is not up yet')) : globalThis.fetch(String(input).replace(GATEWAY_ORIGIN, reach.url), init)),
+  };
+  return reach;
+}
+
+/** The REST simulator the tests use, silent after its receipt; it downloads and checks every new sub-application's files first. */
+function startBenchDepartment(environment: BenchEnvironment, code: string, tongbanKeys: ReturnType<Keyring['publicKeys']>, reach: GatewayReach): Promise<RestDepartmentSimulator> {
+  const departmentKey = environment.key(`dept-${code}`);
+  return startRestDepartmentSimulator({
+    departmentCode: code, departmentKey, tongbanPublicKeys: tongbanKeys, outcomes: () => 'silent',
+    eventsTarget: { url: GATEWAY_ORIGIN, clientId: `dept-${code}`, key: departmentKey, tongbanKeys, fetch: reach.fetch },
+  });
 }
 
 /** Copies each application (with its sub-applications and deliveries) `copies` times under new ids and keys. */

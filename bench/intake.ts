@@ -3,7 +3,10 @@
  * (a child process, SQLite, dispatcher off) over loopback — verify the
  * signature, record the jti, validate the merged form, split it, store the
  * application with its sub-applications and outbox rows in one durable
- * commit, sign the 202. Reports accepted applications per second with p50/p99
+ * commit, sign the 202. Each submission carries its `materials`: the files its
+ * scenario needs are uploaded once per gateway before anything is measured,
+ * and every submission names those uploads, so the rate is intake's, not the
+ * uploads'. Reports accepted applications per second with p50/p99
  * latency and the server's CPU per application; never asserts. Also home of
  * the pieces the delivery and ceiling benchmarks share: the environment, the
  * server processes and the load driver.
@@ -20,6 +23,7 @@ import { loadDepartments } from '../src/delivery/department-registry.js';
 import { makeIdNumber } from '../src/domain/identifiers/index.js';
 import type { PrivateJwk } from '../src/trust/algorithms.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../src/trust/dev-material.js';
+import { sampleFile } from '../src/cli/sample-files.js';
 import { signRequest } from '../src/trust/sign-request.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
 
@@ -159,11 +163,55 @@ export async function startGatewayProcess(environment: BenchEnvironment, env: No
   return gateway;
 }
 
-/** A submission: theme, scenario answers and the merged form. */
+/** A submission: theme, scenario answers, the merged form and its materials. */
 export interface Submission {
   themeCode: string;
   answers: Record<string, boolean | string>;
   form: Record<string, Record<string, unknown>>;
+  materials?: Materials;
+}
+
+/** A submission's `materials`: material identity → `{ upload: id }`. */
+export type Materials = Record<string, { upload: string }>;
+
+/** Adds to a submission its scenario's `materials` (from {@link uploadMaterials}). */
+export type WithMaterials = (submission: Submission) => Submission;
+
+/**
+ * Uploads, once, a file for every required material the scenarios of
+ * `samples` need an upload for (as their guides say; one upload per identity,
+ * a PDF, or a JPEG where a PDF is not allowed), as the platform of the gateway
+ * at `url`. The answer adds to any submission of those scenarios the
+ * `materials` naming these uploads: a client may name one upload from many
+ * applications, so a run uploads nothing more while it is measured.
+ */
+export async function uploadMaterials(environment: BenchEnvironment, url: string, samples: readonly Submission[]): Promise<WithMaterials> {
+  const platform = createSigningClient({ baseUrl: url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(url) });
+  const scenarioOf = (submission: Submission) => `${submission.themeCode} ${JSON.stringify(submission.answers)}`;
+  const uploads = new Map<string, string>();
+  const byScenario = new Map<string, Materials>();
+  for (const sample of samples) {
+    if (byScenario.has(scenarioOf(sample))) continue;
+    const guide = await platform.request('POST', `/v1/themes/${sample.themeCode}/guide`, { body: { answers: sample.answers } });
+    if (guide.status !== 200) throw new Error(`the guide of ${sample.themeCode} answered ${guide.status}: ${guide.raw.toString('utf8').slice(0, 500)}`);
+    const materials: Materials = {};
+    for (const material of (guide.body as { materials: { code: string; name: string; required: boolean; ways: string[]; mediaTypes: string[] }[] }).materials) {
+      if (!material.required || !material.ways.includes('upload')) continue;
+      if (!uploads.has(material.code)) {
+        const file = await sampleFile(material.mediaTypes.includes('application/pdf') ? 'application/pdf' : 'image/jpeg', `${material.code} ${material.name}`);
+        const answer = await platform.request('POST', '/v1/materials', { body: new Uint8Array(file.bytes), headers: { 'content-type': file.mediaType } });
+        if (answer.status !== 201) throw new Error(`uploading ${material.code} answered ${answer.status}: ${answer.raw.toString('utf8').slice(0, 500)}`);
+        uploads.set(material.code, (answer.body as { id: string }).id);
+      }
+      materials[material.code] = { upload: uploads.get(material.code)! };
+    }
+    byScenario.set(scenarioOf(sample), materials);
+  }
+  return (submission) => {
+    const materials = byScenario.get(scenarioOf(submission));
+    if (!materials) throw new Error(`no materials uploaded for ${scenarioOf(submission)}`);
+    return { ...submission, materials };
+  };
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '潘', '丘'];
@@ -340,10 +388,11 @@ export interface Round {
  * Loads `url` for `roundMs` after `warmupMs`. Submission numbers continue
  * across rounds (`offset`), so every request is a new application.
  */
-export async function measureRound(environment: BenchEnvironment, server: ServerProcess, options: { warmupMs: number; roundMs: number; offset: number }): Promise<Round> {
+export async function measureRound(environment: BenchEnvironment, server: ServerProcess,
+  options: { warmupMs: number; roundMs: number; offset: number; withMaterials: WithMaterials }): Promise<Round> {
   const result = await loadSubmissions({
     url: server.url, key: environment.key('platform'), concurrency: INTAKE_CONCURRENCY, warmupMs: options.warmupMs, durationMs: options.roundMs,
-    submission: (index) => marriageSubmission(options.offset + index), serverPid: server.child.pid,
+    submission: (index) => options.withMaterials(marriageSubmission(options.offset + index)), serverPid: server.child.pid,
   });
   if (result.failures.length > 0) process.stderr.write(`${server.url}: ${result.failed} failed, e.g. ${result.failures[0]}\n`);
   return { perSecond: result.ok / result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuPerOp: result.cpuPerOp, failed: result.failed };
@@ -377,7 +426,8 @@ export async function benchIntake(): Promise<Record<string, unknown>[]> {
   const gateway = await startIntakeGateway(environment);
   const rounds: Round[] = [];
   try {
-    for (let round = 0; round < 2; round += 1) rounds.push(await measureRound(environment, gateway, { warmupMs: round === 0 ? 1500 : 300, roundMs: 4000, offset: round * 100_000 }));
+    const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0)]);
+    for (let round = 0; round < 2; round += 1) rounds.push(await measureRound(environment, gateway, { warmupMs: round === 0 ? 1500 : 300, roundMs: 4000, offset: round * 100_000, withMaterials }));
   } finally {
     await gateway.stop();
   }

@@ -12,11 +12,16 @@ import type { ResolvedMaterials } from './submission-materials.js';
 export async function recordApplicationMaterials(tx: Queryable, applicationId: string, clientId: string, materials: ResolvedMaterials, at: number): Promise<void> {
   const uploads = [...new Set(materials.uploadIds)];
   if (uploads.length > 0) {
+    // Only a first reference writes (and locks) the row: a platform naming one upload from many applications must not
+    // serialise their intake on it. A referenced row is never swept, so reading it is enough.
     const placeholders = uploads.map((_, index) => `$${index + 4}`).join(', ');
-    const { rowCount } = await tx.query(
-      `UPDATE material_uploads SET referenced_at = COALESCE(referenced_at, $1)
-        WHERE client_id = $2 AND (referenced_at IS NOT NULL OR expires_at > $3) AND id IN (${placeholders})`, [at, clientId, at, ...uploads]);
-    if (rowCount !== uploads.length) throw validationError([{ pointer: '/materials', message: 'an upload expired or was removed while the submission was checked; upload it again' }]);
+    await tx.query(
+      `UPDATE material_uploads SET referenced_at = $1
+        WHERE client_id = $2 AND referenced_at IS NULL AND expires_at > $3 AND id IN (${placeholders})`, [at, clientId, at, ...uploads]);
+    const { rows: [referenced] } = await tx.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM material_uploads WHERE client_id = $1 AND referenced_at IS NOT NULL AND id IN (${uploads.map((_, index) => `$${index + 2}`).join(', ')})`,
+      [clientId, ...uploads]);
+    if (Number(referenced!.n) !== uploads.length) throw validationError([{ pointer: '/materials', message: 'an upload expired or was removed while the submission was checked; upload it again' }]);
   }
   for (const material of materials.application) {
     await tx.query(

@@ -106,14 +106,21 @@ export function readSubmittedMaterials(value: unknown, errors: FieldError[]): Ma
   return submitted;
 }
 
-/** The licences the prefill evidence verified: identifier → type and whose (the role of the fields it filled). */
+/**
+ * The licences the prefill evidence verified: identifier → type and whose (the
+ * role of the fields it filled, and of the materials it found it supplies — a
+ * verified licence whose values another licence had already filled still
+ * stands for its material).
+ */
 function verifiedLicences(evidence: PrefillEvidence | undefined): Map<string, { licenceType: string; subjects: Set<string> }> {
   const licences = new Map<string, { licenceType: string; subjects: Set<string> }>();
-  for (const [canonical, field] of Object.entries(evidence?.fields ?? {})) {
-    const entry = licences.get(field.licenceIdentifier) ?? { licenceType: field.licenceType, subjects: new Set<string>() };
-    entry.subjects.add(canonical.split('.')[0]!);
-    licences.set(field.licenceIdentifier, entry);
-  }
+  const add = (identifier: string, licenceType: string, subject: string) => {
+    const entry = licences.get(identifier) ?? { licenceType, subjects: new Set<string>() };
+    entry.subjects.add(subject);
+    licences.set(identifier, entry);
+  };
+  for (const [canonical, field] of Object.entries(evidence?.fields ?? {})) add(field.licenceIdentifier, field.licenceType, canonical.split('.')[0]!);
+  for (const material of Object.values(evidence?.materials ?? {})) add(material.licenceIdentifier, material.licenceType, material.subject);
   return licences;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `tongban demo`: drives whole stories through the public, signed API of a
  * running sandbox and prints progress as it goes — guide, authorisation,
- * prefill from verified licences, one submission, the departments' work
+ * prefill from verified licences, the one material list and the files
+ * handed in once (uploads, a 告知承诺), one submission, the departments' work
  * followed to the end, sealed results, the licence-use ledger:
  * - `birth`: a family's 婴儿“出生一件事” (MX-T05), three departments over
  *   REST, SOAP (made flaky by the sandbox) and an inbox;
@@ -13,13 +14,13 @@ import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createPopulation, PopulationIndex } from '../../adapters/licence-library/index.js';
 import type { Guide } from '../forms/guide.js';
-import type { MaterialWay } from '../forms/materials.js';
 import type { PrefillResult } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
 import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
+import { handInMaterials, showMaterials, type SubmittedMaterials } from './demo-materials.js';
 import { SANDBOX_STATE_FILE } from './sandbox-state.js';
 
 /** Where the demo looks for a gateway when no sandbox is recorded and no --url is given. */
@@ -101,7 +102,8 @@ async function birthStory(context: DemoContext): Promise<void> {
     child: { ...prefill.form['child'], address: mother.address, insuranceType: '城乡居民基本医疗保险' },
     guardian: { name: mother.name, idNumber: mother.idNumber },
   };
-  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken });
+  const materials = await materialsStep(platform, prefill);
+  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
   await showLicenceUses(platform, holders);
 }
 
@@ -134,19 +136,24 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
       foodBusinessFormat: shop.foodBusiness!.format, foodBusinessItems: shop.foodBusiness!.items, foodSafetyManager: owner.name,
     },
   };
-  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken });
+  const materials = await materialsStep(platform, prefill);
+  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
   await showLicenceUses(platform, holders);
 }
 
-/** The theme's guide: its matters (with their departments and 前置事项) and materials. */
+/** The files the applicant hands in, each once, whichever matters ask for them (the prefill's verified licences need none). */
+async function materialsStep(platform: SigningClient, prefill: Prefill): Promise<SubmittedMaterials> {
+  step('Hand in the materials: each document once, whichever matters ask for it');
+  return handInMaterials(say, platform, prefill);
+}
+
+/** The theme's guide: its matters (with their departments and 前置事项) and its one material list. */
 async function showGuide(platform: SigningClient, themeCode: string, answers: Record<string, unknown>): Promise<Guide> {
   const guide = check(await platform.request('POST', `/v1/themes/${themeCode}/guide`, { body: { answers } }), 200, 'guide') as Guide;
   const names = new Map(guide.matters.map((matter) => [matter.code, short(matter.name)]));
   const matters = guide.matters.map((matter) => `${short(matter.name)} → ${matter.department.name}${matter.after.length ? ` (waits for ${matter.after.map((code) => names.get(code)).join(', ')})` : ''}`);
   say(`matters: ${matters.join('; ')}`);
-  const count = (way: MaterialWay) => guide.materials.filter((material) => material.ways[0] === way).length;
-  const may = (way: MaterialWay) => guide.materials.filter((material) => material.ways.includes(way)).length;
-  say(`materials: ${guide.materials.length} — a licence supplies ${count('licence')}, a prerequisite's result ${count('prerequisite')}, Tongban generates ${count('generated')}, ${count('upload')} to upload (告知承诺 possible for ${may('commitment')}, 容缺 for ${may('deferred')})`);
+  showMaterials(say, guide);
   return guide;
 }
 
@@ -184,7 +191,8 @@ async function prefillForm(platform: SigningClient, guide: Guide, holders: Autho
  * the sealed results.
  * @throws Error when a department refused (不予受理) or time ran out.
  */
-async function submitAndFollow(context: DemoContext, submission: { themeCode: string; answers: Record<string, unknown>; form: Record<string, unknown>; evidenceToken: string }): Promise<void> {
+async function submitAndFollow(context: DemoContext,
+  submission: { themeCode: string; answers: Record<string, unknown>; form: Record<string, unknown>; evidenceToken: string; materials: SubmittedMaterials }): Promise<void> {
   const { platform, pollMs, timeoutMs } = context;
   step('Submit once (Idempotency-Key); Tongban splits it per department');
   const key = `demo-${submission.themeCode}-${Date.now()}`;

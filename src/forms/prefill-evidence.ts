@@ -34,6 +34,20 @@ export interface PrefillEvidence {
   readonly holders: Readonly<Record<string, string>>;
   /** Canonical field → its evidence. */
   readonly fields: Readonly<Record<string, EvidenceField>>;
+  /**
+   * Material identity → the verified licence that supplies it (the prefill's
+   * `satisfiedBy`), also when that licence filled no field another licence
+   * had filled first. Absent from tokens signed before materials existed.
+   */
+  readonly materials?: Readonly<Record<string, EvidenceMaterial>>;
+}
+
+/** A material the prefill found a verified licence for. */
+export interface EvidenceMaterial {
+  readonly licenceIdentifier: string;
+  readonly licenceType: string;
+  /** Whose licence it is (the role: applicant, mother …). */
+  readonly subject: string;
 }
 
 export function valueDigest(value: unknown): string {

@@ -1,8 +1,11 @@
 /**
  * The end-to-end environment: the licence-library and matter-system
- * simulators and a gateway wired to them over real sockets, on SQLite, with
- * the REAL `mappings/` (no TONGBAN_MAPPINGS_DIR), so every mapped theme can
- * be driven through the public signed API as the sandbox serves it.
+ * simulators, a simulator of every department of mappings/departments.json
+ * (REST, SOAP, inbox) and a gateway wired to them over real sockets, on
+ * SQLite, with the REAL `mappings/` (no TONGBAN_MAPPINGS_DIR), so every
+ * mapped theme can be driven through the public signed API as the sandbox
+ * serves it. The dispatcher does not run on its own: `deliver()` delivers
+ * what is due, so a test sees an application before and after delivery.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +15,15 @@ import {
 } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
+import type { ReceivedDelivery } from '../../adapters/common/department/simulator/department-book.js';
+import type { MaterialDownload } from '../../adapters/common/department/simulator/material-check.js';
+import { startInboxDepartmentSimulator, type InboxDepartmentSimulator } from '../../adapters/department-inbox/simulator/inbox-department-simulator.js';
+import { startRestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
+import { startSoapDepartmentSimulator } from '../../adapters/department-soap/simulator/soap-department-simulator.js';
+import { loadDepartments } from '../../src/delivery/department-registry.js';
 import { CatalogStore } from '../../src/catalog/index.js';
 import type { Gateway } from '../../src/gateway.js';
-import { createSigningClient, jwks, type SigningClient } from '../../src/trust/signing-client.js';
+import { createSigningClient, jwks, type FetchFunction, type SigningClient } from '../../src/trust/signing-client.js';
 import { devKey } from '../helpers/dev-keys.js';
 import { startTestGateway, type LogCapture } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,8 +36,23 @@ export interface EndToEndEnvironment {
   /** The development platform client (一网通办 portal). */
   platform: SigningClient;
   ops: SigningClient;
+  /** What every department system received (first arrivals and repeats, flagged `duplicate`). */
+  received(): ReceivedDelivery[];
+  /** Every material file the departments downloaded to check it before a receipt. */
+  materialDownloads(): MaterialDownload[];
+  /** One round of delivery: the dispatcher pushes what is due, every inbox department polls once. */
+  deliver(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What one department simulator of any channel offers the tests. */
+interface DepartmentSystem {
+  received(): ReceivedDelivery[];
+  materialDownloads(): MaterialDownload[];
+  close(): Promise<void>;
+}
+
+const GATEWAY_PLACEHOLDER = 'http://tongban.test';
 
 /** Starts both simulators and a gateway on a fresh SQLite file; resolves once the whole catalogue is synced. */
 export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
@@ -38,6 +62,26 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const anchors = join(dir, 'licence-anchors.pem');
   writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
+
+  // Push departments listen first (the gateway needs their URLs) and reach the gateway through `toGateway` once it is up.
+  let started: Gateway | undefined;
+  const toGateway: FetchFunction = (input, init) => globalThis.fetch(String(input).replace(GATEWAY_PLACEHOLDER, started!.url), init);
+  const tongbanKeys = async () => started!.keyring.publicKeys();
+  const departments = loadDepartments();
+  const systems: DepartmentSystem[] = [];
+  const inboxes: InboxDepartmentSimulator[] = [];
+  const endpoints: Record<string, string> = {};
+  for (const department of departments.filter((candidate) => candidate.channel !== 'inbox')) {
+    const key = await devKey(`dept-${department.code}`);
+    const options = {
+      departmentCode: department.code, departmentKey: key, tongbanPublicKeys: tongbanKeys,
+      eventsTarget: { url: GATEWAY_PLACEHOLDER, clientId: `dept-${department.code}`, key, tongbanKeys, fetch: toGateway },
+    };
+    const simulator = department.channel === 'soap' ? await startSoapDepartmentSimulator(options) : await startRestDepartmentSimulator(options);
+    endpoints[department.code] = simulator.url;
+    systems.push(simulator);
+  }
+
   const { gateway, logs } = await startTestGateway({
     TONGBAN_SQLITE_PATH: join(dir, 'tongban.db'),
     TONGBAN_MATTER_SYSTEM_URL: matters.url,
@@ -50,7 +94,15 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
     TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS: '3000',
     TONGBAN_DISPATCHER: 'false',
+    TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
   });
+  started = gateway;
+  for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
+    const key = await devKey(`dept-${department.code}`);
+    const inbox = await startInboxDepartmentSimulator({ tongbanUrl: gateway.url, departmentCode: department.code, key, tongbanKeys });
+    inboxes.push(inbox);
+    systems.push(inbox);
+  }
   const catalog = new CatalogStore(gateway.store);
   const everyMatter = matters.matters().map((matter) => matter.code);
   await waitFor(async () => (await catalog.listThemes()).length === matters.themes().length && (await catalog.getMatters(everyMatter)).size === everyMatter.length,
@@ -61,7 +113,14 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     gateway, logs, library, matters,
     platform: await client('platform'),
     ops: await client('ops'),
+    received: () => systems.flatMap((system) => system.received()),
+    materialDownloads: () => systems.flatMap((system) => system.materialDownloads()),
+    async deliver() {
+      await gateway.dispatcher.runOnce();
+      for (const inbox of inboxes) await inbox.pollOnce();
+    },
     async close() {
+      for (const system of systems) await system.close();
       await gateway.close();
       await library.close();
       await matters.close();

@@ -5,8 +5,11 @@
  * of the licence library's population, prefill (specific values and their
  * provenance, the evidence token, the auto-fill ratio), the licence-use
  * ledger, a revoked licence, the library going down, and the refusals —
- * then the submission of the completed merged form: one sub-application per
- * applicable matter, each department form holding the fields its matter maps.
+ * then the submission of the completed merged form with its materials (a file
+ * uploaded for each the guide needs one for; the licences the prefill verified
+ * need none): one sub-application per applicable matter, each department form
+ * holding the fields its matter maps, and each department receiving exactly
+ * its own matter's materials, under its own codes and names, files verified.
  * The auto-fill ratios are written to test-output/autofill.json (docs/autofill.md).
  */
 import { expect } from 'chai';
@@ -23,6 +26,8 @@ import { resolveTransform } from '../../src/forms/transforms.js';
 import type { LedgerEntry } from '../../src/licences/index.js';
 import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
 import type { SigningClientResponse } from '../../src/trust/signing-client.js';
+import { satisfyListed } from '../helpers/materials.js';
+import { waitFor } from '../helpers/wait.js';
 import { completeForm } from './complete-form.js';
 import { personFieldConflicts } from '../../src/forms/form-consistency.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
@@ -136,6 +141,57 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     expect(provenance).to.deep.include({ source: 'licence', licenceIdentifier: source!.identifier, licenceType: source!.type, issuer: issuerOf(source!), verified: true });
   }
 
+  /**
+   * Delivers the application's sub-applications that are due (not waiting for a 前置事项) and checks what each
+   * department received: exactly its own matter's materials the application satisfied, each under the matter's own
+   * code and name, satisfied as submitted (a file uploaded, a licence the prefill verified, a generated 申请表),
+   * and every file downloaded by that department and verified.
+   */
+  async function expectOwnMaterialsDelivered(themeCode: string, submitted: SubmissionAnswer, listed: Prefill['materials'], given: Record<string, Record<string, unknown>>) {
+    const due = submitted.subApplications.filter((sub) => sub.status === 'queued');
+    const arrived = () => new Map(env.received().filter((entry) => !entry.duplicate && due.some((sub) => sub.id === entry.delivery.subApplicationId))
+      .map((entry) => [entry.delivery.subApplicationId, entry.delivery]));
+    const deliveries = await waitFor(async () => {
+      await env.deliver();
+      const got = arrived();
+      return got.size === due.length ? got : undefined;
+    }, { what: `every due ${themeCode} sub-application at its department`, timeoutMs: 20_000, intervalMs: 100 });
+
+    const theme = await env.platform.request('GET', `/v1/themes/${themeCode}`);
+    expect(theme.status).to.equal(200);
+    const catalogue = new Map((theme.body as { matters: { code: string; materials: { code: string; name: string }[] }[] }).matters.map((matter) => [matter.code, matter.materials]));
+    const uploads = new Map<string, string>(); // identity → SHA-256 of its upload
+    for (const [code, entry] of Object.entries(given)) {
+      if (typeof entry['upload'] !== 'string') continue;
+      const metadata = await env.platform.request('GET', `/v1/materials/${entry['upload']}`);
+      expect(metadata.status, JSON.stringify(metadata.body)).to.equal(200);
+      uploads.set(code, (metadata.body as { sha256: string }).sha256);
+    }
+    // How the application satisfied each identity, from the guide's list and what was submitted.
+    const how = new Map(listed.flatMap((material): [string, string][] => {
+      if (uploads.has(material.code)) return [[material.code, 'upload']];
+      if (material.satisfiedBy) return [[material.code, 'licence']];
+      if (material.ways.includes('generated')) return [[material.code, 'generated']];
+      return [];
+    }));
+    for (const sub of due) {
+      const delivery = deliveries.get(sub.id)!;
+      const asked = listed.flatMap((material) => material.matters.filter((matter) => matter.matterCode === sub.matterCode).map((matter) => ({ identity: material.code, matter })));
+      const own = catalogue.get(sub.matterCode)!.filter((material) => how.has(asked.find((entry) => entry.matter.code === material.code)?.identity ?? ''));
+      expect(delivery.materials.map((material) => [material.code, material.name]), `${sub.matterCode}: its own materials`).to.deep.equal(own.map((material) => [material.code, material.name]));
+      for (const material of delivery.materials) {
+        expect(material.identity, material.code).to.equal(asked.find((entry) => entry.matter.code === material.code)!.identity);
+        expect(material.satisfiedBy, `${sub.matterCode} ${material.code}`).to.equal(how.get(material.identity ?? ''));
+        if (material.satisfiedBy === 'upload') expect(material.file?.sha256, material.code).to.equal(uploads.get(material.identity ?? ''));
+        if (material.satisfiedBy === 'licence') expect(material.licenceIdentifier, material.code).to.equal(listed.find((entry) => entry.code === material.identity)!.satisfiedBy);
+        if (material.file) {
+          expect(env.materialDownloads().some((download) => download.deliveryId === delivery.deliveryId && download.sha256 === material.file!.sha256 && download.verified),
+            `${sub.matterCode} ${material.code}: downloaded and verified by ${delivery.departmentCode}`).to.equal(true);
+        }
+      }
+    }
+  }
+
   for (const scenario of SCENARIOS) describe(`${scenario.theme} ${scenario.name} (${scenario.kind})`, () => {
     it('guide: the matters in order with their 前置事项, the merged form, and a conditional matter toggled by an answer', async () => {
       const defaults = await guide(scenario.theme);
@@ -143,7 +199,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(ordered(defaults)).to.deep.equal(scenario.defaults.matters);
       expect(formFieldCount(defaults.form), 'merged-form fields under the default answers').to.equal(scenario.defaults.formFields);
       for (const matter of defaults.matters) expect(matter.name, matter.code).to.equal(env.matters.matter(matter.code)!.name);
-      const codes = new Set(defaults.materials.flatMap((material) => material.matters));
+      const codes = new Set(defaults.materials.flatMap((material) => material.matters.map((matter) => matter.matterCode)));
       expect([...codes].sort()).to.deep.equal(defaults.matters.map((matter) => matter.code).sort());
 
       const toggled = await guide(scenario.theme, scenario.toggled.answers);
@@ -215,8 +271,10 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const form = completeForm(scenarioGuide.form, result.form);
       for (const canonical of Object.keys(result.provenance)) expect(valueAt(form, canonical), canonical).to.deep.equal(valueAt(result.form, canonical));
 
+      // A file for each material the guide needs one for; a licence the prefill verified needs no entry.
+      const materials = await satisfyListed(env.platform, result.materials, scenario.theme, (material) => (result.materials.find((entry) => entry.code === material.code)?.satisfiedBy ? null : undefined));
       const answer = await env.platform.request('POST', '/v1/applications', {
-        body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken },
+        body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken, materials },
         headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` },
       });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
@@ -265,6 +323,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         expect(sub.provenance, `${mapping.file}: provenance`).to.deep.equal(provenance);
       }
       expect([...prefilledFound].sort(), 'every prefilled value reaches a department form').to.deep.equal(Object.keys(result.provenance).sort());
+
+      await expectOwnMaterialsDelivered(scenario.theme, submitted, result.materials, materials);
     });
   });
 

@@ -54,8 +54,8 @@ export interface GuideMaterial {
   code: string;
   name: string;
   required: boolean;
-  ways: string[];
-  mediaTypes: string[];
+  ways: readonly string[];
+  mediaTypes: readonly string[];
   deferral?: { days: number };
   commitment?: { text: string };
 }
@@ -67,23 +67,37 @@ export async function guideMaterials(client: SigningClient, themeCode: string, a
   return (answer.body as { materials: GuideMaterial[] }).materials;
 }
 
+/** What a test picks for one material: an entry, `undefined` to upload a file when one is needed, `null` for no entry. */
+export type MaterialChoice = (material: GuideMaterial) => Record<string, unknown> | null | undefined;
+
 /**
  * The `materials` member satisfying every required material that needs an
  * entry: one uploaded file each (a JPEG where a PDF is not allowed), unless
  * `choose` picks another way for a material (return undefined to upload).
  */
 export async function satisfyMaterials(client: SigningClient, themeCode: string, answers: unknown = {},
-  choose: (material: GuideMaterial) => Record<string, unknown> | undefined = () => undefined): Promise<Record<string, Record<string, unknown>>> {
+  choose: MaterialChoice = () => undefined): Promise<Record<string, Record<string, unknown>>> {
+  return satisfyListed(client, await guideMaterials(client, themeCode, answers), themeCode, choose);
+}
+
+/**
+ * The same, for a material list the test already holds (a guide's, or a
+ * prefill's whose `satisfiedBy` materials need no entry); each file's text
+ * starts with `label`.
+ */
+export async function satisfyListed(client: SigningClient, listed: readonly GuideMaterial[], label: string,
+  choose: MaterialChoice = () => undefined): Promise<Record<string, Record<string, unknown>>> {
   const materials: Record<string, Record<string, unknown>> = {};
-  for (const material of await guideMaterials(client, themeCode, answers)) {
+  for (const material of listed) {
     const chosen = choose(material);
+    if (chosen === null) continue;
     if (chosen) {
       materials[material.code] = chosen;
       continue;
     }
     if (!material.required || !material.ways.includes('upload')) continue;
     const mediaType = material.mediaTypes.includes('application/pdf') ? 'application/pdf' : material.mediaTypes[0]!;
-    materials[material.code] = { upload: (await upload(client, sampleFile(mediaType, `${themeCode} ${material.code} ${material.name}`), mediaType)).id };
+    materials[material.code] = { upload: (await upload(client, sampleFile(mediaType, `${label} ${material.code} ${material.name}`), mediaType)).id };
   }
   return materials;
 }

@@ -17,8 +17,9 @@ import { Alerts } from '../../src/ops/alerts.js';
 import type { Store } from '../../src/store/index.js';
 import { createSigningClient, jwks } from '../../src/trust/index.js';
 import type { SigningClient, SigningClientResponse } from '../../src/trust/signing-client.js';
-import { birthForm, birthSubmission, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
+import { BIRTH_THEME, birthForm, birthSubmission, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
 import { devKey } from '../helpers/dev-keys.js';
+import { satisfyMaterials } from '../helpers/materials.js';
 import { allPassed, storeFixtures, TEST_DATABASE_URL, type StoreFixture } from '../helpers/stores.js';
 import { TcpProxy, type ProxyMode } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait.js';
@@ -66,6 +67,8 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
   let direct: Store;
   /** The body sent under each idempotency key (a retry must send the same). */
   const bodies = new Map<string, Record<string, unknown>>();
+  /** Uploaded once while the database answers; every submission names the same uploads. */
+  let materials: Record<string, unknown>;
 
   before(async function () {
     this.timeout(90_000);
@@ -90,6 +93,7 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
       baseUrl: gatewayUrl, clientId: 'platform', key: await devKey('platform'), tongbanKeys: () => jwks(gatewayUrl),
       fetch: (input, init) => globalThis.fetch(input, { ...init, signal: AbortSignal.timeout(HANG_MS) }),
     });
+    materials = await satisfyMaterials(client, BIRTH_THEME);
   });
 
   after(async function () {
@@ -118,7 +122,7 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
 
   /** POST /v1/applications under `key` (a new birth submission for a new key; the same body again for a known one). */
   function submit(key: string): Promise<Answered> {
-    if (!bodies.has(key)) bodies.set(key, birthSubmission(birthForm()));
+    if (!bodies.has(key)) bodies.set(key, { ...birthSubmission(birthForm()), materials });
     return timed(() => client.request('POST', '/v1/applications', { body: bodies.get(key), headers: { 'idempotency-key': key } }));
   }
 

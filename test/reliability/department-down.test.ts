@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { waitFor } from '../helpers/wait.js';
 import { baseEnv, startGatewayProcess } from './gateway-process.js';
 import { accepted, expectExactlyOnce, FACTS_SQL, type StoredFacts } from './outcomes.js';
-import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll } from './workload.js';
+import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll, uploadMaterials } from './workload.js';
 
 const TOTAL = 60;
 
@@ -33,7 +33,7 @@ describe('reliability: a department down for a while', function () {
     const wjj = world.departments.get('wjj')!;
 
     gaj.faults.goDown();
-    const outcomes = await submitAll({ clients: [gateway.platform], indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 8 });
+    const outcomes = await submitAll({ clients: [gateway.platform], materials: await uploadMaterials(gateway.platform), indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 8 });
     const acknowledged = accepted(outcomes);
     expect(acknowledged.size).to.equal(TOTAL);
 

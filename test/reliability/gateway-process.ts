@@ -9,12 +9,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { CERT_FILES } from '../../src/trust/dev-material.js';
-import { createSigningClient, jwks, type SigningClient } from '../../src/trust/signing-client.js';
+import { createSigningClient, jwks, type FetchFunction, type SigningClient } from '../../src/trust/signing-client.js';
 import { devCertsDir, devKey } from '../helpers/dev-keys.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const started = new Set<ChildProcess>();
+/** The URL of each gateway process started here, while it listens. */
+const urls = new Map<ChildProcess, string>();
+
+/** The placeholder origin `reachGateway` replaces with a running gateway's. */
+export const GATEWAY_ORIGIN = 'http://tongban.test';
+
+/**
+ * Fetch for department systems (their material downloads): Tongban as behind a
+ * load balancer, so `GATEWAY_ORIGIN` goes to a gateway process still running
+ * — a department keeps downloading across a crash or a replica's death.
+ */
+export const reachGateway: FetchFunction = (input, init) => {
+  const live = [...urls].find(([child]) => child.exitCode === null && child.signalCode === null);
+  if (!live) return Promise.reject(new Error('no gateway process is running'));
+  return globalThis.fetch(String(input).replace(GATEWAY_ORIGIN, live[1]), init);
+};
 
 /** A running gateway process. */
 export interface GatewayProcess {
@@ -50,11 +66,12 @@ export async function baseEnv(matters: MatterSystemSimulator, extra: Record<stri
     TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
     TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,
     TONGBAN_CATALOG_SYNC_INTERVAL_MS: '0',
-    TONGBAN_DELIVERY_TIMEOUT_MS: '1500',
+    // A push now includes the department downloading its files from a gateway under full load: room for that.
+    TONGBAN_DELIVERY_TIMEOUT_MS: '4000',
     TONGBAN_DELIVERY_BACKOFF_BASE_MS: '100',
     TONGBAN_DELIVERY_BACKOFF_CAP_MS: '1000',
     TONGBAN_DELIVERY_MAX_ATTEMPTS: '1000',
-    TONGBAN_DELIVERY_LEASE_MS: '2000',
+    TONGBAN_DELIVERY_LEASE_MS: '5000',
     TONGBAN_SHUTDOWN_GRACE_MS: '2000',
     ...extra,
   };
@@ -70,7 +87,10 @@ export async function startGatewayProcess(env: NodeJS.ProcessEnv, options: { the
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    urls.delete(child);
+    resolve();
+  }));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const url = await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`the gateway exited (${child.exitCode}) while starting:\n${output.slice(-3000)}`);
@@ -86,6 +106,7 @@ export async function startGatewayProcess(env: NodeJS.ProcessEnv, options: { the
       return [];
     }
   });
+  urls.set(child, url);
   const platform = createSigningClient({ baseUrl: url, clientId: 'platform', key: await devKey('platform'), tongbanKeys: () => jwks(url) });
   const themeCode = options.themeCode ?? 'MX-T33';
   await waitFor(async () => (await platform.request('GET', `/v1/themes/${themeCode}`)).status === 200, { timeoutMs, intervalMs: 50, what: `the gateway to serve theme ${themeCode}` });

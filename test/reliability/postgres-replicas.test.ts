@@ -13,7 +13,7 @@ import { allPassed, TEST_DATABASE_URL } from '../helpers/stores.js';
 import { waitFor } from '../helpers/wait.js';
 import { baseEnv, killAll, running, startGatewayProcess } from './gateway-process.js';
 import { accepted, expectAcknowledgedStored, expectExactlyOnce, FACTS_SQL, type StoredFacts } from './outcomes.js';
-import { DEPARTMENTS, endpointsOf, keyOf, startDepartments, submitAll } from './workload.js';
+import { DEPARTMENTS, endpointsOf, keyOf, startDepartments, submitAll, uploadMaterials } from './workload.js';
 
 const TOTAL = 500;
 
@@ -68,8 +68,10 @@ for (const variant of VARIANTS) describe(`reliability: two PostgreSQL replicas, 
     let answered = 0;
     let checking = false;
     let killing: Promise<void> | undefined;
+    // The files, uploaded once: every submission and every retry (on either replica) names the same uploads.
+    const materials = await uploadMaterials(survivor.platform);
     const phase1 = await submitAll({
-      clients: [victim.platform, survivor.platform], indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 16,
+      clients: [victim.platform, survivor.platform], materials, indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 16,
       stop: () => killed,
       onAnswer: (_index, outcome) => {
         if (outcome.status === 202) answered += 1;
@@ -95,8 +97,9 @@ for (const variant of VARIANTS) describe(`reliability: two PostgreSQL replicas, 
     // 2. The platform retries whatever was not answered 202 on the survivor, with the same keys.
     for (const simulator of departments.values()) simulator.faults.reset();
     const unanswered = Array.from({ length: TOTAL }, (_, index) => index).filter((index) => !acknowledged.has(index));
-    const phase2 = await submitAll({ clients: [survivor.platform], indexes: unanswered, concurrency: 16 });
-    expect([...phase2.values()].filter((outcome) => outcome.status !== 202), 'retries not accepted').to.deep.equal([]);
+    const phase2 = await submitAll({ clients: [survivor.platform], materials, indexes: unanswered, concurrency: 16 });
+    const notAccepted = [...phase2.values()].filter((outcome) => outcome.status !== 202);
+    expect(notAccepted, `retries not accepted: ${JSON.stringify(notAccepted.slice(0, 3))}`).to.deep.equal([]);
     const all = new Map([...acknowledged, ...accepted(phase2)]);
 
     // 3. The survivor delivers everything, the dead replica's leased deliveries once their leases ran out.

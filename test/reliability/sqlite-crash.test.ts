@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { waitFor } from '../helpers/wait.js';
 import { baseEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { accepted, expectAcknowledgedStored, expectExactlyOnce, FACTS_SQL, repeats, type StoredFacts } from './outcomes.js';
-import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll, type Outcome } from './workload.js';
+import { endpointsOf, keyOf, sqliteReliabilityWorld, submitAll, uploadMaterials, type Outcome } from './workload.js';
 
 const TOTAL = 500;
 
@@ -42,8 +42,10 @@ for (const variant of VARIANTS) describe(`reliability: SQLite gateway killed wit
     let killed = false;
     let answered = 0;
     let killing: Promise<void> | undefined;
+    // The files, uploaded once: every submission and every retry (on the next gateway too) names the same uploads.
+    const materials = await uploadMaterials(first.platform);
     const phase1 = await submitAll({
-      clients: [first.platform], indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 16,
+      clients: [first.platform], materials, indexes: Array.from({ length: TOTAL }, (_, index) => index), concurrency: 16,
       stop: () => killed,
       onAnswer: (_index, outcome) => {
         if (outcome.status === 202) answered += 1;
@@ -69,7 +71,7 @@ for (const variant of VARIANTS) describe(`reliability: SQLite gateway killed wit
 
     // 3. The platform retries, with the same idempotency keys, whatever was not answered 202.
     const unanswered = Array.from({ length: TOTAL }, (_, index) => index).filter((index) => !acknowledged.has(index));
-    const phase2 = await submitAll({ clients: [second.platform], indexes: unanswered, concurrency: 16 });
+    const phase2 = await submitAll({ clients: [second.platform], materials, indexes: unanswered, concurrency: 16 });
     const retried = accepted(phase2);
     expect([...phase2.values()].filter((outcome: Outcome) => outcome.status !== 202), 'retries not accepted').to.deep.equal([]);
     const all = new Map([...acknowledged, ...retried]);

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type Database from 'better-sqlite3';
 import { startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
-import { killAll, running } from './gateway-process.js';
+import { GATEWAY_ORIGIN, killAll, reachGateway, running } from './gateway-process.js';
 import { startRestDepartmentSimulator, type RestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
 import { makeIdNumber } from '../../src/domain/identifiers/index.js';
 import { CERT_FILES } from '../../src/trust/dev-material.js';
 import { Keyring } from '../../src/trust/keyring.js';
 import type { SigningClient } from '../../src/trust/signing-client.js';
 import { devCertsDir, devKey } from '../helpers/dev-keys.js';
+import { satisfyMaterials } from '../helpers/materials.js';
 
 /**
  * 结婚生育一件事 (MX-T33) for a married couple: 生育登记 to 卫生健康局 (wjj)
@@ -24,20 +25,34 @@ import { devCertsDir, devKey } from '../helpers/dev-keys.js';
  */
 export const THEME = 'MX-T33';
 export const DEPARTMENTS = ['wjj', 'gaj'] as const;
+const ANSWERS = { alreadyMarried: true, registerBirth: true, joinSpouseHousehold: true };
 
-export function submission(index: number): Record<string, unknown> {
+/** A submission's `materials`: each file the scenario needs an upload for, uploaded once and named by every submission. */
+export type Materials = Record<string, Record<string, unknown>>;
+
+/**
+ * Uploads the scenario's files once through `client` (a platform may name one
+ * upload from many applications): the same `materials` for every index and every
+ * retry, on any gateway sharing the database.
+ */
+export function uploadMaterials(client: SigningClient): Promise<Materials> {
+  return satisfyMaterials(client, THEME, ANSWERS);
+}
+
+export function submission(index: number, materials: Materials): Record<string, unknown> {
   const id = (birthDate: string, sequence: number) => makeIdNumber({ areaCode: '441403', birthDate, sequence });
   const wife = { name: `丘秀${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`199${index % 10}-05-1${index % 10}`, (index * 2) % 998) };
   const husband = { name: `潘建${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`198${index % 10}-12-0${1 + (index % 9)}`, ((index * 2) % 998) + 1) };
   return {
     themeCode: THEME,
-    answers: { alreadyMarried: true, registerBirth: true, joinSpouseHousehold: true },
+    answers: ANSWERS,
     form: {
       applicant: { ...wife, phone: `1597321${String(1000 + index).slice(-4)}`, address: '广东省深圳市福田区福华路62号' },
       spouse: { ...husband, address: '广东省梅州市梅县区畲江镇27号' },
       husband, wife,
       marriage: { certificateNumber: `J441403-2025-${100000 + index}`, childCount: index % 3 },
     },
+    materials,
   };
 }
 
@@ -55,7 +70,7 @@ export type Outcome =
  * those already sent are still recorded, failures included).
  */
 export async function submitAll(options: {
-  clients: readonly SigningClient[]; indexes: readonly number[]; concurrency: number;
+  clients: readonly SigningClient[]; indexes: readonly number[]; concurrency: number; materials: Materials;
   stop?: () => boolean; onAnswer?: (index: number, outcome: Outcome) => void;
 }): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
@@ -65,7 +80,7 @@ export async function submitAll(options: {
       const client = options.clients[index % options.clients.length]!;
       let outcome: Outcome;
       try {
-        const answer = await client.request('POST', '/v1/applications', { body: submission(index), headers: { 'idempotency-key': keyOf(index) } });
+        const answer = await client.request('POST', '/v1/applications', { body: submission(index, options.materials), headers: { 'idempotency-key': keyOf(index) } });
         outcome = answer.status === 202
           ? { status: 202, applicationId: (answer.body as { applicationId: string }).applicationId, replayed: answer.headers['idempotent-replayed'] === 'true' }
           : { status: answer.status, error: answer.raw.toString('utf8').slice(0, 500) };
@@ -80,12 +95,20 @@ export async function submitAll(options: {
   return outcomes;
 }
 
-/** Starts a REST simulator per department, verifying Tongban's development keys. */
+/**
+ * Starts a REST simulator per department, verifying Tongban's development keys;
+ * each downloads a delivery's files from whichever gateway process runs (its
+ * events are kept pending: nothing flushes them).
+ */
 export async function startDepartments(codes: readonly string[]): Promise<Map<string, RestDepartmentSimulator>> {
   const tongbanPublicKeys = Keyring.open(join(await devCertsDir(), CERT_FILES.keyring)).publicKeys();
   const simulators = new Map<string, RestDepartmentSimulator>();
   for (const code of codes) {
-    simulators.set(code, await startRestDepartmentSimulator({ departmentCode: code, departmentKey: await devKey(`dept-${code}`), tongbanPublicKeys }));
+    const departmentKey = await devKey(`dept-${code}`);
+    simulators.set(code, await startRestDepartmentSimulator({
+      departmentCode: code, departmentKey, tongbanPublicKeys,
+      eventsTarget: { url: GATEWAY_ORIGIN, clientId: `dept-${code}`, key: departmentKey, tongbanKeys: tongbanPublicKeys, fetch: reachGateway },
+    }));
   }
   return simulators;
 }

@@ -49,6 +49,8 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
         const evidenceToken = await signEvidence(deps.keyring, {
           aud: clientId, theme: request.themeCode, matters: result.matters.map((matter) => matter.code),
           holders: Object.fromEntries(Object.entries(request.holders).map(([subject, holder]) => [subject, holder.code])), fields: evidence,
+          materials: Object.fromEntries(result.materials.flatMap((material) => (material.satisfiedBy && material.licence
+            ? [[material.code, { licenceIdentifier: material.satisfiedBy, licenceType: material.licence.licenceType, subject: material.licence.subject }]] : []))),
         });
         res.json({ ...answer, evidenceToken });
       },
