@@ -676,6 +676,33 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  {
+    theme: 'MX-T29', name: '退役军人接收报到一件事', kind: 'personal',
+    defaults: { matters: [['002086787000', []], ['000587394000', ['002086787000']], ['002035164000', []]], formFields: 11 },
+    toggled: {
+      answers: { training: 'vocational', hasMilitaryDrivingLicence: true },
+      matters: [['002086787000', []], ['002003449000', ['002086787000']], ['000587394000', ['002086787000']], ['000192178000', []], ['002035164000', []]],
+    },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'householdRegister/applicant', 'dischargeCertificate/applicant'],
+    situation: 'a 自主就业 veteran discharged this autumn (his 退出现役证) reports where he is placed, claims the 一次性经济补助金 and has his 军人退役养老保险 transferred',
+    pick(index) {
+      const veteran = index.findPerson('自主就业 veteran', (person) => person.veteran !== undefined
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'householdRegister', 'dischargeCertificate']));
+      const [card, household, discharge] = from(index, veteran.idNumber!, 'residentIdCard', 'householdRegister', 'dischargeCertificate');
+      return {
+        holders: { applicant: citizen(veteran.idNumber) },
+        expected: [
+          ...nameAndIdNumber('applicant', veteran, [card!, household!, discharge!]),
+          { canonical: 'applicant.address', value: veteran.address, from: [card!, household!] },
+          { canonical: 'applicant.enlistmentDate', value: veteran.veteran!.enlistedOn, from: discharge! },
+          { canonical: 'applicant.dischargeDate', value: veteran.veteran!.dischargedOn, from: discharge! },
+          { canonical: 'applicant.militaryUnit', value: veteran.veteran!.unit, from: discharge! },
+          { canonical: 'applicant.placementArea', value: veteran.veteran!.placement, from: discharge! },
+        ],
+      };
+    },
+  },
 
   ...worksAndSitesScenarios(),   // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16), below
 ];
