@@ -703,6 +703,42 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  {
+    theme: 'MX-T31', name: '校车审批一件事', kind: 'enterprise',
+    defaults: { matters: [['000747286000', []], ['000125638000', ['000747286000']], ['000167087000', ['000747286000', '000125638000']]], formFields: 16 },
+    toggled: { answers: {}, matters: [['000747286000', []], ['000125638000', ['000747286000']], ['000167087000', ['000747286000', '000125638000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'privateSchoolLicence/organisation', 'residentIdCard/legalRepresentative', 'residentIdCard/driver', 'drivingLicence/driver'],
+    situation: 'a 民办学校 (its 民办学校办学许可证) registers a new school bus, has its use permitted with a driver holding an A1 licence and obtains the 校车标牌, all through its 经办人',
+    pick(index) {
+      const school = index.findOrganisation('民办学历教育学校', (candidate) => candidate.school?.type === '民办学历教育学校'
+        && index.holdsSole(candidate.creditCode, ['privateSchoolLicence']) && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
+      const representative = index.person(school.legalRepresentativeKey)!;
+      const driver = index.findPerson('bus driver (A1, A3 or B1)', (person) => ['A1', 'A3', 'B1'].includes(person.driver?.vehicleClass ?? '')
+        && person.key !== school.legalRepresentativeKey && index.holdsSole(person.idNumber, ['residentIdCard', 'drivingLicence']));
+      const agent = index.findPerson('adult agent', (person) => adult(index, person) && ![school.legalRepresentativeKey, driver.key].includes(person.key)
+        && index.holdsSole(person.idNumber, ['residentIdCard']), 18);
+      const [licence] = from(index, school.creditCode, 'privateSchoolLicence');
+      const [representativeCard] = from(index, representative.idNumber!, 'residentIdCard');
+      const [driverCard, drivingLicence] = from(index, driver.idNumber!, 'residentIdCard', 'drivingLicence');
+      const [agentCard] = from(index, agent.idNumber!, 'residentIdCard');
+      return {
+        holders: {
+          applicant: citizen(agent.idNumber), organisation: { code: school.creditCode, type: 'organization' },
+          legalRepresentative: citizen(representative.idNumber), driver: citizen(driver.idNumber),
+        },
+        expected: [
+          ...nameAndIdNumber('applicant', agent, agentCard!),
+          { canonical: 'organisation.creditCode', value: school.creditCode, from: licence! },
+          { canonical: 'organisation.name', value: school.name, from: licence! },
+          { canonical: 'organisation.address', value: school.address, from: licence! },
+          { canonical: 'legalRepresentative.name', value: representative.name, from: [licence!, representativeCard!] },
+          { canonical: 'driver.name', value: driver.name, from: [driverCard!, drivingLicence!] },
+          { canonical: 'driver.idNumber', value: driver.idNumber, from: driverCard! },
+        ],
+      };
+    },
+  },
 
   ...worksAndSitesScenarios(),   // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16), below
 ];

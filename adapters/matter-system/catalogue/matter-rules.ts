@@ -135,8 +135,10 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['抵押登记'], applicant: 'person', materials: ['机动车登记证书', '抵押合同'], fields: ['hphm', 'hpzl', 'dyqrmc', 'dyqrxydm', 'htbh'] },
   { keywords: ['检验合格标志'], applicant: 'person', materials: ['机动车行驶证', '机动车交通事故责任强制保险凭证'], fields: ['hphm', 'hpzl', 'bhlx'] },
   { keywords: ['行驶证'], applicant: 'person', materials: ['机动车登记证书'], fields: ['hphm', 'hpzl', 'bhlx'] },
-  { keywords: ['校车使用许可'], applicant: 'organisation', materials: ['机动车行驶证', '机动车驾驶证', '校车安全管理制度'], fields: ['xcsl', 'xslx', 'jsrxm', 'jsrsfzhm'] },
-  { keywords: ['校车标牌'], applicant: 'organisation', materials: ['校车使用许可证明', '机动车行驶证'], fields: ['hphm', 'hpzl', 'xslx'] },
+  // MX-T31 (issue #16): the school files through its 经办人 (授权委托书); the permit names the bus's driver and route, the
+  // plate the bus it was issued for (校车安全管理条例 第十四条, 第十五条).
+  { keywords: ['校车使用许可'], applicant: 'organisation', materials: ['经办人居民身份证', '授权委托书', '机动车行驶证', '机动车驾驶证', '校车安全管理制度'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xcsl', 'xslx', 'jsrxm', 'jsrsfzhm'] },
+  { keywords: ['校车标牌'], applicant: 'organisation', materials: ['经办人居民身份证', '授权委托书', '校车使用许可证明', '机动车行驶证'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'hphm', 'hpzl', 'xslx'] },
   // health professions
   { keywords: ['医师执业'], applicant: 'person', materials: ['医师资格证书', '健康体检证明', '聘用证明'], fields: ['zgzsbh', 'zylb', 'zyfw', 'zyjg'] },
   { keywords: ['护士执业'], applicant: 'person', materials: ['护士执业资格考试成绩合格证明', '学历证书', '健康体检证明'], fields: ['xb', 'csrq', 'xl', 'zyjg'] },

@@ -68,6 +68,18 @@ describe('mappings against the matter-system catalogue', () => {
     }
   });
 
+  /**
+   * Whether, in every theme using the matter, the material is the result of a 前置事项 the matter always waits for:
+   * then no holder has it before and it is never fetched (MX-T31: the bus's 行驶证, the school's, from its 注册登记;
+   * MX-T37: the 办学许可证 of an institution being founded).
+   */
+  const alwaysPrerequisiteResult = (matterCode: string, identity: string) => {
+    const producers = mappings.materials.get(identity)?.prerequisiteResult?.matters ?? [];
+    const uses = [...mappings.themes.values()].flatMap((theme) => theme.matters.filter((matter) => matter.code === matterCode).map((matter) => ({ theme, matter })));
+    return uses.length > 0 && uses.every(({ theme, matter }) => matter.after.some((code) => producers.includes(code)
+      && theme.matters.find((candidate) => candidate.code === code)!.when === undefined));
+  };
+
   it('marks every material that a mapped licence type can supply (so prefill spares the upload)', () => {
     const licenceByName = new Map([...mappings.licences.values()].map((licence) => [licence.name, licence.licenceType]));
     const unmarked: string[] = [];
@@ -77,6 +89,7 @@ describe('mappings against the matter-system catalogue', () => {
         const licenceType = material.licenceType === undefined ? undefined : licenceByName.get(material.licenceType);
         if (licenceType === undefined) continue; // an upload, or a licence no library type carries (无犯罪记录证明, 机动车登记证书)
         const identity = resolveMaterial(mappings, mapping.matter, material).identity!.code;
+        if (alwaysPrerequisiteResult(mapping.matter, identity)) continue;
         const marked = mapping.materials.get(identity);
         if (marked?.licenceType !== licenceType) unmarked.push(`${mapping.file}#/materials/${identity}: ${material.name} is supplied by ${material.licenceType} (${licenceType})`);
         else if (!mapping.licences.some((use) => use.licenceType === licenceType && use.subject === marked.subject)) unmarked.push(`${mapping.file}#/materials/${identity}: not among the matter's licences`);
