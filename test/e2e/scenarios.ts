@@ -739,6 +739,26 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
+  {
+    theme: 'MX-T37', name: '我要设立非营利性非学历教育培训机构', kind: 'enterprise',
+    defaults: { matters: [['002004442000', []], ['000777614000', ['002004442000']]], formFields: 8 },
+    toggled: { answers: { premisesFittedOut: true }, matters: [['002004442000', []], ['000777614000', ['002004442000']], ['000798242000', ['000777614000']]] },
+    answers: {},
+    licences: ['residentIdCard/legalRepresentative', 'realEstateCertificate/legalRepresentative'],
+    situation: 'a founder (his 居民身份证) sets up a training institution in premises he owns (his 不动产权证书), which need no fit-out: the 办学许可证, then the 民办非企业单位 registration on it',
+    pick(index) {
+      const founder = index.findPerson('founder owning premises', (person) => adult(index, person) && person.veteran === undefined
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']), 6);
+      const [card, certificate] = from(index, founder.idNumber!, 'residentIdCard', 'realEstateCertificate');
+      return {
+        holders: { legalRepresentative: citizen(founder.idNumber) },
+        expected: [
+          ...nameAndIdNumber('legalRepresentative', founder, card!),
+          { canonical: 'property.location', value: certificate!.surface['ZL'], from: certificate! },
+        ],
+      };
+    },
+  },
 
   ...worksAndSitesScenarios(),   // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16), below
 ];

@@ -157,13 +157,16 @@ export const MATTER_RULES: readonly MatterRule[] = [
   { keywords: ['大型户外广告'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '设置方案及效果图', '场地权属证明', '建设工程规划许可证'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'szdd', 'ggnr', 'ggmj', 'szqx', 'ghxkzh'] },
   { keywords: ['宣传品', '户外广告'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '设置方案及效果图', '场地权属证明'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'szdd', 'ggnr', 'ggmj', 'szqx'] },
   { keywords: ['规划类许可证'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '建设工程设计方案', '不动产权证书'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'xmmc', 'jsdd', 'jzmj', 'jzgd'] },
-  { keywords: ['消防验收备案'], applicant: 'enterprise', materials: ['竣工验收报告', '消防设施检测报告'], fields: ['xmmc', 'jsdd', 'jzmj', 'jgrq'] },
+  // MX-T37 (issue #16): filed by the unit whose premises were fitted out — there a 民办非企业单位 (no 营业执照), named by
+  // its 登记证书's credit code.
+  { keywords: ['消防验收备案'], applicant: 'organisation', materials: ['竣工验收报告', '消防设施检测报告'], fields: ['xmmc', 'jsdd', 'jzmj', 'jgrq'] },
   // MX-T34 (issue #16): filed by the 建设单位 (developer) through its 经办人; the contract names the 物业服务企业 it chose.
   { keywords: ['物业服务合同'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '前期物业服务合同'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'wyxmmc', 'xmdz', 'wyfwqymc', 'wyfwqydm', 'htqsrq', 'htzzrq'] },
   { keywords: ['物业管理区域'], applicant: 'enterprise', materials: ['经办人居民身份证', '授权委托书', '规划总平面图', '申请表'], fields: ['zs', 'jbrxm', 'jbrsfzhm', 'wyxmmc', 'xmdz', 'zdmj', 'jzmj'] },
   // institutions and associations
   { keywords: ['非学历教育机构设立'], applicant: 'none', materials: ['申请表', '举办者资格证明', '办学场所证明', '机构章程'], fields: ['jgmc', 'fddbr', 'fddbrsfzhm', 'bxdz', 'pxlb', 'lxdh'] },
-  { keywords: ['民办非企业单位'], applicant: 'none', materials: ['登记申请书', '机构章程', '法定代表人居民身份证', '住所使用证明'], fields: ['dwmc', 'fddbr', 'fddbrsfzhm', 'zs', 'kbzj', 'ywfw', 'lxdh'] },
+  // MX-T37 (issue #16): a 民办学校 registers with 民政 once the 教育局 granted its 办学许可证 (民办教育促进法 第十八条).
+  { keywords: ['民办非企业单位'], applicant: 'none', materials: ['登记申请书', '机构章程', '法定代表人居民身份证', '住所使用证明', '民办学校办学许可证'], fields: ['dwmc', 'fddbr', 'fddbrsfzhm', 'zs', 'kbzj', 'ywfw', 'lxdh'] },
   // MX-T38 (issue #16): the registration of a change waits for the 业务主管单位's consent (for a 民族 association, the
   // 民族团体变更前审批); both forms name the legal representative by his ID number too.
   { keywords: ['社会团体变更登记'], applicant: 'organisation', materials: ['会员大会决议', '社会团体法人登记证书', '申请表', '业务主管单位审查同意文件'], fields: ['fddbrsfzhm', 'bgsx', 'bgqnr', 'bghnr'] },

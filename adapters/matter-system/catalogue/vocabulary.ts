@@ -153,6 +153,8 @@ export const MATERIALS = {
   建筑垃圾运输合同: { code: 'CL101', form: 'copy' },
   // MX-T19, MX-T37, MX-T38 (issue #16); codes from CL160 so that those other themes add meanwhile stay apart.
   业务主管单位审查同意文件: { code: 'CL160', form: 'original' },
+  // MX-T37 (issue #16): the 教育局's permit a 民办学校 registers with (the 非学历教育机构设立's result in that theme).
+  民办学校办学许可证: { code: 'CL161', form: 'copy', licenceType: '民办学校办学许可证' },
 } as const satisfies Record<string, MaterialSpec>;
 
 export type MaterialName = keyof typeof MATERIALS;
