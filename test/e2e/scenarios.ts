@@ -653,6 +653,28 @@ export const SCENARIOS: readonly ThemeScenario[] = [
   },
   // MX-T19, MX-T29, MX-T31, MX-T37, MX-T38 (issue #16) ------------------------------------------------------------
   {
+    theme: 'MX-T19', name: '我要办医生、护士执业证书', kind: 'personal',
+    defaults: { matters: [['000196101000', []]], formFields: 7 },
+    toggled: { answers: { maternalCare: true }, matters: [['000196101000', []], ['000199301000', ['000196101000']]] },
+    answers: {},
+    licences: ['residentIdCard/applicant', 'physicianQualification/applicant'],
+    situation: 'a doctor who passed the examination (医师资格证书), not yet registered, registers to practise (医师执业证书)',
+    pick(index) {
+      const doctor = index.findPerson('qualified doctor not yet registered', (person) => person.physicianQualification !== undefined && person.physician === undefined
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'physicianQualification']));
+      const [card, qualification] = from(index, doctor.idNumber!, 'residentIdCard', 'physicianQualification');
+      return {
+        holders: { applicant: citizen(doctor.idNumber) },
+        expected: [
+          { canonical: 'applicant.name', value: doctor.name, from: [card!, qualification!] },
+          { canonical: 'applicant.idNumber', value: doctor.idNumber, from: [card!, qualification!] },
+          { canonical: 'applicant.physicianQualificationNumber', value: doctor.physicianQualification!.number, from: qualification! },
+          { canonical: 'applicant.practiceCategory', value: doctor.physicianQualification!.category, from: qualification! },
+        ],
+      };
+    },
+  },
+  {
     theme: 'MX-T38', name: '民族社会团体变更登记一件事', kind: 'enterprise',
     defaults: { matters: [['000144929000', []], ['000744834000', ['000144929000']]], formFields: 8 },
     toggled: { answers: {}, matters: [['000144929000', []], ['000744834000', ['000144929000']]] },
@@ -759,7 +781,6 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       };
     },
   },
-
   ...worksAndSitesScenarios(),   // MX-T08, MX-T28, MX-T34, MX-T35, MX-T36, MX-T39, MX-T40 (issue #16), below
 ];
 

@@ -94,7 +94,6 @@ export interface Organisation {
   readonly school?: { readonly licenceNumber: string; readonly founder: string; readonly type: string; readonly content: string; readonly headKey: string };
 }
 
-
 export type EnterpriseIndustry = 'food' | 'importExport' | 'trade' | 'construction' | 'logistics' | 'agriculture' | 'technology' | 'tourism' | 'humanResources';
 
 export interface Enterprise {

@@ -142,6 +142,10 @@ export const MATERIALS = {
   对外贸易经营者备案登记表: { code: 'CL094', form: 'original' },
   道路运输从业资格证: { code: 'CL095', form: 'original', licenceType: '道路运输从业人员从业资格证' },
   机构章程: { code: 'CL096', form: 'original' },
+  // MX-T19, MX-T37, MX-T38 (issue #16); codes from CL160 so that those other themes add meanwhile stay apart.
+  业务主管单位审查同意文件: { code: 'CL160', form: 'original' },
+  // MX-T37 (issue #16): the 教育局's permit a 民办学校 registers with (the 非学历教育机构设立's result in that theme).
+  民办学校办学许可证: { code: 'CL161', form: 'copy', licenceType: '民办学校办学许可证' },
   // MX-T01, MX-T13, MX-T14, MX-T27 and the works themes (issue #16): a filing by an agent.
   授权委托书: { code: 'CL097', form: 'original' },
   // MX-T14 (issue #16): the cancellation of a 劳务派遣 permit: the permit handed back, the dispatched workers placed.
@@ -151,10 +155,6 @@ export const MATERIALS = {
   建设工程规划许可证: { code: 'CL100', form: 'copy' },
   // MX-T35 (issue #16): the contract with a licensed carrier (城市建筑垃圾管理规定 第七条), not the carrier's own 行驶证.
   建筑垃圾运输合同: { code: 'CL101', form: 'copy' },
-  // MX-T19, MX-T37, MX-T38 (issue #16); codes from CL160 so that those other themes add meanwhile stay apart.
-  业务主管单位审查同意文件: { code: 'CL160', form: 'original' },
-  // MX-T37 (issue #16): the 教育局's permit a 民办学校 registers with (the 非学历教育机构设立's result in that theme).
-  民办学校办学许可证: { code: 'CL161', form: 'copy', licenceType: '民办学校办学许可证' },
 } as const satisfies Record<string, MaterialSpec>;
 
 export type MaterialName = keyof typeof MATERIALS;
