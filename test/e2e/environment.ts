@@ -17,6 +17,7 @@ import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js'
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import type { ReceivedDelivery } from '../../adapters/common/department/simulator/department-book.js';
 import type { MaterialDownload } from '../../adapters/common/department/simulator/material-check.js';
+import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { startInboxDepartmentSimulator, type InboxDepartmentSimulator } from '../../adapters/department-inbox/simulator/inbox-department-simulator.js';
 import { startRestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/simulator/soap-department-simulator.js';
@@ -42,6 +43,12 @@ export interface EndToEndEnvironment {
   materialDownloads(): MaterialDownload[];
   /** One round of delivery: the dispatcher pushes what is due, every inbox department polls once. */
   deliver(): Promise<void>;
+  /**
+   * Drives an application to its end as the departments would: delivery rounds, each department sending its
+   * events (受理, 办结 with results, sealed), matters released by their 前置事项 delivered in turn; resolves with
+   * the final view once every sub-application is completed (throws naming what is stuck otherwise).
+   */
+  complete(applicationId: string): Promise<{ status: string; subApplications: { id: string; matterCode: string; status: string }[] }>;
   close(): Promise<void>;
 }
 
@@ -49,6 +56,7 @@ export interface EndToEndEnvironment {
 interface DepartmentSystem {
   received(): ReceivedDelivery[];
   materialDownloads(): MaterialDownload[];
+  flushEvents(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -59,6 +67,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
   sharedIssuerPki().warm(ALL_ISSUERS); // ~0.3 s per issuer, once per process
   const library = await startLicenceLibrarySimulator();
   const matters = await startMatterSystemSimulator();
+  const seals = await startSealPlatformSimulator();
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const anchors = join(dir, 'licence-anchors.pem');
   writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
@@ -93,6 +102,9 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessSecret,
     TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
     TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS: '3000',
+    TONGBAN_SEAL_PLATFORM_URL: seals.url,
+    TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
+    TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
     TONGBAN_DISPATCHER: 'false',
     TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
   });
@@ -119,9 +131,23 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
       await gateway.dispatcher.runOnce();
       for (const inbox of inboxes) await inbox.pollOnce();
     },
+    async complete(applicationId) {
+      const platform = await client('platform');
+      type View = { status: string; subApplications: { id: string; matterCode: string; status: string }[] };
+      return waitFor(async () => {
+        await gateway.dispatcher.runOnce();
+        for (const inbox of inboxes) await inbox.pollOnce();
+        for (const system of systems) await system.flushEvents();
+        const answer = await platform.request('GET', `/v1/applications/${applicationId}`);
+        const view = answer.body as View;
+        if (view.subApplications.every((sub) => sub.status === 'completed')) return view;
+        throw new Error(`now ${view.subApplications.map((sub) => `${sub.matterCode} ${sub.status}`).join(', ')}`);
+      }, { what: `application ${applicationId} completed`, timeoutMs: 30_000, intervalMs: 50 });
+    },
     async close() {
       for (const system of systems) await system.close();
       await gateway.close();
+      await seals.close();
       await library.close();
       await matters.close();
       rmSync(dir, { recursive: true, force: true });

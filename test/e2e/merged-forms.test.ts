@@ -170,6 +170,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     // How the application satisfied each identity, from the guide's list and what was submitted.
     const how = new Map(listed.flatMap((material): [string, string][] => {
       if (uploads.has(material.code)) return [[material.code, 'upload']];
+      if (given[material.code]?.['commitment']) return [[material.code, 'commitment']];
+      if (given[material.code]?.['deferred']) return [[material.code, 'deferred']];
       if (material.satisfiedBy) return [[material.code, 'licence']];
       if (material.ways.includes('generated')) return [[material.code, 'generated']];
       return [];
@@ -183,6 +185,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         expect(material.identity, material.code).to.equal(asked.find((entry) => entry.matter.code === material.code)!.identity);
         expect(material.satisfiedBy, `${sub.matterCode} ${material.code}`).to.equal(how.get(material.identity ?? ''));
         if (material.satisfiedBy === 'upload') expect(material.file?.sha256, material.code).to.equal(uploads.get(material.identity ?? ''));
+        if (material.satisfiedBy === 'commitment') expect(material.commitment?.signature, material.code).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+        if (material.satisfiedBy === 'deferred') expect(material.outstanding?.dueDate, material.code).to.equal(null);
         if (material.satisfiedBy === 'licence') expect(material.licenceIdentifier, material.code).to.equal(listed.find((entry) => entry.code === material.identity)!.satisfiedBy);
         if (material.file) {
           expect(env.materialDownloads().some((download) => download.deliveryId === delivery.deliveryId && download.sha256 === material.file!.sha256 && download.verified),
@@ -271,8 +275,19 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const form = completeForm(scenarioGuide.form, result.form);
       for (const canonical of Object.keys(result.provenance)) expect(valueAt(form, canonical), canonical).to.deep.equal(valueAt(result.form, canonical));
 
-      // A file for each material the guide needs one for; a licence the prefill verified needs no entry.
-      const materials = await satisfyListed(env.platform, result.materials, scenario.theme, (material) => (result.materials.find((entry) => entry.code === material.code)?.satisfiedBy ? null : undefined));
+      // Every way a platform hands in: a licence the prefill verified needs no entry; 告知承诺 wherever a material allows it;
+      // one 容缺 where one is allowed; a file uploaded for each other material the guide needs one for.
+      let deferredOne = false;
+      const materials = await satisfyListed(env.platform, result.materials, scenario.theme, (material) => {
+        if (result.materials.find((entry) => entry.code === material.code)?.satisfiedBy) return null;
+        if (!material.required) return undefined;
+        if (material.ways.includes('commitment')) return { commitment: { consentMethod: 'signature', committedAt: '2026-11-20T10:00:00+08:00' } };
+        if (!deferredOne && material.ways.includes('deferred')) {
+          deferredOne = true;
+          return { deferred: true };
+        }
+        return undefined;
+      });
       const answer = await env.platform.request('POST', '/v1/applications', {
         body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken, materials },
         headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` },
@@ -325,6 +340,12 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect([...prefilledFound].sort(), 'every prefilled value reaches a department form').to.deep.equal(Object.keys(result.provenance).sort());
 
       await expectOwnMaterialsDelivered(scenario.theme, submitted, result.materials, materials);
+
+      // Every department finishes its matter: matters waiting for a 前置事项 are released by its result and delivered in turn.
+      const done = await env.complete(submitted.applicationId);
+      expect(done.status).to.equal('completed');
+      const reached = new Set(env.received().map((entry) => entry.delivery.subApplicationId));
+      for (const sub of submitted.subApplications) expect(reached.has(sub.id), `${sub.matterCode} reached its department`).to.equal(true);
     });
   });
 
