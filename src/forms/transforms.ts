@@ -38,6 +38,19 @@ function numeric(integer: boolean): Transform {
   };
 }
 
+// 注册资本 as the 营业执照 prints it: `500万元人民币`, `50万元`, `人民币30万元`, `5000000元` (yuan). Another currency
+// (`100万美元`, `50万港元`) is refused: a form asking 万元 means 人民币, and converting at some rate would invent a value.
+const YUAN_AMOUNT = /^(?:人民币)?(\d+(?:\.\d+)?)(万)?(?:元(?:人民币)?|人民币)$/u;
+
+/** An amount of 人民币 in text → its number of 万元 (`500万元人民币` → 500, `5000000元` → 500). */
+function wanYuan(value: unknown): number {
+  const text = String(value).trim().replace(/\s+/gu, '');
+  const match = YUAN_AMOUNT.exec(text);
+  if (!match) throw new TransformError(`"${String(value)}" is not an amount in 人民币`);
+  const amount = Number(match[1]);
+  return match[2] === '万' ? amount : amount / 10_000;
+}
+
 const BUILT_IN: Readonly<Record<string, Transform>> = {
   trim: (value) => String(value).trim(),
   upper: (value) => String(value).trim().toUpperCase(),
@@ -45,6 +58,7 @@ const BUILT_IN: Readonly<Record<string, Transform>> = {
   'date.compact': (value) => isoDate(value).replaceAll('-', ''),
   integer: numeric(true),
   number: numeric(false),
+  'amount.wanYuan': wanYuan,
 };
 
 /** Names of the built-in transforms (`code:<table>` comes on top). */

@@ -232,7 +232,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
   },
   {
     theme: 'MX-T06', name: '我要开办进出口贸易企业', kind: 'enterprise',
-    defaults: { matters: [['000753343000', []], ['000768317000', ['000753343000']]], formFields: 9 },
+    defaults: { matters: [['000753343000', []], ['000768317000', ['000753343000']]], formFields: 8 },
     toggled: { answers: { filingType: 'change' }, matters: [['000729167000', []]] },
     answers: { registerCompany: false },
     licences: ['businessLicence/enterprise'],
@@ -247,6 +247,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
           { canonical: 'enterprise.name', value: enterprise.name, from: licence! },
           { canonical: 'enterprise.businessScope', value: enterprise.businessScope, from: licence! },
           { canonical: 'legalRepresentative.name', value: index.person(enterprise.legalRepresentativeKey)!.name, from: licence! },
+          { canonical: 'enterprise.type', value: enterprise.kind, from: licence! },
+          { canonical: 'enterprise.registeredCapital', value: Number.parseFloat(enterprise.registeredCapital), from: licence! },
         ],
       };
     },
@@ -883,7 +885,15 @@ function worksAndSitesScenarios(): ThemeScenario[] {
       answers: {},
       licences: ENTERPRISE_AND_AGENT,
       situation: 'a 文化传播 company without the 节目制作经营许可证 applies for it and hangs an LED screen on a building, through its 经办人',
-      pick: (index) => enterpriseAndAgent(index, company(index, 'tourism', '文化传播 company', (candidate) => candidate.name.includes('文化传播'), 1), 12),
+      pick(index) {
+        const advertiser = company(index, 'tourism', '文化传播 company', (candidate) => candidate.name.includes('文化传播'), 1);
+        const applicants = enterpriseAndAgent(index, advertiser, 12);
+        const [licence] = from(index, advertiser.creditCode, 'businessLicence');
+        return {
+          ...applicants,
+          expected: [...applicants.expected, { canonical: 'enterprise.registeredCapital', value: Number.parseFloat(advertiser.registeredCapital), from: licence! }],
+        };
+      },
     },
     {
       theme: 'MX-T34', name: '物业管理一件事', kind: 'enterprise',
