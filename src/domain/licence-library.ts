@@ -176,6 +176,7 @@ export const DEFINING_AUTHORITIES = {
   mva: { name: '退役军人事务部', creditCode: '11100000556585059T' },
   moe: { name: '教育部', creditCode: '11100000205910665Y' },
   moa: { name: '农业农村部', creditCode: '111000000000133607' },
+  sta: { name: '国家税务总局', creditCode: '11100000000000013W' },
 } as const satisfies Record<string, DefiningAuthority>;
 
 /** A licence type Tongban knows: its type code, name and holder type. */
@@ -221,6 +222,8 @@ export const LICENCE_TYPES = {
   // MX-T36, MX-T39 (issue #16)
   specialEquipmentProductionLicence: licenceType('samr', '011', '特种设备生产许可证', 'organization'),
   aquaticWildlifeBreedingLicence: licenceType('moa', '021', '水生野生动物人工繁育许可证', 'organization'),
+  // MX-T22 (issue #16): electronic since 2019 (国家税务总局 公安部公告2019年第18号), read by the 车管所 at registration
+  vehiclePurchaseTaxCertificate: licenceType('sta', '001', '车辆购置税完税证明', 'citizen'),
 } as const satisfies Record<string, LicenceTypeInfo>;
 
 export type LicenceTypeKey = keyof typeof LICENCE_TYPES;

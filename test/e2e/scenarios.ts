@@ -59,6 +59,11 @@ const organization = (enterprise: Enterprise): Holder => ({ code: enterprise.cre
 const from = (index: PopulationIndex, holder: string, ...types: LicenceTypeKey[]) => types.map((type) => index.licence(holder, type));
 const DRIVING_CLASSES = new Set(['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2']); // the dictionary's applicant.drivingLicenceClass
 
+/** 文化程度 as the 居民户口簿 page prints it → the dictionary's level (code table education-household-register). */
+const EDUCATION_ON_PAGE: Readonly<Record<string, string>> = {
+  研究生: '研究生', 大学本科: '大学本科', 大学专科: '大学专科', 中等专科: '中专', 技工学校: '中专', 高中: '高中', 初中: '初中及以下', 小学: '初中及以下', 文盲或半文盲: '初中及以下',
+};
+
 const adult = (index: PopulationIndex, person: Person) => person.birthDate <= `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
 
 /**
@@ -334,6 +339,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
         holders: { applicant: citizen(worker.idNumber) },
         expected: [
           ...nameAndIdNumber('applicant', worker, [card!, socialSecurity!]),
+          { canonical: 'applicant.bankName', value: socialSecurity!.surface['KHYH'], from: socialSecurity! },
+          { canonical: 'applicant.bankAccount', value: socialSecurity!.surface['YHZH'], from: socialSecurity! },
         ],
       };
     },
@@ -439,17 +446,18 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     defaults: { matters: [['000791543000', []], ['002016143000', []], ['000767140000', []], ['000593189000', ['002016143000']]], formFields: 19 },
     toggled: { answers: { hasEmploymentCertificate: true }, matters: [['000791543000', []], ['000767140000', []], ['000593189000', []]] },
     answers: {},
-    licences: ['businessLicence/enterprise', 'residentIdCard/employee', 'householdRegister/employee', 'employmentCertificate/employee'],
+    licences: ['businessLicence/enterprise', 'residentIdCard/employee', 'householdRegister/employee', 'employmentCertificate/employee', 'socialSecurityCard/employee'],
     situation: 'the founder and legal representative of an active company, holding no 就业创业证, applies for it, registers as employed (自主创业) with the company, which files the 劳动用工备案, and claims the 创业培训补贴',
     pick(index) {
       const enterprise = index.findActiveEnterprise('company whose founder holds no 就业创业证', (candidate) => {
         const founder = index.person(candidate.legalRepresentativeKey)!;
-        return candidate.kind.startsWith('有限责任公司') && adult(index, founder) && index.holdsSole(founder.idNumber, ['residentIdCard', 'householdRegister'])
+        return candidate.kind.startsWith('有限责任公司') && adult(index, founder) && index.holdsSole(founder.idNumber, ['residentIdCard', 'householdRegister', 'socialSecurityCard'])
           && index.licences(founder.idNumber!, 'employmentCertificate').length === 0;
       });
       const founder = index.person(enterprise.legalRepresentativeKey)!;
       const [licence] = from(index, enterprise.creditCode, 'businessLicence');
       const cards = from(index, founder.idNumber!, 'residentIdCard', 'householdRegister');
+      const [page, socialSecurity] = from(index, founder.idNumber!, 'householdRegister', 'socialSecurityCard');
       return {
         holders: { enterprise: organization(enterprise), employee: citizen(founder.idNumber) },
         expected: [
@@ -459,6 +467,9 @@ export const SCENARIOS: readonly ThemeScenario[] = [
           ...nameAndIdNumber('employee', founder, cards),
           { canonical: 'employee.sex', value: founder.sex === 'male' ? '男' : '女', from: cards },
           { canonical: 'employee.address', value: founder.address, from: cards },
+          { canonical: 'employee.education', value: EDUCATION_ON_PAGE[page!.surface['WHCD']!], from: page! },
+          { canonical: 'employee.bankName', value: socialSecurity!.surface['KHYH'], from: socialSecurity! },
+          { canonical: 'employee.bankAccount', value: socialSecurity!.surface['YHZH'], from: socialSecurity! },
         ],
       };
     },
@@ -546,15 +557,18 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     defaults: { matters: [['000747286000', []]], formFields: 7 },
     toggled: { answers: { mortgaged: true }, matters: [['000747286000', []], ['000776567000', ['000747286000']]] },
     answers: {},
-    licences: ['residentIdCard/applicant'],
-    situation: 'a buyer of a new car (paid in full) registers it',
+    licences: ['residentIdCard/applicant', 'vehiclePurchaseTaxCertificate/applicant'],
+    situation: 'a buyer of a new car (paid in full, its 车辆购置税 paid: the 完税证明) registers it',
     pick(index) {
-      const owner = index.findPerson('car buyer', (person) => adult(index, person) && person.phone !== null && index.holdsSole(person.idNumber, ['residentIdCard']));
-      const [card] = from(index, owner.idNumber!, 'residentIdCard');
+      const owner = index.findPerson('car buyer who paid the purchase tax', (person) => adult(index, person) && person.phone !== null && person.newCar !== undefined
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'vehiclePurchaseTaxCertificate']));
+      const [card, tax] = from(index, owner.idNumber!, 'residentIdCard', 'vehiclePurchaseTaxCertificate');
       return {
         holders: { applicant: citizen(owner.idNumber) },
         expected: [
-          ...nameAndIdNumber('applicant', owner, card!),
+          ...nameAndIdNumber('applicant', owner, [card!, tax!]),
+          { canonical: 'vehicle.vin', value: owner.newCar!.vin, from: tax! },
+          { canonical: 'vehicle.engineNumber', value: owner.newCar!.engineNumber, from: tax! },
         ],
       };
     },
@@ -600,6 +614,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
         expected: [
           ...nameAndIdNumber('applicant', person, [card!, household!]),
           { canonical: 'applicant.address', value: person.address, from: [card!, household!] },
+          { canonical: 'applicant.maritalStatus', value: household!.surface['HYZK'], from: household! },
         ],
       };
     },
@@ -732,7 +747,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     defaults: { matters: [['000747286000', []], ['000125638000', ['000747286000']], ['000167087000', ['000747286000', '000125638000']]], formFields: 16 },
     toggled: { answers: {}, matters: [['000747286000', []], ['000125638000', ['000747286000']], ['000167087000', ['000747286000', '000125638000']]] },
     answers: {},
-    licences: ['residentIdCard/applicant', 'privateSchoolLicence/organisation', 'residentIdCard/legalRepresentative', 'residentIdCard/driver', 'drivingLicence/driver'],
+    licences: ['residentIdCard/applicant', 'vehiclePurchaseTaxCertificate/applicant', 'privateSchoolLicence/organisation', 'residentIdCard/legalRepresentative', 'residentIdCard/driver', 'drivingLicence/driver'],
     situation: 'a 民办学校 (its 民办学校办学许可证) registers a new school bus, has its use permitted with a driver holding an A1 licence and obtains the 校车标牌, all through its 经办人',
     pick(index) {
       const school = index.findOrganisation('民办学历教育学校', (candidate) => candidate.school?.type === '民办学历教育学校'

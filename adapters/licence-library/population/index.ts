@@ -10,6 +10,8 @@ import { createEnterprises } from './enterprises.js';
 import { createHouseholds, DEFAULT_HOUSEHOLD_PLAN, type HouseholdPlan } from './households.js';
 import { createLabourDispatchCompanies } from './labour-dispatch.js';
 import type { Population } from './model.js';
+import { recordNewCars } from './new-cars.js';
+import { addPageDetails } from './page-details.js';
 import { createOrganizationLicences } from './organization-licences.js';
 import { createQualificationsAndOrganisations } from './organisations.js';
 import { applyStatusChanges } from './statuses.js';
@@ -54,6 +56,8 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   createWorksLicences(context, seed);   // the same, for the works and wildlife themes (MX-T36, MX-T39)
   recordDeaths(context, seed);   // the same: retirees who died, with the 居民死亡医学证明（推断）书 (MX-T23)
   createLabourDispatchCompanies(context, seed);   // the same: 劳务派遣 companies and their 劳务派遣经营许可证 (MX-T14)
+  recordNewCars(context, seed);   // the same: buyers of a new car, its 车辆购置税完税证明 (MX-T22)
+  addPageDetails(context, seed);   // the same: 文化程度, 婚姻状况 of the 户口簿 page, the 社保卡's bank (MX-T11, MX-T26, MX-T30)
   return {
     seed, asOf,
     persons: context.persons, households: context.households, enterprises: context.enterprises, organisations, licences: context.licences,

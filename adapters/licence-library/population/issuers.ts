@@ -37,6 +37,8 @@ export const ISSUERS = {
   // MX-T36, MX-T39 (issue #16): the provincial bodies that issue 特种设备安装改造修理 and 国家二级 breeding licences.
   provincialMarket: { key: 'provincialMarket', name: '广东省市场监督管理局', creditCode: '11440000MB2C0621X9', areaCode: '440000' },
   provincialAgriculture: { key: 'provincialAgriculture', name: '广东省农业农村厅', creditCode: '114400000069395485', areaCode: '440000' },
+  // MX-T22 (issue #16): collects the 车辆购置税 and issues its 完税证明.
+  meixianTax: { key: 'meixianTax', name: '国家税务总局梅州市梅县区税务局', creditCode: '11441403MB2C0452X9', areaCode: '441403', department: 'swj' },
 } as const satisfies Record<string, IssuingAuthority>;
 
 export type IssuerKey = keyof typeof ISSUERS;

@@ -20,7 +20,7 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
   householdRegister: [
     s('HH', '户号'), s('HZXM', '户主姓名'), s('YHZGX', '与户主关系'), s('XM', '姓名'), s('XB', '性别'), s('MZ', '民族'),
     d('CSRQ', '出生日期'), s('CSD', '出生地'), s('JG', '籍贯'), s('GMSFHM', '公民身份号码'), s('ZZ', '住址'),
-    s('HKLX', '户别'), d('DJRQ', '登记日期'), s('CBJG', '承办机关'),
+    s('HKLX', '户别'), d('DJRQ', '登记日期'), s('CBJG', '承办机关'), s('WHCD', '文化程度', false), s('HYZK', '婚姻状况'),
   ],
   drivingLicence: [
     s('ZH', '证号'), s('XM', '姓名'), s('XB', '性别'), s('GJ', '国籍'), s('ZZ', '住址'), d('CSRQ', '出生日期'),
@@ -59,7 +59,7 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
   ],
   socialSecurityCard: [
     s('XM', '姓名'), s('XB', '性别'), s('SHBZHM', '社会保障号码'), s('KH', '卡号'), d('FKRQ', '发卡日期'), s('YXQZ', '有效期至'),
-    s('CBZT', '参保状态'), d('CBRQ', '参保日期', false), d('TXRQ', '退休日期', false), s('FKJG', '发卡机构'),
+    s('CBZT', '参保状态'), d('CBRQ', '参保日期', false), d('TXRQ', '退休日期', false), s('FKJG', '发卡机构'), s('KHYH', '开户银行'), s('YHZH', '银行账号'),
   ],
   employmentCertificate: [
     s('ZH', '证号'), s('XM', '姓名'), s('XB', '性别'), s('GMSFHM', '公民身份号码'), s('HJDZ', '户籍地址'), s('JYZT', '就业状态'),
@@ -117,5 +117,10 @@ export const LICENCE_FIELDS: Readonly<Record<LicenceTypeKey, readonly Field[]>> 
   labourDispatchLicence: [
     s('XKZBH', '许可证编号'), s('DWMC', '单位名称'), s('TYSHXYDM', '统一社会信用代码'), s('FDDBR', '法定代表人'), s('ZS', '住所'),
     s('ZCZB', '注册资本'), s('XKJYSX', '许可经营事项'), d('YXQQ', '有效期起始日期'), d('YXQZ', '有效期至'), s('FZJG', '发证机关'), d('FZRQ', '发证日期'),
+  ],
+  // MX-T22 (issue #16): the 车辆购置税完税证明 (电子版): the buyer, the vehicle as its invoice and 合格证 describe it, the tax paid or exempted.
+  vehiclePurchaseTaxCertificate: [
+    s('ZMBH', '证明编号'), s('NSRMC', '纳税人名称'), s('NSRSBH', '纳税人识别号'), s('CLSBDH', '车辆识别代号（车架号）'), s('FDJH', '发动机号'),
+    s('CPXH', '厂牌型号'), s('CLLX', '车辆类型'), s('WSPZHM', '完税凭证号码'), s('ZSQK', '征免情况'), s('ZSJG', '征收机关'), d('TFRQ', '填发日期'),
   ],
 };

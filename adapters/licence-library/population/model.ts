@@ -74,6 +74,8 @@ export interface Person {
   physicianQualification?: { readonly number: string; readonly category: string; readonly level: string; readonly school: string; readonly education: string; readonly major: string; readonly issuedOn: string };
   /** A soldier who left active service to find work himself (自主就业退役士兵), with his 退出现役证. */
   veteran?: { readonly certificateNumber: string; readonly enlistedOn: string; readonly dischargedOn: string; readonly unit: string; readonly rank: string; readonly placement: string };
+  /** A new car bought, its 车辆购置税 paid (its 完税证明), not registered yet (新车上牌照, new-cars.ts). */
+  newCar?: { readonly vin: string; readonly engineNumber: string; readonly model: string; readonly taxPaidOn: string; readonly certificateNumber: string };
 }
 
 /**
