@@ -125,6 +125,8 @@ function verifiedLicences(evidence: PrefillEvidence | undefined): Map<string, { 
 }
 
 export interface ResolveMaterialsOptions {
+  /** Subjects that are another under the answers (`subjectBindings`): their licence materials are that subject's. */
+  readonly bound?: ReadonlyMap<string, string>;
   readonly db: Queryable;
   readonly clientId: string;
   readonly keyring: Keyring;
@@ -140,7 +142,7 @@ export interface ResolveMaterialsOptions {
  */
 export async function resolveMaterials(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings, submitted: ReadonlyMap<string, SubmittedMaterial>,
   options: ResolveMaterialsOptions, errors: FieldError[]): Promise<ResolvedMaterials> {
-  const scenario = materialsOfScenario(context, matterCodes, mappings);
+  const scenario = materialsOfScenario(context, matterCodes, mappings, options.bound);
   const byCode = new Map(scenario.map((material) => [material.code, material]));
   const licences = verifiedLicences(options.evidence);
   const pointerOf = (code: string) => `/materials/${code.replaceAll('~', '~0').replaceAll('/', '~1')}`;

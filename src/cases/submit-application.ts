@@ -12,7 +12,7 @@ import { getField } from '../forms/form-schema.js';
 import type { Mappings } from '../forms/mappings/types.js';
 import { deriveMergedForm } from '../forms/merged-form.js';
 import { valueDigest, verifyEvidence } from '../forms/prefill-evidence.js';
-import { applicableMatters, resolveAnswers } from '../forms/scenario.js';
+import { applicableMatters, resolveAnswers, subjectBindings } from '../forms/scenario.js';
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import { normalizeFormText } from '../forms/text-rules.js';
 import type { ThemeContext } from '../forms/theme-context.js';
@@ -114,7 +114,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const at = now();
   const applicationId = newId(at);
   const materials = await resolveMaterials(context, codes, options.mappings, submission.materials,
-    { db: options.store, clientId: request.clientId, keyring: options.keyring, applicationId, now: at, ...(evidence ? { evidence } : {}) }, errors);
+    { bound: subjectBindings(context.mapping, answers), db: options.store, clientId: request.clientId, keyring: options.keyring, applicationId, now: at, ...(evidence ? { evidence } : {}) }, errors);
   if (errors.length > 0) throw validationError(errors, `The submission has ${errors.length} field(s) or material(s) at fault`);
   if (evidence) {
     for (const [canonical, field] of Object.entries(evidence.fields)) {

@@ -5,9 +5,11 @@
  * handed in once (uploads, a 告知承诺), one submission, the departments' work
  * followed to the end, sealed results, the licence-use ledger:
  * - `birth`: a family's 婴儿“出生一件事” (MX-T05), three departments over
- *   REST, SOAP (made flaky by the sandbox) and an inbox;
- * - `enterprise`: a 个体工商户 food shop's 我要开办食品经营 (MX-T15), the
- *   food licence waiting for the registration at 市场监督管理局.
+ *   REST, SOAP (made flaky by the sandbox) and an inbox; the mother is the
+ *   newborn's guardian, so her ID card fills the 监护人 too;
+ * - `enterprise`: 我要开办食品经营 (MX-T15) for a person who runs no business
+ *   yet: registers a 个体工商户 food shop in premises of their own, and the food
+ *   licence waits for that registration (its 营业执照) at 市场监督管理局.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,53 +89,56 @@ async function birthStory(context: DemoContext): Promise<void> {
   const themeCode = STORIES.birth.themeCode;
   step(`婴儿“出生一件事” for the family of ${masked(mother.name)} (mother), theme ${themeCode}`);
   const guide = await showGuide(platform, themeCode, {});
+  say(`the guardian (监护人) is the ${guide.answers['guardian']}: her licences fill the guardian's fields and stand for the guardian's materials`);
 
   step('The mother authorises the use of her licences (face recognition at the counter)');
   const holders = await authorise(platform, guide, '办理婴儿出生一件事', { mother: { code: mother.idNumber!, type: 'citizen', who: 'the mother', consent: 'face-recognition' } });
 
   step('Prefill the merged form from her verified licences');
-  const prefill = await prefillForm(platform, guide, holders, '办理婴儿出生一件事');
+  const prefill = await prefillForm(platform, guide, holders, '办理婴儿出生一件事', ['guardian.name', 'guardian.idNumber']);
 
-  step('The family completes the rest: a phone number, the newborn\'s address and insurance, the guardian');
+  step('The family completes the rest: a phone number, the newborn\'s address and insurance');
   say('in the sandbox 民政和人社局\'s SOAP system is flaky (about half its answers are 503): Tongban retries with backoff and jitter');
   const form = {
     ...prefill.form,
     applicant: { phone: mother.phone ?? '13800138000' },
     child: { ...prefill.form['child'], address: mother.address, insuranceType: '城乡居民基本医疗保险' },
-    guardian: { name: mother.name, idNumber: mother.idNumber },
   };
   const materials = await materialsStep(platform, prefill);
   await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
   await showLicenceUses(platform, holders);
 }
 
-/** A 个体工商户 grocery and its 经营者: the registration, then the food licence that waits for it. */
+/**
+ * A person who runs no business yet opens a grocery in premises of their own: the 个体工商户 registration, then the food
+ * licence that waits for it and receives its 营业执照 (the registration's result: no licence the 经营者 could hold before).
+ */
 async function enterpriseStory(context: DemoContext): Promise<void> {
   const { index, platform } = context;
-  // A 副食店/士多店: a 个体工商户 selling food, whose 经营者 (its legal representative) holds a valid ID card.
-  const shop = index.findActiveEnterprise('个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
-    && candidate.foodBusiness?.format === '食品销售经营者' && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
-  const owner = index.person(shop.legalRepresentativeKey)!;
+  // The 经营者: an adult who is no enterprise's legal representative, holding a valid ID card and a 不动产权证书 for the premises.
+  const adultBorn = `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
+  const owner = index.findPerson('adult owning premises and running no business', (person) => person.birthDate <= adultBorn
+    && index.enterprisesOf(person.key).length === 0 && index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']));
   const themeCode = STORIES.enterprise.themeCode;
-  step(`我要开办食品经营(副食店、士多店) for ${shop.name} (${shop.kind}, ${shop.creditCode}), 经营者 ${masked(owner.name)}, theme ${themeCode}`);
+  step(`我要开办食品经营(副食店、士多店) for ${masked(owner.name)}, who runs no business yet: a new 个体工商户 in premises of their own, theme ${themeCode}`);
   const guide = await showGuide(platform, themeCode, {});
 
-  step('The shop authorises the use of its 营业执照, signed by its 经营者 with the 电子营业执照, and the 经营者 signs for the ID card');
+  step('The 经营者 authorises the use of the ID card and the 不动产权证书 (electronic signature); the shop has no 营业执照 yet');
   const holders = await authorise(platform, guide, '开办食品经营（副食店、士多店）', {
-    enterprise: { code: shop.creditCode, type: 'organization', who: 'the shop', consent: 'signature' },
     legalRepresentative: { code: owner.idNumber!, type: 'citizen', who: 'the 经营者', consent: 'signature' },
   });
 
-  step('Prefill the merged form from the shop\'s verified 营业执照 and the 经营者\'s ID card');
+  step('Prefill the merged form from the 经营者\'s verified ID card and 不动产权证书');
   const prefill = await prefillForm(platform, guide, holders, '开办食品经营（副食店、士多店）：预填一表');
 
-  step('The 经营者 completes what no licence holds: the premises, the food business and who manages its safety');
+  step('The 经营者 completes what no licence holds: the shop\'s name and business, the food business and who manages its safety');
+  const tradeName = '东升';
   const form = {
     ...prefill.form,
     enterprise: {
       ...prefill.form['enterprise'],
-      premises: shop.address, phone: owner.phone ?? '13800138000',
-      foodBusinessFormat: shop.foodBusiness!.format, foodBusinessItems: shop.foodBusiness!.items, foodSafetyManager: owner.name,
+      tradeName, name: `梅县区${tradeName}副食店`, businessScope: '食品销售；日用百货销售', phone: owner.phone ?? '13800138000',
+      foodBusinessFormat: '食品销售经营者', foodBusinessItems: '预包装食品（含冷藏冷冻食品）销售；散装食品（不含冷藏冷冻食品）销售', foodSafetyManager: owner.name,
     },
   };
   const materials = await materialsStep(platform, prefill);
@@ -175,12 +180,13 @@ async function authorise(platform: SigningClient, guide: Guide, description: str
   return Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }]));
 }
 
-/** Prefills the merged form: the auto-fill ratio, where values came from, what is left for the applicant. */
-async function prefillForm(platform: SigningClient, guide: Guide, holders: AuthorisedHolders, useCause: string): Promise<Prefill> {
+/** Prefills the merged form: the auto-fill ratio, where values came from (the first four, and the fields `also` names), what is left for the applicant. */
+async function prefillForm(platform: SigningClient, guide: Guide, holders: AuthorisedHolders, useCause: string, also: readonly string[] = []): Promise<Prefill> {
   const subjects = Object.fromEntries(Object.entries(holders).map(([subject, { code, type, authorizationId }]) => [subject, { code, type, authorizationId }]));
   const prefill = check(await platform.request('POST', '/v1/prefill', { body: { themeCode: guide.theme.code, answers: guide.answers, useCause, holders: subjects } }), 200, 'prefill') as Prefill;
   say(`auto-filled ${prefill.autoFill.filled} of ${prefill.autoFill.total} fields (${percent(prefill.autoFill.ratio)}) from ${prefill.licences.filter((licence) => licence.used).length} verified licences`);
-  for (const [field, provenance] of Object.entries(prefill.provenance).slice(0, 4)) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier}`);
+  const shown = Object.entries(prefill.provenance).filter(([field], index) => index < 4 || also.includes(field));
+  for (const [field, provenance] of shown) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `}verified)`);
   say(`left to the applicant: ${prefill.fields.filter((field) => !field.filled).map((field) => field.label).join('、')}`);
   return prefill;
 }

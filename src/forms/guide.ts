@@ -6,7 +6,7 @@
 import type { Mappings } from './mappings/types.js';
 import { materialsOfScenario, type ScenarioMaterial } from './materials.js';
 import { deriveMergedForm } from './merged-form.js';
-import { applicableMatters, resolveAnswers, type Answers } from './scenario.js';
+import { applicableMatters, resolveAnswers, subjectBindings, type Answers } from './scenario.js';
 import type { ThemeContext } from './theme-context.js';
 
 export interface GuideMatter {
@@ -34,9 +34,14 @@ export function buildGuide(context: ThemeContext, givenAnswers: unknown, mapping
   const answers = resolveAnswers(context.mapping, givenAnswers);
   const ordered = applicableMatters(context.mapping, answers);
   const codes = ordered.map((matter) => matter.code);
+  // A subject that is another under these answers (sameAs: the 监护人 is the mother) uses that subject's licences.
+  const bound = subjectBindings(context.mapping, answers);
   const licences = new Map<string, { licenceType: string; subject: string }>();
   for (const code of codes) {
-    for (const use of context.matterMappings.get(code)!.licences) licences.set(`${use.licenceType}/${use.subject}`, { ...use });
+    for (const use of context.matterMappings.get(code)!.licences) {
+      const subject = bound.get(use.subject) ?? use.subject;
+      licences.set(`${use.licenceType}/${subject}`, { licenceType: use.licenceType, subject });
+    }
   }
   return {
     theme: { code: context.theme.code, name: context.theme.name },
@@ -45,7 +50,7 @@ export function buildGuide(context: ThemeContext, givenAnswers: unknown, mapping
       const matter = context.matters.get(entry.code)!;
       return { code: matter.code, name: matter.name, department: { ...matter.department }, promisedDays: matter.promisedDays, statutoryDays: matter.statutoryDays, after: [...entry.after] };
     }),
-    materials: materialsOfScenario(context, codes, mappings),
+    materials: materialsOfScenario(context, codes, mappings, bound),
     licences: [...licences.values()],
     form: deriveMergedForm(context, ordered, mappings).schema,
   };

@@ -80,8 +80,12 @@ export function materialsOfMatter(context: ThemeContext, matterCode: string, map
   return matter.materials.map((material) => ({ ...material, identity: resolveMaterial(mappings, matterCode, material).identity?.code ?? material.code }));
 }
 
-/** One entry per material identity over the given matters (the scenario's applicable ones, in order). */
-export function materialsOfScenario(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings): ScenarioMaterial[] {
+/**
+ * One entry per material identity over the given matters (the scenario's applicable ones, in order).
+ * @param bound subjects that are another under the scenario's answers (`subjectBindings`): their licences are that subject's.
+ */
+export function materialsOfScenario(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings,
+  bound: ReadonlyMap<string, string> = new Map()): ScenarioMaterial[] {
   const inScenario = new Set(matterCodes);
   const afterOf = new Map(context.mapping.matters.map((matter) => [matter.code, matter.after.filter((code) => inScenario.has(code))]));
   const asked = new Map<string, { name: string; asking: { matterCode: string; material: MatterMaterial; licence?: LicenceUse }[] }>();
@@ -90,7 +94,7 @@ export function materialsOfScenario(context: ThemeContext, matterCodes: readonly
     for (const material of materialsOfMatter(context, matterCode, mappings)) {
       const entry = asked.get(material.identity) ?? { name: mappings.materials.get(material.identity)?.name ?? material.name, asking: [] };
       const licence = mapping?.materials.get(material.identity);
-      entry.asking.push({ matterCode, material, ...(licence ? { licence: { ...licence } } : {}) });
+      entry.asking.push({ matterCode, material, ...(licence ? { licence: { licenceType: licence.licenceType, subject: bound.get(licence.subject) ?? licence.subject } } : {}) });
       asked.set(material.identity, entry);
     }
   }

@@ -13,7 +13,7 @@ import { buildGuide, type Guide } from './guide.js';
 import type { ScenarioMaterial } from './materials.js';
 import type { Mappings } from './mappings/types.js';
 import { deriveMergedForm } from './merged-form.js';
-import { applicableMatters } from './scenario.js';
+import { applicableMatters, subjectBindings } from './scenario.js';
 import { valueDigest, type EvidenceField } from './prefill-evidence.js';
 import { normalizeText, readText } from './text-rules.js';
 import { resolveTransform, TransformError } from './transforms.js';
@@ -120,6 +120,9 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
   const refusedValues: PrefillResult['refusedValues'] = [];
   const satisfied = new Map<string, string>();
 
+  // A subject that is another under these answers (sameAs: the 监护人 is the mother) is filled from that subject's licences.
+  const aliases = new Map<string, string[]>();
+  for (const [alias, subject] of subjectBindings(context.mapping, guide.answers)) aliases.set(subject, [...(aliases.get(subject) ?? []), alias]);
   const bySubject = new Map<string, string[]>();
   for (const use of guide.licences) bySubject.set(use.subject, [...(bySubject.get(use.subject) ?? []), use.licenceType]);
   for (const [subject, licenceTypes] of bySubject) {
@@ -146,8 +149,10 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
       satisfied.set(`${licenceType}/${subject}`, licence.identifier);
       const mapping = mappings.licences.get(licenceType);
       if (!mapping) continue;
-      for (const field of mapping.fields) {
-        const canonical = field.canonical.replace('$subject.', `${subject}.`);
+      const targets = mapping.fields.flatMap((field) => (field.canonical.startsWith('$subject.')
+        ? [subject, ...aliases.get(subject) ?? []].map((target) => ({ field, canonical: field.canonical.replace('$subject.', `${target}.`) }))
+        : [{ field, canonical: field.canonical }]));
+      for (const { field, canonical } of targets) {
         // Trimmed before a transform reads it too (a code table has no " 男 "); blank is absent, never invented.
         const raw = licence.surface[field.surface] === undefined ? undefined : normalizeText(licence.surface[field.surface]!);
         if (!wanted.has(canonical) || raw === undefined || raw === '') continue;

@@ -56,3 +56,17 @@ export function applicableMatters(theme: ThemeMapping, answers: Answers): ThemeM
   applicable.forEach(place);
   return ordered;
 }
+
+/**
+ * The subjects that are another of the theme's subjects under these answers
+ * (`sameAs`: the 监护人 is the mother): subject → the subject it is. Such a
+ * subject has no holder of its own; its licence uses are the other's.
+ */
+export function subjectBindings(theme: ThemeMapping, answers: Answers): ReadonlyMap<string, string> {
+  const bound = new Map<string, string>();
+  for (const [subject, cases] of theme.sameAs) {
+    const match = cases.find((entry) => holds(entry.when, answers));
+    if (match) bound.set(subject, match.subject);
+  }
+  return bound;
+}

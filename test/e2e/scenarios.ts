@@ -231,8 +231,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     defaults: { matters: [['000744622000', []], ['000795887000', ['000744622000']], ['002096705000', ['000744622000']]], formFields: 14 },
     toggled: { answers: { enrolInsurance: false }, matters: [['000744622000', []]] },
     answers: {},
-    licences: ['birthCertificate/mother', 'residentIdCard/mother', 'residentIdCard/father', 'householdRegister/mother', 'marriageCertificate/mother', 'residentIdCard/guardian', 'householdRegister/child'],
-    situation: 'a mother whose 2026 newborn is not registered yet (no ID number, no 户口簿 page); the father is the guardian',
+    licences: ['birthCertificate/mother', 'residentIdCard/mother', 'residentIdCard/father', 'householdRegister/mother', 'marriageCertificate/mother', 'householdRegister/child'],
+    situation: 'a mother whose 2026 newborn is not registered yet (no ID number, no 户口簿 page); she is the guardian (her 居民身份证 or 户口簿 page fills the 监护人)',
     pick: (index) => newbornFamily(index, 0),
   },
   {
@@ -374,21 +374,19 @@ export const SCENARIOS: readonly ThemeScenario[] = [
       matters: [['000773804000', []], ['000174471000', ['000773804000']], ['000176257000', ['000773804000']]],
     },
     answers: {},
-    licences: ['residentIdCard/legalRepresentative', 'businessLicence/enterprise'],
-    situation: 'a 个体工商户 food shop with its 营业执照, and its 经营者 (legal representative)',
+    licences: ['residentIdCard/legalRepresentative', 'realEstateCertificate/legalRepresentative', 'businessLicence/enterprise'],
+    situation: 'a person who runs no business yet registers a 个体工商户 food shop in premises he owns (his 不动产权证书), then applies for the food licence on its 营业执照 (the registration\'s result)',
     pick(index) {
-      const shop = index.findActiveEnterprise('个体工商户 food shop', (candidate) => candidate.kind === '个体工商户' && candidate.industry === 'food'
-        && index.holdsSole(index.person(candidate.legalRepresentativeKey)?.idNumber, ['residentIdCard']));
-      const owner = index.person(shop.legalRepresentativeKey)!;
-      const [licence] = from(index, shop.creditCode, 'businessLicence');
-      const [card] = from(index, owner.idNumber!, 'residentIdCard');
+      const owner = index.findPerson('adult owning premises and running no business', (person) => adult(index, person) && index.enterprisesOf(person.key).length === 0
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']));
+      const [card, deed] = from(index, owner.idNumber!, 'residentIdCard', 'realEstateCertificate');
       return {
-        holders: { legalRepresentative: citizen(owner.idNumber), enterprise: organization(shop) },
+        // The shop does not exist yet: no 营业执照 to read; the food licence receives the registration's.
+        holders: { legalRepresentative: citizen(owner.idNumber) },
+        notGiven: ['enterprise'],
         expected: [
-          { canonical: 'legalRepresentative.idNumber', value: owner.idNumber, from: card! },
-          { canonical: 'legalRepresentative.name', value: owner.name, from: [card!, licence!] },
-          { canonical: 'enterprise.name', value: shop.name, from: licence! },
-          { canonical: 'enterprise.businessScope', value: shop.businessScope, from: licence! },
+          ...nameAndIdNumber('legalRepresentative', owner, card!),
+          { canonical: 'property.location', value: owner.home!.location, from: deed! },
         ],
       };
     },
@@ -823,7 +821,11 @@ function companyAndJobSeeker(index: PopulationIndex): Applicants {
  * the father (the guardian) — both with one valid licence of each type.
  * `skip` picks another family (the revocation test uses its own).
  */
-export function newbornFamily(index: PopulationIndex, skip: number): Applicants & { father: Person; mother: Person } {
+/**
+ * MX-T05: the mother holding the 出生医学证明 and the father (his 居民身份证); the 监护人 is one of them (the theme's
+ * `guardian` answer, `sameAs`), filled from that parent's 居民身份证, no holder of its own.
+ */
+export function newbornFamily(index: PopulationIndex, skip: number, guardian: 'mother' | 'father' = 'mother'): Applicants & { father: Person; mother: Person } {
   const mother = index.findPerson('mother of an unregistered 2026 newborn', (person) => {
     if (!index.holdsSole(person.idNumber, ['birthCertificate', 'residentIdCard', 'householdRegister', 'marriageCertificate'])) return false;
     const birth = index.licence(person.idNumber!, 'birthCertificate');
@@ -832,11 +834,12 @@ export function newbornFamily(index: PopulationIndex, skip: number): Applicants 
   }, skip);
   const [birth] = from(index, mother.idNumber!, 'birthCertificate');
   const father = index.personByCode(birth!.surface['FQSFZJHM']!);
+  const [motherCard, motherHousehold] = from(index, mother.idNumber!, 'residentIdCard', 'householdRegister');
   const [fatherCard] = from(index, father.idNumber!, 'residentIdCard');
   const s = birth!.surface;
   return {
     mother, father,
-    holders: { mother: citizen(mother.idNumber), father: citizen(father.idNumber), guardian: citizen(father.idNumber) },
+    holders: { mother: citizen(mother.idNumber), father: citizen(father.idNumber) },
     notGiven: ['child'],
     expected: [
       { canonical: 'child.name', value: s['XSEXM'], from: birth! },
@@ -845,7 +848,7 @@ export function newbornFamily(index: PopulationIndex, skip: number): Applicants 
       { canonical: 'child.birthCertificateNumber', value: s['CSYXZMBH'], from: birth! },
       { canonical: 'mother.idNumber', value: mother.idNumber, from: birth! },
       { canonical: 'father.name', value: father.name, from: birth! },
-      ...nameAndIdNumber('guardian', father, fatherCard!),
+      ...(guardian === 'mother' ? nameAndIdNumber('guardian', mother, [motherCard!, motherHousehold!]) : nameAndIdNumber('guardian', father, fatherCard!)),
     ],
   };
 }

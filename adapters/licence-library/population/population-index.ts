@@ -81,6 +81,11 @@ export class PopulationIndex {
     return found;
   }
 
+  /** The enterprises (any status) whose legal representative (经营者, 投资人) the person is: none for someone who runs no business yet. */
+  enterprisesOf(personKey: string): Enterprise[] {
+    return this.population.enterprises.filter((enterprise) => enterprise.legalRepresentativeKey === personKey);
+  }
+
   /** The first active enterprise that fits and holds one valid 营业执照; an error when none does. */
   findActiveEnterprise(what: string, fits: (enterprise: Enterprise) => boolean): Enterprise {
     return this.findEnterprise(what, (enterprise) => enterprise.registrationStatus === 'active' && fits(enterprise) && this.holdsSole(enterprise.creditCode, ['businessLicence']));

@@ -12,7 +12,7 @@ import { checkAgainstCatalogue, type CatalogueView } from './check-catalogue.js'
 import { loadMaterialIdentities } from './load-material-identities.js';
 import { readMappingFile, yamlFiles } from './read-files.js';
 import { codeTableSchema, dictionarySchema, licenceSchema, matterSchema, themeSchema } from './schemas.js';
-import type { FieldSpec, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, ThemeMapping, ThemeMatter } from './types.js';
+import type { FieldSpec, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, SameAs, ThemeMapping, ThemeMatter } from './types.js';
 import { MappingError } from './types.js';
 
 /** `mappings/` of this checkout. */
@@ -131,15 +131,16 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
     }
   }
 
+  type ThemeFile = { theme: string; name: string; subjects?: string[]; questions?: Question[]; matters: (Omit<ThemeMatter, 'after'> & { after?: string[] })[]; sameAs?: Record<string, SameAs[]> };
   const themes = new Map<string, ThemeMapping>();
   for (const path of yamlFiles(join(dir, 'themes'))) {
-    const file = read<{ theme: string; name: string; subjects?: string[]; questions?: Question[]; matters: (Omit<ThemeMatter, 'after'> & { after?: string[] })[] }>(path, themeSchema);
+    const file = read<ThemeFile>(path, themeSchema);
     if (!file) continue;
     const theme = checkTheme(file.file, file.stem, file.content);
     if (theme) themes.set(theme.theme, theme);
   }
 
-  function checkTheme(fileName: string, stem: string, content: { theme: string; name: string; subjects?: string[]; questions?: Question[]; matters: (Omit<ThemeMatter, 'after'> & { after?: string[] })[] }): ThemeMapping | undefined {
+  function checkTheme(fileName: string, stem: string, content: ThemeFile): ThemeMapping | undefined {
     const before = problems.length;
     if (content.theme !== stem) problems.push({ file: fileName, pointer: '/theme', message: `must equal the file name "${stem}"` });
     (content.subjects ?? []).forEach((subject, index) => {
@@ -163,12 +164,23 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
       });
       if (matter.resultAs) checkCanonical(fileName, `/matters/${index}/resultAs`, matter.resultAs);
     });
+    const subjects = new Set(content.subjects ?? []);
+    for (const [subject, cases] of Object.entries(content.sameAs ?? {})) {
+      if (!subjects.has(subject)) problems.push({ file: fileName, pointer: `/sameAs/${subject}`, message: `"${subject}" is not among the theme's subjects` });
+      cases.forEach((entry, index) => {
+        const pointer = `/sameAs/${subject}/${index}`;
+        if (!subjects.has(entry.subject) || entry.subject === subject) problems.push({ file: fileName, pointer: `${pointer}/subject`, message: `must be another of the theme's subjects, not "${entry.subject}"` });
+        else if (content.sameAs![entry.subject]) problems.push({ file: fileName, pointer: `${pointer}/subject`, message: `"${entry.subject}" is itself another subject (sameAs): name the one it is` });
+        if (entry.when !== undefined) for (const problem of checkRule(entry.when, ids, `${pointer}/when`)) problems.push({ file: fileName, ...problem });
+      });
+    }
     const cycle = findCycle(content.matters.map((matter) => [matter.code, matter.after ?? []]));
     if (cycle) problems.push({ file: fileName, pointer: '/matters', message: `cycle in prerequisites: ${cycle.join(' → ')}` });
     if (problems.length > before) return undefined;
     return {
       file: fileName, theme: content.theme, name: content.name, subjects: content.subjects ?? [], questions,
       matters: content.matters.map((matter) => ({ ...matter, after: matter.after ?? [] })),
+      sameAs: new Map(Object.entries(content.sameAs ?? {})),
     };
   }
 

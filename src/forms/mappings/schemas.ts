@@ -112,6 +112,13 @@ export const themeSchema = {
     name: { type: 'string', minLength: 1 },
     subjects: { type: 'array', items: { type: 'string', pattern: NAME } },
     questions: { type: 'array', items: question },
+    sameAs: {
+      type: 'object', propertyNames: { pattern: NAME },
+      additionalProperties: {
+        type: 'array', minItems: 1,
+        items: { type: 'object', additionalProperties: false, required: ['subject'], properties: { subject: { type: 'string', pattern: NAME }, when: {} } },
+      },
+    },
     matters: {
       type: 'array', minItems: 1,
       items: {

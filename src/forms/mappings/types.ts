@@ -127,6 +127,16 @@ export interface ThemeMatter {
   readonly resultAs?: string;
 }
 
+/**
+ * One case of a subject that is another of the theme's subjects (`sameAs:` in the theme file): under the
+ * answers `when` holds for, e.g. the 监护人 is the mother. Such a subject has no holder of its own: its licence
+ * uses are the other subject's, whose licences fill its fields too.
+ */
+export interface SameAs {
+  readonly subject: string;
+  readonly when?: JsonLogic;
+}
+
 export interface ThemeMapping {
   readonly file: string;
   readonly theme: string;
@@ -134,6 +144,8 @@ export interface ThemeMapping {
   readonly subjects: readonly string[];
   readonly questions: readonly Question[];
   readonly matters: readonly ThemeMatter[];
+  /** Subject → the subjects it may be, first case that holds wins (none: the subject is itself). */
+  readonly sameAs: ReadonlyMap<string, readonly SameAs[]>;
 }
 
 export interface Mappings {
