@@ -73,6 +73,12 @@ export class CatalogueState {
     return this.changeTheme(code, {});
   }
 
+  /** Re-bundles a theme (the province adds or drops matters) and marks it changed. @throws Error for an unknown theme or matter code. */
+  updateThemeMatters(code: string, matterCodes: readonly string[]): TrackedTheme {
+    for (const matter of matterCodes) this.requireMatter(matter);
+    return this.changeTheme(code, { matterCodes: [...matterCodes] });
+  }
+
   /** Withdraws a theme (status 已撤销): it stays listed so incremental sync learns of it. @throws Error for an unknown code. */
   removeTheme(code: string): TrackedTheme {
     return this.changeTheme(code, { status: 'withdrawn' });

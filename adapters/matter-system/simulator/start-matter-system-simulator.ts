@@ -60,6 +60,8 @@ export interface MatterSystemSimulator {
   touchTheme(code: string): Theme;
   /** Withdraws a theme: status `withdrawn`, bumped, still listed. */
   removeTheme(code: string): Theme;
+  /** Re-bundles a theme: its matters become `matterCodes` (each a catalogue matter). */
+  updateThemeMatters(code: string, matterCodes: readonly string[]): Theme;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startMatterSystemSimulator(options: MatterSystemSimulatorO
     updateMatter: (code, patch) => matterSnapshot(state.updateMatter(code, patch)),
     touchTheme: (code) => themeSnapshot(state.touchTheme(code)),
     removeTheme: (code) => themeSnapshot(state.removeTheme(code)),
+    updateThemeMatters: (code, matterCodes) => themeSnapshot(state.updateThemeMatters(code, matterCodes)),
     close: async () => {
       faults.reset();
       await running.close();

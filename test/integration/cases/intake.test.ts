@@ -326,14 +326,22 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expect(accepted, 'some generated texts are accepted').to.be.greaterThan(0);
   });
 
-  it('a theme whose matters are not mapped is 422 THEME_NOT_MAPPED; an unknown theme 404', async () => {
-    const unmapped = env.matters.themes().map((theme) => theme.code).find((code) => !env.gateway.mappings.themes.has(code));
-    expect(unmapped, 'a catalogue theme without mapping').to.be.a('string');
-    const before = await counts();
-    const problem = expectProblem(await env.submit({ themeCode: unmapped, answers: {}, form: {} }), 422, 'THEME_NOT_MAPPED');
-    expect(problem.detail).to.include(unmapped!);
-    expectProblem(await env.submit({ themeCode: 'MX-T99', answers: {}, form: {} }), 404, 'NOT_FOUND');
-    expect(await counts()).to.deep.equal(before);
+  it('a theme the province re-bundled with a matter its mapping does not know is 422 THEME_NOT_MAPPED naming the matter; an unknown theme 404', async () => {
+    // Every catalogue theme is mapped: the province adds 城乡居民参保登记 to 婴儿“出生一件事”'s sibling theme MX-T33, and the next sync brings it.
+    const theme = env.matters.theme('MX-T33')!;
+    const syncer = env.gateway.catalogSyncer!;
+    env.matters.updateThemeMatters(theme.code, [...theme.matterCodes, INSURANCE]);
+    try {
+      await syncer.runNow('incremental', 'test');
+      const before = await counts();
+      const problem = expectProblem(await env.submit({ themeCode: theme.code, answers: {}, form: {} }), 422, 'THEME_NOT_MAPPED');
+      expect(problem.detail).to.include(theme.code).and.to.include(INSURANCE);
+      expectProblem(await env.submit({ themeCode: 'MX-T99', answers: {}, form: {} }), 404, 'NOT_FOUND');
+      expect(await counts()).to.deep.equal(before);
+    } finally {
+      env.matters.updateThemeMatters(theme.code, theme.matterCodes);
+      await syncer.runNow('incremental', 'test');
+    }
   });
 
   it('a database failure in the middle of the transaction leaves nothing half-written (PostgreSQL: 503), and the key stays usable', async () => {
