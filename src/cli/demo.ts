@@ -122,6 +122,7 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
   const themeCode = STORIES.enterprise.themeCode;
   step(`我要开办食品经营(副食店、士多店) for ${masked(owner.name)}, who runs no business yet: a new 个体工商户 in premises of their own, theme ${themeCode}`);
   const guide = await showGuide(platform, themeCode, {});
+  say(`the 食品安全管理人员 is the 经营者 (managerIsOperator: ${guide.answers['managerIsOperator']}): the 经营者's ID card fills 食品安全管理人员 too`);
 
   step('The 经营者 authorises the use of the ID card and the 不动产权证书 (electronic signature); the shop has no 营业执照 yet');
   const holders = await authorise(platform, guide, '开办食品经营（副食店、士多店）', {
@@ -129,16 +130,16 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
   });
 
   step('Prefill the merged form from the 经营者\'s verified ID card and 不动产权证书');
-  const prefill = await prefillForm(platform, guide, holders, '开办食品经营（副食店、士多店）：预填一表');
+  const prefill = await prefillForm(platform, guide, holders, '开办食品经营（副食店、士多店）：预填一表', ['foodSafetyManager.name']);
 
-  step('The 经营者 completes what no licence holds: the shop\'s name and business, the food business and who manages its safety');
+  step('The 经营者 completes what no licence holds: the shop\'s name and business, and the food business');
   const tradeName = '东升';
   const form = {
     ...prefill.form,
     enterprise: {
       ...prefill.form['enterprise'],
       tradeName, name: `梅县区${tradeName}副食店`, businessScope: '食品销售；日用百货销售', phone: owner.phone ?? '13800138000',
-      foodBusinessFormat: '食品销售经营者', foodBusinessItems: '预包装食品（含冷藏冷冻食品）销售；散装食品（不含冷藏冷冻食品）销售', foodSafetyManager: owner.name,
+      foodBusinessFormat: '食品销售经营者', foodBusinessItems: '预包装食品（含冷藏冷冻食品）销售；散装食品（不含冷藏冷冻食品）销售',
     },
   };
   const materials = await materialsStep(platform, prefill);

@@ -444,6 +444,25 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       }
     });
 
+    it('leaves the 食品安全管理人员 to the applicant when he is not the 经营者 (MX-T15, managerIsOperator: false), reading no licence of his', async () => {
+      const shop = SCENARIOS.find((scenario) => scenario.theme === 'MX-T15')!;
+      const applicants = shop.pick(index);
+      const answers = { managerIsOperator: false };
+      const shopGuide = await guide(shop.theme, answers);
+      expect(shopGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(shop.licences); // none of the manager's
+      const holders = await authorizeAll(shop.theme, shopGuide.licences, applicants.holders);
+      const useCause = '开办食品经营：预填（另聘食品安全管理人员）';
+      const result = await prefill(shop.theme, answers, holders, useCause);
+      expect(result.form['foodSafetyManager']).to.equal(undefined);
+      expect(result.fields.find((field) => field.canonical === 'foodSafetyManager.name')).to.deep.include({ filled: false });
+      expect(result.form['legalRepresentative']).to.not.equal(undefined);
+      expect(result.missingSources.map((source) => source.subject)).to.deep.equal(['enterprise']); // the shop's 营业执照 only
+      expect(result.partial).to.equal(false);
+      // The manager is nobody whose licences this scenario reads: a holder given for him is refused.
+      const refused = await env.platform.request('POST', '/v1/prefill', { body: { themeCode: shop.theme, answers, holders: { ...holders, foodSafetyManager: holders['legalRepresentative'] }, useCause } });
+      expect((expectProblem(refused, 400, 'VALIDATION_FAILED')['errors'] as { pointer: string }[]).map((error) => error.pointer)).to.deep.equal(['/holders/foodSafetyManager']);
+    });
+
     it('answers 200 with partial: true and the missing sources when the licence library is down, inventing nothing', async () => {
       const driver = SCENARIOS.find((scenario) => scenario.theme === 'MX-T09')!;
       const applicants = driver.pick(index);

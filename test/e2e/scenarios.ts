@@ -375,7 +375,7 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     },
     answers: {},
     licences: ['residentIdCard/legalRepresentative', 'realEstateCertificate/legalRepresentative', 'businessLicence/enterprise'],
-    situation: 'a person who runs no business yet registers a 个体工商户 food shop in premises he owns (his 不动产权证书), then applies for the food licence on its 营业执照 (the registration\'s result)',
+    situation: 'a person who runs no business yet registers a 个体工商户 food shop in premises he owns (his 不动产权证书), then applies for the food licence on its 营业执照 (the registration\'s result), as his own 食品安全管理人员',
     pick(index) {
       const owner = index.findPerson('adult owning premises and running no business', (person) => adult(index, person) && index.enterprisesOf(person.key).length === 0
         && index.holdsSole(person.idNumber, ['residentIdCard', 'realEstateCertificate']));
@@ -386,6 +386,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
         notGiven: ['enterprise'],
         expected: [
           ...nameAndIdNumber('legalRepresentative', owner, card!),
+          // The 食品安全管理人员 is the 经营者 himself (managerIsOperator, default true; sameAs): his ID card names him.
+          { canonical: 'foodSafetyManager.name', value: owner.name, from: card! },
           { canonical: 'property.location', value: owner.home!.location, from: deed! },
         ],
       };
