@@ -375,6 +375,8 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
   // PostgreSQL's disk full (53100) is the test above; SQLite's is real: the file at its size limit.
   if (fixture.name === 'sqlite') it('a database that is full (SQLite at its size limit: SQLITE_FULL) answers 503 with nothing written; once it has room, the same key is accepted', async () => {
     const sqlite = env.gateway.store as SqliteStore;
+    // The files are uploaded while there is room; every submission below names them (a platform may reuse its uploads).
+    const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
     // The file may not grow by a single page, and its free pages are taken up: submissions fill what room is left
     // in the pages the tables already have, until one finds none.
     await sqlite.withDatabase((db) => {
@@ -393,7 +395,7 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     try {
       for (let tries = 0; tries < 200 && !refused; tries += 1) {
         const key = `db-full-${randomUUID()}`;
-        const body = birthSubmission();
+        const body = { ...birthSubmission(), materials };
         const before = await counts();
         const answer = await env.submit(body, key);
         if (answer.status === 202) continue;
