@@ -16,15 +16,7 @@ import {
 import { ALL_ISSUERS, ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
 import { readDocumentJson, verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import { UpstreamError } from '../../../src/domain/upstream-error.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../../helpers/rejection.js';
 
 describe('licence library files ↔ simulator', function () {
   this.timeout(30_000);

@@ -23,18 +23,10 @@ import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js'
 import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import { UpstreamError } from '../../../src/domain/upstream-error.js';
 import { TongbanError } from '../../../src/errors/index.js';
+import { rejection } from '../../helpers/rejection.js';
 
 const ALL_TYPES = Object.values(LICENCE_TYPES).map((type) => type.code);
 const LIMITED = { accessId: 'limited-app', accessSecret: 'limited-secret', licenceTypes: [LICENCE_TYPES.residentIdCard.code] };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('licence library adapter ↔ simulator', function () {
   this.timeout(30_000);

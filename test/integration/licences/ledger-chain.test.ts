@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { GENESIS_HASH, LicenceUseLedger, type LedgerEntry, type LicenceUseInput } from '../../../src/licences/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { allPassed, storeFixtures, type StoreFixture } from '../../helpers/stores.js';
+import { rejection } from '../../helpers/rejection.js';
 
 const run = promisify(execFile);
 const HOLDER = '44142119990620338X';
@@ -43,15 +44,6 @@ async function dropAppendOnlyTriggers(store: Store): Promise<void> {
     await store.query('DROP TRIGGER IF EXISTS licence_uses_no_update');
     await store.query('DROP TRIGGER IF EXISTS licence_uses_no_delete');
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 for (const fixture of storeFixtures()) describe(`licence-use ledger (${fixture.name})`, function () {

@@ -12,6 +12,7 @@ import { createPostgresBlobStore } from '../../../src/materials/blob-stores/post
 import { PostgresStore, runWithDatabaseDeadline } from '../../../src/store/index.js';
 import { allPassed } from '../../helpers/stores.js';
 import { blobStoreFixtures, openBlobStore, type BlobStoreSpec } from '../../helpers/blob-stores.js';
+import { rejection } from '../../helpers/rejection.js';
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -23,15 +24,6 @@ async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of chunks) parts.push(Buffer.from(chunk));
   return Buffer.concat(parts);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 // Garbage (the chunks already written) is collected on demand, so RSS shows what is held, not what awaits collection.
@@ -165,17 +157,22 @@ for (const fixture of blobStoreFixtures()) {
       expect(read.equals(bytes)).to.equal(true);
     });
 
-    it('streams a 50 MB file in and out without holding it in memory', async () => {
+    it('streams a 100 MB file in and out without holding it in memory', async () => {
       const chunkBytes = 256 * 1024;
-      const chunks = 200; // 50 MiB
+      const chunks = 400; // 100 MiB
       const expected = createHash('sha256');
-      collectGarbage();
-      const baseline = process.memoryUsage().rss;
+      // What is held, after a collection: the heap and the memory outside it (Buffers). RSS would also count what
+      // the allocator freed but kept, which other tests in the same process leave behind.
+      const held = () => {
+        collectGarbage();
+        const usage = process.memoryUsage();
+        return usage.heapUsed + usage.external;
+      };
+      const baseline = held();
       let peak = baseline;
       const measure = (index: number) => {
         if (index % 16 !== 0) return;
-        collectGarbage();
-        peak = Math.max(peak, process.memoryUsage().rss);
+        peak = Math.max(peak, held());
       };
       let pulled = 0;
       async function* source() {
@@ -196,8 +193,9 @@ for (const fixture of blobStoreFixtures()) {
         measure(received++);
       }
       expect({ sha256: read.digest('hex'), size }).to.deep.equal(info);
-      // Loose: holding the file would add 50 MiB.
-      expect(peak - baseline, 'RSS growth (bytes)').to.be.below(20 * 1024 * 1024);
+      // Loose: holding the file would add 100 MiB; what is in flight stays far below (the database client's
+      // hex-encoded rows, the S3 store's two 5 MiB parts and the in-process S3 server's own buffers: 20–28 MiB seen).
+      expect(peak - baseline, 'memory held (bytes)').to.be.below(40 * 1024 * 1024);
     });
   });
 }
