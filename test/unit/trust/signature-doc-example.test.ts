@@ -4,9 +4,10 @@
  * two dependency-free reproductions on the page must print the same headers.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { JWK } from 'jose';
 import {
@@ -25,7 +26,9 @@ const PAGE = 'docs/signatures.md';
 const examples = readDocExamples(PAGE);
 const block = (label: string): string => example(examples, label, PAGE);
 
-const key = JSON.parse(block('client-private-jwk')) as PrivateJwk;
+// The example's private key is a test fixture (no private key material on a documentation page); the page shows its public half.
+const KEY_FILE = fileURLToPath(new URL('../../fixtures/trust/signature-example.jwk.json', import.meta.url));
+const key = JSON.parse(readFileSync(KEY_FILE, 'utf8')) as PrivateJwk;
 const [method, pathAndQuery] = block('request-line').split(' ') as [string, string];
 const body = block('request-body');
 const payload = JSON.parse(block('payload')) as { iss: string; iat: number; exp: number; jti: string };
@@ -41,20 +44,23 @@ function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
 
-function runInTemporaryFolder(fileName: string, content: string, command: string, args: string[]): string {
+function runInTemporaryFolder(fileName: string, content: string, command: string, args: string[], after: string[] = []): string {
   const folder = mkdtempSync(join(tmpdir(), 'tongban-signature-doc-'));
   try {
     writeFileSync(join(folder, fileName), content);
-    return execFileSync(command, [...args, fileName], { cwd: folder, encoding: 'utf8', timeout: 15_000 });
+    return execFileSync(command, [...args, fileName, ...after], { cwd: folder, encoding: 'utf8', timeout: 15_000 });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
 describe('docs/signatures.md worked example', () => {
-  it('uses an Ed25519 example key whose kid and alg are in its JWK', () => {
+  it('uses an Ed25519 example key whose kid and alg are in its JWK; the page shows its public half only', () => {
     expect(key).to.include({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
     expect(key.kid).to.be.a('string').and.not.be.empty;
+    const { d: _d, ...publicHalf } = key;
+    expect(JSON.parse(block('client-public-jwk'))).to.deep.equal(publicHalf);
+    expect(readFileSync(PAGE, 'utf8')).to.not.include(key.d);
   });
 
   it('shows the Content-Digest of the body bytes', () => {
@@ -111,7 +117,7 @@ describe('docs/signatures.md worked example', () => {
   });
 
   it('has a Node snippet that prints the documented headers', () => {
-    expect(runInTemporaryFolder('sign.mjs', block('node-snippet'), process.execPath, [])).to.equal(expectedHeaders);
+    expect(runInTemporaryFolder('sign.mjs', block('node-snippet'), process.execPath, [], [KEY_FILE])).to.equal(expectedHeaders);
   });
 
   it('has a Node snippet that verifies the documented answer', () => {
@@ -121,6 +127,6 @@ describe('docs/signatures.md worked example', () => {
   it('has an OpenSSL recipe that prints the documented headers', function () {
     const tools = [['openssl', ['version']], ['basenc', ['--version']], ['xxd', ['-v']], ['bash', ['--version']]] as const;
     if (!tools.every(([command, args]) => hasCommand(command, [...args]))) this.skip();
-    expect(runInTemporaryFolder('sign.sh', block('openssl-snippet'), 'bash', [])).to.equal(expectedHeaders);
+    expect(runInTemporaryFolder('sign.sh', block('openssl-snippet'), 'bash', [], [KEY_FILE])).to.equal(expectedHeaders);
   });
 });
