@@ -50,10 +50,10 @@ import { LICENCE_TYPES } from './domain/licence-library.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
 import type { MatterCatalog } from './domain/matter-catalog.js';
 import type { BlobStore } from './domain/materials.js';
+import { chainDeliveryFiles } from './materials/delivery-files.js';
 import { createDownloadLinks } from './materials/download-links.js';
 import { createGeneratedFiles } from './materials/generated-files.js';
 import { UploadSweeper } from './materials/upload-sweeper.js';
-import type { SubApplicationDelivery } from './domain/department-channel.js';
 import type { Store } from './store/index.js';
 import { ClientRegistry } from './trust/client-registry.js';
 import { Keyring } from './trust/keyring.js';
@@ -154,7 +154,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
   const downloadLinks = createDownloadLinks(keyring, { ttlMs: config.materialLinkTtlMs });
   const generatedFiles = createGeneratedFiles({ store, blobs: blobStore, render: renderGeneratedDocument, labelsOf: formLabels(catalog) });
-  const deliveryFiles = { attach: async (delivery: SubApplicationDelivery) => downloadLinks.attach(await generatedFiles.attach(delivery)) };
+  const deliveryFiles = chainDeliveryFiles(generatedFiles, downloadLinks);
   const channelOf = new Map(departments.map((department) => [department.code, department.channel]));
   const channels = createChannelRegistry({ departments, endpoints: config.departmentEndpoints, batch: config.departmentBatch, factory: createPushChannelFactory(keyring), clients, timeoutMs: config.deliveryTimeoutMs });
   const dispatcher = new Dispatcher({
@@ -167,7 +167,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     breaker: { errorThresholdPercentage: config.breakerErrorPercent, volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
     onOutcome: (event) => { metrics.deliveryOutcome(event); alerts?.onDeliveryOutcome(event); },
     onBreaker: (department, state) => { metrics.breakerChanged(department, state); alerts?.onBreaker(department, state); },
-    links: deliveryFiles,
+    files: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
   // 补正 deadlines expire on the overdue check's period, with or without an alert webhook.
@@ -206,7 +206,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
-      ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, links: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
+      ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
       ...opsMaterialRoutes({ store }),

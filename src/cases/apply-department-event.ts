@@ -13,7 +13,7 @@ import { TongbanError, validationError, type FieldError } from '../errors/index.
 import { readTextMember } from '../forms/text-rules.js';
 import type { Mappings } from '../forms/mappings/types.js';
 import type { Queryable, Store } from '../store/index.js';
-import type { DepartmentEventInput, EventType, SealedDocument } from './department-event.js';
+import type { DepartmentEventInput, SealedDocument } from './department-event.js';
 import { deliveredMaterials, readSupplementMembers, reportCommitmentFalse, requestSupplement } from './request-supplement.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
 

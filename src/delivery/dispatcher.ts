@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { Logger } from '../log/index.js';
-import type { BatchItemOutcome, DeliveryReceipt, PushDepartmentChannel } from '../domain/department-channel.js';
+import type { BatchItemOutcome, PushDepartmentChannel } from '../domain/department-channel.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
-import type { DownloadLinks } from '../materials/download-links.js';
+import type { DeliveryFiles } from '../materials/delivery-files.js';
 import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
@@ -47,8 +47,8 @@ export interface DispatcherOptions {
   /** Called after every outcome (metrics, alerts). */
   onOutcome?: (event: { delivery: ClaimedDelivery; outcome: 'delivered' | 'retry' | 'dead' | 'deferred'; error?: string }) => void;
   onBreaker?: (departmentCode: string, state: 'open' | 'halfOpen' | 'close') => void;
-  /** Puts a fresh signed download link on each file a delivery carries, just before it is pushed. */
-  links?: DownloadLinks;
+  /** Makes a delivery's files ready just before it is pushed (generated documents, fresh signed download links). */
+  files?: DeliveryFiles;
   now?: () => number;
 }
 
@@ -244,7 +244,7 @@ export class Dispatcher {
         return;
       }
       const built = prebuilt ?? await buildDelivery(store, delivery);
-      const payload = this.options.links ? await this.options.links.attach(built) : built;
+      const payload = this.options.files ? await this.options.files.attach(built) : built;
       try {
         const receipt = await this.push(breaker, delivery, () => channel.deliver(payload));
         const durationMs = this.now() - startedAt;
@@ -289,8 +289,8 @@ export class Dispatcher {
         await settleEach(deliveries, (delivery) => this.deferCircuitOpen(delivery, startedAt));
         return;
       }
-      const links = this.options.links;
-      const payloads = await Promise.all(claimed.map((delivery) => (links ? links.attach(delivery.payload!) : delivery.payload!)));
+      const files = this.options.files;
+      const payloads = await Promise.all(claimed.map((delivery) => (files ? files.attach(delivery.payload!) : delivery.payload!)));
       // The whole push must fit in the lease of every delivery it carries: the earliest one bounds the retries.
       const lease = deliveries.reduce((earliest, delivery) => (delivery.leaseExpiresAt < earliest.leaseExpiresAt ? delivery : earliest));
       let outcomes: BatchItemOutcome[];

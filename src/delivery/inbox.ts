@@ -9,7 +9,7 @@ import type { JWK } from 'jose';
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { InboxAckVerifier, SubApplicationDelivery } from '../domain/department-channel.js';
 import { normalizeText, readTextMember } from '../forms/text-rules.js';
-import type { DownloadLinks } from '../materials/download-links.js';
+import type { DeliveryFiles } from '../materials/delivery-files.js';
 import type { Store } from '../store/index.js';
 import { buildDelivery } from './build-delivery.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
@@ -25,7 +25,7 @@ export interface InboxItem {
 interface Row { id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; attempts: number }
 
 /** Leases up to `limit` of a department's inbox items. */
-export async function takeInbox(store: Store, departmentCode: string, options: { limit: number; leaseMs: number; now?: number; links?: DownloadLinks }): Promise<InboxItem[]> {
+export async function takeInbox(store: Store, departmentCode: string, options: { limit: number; leaseMs: number; now?: number; files?: DeliveryFiles }): Promise<InboxItem[]> {
   const now = options.now ?? Date.now();
   const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
   const items = await store.transaction(async (tx) => {
@@ -43,9 +43,9 @@ export async function takeInbox(store: Store, departmentCode: string, options: {
     }
     return items;
   });
-  // Links are signed after the lease is taken, outside the transaction.
-  const links = options.links;
-  return links ? Promise.all(items.map(async (item) => ({ ...item, delivery: await links.attach(item.delivery) }))) : items;
+  // Files are made ready (documents generated, links signed) after the lease is taken, outside the transaction.
+  const files = options.files;
+  return files ? Promise.all(items.map(async (item) => ({ ...item, delivery: await files.attach(item.delivery) }))) : items;
 }
 
 /**

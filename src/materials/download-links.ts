@@ -9,10 +9,11 @@
  * signed by the department like every call.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryMaterial, SubApplicationDelivery } from '../domain/department-channel.js';
+import type { DeliveryMaterial } from '../domain/department-channel.js';
 import { TongbanError } from '../errors/index.js';
 import { signCompact } from '../trust/jws.js';
 import type { Keyring } from '../trust/keyring.js';
+import type { DeliveryFiles } from './delivery-files.js';
 import { verifyOwnToken } from '../trust/own-token.js';
 
 export const DOWNLOAD_TYP = 'tongban-download+jwt';
@@ -34,14 +35,8 @@ export function downloadPath(departmentCode: string, sha256: string, token: stri
   return `/v1/departments/${departmentCode}/materials/${sha256}?token=${token}`;
 }
 
-/** Makes the links of one department's deliveries. */
-export interface DownloadLinks {
-  /** The delivery with a fresh `download` link on each of its files. */
-  attach(delivery: SubApplicationDelivery): Promise<SubApplicationDelivery>;
-}
-
-/** Download links signed with the keyring's active key, valid for `ttlMs`. */
-export function createDownloadLinks(keyring: Keyring, options: { ttlMs?: number; now?: () => number } = {}): DownloadLinks {
+/** Download links signed with the keyring's active key, valid for `ttlMs`: a fresh `download` link on each file of a delivery. */
+export function createDownloadLinks(keyring: Keyring, options: { ttlMs?: number; now?: () => number } = {}): DeliveryFiles {
   const ttlMs = options.ttlMs ?? DEFAULT_LINK_TTL_MS;
   const now = options.now ?? Date.now;
   const sign = async (departmentCode: string, sha256: string) => {

@@ -8,6 +8,7 @@
 import type { DeliveryMaterial, SubApplicationDelivery } from '../domain/department-channel.js';
 import type { BlobStore } from '../domain/materials.js';
 import type { Store } from '../store/index.js';
+import type { DeliveryFiles } from './delivery-files.js';
 
 /** What the renderer draws: a title, one line per form field, the exact data attached. */
 export interface GeneratedDocument {
@@ -27,7 +28,7 @@ export interface GeneratedFilesOptions {
 }
 
 /** Fills in the file of every generated material of a delivery. */
-export function createGeneratedFiles(options: GeneratedFilesOptions): { attach(delivery: SubApplicationDelivery): Promise<SubApplicationDelivery> } {
+export function createGeneratedFiles(options: GeneratedFilesOptions): DeliveryFiles {
   const { store, blobs } = options;
   return {
     async attach(delivery) {

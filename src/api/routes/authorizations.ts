@@ -4,6 +4,7 @@ import { holderTypeOf, isAuthorizationId, type Authorization, type Authorization
 import { limitQuery, query } from '../openapi/parameters.js';
 import { authorization, authorizationExample, authorizationList, authorizationRequest } from '../openapi/schemas/licences.js';
 import type { Route } from './route.js';
+import { readLimit } from './read-limit.js';
 
 export interface AuthorizationRouteDependencies {
   authorizations: AuthorizationService;
@@ -48,8 +49,7 @@ export function authorizationRoutes(deps: AuthorizationRouteDependencies): Route
           const holder = holderTypeOf(holderCode);
           if ('problem' in holder) throw validationError([{ pointer: '/holderCode', message: holder.problem }]);
         }
-        const limit = req.query['limit'] === undefined ? 100 : Number(req.query['limit']);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 500' }]);
+        const limit = readLimit(req.query['limit'], 100, 500);
         const authorizations = await deps.authorizations.list(req.client!.id, { limit, ...(holderCode !== undefined ? { holderCode: String(holderCode) } : {}) });
         res.json({ authorizations });
       },

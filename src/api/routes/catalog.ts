@@ -5,6 +5,7 @@ import type { Store } from '../../store/index.js';
 import { limitQuery, query } from '../openapi/parameters.js';
 import { syncRun, syncRunList, syncRunTrigger, themeDetail, themeList } from '../openapi/schemas/catalog.js';
 import type { Route } from './route.js';
+import { readLimit } from './read-limit.js';
 
 export interface CatalogRouteDependencies {
   store: Store;
@@ -58,8 +59,7 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
         if (status !== undefined && !['running', 'succeeded', 'failed'].includes(String(status))) {
           throw validationError([{ pointer: '/status', message: 'must be one of running, succeeded, failed' }]);
         }
-        const limit = req.query['limit'] === undefined ? 50 : Number(req.query['limit']);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 500' }]);
+        const limit = readLimit(req.query['limit'], 50, 500);
         res.json({ runs: await listRuns(deps.store, { ...(status ? { status: status as SyncRun['status'] } : {}), limit }) });
       },
     },

@@ -3,14 +3,14 @@ import { sealResultDocuments } from '../../cases/seal-results.js';
 import type { InboxAckVerifier } from '../../domain/department-channel.js';
 import type { Mappings } from '../../forms/mappings/types.js';
 import type { SealService } from '../../domain/seal-service.js';
-import { validationError } from '../../errors/index.js';
 import { acknowledgeInbox, takeInbox } from '../../delivery/inbox.js';
-import type { DownloadLinks } from '../../materials/download-links.js';
+import type { DeliveryFiles } from '../../materials/delivery-files.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
 import { limitQuery } from '../openapi/parameters.js';
 import { departmentEvent, departmentEventExample, eventOutcome, inboxAck, inboxAckAnswer, inboxAckExample, inboxPage } from '../openapi/schemas/departments.js';
 import type { Route } from './route.js';
+import { readLimit } from './read-limit.js';
 
 export interface DepartmentRouteDependencies {
   store: Store;
@@ -20,7 +20,7 @@ export interface DepartmentRouteDependencies {
   /** Checks an inbox acknowledgement's signed receipt (the inbox adapter's). */
   verifyInboxAck: InboxAckVerifier;
   /** Makes a leased item's files ready: generated documents, fresh signed download links. */
-  links?: DownloadLinks;
+  files?: DeliveryFiles;
   /** Seals result documents; absent when no e-seal platform is configured. */
   sealService?: SealService;
   /** The matters' mappings: a supplement request's fields must be fields of the matter's department form. */
@@ -42,9 +42,8 @@ export function departmentRoutes(deps: DepartmentRouteDependencies): Route[] {
       responses: { 200: { description: 'Items now leased to the caller (empty when nothing waits)', schema: inboxPage } },
       errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
-        const limit = req.query['limit'] === undefined ? 10 : Number(req.query['limit']);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 100' }]);
-        res.json({ items: await takeInbox(deps.store, String(req.params['dept']), { limit, leaseMs: deps.inboxLeaseMs, ...(deps.links ? { links: deps.links } : {}) }) });
+        const limit = readLimit(req.query['limit'], 10, 100);
+        res.json({ items: await takeInbox(deps.store, String(req.params['dept']), { limit, leaseMs: deps.inboxLeaseMs, ...(deps.files ? { files: deps.files } : {}) }) });
       },
     },
     {

@@ -5,6 +5,7 @@ import type { Store } from '../../store/index.js';
 import { limitQuery, query } from '../openapi/parameters.js';
 import { deliveryAttempts as attemptsSchema, deliveryList, deliveryState, overdueList, replayAnswer, replayDepartmentAnswer, replayDepartmentRequest } from '../openapi/schemas/ops.js';
 import type { Route } from './route.js';
+import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
 
@@ -20,8 +21,7 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
         if (state !== undefined && !DELIVERY_STATES.includes(state as DeliveryState)) throw validationError([{ pointer: '/state', message: `must be one of ${DELIVERY_STATES.join(', ')}` }]);
         const department = req.query['department'] === undefined ? undefined : String(req.query['department']);
         if (department !== undefined && !/^[a-z0-9]{1,32}$/.test(department)) throw validationError([{ pointer: '/department', message: 'must be a department code' }]);
-        const limit = req.query['limit'] === undefined ? 100 : Number(req.query['limit']);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw validationError([{ pointer: '/limit', message: 'must be an integer from 1 to 1000' }]);
+        const limit = readLimit(req.query['limit'], 100, 1000);
         res.json({ deliveries: await listDeliveries(deps.store, { ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), limit }) });
       },
     },

@@ -6,15 +6,10 @@ import type { Store } from '../../store/index.js';
 import { limitQuery, query } from '../openapi/parameters.js';
 import { commitmentReportList, outstandingMaterialList, supplementRequestList } from '../openapi/schemas/supplements.js';
 import type { Route } from './route.js';
+import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
 const STATUSES = ['open', 'supplied', 'expired'] as const;
-
-function readLimit(value: unknown, fallback: number, max: number): number {
-  const limit = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw validationError([{ pointer: '/limit', message: `must be an integer from 1 to ${max}` }]);
-  return limit;
-}
 
 export function opsMaterialRoutes(deps: { store: Store }): Route[] {
   return [
