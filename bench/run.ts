@@ -8,6 +8,7 @@ import { benchCeiling } from './ceiling.js';
 import { benchDelivery } from './delivery.js';
 import { benchFramework } from './framework.js';
 import { benchIntake, closeBenchEnvironment } from './intake.js';
+import { benchLicenceHop } from './licence-hop.js';
 import { benchMaterials } from './materials.js';
 import { benchTrust } from './trust.js';
 
@@ -21,6 +22,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   delivery: benchDelivery,
   // Uploads: MB/s, p99, and the gateway's RSS under 20 concurrent uploads.
   materials: benchMaterials,
+  // A licence look-up direct, through a bare relay and through the gateway, against one library simulator.
+  'licence-hop': benchLicenceHop,
 };
 
 const only = process.argv.slice(2);

@@ -13,11 +13,14 @@
  * signing certificate, signature base64. The certificate travels with the
  * licence as base64 DER in `data_signature_certificate`; it must be issued by
  * a trust anchor, be valid at the time of the check, and name the issuing
- * authority (subject CN or O equals `certificate_issuing_authority_name`).
+ * authority (subject CN or O equals `certificate_issuing_authority_name`)
+ * (issuer-certificates.ts checks it, remembering the certificates that
+ * chained).
  * SM2 (SM2withSM3) is the national option for real issuers; the dev CA
  * issues RSA certificates, so the simulator signs RSA.
  */
 import { createSign, createVerify, X509Certificate } from 'node:crypto';
+import { IssuerCertificates } from './issuer-certificates.js';
 
 export const DATA_SIGNATURE_ALGORITHM = 'SHA256withRSA';
 export const SIGNATURE_MEMBERS = ['data_signature', 'data_signature_algorithm', 'data_signature_certificate'] as const;
@@ -62,31 +65,20 @@ export type DataSignatureCheck = { ok: true } | { ok: false; problem: string };
 /**
  * Verifies the data signature of a licence's metadata as received.
  * Never throws.
- * @param anchors trust anchors (CA certificates) the signing certificate must be issued by.
+ * @param issuers the trust anchors (CA certificates) the signing certificate must be issued by — an
+ *   {@link IssuerCertificates} remembers the certificates already found to chain to them; a plain list checks each in full.
  * @param at the instant the certificate must be valid at.
  */
-export function verifyLicenceData(metadata: Readonly<Record<string, unknown>>, anchors: readonly X509Certificate[], at: Date): DataSignatureCheck {
+export function verifyLicenceData(metadata: Readonly<Record<string, unknown>>, issuers: readonly X509Certificate[] | IssuerCertificates, at: Date): DataSignatureCheck {
   const signature = metadata['data_signature'];
   const algorithm = metadata['data_signature_algorithm'];
   const certificateDer = metadata['data_signature_certificate'];
   if (typeof signature !== 'string' || signature === '') return { ok: false, problem: 'the licence carries no data signature' };
   if (algorithm !== DATA_SIGNATURE_ALGORITHM) return { ok: false, problem: `data signature algorithm "${String(algorithm)}" is not supported (expected ${DATA_SIGNATURE_ALGORITHM})` };
   if (typeof certificateDer !== 'string') return { ok: false, problem: 'the licence carries no signing certificate' };
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(Buffer.from(certificateDer, 'base64'));
-  } catch {
-    return { ok: false, problem: 'data_signature_certificate is not a DER certificate' };
-  }
-  const issuerName = metadata['certificate_issuing_authority_name'];
-  if (!subjectNames(certificate).includes(String(issuerName))) {
-    return { ok: false, problem: `signing certificate "${certificate.subject.replace(/\n/g, ', ')}" does not name the issuer "${String(issuerName)}"` };
-  }
-  if (at < new Date(certificate.validFrom) || at > new Date(certificate.validTo)) {
-    return { ok: false, problem: `signing certificate is not valid at ${at.toISOString()} (${certificate.validFrom} – ${certificate.validTo})` };
-  }
-  const trusted = anchors.some((anchor) => anchor.ca && certificate.checkIssued(anchor) && certificate.verify(anchor.publicKey));
-  if (!trusted) return { ok: false, problem: `signing certificate "${certificate.subject.replace(/\n/g, ', ')}" is not issued by a trust anchor` };
+  const trust = issuers instanceof IssuerCertificates ? issuers : new IssuerCertificates(issuers, { maxEntries: 0 });
+  const certificate = trust.check(certificateDer, String(metadata['certificate_issuing_authority_name']), at);
+  if (!certificate.ok) return certificate;
   let content: Buffer;
   try {
     content = signedContent(metadata);
@@ -96,16 +88,9 @@ export function verifyLicenceData(metadata: Readonly<Record<string, unknown>>, a
   try {
     const verifier = createVerify('sha256');
     verifier.update(content);
-    if (verifier.verify(certificate.publicKey, signature, 'base64')) return { ok: true };
+    if (verifier.verify(certificate.certificate.publicKey, signature, 'base64')) return { ok: true };
   } catch {
     // A signature that is not base64 of the right length makes verify throw: it simply does not verify.
   }
   return { ok: false, problem: 'data signature does not verify over the licence data' };
-}
-
-/** CN and O values of the certificate's subject. */
-function subjectNames(certificate: X509Certificate): string[] {
-  return certificate.subject.split('\n')
-    .filter((line) => line.startsWith('CN=') || line.startsWith('O='))
-    .map((line) => line.slice(line.indexOf('=') + 1).replace(/\\(.)/g, '$1'));
 }

@@ -20,6 +20,7 @@ import {
 } from '../../src/domain/licence-library.js';
 import { createHttpClient } from '../common/http-client.js';
 import { downloadLicenceFile } from './download-file.js';
+import { IssuerCertificates } from './issuer-certificates.js';
 import {
   HOLDER_TYPE_CODES,
   PATHS,
@@ -64,12 +65,13 @@ export function createLicenceLibraryAdapter(settings: LicenceLibraryAdapterSetti
   const now = settings.now ?? (() => new Date());
   const http = createHttpClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 5000 });
   const client = new LibraryClient({ http, accessId: settings.accessId, accessSecret: settings.accessSecret, now });
-  const anchors = settings.trustAnchorsPem.map((pem) => new X509Certificate(pem));
+  // Issuers' signing certificates are parsed and chain-checked once each (issuer-certificates.ts), not once per licence.
+  const issuers = new IssuerCertificates(settings.trustAnchorsPem.map((pem) => new X509Certificate(pem)));
 
   const toLicence = (operation: string, wire: WireLicence): Licence => {
     const mapped = mapLicence(wire);
     if (typeof mapped === 'string') throw malformedError(operation, mapped);
-    return verifyLicence(wire, mapped, anchors, now());
+    return verifyLicence(wire, mapped, issuers, now());
   };
 
   const getByIdentifier = async (identifier: string, useCause: string): Promise<Licence> => {

@@ -9,6 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { Licence, LicenceVerification } from '../../src/domain/licence-library.js';
 import { validateLicenceIdentifier } from '../../src/domain/identifiers/index.js';
 import { verifyLicenceData } from './data-signature.js';
+import type { IssuerCertificates } from './issuer-certificates.js';
 import type { WireLicence } from './licence-library-api.js';
 import type { MappedLicence } from './map-licence.js';
 
@@ -20,7 +21,7 @@ export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-export function verifyLicence(wire: WireLicence, licence: MappedLicence, anchors: readonly X509Certificate[], at: Date): Licence {
+export function verifyLicence(wire: WireLicence, licence: MappedLicence, issuers: readonly X509Certificate[] | IssuerCertificates, at: Date): Licence {
   const problems: string[] = [];
 
   const parsed = validateLicenceIdentifier(licence.identifier);
@@ -51,7 +52,7 @@ export function verifyLicence(wire: WireLicence, licence: MappedLicence, anchors
     problems.push(`validity ended on ${licence.validUntil} (today is ${today})`);
   }
 
-  const signature = verifyLicenceData(wire, anchors, at);
+  const signature = verifyLicenceData(wire, issuers, at);
   if (!signature.ok) problems.push(signature.problem);
 
   return {
