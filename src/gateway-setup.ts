@@ -25,7 +25,7 @@ import type { BlobStore } from './domain/materials.js';
 import { openFileBlobStore } from './materials/blob-stores/file-blob-store.js';
 import { createPostgresBlobStore } from './materials/blob-stores/postgres-blob-store.js';
 import { openS3BlobStore } from './materials/blob-stores/s3-blob-store.js';
-import { migrate, openStore, type Store } from './store/index.js';
+import { migrate, openStore, SqliteReader, storeReader, type OpsReader, type Store } from './store/index.js';
 import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
 import { CERT_FILES } from './trust/dev-material.js';
 import { Keyring } from './trust/keyring.js';
@@ -122,6 +122,23 @@ export async function openMigratedStore(config: Config, logger: Logger): Promise
     await store.close().catch(() => undefined);
     throw new StartupError(describeStartupFailure(config, error), { cause: error });
   }
+}
+
+/**
+ * The ops reader (src/store/ops-reader.ts) beside `store`: on SQLite a worker
+ * thread reading the same file (the store itself for `:memory:`), on
+ * PostgreSQL a pool of two connections of its own whose statements the
+ * server cancels after the read bound. Only the dashboard, `/v1/ops/*`,
+ * `/metrics` and the alert checks read through it, never intake or delivery.
+ */
+export function openOpsReader(config: Config, store: Store, logger: Logger): OpsReader {
+  const timeoutMs = Math.min(config.databaseRequestBudgetMs, 10_000);
+  if (store.dialect === 'sqlite') {
+    return config.sqlitePath === ':memory:' ? storeReader(store, { owned: false, timeoutMs }) : new SqliteReader({ path: config.sqlitePath, timeoutMs });
+  }
+  const pool = openStore({ ...config, databasePoolSize: 2, databaseStatementTimeoutMs: timeoutMs },
+    (error) => logger.warn('ops reader database connection lost', { error: error.message }));
+  return storeReader(pool, { owned: true, timeoutMs });
 }
 
 /**

@@ -37,7 +37,7 @@ import { createChannelRegistry } from './delivery/department-channels.js';
 import { loadDepartments, type Department } from './delivery/department-registry.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { Mappings } from './forms/mappings/index.js';
-import { createBlobStore, formLabels, renderGeneratedDocument, createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, StartupError } from './gateway-setup.js';
+import { createBlobStore, formLabels, renderGeneratedDocument, createLicenceLibrary, createPushChannelFactory, createSealService, inboxAckVerifier, loadClientsFile, loadMappingFiles, openKeyring, openMigratedStore, openOpsReader, StartupError } from './gateway-setup.js';
 import type { SealService } from './domain/seal-service.js';
 import { AuthorizationService, declaredLicenceTypes, LicenceAccess, LicenceUseLedger } from './licences/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -54,7 +54,8 @@ import { chainDeliveryFiles } from './materials/delivery-files.js';
 import { createDownloadLinks } from './materials/download-links.js';
 import { createGeneratedFiles } from './materials/generated-files.js';
 import { UploadSweeper } from './materials/upload-sweeper.js';
-import type { Store } from './store/index.js';
+import type { OpsReader, Store } from './store/index.js';
+import { startCounterCompaction } from './ops/counters.js';
 import { ClientRegistry } from './trust/client-registry.js';
 import { Keyring } from './trust/keyring.js';
 import { ReplayGuard } from './trust/replay-guard.js';
@@ -64,6 +65,8 @@ export { maskUrl, openMigratedStore, StartupError } from './gateway-setup.js';
 export interface Gateway {
   readonly url: string;
   readonly store: Store;
+  /** Where ops pages, `/v1/ops/*`, `/metrics` and alert checks read (src/store/ops-reader.ts); never intake or delivery. */
+  readonly opsReader: OpsReader;
   readonly logger: Logger;
   readonly running: RunningServer;
   readonly keyring: Keyring;
@@ -129,6 +132,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await store.close();
     throw error;
   }
+  const opsReader = openOpsReader(config, store, logger);
+  const stopCompaction = startCounterCompaction(store, { intervalMs: 60_000, onError: (error) => logger.warn('ops counters not compacted', { error: error.message }) });
   const replayGuard = new ReplayGuard(store, config.clockSkewSeconds);
   const blobStore = options.blobStore ?? await createBlobStore(config, logger);
   const uploadSweeper = new UploadSweeper({ store, blobs: blobStore, logger, intervalMs: config.materialSweepIntervalMs });
@@ -137,11 +142,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   }) : undefined);
   const catalog = new CatalogStore(store, { cacheMs: config.catalogCacheMs });
   const alerts = config.alertWebhookUrl
-    ? new Alerts({ url: config.alertWebhookUrl, signingKey: () => keyring.signingKey(), logger, store, overdueIntervalMs: config.alertOverdueCheckMs })
+    ? new Alerts({ url: config.alertWebhookUrl, signingKey: () => keyring.signingKey(), logger, store, reader: opsReader, overdueIntervalMs: config.alertOverdueCheckMs })
     : undefined;
   // The dispatcher is built below; the metrics read its breakers only at scrape time.
   const metrics: GatewayMetrics = new GatewayMetrics({
-    store, logger, licenceTypes: Object.keys(LICENCE_TYPES),
+    store: opsReader, logger, licenceTypes: Object.keys(LICENCE_TYPES),
     departments: departments.filter((department) => department.channel !== 'inbox').map((department) => department.code),
     breakerStates: () => dispatcher.breakerStates(),
   });
@@ -186,7 +191,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       path: '/ops',
       handler: opsDashboardRouter({
         context: {
-          store, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now,
+          store, reader: opsReader, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now,
           upstreams: { matterSystem: !!matterCatalog, licenceLibrary: !!licenceLibrary, sealPlatform: !!sealService, departmentEndpoints: config.departmentEndpoints },
         },
         users: config.opsUsers, sessions: new SessionCodec({ secret: sessionSecret, ttlSeconds: config.opsSessionTtlSeconds }), logger, onReplay: wakeDispatcher,
@@ -196,7 +201,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     routes: withDocs((routes) => buildOpenApi(routes, { version: packageVersion() }), [
       ...healthRoutes({ store, isShuttingDown }),
       ...jwksRoutes(keyring),
-      ...catalogRoutes({ store, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
+      ...catalogRoutes({ store, reader: opsReader, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
       ...authorizationRoutes({ authorizations }),
       ...licenceRoutes({ licenceAccess, ledger }),
       ...formRoutes({
@@ -208,10 +213,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
       ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
-      ...opsDeliveryRoutes({ store, onReplay: wakeDispatcher }),
-      ...opsMaterialRoutes({ store }),
+      ...opsDeliveryRoutes({ store, reader: opsReader, onReplay: wakeDispatcher }),
+      ...opsMaterialRoutes({ reader: opsReader }),
       ...opsAdapterRoutes({
-        store, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
+        reader: opsReader, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
         upstreams: {
           matterSystem: { configured: !!matterCatalog, url: config.matterSystemUrl },
           licenceLibrary: { configured: !!licenceLibrary, url: config.licenceLibraryUrl },
@@ -235,6 +240,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   } catch (error) {
     channels.close();
     await blobStore.close();
+    stopCompaction();
+    await opsReader.close();
     await store.close();
     throw listenFailure(config, error);
   }
@@ -249,6 +256,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   return {
     url: running.url,
     store,
+    opsReader,
     logger,
     running,
     keyring,
@@ -277,6 +285,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await alerts?.close();
         await uploadSweeper.stop();
         await blobStore.close();
+        stopCompaction();
+        await opsReader.close();
         await store.close();
         logger.info('gateway stopped');
       })();

@@ -1,5 +1,5 @@
 /** The record of catalogue sync runs, for ops (`GET /v1/ops/sync-runs`). */
-import type { Store } from '../store/index.js';
+import type { Queryable, Store } from '../store/index.js';
 
 export interface SyncRun {
   id: number;
@@ -61,12 +61,18 @@ export async function finishRun(store: Store, id: number, outcome: RunOutcome): 
   return toRun(rows[0]!);
 }
 
-/** Recent runs, newest first; `status` filters (e.g. only failures). */
-export async function listRuns(store: Store, options: { status?: SyncRun['status']; limit?: number } = {}): Promise<SyncRun[]> {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const { rows } = options.status
-    ? await store.query<SyncRunRow>(`SELECT ${COLUMNS} FROM sync_runs WHERE status = $1 ORDER BY id DESC LIMIT $2`, [options.status, limit])
-    : await store.query<SyncRunRow>(`SELECT ${COLUMNS} FROM sync_runs ORDER BY id DESC LIMIT $1`, [limit]);
+/** The SQL of {@link listRuns} (exported for the query-plan test): the status first when filtered, then the id to start below, `limit` bound last. */
+export function listRunsSql(filter: { status: boolean; before: boolean }): string {
+  const where = [...(filter.status ? ['status = $1'] : []), ...(filter.before ? [`id < $${filter.status ? 2 : 1}`] : [])];
+  const limit = 1 + (filter.status ? 1 : 0) + (filter.before ? 1 : 0);
+  return `SELECT ${COLUMNS} FROM sync_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${limit}`;
+}
+
+/** Recent runs, newest first; `status` filters (e.g. only failures), `before` starts below that run id (the next page). */
+export async function listRuns(store: Queryable, options: { status?: SyncRun['status']; limit?: number; before?: number } = {}): Promise<SyncRun[]> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 501);
+  const params = [...(options.status ? [options.status] : []), ...(options.before !== undefined ? [options.before] : []), limit];
+  const { rows } = await store.query<SyncRunRow>(listRunsSql({ status: !!options.status, before: options.before !== undefined }), params);
   return rows.map(toRun);
 }
 

@@ -56,7 +56,7 @@ export function registerDeliveriesCommands(program: Command): void {
       const department = checkDepartment(options.department);
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error(`--limit must be an integer from 1 to 10000 (got "${options.limit}")`);
-      const rows = await listDeliveries(store, { ...(state ? { state } : {}), ...(department ? { department } : {}), limit });
+      const { deliveries: rows } = await listDeliveries(store, { ...(state ? { state } : {}), ...(department ? { department } : {}), limit });
       if (options.json) { process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`); return; }
       printTable(rows.map((row) => ({
         id: row.id, state: row.state, department: row.department, matter: row.matterName, attempts: row.attempts,

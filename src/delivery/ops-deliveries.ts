@@ -1,6 +1,7 @@
 /** What ops see and do with deliveries: list by state and department, replay dead letters, overdue matters. Every action is audited. */
 import { TongbanError } from '../errors/index.js';
-import type { Queryable, Store } from '../store/index.js';
+import { pageOf } from '../ops/cursor.js';
+import type { Queryable, SqlValue, Store } from '../store/index.js';
 
 export const DELIVERY_STATES = ['waiting', 'pending', 'in_flight', 'delivered', 'dead', 'cancelled'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -12,25 +13,61 @@ interface Row {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-export async function listDeliveries(store: Store, filter: { state?: DeliveryState; department?: string; limit: number }) {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.state) { params.push(filter.state); where.push(`d.state = $${params.length}`); }
-  if (filter.department) { params.push(filter.department); where.push(`d.department_code = $${params.length}`); }
-  params.push(filter.limit);
-  const { rows } = await store.query<Row>(
-    `SELECT d.id, d.sub_application_id, d.department_code, d.channel, d.idempotency_key, d.state, d.attempts, d.next_attempt_at, d.last_error, d.updated_at,
-            s.matter_name, s.application_id
-       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.updated_at DESC LIMIT $${params.length}`, params);
-  return rows.map((row) => ({
-    id: row.id, applicationId: row.application_id, subApplicationId: row.sub_application_id, matterName: row.matter_name, department: row.department_code,
-    channel: row.channel, state: row.state, attempts: row.attempts, nextAttemptAt: iso(row.next_attempt_at), lastError: row.last_error, updatedAt: iso(row.updated_at),
-  }));
+/** The delivery lists' cursor: the last row's `updated_at` and id (newest change first). */
+export const DELIVERY_CURSOR = { list: 'deliveries', shape: ['number', 'string'] } as const;
+
+/** A delivery list's filters and where its page starts (the key of the previous page's last row). */
+export interface DeliveryPageFilter {
+  state?: string | undefined;
+  department?: string | undefined;
+  after?: readonly (string | number)[] | undefined;
 }
 
-export async function deliveryAttempts(store: Store, deliveryId: string) {
-  const { rows } = await store.query<{ attempt: number; started_at: number; duration_ms: number; outcome: string; error_code: string | null; error: string | null }>(
+/**
+ * The WHERE conditions over `d` (deliveries) of a delivery page, their values
+ * appended to `params`: each combination of filters is served by an index
+ * ending in (updated_at, id) (migration 011), walked from the cursor.
+ */
+export function deliveryPageConditions(filter: DeliveryPageFilter, params: SqlValue[]): string[] {
+  const where: string[] = [];
+  if (filter.state) { params.push(filter.state); where.push(`d.state = $${params.length}`); }
+  if (filter.department) { params.push(filter.department); where.push(`d.department_code = $${params.length}`); }
+  if (filter.after) {
+    params.push(filter.after[0]!, filter.after[1]!);
+    where.push(`(d.updated_at, d.id) < ($${params.length - 1}, $${params.length})`);
+  }
+  return where;
+}
+
+/** The SQL of one page of `GET /v1/ops/deliveries` (exported for the query-plan test), `limit` bound last. */
+export function deliveryListSql(filter: DeliveryPageFilter): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const where = deliveryPageConditions(filter, params);
+  return {
+    sql: `SELECT d.id, d.sub_application_id, d.department_code, d.channel, d.idempotency_key, d.state, d.attempts, d.next_attempt_at, d.last_error, d.updated_at,
+            s.matter_name, s.application_id
+       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.updated_at DESC, d.id DESC LIMIT $${params.length + 1}`,
+    params,
+  };
+}
+
+/** One page of deliveries, most recently changed first (`filter.after`: the previous page's cursor key). */
+export async function listDeliveries(reader: Queryable, filter: { state?: DeliveryState; department?: string; after?: readonly (string | number)[]; limit: number }) {
+  const { sql, params } = deliveryListSql(filter);
+  const { rows } = await reader.query<Row>(sql, [...params, filter.limit + 1]);
+  const page = pageOf(rows, filter.limit, DELIVERY_CURSOR.list, (row) => [Number(row.updated_at), row.id]);
+  return {
+    deliveries: page.rows.map((row) => ({
+      id: row.id, applicationId: row.application_id, subApplicationId: row.sub_application_id, matterName: row.matter_name, department: row.department_code,
+      channel: row.channel, state: row.state, attempts: row.attempts, nextAttemptAt: iso(row.next_attempt_at), lastError: row.last_error, updatedAt: iso(row.updated_at),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export async function deliveryAttempts(reader: Queryable, deliveryId: string) {
+  const { rows } = await reader.query<{ attempt: number; started_at: number; duration_ms: number; outcome: string; error_code: string | null; error: string | null }>(
     'SELECT attempt, started_at, duration_ms, outcome, error_code, error FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id', [deliveryId]);
   return rows.map((row) => ({ attempt: row.attempt, startedAt: iso(row.started_at), durationMs: row.duration_ms, outcome: row.outcome, errorCode: row.error_code, error: row.error }));
 }
@@ -66,13 +103,50 @@ export async function replayDepartment(store: Store, department: string, clientI
   });
 }
 
-/** Accepted sub-applications past their due date (China calendar), and those whose due date could not be computed. */
-export async function overdueSubApplications(store: Store, today: string) {
-  const { rows } = await store.query<{ id: string; application_id: string; matter_name: string; department_code: string; due_date: string | null; due_status: string; accepted_at: number }>(
-    `SELECT id, application_id, matter_name, department_code, due_date, due_status, accepted_at FROM sub_applications
-      WHERE status = 'accepted' AND ((due_status = 'computed' AND due_date < $1) OR due_status = 'uncovered') ORDER BY due_date`, [today]);
-  return rows.map((row) => ({
-    subApplicationId: row.id, applicationId: row.application_id, matterName: row.matter_name, department: row.department_code,
-    dueDate: row.due_date, dueStatus: row.due_status, acceptedAt: iso(row.accepted_at),
-  }));
+/**
+ * The overdue sort key of a sub-application: '' for a deadline the calendar
+ * cannot compute (they come first), its due date when computed, NULL
+ * otherwise. Written exactly as in the index sub_applications_overdue
+ * (migration 011), which SQLite matches by its text.
+ */
+export const OVERDUE_KEY = "(CASE due_status WHEN 'uncovered' THEN '' WHEN 'computed' THEN due_date END)";
+
+/** The overdue list's cursor: the last row's sort key and id. */
+export const OVERDUE_CURSOR = { list: 'overdue', shape: ['string', 'string'] } as const;
+
+/** The SQL of one page of overdue sub-applications (exported for the query-plan test): $1 today, then the cursor, `limit` bound last. */
+export function overdueSql(after: boolean): string {
+  return `SELECT id, application_id, matter_name, department_code, due_date, due_status, accepted_at, ${OVERDUE_KEY} AS sort_key FROM sub_applications
+      WHERE status = 'accepted' AND ${OVERDUE_KEY} < $1${after ? ` AND (${OVERDUE_KEY}, id) > ($2, $3)` : ''}
+      ORDER BY ${OVERDUE_KEY}, id LIMIT $${after ? 4 : 2}`;
+}
+
+/**
+ * One page of accepted sub-applications past their due date (China
+ * calendar, `today` YYYY-MM-DD), those whose due date could not be computed
+ * first, then by due date and id.
+ */
+export async function overdueSubApplications(reader: Queryable, today: string, page: { limit: number; after?: readonly (string | number)[] | undefined } = { limit: 100 }) {
+  const params: SqlValue[] = [today, ...(page.after ?? []), page.limit + 1];
+  const { rows } = await reader.query<{ id: string; application_id: string; matter_name: string; department_code: string; due_date: string | null; due_status: string; accepted_at: number; sort_key: string }>(
+    overdueSql(page.after !== undefined), params);
+  const result = pageOf(rows, page.limit, OVERDUE_CURSOR.list, (row) => [row.sort_key, row.id]);
+  return {
+    overdue: result.rows.map((row) => ({
+      subApplicationId: row.id, applicationId: row.application_id, matterName: row.matter_name, department: row.department_code,
+      dueDate: row.due_date, dueStatus: row.due_status, acceptedAt: iso(row.accepted_at),
+    })),
+    nextCursor: result.nextCursor,
+  };
+}
+
+/** How many sub-applications are overdue, counted up to `cap` (the overview shows "cap+" beyond: counting further would read them all). */
+export async function countOverdue(reader: Queryable, today: string, cap: number): Promise<number> {
+  const { rows } = await reader.query<{ n: number | string }>(overdueCountSql(), [today, cap + 1]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The SQL of {@link countOverdue} (exported for the query-plan test). */
+export function overdueCountSql(): string {
+  return `SELECT COUNT(*) AS n FROM (SELECT 1 FROM sub_applications WHERE status = 'accepted' AND ${OVERDUE_KEY} < $1 LIMIT $2) AS overdue`;
 }

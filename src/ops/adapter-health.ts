@@ -12,7 +12,8 @@
  */
 import { listRuns } from '../catalog/sync-runs.js';
 import type { Department } from '../delivery/department-registry.js';
-import type { Store } from '../store/index.js';
+import type { Queryable } from '../store/index.js';
+import { departmentLatest } from './counters.js';
 
 export type AdapterKind = 'matter-system' | 'licence-library' | 'seal-platform' | 'department';
 export type AdapterHealthState = 'up' | 'degraded' | 'down';
@@ -45,7 +46,8 @@ export interface AdapterHealth {
 
 /** What {@link adapterHealth} reads. */
 export interface AdapterHealthSources {
-  readonly store: Store;
+  /** Where the last outcomes are read: the ops reader (off the request loop) or the store. */
+  readonly reader: Queryable;
   readonly departments: readonly Department[];
   /** The three shared upstreams: whether an adapter is in use, and its configured base URL. */
   readonly upstreams: Readonly<Record<'matterSystem' | 'licenceLibrary' | 'sealPlatform', { readonly configured: boolean; readonly url?: string | undefined }>>;
@@ -84,35 +86,21 @@ function judge(entry: { configured: boolean; circuit: CircuitState | null; lastS
 
 interface DepartmentOutcomes { lastSuccessAt: string | null; lastFailureAt: string | null; lastErrorCode: string | null }
 
-/** Last delivered and last failed attempt per department (retry, dead: failures; deferred by an open circuit: neither). */
-async function departmentOutcomes(store: Store): Promise<Map<string, DepartmentOutcomes>> {
-  const { rows } = await store.query<{ department_code: string; last_success: number | string | null; last_failure: number | string | null }>(
-    `SELECT d.department_code,
-            MAX(CASE WHEN a.outcome = 'delivered' THEN a.started_at END) AS last_success,
-            MAX(CASE WHEN a.outcome IN ('retry', 'dead') THEN a.started_at END) AS last_failure
-       FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
-      GROUP BY d.department_code`);
+/** Last delivered and last failed attempt per department (retry, dead: failures; deferred by an open circuit: neither), from the counts kept by migration 011. */
+async function departmentOutcomes(reader: Queryable): Promise<Map<string, DepartmentOutcomes>> {
   const outcomes = new Map<string, DepartmentOutcomes>();
-  for (const row of rows) {
-    let lastErrorCode: string | null = null;
-    if (row.last_failure !== null) {
-      const failed = await store.query<{ error_code: string | null }>(
-        `SELECT a.error_code FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
-          WHERE d.department_code = $1 AND a.outcome IN ('retry', 'dead') AND a.started_at = $2 ORDER BY a.id DESC LIMIT 1`,
-        [row.department_code, Number(row.last_failure)]);
-      lastErrorCode = failed.rows[0]?.error_code ?? null;
-    }
-    outcomes.set(row.department_code, { lastSuccessAt: iso(row.last_success), lastFailureAt: iso(row.last_failure), lastErrorCode });
+  for (const [code, latest] of await departmentLatest(reader)) {
+    outcomes.set(code, { lastSuccessAt: iso(latest.successAt), lastFailureAt: iso(latest.failureAt), lastErrorCode: latest.failureAt === null ? null : latest.failureErrorCode });
   }
   return outcomes;
 }
 
 /** Every upstream adapter: the matter system, the licence library, the seal platform, then each department in registry order. */
 export async function adapterHealth(sources: AdapterHealthSources): Promise<AdapterHealth[]> {
-  const [lastSucceeded] = await listRuns(sources.store, { status: 'succeeded', limit: 1 });
-  const [lastFailed] = await listRuns(sources.store, { status: 'failed', limit: 1 });
+  const [lastSucceeded] = await listRuns(sources.reader, { status: 'succeeded', limit: 1 });
+  const [lastFailed] = await listRuns(sources.reader, { status: 'failed', limit: 1 });
   const circuits = sources.breakerStates?.();
-  const outcomes = await departmentOutcomes(sources.store);
+  const outcomes = await departmentOutcomes(sources.reader);
 
   const upstream = (id: Exclude<AdapterKind, 'department'>, name: string, { configured, url }: { configured: boolean; url?: string | undefined }, record: DepartmentOutcomes): AdapterHealth => {
     const base = { id, kind: id, name, configured, baseUrl: publicBaseUrl(url), circuit: null, ...record };

@@ -20,12 +20,13 @@ import { chinaDate } from '../cases/working-days.js';
 import type { SyncRun } from '../catalog/sync-runs.js';
 import type { ExpiredSupplement } from '../cases/expire-supplements.js';
 import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
-import { overdueSubApplications } from '../delivery/ops-deliveries.js';
+import { OVERDUE_CURSOR, overdueSubApplications } from '../delivery/ops-deliveries.js';
 import type { Logger } from '../log/index.js';
 import { redactText } from '../log/redact.js';
-import { acquireLease, type Store } from '../store/index.js';
+import { acquireLease, type Queryable, type Store } from '../store/index.js';
+import { decodeCursor, type CursorShape } from './cursor.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
-import { overdueMaterials } from './material-deadlines.js';
+import { MATERIALS_CURSOR, overdueMaterials } from './material-deadlines.js';
 import { signRequest } from '../trust/sign-request.js';
 
 export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired';
@@ -50,6 +51,8 @@ export interface AlertsOptions {
   logger: Logger;
   /** For the overdue check; without it, no overdue alerts. */
   store?: Store;
+  /** Where the overdue check reads (the ops reader, off the request loop); default `store`. */
+  reader?: Queryable;
   /** Time between overdue checks (ms). Default 60 s. */
   overdueIntervalMs?: number;
   /** Timeout of one POST (ms). Default 5 s. */
@@ -67,6 +70,21 @@ export interface AlertsOptions {
 }
 
 const OVERDUE_LEASE = 'ops-alerts-overdue';
+/** The overdue check reads its lists a page at a time (each read bounded, whatever the backlog). */
+const CHECK_PAGE_SIZE = 500;
+
+/** Every row of a keyset-paginated list, a page at a time. */
+async function* pages<Page extends { nextCursor: string | null }, Row>(
+  read: (after: readonly (string | number)[] | undefined) => Promise<Page>, rowsOf: (page: Page) => Row[], cursor: { list: string; shape: CursorShape },
+): AsyncGenerator<Row> {
+  let after: readonly (string | number)[] | undefined;
+  for (;;) {
+    const page = await read(after);
+    yield* rowsOf(page);
+    if (page.nextCursor === null) return;
+    after = decodeCursor(page.nextCursor, cursor.list, cursor.shape);
+  }
+}
 
 export class Alerts {
   private readonly queue: Alert[] = [];
@@ -163,10 +181,11 @@ export class Alerts {
     if (!store) return 0;
     const interval = this.options.overdueIntervalMs ?? 60_000;
     if (!(await acquireLease(store, OVERDUE_LEASE, this.holder, interval * 3, this.now()))) return 0;
-    const overdue = await overdueSubApplications(store, chinaDate(new Date(this.now())));
+    const reader = this.options.reader ?? store;
+    const today = chinaDate(new Date(this.now()));
     const current = new Set<string>();
     let queued = 0;
-    for (const item of overdue) {
+    for await (const item of pages((after) => overdueSubApplications(reader, today, { limit: CHECK_PAGE_SIZE, after }), (page) => page.overdue, OVERDUE_CURSOR)) {
       const key = `${item.dueStatus}:${item.dueDate ?? ''}`;
       current.add(item.subApplicationId);
       if (this.alertedOverdue.get(item.subApplicationId) === key) continue;
@@ -177,9 +196,8 @@ export class Alerts {
     // Forget those no longer overdue (completed, rejected), so the memory stays small.
     for (const id of this.alertedOverdue.keys()) if (!current.has(id)) this.alertedOverdue.delete(id);
     // Deferred (容缺) materials past their due date, not supplied: the applicant owes the departments a document.
-    const materials = await overdueMaterials(store, chinaDate(new Date(this.now())));
     const currentMaterials = new Set<string>();
-    for (const material of materials) {
+    for await (const material of pages((after) => overdueMaterials(reader, today, { limit: CHECK_PAGE_SIZE, after }), (page) => page.materials, MATERIALS_CURSOR)) {
       const key = `${material.applicationId}/${material.code}`;
       currentMaterials.add(key);
       if (this.alertedMaterials.get(key) === material.dueDate) continue;

@@ -11,7 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { SyncRun } from '../catalog/index.js';
 import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
+import type { Queryable } from '../store/index.js';
 import { OPEN_DELIVERY_STATES, oldestDueAgeSeconds, outboxDepth } from './outbox-gauges.js';
 
 export type BreakerState = 'open' | 'halfOpen' | 'closed';
@@ -29,7 +29,8 @@ export interface LicenceFetchEvent {
 }
 
 export interface GatewayMetricsOptions {
-  store: Store;
+  /** Where the outbox gauges read at scrape time: the ops reader (off the request loop) or the store. */
+  store: Queryable;
   logger: Logger;
   /** Department codes with a push channel: their circuit is reported `closed` until a breaker says otherwise. */
   departments: readonly string[];

@@ -8,3 +8,4 @@ export type * from './store.js';
 export * from './lease.js';
 export * from './ids.js';
 export * from './database-deadline.js';
+export * from './ops-reader.js';

@@ -34,6 +34,13 @@ export const traceHeaders: readonly RouteParameter[] = [
   },
 ];
 
+/** `?cursor=`: where a keyset-paginated list continues (src/ops/cursor.ts). */
+export const cursorQuery: RouteParameter = {
+  name: 'cursor', in: 'query', component: 'Cursor',
+  description: 'Where the list continues: the `nextCursor` of the previous page, unchanged (opaque). Absent: the first page. A cursor that is not one of this list is 400 `VALIDATION_FAILED` naming `/cursor`. Rows that do not change during a walk are listed exactly once; a row whose sort key changes between two pages moves (the delivery lists sort by the last change, so a delivery changed during the walk moves to the head, behind the walk).',
+  schema: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' },
+};
+
 /** `?limit=` with its bounds. */
 export function limitQuery(defaultValue: number, maximum: number): RouteParameter {
   return { name: 'limit', in: 'query', description: `How many items at most (1–${maximum}, default ${defaultValue})`, schema: { type: 'integer', minimum: 1, maximum, default: defaultValue } };

@@ -1,20 +1,24 @@
 import type { CatalogStore, CatalogSyncer, SyncRun } from '../../catalog/index.js';
 import { listRuns } from '../../catalog/index.js';
 import { TongbanError, validationError } from '../../errors/index.js';
-import type { Store } from '../../store/index.js';
-import { limitQuery, query } from '../openapi/parameters.js';
+import { decodeCursor, pageOf } from '../../ops/cursor.js';
+import type { Queryable, Store } from '../../store/index.js';
+import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { syncRun, syncRunList, syncRunTrigger, themeDetail, themeList } from '../openapi/schemas/catalog.js';
 import type { Route } from './route.js';
 import { readLimit } from './read-limit.js';
 
 export interface CatalogRouteDependencies {
   store: Store;
+  /** Where `GET /v1/ops/sync-runs` reads (the ops reader, off the request loop); default `store`. */
+  reader?: Queryable;
   catalog: CatalogStore;
   /** Absent when no matter system is configured: the stored catalogue is still served. */
   syncer?: CatalogSyncer;
 }
 
 const THEME_CODE = /^[A-Za-z0-9._-]{1,64}$/;
+const SYNC_RUNS_CURSOR = { list: 'sync-runs', shape: ['number'] } as const;
 
 /** `GET /v1/themes`, `GET /v1/themes/{themeCode}`: served from the stored catalogue, also while the matter system is down. */
 export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
@@ -51,7 +55,7 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
     },
     {
       method: 'GET', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Catalogue sync runs, newest first (?status=failed for failures)',
-      parameters: [query('status', 'Only runs in this status', { enum: ['running', 'succeeded', 'failed'] }), limitQuery(50, 500)],
+      parameters: [query('status', 'Only runs in this status', { enum: ['running', 'succeeded', 'failed'] }), limitQuery(50, 500), cursorQuery],
       responses: { 200: { description: 'Sync runs, newest first', schema: syncRunList } },
       errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
@@ -60,7 +64,10 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
           throw validationError([{ pointer: '/status', message: 'must be one of running, succeeded, failed' }]);
         }
         const limit = readLimit(req.query['limit'], 50, 500);
-        res.json({ runs: await listRuns(deps.store, { ...(status ? { status: status as SyncRun['status'] } : {}), limit }) });
+        const after = decodeCursor(req.query['cursor'], SYNC_RUNS_CURSOR.list, SYNC_RUNS_CURSOR.shape);
+        const runs = await listRuns(deps.reader ?? deps.store, { ...(status ? { status: status as SyncRun['status'] } : {}), limit: limit + 1, ...(after ? { before: Number(after[0]) } : {}) });
+        const page = pageOf(runs, limit, SYNC_RUNS_CURSOR.list, (run) => [run.id]);
+        res.json({ runs: page.rows, nextCursor: page.nextCursor });
       },
     },
     {

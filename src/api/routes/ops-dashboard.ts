@@ -11,22 +11,24 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { DELIVERY_STATES, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
+import { DELIVERY_CURSOR, DELIVERY_STATES, OVERDUE_CURSOR, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
 import { asTongbanError, TongbanError, validationError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
+import { decodeCursor } from '../../ops/cursor.js';
 import type { DashboardContext } from '../../ops/dashboard/context.js';
 import { maskHolderCode } from '../../ops/dashboard/format.js';
 import { html, type SafeHtml } from '../../ops/dashboard/html.js';
 import { page, type Viewer } from '../../ops/dashboard/layout.js';
 import { LoginThrottle } from '../../ops/dashboard/login-throttle.js';
 import { deliveriesPage, deliveryPage } from '../../ops/dashboard/pages/deliveries.js';
-import { ledgerPage, ledgerResultPage, LEDGER_PAGE_SIZE } from '../../ops/dashboard/pages/ledger.js';
+import { ledgerPage, ledgerResultPage, LEDGER_PAGE_SIZE, RECENT_USES_CURSOR } from '../../ops/dashboard/pages/ledger.js';
 import { loginPage, messagePage } from '../../ops/dashboard/pages/login.js';
 import { overduePage } from '../../ops/dashboard/pages/overdue.js';
 import { CHART_RANGES, overviewPage, type ChartRange } from '../../ops/dashboard/pages/overview.js';
 import { searchPage, searchResultPage } from '../../ops/dashboard/pages/search.js';
 import { syncPage } from '../../ops/dashboard/pages/sync.js';
 import { verifyPassword } from '../../ops/dashboard/password.js';
+import { MATERIALS_CURSOR, SUPPLEMENTS_CURSOR } from '../../ops/material-deadlines.js';
 import { MAX_REASON_LENGTH, readReason, readSearch, SearchInputError, searchDeliveries, type SearchQuery } from '../../ops/dashboard/search.js';
 import { auditOps } from '../../ops/dashboard/queries.js';
 import { cookieHeader, CSRF_COOKIE, CSRF_FIELD, LOGIN_BINDING, parseCookies, SESSION_COOKIE, SessionCodec, type OpsSession } from '../../ops/dashboard/session.js';
@@ -202,9 +204,13 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
       ...(!Number.isInteger(limit) || limit < 1 || limit > 1000 ? [{ pointer: '/limit', message: 'must be an integer from 1 to 1000' }] : []),
     ];
     if (problems.length) throw validationError(problems);
+    const cursorText = text(req.query['cursor']) || undefined;
+    const after = decodeCursor(cursorText, DELIVERY_CURSOR.list, DELIVERY_CURSOR.shape);
     const notice = text(req.query['notice']) === 'replayed-department'
       ? `已重新排队 ${text(req.query['count']) ?? '0'} 条死信 Queued again: ${text(req.query['count']) ?? '0'} dead letter(s) of ${department ?? ''}` : undefined;
-    send(res, 200, await deliveriesPage(context, viewerOf(res), { ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), limit }, notice));
+    send(res, 200, await deliveriesPage(context, viewerOf(res), {
+      ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), limit, ...(cursorText && after ? { cursor: { text: cursorText, key: after } } : {}),
+    }, notice));
   });
 
   router.get('/deliveries/:id', async (req, res) => {
@@ -248,12 +254,17 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
     res.redirect(303, `/ops/sync?notice=synced&run=${run.id}&status=${encodeURIComponent(run.status)}`);
   });
 
-  router.get('/overdue', async (_req, res) => {
-    send(res, 200, await overduePage(context, viewerOf(res)));
+  router.get('/overdue', async (req, res) => {
+    send(res, 200, await overduePage(context, viewerOf(res), {
+      subApplications: decodeCursor(text(req.query['cursor']), OVERDUE_CURSOR.list, OVERDUE_CURSOR.shape),
+      materials: decodeCursor(text(req.query['materials']), MATERIALS_CURSOR.list, MATERIALS_CURSOR.shape, '/materials'),
+      supplements: decodeCursor(text(req.query['supplements']), SUPPLEMENTS_CURSOR.list, SUPPLEMENTS_CURSOR.shape, '/supplements'),
+    }));
   });
 
-  router.get('/ledger', async (_req, res) => {
-    send(res, 200, await ledgerPage(context, viewerOf(res)));
+  router.get('/ledger', async (req, res) => {
+    const after = decodeCursor(text(req.query['cursor']), RECENT_USES_CURSOR.list, RECENT_USES_CURSOR.shape);
+    send(res, 200, await ledgerPage(context, viewerOf(res), undefined, undefined, after ? Number(after[0]) : undefined));
   });
 
   router.post('/ledger', async (req, res) => {
@@ -296,7 +307,7 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
     if (query.holder || query.invalidHolder) {
       return send(res, 400, searchPage(viewerOf(res), { error: '身份证号或统一社会信用代码请通过查询表单提交（不放在网址中） Search for an ID number or credit code with the form (a POST), never in a URL.' }));
     }
-    send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.store, query)));
+    send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.reader, query)));
   });
 
   router.post('/search', async (req, res) => {
@@ -304,7 +315,7 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
     const reasonText = text(body['reason']);
     const query = await readSearchOr400(res, body['q'], reasonText && reasonText.length <= MAX_REASON_LENGTH ? { reason: reasonText } : {});
     if (!query) return;
-    if (!query.holder) return send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.store, query)));
+    if (!query.holder) return send(res, 200, searchResultPage(viewerOf(res), query, await searchDeliveries(context.reader, query)));
     let reason: string;
     try {
       reason = readReason(reasonText);
@@ -312,7 +323,7 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
       if (!(error instanceof SearchInputError)) throw error;
       return send(res, 400, searchPage(viewerOf(res), { error: error.message }));
     }
-    const result = await searchDeliveries(context.store, query);
+    const result = await searchDeliveries(context.reader, query);
     // Looking up a holder is a use of personal data: who, when, why — the code kept masked and as a hash, never in clear.
     await auditOps(context.store, {
       clientId: actor(res), action: 'holder.search', target: query.display,

@@ -1,20 +1,26 @@
 import { chinaDate } from '../../cases/working-days.js';
-import { DELIVERY_STATES, deliveryAttempts, listDeliveries, overdueSubApplications, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
+import { DELIVERY_CURSOR, DELIVERY_STATES, deliveryAttempts, listDeliveries, OVERDUE_CURSOR, overdueSubApplications, replayDelivery, replayDepartment, type DeliveryState } from '../../delivery/ops-deliveries.js';
 import { validationError } from '../../errors/index.js';
-import type { Store } from '../../store/index.js';
-import { limitQuery, query } from '../openapi/parameters.js';
+import { decodeCursor } from '../../ops/cursor.js';
+import type { Queryable, Store } from '../../store/index.js';
+import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { deliveryAttempts as attemptsSchema, deliveryList, deliveryState, overdueList, replayAnswer, replayDepartmentAnswer, replayDepartmentRequest } from '../openapi/schemas/ops.js';
 import type { Route } from './route.js';
 import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
 
-export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void }): Route[] {
+/**
+ * The ops delivery routes. Reads go to `reader` (the ops reader: off the
+ * request loop, never delaying intake; default `store`), replays to `store`.
+ */
+export function opsDeliveryRoutes(deps: { store: Store; reader?: Queryable; onReplay?: () => void }): Route[] {
+  const reader = deps.reader ?? deps.store;
   return [
     {
       method: 'GET', path: '/v1/ops/deliveries', access: ops, summary: 'Deliveries by state and department (?state=dead&department=gaj)',
-      parameters: [query('state', 'Only deliveries in this state', deliveryState), query('department', 'Only this department\'s', { type: 'string', pattern: '^[a-z0-9]{1,32}$' }), limitQuery(100, 1000)],
-      responses: { 200: { description: 'Deliveries, most recently changed first', schema: deliveryList } },
+      parameters: [query('state', 'Only deliveries in this state', deliveryState), query('department', 'Only this department\'s', { type: 'string', pattern: '^[a-z0-9]{1,32}$' }), limitQuery(100, 1000), cursorQuery],
+      responses: { 200: { description: 'One page of deliveries, most recently changed first (updated_at, then id, descending)', schema: deliveryList } },
       errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const state = req.query['state'] === undefined ? undefined : String(req.query['state']);
@@ -22,13 +28,14 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
         const department = req.query['department'] === undefined ? undefined : String(req.query['department']);
         if (department !== undefined && !/^[a-z0-9]{1,32}$/.test(department)) throw validationError([{ pointer: '/department', message: 'must be a department code' }]);
         const limit = readLimit(req.query['limit'], 100, 1000);
-        res.json({ deliveries: await listDeliveries(deps.store, { ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), limit }) });
+        const after = decodeCursor(req.query['cursor'], DELIVERY_CURSOR.list, DELIVERY_CURSOR.shape);
+        res.json(await listDeliveries(reader, { ...(state ? { state: state as DeliveryState } : {}), ...(department ? { department } : {}), ...(after ? { after } : {}), limit }));
       },
     },
     {
       method: 'GET', path: '/v1/ops/deliveries/:id/attempts', access: ops, summary: 'Every attempt of a delivery (time, duration, outcome, error)',
       responses: { 200: { description: 'Attempts in order (empty for an unknown delivery)', schema: attemptsSchema } },
-      handler: async (req, res) => { res.json({ attempts: await deliveryAttempts(deps.store, String(req.params['id'])) }); },
+      handler: async (req, res) => { res.json({ attempts: await deliveryAttempts(reader, String(req.params['id'])) }); },
     },
     {
       method: 'POST', path: '/v1/ops/deliveries/:id/replay', access: ops, summary: 'Replay a dead delivery (audited)',
@@ -55,8 +62,14 @@ export function opsDeliveryRoutes(deps: { store: Store; onReplay?: () => void })
     },
     {
       method: 'GET', path: '/v1/ops/overdue', access: ops, summary: 'Accepted sub-applications past their working-day deadline, and deadlines the calendar cannot compute',
-      responses: { 200: { description: 'Overdue sub-applications', schema: overdueList } },
-      handler: async (_req, res) => { res.json({ overdue: await overdueSubApplications(deps.store, chinaDate()) }); },
+      parameters: [limitQuery(100, 1000), cursorQuery],
+      responses: { 200: { description: 'One page of overdue sub-applications: deadlines the calendar cannot compute first, then by due date and id', schema: overdueList } },
+      errors: ['VALIDATION_FAILED'],
+      handler: async (req, res) => {
+        const limit = readLimit(req.query['limit'], 100, 1000);
+        const after = decodeCursor(req.query['cursor'], OVERDUE_CURSOR.list, OVERDUE_CURSOR.shape);
+        res.json(await overdueSubApplications(reader, chinaDate(), { limit, after }));
+      },
     },
   ];
 }

@@ -2,10 +2,13 @@
 import type { CatalogSyncer } from '../../catalog/index.js';
 import type { Department } from '../../delivery/department-registry.js';
 import type { LicenceUseLedger } from '../../licences/index.js';
-import type { Store } from '../../store/index.js';
+import type { Queryable, Store } from '../../store/index.js';
 
 export interface DashboardContext {
+  /** For what the pages write (audit entries, replays). */
   readonly store: Store;
+  /** For what the pages read: the ops reader (off the request loop, src/store/ops-reader.ts), or the store itself. */
+  readonly reader: Queryable;
   readonly departments: readonly Department[];
   readonly ledger: LicenceUseLedger;
   /** Circuit state per department, from this process's dispatcher (empty until it has delivered). */

@@ -1,5 +1,5 @@
 /** The page shell shared by every dashboard page: head, navigation, user, logout. */
-import { html, type HtmlValue, type SafeHtml } from './html.js';
+import { html, queryString, type HtmlValue, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './session.js';
 
 /** Who is looking, and the CSRF token their forms carry. */
@@ -68,4 +68,14 @@ ${body}
 </main>
 </body>
 </html>`;
+}
+
+/**
+ * The "next page" link of a keyset-paginated list (src/ops/cursor.ts):
+ * `path` with `query` and `cursorParameter` set to the next page's cursor;
+ * nothing on the last page.
+ */
+export function nextPageLink(path: string, query: Record<string, string | undefined>, nextCursor: string | null, cursorParameter = 'cursor'): SafeHtml {
+  if (nextCursor === null) return html``;
+  return html`<p class="pager"><a rel="next" class="next-page" href="${path}${queryString({ ...query, [cursorParameter]: nextCursor })}">下一页 Next page →</a></p>`;
 }

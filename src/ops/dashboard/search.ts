@@ -11,7 +11,7 @@
 import { normaliseHolderCode } from '../../cases/application-holders.js';
 import { validateCreditCode, validateIdNumber } from '../../domain/identifiers/index.js';
 import { normalizeText, textFault } from '../../forms/text-rules.js';
-import type { Store } from '../../store/index.js';
+import type { Queryable } from '../../store/index.js';
 import { maskHolderCode, SHORT_ID_LENGTH } from './format.js';
 import { deliveryRows, type DeliveryRow } from './queries.js';
 
@@ -113,15 +113,15 @@ export function searchSql(query: SearchQuery): string {
 }
 
 /** Runs the search: only constant SQL, the input bound as a parameter. */
-export async function searchDeliveries(store: Store, query: SearchQuery): Promise<SearchResult> {
-  const { rows: hits } = await store.query<{ id: string; matched: MatchKind }>(searchSql(query), [query.value]);
+export async function searchDeliveries(reader: Queryable, query: SearchQuery): Promise<SearchResult> {
+  const { rows: hits } = await reader.query<{ id: string; matched: MatchKind }>(searchSql(query), [query.value]);
   const matchedBy = new Map<string, MatchKind>();
   for (const hit of hits) if (!matchedBy.has(hit.id)) matchedBy.set(hit.id, hit.matched);
   const ids = [...matchedBy.keys()].slice(0, SEARCH_LIMIT);
-  const rows = ids.length ? await deliveryRows(store, `d.id IN (${ids.map((_, index) => `$${index + 1}`).join(', ')})`, ids, SEARCH_LIMIT) : [];
+  const rows = ids.length ? await deliveryRows(reader, `d.id IN (${ids.map((_, index) => `$${index + 1}`).join(', ')})`, ids, SEARCH_LIMIT) : [];
   const holderRoles = new Map<string, string[]>();
   if (query.holder) {
-    const { rows: roles } = await store.query<{ application_id: string; role: string }>(
+    const { rows: roles } = await reader.query<{ application_id: string; role: string }>(
       'SELECT application_id, role FROM application_holders WHERE holder_code = $1 ORDER BY application_id, role', [query.value]);
     for (const role of roles) holderRoles.set(role.application_id, [...(holderRoles.get(role.application_id) ?? []), role.role]);
   }

@@ -1,6 +1,6 @@
 /** Shapes of the catalogue routes (`/v1/themes…`) and of catalogue sync runs. */
 import { component } from '../components.js';
-import { departmentCode, instant, matterCode, nullableInstant, openObject, themeCode } from './common.js';
+import { departmentCode, instant, matterCode, nextCursor, nullableInstant, openObject, themeCode } from './common.js';
 
 const department = openObject({ code: departmentCode, name: { type: 'string', examples: ['公安局'] } }, ['code', 'name']);
 
@@ -73,4 +73,4 @@ export const syncRun = component('SyncRun', openObject({
   errorMessage: { type: ['string', 'null'] },
 }, ['id', 'kind', 'trigger', 'status', 'startedAt']));
 
-export const syncRunList = component('SyncRunList', openObject({ runs: { type: 'array', items: syncRun } }, ['runs']));
+export const syncRunList = component('SyncRunList', openObject({ runs: { type: 'array', items: syncRun }, nextCursor }, ['runs', 'nextCursor']));

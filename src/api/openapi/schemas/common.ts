@@ -26,3 +26,6 @@ export const consentMethod = { enum: [...CONSENT_METHODS], description: 'How the
 export function openObject(properties: Record<string, unknown>, required: readonly string[] = [], description?: string) {
   return { type: 'object', required: [...required], properties, ...(description ? { description } : {}) } as const;
 }
+
+/** The cursor of a keyset-paginated list's next page (pass it as `?cursor=`); null on the last page. */
+export const nextCursor = { type: ['string', 'null'], maxLength: 512, description: 'Pass as `?cursor=` for the next page; null on the last page' } as const;

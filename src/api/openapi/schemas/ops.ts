@@ -1,7 +1,7 @@
 /** Shapes of the ops routes (deliveries, overdue matters) and of the public operational endpoints. */
 import { DELIVERY_STATES } from '../../../delivery/ops-deliveries.js';
 import { component } from '../components.js';
-import { departmentCode, instant, nullableInstant, openObject, uuid } from './common.js';
+import { departmentCode, instant, nextCursor, nullableInstant, openObject, uuid } from './common.js';
 
 export const deliveryState = { enum: [...DELIVERY_STATES], description: '`waiting` (for a prerequisite), `pending`, `in_flight`, `delivered`, `dead` (dead letter), `cancelled`' } as const;
 
@@ -11,7 +11,7 @@ export const delivery = component('Delivery', openObject({
   nextAttemptAt: nullableInstant, lastError: { type: ['string', 'null'] }, updatedAt: nullableInstant,
 }, ['id', 'department', 'channel', 'state', 'attempts']));
 
-export const deliveryList = component('DeliveryList', openObject({ deliveries: { type: 'array', items: delivery } }, ['deliveries']));
+export const deliveryList = component('DeliveryList', openObject({ deliveries: { type: 'array', items: delivery }, nextCursor }, ['deliveries', 'nextCursor']));
 
 export const deliveryAttempts = component('DeliveryAttempts', openObject({
   attempts: {
@@ -40,7 +40,8 @@ export const overdueList = component('OverdueList', openObject({
       dueDate: { type: ['string', 'null'], format: 'date' }, dueStatus: { enum: ['computed', 'uncovered'], description: '`uncovered`: the working-day calendar does not reach the due date' }, acceptedAt: instant,
     }, ['subApplicationId', 'department', 'dueStatus']),
   },
-}, ['overdue']));
+  nextCursor,
+}, ['overdue', 'nextCursor']));
 
 export const health = openObject({ status: { const: 'ok' } }, ['status']);
 

@@ -1,6 +1,6 @@
 /** Schemas of 补正 and 容缺 supplies and of what the application view and ops show of them (docs/materials.md §7–9). */
 import { component } from '../components.js';
-import { departmentCode, instant, nullableInstant, openObject, uuid } from './common.js';
+import { departmentCode, instant, nextCursor, nullableInstant, openObject, uuid } from './common.js';
 
 const code = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const day = { type: 'string', format: 'date', description: 'YYYY-MM-DD (China date)' } as const;
@@ -57,9 +57,10 @@ export const outstandingMaterialList = component('OutstandingMaterialList', open
       subApplications: { type: 'array', items: openObject({ id: uuid, departmentCode, matterName: { type: 'string' } }, ['id', 'departmentCode']) },
     }, ['applicationId', 'code', 'dueDate']),
   },
-}, ['materials']));
+  nextCursor,
+}, ['materials', 'nextCursor']));
 
-export const supplementRequestList = component('SupplementRequestList', openObject({ requests: { type: 'array', items: supplementRequest } }, ['requests']));
+export const supplementRequestList = component('SupplementRequestList', openObject({ requests: { type: 'array', items: supplementRequest }, nextCursor }, ['requests', 'nextCursor']));
 
 export const commitmentReportList = component('CommitmentReportList', openObject({
   reports: {
@@ -69,4 +70,5 @@ export const commitmentReportList = component('CommitmentReportList', openObject
       reason: { type: 'string' }, reportedAt: instant,
     }, ['subApplicationId', 'departmentCode', 'materialCode', 'reason', 'reportedAt']),
   },
-}, ['reports']));
+  nextCursor,
+}, ['reports', 'nextCursor']));

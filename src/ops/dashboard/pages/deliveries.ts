@@ -3,13 +3,15 @@ import { DELIVERY_STATES, deliveryAttempts, type DeliveryState } from '../../../
 import type { DashboardContext } from '../context.js';
 import { CHANNEL_LABELS, chinaTime, coded, idCode, label, OUTCOME_LABELS, shorten, STATE_LABELS, SUB_APPLICATION_STATUS_LABELS } from '../format.js';
 import { html, queryString, type HtmlValue, type SafeHtml } from '../html.js';
-import { page, postForm, type Viewer } from '../layout.js';
-import { deliveryFilter, deliveryRows, getDelivery, type DeliveryRow } from '../queries.js';
+import { nextPageLink, page, postForm, type Viewer } from '../layout.js';
+import { deliveryListPage, getDelivery, type DeliveryRow } from '../queries.js';
 
 export interface DeliveryFilter {
   state?: DeliveryState;
   department?: string;
   limit: number;
+  /** The page's cursor (`?cursor=`) and the key it carries; absent: the first page. */
+  cursor?: { readonly text: string; readonly key: readonly (string | number)[] };
 }
 
 const REPLAYABLE = new Set(['dead', 'pending']);
@@ -55,21 +57,22 @@ ${extra ? html`<td class="matched">${extra.cell(delivery)}</td>` : ''}
 }
 
 export async function deliveriesPage(context: DashboardContext, viewer: Viewer, filter: DeliveryFilter, notice?: HtmlValue): Promise<SafeHtml> {
-  const { where, params } = deliveryFilter(filter);
-  const deliveries = await deliveryRows(context.store, where, params, filter.limit);
+  const listed = await deliveryListPage(context.reader, { state: filter.state, department: filter.department, after: filter.cursor?.key }, filter.limit);
+  const deliveries = listed.rows;
   const deadHere = filter.state === 'dead' && filter.department && deliveries.length > 0;
   const title = filter.state === 'dead' ? '死信 Dead letters' : '投递队列 Delivery queue';
   return page(viewer, { title, active: filter.state === 'dead' ? 'dead' : 'deliveries', notice }, html`${filterForm(context, filter)}
 ${deadHere ? html`<p>${postForm(viewer, '/ops/deliveries/replay', `重放 ${filter.department} 全部死信 Replay every dead letter of ${filter.department}`, {
     fields: { department: filter.department! }, confirm: `重放部门 ${filter.department} 的全部死信？ Replay all dead letters of this department?`, className: 'replay',
   })}</p>` : ''}
-${deliveriesTable(viewer, deliveries)}`);
+${deliveriesTable(viewer, deliveries)}
+${nextPageLink('/ops/deliveries', { state: filter.state, department: filter.department, limit: filter.limit === 100 ? undefined : String(filter.limit) }, listed.nextCursor)}`);
 }
 
 export async function deliveryPage(context: DashboardContext, viewer: Viewer, id: string, notice?: HtmlValue): Promise<SafeHtml | undefined> {
-  const delivery = await getDelivery(context.store, id);
+  const delivery = await getDelivery(context.reader, id);
   if (!delivery) return undefined;
-  const attempts = await deliveryAttempts(context.store, id);
+  const attempts = await deliveryAttempts(context.reader, id);
   const field = (name: string, value: HtmlValue) => html`<tr><th>${name}</th><td>${value}</td></tr>`;
   return page(viewer, { title: `投递 Delivery ${delivery.id}`, active: 'deliveries', notice }, html`
 <table class="fields" data-delivery="${delivery.id}" data-state="${delivery.state}">

@@ -1,13 +1,16 @@
 /** 总览 Overview: adapters and circuits, the queue by department and state, the attempts chart, recent failures. */
 import { listRuns } from '../../../catalog/sync-runs.js';
 import { chinaDate } from '../../../cases/working-days.js';
-import { DELIVERY_STATES, overdueSubApplications } from '../../../delivery/ops-deliveries.js';
+import { countOverdue, DELIVERY_STATES } from '../../../delivery/ops-deliveries.js';
 import { attemptsChart } from '../chart.js';
 import type { DashboardContext } from '../context.js';
 import { CHANNEL_LABELS, CIRCUIT_LABELS, chinaTime, coded, label, OUTCOME_LABELS, shorten, STATE_LABELS, SYNC_STATUS_LABELS } from '../format.js';
 import { html, queryString, type SafeHtml } from '../html.js';
 import { page, type Viewer } from '../layout.js';
 import { attemptSeries, deliveryCounts, departmentActivity } from '../queries.js';
+
+/** The overview counts overdue sub-applications up to this many (beyond, it shows "1000+": counting further would read them all). */
+export const OVERDUE_COUNT_CAP = 1000;
 
 /** Chart ranges: how far back, and the bucket size. */
 export const CHART_RANGES = {
@@ -26,9 +29,9 @@ function hostOf(url: string | undefined): string {
 }
 
 async function adaptersPanel(context: DashboardContext): Promise<SafeHtml> {
-  const [lastRun] = await listRuns(context.store, { limit: 1 });
-  const [lastSuccess] = await listRuns(context.store, { status: 'succeeded', limit: 1 });
-  const activity = await departmentActivity(context.store, context.now() - 3600_000);
+  const [lastRun] = await listRuns(context.reader, { limit: 1 });
+  const [lastSuccess] = await listRuns(context.reader, { status: 'succeeded', limit: 1 });
+  const activity = await departmentActivity(context.reader, context.now() - 3600_000);
   const circuits = context.breakerStates();
   const configured = (yes: boolean) => (yes ? html`<span class="ok">已配置 configured</span>` : html`<span class="muted">未配置 not configured</span>`);
   const upstream = [
@@ -62,7 +65,7 @@ ${context.dispatcherEnabled ? '' : html`<p class="muted">本进程未运行投�
 }
 
 async function queuePanel(context: DashboardContext): Promise<SafeHtml> {
-  const counts = await deliveryCounts(context.store);
+  const counts = await deliveryCounts(context.reader);
   const codes = [...new Set(counts.map((count) => count.department))];
   const names = new Map(context.departments.map((department) => [department.code, department.name]));
   const cell = (department: string | undefined, state: string, count: number) => (count === 0 ? html`<td class="num muted">0</td>`
@@ -80,16 +83,16 @@ async function queuePanel(context: DashboardContext): Promise<SafeHtml> {
 async function chartPanel(context: DashboardContext, range: ChartRange): Promise<SafeHtml> {
   const spec = CHART_RANGES[range];
   const until = context.now();
-  const buckets = await attemptSeries(context.store, { since: until - spec.spanMs + spec.bucketMs, until, bucketMs: spec.bucketMs });
+  const buckets = await attemptSeries(context.reader, { since: until - spec.spanMs + spec.bucketMs, until, bucketMs: spec.bucketMs });
   const links = (Object.keys(CHART_RANGES) as ChartRange[]).map((key, index) => html`${index ? ' · ' : ''}${key === range ? html`<strong>${key}</strong>` : html`<a href="/ops${queryString({ range: key })}#chart">${key}</a>`}`);
   return html`<section id="chart"><h2>投递与失败 Deliveries and failures <small>${links}</small></h2>${attemptsChart(buckets, spec.caption)}</section>`;
 }
 
 async function attentionPanel(context: DashboardContext): Promise<SafeHtml> {
-  const failures = await listRuns(context.store, { status: 'failed', limit: 3 });
-  const overdue = await overdueSubApplications(context.store, chinaDate(new Date(context.now())));
+  const failures = await listRuns(context.reader, { status: 'failed', limit: 3 });
+  const overdue = await countOverdue(context.reader, chinaDate(new Date(context.now())), OVERDUE_COUNT_CAP);
   return html`<section id="attention"><h2>需要关注 Needs attention</h2><ul>
-<li><a href="/ops/overdue">逾期子件 Overdue sub-applications: <strong>${overdue.length}</strong></a></li>
+<li><a href="/ops/overdue">逾期子件 Overdue sub-applications: <strong>${overdue > OVERDUE_COUNT_CAP ? `${OVERDUE_COUNT_CAP}+` : overdue}</strong></a></li>
 <li><a href="/ops/sync">最近同步失败 Recent sync failures: <strong>${failures.length}</strong></a>${failures.length ? html`<ul>${failures.map((run) => html`<li>#${run.id} ${chinaTime(run.startedAt)} <code>${run.errorCode ?? ''}</code> ${shorten(run.errorMessage, 160)}</li>`)}</ul>` : ''}</li>
 </ul></section>`;
 }
