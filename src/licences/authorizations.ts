@@ -74,11 +74,35 @@ export function isAuthorizationId(id: unknown): id is string {
   return typeof id === 'string' && UUID.test(id);
 }
 
+export interface AuthorizationServiceOptions {
+  /** Clock for statuses, expiry and the cache. Default now. */
+  now?: () => Date;
+  /**
+   * How long (ms) an authorisation read for a licence use is used again
+   * without reading it: the bound within which a revocation recorded by
+   * another gateway process (PostgreSQL replicas) takes effect here. A
+   * revocation through this service takes effect at once; expiry is always
+   * checked at the instant of use. Default {@link AUTHORIZATION_CACHE_MS}; 0 reads every time.
+   */
+  cacheMs?: number;
+  /** Most authorisations remembered (least recently used first out). Default 10,000. */
+  cacheEntries?: number;
+}
+
+/** Default of {@link AuthorizationServiceOptions.cacheMs}: 1 s. */
+export const AUTHORIZATION_CACHE_MS = 1000;
+
 export class AuthorizationService {
   private readonly now: () => Date;
+  private readonly cacheMs: number;
+  private readonly cacheEntries: number;
+  /** Authorisation rows read for licence uses, by id, with the instant (ms, service clock) they were read. */
+  private readonly recent = new Map<string, { row: Promise<AuthorizationRow | undefined>; readAt: number }>();
 
-  constructor(private readonly store: Store, private readonly catalog: CatalogStore, options: { now?: () => Date } = {}) {
+  constructor(private readonly store: Store, private readonly catalog: CatalogStore, options: AuthorizationServiceOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.cacheMs = options.cacheMs ?? AUTHORIZATION_CACHE_MS;
+    this.cacheEntries = options.cacheEntries ?? 10_000;
   }
 
   /**
@@ -106,11 +130,41 @@ export class AuthorizationService {
     return (await this.get(id))!;
   }
 
-  /** An authorisation by id, whoever recorded it (callers check the client). */
+  /** An authorisation by id, whoever recorded it (callers check the client), as stored now. */
   async get(id: string): Promise<Authorization | undefined> {
     if (!isAuthorizationId(id)) return undefined;
+    const row = await this.readRow(id);
+    return row ? this.toAuthorization(row) : undefined;
+  }
+
+  private async readRow(id: string): Promise<AuthorizationRow | undefined> {
     const { rows } = await this.store.query<AuthorizationRow>(`SELECT ${COLUMNS} FROM authorizations WHERE id = $1`, [id]);
-    return rows[0] ? this.toAuthorization(rows[0]) : undefined;
+    return rows[0];
+  }
+
+  /**
+   * An authorisation for a licence use: read at most {@link AuthorizationServiceOptions.cacheMs}
+   * ago (a failed read is not remembered), its status computed now.
+   */
+  private async getForUse(id: string): Promise<Authorization | undefined> {
+    if (!isAuthorizationId(id)) return undefined;
+    const now = this.now().getTime();
+    let entry = this.recent.get(id);
+    if (entry && now - entry.readAt <= this.cacheMs && now >= entry.readAt) {
+      // Most recently used last: the first in the map is the one to evict.
+      this.recent.delete(id);
+      this.recent.set(id, entry);
+    } else {
+      entry = { row: this.readRow(id), readAt: now };
+      if (this.cacheMs > 0) {
+        if (this.recent.size >= this.cacheEntries) this.recent.delete(this.recent.keys().next().value!);
+        this.recent.set(id, entry);
+        const remembered = entry;
+        remembered.row.catch(() => { if (this.recent.get(id) === remembered) this.recent.delete(id); });
+      }
+    }
+    const row = await entry.row;
+    return row ? this.toAuthorization(row) : undefined;
   }
 
   /** A client's authorisations, newest first, optionally of one holder. */
@@ -130,6 +184,8 @@ export class AuthorizationService {
     const existing = await this.get(id);
     if (!existing || existing.clientId !== clientId) throw new TongbanError('NOT_FOUND', `No authorisation "${id}" of client "${clientId}"`);
     await this.store.query('UPDATE authorizations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [this.now().getTime(), id]);
+    // After the UPDATE: a read that began before it may have remembered the row unrevoked.
+    this.recent.delete(id);
     return (await this.get(id))!;
   }
 
@@ -142,7 +198,7 @@ export class AuthorizationService {
     if (authorizationId === undefined || authorizationId === '') {
       throw new TongbanError('AUTHORIZATION_REQUIRED', 'Licence use needs the holder\'s authorisation: record one with POST /v1/authorizations and pass its id as authorizationId');
     }
-    const authorization = await this.get(authorizationId);
+    const authorization = await this.getForUse(authorizationId);
     // Another client's authorisation is reported exactly like an unknown one: its existence is not the caller's business.
     if (!authorization || authorization.clientId !== clientId) {
       throw new TongbanError('AUTHORIZATION_REQUIRED', `No authorisation "${authorizationId.slice(0, 64)}" recorded by client "${clientId}"`);

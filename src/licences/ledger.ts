@@ -9,9 +9,13 @@
  * lock (SQLite, `BEGIN IMMEDIATE`). Whoever holds it reads the head, chains
  * its entries to it and moves the head, all in one transaction, so the chain
  * never forks; `UNIQUE (prev_hash)` would refuse a fork even if it tried.
+ *
+ * Within one process, appends are group-committed: concurrent look-ups'
+ * entries are chained in arrival order and written by one transaction (one
+ * multi-row insert), and each caller is answered only after that commit.
  */
 import type { LicenceHolderType } from '../domain/licence-library.js';
-import type { Queryable, Store } from '../store/index.js';
+import type { Queryable, SqlValue, Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 
 /** What was done with the licence. */
@@ -73,6 +77,27 @@ export interface LedgerOptions {
   now?: () => Date;
   /** Rows read per page by `verify`. Default 1000. */
   pageSize?: number;
+  /** Most entries written by one group commit (one append is never split). Default 256. */
+  maxBatchEntries?: number;
+}
+
+/** Options of {@link LicenceUseLedger.append}. */
+export interface LedgerAppendOptions {
+  /**
+   * Runs first in the transaction that writes the entries (e.g. records the
+   * request's jti, throwing REPLAY_DETECTED). When it throws, this append
+   * alone is refused with its error and the others of its group commit go
+   * on, so its statements must leave the transaction usable (`ON CONFLICT
+   * DO NOTHING`, not a failing INSERT). Runs even when there are no entries.
+   */
+  readonly guard?: (tx: Queryable) => Promise<void>;
+}
+
+interface QueuedAppend {
+  readonly entries: readonly LicenceUseInput[];
+  readonly guard: ((tx: Queryable) => Promise<void>) | undefined;
+  resolve(entries: LedgerEntry[]): void;
+  reject(error: unknown): void;
 }
 
 interface UseRow {
@@ -94,47 +119,113 @@ interface UseRow {
 }
 
 const COLUMNS = 'seq, at, client_id, holder_code, holder_type, licence_identifier, licence_type, theme_code, matter_codes, use_cause, authorization_id, action, outcome, prev_hash, hash';
+const COLUMN_COUNT = COLUMNS.split(',').length;
 
 export class LicenceUseLedger {
   private readonly now: () => Date;
   private readonly pageSize: number;
+  private readonly maxBatchEntries: number;
+  private readonly queued: QueuedAppend[] = [];
+  private committing = false;
 
   constructor(private readonly store: Store, options: LedgerOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 1000;
+    this.maxBatchEntries = options.maxBatchEntries ?? 256;
   }
 
   /**
-   * Appends entries (in order) to the chain, in `tx` when given (the entries
-   * then commit or roll back with the caller's work, and the head stays
-   * locked until then), else in a transaction of its own.
+   * Appends entries (in order, contiguous) to the chain. In `tx` when given:
+   * the entries then commit or roll back with the caller's work, and the
+   * head stays locked until then. Otherwise they join the next group commit
+   * (see {@link LedgerAppendOptions}) and the promise settles only once that
+   * transaction committed — or failed, failing every append in it.
    */
-  async append(entries: readonly LicenceUseInput[], tx?: Queryable): Promise<LedgerEntry[]> {
-    if (entries.length === 0) return [];
-    const run = async (db: Queryable): Promise<LedgerEntry[]> => {
-      const { rows } = await db.query<{ seq: number | string; hash: string }>(
-        'UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash', [entries.length]);
-      const head = rows[0];
-      if (!head) throw new Error('ledger_head has no row: is migration 004_licences applied?');
-      let seq = Number(head.seq) - entries.length;
-      let prevHash = head.hash;
-      const at = this.now().getTime();
-      const written: LedgerEntry[] = [];
-      for (const input of entries) {
-        seq += 1;
-        const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes] };
-        const hash = entryHash(prevHash, hashed);
-        await db.query(`INSERT INTO licence_uses (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, [
-          seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
-          JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash,
-        ]);
-        written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash });
-        prevHash = hash;
+  async append(entries: readonly LicenceUseInput[], tx?: Queryable, options: LedgerAppendOptions = {}): Promise<LedgerEntry[]> {
+    if (tx) {
+      await options.guard?.(tx);
+      return this.write(tx, entries);
+    }
+    if (entries.length === 0 && !options.guard) return [];
+    return new Promise<LedgerEntry[]>((resolve, reject) => {
+      this.queued.push({ entries, guard: options.guard, resolve, reject });
+      if (!this.committing) void this.commitQueued();
+    });
+  }
+
+  /**
+   * Group commits: the first append goes at once, alone; appends arriving
+   * while a commit runs wait for it and then share the next transaction (a
+   * multi-row insert), up to {@link LedgerOptions.maxBatchEntries} entries.
+   * No timer: at low load nothing waits.
+   */
+  private async commitQueued(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.queued.length > 0) {
+        const batch: QueuedAppend[] = [];
+        let count = 0;
+        while (this.queued.length > 0 && (batch.length === 0 || count + this.queued[0]!.entries.length <= this.maxBatchEntries)) {
+          const next = this.queued.shift()!;
+          batch.push(next);
+          count += next.entries.length;
+        }
+        let outcome: { accepted: QueuedAppend[]; refused: [QueuedAppend, unknown][]; written: LedgerEntry[] };
+        try {
+          outcome = await this.store.transaction(async (db) => {
+            const accepted: QueuedAppend[] = [];
+            const refused: [QueuedAppend, unknown][] = [];
+            for (const append of batch) {
+              try {
+                await append.guard?.(db);
+                accepted.push(append);
+              } catch (error) {
+                refused.push([append, error]);
+              }
+            }
+            return { accepted, refused, written: await this.write(db, accepted.flatMap((append) => append.entries)) };
+          });
+        } catch (error) {
+          for (const append of batch) append.reject(error);
+          continue;
+        }
+        let offset = 0;
+        for (const append of outcome.accepted) {
+          append.resolve(outcome.written.slice(offset, offset + append.entries.length));
+          offset += append.entries.length;
+        }
+        for (const [append, error] of outcome.refused) append.reject(error);
       }
-      await db.query('UPDATE ledger_head SET hash = $1 WHERE id = 1', [prevHash]);
-      return written;
-    };
-    return tx ? run(tx) : this.store.transaction(run);
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /** Chains `entries` to the head in `db` (one multi-row insert) and moves the head. */
+  private async write(db: Queryable, entries: readonly LicenceUseInput[]): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return [];
+    const { rows } = await db.query<{ seq: number | string; hash: string }>(
+      'UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash', [entries.length]);
+    const head = rows[0];
+    if (!head) throw new Error('ledger_head has no row: is migration 004_licences applied?');
+    let seq = Number(head.seq) - entries.length;
+    let prevHash = head.hash;
+    const at = this.now().getTime();
+    const written: LedgerEntry[] = [];
+    const values: SqlValue[] = [];
+    for (const input of entries) {
+      seq += 1;
+      const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes] };
+      const hash = entryHash(prevHash, hashed);
+      values.push(seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
+        JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash);
+      written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash });
+      prevHash = hash;
+    }
+    const tuples = entries.map((_, row) => `(${Array.from({ length: COLUMN_COUNT }, (__, column) => `$${row * COLUMN_COUNT + column + 1}`).join(', ')})`);
+    await db.query(`INSERT INTO licence_uses (${COLUMNS}) VALUES ${tuples.join(', ')}`, values);
+    await db.query('UPDATE ledger_head SET hash = $1 WHERE id = 1', [prevHash]);
+    return written;
   }
 
   /** A holder's recorded uses, newest first; `before` (a seq) pages backwards. */

@@ -11,7 +11,8 @@ import { LICENCE_TYPES, type Licence, type LicenceFile, type LicenceHolderType, 
 import type { AuthorizationService } from './authorizations.js';
 import type { DeclaredLicenceTypes } from './declared-types.js';
 import { holderCodeProblem } from './holder.js';
-import type { LicenceUseInput, LicenceUseLedger } from './ledger.js';
+import type { LedgerAppendOptions, LicenceUseInput, LicenceUseLedger } from './ledger.js';
+import type { Queryable } from '../store/index.js';
 import { checkUseCause } from './use-cause.js';
 
 export interface LicenceAccessOptions {
@@ -36,6 +37,13 @@ export interface HolderLicenceRequest {
   readonly matterCodes?: readonly string[];
   /** Reason for use (用证事由), 1–200 characters. */
   readonly useCause: string | undefined;
+  /**
+   * Records the request's jti in the transaction of the ledger entries (run
+   * even when the holder has no licence of those types), so a look-up costs
+   * one commit; throws REPLAY_DETECTED for a replay, which is then answered
+   * nothing. See {@link LedgerAppendOptions.guard}.
+   */
+  readonly recordJti?: (tx: Queryable) => Promise<void>;
 }
 
 /** A request for one licence's sealed file. */
@@ -94,7 +102,7 @@ export class LicenceAccess {
     const typed = licences.map((licence) => ({ licence, licenceType: licenceTypeKeyOf(licence.typeCode)! }));
     const entries = await this.options.ledger.append(typed.map(({ licence, licenceType }): LicenceUseInput => ({
       ...base, licenceIdentifier: licence.identifier, licenceType, outcome: licence.verification.passed ? 'used' : 'refused-invalid',
-    })));
+    })), undefined, request.recordJti ? { guard: request.recordJti } : {});
     this.options.logger.info('licences used', {
       client: request.clientId, theme: request.themeCode, authorization: authorization.id, licences: licences.length,
       refusedInvalid: licences.filter((licence) => !licence.verification.passed).length, ledgerSeqs: entries.map((entry) => entry.seq),

@@ -7,6 +7,7 @@ import {
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../domain/licence-library.js';
 import { limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
 import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
+import type { Queryable } from '../../store/index.js';
 import type { Route } from './route.js';
 
 export interface LicenceRouteDependencies {
@@ -54,9 +55,46 @@ function useView(entry: LedgerEntry) {
  * query parameter; see docs/licences.md.
  */
 export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
+  /** Reads and checks the query of `GET /v1/licences`, then the holder's licences (the jti recorded with their ledger entries). */
+  const readLicences = async (req: Request, recordJti: (tx: Queryable) => Promise<void>): Promise<UsedLicence[]> => {
+    const errors: FieldError[] = [];
+    const holderCode = single(req, 'holderCode', errors);
+    const holderTypeParam = single(req, 'holderType', errors);
+    const licenceTypes = list(single(req, 'licenceType', errors));
+    const themeCode = single(req, 'themeCode', errors);
+    const matterCodes = list(single(req, 'matterCodes', errors));
+    const authorizationId = single(req, 'authorizationId', errors);
+    const useCauseParameter = single(req, USE_CAUSE_PARAMETER, errors);
+    let holderType: LicenceHolderType | undefined;
+    if (holderTypeParam !== undefined && !HOLDER_TYPES.includes(holderTypeParam as LicenceHolderType)) {
+      errors.push({ pointer: '/holderType', message: `must be one of ${HOLDER_TYPES.join(', ')}` });
+    } else if (holderCode === undefined) {
+      errors.push({ pointer: '/holderCode', message: 'is required (ID number or credit code)' });
+    } else if (holderTypeParam !== undefined) {
+      holderType = holderTypeParam as LicenceHolderType;
+      const problem = holderCodeProblem(holderCode, holderType);
+      if (problem) errors.push({ pointer: '/holderCode', message: problem });
+    } else {
+      const inferred = holderTypeOf(holderCode);
+      if ('problem' in inferred) errors.push({ pointer: '/holderCode', message: inferred.problem });
+      else holderType = inferred.type;
+    }
+    if (licenceTypes.length === 0) errors.push({ pointer: '/licenceType', message: 'is required: one or more licence type keys, comma-separated' });
+    for (const key of licenceTypes) {
+      if (!Object.hasOwn(LICENCE_TYPES, key)) errors.push({ pointer: '/licenceType', message: `unknown licence type "${key}"` });
+    }
+    if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
+    for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
+    if (errors.length > 0) throw validationError(errors);
+    const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
+    return deps.licenceAccess.fetchForHolder({
+      clientId: req.client!.id, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause, recordJti,
+    });
+  };
+
   return [
     {
-      method: 'GET', path: '/v1/licences', access: { roles: ['platform'] },
+      method: 'GET', path: '/v1/licences', access: { roles: ['platform'], replayCheck: 'in-transaction' },
       summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=&useCause=)',
       description: 'Needs an authorisation of the holder recorded by the caller, and only licence types the theme\'s (or the named matters\') mappings declare. Every licence handed out is written to the licence-use ledger first (`ledgerSeq`). A licence failing verification is returned with `verification.passed: false`.',
       parameters: [
@@ -71,39 +109,18 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
       responses: { 200: { description: 'The holder\'s licences of those types (empty when none)', schema: licenceList } },
       errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       handler: async (req, res) => {
-        const errors: FieldError[] = [];
-        const holderCode = single(req, 'holderCode', errors);
-        const holderTypeParam = single(req, 'holderType', errors);
-        const licenceTypes = list(single(req, 'licenceType', errors));
-        const themeCode = single(req, 'themeCode', errors);
-        const matterCodes = list(single(req, 'matterCodes', errors));
-        const authorizationId = single(req, 'authorizationId', errors);
-        const useCauseParameter = single(req, USE_CAUSE_PARAMETER, errors);
-        let holderType: LicenceHolderType | undefined;
-        if (holderTypeParam !== undefined && !HOLDER_TYPES.includes(holderTypeParam as LicenceHolderType)) {
-          errors.push({ pointer: '/holderType', message: `must be one of ${HOLDER_TYPES.join(', ')}` });
-        } else if (holderCode === undefined) {
-          errors.push({ pointer: '/holderCode', message: 'is required (ID number or credit code)' });
-        } else if (holderTypeParam !== undefined) {
-          holderType = holderTypeParam as LicenceHolderType;
-          const problem = holderCodeProblem(holderCode, holderType);
-          if (problem) errors.push({ pointer: '/holderCode', message: problem });
-        } else {
-          const inferred = holderTypeOf(holderCode);
-          if ('problem' in inferred) errors.push({ pointer: '/holderCode', message: inferred.problem });
-          else holderType = inferred.type;
+        // The jti is recorded in the ledger entries' transaction: one commit per look-up. Any other answer consumes it first.
+        const jti = req.deferredJti!;
+        let licences: UsedLicence[];
+        let recorded = false;
+        try {
+          licences = await readLicences(req, (tx) => jti.recordIn(tx).then(() => { recorded = true; }));
+        } catch (error) {
+          await jti.settle();
+          throw error;
         }
-        if (licenceTypes.length === 0) errors.push({ pointer: '/licenceType', message: 'is required: one or more licence type keys, comma-separated' });
-        for (const key of licenceTypes) {
-          if (!Object.hasOwn(LICENCE_TYPES, key)) errors.push({ pointer: '/licenceType', message: `unknown licence type "${key}"` });
-        }
-        if (themeCode === undefined || !THEME_CODE.test(themeCode)) errors.push({ pointer: '/themeCode', message: 'is required: 1–64 letters, digits, dots, dashes or underscores' });
-        for (const code of matterCodes) if (!MATTER_CODE.test(code)) errors.push({ pointer: '/matterCodes', message: `"${code.slice(0, 70)}" is not a matter code` });
-        if (errors.length > 0) throw validationError(errors);
-        const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
-        const licences = await deps.licenceAccess.fetchForHolder({
-          clientId: req.client!.id, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause,
-        });
+        if (recorded) jti.committed();
+        else await jti.settle();
         res.set('Cache-Control', 'no-store').json({ licences: licences.map(licenceView) });
       },
     },

@@ -8,6 +8,8 @@ import { expect } from 'chai';
 import { verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
 import type { LicenceVerification } from '../../../src/domain/licence-library.js';
+import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
+import type { SqliteStore } from '../../../src/store/index.js';
 import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';
 import { signRequest } from '../../../src/trust/sign-request.js';
 import { devKey } from '../../helpers/dev-keys.js';
@@ -385,6 +387,52 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?themeCode=${BIRTH_THEME}${cause(REASON)}`), 403, 'AUTHORIZATION_REQUIRED');
       expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`), 400, 'USE_CAUSE_REQUIRED');
     });
+  });
+
+  describe('one look-up, one commit (#17)', () => {
+    const signedGet = async (path: string) => fetch(env.gateway.url + path, { headers: { ...await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform') }) } });
+
+    it('records the jti with the ledger entries: a replayed look-up is 401 REPLAY_DETECTED and ledgers nothing; a refused one consumes its jti too', async () => {
+      const authorization = await authorize();
+      const path = licencesPath({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
+      const headers = await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform') });
+      expect((await fetch(env.gateway.url + path, { headers: { ...headers } })).status).to.equal(200);
+      const head = await env.gateway.ledger.head();
+      const replayed = await fetch(env.gateway.url + path, { headers: { ...headers } });
+      expect(replayed.status).to.equal(401);
+      expect(await replayed.json()).to.include({ code: 'REPLAY_DETECTED' });
+      expect(await env.gateway.ledger.head()).to.deep.equal(head);
+
+      const refusedPath = licencesPath({ holderCode: mother.idNumber, licenceType: 'drivingLicence', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
+      const refusedHeaders = await signRequest({ method: 'GET', pathAndQuery: refusedPath, clientId: 'platform', key: await devKey('platform') });
+      expect((await fetch(env.gateway.url + refusedPath, { headers: { ...refusedHeaders } })).status).to.equal(403);
+      expect((await fetch(env.gateway.url + refusedPath, { headers: { ...refusedHeaders } })).status).to.equal(401);
+      // A holder without licences (born in 1901, not in the population): nothing ledgered, the jti still recorded.
+      const nobody = makeIdNumber({ areaCode: '441403', birthDate: '1901-01-01', sequence: 17 });
+      const nonePath = licencesPath({ holderCode: nobody, licenceType: 'birthCertificate', themeCode: BIRTH_THEME, authorizationId: (await authorize({ holder: { code: nobody, type: 'citizen' } })).id, useCause: REASON });
+      const noneHeaders = await signRequest({ method: 'GET', pathAndQuery: nonePath, clientId: 'platform', key: await devKey('platform') });
+      const none = await fetch(env.gateway.url + nonePath, { headers: { ...noneHeaders } });
+      expect(none.status).to.equal(200);
+      expect(await none.json()).to.deep.equal({ licences: [] });
+      expect((await fetch(env.gateway.url + nonePath, { headers: { ...noneHeaders } })).status).to.equal(401);
+    });
+
+    if (fixture.name === 'sqlite') {
+      it('costs one store operation (jti and ledger entries in one transaction) once the authorisation and theme were read', async () => {
+        const sqlite = env.gateway.store as SqliteStore;
+        const authorization = await authorize();
+        const path = () => licencesPath({ holderCode: mother.idNumber, licenceType: 'residentIdCard,birthCertificate', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
+        // The authorisation and the theme are remembered for a second: a look-up right after another reads neither.
+        const costs: number[] = [];
+        for (let attempt = 0; attempt < 5 && !costs.includes(1); attempt += 1) {
+          expect((await signedGet(path())).status).to.equal(200);
+          const before = sqlite.commitStats().operations;
+          expect((await signedGet(path())).status).to.equal(200);
+          costs.push(sqlite.commitStats().operations - before);
+        }
+        expect(costs).to.include(1);
+      });
+    }
   });
 
   describe('the holder\'s ledger', () => {
