@@ -18,7 +18,7 @@ import {
   type LicenceQuery,
   type SurfaceCheck,
 } from '../../src/domain/licence-library.js';
-import { createHttpClient } from '../common/http-client.js';
+import { createHttpClient, createPushClient } from '../common/http-client.js';
 import { downloadLicenceFile } from './download-file.js';
 import { IssuerCertificates } from './issuer-certificates.js';
 import {
@@ -56,6 +56,8 @@ export interface LicenceLibraryAdapter extends LicenceLibrary {
 }
 
 const CODE_PATTERN = /^[0-9A-Z]{18}\d{3}$/;
+/** The largest answer read from the library's JSON operations (a holder's licences, each a few KiB). */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /**
  * Creates the adapter. No call is made until an operation is used.
@@ -64,7 +66,9 @@ const CODE_PATTERN = /^[0-9A-Z]{18}\d{3}$/;
 export function createLicenceLibraryAdapter(settings: LicenceLibraryAdapterSettings): LicenceLibraryAdapter {
   const now = settings.now ?? (() => new Date());
   const http = createHttpClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 5000 });
-  const client = new LibraryClient({ http, accessId: settings.accessId, accessSecret: settings.accessSecret, now });
+  // The library's calls only read, so the push client's one resend on a connection the library closed as we wrote is safe.
+  const transport = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 5000, maxAnswerBytes: MAX_ANSWER_BYTES });
+  const client = new LibraryClient({ transport, accessId: settings.accessId, accessSecret: settings.accessSecret, now });
   // Issuers' signing certificates are parsed and chain-checked once each (issuer-certificates.ts), not once per licence.
   const issuers = new IssuerCertificates(settings.trustAnchorsPem.map((pem) => new X509Certificate(pem)));
 

@@ -8,16 +8,16 @@
  * not fail a call; wrong credentials still fail, on the token request.
  */
 import { createHmac } from 'node:crypto';
-import type { AxiosInstance } from 'axios';
 import type { ValidateFunction } from 'ajv';
-import { statusError, transportError } from '../common/http-client.js';
+import { statusError, transportError, type PushClient } from '../common/http-client.js';
 import { PATHS, STATUS, validateEnvelope, validateTokenData, type Envelope } from './licence-library-api.js';
 import { envelopeError, malformedError } from './licence-library-error.js';
 
 const SYSTEM = 'licence-library' as const;
 
 export interface LibraryClientSettings {
-  readonly http: AxiosInstance;
+  /** Keep-alive transport for the JSON calls (node:http, no per-call config merging: the look-up path's cost). */
+  readonly transport: PushClient;
   readonly accessId: string;
   readonly accessSecret: string;
   readonly now: () => Date;
@@ -60,14 +60,14 @@ export class LibraryClient {
   async post(operation: string, path: string, body: unknown): Promise<Envelope> {
     let response;
     try {
-      response = await this.settings.http.post<string>(path, JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      response = await this.settings.transport.post(path, JSON.stringify(body), { 'content-type': 'application/json' });
     } catch (error) {
       throw transportError(SYSTEM, operation, error);
     }
     if (response.status < 200 || response.status >= 300) throw statusError(SYSTEM, operation, response.status);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(String(response.data));
+      parsed = JSON.parse(response.body.toString('utf8'));
     } catch {
       throw malformedError(operation, 'the body is not JSON', response.status);
     }

@@ -293,7 +293,8 @@ describe('licence library adapter ↔ simulator', function () {
       expect(error).to.be.instanceOf(UpstreamError).and.include({ kind: 'timeout', retryable: true, code: 'UPSTREAM_TIMEOUT' });
     });
 
-    it('a reset connection is a retryable connection error', async () => {
+    it('a reset connection is a retryable connection error (once the one resend a reused connection gets was reset too)', async () => {
+      sim.faults.enqueue({ kind: 'reset', pathPrefix: PATHS.queryByIdentifier });
       sim.faults.enqueue({ kind: 'reset', pathPrefix: PATHS.queryByIdentifier });
       const error = await rejection(adapter.getByIdentifier(identifier(), '核验'));
       expect(error).to.be.instanceOf(UpstreamError).and.include({ kind: 'connection', retryable: true });
