@@ -256,10 +256,9 @@ export function tradeChangeSubmission(index: number): Submission {
     form: {
       enterprise: {
         creditCode: '91441403631726502B', name: `梅州市梅县区长青进出口贸易有限公司${index}`, phone: '0753-2281406', registeredCapital: 1000 + index,
-        businessScope: '一般项目：货物进出口；技术进出口；国内贸易代理；日用百货销售；五金产品批发。',
+        businessScope: '一般项目：货物进出口；技术进出口；国内贸易代理；日用百货销售；五金产品批发。', type: '有限责任公司（自然人投资或控股）',
       },
       legalRepresentative: { name: `罗军${String.fromCharCode(0x4e00 + (index % 500))}` },
-      foreignTrade: { operatorType: '有限责任公司', filingType: '变更' },
     },
   };
 }

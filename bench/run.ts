@@ -10,6 +10,7 @@ import { benchFramework } from './framework.js';
 import { benchIntake, closeBenchEnvironment } from './intake.js';
 import { benchLicenceHop } from './licence-hop.js';
 import { benchMaterials } from './materials.js';
+import { benchScale } from './scale.js';
 import { benchTrust } from './trust.js';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
@@ -22,6 +23,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   delivery: benchDelivery,
   // Uploads: MB/s, p99, and the gateway's RSS under 20 concurrent uploads.
   materials: benchMaterials,
+  // Intake with 200k applications stored against an empty database, and with an ops client polling every page (#17).
+  scale: benchScale,
   // A licence look-up direct, through a bare relay and through the gateway, against one library simulator.
   'licence-hop': benchLicenceHop,
 };

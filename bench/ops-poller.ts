@@ -1,0 +1,124 @@
+/**
+ * One operator for the scale benchmark: logged in to the dashboard (its
+ * login form, session cookie and CSRF token, as a browser does) and holding
+ * the development `ops` client's key for the signed `/v1/ops/*` API. It reads
+ * every dashboard page, every ops list and `/metrics`, one after the other,
+ * and again every `periodMs` (at once when a sweep took longer), recording
+ * each read's latency by path.
+ */
+import type { BenchEnvironment, ServerProcess } from './intake.js';
+import { createSigningClient, type SigningClient } from '../src/trust/signing-client.js';
+
+/** The dashboard user the bench's gateways are started with, and its password. */
+export const BENCH_OPS_USER = { name: 'bench', password: 'tongban-bench-ops' } as const;
+
+/** Ids the parameterised reads need: a delivery, and the short id (last 12 hex digits) of an application. */
+export interface OpsTargets {
+  deliveryId: string;
+  applicationShortId: string;
+}
+
+/** Every read an operator's screens and scripts make, as paths. */
+export function opsReadPaths(targets: OpsTargets): { dashboard: string[]; api: string[] } {
+  return {
+    dashboard: [
+      '/ops', '/ops?range=24h', '/ops/deliveries', '/ops/deliveries?state=dead', '/ops/deliveries?state=pending', `/ops/deliveries/${targets.deliveryId}`,
+      '/ops/sync', '/ops/overdue', '/ops/ledger', `/ops/search?q=${targets.applicationShortId}`,
+    ],
+    api: [
+      '/v1/ops/deliveries?limit=100', '/v1/ops/deliveries?state=dead&limit=100', '/v1/ops/deliveries?state=pending&department=gaj&limit=100',
+      `/v1/ops/deliveries/${targets.deliveryId}/attempts`, '/v1/ops/overdue', '/v1/ops/adapters', '/v1/ops/outstanding-materials', '/v1/ops/supplements',
+      '/v1/ops/commitment-reports', '/metrics',
+    ],
+  };
+}
+
+export class OpsPoller {
+  /** Latencies (ms) by path, in the order taken. */
+  readonly latencies = new Map<string, number[]>();
+  readonly failures: string[] = [];
+  private stopped = true;
+  private running: Promise<void> | undefined;
+
+  private constructor(private readonly url: string, private readonly cookie: string, private readonly client: SigningClient, private readonly paths: ReturnType<typeof opsReadPaths>) {}
+
+  /** Logs in to the dashboard of `gateway` (started with {@link BENCH_OPS_USER} in TONGBAN_OPS_USERS). */
+  static async login(environment: BenchEnvironment, gateway: ServerProcess, targets: OpsTargets): Promise<OpsPoller> {
+    const form = await fetch(`${gateway.url}/ops/login`, { headers: { accept: 'text/html' } });
+    const csrf = cookiesOf(form.headers)['tongban_ops_csrf'];
+    await form.arrayBuffer();
+    if (!csrf) throw new Error(`GET /ops/login set no CSRF cookie (${form.status})`);
+    const login = await fetch(`${gateway.url}/ops/login`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: `tongban_ops_csrf=${csrf}` },
+      body: new URLSearchParams({ username: BENCH_OPS_USER.name, password: BENCH_OPS_USER.password, _csrf: csrf, next: '/ops' }).toString(),
+    });
+    await login.arrayBuffer();
+    const cookies = cookiesOf(login.headers);
+    if (login.status !== 303 || !cookies['tongban_ops_session']) throw new Error(`the dashboard login answered ${login.status}`);
+    const cookie = Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+    const client = createSigningClient({ baseUrl: gateway.url, clientId: 'ops', key: environment.key('ops') });
+    return new OpsPoller(gateway.url, cookie, client, opsReadPaths(targets));
+  }
+
+  /** Every read once, in turn. */
+  async sweep(): Promise<void> {
+    for (const path of this.paths.dashboard) {
+      await this.timed(path, async () => {
+        const answer = await fetch(this.url + path, { headers: { accept: 'text/html', cookie: this.cookie }, redirect: 'manual' });
+        await answer.arrayBuffer();
+        return answer.status;
+      });
+    }
+    for (const path of this.paths.api) {
+      await this.timed(path, async () => (path === '/metrics' ? (await fetch(this.url + path).then(async (answer) => { await answer.arrayBuffer(); return answer.status; }))
+        : (await this.client.request('GET', path)).status));
+    }
+  }
+
+  /** Sweeps every `periodMs` until {@link stop}. */
+  start(periodMs: number): void {
+    this.stopped = false;
+    this.running = (async () => {
+      while (!this.stopped) {
+        const began = performance.now();
+        await this.sweep();
+        const wait = periodMs - (performance.now() - began);
+        if (wait > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  /** Forgets the latencies recorded so far. */
+  reset(): void {
+    this.latencies.clear();
+  }
+
+  private async timed(path: string, read: () => Promise<number>): Promise<void> {
+    const began = performance.now();
+    const status = await read().catch((error: Error) => { this.failures.push(`${path}: ${error.message}`); return 0; });
+    const ms = performance.now() - began;
+    if (status !== 200) {
+      if (status !== 0 && this.failures.length < 20) this.failures.push(`${path}: ${status}`);
+      return;
+    }
+    let list = this.latencies.get(path);
+    if (!list) this.latencies.set(path, list = []);
+    list.push(ms);
+  }
+}
+
+function cookiesOf(headers: Headers): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const header of headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const at = pair!.indexOf('=');
+    if (at > 0) cookies[pair!.slice(0, at).trim()] = pair!.slice(at + 1).trim();
+  }
+  return cookies;
+}
