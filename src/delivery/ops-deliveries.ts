@@ -66,9 +66,12 @@ export async function listDeliveries(reader: Queryable, filter: { state?: Delive
   };
 }
 
+/** The SQL of {@link deliveryAttempts} (exported for the query-plan test). */
+export const DELIVERY_ATTEMPTS_SQL = 'SELECT attempt, started_at, duration_ms, outcome, error_code, error FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id';
+
 export async function deliveryAttempts(reader: Queryable, deliveryId: string) {
   const { rows } = await reader.query<{ attempt: number; started_at: number; duration_ms: number; outcome: string; error_code: string | null; error: string | null }>(
-    'SELECT attempt, started_at, duration_ms, outcome, error_code, error FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id', [deliveryId]);
+    DELIVERY_ATTEMPTS_SQL, [deliveryId]);
   return rows.map((row) => ({ attempt: row.attempt, startedAt: iso(row.started_at), durationMs: row.duration_ms, outcome: row.outcome, errorCode: row.error_code, error: row.error }));
 }
 

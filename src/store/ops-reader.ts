@@ -51,7 +51,7 @@ interface Waiting {
   readonly message: { id: number; sql: string; params: (string | number | bigint | Buffer | null)[] };
   readonly resolve: (result: QueryResult<unknown>) => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout;
 }
 
 export interface SqliteReaderOptions {
@@ -66,9 +66,10 @@ export interface SqliteReaderOptions {
 /**
  * The SQLite ops reader: statements run in a worker thread on a read-only
  * connection, one at a time in arrival order. A read that outlives its bound
- * is answered 503 and its worker is replaced (a statement cannot be
- * interrupted from outside; the old worker ends when it finishes), so one
- * runaway read does not hold the reads behind it: they go to the new worker.
+ * is answered 503 and its worker is replaced (better-sqlite3 cannot
+ * interrupt a statement; the old thread ends when it finishes), so one
+ * runaway read does not hold the reads behind it: they go to the new worker,
+ * each given its bound afresh.
  * Emits `statement` (the SQL) when the worker starts a statement.
  */
 export class SqliteReader extends EventEmitter implements OpsReader {
@@ -112,13 +113,16 @@ export class SqliteReader extends EventEmitter implements OpsReader {
     }
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    // Not awaited: a thread inside a statement stops only when the statement ends, and shutdown must not wait for it.
+    void worker?.terminate();
   }
 
   /** The running worker, started on first use (and again after one was replaced). */
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./sqlite-reader-worker.js', import.meta.url), {
+      // Plain JavaScript: no loader flags of the parent (a TypeScript loader would only slow the start).
+      execArgv: [],
       workerData: { path: resolve(this.options.path), busyTimeoutMs: 5000, cacheKib: this.options.cacheKib ?? 16_384 },
     });
     worker.unref();
@@ -155,7 +159,11 @@ export class SqliteReader extends EventEmitter implements OpsReader {
     void stuck?.terminate();
     if (this.waiting.size > 0 && !this.closed) {
       const next = this.started();
-      for (const other of this.waiting.values()) next.postMessage(other.message);
+      for (const [otherId, other] of this.waiting) {
+        clearTimeout(other.timer);
+        other.timer = setTimeout(() => this.timedOut(otherId), this.timeoutMs);
+        next.postMessage(other.message);
+      }
     }
   }
 

@@ -51,17 +51,19 @@ export async function departmentActivity(reader: Queryable, since: number): Prom
   return activity;
 }
 
+/** The SQL of {@link getDelivery} (exported for the query-plan test). */
+export const GET_DELIVERY_SQL = `SELECT d.id, d.sub_application_id, d.department_code, d.channel, d.idempotency_key, d.state, d.attempts, d.next_attempt_at, d.last_error,
+            d.created_at, d.updated_at, s.matter_code, s.matter_name, s.application_id, s.status, s.acceptance_number, a.theme_code, t.name AS theme_name
+       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id JOIN applications a ON a.id = s.application_id
+       LEFT JOIN catalog_themes t ON t.code = a.theme_code WHERE d.id = $1`;
+
 /** One delivery with its sub-application, or undefined. */
 export async function getDelivery(reader: Queryable, id: string) {
   const { rows } = await reader.query<{
     id: string; sub_application_id: string; department_code: string; channel: string; idempotency_key: string; state: string; attempts: number;
     next_attempt_at: number | string; last_error: string | null; created_at: number | string; updated_at: number | string;
     matter_code: string; matter_name: string; application_id: string; status: string; acceptance_number: string | null; theme_code: string; theme_name: string | null;
-  }>(
-    `SELECT d.id, d.sub_application_id, d.department_code, d.channel, d.idempotency_key, d.state, d.attempts, d.next_attempt_at, d.last_error,
-            d.created_at, d.updated_at, s.matter_code, s.matter_name, s.application_id, s.status, s.acceptance_number, a.theme_code, t.name AS theme_name
-       FROM deliveries d JOIN sub_applications s ON s.id = d.sub_application_id JOIN applications a ON a.id = s.application_id
-       LEFT JOIN catalog_themes t ON t.code = a.theme_code WHERE d.id = $1`, [id]);
+  }>(GET_DELIVERY_SQL, [id]);
   const row = rows[0];
   if (!row) return undefined;
   return {
@@ -147,11 +149,15 @@ export async function deliveryListPage(reader: Queryable, filter: DeliveryPageFi
   return pageOf(await deliveryRows(reader, where, params, limit + 1), limit, DELIVERY_CURSOR.list, (row) => [row.updatedAtMs, row.id]);
 }
 
+/** The SQL of {@link themeNames} for `count` codes (exported for the query-plan test). */
+export function themeNamesSql(count: number): string {
+  return `SELECT code, name FROM catalog_themes WHERE code IN (${Array.from({ length: count }, (_, index) => `$${index + 1}`).join(', ')})`;
+}
+
 /** Theme names from the stored catalogue, by code (codes the catalogue lacks are left out). */
 export async function themeNames(reader: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
   const distinct = [...new Set(codes)];
   if (distinct.length === 0) return new Map();
-  const { rows } = await reader.query<{ code: string; name: string }>(
-    `SELECT code, name FROM catalog_themes WHERE code IN (${distinct.map((_, index) => `$${index + 1}`).join(', ')})`, distinct);
+  const { rows } = await reader.query<{ code: string; name: string }>(themeNamesSql(distinct.length), distinct);
   return new Map(rows.map((row) => [row.code, row.name]));
 }
