@@ -174,6 +174,25 @@ for (const fixture of storeFixtures()) describe(`ops dashboard (${fixture.name})
       expect((await browser.get('/ops/deliveries?state=lost')).status).to.equal(400);
     });
 
+    it('the delivery list pages: a 下一页 link keeping the filters, every delivery once; an altered cursor is a 400 page', async () => {
+      const ids: string[] = [];
+      let path: string | undefined = '/ops/deliveries?state=dead&limit=1';
+      while (path) {
+        const page = await browser.get(path);
+        expect(page.status, page.body).to.equal(200);
+        ids.push(...[...page.body.matchAll(/<tr data-delivery="([^"]+)"/g)].map((match) => match[1]!));
+        path = /<a rel="next" class="next-page" href="([^"]+)">下一页 Next page/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+        if (path) expect(path).to.match(/^\/ops\/deliveries\?state=dead&limit=1&cursor=[A-Za-z0-9_-]+$/);
+      }
+      expect(ids).to.have.members([seeded.dead, seeded.dead2]);
+      expect(ids).to.have.length(2);
+      const altered = await browser.get('/ops/deliveries?cursor=not-a-cursor');
+      expect(altered.status).to.equal(400);
+      expect(altered.body).to.contain('cursor');
+      expect((await browser.get('/ops/overdue?materials=x')).status).to.equal(400);
+      expect((await browser.get('/ops/ledger?cursor=x')).status).to.equal(400);
+    });
+
     it('sync runs and failures; overdue sub-applications', async () => {
       const sync = await browser.get('/ops/sync');
       expect(sync.body).to.match(new RegExp(`<table class="sync-failures">[\\s\\S]*data-run="${seeded.failedRunId}"`));
