@@ -388,9 +388,9 @@ export interface Round {
  * across rounds (`offset`), so every request is a new application.
  */
 export async function measureRound(environment: BenchEnvironment, server: ServerProcess,
-  options: { warmupMs: number; roundMs: number; offset: number; withMaterials: WithMaterials }): Promise<Round> {
+  options: { warmupMs: number; roundMs: number; offset: number; withMaterials: WithMaterials; concurrency?: number }): Promise<Round> {
   const result = await loadSubmissions({
-    url: server.url, key: environment.key('platform'), concurrency: INTAKE_CONCURRENCY, warmupMs: options.warmupMs, durationMs: options.roundMs,
+    url: server.url, key: environment.key('platform'), concurrency: options.concurrency ?? INTAKE_CONCURRENCY, warmupMs: options.warmupMs, durationMs: options.roundMs,
     submission: (index) => options.withMaterials(marriageSubmission(options.offset + index)), serverPid: server.child.pid,
   });
   if (result.failures.length > 0) process.stderr.write(`${server.url}: ${result.failed} failed, e.g. ${result.failures[0]}\n`);

@@ -11,6 +11,7 @@ import { benchIntake, closeBenchEnvironment } from './intake.js';
 import { benchLicenceHop } from './licence-hop.js';
 import { benchMaterials } from './materials.js';
 import { benchScale } from './scale.js';
+import { benchPostgresIntake } from './postgres-intake.js';
 import { benchTrust } from './trust.js';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
@@ -27,6 +28,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   scale: benchScale,
   // A licence look-up direct, through a bare relay and through the gateway, against one library simulator.
   'licence-hop': benchLicenceHop,
+  // PostgreSQL intake beside SQLite's at 1, 10 and 50 connections, and round trips per submission.
+  postgres: benchPostgresIntake,
 };
 
 const only = process.argv.slice(2);

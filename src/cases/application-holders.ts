@@ -7,7 +7,7 @@
  * Migration 007 fills the table for applications submitted before it, by
  * the same rule.
  */
-import type { Queryable } from '../store/index.js';
+import { valuesList, type Queryable } from '../store/index.js';
 
 /** The dictionary members that hold a holder code. */
 const HOLDER_MEMBERS = ['idNumber', 'creditCode'] as const;
@@ -32,9 +32,10 @@ export function applicationHolders(form: Readonly<Record<string, unknown>>): { h
   return [...seen.values()];
 }
 
-/** Records the holders of an application (in the intake transaction). */
+/** Records the holders of an application (in the intake transaction), all in one statement. */
 export async function recordApplicationHolders(db: Queryable, applicationId: string, form: Readonly<Record<string, unknown>>): Promise<void> {
-  for (const holder of applicationHolders(form)) {
-    await db.query('INSERT INTO application_holders (holder_code, application_id, role) VALUES ($1, $2, $3)', [holder.holderCode, applicationId, holder.role]);
-  }
+  const holders = applicationHolders(form);
+  if (holders.length === 0) return;
+  const values = valuesList(holders.map((holder) => [holder.holderCode, applicationId, holder.role]));
+  await db.query(`INSERT INTO application_holders (holder_code, application_id, role) VALUES ${values.sql}`, values.params);
 }

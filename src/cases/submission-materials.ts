@@ -52,6 +52,8 @@ export interface ResolvedMaterials {
   readonly byMatter: ReadonlyMap<string, DeliveryMaterial[]>;
   /** Uploads the application references (to mark in the intake transaction). */
   readonly uploadIds: readonly string[];
+  /** Those of `uploadIds` already referenced when read: never swept from then on, so there is nothing to mark or check. */
+  readonly referencedUploadIds: ReadonlySet<string>;
 }
 
 interface UploadRow { id: string; client_id: string; sha256: string; size: number | string; media_type: string; expires_at: number | string; referenced_at: number | string | null }
@@ -189,7 +191,8 @@ export async function resolveMaterials(context: ThemeContext, matterCodes: reado
       }];
     }));
   }
-  return { application, byMatter, uploadIds };
+  const referencedUploadIds = new Set([...uploads.values()].filter((row) => row.referenced_at !== null && row.client_id === options.clientId).map((row) => row.id));
+  return { application, byMatter, uploadIds, referencedUploadIds };
 }
 
 /** A material satisfied without an entry: generated, a prerequisite's result, or a licence the prefill verified. */

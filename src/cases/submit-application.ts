@@ -16,7 +16,7 @@ import { applicableMatters, resolveAnswers, subjectBindings } from '../forms/sce
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import { normalizeFormText } from '../forms/text-rules.js';
 import type { ThemeContext } from '../forms/theme-context.js';
-import { newId, type Queryable, type Store } from '../store/index.js';
+import { newId, valuesList, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 import { recordApplicationHolders } from './application-holders.js';
 import { recordApplicationMaterials } from './record-application-materials.js';
@@ -150,31 +150,54 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   };
 
   const requestDigest = digest(request.rawBody);
-  return options.store.transaction(async (tx) => {
-    await request.recordJti?.(tx);
-    const previous = await findPrevious(tx, request.clientId, request.idempotencyKey, request.rawBody, requestDigest);
-    if (previous) return { answer: previous, replayed: true };
-    await tx.query(
-      `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
-      [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
-        JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]);
-    await recordApplicationHolders(tx, applicationId, submission.form);
-    await recordApplicationMaterials(tx, applicationId, request.clientId, materials, at);
-    for (const sub of subs) {
-      await tx.query(
-        `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
-           statutory_days, promised_days, created_at, updated_at, materials)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
-        [sub.id, applicationId, sub.matter.code, sub.catalogueMatter.name, sub.form.departmentCode, sub.position, JSON.stringify(sub.matter.after),
-          sub.matter.resultAs ?? null, sub.resultField, JSON.stringify(sub.form.fields), JSON.stringify(sub.form.provenance), sub.status,
-          sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at, JSON.stringify(materials.byMatter.get(sub.matter.code) ?? [])]);
-      await tx.query(
-        `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,
-        [newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
-          sub.status === 'waiting' ? 'waiting' : 'pending', at]);
-    }
-    return { answer, replayed: false };
-  });
+  const subRows = subs.length === 0 ? undefined : valuesList(subs.map((sub) => [
+    sub.id, applicationId, sub.matter.code, sub.catalogueMatter.name, sub.form.departmentCode, sub.position, JSON.stringify(sub.matter.after),
+    sub.matter.resultAs ?? null, sub.resultField, JSON.stringify(sub.form.fields), JSON.stringify(sub.form.provenance), sub.status,
+    sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at, at, JSON.stringify(materials.byMatter.get(sub.matter.code) ?? [])]));
+  const deliveryRows = subs.length === 0 ? undefined : valuesList(subs.map((sub) => [
+    newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`, sub.status === 'waiting' ? 'waiting' : 'pending', at, at, at]));
+  try {
+    return await options.store.transaction(async (tx) => {
+      // The jti, the look-up and every row go out together, without waiting for each other (on PostgreSQL: one round trip
+      // between BEGIN and COMMIT); their answers decide, in this order, before anything is committed.
+      const [jti, previous, ...writes] = await Promise.allSettled([
+        request.recordJti?.(tx),
+        findPrevious(tx, request.clientId, request.idempotencyKey, request.rawBody, requestDigest),
+        tx.query(
+          `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
+          [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
+            JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]),
+        recordApplicationHolders(tx, applicationId, submission.form),
+        recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
+        // One statement for all sub-applications and one for their deliveries, whatever their number.
+        subRows && tx.query(
+          `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
+             statutory_days, promised_days, created_at, updated_at, materials)
+           VALUES ${subRows.sql}`, subRows.params),
+        deliveryRows && tx.query(
+          `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
+           VALUES ${deliveryRows.sql}`, deliveryRows.params),
+      ]);
+      if (jti.status === 'rejected') throw jti.reason;
+      if (previous.status === 'rejected') throw previous.reason;
+      // The rows written behind the look-up are rolled back; a failed write may only be their consequence (the same key).
+      if (previous.value) throw new EarlierAnswer(previous.value);
+      const failed = writes.find((write) => write.status === 'rejected');
+      if (failed) throw failed.reason;
+      return { answer, replayed: false };
+    });
+  } catch (error) {
+    if (!(error instanceof EarlierAnswer)) throw error;
+    // The earlier answer is answered again; the request's jti is still used up, as on every answer.
+    if (request.recordJti) await options.store.transaction(request.recordJti);
+    return { answer: error.answer, replayed: true };
+  }
+}
+
+/** The stored answer to the same Idempotency-Key, found in the intake transaction (which it rolls back). */
+class EarlierAnswer extends Error {
+  constructor(readonly answer: SubmissionAnswer) {
+    super('an answer to this Idempotency-Key is stored');
+  }
 }

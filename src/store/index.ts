@@ -8,4 +8,6 @@ export type * from './store.js';
 export * from './lease.js';
 export * from './ids.js';
 export * from './database-deadline.js';
+export * from './values-list.js';
+export * from './pipelined.js';
 export * from './ops-reader.js';

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { CAPABILITIES } from './capabilities.js';
 import { budgetSpent, waitLimit } from './database-deadline.js';
@@ -56,6 +57,7 @@ export class PostgresStore implements Store {
   private readonly connectTimeoutMs: number;
   private readonly queryTimeoutMs: number | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
+  private readonly statementNames = new StatementNames();
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -74,7 +76,9 @@ export class PostgresStore implements Store {
       idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 0,
       keepAlive: keepAliveMs > 0,
       keepAliveInitialDelayMillis: keepAliveMs,
-    });
+      // Statements a transaction sends without waiting (see pipelined.ts) go out together: one round trip between them.
+      pipeline: true,
+    } as pg.PoolConfig);
     // An idle client losing its connection emits here; without a listener the process would crash.
     this.pool.on('error', (error) => options.onError?.(error));
   }
@@ -85,12 +89,14 @@ export class PostgresStore implements Store {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.withSession(async (session) => {
-      await session.query('BEGIN');
+      const begun = session.begin();
       try {
         const result = await fn(session);
+        await begun;
         await session.query('COMMIT');
         return result;
       } catch (error) {
+        await begun.catch(() => undefined);
         await session.rollback();
         throw error;
       }
@@ -124,7 +130,7 @@ export class PostgresStore implements Store {
   /** Checks out a connection for `fn`; it goes back to the pool afterwards unless it can no longer be trusted. */
   private async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const client = await this.connect();
-    const session = new Session(client, this.queryTimeoutMs);
+    const session = new Session(client, this.queryTimeoutMs, this.statementNames);
     const stopWatching = this.watch(client, () => session.discard());
     try {
       return await fn(session);
@@ -188,16 +194,23 @@ export class PostgresStore implements Store {
 class Session implements Queryable {
   discarded = false;
   private bounded = true;
+  private beginFailed = false;
+  private corked = false;
 
-  constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined) {}
+  constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined, private readonly names: StatementNames) {}
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
+    if (this.beginFailed) return translateDatabaseError(new Error('Connection terminated: the transaction did not begin'));
     // A spent budget throws here, before anything is sent: the session stays usable.
     const timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
+    // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
+    // With them, a named statement: each connection parses and plans it once, then only binds and executes it.
+    const name = params.length > 0 ? this.names.of(sql) : undefined;
+    this.cork();
     try {
-      // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
       const answer: pg.QueryResult | pg.QueryResult[] = await this.client.query({
         text: sql,
+        ...(name !== undefined ? { name } : {}),
         ...(params.length > 0 ? { values: params as unknown[] } : {}),
         ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}),
       });
@@ -207,9 +220,44 @@ class Session implements Queryable {
     } catch (error) {
       // A statement the server refused leaves the session usable; anything else (a read timeout, a socket error, a FATAL) does not.
       const answered = error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
-      if (!answered) this.discard();
+      // This connection's prepared statements are stale (a table changed under them) or gone: start afresh.
+      if (!answered || STALE_STATEMENT_CODES.has(String((error as { code?: unknown }).code))) this.discard();
       return translateDatabaseError(error);
     }
+  }
+
+  /**
+   * Holds what this session writes until the current synchronous run ends,
+   * so that statements sent together (BEGIN and what follows it, pipelined
+   * ones) leave in one write — one system call, not one per statement.
+   */
+  private cork(): void {
+    const stream = (this.client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+    if (this.corked || typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
+    this.corked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork!();
+    });
+  }
+
+  /**
+   * Sends BEGIN without waiting for its answer: the transaction's first
+   * statements follow it on the wire, a round trip fewer. A statement sent
+   * behind it would run outside the transaction if BEGIN failed, but BEGIN on
+   * an idle pooled connection fails only with the connection itself (or
+   * before anything is sent, for a spent budget, which then refuses those
+   * statements too); once it has failed, the session refuses every statement.
+   */
+  begin(): Promise<void> {
+    const begun = this.query('BEGIN').then(() => undefined, (error: unknown) => {
+      this.beginFailed = true;
+      this.discard();
+      throw error;
+    });
+    begun.catch(() => undefined);
+    return begun;
   }
 
   /** Ends the open transaction; a connection that cannot (in time) is discarded instead, which ends it on the server. */
@@ -230,5 +278,44 @@ class Session implements Queryable {
   unbound(): void {
     this.bounded = false;
     this.discard();
+  }
+}
+
+/**
+ * SQLSTATEs after which a connection's prepared statements cannot be
+ * trusted: "cached plan must not change result type" (0A000, a table
+ * changed by a migration of another process) and "prepared statement does
+ * not exist" (26000, deallocated behind pg's back).
+ */
+const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
+
+/**
+ * Names for the store's parameterised statements, one per distinct SQL
+ * text, shared by every connection of the pool (each connection prepares a
+ * name the first time it runs it; pg remembers which it has, so a
+ * connection opened to replace a lost one prepares them again). Bounded:
+ * texts past `limit` (statements built with a varying number of
+ * placeholders) run unnamed, so no connection holds an unbounded number of
+ * prepared statements on the server.
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  /** @param limit most distinct texts given a name (default 300) */
+  constructor(private readonly limit = 300) {}
+
+  /** The name of `sql`, or undefined once `limit` texts are named. */
+  of(sql: string): string | undefined {
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < this.limit) {
+      name = `tongban_${this.names.size + 1}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+
+  /** How many texts have a name. */
+  get size(): number {
+    return this.names.size;
   }
 }

@@ -149,6 +149,41 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expect(await counts()).to.deep.equal(before);
   });
 
+  it('a retry answered with the first answer uses up its own jti (sent again: 401); the application\'s holders and materials are stored once', async () => {
+    const key = await devKey('platform');
+    const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
+    const raw = JSON.stringify({ ...birthSubmission(), materials });
+    const idempotencyKey = `retry-jti-${randomUUID()}`;
+    const send = async () => {
+      const headers = { 'idempotency-key': idempotencyKey, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }) };
+      return async () => {
+        const answer = await fetch(`${env.gateway.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+        return { status: answer.status, replayed: answer.headers.get('idempotent-replayed'), body: await answer.json() as SubmissionAnswer & { code?: string } };
+      };
+    };
+    const first = await (await send())();
+    expect(first.status, JSON.stringify(first.body)).to.equal(202);
+    const before = await counts();
+    const retry = await send();
+    const again = await retry();
+    expect([again.status, again.replayed]).to.deep.equal([202, 'true']);
+    expect(again.body).to.deep.equal(first.body);
+    const replayed = await retry();
+    expect([replayed.status, replayed.body.code]).to.deep.equal([401, 'REPLAY_DETECTED']);
+    expect(await counts()).to.deep.equal(before);
+    // Several holders and materials, each written in one statement: every row once.
+    const id = first.body.applicationId;
+    const holders = await env.gateway.store.query<{ role: string }>('SELECT role FROM application_holders WHERE application_id = $1 ORDER BY role', [id]);
+    expect(holders.rows.length).to.be.greaterThan(1);
+    expect(new Set(holders.rows.map((row) => row.role)).size).to.equal(holders.rows.length);
+    const stored = await env.gateway.store.query<{ material_code: string; upload_id: string | null }>(
+      'SELECT material_code, upload_id FROM application_materials WHERE application_id = $1 ORDER BY material_code', [id]);
+    const uploaded = Object.entries(materials).flatMap(([code, entry]) => (typeof entry['upload'] === 'string' ? [{ material_code: code, upload_id: entry['upload'] }] : []))
+      .sort((a, b) => a.material_code.localeCompare(b.material_code));
+    expect(uploaded.length).to.be.greaterThan(0);
+    expect(stored.rows.filter((row) => row.upload_id !== null)).to.deep.equal(uploaded);
+  });
+
   it('a replayed signature (same jti) is 401 REPLAY_DETECTED, after an accepted and after a refused submission; nothing more is stored', async () => {
     // The jti is recorded in the intake transaction itself, or before any other answer: either way only once.
     const key = await devKey('platform');

@@ -1,0 +1,25 @@
+/**
+ * Placeholders of a multi-row `VALUES` list, so that several rows go to the
+ * database in one statement (one round trip on PostgreSQL) instead of one
+ * statement each. Both dialects accept `VALUES (…), (…)`.
+ */
+import type { SqlValue } from './store.js';
+
+/**
+ * `($first, …), (…)` for `rows`, each row's values numbered in order, and
+ * the values flattened in the same order.
+ * @param first number of the first placeholder (default 1), for statements with parameters before the list
+ * @throws Error when `rows` is empty or the rows differ in length
+ */
+export function valuesList(rows: readonly (readonly SqlValue[])[], first = 1): { sql: string; params: SqlValue[] } {
+  const width = rows[0]?.length ?? 0;
+  if (width === 0) throw new Error('valuesList needs at least one row with at least one value');
+  const groups: string[] = [];
+  const params: SqlValue[] = [];
+  for (const row of rows) {
+    if (row.length !== width) throw new Error(`valuesList rows differ in length: ${row.length} and ${width}`);
+    groups.push(`(${row.map((_, index) => `$${first + params.length + index}`).join(', ')})`);
+    params.push(...row);
+  }
+  return { sql: groups.join(', '), params };
+}

@@ -1,0 +1,180 @@
+/**
+ * What intake's fewer round trips rest on: multi-row VALUES lists,
+ * statements of one transaction sent without waiting for each other
+ * (pipelined on PostgreSQL), and PostgreSQL's named prepared statements —
+ * parsed once per connection, prepared again on a connection that replaces
+ * a lost one, and dropped with a connection whose table changed under them.
+ */
+import { expect } from 'chai';
+import pg from 'pg';
+import { PostgresStore, pipelined, valuesList, type Store } from '../../src/store/index.js';
+import { allPassed, storeFixtures, TEST_DATABASE_URL } from '../helpers/stores.js';
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+for (const fixture of storeFixtures()) {
+  describe(`store (${fixture.name}): multi-row and pipelined statements`, function () {
+    let store: Store;
+
+    before(async () => {
+      store = await fixture.open();
+      await store.query('CREATE TABLE pipeline_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL, flag BOOLEAN, amount BIGINT, document TEXT)');
+    });
+
+    after(async function () {
+      await store.close();
+      await fixture.cleanup(allPassed(this.test!.parent!));
+    });
+
+    beforeEach(async () => {
+      await store.query('DELETE FROM pipeline_probe');
+    });
+
+    async function stored(): Promise<unknown[]> {
+      const { rows } = await store.query<{ id: number; label: string; flag: unknown; amount: number | null; document: string | null }>(
+        'SELECT id, label, flag, amount, document FROM pipeline_probe ORDER BY id');
+      return rows.map((row) => ({ ...row, flag: row.flag === null ? null : Boolean(row.flag) }));
+    }
+
+    it('a multi-row VALUES list stores every row with its own values, after parameters that come before it', async () => {
+      const values = valuesList([[1, 'a', true, 1_700_000_000_000, JSON.stringify({ 中: '文' })], [2, 'b', null, null, null], [3, 'c', false, 3, '[]']], 2);
+      const { rowCount, rows } = await store.query<{ id: number; above: number }>(
+        `INSERT INTO pipeline_probe (id, label, flag, amount, document) VALUES ${values.sql} RETURNING id, CASE WHEN id > $1 THEN 1 ELSE 0 END AS above`, [1, ...values.params]);
+      expect(rowCount).to.equal(3);
+      expect(rows.sort((a, b) => a.id - b.id)).to.deep.equal([{ id: 1, above: 0 }, { id: 2, above: 1 }, { id: 3, above: 1 }]);
+      const direct = valuesList([[4, 'd', true, 4, null], [5, 'e', false, 5, null]]);
+      expect((await store.query(`INSERT INTO pipeline_probe (id, label, flag, amount, document) VALUES ${direct.sql}`, direct.params)).rowCount).to.equal(2);
+      expect(await stored()).to.deep.equal([
+        { id: 1, label: 'a', flag: true, amount: 1_700_000_000_000, document: '{"中":"文"}' },
+        { id: 2, label: 'b', flag: null, amount: null, document: null },
+        { id: 3, label: 'c', flag: false, amount: 3, document: '[]' },
+        { id: 4, label: 'd', flag: true, amount: 4, document: null },
+        { id: 5, label: 'e', flag: false, amount: 5, document: null },
+      ]);
+    });
+
+    it('statements sent without waiting for each other commit together, each answered with its own result', async () => {
+      const [first, second, count] = await store.transaction((tx) => pipelined([
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one']),
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2), ($3, $4)', [2, 'two', 3, 'three']),
+        tx.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM pipeline_probe WHERE id <= $1', [3]),
+      ]));
+      expect([first.rowCount, second.rowCount, Number(count.rows[0]!.n)]).to.deep.equal([1, 2, 3]);
+      expect((await stored()).length).to.equal(3);
+    });
+
+    it('a failed one among them is the error given (not the later ones it aborted), and nothing of the transaction is kept', async () => {
+      await store.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [9, 'kept']);
+      const error = await failure(store.transaction((tx) => pipelined([
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one']),
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [9, 'duplicate']),
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [2, 'after the failure']),
+      ])));
+      expect(String((error as Error).message)).to.match(/unique|UNIQUE|duplicate/);
+      expect(await stored()).to.deep.equal([{ id: 9, label: 'kept', flag: null, amount: null, document: null }]);
+      // The connection is usable again: the next transaction commits.
+      await store.transaction((tx) => pipelined([tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one'])]));
+      expect((await stored()).length).to.equal(2);
+    });
+  });
+}
+
+describe('store (postgres): named prepared statements', function () {
+  const schema = `tongban_prepared_${process.pid}_${Date.now()}`;
+  let admin: pg.Client;
+  let store: PostgresStore;
+  let lost: Promise<Error>;
+
+  before(async () => {
+    admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.query(`CREATE TABLE "${schema}".prepared_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)`);
+    await admin.query(`INSERT INTO "${schema}".prepared_probe VALUES (1, 'one')`);
+  });
+
+  beforeEach(() => {
+    let onLost!: (error: Error) => void;
+    lost = new Promise((resolve) => { onLost = resolve; });
+    // One connection: every statement runs on the same one, until it is replaced.
+    store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 1, connectTimeoutMs: 2000, onError: (error) => onLost(error) });
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  after(async () => {
+    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  /** The statements prepared on the store's (only) connection, and that connection's server process. */
+  async function prepared(): Promise<{ pid: number; statements: string[] }> {
+    // Without parameters: the simple protocol, which prepares nothing itself.
+    const { rows } = await store.query<{ pid: number; statement: string | null }>(
+      'SELECT pg_backend_pid() AS pid, p.statement FROM (SELECT 1) AS one LEFT JOIN pg_prepared_statements p ON true ORDER BY p.statement');
+    return { pid: rows[0]!.pid, statements: rows.flatMap((row) => (row.statement === null ? [] : [row.statement])) };
+  }
+
+  const LABEL = 'SELECT label FROM prepared_probe WHERE id = $1';
+
+  it('a connection prepares each parameterised statement once and reuses it', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      expect((await store.query<{ label: string }>(LABEL, [1])).rows).to.deep.equal([{ label: 'one' }]);
+      await store.transaction((tx) => tx.query(LABEL, [1]));
+    }
+    expect((await prepared()).statements).to.deep.equal([LABEL]);
+  });
+
+  it('a connection that replaces a lost one prepares the statement again', async () => {
+    await store.query(LABEL, [1]);
+    const before = await prepared();
+    expect(before.statements).to.deep.equal([LABEL]);
+    await admin.query('SELECT pg_terminate_backend($1)', [before.pid]);
+    await lost;
+    expect((await store.query<{ label: string }>(LABEL, [1])).rows).to.deep.equal([{ label: 'one' }]);
+    const after = await prepared();
+    expect(after.pid).to.not.equal(before.pid);
+    expect(after.statements).to.deep.equal([LABEL]);
+  });
+
+  it('a statement whose table changed under it fails once; the connection is then replaced and the statement prepared afresh', async () => {
+    const ALL = 'SELECT * FROM prepared_probe WHERE id = $1';
+    expect((await store.query(ALL, [1])).rows).to.deep.equal([{ id: 1, label: 'one' }]);
+    const { pid } = await prepared();
+    await admin.query(`ALTER TABLE "${schema}".prepared_probe ADD COLUMN note TEXT`);
+    try {
+      const error = await failure(store.query(ALL, [1]));
+      expect((error as { code?: string }).code, (error as Error).message).to.equal('0A000');
+      expect((await store.query(ALL, [1])).rows).to.deep.equal([{ id: 1, label: 'one', note: null }]);
+      expect((await prepared()).pid).to.not.equal(pid);
+    } finally {
+      await admin.query(`ALTER TABLE "${schema}".prepared_probe DROP COLUMN note`);
+    }
+  });
+
+  it('after a lost connection, transactions (BEGIN sent with their first statement) commit whole or roll back whole on its replacement', async () => {
+    await store.ping();
+    const { pid } = await prepared();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await lost;
+    // The pool replaces the connection: the transaction runs whole on the new one.
+    await store.transaction((tx) => tx.query('INSERT INTO prepared_probe (id, label) VALUES ($1, $2)', [2, 'two']));
+    const error = await failure(store.transaction(async (tx) => {
+      await tx.query('INSERT INTO prepared_probe (id, label) VALUES ($1, $2)', [3, 'three']);
+      throw new Error('business rule failed');
+    }));
+    expect((error as Error).message).to.equal('business rule failed');
+    const { rows } = await admin.query(`SELECT id FROM "${schema}".prepared_probe ORDER BY id`);
+    expect(rows).to.deep.equal([{ id: 1 }, { id: 2 }]);
+    await admin.query(`DELETE FROM "${schema}".prepared_probe WHERE id = 2`);
+  });
+});
