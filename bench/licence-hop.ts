@@ -18,14 +18,16 @@
  * direct) and at {@link CONCURRENCY} connections (look-ups per second), in
  * alternating rounds so whatever else the machine does weighs on all three
  * alike. Reports the ratios the issue sets targets for: added p50 of the
- * gateway (≤ 1 ms) and its throughput ÷ the relay's (≥ 0.4). Never asserts.
+ * gateway (≤ 1 ms) and its throughput ÷ the relay's (≥ 0.4), and what one
+ * fsync on the database's disk costs at the time (a look-up's durable
+ * commit waits for one; on a shared disk it varies tenfold). Never asserts.
  *
  * Run alone: `npm run bench -- licence-hop`. The simulator and relay are
  * this file run as `node --import tsx bench/licence-hop.ts simulator <out.json>`
  * and `… relay <target-url>`.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -193,6 +195,25 @@ async function measure(caller: Caller, connections: number, durationMs: number):
   return { latencies, perSecond: latencies.length / seconds, failed, cpuPerOp, ...(firstFailure ? { firstFailure } : {}) };
 }
 
+/** Sorted durations (ms) of 4 KiB write + fsync in `dir`: what the durable commit each look-up waits for costs on this disk now. */
+function fsyncMs(dir: string): number[] {
+  const path = join(dir, 'fsync-probe');
+  const fd = openSync(path, 'w');
+  const samples: number[] = [];
+  try {
+    for (let index = 0; index < 50; index += 1) {
+      writeSync(fd, Buffer.alloc(4096, index));
+      const started = performance.now();
+      fsyncSync(fd);
+      samples.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  return samples.sort((a, b) => a - b);
+}
+
 /** The best round: lowest p50 at one connection, highest rate at many (the least disturbed on a shared machine). */
 function bestSerial(rounds: readonly Measured[]): Measured {
   return rounds.reduce((a, b) => (percentile(b.latencies, 50) < percentile(a.latencies, 50) ? b : a));
@@ -244,14 +265,20 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
       rows.push({
         benchmark: 'licence-hop', case: `${caller.name}, ${info.licences} licences per look-up`, 'ops/s': Math.round(many.perSecond),
         'p50 ms': percentile(one.latencies, 50).toFixed(2), 'p99 ms': percentile(one.latencies, 99).toFixed(2),
-        'CPU µs/op': Number.isFinite(many.cpuPerOp) ? Math.round(many.cpuPerOp) : '',
-        note: `p50/p99 at 1 connection, ops/s at ${CONCURRENCY}${failed > 0 ? `; ${failed} failed` : ''}`,
+        'CPU µs/op': Number.isFinite(many.cpuPerOp) ? `${Math.round(one.cpuPerOp)} / ${Math.round(many.cpuPerOp)}` : '',
+        note: `p50/p99 at 1 connection, ops/s at ${CONCURRENCY}; server CPU per look-up at 1 / ${CONCURRENCY}${failed > 0 ? `; ${failed} failed` : ''}`,
       });
     }
     const added = (name: string) => p50.get(name)! - p50.get('direct')!;
     rows.push({
       benchmark: 'licence-hop', case: 'added p50 over direct: relay / gateway (target gateway ≤ 1 ms)',
       'p50 ms': `${added('relay').toFixed(2)} / ${added('gateway').toFixed(2)}`, note: `gateway adds ${(added('gateway') / added('relay')).toFixed(1)}× what the relay adds`,
+    });
+    const fsync = fsyncMs(dir);
+    rows.push({
+      benchmark: 'licence-hop', case: 'one fsync on the database\'s disk, now (a look-up waits for one)',
+      'p50 ms': percentile(fsync, 50).toFixed(2), 'p99 ms': percentile(fsync, 99).toFixed(2),
+      note: `gateway's added p50 less one fsync: ${(added('gateway') - percentile(fsync, 50)).toFixed(2)} ms`,
     });
     rows.push({
       benchmark: 'licence-hop', case: `throughput gateway ÷ relay at ${CONCURRENCY} connections (target ≥ 0.4)`,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TongbanError } from '../errors/index.js';
 import { CAPABILITIES } from './capabilities.js';
+import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { translateDatabaseError } from './database-error.js';
 import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
 
@@ -13,6 +14,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Most operations committed together in one group commit. Default 256. */
   maxBatch?: number;
+  /**
+   * Checkpoints in a worker thread, off the event loop (sqlite-checkpointer.ts), every this many ms; 0 leaves
+   * them to the commits, as SQLite does. Default {@link CHECKPOINT_INTERVAL_MS} for a file; a `:memory:` database has no WAL.
+   */
+  checkpointIntervalMs?: number;
 }
 
 interface Compiled {
@@ -76,12 +82,21 @@ export class SqliteStore implements Store {
   private idle: (() => void)[] = [];
   private closed = false;
   private readonly counts = { commits: 0, operations: 0 };
+  /** The checkpointer's worker, while it runs. */
+  readonly checkpointer: SqliteCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
     this.maxBatch = options.maxBatch ?? 256;
+    const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
+    const inWorker = options.path !== ':memory:' && intervalMs > 0;
+    if (inWorker) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    this.checkpointer = inWorker ? new SqliteCheckpointer({
+      path: options.path, intervalMs,
+      onStopped: () => { if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`); },
+    }) : undefined;
   }
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
@@ -119,6 +134,8 @@ export class SqliteStore implements Store {
     this.closed = true;
     // Operations queued before close() fail with DATABASE_UNAVAILABLE (as they would after it); running ones finish.
     if (this.draining || this.scheduled) await new Promise<void>((resolve) => this.idle.push(resolve));
+    // Its connection first: the last one to close copies the WAL into the file and removes it.
+    await this.checkpointer?.close();
     this.db.close();
   }
 

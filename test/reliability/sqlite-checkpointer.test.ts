@@ -1,0 +1,112 @@
+/**
+ * The SQLite store's checkpoints run in a worker thread, off the event loop:
+ * committed pages reach the database file without a commit copying them, the
+ * WAL starts again from its beginning once copied, the store checkpoints by
+ * itself again should the worker stop, and closing leaves no WAL behind.
+ */
+import { expect } from 'chai';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/index.js';
+import { AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
+import { rejection } from '../helpers/rejection.js';
+import { waitFor } from '../helpers/wait.js';
+
+const autocheckpointOf = (store: SqliteStore) => store.withDatabase((db) => db.pragma('wal_autocheckpoint', { simple: true }) as number);
+
+describe('SQLite checkpoints off the event loop', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tongban-checkpointer-'));
+    path = join(dir, 'tongban.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** `count` rows of 4 KiB, one transaction each (one group commit when queued together). */
+  async function write(store: SqliteStore, from: number, count: number): Promise<void> {
+    await Promise.all(Array.from({ length: count }, (_, index) => store.transaction(async (tx) => {
+      await tx.query('INSERT INTO filler (id, body) VALUES ($1, $2)', [from + index, Buffer.alloc(4096, index % 251)]);
+    })));
+  }
+
+  it('copies committed pages into the database file from its worker; the commits copy nothing', async () => {
+    const store = new SqliteStore({ path, checkpointIntervalMs: 20 });
+    try {
+      expect(store.checkpointer).to.be.instanceOf(SqliteCheckpointer);
+      // The store's own connection checkpoints only past the fallback (~160 MB), which these writes stay far below.
+      expect(await autocheckpointOf(store)).to.equal(FALLBACK_AUTOCHECKPOINT_PAGES);
+      await store.query('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      await write(store, 0, 500);
+      await waitFor(() => store.checkpointer!.checkpoints > 0, { what: 'the worker to checkpoint' });
+      const caughtUp = await waitFor(async () => {
+        const result = await store.checkpointer!.checkpointNow();
+        return result.log > 0 && result.checkpointed === result.log ? result : undefined;
+      }, { what: 'every frame copied' });
+      expect(caughtUp.checkpointed).to.be.greaterThan(500);
+
+      // The database file alone (no WAL) holds every committed row: the copy was synced there.
+      const copy = join(dir, 'copy.db');
+      copyFileSync(path, copy);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        expect((alone.prepare('SELECT COUNT(*) AS n FROM filler').get() as { n: number }).n).to.equal(500);
+      } finally {
+        alone.close();
+      }
+
+      // Once copied, the next commit writes the WAL from its beginning again: it holds only that commit's frames.
+      await write(store, 500, 1);
+      const after = await store.checkpointer!.checkpointNow();
+      expect(after.log).to.be.lessThan(10);
+    } finally {
+      await store.close();
+    }
+    // The worker's connection closed first, so the store's (the last one) removed the WAL.
+    expect(existsSync(`${path}-wal`)).to.equal(false);
+    const reopened = new Database(path, { readonly: true });
+    try {
+      expect((reopened.prepare('SELECT COUNT(*) AS n FROM filler').get() as { n: number }).n).to.equal(501);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('checkpoints in the commits again when its worker stops', async () => {
+    const store = new SqliteStore({ path, checkpointIntervalMs: 20 });
+    try {
+      expect(await autocheckpointOf(store)).to.equal(FALLBACK_AUTOCHECKPOINT_PAGES);
+      // The worker dies (as after an error in its thread).
+      await store.checkpointer!['worker'].terminate();
+      await waitFor(async () => (await autocheckpointOf(store)) === AUTOCHECKPOINT_PAGES, { what: 'the fallback to the commits' });
+      expect((await rejection(store.checkpointer!.checkpointNow())).message).to.match(/not running/);
+      // Writes go on.
+      await store.query('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      await write(store, 0, 10);
+      expect((await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM filler')).rows[0]!.n).to.equal(10);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a worker that cannot open the database, and is not started for :memory: or an interval of 0', async () => {
+    const stopped: Error[] = [];
+    const checkpointer = new SqliteCheckpointer({ path: join(dir, 'missing', 'no.db'), intervalMs: 20, onStopped: (cause) => stopped.push(cause) });
+    await waitFor(() => stopped.length > 0, { what: 'onStopped' });
+    await checkpointer.close();
+
+    const memory = new SqliteStore({ path: ':memory:' });
+    const manual = new SqliteStore({ path, checkpointIntervalMs: 0 });
+    try {
+      expect(memory.checkpointer).to.equal(undefined);
+      expect(manual.checkpointer).to.equal(undefined);
+      expect(await autocheckpointOf(manual)).to.equal(AUTOCHECKPOINT_PAGES);
+    } finally {
+      await memory.close();
+      await manual.close();
+    }
+  });
+});
