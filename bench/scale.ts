@@ -6,7 +6,8 @@
  * - on an empty database, and on a copy of a database seeded with
  *   `BENCH_SCALE_APPLICATIONS` applications (default 200,000; twice as many
  *   deliveries; `bench/scale-seed.ts`), rounds alternating between the two
- *   gateways so that the machine's other load falls on both alike;
+ *   gateways so that the machine's other load falls on both alike (ratios
+ *   are medians of neighbouring rounds' ratios);
  * - on the seeded database while one ops client reads every dashboard page,
  *   every `/v1/ops/*` list and `/metrics` every 500 ms (`bench/ops-poller.ts`),
  *   against the same gateway's rounds without it;
@@ -31,8 +32,8 @@ function scaleApplications(): number {
   return value;
 }
 
-const ROUNDS = 2;
-const ROUND_MS = 4000;
+const ROUNDS = 5;
+const ROUND_MS = 2500;
 const POLL_PERIOD_MS = 500;
 /** Sweeps of every ops read with nothing else running: this many, or as many as fit in IDLE_SWEEP_MS. */
 const IDLE_SWEEPS = 20;
@@ -62,6 +63,21 @@ function row(name: string, round: Round, note: string): Record<string, unknown> 
 }
 
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
+
+/** The median of `values`. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+}
+
+/**
+ * Ratios of the rounds measured one after the other (`a[i]` ÷ `b[i]`), as median and range: on a machine
+ * others load, neighbouring rounds share the same conditions, the best rounds of each case may not.
+ */
+function pairedRatios(a: readonly Round[], b: readonly Round[], pick: (round: Round) => number): string {
+  const ratios = a.map((round, index) => pick(round) / pick(b[index]!));
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+}
 
 export async function benchScale(): Promise<Record<string, unknown>[]> {
   const environment = await benchEnvironment();
@@ -103,9 +119,11 @@ export async function benchScale(): Promise<Record<string, unknown>[]> {
     const [emptyBest, fullBest, polledBest] = [best(rounds.empty), best(rounds.full), best(rounds.polled)];
     rows.push(
       row(`intake, empty database, MX-T33, ${INTAKE_CONCURRENCY} concurrent`, emptyBest, ''),
-      row(`intake, ${stored}`, fullBest, `÷ empty: ${ratio(fullBest.perSecond, emptyBest.perSecond)} (target ≥ 0.9), p99 × ${ratio(fullBest.p99, emptyBest.p99)}, CPU × ${ratio(fullBest.cpuPerOp, emptyBest.cpuPerOp)}`),
+      row(`intake, ${stored}`, fullBest, `÷ empty, median of ${ROUNDS} paired rounds: ${pairedRatios(rounds.full, rounds.empty, (round) => round.perSecond)} (target ≥ 0.9), `
+        + `CPU × ${pairedRatios(rounds.full, rounds.empty, (round) => round.cpuPerOp)}; best rounds ${ratio(fullBest.perSecond, emptyBest.perSecond)}, p99 × ${ratio(fullBest.p99, emptyBest.p99)}`),
       row(`intake, ${stored}, one ops client polling every ${POLL_PERIOD_MS} ms`, polledBest,
-        `÷ not polling: ${ratio(polledBest.perSecond, fullBest.perSecond)} (target ≥ 0.9), p99 × ${ratio(polledBest.p99, fullBest.p99)}`),
+        `÷ not polling, median of ${ROUNDS} paired rounds: ${pairedRatios(rounds.polled, rounds.full, (round) => round.perSecond)} (target ≥ 0.9), `
+        + `CPU × ${pairedRatios(rounds.polled, rounds.full, (round) => round.cpuPerOp)}; best rounds ${ratio(polledBest.perSecond, fullBest.perSecond)}, p99 × ${ratio(polledBest.p99, fullBest.p99)}`),
     );
     for (const [path, values] of alone) {
       const during = duringIntake.get(path) ?? [];
