@@ -24,7 +24,6 @@ import type { LicenceLibrary } from './domain/licence-library.js';
 import type { BlobStore } from './domain/materials.js';
 import { openFileBlobStore } from './materials/blob-stores/file-blob-store.js';
 import { createPostgresBlobStore } from './materials/blob-stores/postgres-blob-store.js';
-import { openS3BlobStore } from './materials/blob-stores/s3-blob-store.js';
 import { migrate, openStore, SqliteReader, storeReader, type OpsReader, type Store } from './store/index.js';
 import { ClientRegistry, parseClientsFile } from './trust/client-registry.js';
 import { CERT_FILES } from './trust/dev-material.js';
@@ -164,6 +163,8 @@ export async function createBlobStore(config: Config, logger: Logger): Promise<B
     }
     case 's3':
       try {
+        // Loaded only here: the AWS SDK would add ≈ 5 MB of heap (and its code) to every gateway that never uses it.
+        const { openS3BlobStore } = await import('./materials/blob-stores/s3-blob-store.js');
         return await openS3BlobStore({
           bucket: config.s3Bucket!, region: config.s3Region, forcePathStyle: config.s3ForcePathStyle,
           ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),

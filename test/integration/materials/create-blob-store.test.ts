@@ -25,4 +25,14 @@ describe('createBlobStore (the composition root\'s blob store)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('loads the S3 store when TONGBAN_BLOB_STORE=s3, and stops the start naming the bucket and endpoint it cannot reach', async () => {
+    const config = loadConfig({
+      TONGBAN_BLOB_STORE: 's3', TONGBAN_S3_BUCKET: 'tongban-unreachable', TONGBAN_S3_ENDPOINT: 'http://127.0.0.1:9',
+      TONGBAN_S3_ACCESS_KEY_ID: 'key', TONGBAN_S3_SECRET_ACCESS_KEY: 'secret',
+    });
+    const error = await createBlobStore(config, createLogger({ level: 'silent' })).then(() => undefined, (caught: unknown) => caught);
+    expect(error).to.be.instanceOf(StartupError);
+    expect((error as Error).message).to.match(/^Cannot use the S3 bucket TONGBAN_S3_BUCKET=tongban-unreachable at TONGBAN_S3_ENDPOINT=http:\/\/127\.0\.0\.1:9: /);
+  });
 });
