@@ -12,6 +12,7 @@ import { benchLicenceHop } from './licence-hop.js';
 import { benchMaterials } from './materials.js';
 import { benchScale } from './scale.js';
 import { benchPostgresIntake } from './postgres-intake.js';
+import { benchOpsReads } from './ops-reads.js';
 import { benchTrust } from './trust.js';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
@@ -30,6 +31,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   'licence-hop': benchLicenceHop,
   // PostgreSQL intake beside SQLite's at 1, 10 and 50 connections, and round trips per submission.
   postgres: benchPostgresIntake,
+  // Ops reads before and after migration 011 and the ops reader, and what 011 adds to a delivery's writes (#17).
+  'ops-reads': benchOpsReads,
 };
 
 const only = process.argv.slice(2);
