@@ -26,7 +26,7 @@ import { applicableMatters, resolveAnswers } from '../src/forms/scenario.js';
 import type { ThemeContext } from '../src/forms/theme-context.js';
 import { validateAreaCode, validateCreditCode, validateIdNumber, validateLicenceIdentifier, validateOrganizationCode, validatePhone } from '../src/domain/identifiers/index.js';
 import type { Matter } from '../src/domain/matter-catalog.js';
-import { migrate, newId, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
+import { migrate, newId, SQLITE_CACHE_MB, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
 import type { SignatureAlgorithm } from '../src/trust/algorithms.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
@@ -101,6 +101,7 @@ async function serve(configPath: string): Promise<void> {
   await store.close();
   const db = new Database(config.sqlitePath);
   for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
+  db.pragma(`cache_size = -${SQLITE_CACHE_MB * 1024}`);
   const insert = {
     jti: db.prepare('INSERT INTO used_jtis (client_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     application: db.prepare(`INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)

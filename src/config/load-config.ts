@@ -17,6 +17,8 @@ export interface Config {
   readonly databaseKeepAliveMs: number;
   readonly databaseRequestBudgetMs: number;
   readonly sqlitePath: string;
+  /** Page cache of the SQLite connection (MiB). */
+  readonly sqliteCacheMb: number;
   /** Resolved at load: postgres when DATABASE_URL is set, else file, unless TONGBAN_BLOB_STORE says. */
   readonly blobStore: 'file' | 'postgres' | 's3';
   readonly blobDir?: string;

@@ -45,6 +45,8 @@ export const SETTINGS = [
     description: 'Longest one HTTP request may wait on PostgreSQL in all (connections and statements together, ms); once spent its next database step fails at once with 503 DATABASE_UNAVAILABLE.' },
   { key: 'sqlitePath', env: 'TONGBAN_SQLITE_PATH', schema: { type: 'string', minLength: 1 }, default: './data/tongban.db',
     description: 'File of the embedded SQLite store (WAL, synchronous=FULL). Its folder is created.' },
+  { key: 'sqliteCacheMb', env: 'TONGBAN_SQLITE_CACHE_MB', schema: { type: 'integer', minimum: 1, maximum: 4096 }, default: 16,
+    description: 'Most pages the SQLite connection keeps in its own cache (MiB); it fills up once the database is larger and stays resident. Pages beyond it are read again from the operating system\'s file cache.' },
   { key: 'blobStore', env: 'TONGBAN_BLOB_STORE', schema: { enum: ['file', 'postgres', 's3'] },
     description: 'Where material files live: file (folders beside SQLite), postgres (chunks in the database, shared by replicas; needs DATABASE_URL) or s3 (S3-compatible object storage). Default: postgres when DATABASE_URL is set, else file.' },
   { key: 'blobDir', env: 'TONGBAN_BLOB_DIR', schema: { type: 'string', minLength: 1 },

@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 /** The settings openStore reads. */
 export type StoreSettings = Pick<Config, 'databaseUrl' | 'databaseSchema' | 'databasePoolSize' | 'sqlitePath'
   | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs' | 'databaseLockTimeoutMs' | 'databaseIdleInTransactionTimeoutMs'
-  | 'databaseQueryTimeoutMs' | 'databaseKeepAliveMs'>;
+  | 'databaseQueryTimeoutMs' | 'databaseKeepAliveMs'> & Partial<Pick<Config, 'sqliteCacheMb'>>;
 
 /** Opens the store the configuration names: PostgreSQL when `DATABASE_URL` is set, else embedded SQLite. */
 export function openStore(config: StoreSettings, onError?: (error: Error) => void): Store {
@@ -24,5 +24,5 @@ export function openStore(config: StoreSettings, onError?: (error: Error) => voi
       ...(onError ? { onError } : {}),
     });
   }
-  return new SqliteStore({ path: config.sqlitePath });
+  return new SqliteStore({ path: config.sqlitePath, ...(config.sqliteCacheMb ? { cacheMb: config.sqliteCacheMb } : {}) });
 }

@@ -19,7 +19,17 @@ export interface SqliteStoreOptions {
    * them to the commits, as SQLite does. Default {@link CHECKPOINT_INTERVAL_MS} for a file; a `:memory:` database has no WAL.
    */
   checkpointIntervalMs?: number;
+  /** Page cache of the connection (MiB): resident once the database is larger. Default {@link SQLITE_CACHE_MB}. */
+  cacheMb?: number;
 }
+
+/**
+ * Default page cache of a connection (MiB). Intake touches the right edge of
+ * each table (time-ordered ids) and a few index pages; a cache four times
+ * this size kept intake no faster and made the gateway's resident memory
+ * 48 MB larger once the database outgrew it (docs/performance.md, memory).
+ */
+export const SQLITE_CACHE_MB = 16;
 
 interface Compiled {
   statement: Database.Statement;
@@ -32,8 +42,9 @@ interface Compiled {
  * disk before it is answered). Checkpoints (copying the WAL into the database
  * file) run every ~40 MB of WAL instead of SQLite's ~4 MB: a page written by
  * many commits in between is copied once, and the event loop stalls for a
- * checkpoint ten times less often; durability is unchanged. Exported so the
- * benchmark's ceiling harness uses the very same settings.
+ * checkpoint ten times less often; durability is unchanged. The page cache is
+ * set apart ({@link SqliteStoreOptions.cacheMb}). Exported so the benchmark's
+ * ceiling harness uses the very same settings.
  */
 export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
   'journal_mode = WAL',
@@ -42,7 +53,6 @@ export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
   'wal_autocheckpoint = 10000',
   `journal_size_limit = ${64 * 1024 * 1024}`,
   'temp_store = MEMORY',
-  'cache_size = -65536',
 ]);
 
 /** One queued operation: a statement, a transaction, or raw access to the handle. */
@@ -89,6 +99,7 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
+    this.db.pragma(`cache_size = -${(options.cacheMb ?? SQLITE_CACHE_MB) * 1024}`);
     this.maxBatch = options.maxBatch ?? 256;
     const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     const inWorker = options.path !== ':memory:' && intervalMs > 0;
