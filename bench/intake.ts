@@ -88,14 +88,15 @@ const children = new Set<ChildProcess>();
 // Whatever happens to the bench (an exception, Ctrl-C), no server it started outlives it.
 process.once('exit', () => { for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
-/** The Node runtime settings recommended for the gateway in production (README, "Running it in production"). */
-export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32'];
+/** The Node runtime settings recommended for the gateway in production (README, "Running it in production"; docs/performance.md, memory). */
+export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=16', '--max-old-space-size=1024'];
 
 /** Starts `node <args>` and waits for the line announcing its URL on stdout. */
-export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; urlPattern?: RegExp } = {}): Promise<ServerProcess> {
-  // Every server (gateway, ceiling) runs with the runtime settings the README recommends for the gateway,
-  // unless BENCH_NODE_DEFAULTS=none; BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds more.
-  const nodeArgs = [...(process.env['BENCH_NODE_DEFAULTS'] === 'none' ? [] : SERVER_NODE_ARGS), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
+export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; urlPattern?: RegExp; nodeArgs?: readonly string[] } = {}): Promise<ServerProcess> {
+  // Every server (gateway, ceiling) runs with the runtime settings the README recommends for the gateway
+  // (or `options.nodeArgs`, for a bench comparing settings), unless BENCH_NODE_DEFAULTS=none;
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds more.
+  const nodeArgs = [...(process.env['BENCH_NODE_DEFAULTS'] === 'none' ? [] : options.nodeArgs ?? SERVER_NODE_ARGS), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -145,8 +146,8 @@ export function gatewayEnv(environment: BenchEnvironment, sqlitePath: string, ex
 }
 
 /** Starts `tongban serve` and waits until the theme's catalogue entry is served (the startup sync ran). */
-export async function startGatewayProcess(environment: BenchEnvironment, env: NodeJS.ProcessEnv, themeCodes: readonly string[] = ['MX-T33']): Promise<ServerProcess> {
-  const gateway = await startServerProcess(['bin/tongban.js', 'serve'], env);
+export async function startGatewayProcess(environment: BenchEnvironment, env: NodeJS.ProcessEnv, themeCodes: readonly string[] = ['MX-T33'], nodeArgs?: readonly string[]): Promise<ServerProcess> {
+  const gateway = await startServerProcess(['bin/tongban.js', 'serve'], env, { nodeArgs });
   const platform = createSigningClient({ baseUrl: gateway.url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(gateway.url) });
   const deadline = Date.now() + 30_000;
   try {

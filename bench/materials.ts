@@ -16,7 +16,7 @@ import { signRequest } from '../src/trust/sign-request.js';
 import { benchEnvironment, gatewayEnv, percentile, startServerProcess, type BenchEnvironment, type ServerProcess } from './intake.js';
 
 const MB = 1024 * 1024;
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A distinct PDF-typed file of `size` bytes: a PDF header, a counter, then shared random bytes. */
 function fileOf(base: Buffer, index: number): Buffer {
@@ -101,7 +101,8 @@ function statusesOf(results: readonly { status: number }[]): string {
   return [...counts].map(([status, count]) => `, ${status}×${count}`).join('');
 }
 
-async function postgresAvailable(): Promise<boolean> {
+/** Whether the PostgreSQL server of {@link DATABASE_URL} answers. */
+export async function postgresAvailable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 1000 });
   try { await client.connect(); await client.end(); return true; } catch { return false; }
 }

@@ -12,6 +12,7 @@ import { benchLicenceHop } from './licence-hop.js';
 import { benchMaterials } from './materials.js';
 import { benchScale } from './scale.js';
 import { benchPostgresIntake } from './postgres-intake.js';
+import { benchMemory } from './memory.js';
 import { benchOpsReads } from './ops-reads.js';
 import { benchTrust } from './trust.js';
 
@@ -31,6 +32,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>[]>> = {
   'licence-hop': benchLicenceHop,
   // PostgreSQL intake beside SQLite's at 1, 10 and 50 connections, and round trips per submission.
   postgres: benchPostgresIntake,
+  // The gateway's RSS and heap under 50 connections of intake, for several heap settings and SQLite page caches.
+  memory: benchMemory,
   // Ops reads before and after migration 011 and the ops reader, and what 011 adds to a delivery's writes (#17).
   'ops-reads': benchOpsReads,
 };
