@@ -133,7 +133,7 @@ export async function openMigratedStore(config: Config, logger: Logger): Promise
 export function openOpsReader(config: Config, store: Store, logger: Logger): OpsReader {
   const timeoutMs = Math.min(config.databaseRequestBudgetMs, 10_000);
   if (store.dialect === 'sqlite') {
-    return config.sqlitePath === ':memory:' ? storeReader(store, { owned: false, timeoutMs }) : new SqliteReader({ path: config.sqlitePath, timeoutMs });
+    return config.sqlitePath === ':memory:' ? storeReader(store, { owned: false, timeoutMs }) : new SqliteReader({ path: config.sqlitePath, timeoutMs, cacheKib: config.sqliteCacheMb * 1024 });
   }
   const pool = openStore({ ...config, databasePoolSize: 2, databaseStatementTimeoutMs: timeoutMs },
     (error) => logger.warn('ops reader database connection lost', { error: error.message }));

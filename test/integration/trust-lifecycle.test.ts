@@ -61,6 +61,22 @@ describe('replay guard across restarts and replicas', () => {
     await store.close();
     await fixture!.cleanup(true);
   });
+
+  for (const fixture of storeFixtures()) {
+    it(`purges a backlog a chunk per statement, oldest first, on ${fixture.name}`, async () => {
+      const store = await fixture.open();
+      const guard = new ReplayGuard(store, 0, 60_000, 3);
+      const now = Math.floor(Date.now() / 1000);
+      for (let index = 0; index < 10; index += 1) expect(await guard.markUsed('c', `old-${index}`, now - 100 + index)).to.equal(true);
+      expect(await guard.markUsed('c', 'fresh', now + 100)).to.equal(true);
+      expect(await guard.purge((now - 95) * 1000), 'only those expired before the instant').to.equal(5);
+      expect(await guard.purge(), 'the rest, in chunks of 3').to.equal(5);
+      const { rows } = await store.query<{ jti: string }>('SELECT jti FROM used_jtis ORDER BY jti');
+      expect(rows.map((row) => row.jti)).to.deep.equal(['fresh']);
+      await store.close();
+      await fixture.cleanup(true);
+    });
+  }
 });
 
 describe('key rotation without downtime', () => {
