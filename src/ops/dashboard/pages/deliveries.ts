@@ -70,9 +70,8 @@ ${nextPageLink('/ops/deliveries', { state: filter.state, department: filter.depa
 }
 
 export async function deliveryPage(context: DashboardContext, viewer: Viewer, id: string, notice?: HtmlValue): Promise<SafeHtml | undefined> {
-  const delivery = await getDelivery(context.reader, id);
+  const [delivery, attempts] = await Promise.all([getDelivery(context.reader, id), deliveryAttempts(context.reader, id)]);
   if (!delivery) return undefined;
-  const attempts = await deliveryAttempts(context.reader, id);
   const field = (name: string, value: HtmlValue) => html`<tr><th>${name}</th><td>${value}</td></tr>`;
   return page(viewer, { title: `投递 Delivery ${delivery.id}`, active: 'deliveries', notice }, html`
 <table class="fields" data-delivery="${delivery.id}" data-state="${delivery.state}">

@@ -22,7 +22,10 @@ export interface OverdueCursors {
 
 export async function overduePage(context: DashboardContext, viewer: Viewer, cursors: OverdueCursors = {}): Promise<SafeHtml> {
   const today = chinaDate(new Date(context.now()));
-  const { overdue, nextCursor } = await overdueSubApplications(context.reader, today, { limit: OVERDUE_PAGE_SIZE, after: cursors.subApplications });
+  const [{ overdue, nextCursor }, lateness] = await Promise.all([
+    overdueSubApplications(context.reader, today, { limit: OVERDUE_PAGE_SIZE, after: cursors.subApplications }),
+    deferralsAndSupplements(context, today, cursors),
+  ]);
   const rows = overdue.map((item) => html`<tr data-sub-application="${item.subApplicationId}"><td>${idCode(item.subApplicationId)}</td><td><a href="/ops/search${queryString({ q: item.applicationId })}">${idCode(item.applicationId)}</a></td>
 <td>${item.matterName}</td><td><code>${item.department}</code></td><td>${chinaTime(item.acceptedAt)}</td>
 <td>${item.dueStatus === 'uncovered' ? html`<span class="bad">无法计算 uncovered</span>` : item.dueDate}</td></tr>`);
@@ -30,13 +33,15 @@ export async function overduePage(context: DashboardContext, viewer: Viewer, cur
 <table><thead><tr><th>子件 Sub-application</th><th>申请 Application</th><th>事项 Matter</th><th>部门 Dept</th><th>受理 Accepted</th><th>到期 Due</th></tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="6" class="muted">无 None</td></tr>`}</tbody></table>
 ${nextPageLink('/ops/overdue', {}, nextCursor)}
-${await deferralsAndSupplements(context, today, cursors)}`);
+${lateness}`);
 }
 
 /** The applicant's side of lateness: 容缺 materials not supplied in time, 补正 requests not answered in time. */
 async function deferralsAndSupplements(context: DashboardContext, today: string, cursors: OverdueCursors): Promise<SafeHtml> {
-  const { materials, nextCursor: moreMaterials } = await overdueMaterials(context.reader, today, { limit: OVERDUE_PAGE_SIZE, after: cursors.materials });
-  const { requests: expired, nextCursor: moreRequests } = await listSupplementRequests(context.reader, { status: 'expired', limit: OVERDUE_PAGE_SIZE, after: cursors.supplements }, today);
+  const [{ materials, nextCursor: moreMaterials }, { requests: expired, nextCursor: moreRequests }] = await Promise.all([
+    overdueMaterials(context.reader, today, { limit: OVERDUE_PAGE_SIZE, after: cursors.materials }),
+    listSupplementRequests(context.reader, { status: 'expired', limit: OVERDUE_PAGE_SIZE, after: cursors.supplements }, today),
+  ]);
   const materialRows = materials.map((item) => html`<tr data-material="${item.code}"><td><a href="/ops/search${queryString({ q: item.applicationId })}">${idCode(item.applicationId)}</a></td>
 <td><code>${item.code}</code></td><td>${item.subApplications.map((sub) => html`<code>${sub.departmentCode}</code> ${sub.matterName} `)}</td><td>${item.dueDate}</td></tr>`);
   const requestRows = expired.map((item) => html`<tr data-supplement="${item.id}"><td><a href="/ops/search${queryString({ q: item.applicationId })}">${idCode(item.applicationId)}</a></td>

@@ -29,9 +29,11 @@ function hostOf(url: string | undefined): string {
 }
 
 async function adaptersPanel(context: DashboardContext): Promise<SafeHtml> {
-  const [lastRun] = await listRuns(context.reader, { limit: 1 });
-  const [lastSuccess] = await listRuns(context.reader, { status: 'succeeded', limit: 1 });
-  const activity = await departmentActivity(context.reader, context.now() - 3600_000);
+  const [[lastRun], [lastSuccess], activity] = await Promise.all([
+    listRuns(context.reader, { limit: 1 }),
+    listRuns(context.reader, { status: 'succeeded', limit: 1 }),
+    departmentActivity(context.reader, context.now() - 3600_000),
+  ]);
   const circuits = context.breakerStates();
   const configured = (yes: boolean) => (yes ? html`<span class="ok">已配置 configured</span>` : html`<span class="muted">未配置 not configured</span>`);
   const upstream = [
@@ -89,19 +91,22 @@ async function chartPanel(context: DashboardContext, range: ChartRange): Promise
 }
 
 async function attentionPanel(context: DashboardContext): Promise<SafeHtml> {
-  const failures = await listRuns(context.reader, { status: 'failed', limit: 3 });
-  const overdue = await countOverdue(context.reader, chinaDate(new Date(context.now())), OVERDUE_COUNT_CAP);
+  const [failures, overdue] = await Promise.all([
+    listRuns(context.reader, { status: 'failed', limit: 3 }),
+    countOverdue(context.reader, chinaDate(new Date(context.now())), OVERDUE_COUNT_CAP),
+  ]);
   return html`<section id="attention"><h2>需要关注 Needs attention</h2><ul>
 <li><a href="/ops/overdue">逾期子件 Overdue sub-applications: <strong>${overdue > OVERDUE_COUNT_CAP ? `${OVERDUE_COUNT_CAP}+` : overdue}</strong></a></li>
 <li><a href="/ops/sync">最近同步失败 Recent sync failures: <strong>${failures.length}</strong></a>${failures.length ? html`<ul>${failures.map((run) => html`<li>#${run.id} ${chinaTime(run.startedAt)} <code>${run.errorCode ?? ''}</code> ${shorten(run.errorMessage, 160)}</li>`)}</ul>` : ''}</li>
 </ul></section>`;
 }
 
+/**
+ * The panels' reads are sent together: each answer of the ops reader comes
+ * back through the event loop, so while intake keeps the loop busy one
+ * wait for all of them costs a turn, not a turn per read.
+ */
 export async function overviewPage(context: DashboardContext, viewer: Viewer, range: ChartRange): Promise<SafeHtml> {
-  return page(viewer, { title: '总览 Overview', active: 'overview' }, [
-    await adaptersPanel(context),
-    await queuePanel(context),
-    await chartPanel(context, range),
-    await attentionPanel(context),
-  ]);
+  return page(viewer, { title: '总览 Overview', active: 'overview' },
+    await Promise.all([adaptersPanel(context), queuePanel(context), chartPanel(context, range), attentionPanel(context)]));
 }

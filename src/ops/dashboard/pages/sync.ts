@@ -16,8 +16,7 @@ function runRows(runs: readonly SyncRun[]): SafeHtml {
 const HEADER = html`<thead><tr><th>#</th><th>类型 Kind</th><th>触发 Trigger</th><th>状态 Status</th><th>开始 Started</th><th>结束 Finished</th><th>主题 · 事项 changed/received</th><th>错误 Error</th></tr></thead>`;
 
 export async function syncPage(context: DashboardContext, viewer: Viewer, notice?: HtmlValue): Promise<SafeHtml> {
-  const runs = await listRuns(context.reader, { limit: 30 });
-  const failures = await listRuns(context.reader, { status: 'failed', limit: 10 });
+  const [runs, failures] = await Promise.all([listRuns(context.reader, { limit: 30 }), listRuns(context.reader, { status: 'failed', limit: 10 })]);
   const actions = context.catalogSyncer
     ? html`<p>${postForm(viewer, '/ops/sync', '增量同步 Sync changes now', { fields: { kind: 'incremental' } })} ${postForm(viewer, '/ops/sync', '全量同步 Full sync now', { fields: { kind: 'full' }, confirm: '全量同步目录？ Run a full catalogue sync?' })}</p>`
     : html`<p class="muted">未配置省事项系统 No matter system configured (TONGBAN_MATTER_SYSTEM_URL): the stored catalogue is served.</p>`;
