@@ -60,6 +60,9 @@ export async function openS3BlobStore(options: S3BlobStoreOptions): Promise<Blob
 class S3BlobStore implements BlobStore {
   readonly kind = 's3';
 
+  /** Copies to a content key under way in this process: concurrent puts of the same content share one. */
+  private readonly publishing = new Map<string, Promise<void>>();
+
   constructor(private readonly client: S3Client, private readonly bucket: string) {}
 
   async put(source: AsyncIterable<Uint8Array>, options: { limitBytes?: number } = {}): Promise<BlobInfo> {
@@ -69,14 +72,31 @@ class S3BlobStore implements BlobStore {
       // On failure the upload aborts its multipart upload (its parts are removed).
       await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: temp, Body: Readable.from(metered) }, partSize: PART_BYTES, queueSize: QUEUE_SIZE }).done();
       const info = metered.info();
-      const existing = await this.stat(info.sha256);
-      if (existing?.size !== info.size) {
-        await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, CopySource: `${this.bucket}/${temp}`, Key: this.keyOf(info.sha256) }));
-      }
+      await this.publish(info, temp);
       return info;
     } finally {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: temp }));
     }
+  }
+
+  /**
+   * Makes the content key hold the uploaded object (`temp`) unless it already
+   * holds that content. Concurrent puts of the same content in this process
+   * wait for one copy instead of each copying onto the same key (S3 takes the
+   * last; some S3-compatible servers fail such overlapping writes).
+   */
+  private async publish(info: BlobInfo, temp: string): Promise<void> {
+    let publishing = this.publishing.get(info.sha256);
+    if (!publishing) {
+      publishing = (async () => {
+        const existing = await this.stat(info.sha256);
+        if (existing?.size !== info.size) {
+          await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, CopySource: `${this.bucket}/${temp}`, Key: this.keyOf(info.sha256) }));
+        }
+      })().finally(() => this.publishing.delete(info.sha256));
+      this.publishing.set(info.sha256, publishing);
+    }
+    await publishing;
   }
 
   async get(sha256: string): Promise<AsyncIterable<Uint8Array>> {
