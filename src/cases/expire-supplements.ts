@@ -6,7 +6,7 @@
  * replica: the update is conditional, so each request expires once.
  */
 import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
+import { placeholders, type Store } from '../store/index.js';
 import { chinaDate } from './working-days.js';
 
 /** A request that just expired. */
@@ -24,7 +24,7 @@ export async function expireSupplementRequests(store: Store, today: string): Pro
     "UPDATE supplement_requests SET status = 'expired' WHERE status = 'open' AND deadline < $1 RETURNING id, sub_application_id, department_code, deadline", [today]);
   if (rows.length === 0) return [];
   const subs = await store.query<{ id: string; application_id: string }>(
-    `SELECT id, application_id FROM sub_applications WHERE id IN (${rows.map((_, index) => `$${index + 1}`).join(', ')})`, rows.map((row) => row.sub_application_id));
+    `SELECT id, application_id FROM sub_applications WHERE id IN (${placeholders(rows.length)})`, rows.map((row) => row.sub_application_id));
   const applicationOf = new Map(subs.rows.map((row) => [row.id, row.application_id]));
   return rows.map((row) => ({
     requestId: row.id, subApplicationId: row.sub_application_id, applicationId: applicationOf.get(row.sub_application_id) ?? '', department: row.department_code, deadline: row.deadline,

@@ -1,7 +1,7 @@
 /** The aggregate view of an application: its sub-applications, their delivery, receipts, results, sealed documents and deadlines. */
 import { TongbanError } from '../errors/index.js';
 import type { Mappings } from '../forms/mappings/types.js';
-import type { Store } from '../store/index.js';
+import { placeholders, type Store } from '../store/index.js';
 import { applicationMaterials, describePause, describeRequest, matterFieldsOf, supplementRequestsOf } from './read-supplements.js';
 import { chinaDate } from './working-days.js';
 
@@ -43,7 +43,7 @@ async function withBatchEvidence(store: Store, receipts: readonly (StoredReceipt
   }))];
   if (batchIds.length === 0) return [...receipts];
   const { rows } = await store.query<{ id: string; signature: string; body: string }>(
-    `SELECT id, signature, body FROM receipt_batches WHERE id IN (${batchIds.map((_, index) => `$${index + 1}`).join(', ')})`, batchIds);
+    `SELECT id, signature, body FROM receipt_batches WHERE id IN (${placeholders(batchIds.length)})`, batchIds);
   const batches = new Map(rows.map((row) => [row.id, row]));
   return receipts.map((receipt) => {
     const evidence = receipt?.evidence?.evidence;

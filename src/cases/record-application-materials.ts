@@ -6,7 +6,7 @@
  * this transaction fails the whole submission (nothing half-written).
  */
 import { validationError } from '../errors/index.js';
-import { pipelined, valuesList, type Queryable } from '../store/index.js';
+import { placeholders, pipelined, valuesList, type Queryable } from '../store/index.js';
 import type { ResolvedMaterials } from './submission-materials.js';
 
 export async function recordApplicationMaterials(tx: Queryable, applicationId: string, clientId: string, materials: ResolvedMaterials, at: number): Promise<void> {
@@ -20,7 +20,7 @@ export async function recordApplicationMaterials(tx: Queryable, applicationId: s
     // serialise their intake on it. A referenced row is never swept, so reading it is enough.
     uploads.length > 0 ? tx.query(
       `UPDATE material_uploads SET referenced_at = $1
-        WHERE client_id = $2 AND referenced_at IS NULL AND expires_at > $3 AND id IN (${uploads.map((_, index) => `$${index + 4}`).join(', ')})`, [at, clientId, at, ...uploads]) : undefined,
+        WHERE client_id = $2 AND referenced_at IS NULL AND expires_at > $3 AND id IN (${placeholders(uploads.length, 4)})`, [at, clientId, at, ...uploads]) : undefined,
     values && tx.query(
       `INSERT INTO application_materials (application_id, material_code, version, satisfied_by, upload_id, sha256, size, media_type, licence_identifier, commitment, created_at)
        VALUES ${values.sql}`, values.params),
@@ -28,7 +28,7 @@ export async function recordApplicationMaterials(tx: Queryable, applicationId: s
   // Fewer marked than asked: another application may have referenced some meanwhile (fine), or they expired or were removed.
   if (marked && marked.rowCount < uploads.length) {
     const { rows: [referenced] } = await tx.query<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM material_uploads WHERE client_id = $1 AND referenced_at IS NOT NULL AND id IN (${uploads.map((_, index) => `$${index + 2}`).join(', ')})`,
+      `SELECT COUNT(*) AS n FROM material_uploads WHERE client_id = $1 AND referenced_at IS NOT NULL AND id IN (${placeholders(uploads.length, 2)})`,
       [clientId, ...uploads]);
     if (Number(referenced!.n) !== uploads.length) throw validationError([{ pointer: '/materials', message: 'an upload expired or was removed while the submission was checked; upload it again' }]);
   }

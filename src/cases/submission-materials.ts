@@ -21,7 +21,7 @@ import type { Mappings } from '../forms/mappings/types.js';
 import { materialsOfMatter, materialsOfScenario, type ScenarioMaterial } from '../forms/materials.js';
 import type { PrefillEvidence } from '../forms/prefill-evidence.js';
 import type { ThemeContext } from '../forms/theme-context.js';
-import type { Queryable } from '../store/index.js';
+import { placeholders, type Queryable } from '../store/index.js';
 import { signCompact } from '../trust/jws.js';
 import type { Keyring } from '../trust/keyring.js';
 
@@ -155,8 +155,7 @@ export async function resolveMaterials(context: ThemeContext, matterCodes: reado
   const uploadIds = [...submitted.values()].flatMap((entry) => ('upload' in entry ? [entry.upload] : []));
   const uploads = new Map<string, UploadRow>();
   if (uploadIds.length > 0) {
-    const placeholders = uploadIds.map((_, index) => `$${index + 1}`).join(', ');
-    const { rows } = await options.db.query<UploadRow>(`SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${placeholders})`, uploadIds);
+    const { rows } = await options.db.query<UploadRow>(`SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${placeholders(uploadIds.length)})`, uploadIds);
     for (const row of rows) uploads.set(row.id, row);
   }
 

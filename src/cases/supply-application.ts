@@ -20,7 +20,7 @@ import type { Mappings } from '../forms/mappings/types.js';
 import { readTextMember } from '../forms/text-rules.js';
 import { resolveTransform, TransformError } from '../forms/transforms.js';
 import { lockBlob } from '../materials/material-uploads.js';
-import { newId, type Queryable, type Store } from '../store/index.js';
+import { newId, placeholders, type Queryable, type Store } from '../store/index.js';
 import { deliveredMaterials } from './request-supplement.js';
 import { materialKey, reopenSubApplication, type NewVersion, type SuppliedFile } from './reopen-sub-application.js';
 import { chinaDate } from './working-days.js';
@@ -221,7 +221,7 @@ async function checkUploads(tx: Queryable, store: Store, supply: Supply, clientI
   const ids = [...new Set(Object.values(supply.materials))];
   if (ids.length === 0) return new Map();
   const { rows } = await tx.query<UploadRow>(
-    `SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${ids.map((_, index) => `$${index + 1}`).join(', ')})`, ids);
+    `SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${placeholders(ids.length)})`, ids);
   const uploads = new Map(rows.map((row) => [row.id, row]));
   for (const [code, uploadId] of Object.entries(supply.materials)) {
     const upload = uploads.get(uploadId);

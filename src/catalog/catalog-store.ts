@@ -3,7 +3,7 @@
  * whether or not the matter system is reachable.
  */
 import { NO_COMMITMENT, NO_DEFERRAL, type Matter, type Theme } from '../domain/matter-catalog.js';
-import type { Queryable, Store } from '../store/index.js';
+import { placeholders, type Queryable, type Store } from '../store/index.js';
 
 interface DocumentRow { document: string }
 
@@ -87,8 +87,7 @@ export class CatalogStore {
 
   private async readMatters(codes: readonly string[]): Promise<Map<string, Matter>> {
     if (codes.length === 0) return new Map();
-    const placeholders = codes.map((_, index) => `$${index + 1}`).join(', ');
-    const { rows } = await this.store.query<DocumentRow>(`SELECT document FROM catalog_matters WHERE code IN (${placeholders})`, [...codes]);
+        const { rows } = await this.store.query<DocumentRow>(`SELECT document FROM catalog_matters WHERE code IN (${placeholders(codes.length)})`, [...codes]);
     const matters = rows.map((row) => parseMatterDocument(row.document));
     return new Map(matters.map((matter) => [matter.code, matter]));
   }

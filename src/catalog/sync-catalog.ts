@@ -8,7 +8,7 @@
 import { TongbanError } from '../errors/index.js';
 import type { Matter, Theme } from '../domain/matter-catalog.js';
 import { UpstreamError } from '../domain/upstream-error.js';
-import type { Queryable, Store } from '../store/index.js';
+import { placeholders, type Queryable, type Store } from '../store/index.js';
 import type { CatalogSource } from './catalog-source.js';
 import { upsertMatter, upsertTheme } from './catalog-store.js';
 import { finishRun, startRun, type SyncRun } from './sync-runs.js';
@@ -76,8 +76,7 @@ async function checkConsistency(tx: Queryable, themes: readonly Theme[], matters
   const received = new Set(matters.map((matter) => matter.code));
   const needed = [...new Set(themes.flatMap((theme) => theme.matterCodes))].filter((code) => !received.has(code));
   if (needed.length === 0) return;
-  const placeholders = needed.map((_, index) => `$${index + 1}`).join(', ');
-  const { rows } = await tx.query<{ code: string }>(`SELECT code FROM catalog_matters WHERE code IN (${placeholders})`, needed);
+    const { rows } = await tx.query<{ code: string }>(`SELECT code FROM catalog_matters WHERE code IN (${placeholders(needed.length)})`, needed);
   const stored = new Set(rows.map((row) => row.code));
   const missing = needed.filter((code) => !stored.has(code));
   if (missing.length > 0) throw new CatalogueInconsistentError(`themes name matters the matter system did not list: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`);

@@ -1,6 +1,6 @@
 /** Builds the payload a department receives for a sub-application. */
 import type { DeliveryMaterial, SubApplicationDelivery } from '../domain/department-channel.js';
-import type { Queryable } from '../store/index.js';
+import { placeholders, type Queryable } from '../store/index.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 
 interface Row {
@@ -33,9 +33,8 @@ export async function buildDelivery(db: Queryable, delivery: ClaimedDelivery): P
 export async function buildDeliveries(db: Queryable, deliveries: readonly ClaimedDelivery[]): Promise<Map<string, SubApplicationDelivery>> {
   const built = new Map<string, SubApplicationDelivery>();
   if (deliveries.length === 0) return built;
-  const placeholders = deliveries.map((_, index) => `$${index + 1}`).join(', ');
   const { rows } = await db.query<Row>(
-    `SELECT ${ROW_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id ${VERSION_JOIN} WHERE s.id IN (${placeholders})`,
+    `SELECT ${ROW_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id ${VERSION_JOIN} WHERE s.id IN (${placeholders(deliveries.length)})`,
     deliveries.map((delivery) => delivery.subApplicationId));
   const bySubApplication = new Map(rows.map((row) => [row.id, row]));
   for (const delivery of deliveries) {

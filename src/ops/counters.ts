@@ -9,7 +9,7 @@
  * another; reads sum the shards, and {@link compactCounters} folds the rows
  * of ended sessions into shard 0 so the shards stay few.
  */
-import type { Queryable, Store } from '../store/index.js';
+import { placeholders, type Queryable, type Store } from '../store/index.js';
 
 /** The counter tables (small, fixed by departments × states × time buckets; the query-plan test allows scanning them). */
 export const COUNTER_TABLES = ['delivery_counts', 'delivery_attempt_buckets', 'department_attempts'] as const;
@@ -20,7 +20,7 @@ export const DELIVERY_COUNTS_SQL = `SELECT department_code, state, SUM(n) AS n F
 
 /** Deliveries per state over every department, for the given states ($1…). */
 export function stateCountsSql(states: number): string {
-  return `SELECT state, SUM(n) AS n FROM delivery_counts WHERE state IN (${Array.from({ length: states }, (_, index) => `$${index + 1}`).join(', ')}) GROUP BY state`;
+  return `SELECT state, SUM(n) AS n FROM delivery_counts WHERE state IN (${placeholders(states)}) GROUP BY state`;
 }
 
 /** Attempts per bucket of `$1` ms and outcome, from `$2` (a bucket start) on. */

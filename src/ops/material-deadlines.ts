@@ -4,7 +4,7 @@
  * department must decide), and commitments (告知承诺) reported untrue.
  */
 import type { DeliveryMaterial } from '../domain/department-channel.js';
-import type { Queryable } from '../store/index.js';
+import { placeholders, type Queryable } from '../store/index.js';
 import { pageOf } from './cursor.js';
 import { describeRequest, SUPPLEMENT_REQUEST_COLUMNS, type SupplementRequestRow } from '../cases/read-supplements.js';
 
@@ -30,7 +30,7 @@ export function overdueMaterialsSql(after: boolean): string {
 
 /** The SQL reading the sub-applications of a page's applications (exported for the query-plan test). */
 export function applicationSubApplicationsSql(count: number): string {
-  return `SELECT id, application_id, department_code, matter_name, materials, status FROM sub_applications WHERE application_id IN (${Array.from({ length: count }, (_, index) => `$${index + 1}`).join(', ')})`;
+  return `SELECT id, application_id, department_code, matter_name, materials, status FROM sub_applications WHERE application_id IN (${placeholders(count)})`;
 }
 
 /** One page of deferred materials whose due date (China calendar) is before `today`, not supplied; with the sub-applications that deferred them. */

@@ -5,6 +5,11 @@
  */
 import type { SqlValue } from './store.js';
 
+/** `$first, $first+1, …`: `count` numbered placeholders, as in `IN (…)` (count ≥ 1). */
+export function placeholders(count: number, first = 1): string {
+  return Array.from({ length: count }, (_, index) => `$${first + index}`).join(', ');
+}
+
 /**
  * `($first, …), (…)` for `rows`, each row's values numbered in order, and
  * the values flattened in the same order.
@@ -18,7 +23,7 @@ export function valuesList(rows: readonly (readonly SqlValue[])[], first = 1): {
   const params: SqlValue[] = [];
   for (const row of rows) {
     if (row.length !== width) throw new Error(`valuesList rows differ in length: ${row.length} and ${width}`);
-    groups.push(`(${row.map((_, index) => `$${first + params.length + index}`).join(', ')})`);
+    groups.push(`(${placeholders(width, first + params.length)})`);
     params.push(...row);
   }
   return { sql: groups.join(', '), params };

@@ -1,5 +1,5 @@
 /** Read-only queries behind the dashboard panels (both dialects: plain SQL, `$n` placeholders). */
-import type { Queryable, SqlValue, Store } from '../../store/index.js';
+import { placeholders, type Queryable, type SqlValue, type Store } from '../../store/index.js';
 import { DELIVERY_CURSOR, deliveryPageConditions, type DeliveryPageFilter } from '../../delivery/ops-deliveries.js';
 import { attemptBuckets, departmentAttemptsSince, departmentLatest } from '../counters.js';
 import { pageOf, type Page } from '../cursor.js';
@@ -151,7 +151,7 @@ export async function deliveryListPage(reader: Queryable, filter: DeliveryPageFi
 
 /** The SQL of {@link themeNames} for `count` codes (exported for the query-plan test). */
 export function themeNamesSql(count: number): string {
-  return `SELECT code, name FROM catalog_themes WHERE code IN (${Array.from({ length: count }, (_, index) => `$${index + 1}`).join(', ')})`;
+  return `SELECT code, name FROM catalog_themes WHERE code IN (${placeholders(count)})`;
 }
 
 /** Theme names from the stored catalogue, by code (codes the catalogue lacks are left out). */

@@ -11,7 +11,7 @@
 import { normaliseHolderCode } from '../../cases/application-holders.js';
 import { validateCreditCode, validateIdNumber } from '../../domain/identifiers/index.js';
 import { normalizeText, textFault } from '../../forms/text-rules.js';
-import type { Queryable } from '../../store/index.js';
+import { placeholders, type Queryable } from '../../store/index.js';
 import { maskHolderCode, SHORT_ID_LENGTH } from './format.js';
 import { deliveryRows, type DeliveryRow } from './queries.js';
 
@@ -118,7 +118,7 @@ export async function searchDeliveries(reader: Queryable, query: SearchQuery): P
   const matchedBy = new Map<string, MatchKind>();
   for (const hit of hits) if (!matchedBy.has(hit.id)) matchedBy.set(hit.id, hit.matched);
   const ids = [...matchedBy.keys()].slice(0, SEARCH_LIMIT);
-  const rows = ids.length ? await deliveryRows(reader, `d.id IN (${ids.map((_, index) => `$${index + 1}`).join(', ')})`, ids, SEARCH_LIMIT) : [];
+  const rows = ids.length ? await deliveryRows(reader, `d.id IN (${placeholders(ids.length)})`, ids, SEARCH_LIMIT) : [];
   const holderRoles = new Map<string, string[]>();
   if (query.holder) {
     const { rows: roles } = await reader.query<{ application_id: string; role: string }>(

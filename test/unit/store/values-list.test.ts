@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { valuesList } from '../../../src/store/index.js';
+import { placeholders, valuesList } from '../../../src/store/index.js';
 
 describe('valuesList', () => {
   it('numbers each row\'s placeholders in order and flattens the values the same way', () => {
@@ -14,5 +14,12 @@ describe('valuesList', () => {
     expect(() => valuesList([])).to.throw(/at least one row/);
     expect(() => valuesList([[]])).to.throw(/at least one row/);
     expect(() => valuesList([['a', 'b'], ['c']])).to.throw(/differ in length: 1 and 2/);
+  });
+});
+
+describe('placeholders', () => {
+  it('numbers an IN list from 1, or from after the parameters before it', () => {
+    expect(placeholders(3)).to.equal('$1, $2, $3');
+    expect(placeholders(2, 4)).to.equal('$4, $5');
   });
 });
