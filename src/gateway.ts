@@ -10,6 +10,8 @@ import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
 import { applicationRoutes } from './api/routes/applications.js';
 import { authorizationRoutes } from './api/routes/authorizations.js';
+import { identityRoutes } from './api/routes/identity.js';
+import { ActingFor, IdentityService } from './identity/index.js';
 import { buildOpenApi, type OpenApiDocument } from './api/openapi/index.js';
 import { catalogRoutes } from './api/routes/catalog.js';
 import { departmentRoutes } from './api/routes/departments.js';
@@ -79,6 +81,10 @@ export interface Gateway {
   readonly departments: readonly Department[];
   /** Applicants' authorisations to use their licences. */
   readonly authorizations: AuthorizationService;
+  /** The applicant's verified identity (ID tokens of the identity platform). */
+  readonly identity: IdentityService;
+  /** In which capacity an authenticated person acts for a holder. */
+  readonly actingFor: ActingFor;
   /** The append-only, hash-chained licence-use ledger. */
   readonly ledger: LicenceUseLedger;
   /** The one door to holders' licences (authorisation, reason, ledger). */
@@ -152,6 +158,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger, onRun: (run) => { catalog.invalidate(); metrics.syncRunFinished(run); alerts?.onSyncRun(run); } }) : undefined;
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
+  const identity = new IdentityService({ issuer: config.identityIssuer, minLevel: config.identityMinLevel, store });
+  const actingFor = new ActingFor();
   const authorizations = new AuthorizationService(store, catalog);
   const ledger = new LicenceUseLedger(store);
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
@@ -202,6 +210,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...healthRoutes({ store, isShuttingDown }),
       ...jwksRoutes(keyring),
       ...catalogRoutes({ store, reader: opsReader, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
+      ...identityRoutes({ identity }),
       ...authorizationRoutes({ authorizations }),
       ...licenceRoutes({ licenceAccess, ledger }),
       ...formRoutes({
@@ -266,6 +275,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mappings,
     departments,
     authorizations,
+    identity,
+    actingFor,
     ledger,
     licenceAccess,
     dispatcher,

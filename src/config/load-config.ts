@@ -46,6 +46,8 @@ export interface Config {
   readonly matterSystemTimeoutMs: number;
   readonly catalogSyncIntervalMs: number;
   readonly catalogCacheMs: number;
+  readonly identityIssuer?: string;
+  readonly identityMinLevel: 'L1' | 'L2' | 'L3';
   readonly licenceLibraryUrl?: string;
   readonly licenceLibraryAccessId?: string;
   readonly licenceLibraryAccessSecret?: string;

@@ -45,6 +45,17 @@ const catalogue = {
   DIGEST_MISSING: { status: 401, title: 'Content-Digest header is missing', retryable: false },
   DIGEST_MISMATCH: { status: 401, title: 'Content-Digest does not match the body or the signed digest', retryable: false },
 
+  // --- the applicant's verified identity (ID token of the identity platform) --
+  ID_TOKEN_MISSING: { status: 401, title: 'The applicant\'s ID token (Tongban-Id-Token) is required', retryable: false },
+  ID_TOKEN_INVALID: { status: 401, title: 'The ID token is malformed, not from the identity platform, or not bound to the request signature', retryable: false },
+  ID_TOKEN_UNKNOWN_KEY: { status: 401, title: 'The ID token is signed by a key the identity platform does not publish', retryable: false },
+  ID_TOKEN_EXPIRED: { status: 401, title: 'The ID token has expired', retryable: false },
+  ID_TOKEN_AUDIENCE: { status: 401, title: 'The ID token was issued to another client', retryable: false },
+  ID_TOKEN_LEVEL: { status: 401, title: 'The ID token\'s real-name level is below the level this action requires', retryable: false },
+  ID_TOKEN_NONCE: { status: 401, title: 'The ID token\'s nonce was not issued by Tongban to this client, or had expired', retryable: false },
+  ID_TOKEN_REPLAYED: { status: 401, title: 'The ID token\'s login was already used by another token or client', retryable: false },
+  IDENTITY_UNAVAILABLE: { status: 503, title: 'The identity platform is not configured or not reachable', retryable: true, retryAfterSeconds: 5 },
+
   // --- authorisation -------------------------------------------------------
   ROLE_NOT_ALLOWED: { status: 403, title: 'Client role may not call this endpoint', retryable: false },
   DEPARTMENT_MISMATCH: { status: 403, title: 'Department may only act on its own resources', retryable: false },
@@ -53,6 +64,12 @@ const catalogue = {
   OPS_LOGIN_REQUIRED: { status: 401, title: 'Ops dashboard login required', retryable: false },
 
   // --- merged forms, authorisations and licences -----------------------------
+  HOLDER_MISMATCH: { status: 403, title: 'The authenticated person is not the holder, nor their guardian, agent or counter officer for this use', retryable: false },
+  DELEGATION_EXPIRED: { status: 403, title: 'The holder\'s delegation to this agent has expired', retryable: false },
+  DELEGATION_REVOKED: { status: 403, title: 'The holder revoked the delegation to this agent', retryable: false },
+  COUNTER_CODE_USED: { status: 403, title: 'The counter QR code was already scanned', retryable: false },
+  COUNTER_CODE_WRONG_HALL: { status: 403, title: 'The counter QR code was made for another service hall', retryable: false },
+  COUNTER_CODE_EXPIRED: { status: 403, title: 'The counter QR code has expired', retryable: false },
   THEME_NOT_MAPPED: { status: 422, title: 'Theme or scenario has matters without mappings', retryable: false },
   AUTHORIZATION_REQUIRED: { status: 403, title: 'No authorisation from the holder covers this licence use', retryable: false },
   AUTHORIZATION_EXPIRED: { status: 403, title: 'The holder\'s authorisation has expired', retryable: false },

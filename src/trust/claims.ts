@@ -31,7 +31,16 @@ export interface RequestClaims {
   htu: string;
   /** The `Content-Digest` header value. */
   cdg: string;
+  /**
+   * With a `Tongban-Id-Token` header only: base64url (no padding) of the
+   * SHA-256 of the header's value (ASCII), binding the applicant's ID token
+   * to this signed request.
+   */
+  idt?: string;
 }
+
+/** Header carrying the applicant's ID token from the identity platform. */
+export const ID_TOKEN_HEADER = 'tongban-id-token';
 
 /** Claims of a signed answer. */
 export interface ResponseClaims {

@@ -23,11 +23,16 @@ export interface ClientDeclaration {
   id: string;
   role: Role;
   department?: string;
+  /** For counter clients: the service hall code. */
+  hall?: string;
   name?: string;
   algorithms: SignatureAlgorithm[];
   /** Public JWKs, each with `kid` and `alg`. */
   keys: JWK[];
 }
+
+/** A service hall code (办事大厅), as counter clients and counter QR codes name it. */
+export const HALL_CODE_PATTERN = '^[a-z0-9][a-z0-9-]{0,31}$';
 
 const declarationSchema = {
   type: 'object',
@@ -35,8 +40,9 @@ const declarationSchema = {
   required: ['id', 'role', 'algorithms', 'keys'],
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' },
-    role: { enum: ['platform', 'department', 'ops'] },
+    role: { enum: ['platform', 'department', 'ops', 'counter'] },
     department: { type: 'string', pattern: '^[a-z0-9]{1,32}$' },
+    hall: { type: 'string', pattern: HALL_CODE_PATTERN },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     algorithms: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...SIGNATURE_ALGORITHMS] } },
     keys: {
@@ -44,9 +50,10 @@ const declarationSchema = {
       items: { type: 'object', required: ['kid', 'alg', 'kty'], properties: { kid: { type: 'string', minLength: 1, maxLength: 128 }, alg: { type: 'string' }, kty: { type: 'string' } } },
     },
   },
-  if: { properties: { role: { const: 'department' } } },
-  then: { required: ['department'] },
-  else: { not: { required: ['department'] } },
+  allOf: [
+    { if: { properties: { role: { const: 'department' } } }, then: { required: ['department'] }, else: { not: { required: ['department'] } } },
+    { if: { properties: { role: { const: 'counter' } } }, then: { required: ['hall'] }, else: { not: { required: ['hall'] } } },
+  ],
 } as const;
 
 const fileSchema = {
@@ -92,7 +99,7 @@ export function parseClientsFile(content: unknown, source = 'clients file'): Cli
   return declarations;
 }
 
-interface ClientRow { id: string; role: Role; department: string | null; name: string; algorithms: string; status: 'active' | 'revoked' }
+interface ClientRow { id: string; role: Role; department: string | null; hall: string | null; name: string; algorithms: string; status: 'active' | 'revoked' }
 interface KeyRow { client_id: string; kid: string; public_jwk: string }
 
 /** Database-backed registry with a short read cache (revocations reach every replica within `cacheMs`). */
@@ -115,7 +122,7 @@ export class ClientRegistry {
 
   /** A client by id whatever its status (no cache). */
   async get(id: string): Promise<RegisteredClient | undefined> {
-    const { rows } = await this.store.query<ClientRow>('SELECT id, role, department, name, algorithms, status FROM clients WHERE id = $1', [id]);
+    const { rows } = await this.store.query<ClientRow>('SELECT id, role, department, hall, name, algorithms, status FROM clients WHERE id = $1', [id]);
     const row = rows[0];
     if (!row) return undefined;
     const keys = await this.store.query<KeyRow>('SELECT client_id, kid, public_jwk FROM client_keys WHERE client_id = $1 AND revoked_at IS NULL', [id]);
@@ -124,7 +131,7 @@ export class ClientRegistry {
 
   /** Every client, with its active keys. */
   async list(): Promise<RegisteredClient[]> {
-    const clients = await this.store.query<ClientRow>('SELECT id, role, department, name, algorithms, status FROM clients ORDER BY role, id');
+    const clients = await this.store.query<ClientRow>('SELECT id, role, department, hall, name, algorithms, status FROM clients ORDER BY role, id');
     const keys = await this.store.query<KeyRow>('SELECT client_id, kid, public_jwk FROM client_keys WHERE revoked_at IS NULL ORDER BY kid');
     return clients.rows.map((row) => toClient(row, keys.rows.filter((key) => key.client_id === row.id)));
   }
@@ -159,11 +166,11 @@ export class ClientRegistry {
 
 async function upsertOne(tx: Queryable, client: ClientDeclaration, now: number): Promise<void> {
   await tx.query(
-    `INSERT INTO clients (id, role, department, name, algorithms, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, 'active', $6, $6)
-     ON CONFLICT (id) DO UPDATE SET role = excluded.role, department = excluded.department, name = excluded.name,
+    `INSERT INTO clients (id, role, department, hall, name, algorithms, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $7, $4, $5, 'active', $6, $6)
+     ON CONFLICT (id) DO UPDATE SET role = excluded.role, department = excluded.department, hall = excluded.hall, name = excluded.name,
        algorithms = excluded.algorithms, updated_at = excluded.updated_at`,
-    [client.id, client.role, client.department ?? null, client.name ?? client.id, JSON.stringify(client.algorithms), now]);
+    [client.id, client.role, client.department ?? null, client.name ?? client.id, JSON.stringify(client.algorithms), now, client.hall ?? null]);
   for (const key of client.keys) {
     await tx.query(
       `INSERT INTO client_keys (client_id, kid, alg, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -177,6 +184,7 @@ function toClient(row: ClientRow, keys: readonly KeyRow[]): RegisteredClient {
     id: row.id,
     role: row.role,
     ...(row.department ? { department: row.department } : {}),
+    ...(row.hall ? { hall: row.hall } : {}),
     name: row.name,
     status: row.status,
     algorithms: JSON.parse(row.algorithms) as SignatureAlgorithm[],

@@ -1,7 +1,7 @@
 /**
  * Signs an outgoing request (Tongban signature v1).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PrivateJwk } from './algorithms.js';
 import { REQUEST_TYP, TONGBAN_AUDIENCE, epochSeconds, type RequestClaims, type SignatureHeaders } from './claims.js';
 import { contentDigest } from './content-digest.js';
@@ -29,6 +29,13 @@ export interface SignRequestOptions {
   ttlSeconds?: number;
   /** Request id; default a random UUID. */
   jti?: string;
+  /** The applicant's ID token sent in `Tongban-Id-Token`: its digest goes into the `idt` claim. */
+  idToken?: string;
+}
+
+/** The `idt` claim for an ID token: base64url (no padding) of SHA-256 of its ASCII bytes. */
+export function idTokenDigest(idToken: string): string {
+  return createHash('sha256').update(idToken, 'latin1').digest('base64url');
 }
 
 /**
@@ -47,6 +54,7 @@ export async function signRequest(options: SignRequestOptions): Promise<Signatur
     htm: options.method.toUpperCase(),
     htu: options.pathAndQuery,
     cdg: digest,
+    ...(options.idToken !== undefined ? { idt: idTokenDigest(options.idToken) } : {}),
   };
   const header = { alg: options.key.alg, kid: options.key.kid, typ: options.typ ?? REQUEST_TYP };
   return { 'content-digest': digest, 'tongban-signature': await signCompact(header, claims, options.key) };

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { TongbanError, isTongbanError } from '../errors/index.js';
 import type { PrivateJwk } from './algorithms.js';
-import { SIGNATURE_HEADER } from './claims.js';
+import { ID_TOKEN_HEADER, SIGNATURE_HEADER } from './claims.js';
 import { signRequest } from './sign-request.js';
 import { verifyResponse } from './verify-response.js';
 
@@ -39,6 +39,8 @@ export interface SigningRequestOptions {
   body?: unknown;
   /** Extra request headers. */
   headers?: Readonly<Record<string, string>>;
+  /** The applicant's ID token: sent as `Tongban-Id-Token` and bound to the signature (`idt`). */
+  idToken?: string;
 }
 
 /** An answer as the client returns it. */
@@ -105,8 +107,10 @@ export function createSigningClient(options: SigningClientOptions): SigningClien
       key: options.key,
       audience: options.audience,
       jti: requestJti,
+      ...(requestOptions.idToken !== undefined ? { idToken: requestOptions.idToken } : {}),
     });
     const headers: Record<string, string> = { accept: 'application/json', ...requestOptions.headers, ...signature };
+    if (requestOptions.idToken !== undefined) headers[ID_TOKEN_HEADER] = requestOptions.idToken;
     if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
       headers['content-type'] = requestOptions.body instanceof Uint8Array ? 'application/octet-stream' : 'application/json';
     }

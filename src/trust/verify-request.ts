@@ -142,5 +142,6 @@ function readClaims(payload: Record<string, unknown>, audience: string, maxLifet
     htm: stringClaim(payload, 'htm'),
     htu: stringClaim(payload, 'htu'),
     cdg: stringClaim(payload, 'cdg'),
+    ...(payload['idt'] !== undefined ? { idt: stringClaim(payload, 'idt') } : {}),
   };
 }

@@ -15,6 +15,8 @@ declare global {
       client?: AuthenticatedClient;
       /** `jti` of the verified request signature (echoed as `rjti` in the signed answer). */
       signatureJti?: string;
+      /** `idt` of the verified request signature: the digest of the ID token it binds, if any. */
+      signatureIdt?: string;
       /** For routes with `replayCheck: 'in-transaction'`: the jti the handler must record. */
       deferredJti?: DeferredJti;
     }
@@ -67,8 +69,9 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
       skewSeconds: options.skewSeconds,
     });
     const { client } = verified;
-    req.client = { id: client.id, role: client.role, ...(client.department ? { department: client.department } : {}) };
+    req.client = { id: client.id, role: client.role, ...(client.department ? { department: client.department } : {}), ...(client.hall ? { hall: client.hall } : {}) };
     req.signatureJti = verified.claims.jti;
+    if (verified.claims.idt !== undefined) req.signatureIdt = verified.claims.idt;
     if (req.streamedBody) req.contentSha256 = verified.contentSha256;
     next();
   };

@@ -1,0 +1,5 @@
+export * from './actor.js';
+export { IdentityNonces, NONCE_TTL_MS } from './identity-nonces.js';
+export { IdentityService, type IdentityServiceOptions } from './identity-service.js';
+export { IdTokenVerifier, idTokenDigestOf, ID_TOKEN_LEEWAY_SECONDS } from './verify-id-token.js';
+export { ActingFor, isHolder, type ActingForOptions, type ActingForRequest, type DelegationLookup, type GuardianshipCheck } from './acting-for.js';
