@@ -60,6 +60,8 @@ export interface SigningClientResponse {
 
 /** A client bound to one Tongban instance and one signing key. */
 export interface SigningClient {
+  /** The client id requests are signed as (`iss`). */
+  readonly clientId: string;
   /**
    * Sends a signed request. `pathAndQuery` starts with `/` (e.g. `/v1/themes?x=1`).
    * @throws TongbanError when keys are configured and the answer's signature is
@@ -122,7 +124,7 @@ export function createSigningClient(options: SigningClientOptions): SigningClien
     return { status: response.status, headers: responseHeaders, body: parseBody(raw, responseHeaders['content-type']), raw, verified, requestJti };
   }
 
-  return { request };
+  return { clientId: options.clientId, request };
 }
 
 interface AnswerToCheck {
