@@ -18,6 +18,10 @@ export const ID_TOKEN_LEEWAY_SECONDS = 60;
 /** Longest ID token accepted, unparsed beyond that. */
 const MAX_TOKEN_LENGTH = 16_384;
 const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+/** How long the platform's key set is used before it is read again: a key it stops publishing is refused after at most this long (ms). */
+export const KEYS_MAX_AGE_MS = 60_000;
+/** Least time between two reads of the key set caused by tokens naming unknown keys (ms). */
+export const KEYS_RELOAD_INTERVAL_MS = 1_000;
 
 export interface IdTokenVerifierOptions {
   /** The identity platform's issuer URL (no trailing slash). */
@@ -36,6 +40,8 @@ export class IdTokenVerifier {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  private reloading: Promise<void> | undefined;
+  private lastReload = 0;
   /** Tokens verified before, by digest: the same applicant session is not verified again until its exp. */
   private readonly verified = new Map<string, { actor: Actor; clientId: string }>();
 
@@ -76,9 +82,15 @@ export class IdTokenVerifier {
       throw invalid('its protected header is unreadable');
     }
     const keys = await this.jwks();
+    const verify = async () => (await jwtVerify(token, keys, { algorithms: ALGORITHMS, clockTolerance: ID_TOKEN_LEEWAY_SECONDS, currentDate: new Date(this.now()) })).payload;
     try {
-      const { payload } = await jwtVerify(token, keys, { algorithms: ALGORITHMS, clockTolerance: ID_TOKEN_LEEWAY_SECONDS, currentDate: new Date(this.now()) });
-      return payload;
+      try {
+        return await verify();
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        await this.reloadKeys(keys); // the platform may have rotated its key
+        return await verify();
+      }
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) throw new TongbanError('ID_TOKEN_UNKNOWN_KEY', 'The ID token is signed by a key ("kid") the identity platform does not publish');
       if (error instanceof errors.JWTExpired) throw expired();
@@ -138,8 +150,25 @@ export class IdTokenVerifier {
     if (discovery.issuer !== this.options.issuer || typeof discovery.jwks_uri !== 'string') {
       throw new TongbanError('IDENTITY_UNAVAILABLE', `${url} does not describe issuer ${this.options.issuer} with a jwks_uri`);
     }
-    this.keys = createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: this.timeoutMs, cooldownDuration: 5_000, cacheMaxAge: 600_000 });
+    // jose's own refetch on an unknown kid is left to reloadKeys (its cooldown would refuse a new key for a while after any unknown one).
+    this.keys = createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: this.timeoutMs, cooldownDuration: KEYS_MAX_AGE_MS, cacheMaxAge: KEYS_MAX_AGE_MS });
     return this.keys;
+  }
+
+  /**
+   * Reads the key set again, at most once per {@link KEYS_RELOAD_INTERVAL_MS}:
+   * tokens naming unknown keys wait for the next read rather than each
+   * causing one, so forged kids cannot flood the platform, and a genuine new
+   * key is found within that interval.
+   */
+  private reloadKeys(keys: ReturnType<typeof createRemoteJWKSet>): Promise<void> {
+    this.reloading ??= (async () => {
+      const wait = this.lastReload + KEYS_RELOAD_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastReload = Date.now();
+      await keys.reload();
+    })().finally(() => { this.reloading = undefined; });
+    return this.reloading;
   }
 }
 
