@@ -36,6 +36,8 @@ export interface IdentityLoginOptions {
   /** Client authentication at the token endpoint; default `client_secret_basic`. */
   clientAuth?: 'client_secret_basic' | 'client_secret_post';
   fetch?: typeof fetch;
+  /** The relying party's clock for checking the ID token's times (Unix ms); default now. A test logging in at a simulator whose clock is elsewhere passes the simulator's. */
+  now?: () => number;
 }
 
 export interface IdentityLogin {
@@ -137,7 +139,7 @@ export async function loginWithIdentityPlatform(options: IdentityLoginOptions): 
 
   const jwks = await json<JSONWebKeySet>(http, discovery.jwks_uri);
   const verified = await jwtVerify<IdTokenClaims>(tokens.id_token, createLocalJWKSet(jwks), {
-    issuer: discovery.issuer, audience: options.clientId, algorithms: ['ES256'], typ: 'JWT',
+    issuer: discovery.issuer, audience: options.clientId, algorithms: ['ES256'], typ: 'JWT', ...(options.now ? { currentDate: new Date(options.now()) } : {}),
   }).catch((error: unknown) => {
     throw new IdentityLoginError('LOGIN_FAILED', `ID token: ${(error as Error).message}`);
   });
