@@ -25,13 +25,13 @@ function describeInvalid(error: unknown): Error {
 
 /** `tongban clients …`: the client registry in the database. */
 export function registerClientsCommands(program: Command): void {
-  const clients = program.command('clients').description('Clients allowed to call Tongban (platforms, departments, ops) and their public keys');
+  const clients = program.command('clients').description('Clients allowed to call Tongban (platforms, departments, ops, counter terminals) and their public keys');
 
   clients.command('list')
-    .description('List clients with role, department, algorithms, key ids and status')
+    .description('List clients with role, department (or a counter terminal\'s hall), algorithms, key ids and status')
     .action(() => withRegistry(async (registry) => {
       printTable((await registry.list()).map((client) => ({
-        id: client.id, role: client.role, department: client.department ?? '', status: client.status,
+        id: client.id, role: client.role, department: client.department ?? client.hall ?? '', status: client.status,
         algorithms: client.algorithms.join(','), keys: Object.keys(client.keys).join(','), name: client.name,
       })));
     }));
@@ -39,16 +39,17 @@ export function registerClientsCommands(program: Command): void {
   clients.command('add')
     .description('Register a client (or add a key to it) from its public JWK file')
     .requiredOption('--id <id>', 'client id (the "iss" it signs with)')
-    .requiredOption('--role <role>', 'platform | department | ops')
+    .requiredOption('--role <role>', 'platform | department | ops | counter')
     .option('--department <code>', 'department code (required for role department)')
+    .option('--hall <code>', 'service hall code (required for role counter: a window terminal of 一窗受理)')
     .option('--name <name>', 'display name')
     .requiredOption('--jwk <file>', 'public JWK with kid and alg (a private JWK is refused)')
-    .action((options: { id: string; role: string; department?: string; name?: string; jwk: string }) => withRegistry(async (registry) => {
+    .action((options: { id: string; role: string; department?: string; hall?: string; name?: string; jwk: string }) => withRegistry(async (registry) => {
       const jwk = JSON.parse(readFileSync(options.jwk, 'utf8')) as JWK;
       let declarations;
       try {
         declarations = parseClientsFile({ clients: [{
-          id: options.id, role: options.role as Role, ...(options.department ? { department: options.department } : {}),
+          id: options.id, role: options.role as Role, ...(options.department ? { department: options.department } : {}), ...(options.hall ? { hall: options.hall } : {}),
           ...(options.name ? { name: options.name } : {}), algorithms: [jwk.alg], keys: [jwk],
         }] }, 'client');
       } catch (error) {
