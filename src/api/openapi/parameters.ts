@@ -12,6 +12,13 @@ export const idempotencyKeyHeader: RouteParameter = {
   example: '0f8e7c1a-5b2d-4c3e-9a8f-7d6c5b4a3e21',
 };
 
+/** The applicant's ID token, on every route that acts on a person's data (docs/identity.md). */
+export const idTokenHeader: RouteParameter = {
+  name: 'Tongban-Id-Token', in: 'header', required: true, component: 'TongbanIdToken',
+  description: 'The ID token the identity platform (统一身份认证) issued to the login of the person acting (the applicant, their guardian or agent, or the counter officer), after a login started with a nonce from `POST /v1/identity/nonces` and with `aud` containing the calling client\'s id. The request signature must carry `idt` = base64url(SHA-256(this value)). Missing: 401 `ID_TOKEN_MISSING`; unbound, malformed or badly signed: `ID_TOKEN_INVALID`; unknown key `ID_TOKEN_UNKNOWN_KEY`; expired `ID_TOKEN_EXPIRED`; another client\'s `ID_TOKEN_AUDIENCE`; level below the minimum `ID_TOKEN_LEVEL`; nonce not Tongban\'s `ID_TOKEN_NONCE`; login already used by another token `ID_TOKEN_REPLAYED`; no identity platform 503 `IDENTITY_UNAVAILABLE`.',
+  schema: { type: 'string', maxLength: 16384, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
+};
+
 export const useCauseQuery: RouteParameter = {
   name: USE_CAUSE_PARAMETER, in: 'query', required: true, component: 'UseCause',
   description: 'The reason for use (用证事由), 1–200 characters, percent-encoded UTF-8 in the query like any value, recorded in the licence-use ledger and sent to the licence library. In the query so that the request signature covers it (`htu`). Normalised (NFC, trimmed) before it is recorded or sent. Missing, blank, too long, or holding a control, bidirectional formatting or noncharacter (or an unpaired surrogate): 400 `USE_CAUSE_REQUIRED`; so is the former `Tongban-Use-Cause` header on its own (no signature covers a header), or one that differs from this parameter.',
