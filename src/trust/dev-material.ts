@@ -31,16 +31,19 @@ export interface DevClientSpec {
   id: string;
   role: Role;
   department?: string;
+  /** For a counter client: its service hall. */
+  hall?: string;
   name: string;
   algorithm: SignatureAlgorithm;
   /** File the private JWK is written to, e.g. `platform.jwk.json`. */
   file: string;
 }
 
-/** The development clients: the platform, ops, and one per department. */
+/** The development clients: the platform, a service-hall counter (一窗受理), ops, and one per department. */
 export function developmentClients(departments: readonly { code: string; name: string; algorithm: SignatureAlgorithm }[]): DevClientSpec[] {
   return [
     { id: 'platform', role: 'platform', name: '一网通办申办平台 (development)', algorithm: 'EdDSA', file: 'platform.jwk.json' },
+    { id: 'window-meizhou', role: 'counter', hall: 'meizhou-hall', name: '梅州市政务服务中心窗口 (development)', algorithm: 'EdDSA', file: 'window-meizhou.jwk.json' },
     { id: 'ops', role: 'ops', name: '运维 (development)', algorithm: 'ES256', file: 'ops.jwk.json' },
     ...departments.map((department) => ({
       id: `dept-${department.code}`, role: 'department' as const, department: department.code,
@@ -113,7 +116,7 @@ export async function initDevelopmentMaterial(dir: string, clients: readonly Dev
       publicJwk = pair.publicJwk;
     }
     declarations.push({
-      id: client.id, role: client.role, ...(client.department ? { department: client.department } : {}),
+      id: client.id, role: client.role, ...(client.department ? { department: client.department } : {}), ...(client.hall ? { hall: client.hall } : {}),
       name: client.name, algorithms: [client.algorithm], keys: [publicJwk],
     });
   }

@@ -38,7 +38,7 @@ export function materialRoutes(deps: MaterialRouteDependencies): Route[] {
   const now = deps.now ?? Date.now;
   return [
     {
-      method: 'POST', path: '/v1/materials', access: { roles: ['platform'] }, body: 'stream',
+      method: 'POST', path: '/v1/materials', access: { roles: ['platform', 'counter'] }, body: 'stream',
       summary: 'Upload one material file (PDF, OFD, JPEG or PNG) once; answers 201 with its id, SHA-256, size, type and expiry',
       description: [
         'The body is the file\'s bytes as they are, its media type the `Content-Type`; signed like every request, `Content-Digest` over the bytes as sent.',
@@ -46,6 +46,7 @@ export function materialRoutes(deps: MaterialRouteDependencies): Route[] {
         `The type is decided by the first bytes (PDF \`%PDF-\`, PNG signature, JPEG \`FF D8 FF\`, OFD: a ZIP whose first entry is \`OFD.xml\`), before anything is stored: 415 \`MATERIAL_TYPE_NOT_ALLOWED\` when it is none of them or not the \`Content-Type\`.`,
         'At most `TONGBAN_MATERIAL_MAX_BYTES` (default 20 MB): a larger `Content-Length` is 413 before a byte is read, a chunked body is cut at the limit (413; the connection is closed after any refusal that leaves the body unread).',
         'Each upload gets its own id, also of bytes uploaded before (stored once); only its owner can read it (`GET /v1/materials/{materialId}`). A truncated upload or a cut connection stores nothing. An upload no submission references is removed after `expiresAt`.',
+        'A counter terminal (一窗受理) uploads the paper materials the applicant hands over at the window, for the submission it makes under a scan\'s authorisation.',
       ].join('\n\n'),
       request: { contentTypes: MATERIAL_MEDIA_TYPES, schema: materialBytes, description: 'The file\'s bytes' },
       responses: { 201: { description: 'Stored', schema: materialUpload, example: materialUploadExample, headers: { Location: '`/v1/materials/{id}`' } } },
@@ -53,7 +54,7 @@ export function materialRoutes(deps: MaterialRouteDependencies): Route[] {
       handler: (req, res) => upload(deps, now, req, res),
     },
     {
-      method: 'GET', path: '/v1/materials/:materialId', access: { roles: ['platform'] },
+      method: 'GET', path: '/v1/materials/:materialId', access: { roles: ['platform', 'counter'] },
       summary: 'An upload\'s id, SHA-256, size, type and expiry (its owner only; 404 for any other client)',
       parameters: [materialId],
       responses: { 200: { description: 'The upload', schema: materialUpload, example: materialUploadExample } },
@@ -62,7 +63,7 @@ export function materialRoutes(deps: MaterialRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/materials/:materialId/content', access: { roles: ['platform'] },
+      method: 'GET', path: '/v1/materials/:materialId/content', access: { roles: ['platform', 'counter'] },
       summary: 'An upload\'s bytes, streamed, with Content-Type, Content-Length and Content-Digest (its owner only)',
       description: 'The bytes are read from the blob store and checked against their SHA-256 on the way; the answer is signed ahead with that digest. Should the stored bytes not match, the connection is cut before the last byte: the answer is never complete with other bytes.',
       parameters: [materialId],

@@ -1,0 +1,83 @@
+import { TongbanError, type ErrorCode } from '../../errors/index.js';
+import { COUNTER_QR_PREFIX, type CounterCodes, type IdentityService } from '../../identity/index.js';
+import { HALL_CODE_PATTERN } from '../../trust/client-registry.js';
+import { component } from '../openapi/components.js';
+import { holder, instant, licenceTypeKey, openObject, themeCode, uuid } from '../openapi/schemas/common.js';
+import type { Route } from './route.js';
+
+export interface CounterRouteDependencies {
+  identity: IdentityService;
+  counterCodes: CounterCodes;
+}
+
+/** What verifying the ID token of the person acting can answer. */
+const idTokenErrors: readonly ErrorCode[] = [
+  'ID_TOKEN_MISSING', 'ID_TOKEN_INVALID', 'ID_TOKEN_UNKNOWN_KEY', 'ID_TOKEN_EXPIRED', 'ID_TOKEN_AUDIENCE', 'ID_TOKEN_LEVEL', 'ID_TOKEN_NONCE', 'ID_TOKEN_REPLAYED', 'IDENTITY_UNAVAILABLE',
+];
+
+const hallCode = { type: 'string', pattern: HALL_CODE_PATTERN, description: 'Service hall code (办事大厅), as its counter clients are registered with', examples: ['meizhou-hall'] } as const;
+const licenceTypes = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeKey } as const;
+
+const counterCodeRequest = component('CounterCodeRequest', {
+  type: 'object', additionalProperties: false, required: ['hallCode', 'themeCode', 'licenceTypes'],
+  description: 'A QR code for the window (一窗受理): the staff member who scans it at a counter of `hallCode` may use these licence types of the holder for this theme. Without `holder`, the holder is the applicant who logged in (a citizen, or the enterprise of a legal representative); another holder needs the applicant to be their guardian or agent.',
+  properties: { hallCode, themeCode, licenceTypes, holder },
+});
+
+const counterCode = component('CounterCode', openObject({
+  code: { type: 'string', description: '32 random bytes, base64url; shown once, never stored by Tongban' },
+  qr: openObject({
+    text: { type: 'string', description: `\`${COUNTER_QR_PREFIX}<code>\`: what the counter scans` },
+    svg: { type: 'string', description: 'An SVG document of the QR code of `text`' },
+  }, ['text', 'svg']),
+  hallCode, themeCode, holder, licenceTypes, expiresAt: { ...instant, description: 'Scan before this (5 minutes)' },
+}, ['code', 'qr', 'hallCode', 'themeCode', 'holder', 'licenceTypes', 'expiresAt']));
+
+const scanRequest = component('CounterScanRequest', {
+  type: 'object', additionalProperties: false, required: ['code'],
+  properties: { code: { type: 'string', minLength: 1, maxLength: 128, description: `The scanned text (\`${COUNTER_QR_PREFIX}<code>\`) or the code alone` } },
+});
+
+const scan = component('CounterScan', openObject({
+  authorizationId: { ...uuid, description: 'The staff member\'s authorisation: pass it to licence reads, prefill and the submission, each with the same staff member\'s ID token through this counter client' },
+  holder, themeCode, licenceTypes, hallCode,
+  expiresAt: { ...instant, description: 'When the authorisation ends (30 minutes after the scan)' },
+  applicant: openObject({ name: { type: 'string' }, idNumber: { type: 'string', description: 'Masked (birth date hidden)' } }, ['name', 'idNumber'],
+    'The person who made the code, to compare with the one at the window'),
+}, ['authorizationId', 'holder', 'themeCode', 'licenceTypes', 'hallCode', 'expiresAt', 'applicant']));
+
+/**
+ * The window (一窗受理): `POST /v1/counter-codes` makes a QR code for the
+ * applicant's session; `POST /v1/counter/scans` is the counter terminal
+ * scanning it with the staff member's own session. Both need an ID token.
+ */
+export function counterRoutes(deps: CounterRouteDependencies): Route[] {
+  return [
+    {
+      method: 'POST', path: '/v1/counter-codes', access: { roles: ['platform'] },
+      summary: 'A single-use QR code (5 minutes) for the applicant to show at a service-hall window; needs the applicant\'s ID token',
+      request: { schema: counterCodeRequest, example: { hallCode: 'meizhou-hall', themeCode: 'MX-T05', licenceTypes: ['residentIdCard', 'birthCertificate'] } },
+      responses: { 201: { description: 'Made; the code is not kept and cannot be read again', schema: counterCode } },
+      errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'DELEGATION_EXPIRED', 'DELEGATION_REVOKED',
+        ...idTokenErrors],
+      handler: async (req, res) => {
+        const actor = await deps.identity.actorOf(req);
+        res.status(201).set('Cache-Control', 'no-store').json(await deps.counterCodes.make(req.client!.id, actor, req.body));
+      },
+    },
+    {
+      method: 'POST', path: '/v1/counter/scans', access: { roles: ['counter'] },
+      summary: 'Scan an applicant\'s counter QR code: gives the staff member who logged in a 30-minute authorisation for its holder, theme and licence types',
+      request: { schema: scanRequest },
+      responses: { 201: { description: 'Scanned; the authorisation is recorded', schema: scan } },
+      errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'COUNTER_CODE_WRONG_HALL', 'COUNTER_CODE_EXPIRED', 'COUNTER_CODE_USED',
+        ...idTokenErrors],
+      handler: async (req, res) => {
+        const client = req.client!;
+        if (client.hall === undefined) throw new TongbanError('ROLE_NOT_ALLOWED', `Client "${client.id}" is a counter without a service hall`);
+        const staff = await deps.identity.actorOf(req);
+        res.status(201).set('Cache-Control', 'no-store').json(await deps.counterCodes.scan({ id: client.id, hall: client.hall }, staff, req.body));
+      },
+    },
+  ];
+}
