@@ -1,0 +1,203 @@
+/**
+ * The government mail service (政务EMS) over its HTTP API: signed requests
+ * (logistics-signature.ts), `{code, msg, data}` envelopes validated with ajv,
+ * waybill numbers checked against their S10 check digit, and verification of
+ * the trace events the service pushes to Tongban's callback URL.
+ */
+import type { AxiosResponse } from 'axios';
+import type { CreatedWaybill, PushedTraceEvent, TraceEvent, Waybill, WaybillRequest } from '../../src/domain/logistics.js';
+import { createHttpClient, statusError, transportError } from '../common/http-client.js';
+import {
+  ORDERS_PATH, RESULT_CODES, WAYBILLS_PATH, describeSchemaError, validateEnvelope, validatePush, validateTraces, validateWaybill,
+  type WireOrderRequest, type WireTrace, type WireWaybill,
+} from './logistics-api.js';
+import { PushVerificationError, envelopeError, malformedError } from './logistics-error.js';
+import {
+  APP_KEY_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, emsSignature, emsSignatureHeaders, signatureMatches,
+} from './logistics-signature.js';
+import { mapBusinessType, mapStatus, mapTraceCode, toBusinessType } from './map-status.js';
+import { isValidWaybillNo } from './waybill-number.js';
+
+export interface LogisticsSettings {
+  /** Base URL of the mail service, e.g. `https://ems.example.gov.cn` (a path prefix is kept and signed). */
+  readonly baseUrl: string;
+  /** App key (`x-ems-appkey`). */
+  readonly appKey: string;
+  /** App secret: the HMAC-SHA256 key of requests and pushes. */
+  readonly appSecret: string;
+  /** Timeout of each HTTP call (ms). Default 5000. */
+  readonly timeoutMs?: number;
+  /** Path (and query) of Tongban's callback URL as the service posts to it: part of the push signature. Default `/`. */
+  readonly callbackPath?: string;
+  /** Allowed clock difference of push timestamps (s). Default 600. */
+  readonly pushSkewSeconds?: number;
+  /** Clock (epoch ms). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export interface LogisticsAdapter {
+  /** Creates the waybill of an order; the same `orderNo` again answers the existing waybill with `duplicate: true`. */
+  createWaybill(request: WaybillRequest): Promise<CreatedWaybill>;
+  /** The waybill, or `undefined` when the service does not know the number. */
+  getWaybill(waybillNo: string): Promise<Waybill | undefined>;
+  /** Trace events in the order the service recorded them. */
+  traces(waybillNo: string): Promise<TraceEvent[]>;
+  /** Cancels a waybill not yet picked up (cancelling a cancelled one answers it again). */
+  cancel(waybillNo: string): Promise<Waybill>;
+  /**
+   * Verifies one push (headers as received, body as raw bytes) and returns its event.
+   * @throws PushVerificationError naming the header or body field at fault.
+   */
+  verifyPush(headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: Buffer | string): PushedTraceEvent;
+}
+
+const SYSTEM = 'logistics';
+
+/**
+ * Creates the logistics adapter. No call is made until an operation runs.
+ * @throws RangeError when a setting is invalid.
+ */
+export function createLogisticsAdapter(settings: LogisticsSettings): LogisticsAdapter {
+  const base = parseBaseUrl(settings.baseUrl);
+  if (!settings.appKey) throw new RangeError('createLogisticsAdapter: "appKey" is empty');
+  if (!settings.appSecret) throw new RangeError('createLogisticsAdapter: "appSecret" is empty');
+  const timeoutMs = settings.timeoutMs ?? 5000;
+  if (!(timeoutMs > 0)) throw new RangeError(`createLogisticsAdapter: "timeoutMs" must be positive, got ${timeoutMs}`);
+  const now = settings.now ?? Date.now;
+  const callbackPath = settings.callbackPath ?? '/';
+  const pushSkewSeconds = settings.pushSkewSeconds ?? 600;
+  const http = createHttpClient({ baseUrl: base.origin, timeoutMs });
+
+  /** One signed call; returns the envelope's code and data (success, or one of `accept`). */
+  async function call(operation: string, method: 'GET' | 'POST', path: string, body?: unknown, accept: readonly string[] = []) {
+    const pathWithQuery = `${base.pathPrefix}${path}`;
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers = emsSignatureHeaders({ appKey: settings.appKey, appSecret: settings.appSecret, method, pathWithQuery, body: text, nowMs: now() });
+    let response: AxiosResponse<string>;
+    try {
+      response = await http.request<string>({
+        method, url: pathWithQuery, data: text || undefined,
+        headers: { ...headers, accept: 'application/json', ...(text ? { 'content-type': 'application/json' } : {}) },
+      });
+    } catch (error) {
+      throw transportError(SYSTEM, operation, error);
+    }
+    const ok = response.status >= 200 && response.status < 300;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.data);
+    } catch {
+      throw ok ? malformedError(operation, 'not JSON', response.status) : statusError(SYSTEM, operation, response.status);
+    }
+    if (!validateEnvelope(parsed)) {
+      throw ok ? malformedError(operation, `envelope ${describeSchemaError(validateEnvelope.errors)}`, response.status) : statusError(SYSTEM, operation, response.status);
+    }
+    if (parsed.code !== RESULT_CODES.OK.code && !accept.includes(parsed.code)) throw envelopeError(operation, response.status, parsed.code, parsed.msg);
+    if (!ok && parsed.code === RESULT_CODES.OK.code) throw statusError(SYSTEM, operation, response.status);
+    return { code: parsed.code, data: parsed.data };
+  }
+
+  function toWaybill(operation: string, data: unknown): Waybill {
+    if (!validateWaybill(data)) throw malformedError(operation, describeSchemaError(validateWaybill.errors, '/data'));
+    return mapWaybill(operation, data);
+  }
+
+  function requireWaybillNo(operation: string, waybillNo: string): void {
+    if (!isValidWaybillNo(waybillNo)) throw new RangeError(`${operation}: "waybillNo" is not an S10 waybill number with a valid check digit: "${String(waybillNo)}"`);
+  }
+
+  return {
+    async createWaybill(request) {
+      const wire: WireOrderRequest = {
+        orderNo: request.orderNo, businessType: toBusinessType(request.direction),
+        sender: { ...request.sender }, recipient: { ...request.recipient },
+        items: request.items.map((item) => ({ name: item.name, count: item.count })),
+        ...(request.remark === undefined ? {} : { remark: request.remark }),
+      };
+      const { code, data } = await call('createWaybill', 'POST', ORDERS_PATH, wire, [RESULT_CODES.DUPLICATE_ORDER.code]);
+      const waybill = toWaybill('createWaybill', data);
+      if (waybill.orderNo !== request.orderNo) throw malformedError('createWaybill', `/data/orderNo: asked for "${request.orderNo}", got "${waybill.orderNo}"`);
+      return { ...waybill, duplicate: code === RESULT_CODES.DUPLICATE_ORDER.code };
+    },
+    async getWaybill(waybillNo) {
+      requireWaybillNo('getWaybill', waybillNo);
+      const { code, data } = await call('getWaybill', 'GET', `${WAYBILLS_PATH}/${waybillNo}`, undefined, [RESULT_CODES.WAYBILL_NOT_FOUND.code]);
+      return code === RESULT_CODES.WAYBILL_NOT_FOUND.code ? undefined : toWaybill('getWaybill', data);
+    },
+    async traces(waybillNo) {
+      requireWaybillNo('traces', waybillNo);
+      const { data } = await call('traces', 'GET', `${WAYBILLS_PATH}/${waybillNo}/traces`);
+      if (!validateTraces(data)) throw malformedError('traces', describeSchemaError(validateTraces.errors, '/data'));
+      return data.traces.map((trace, index) => mapTrace('traces', `/data/traces/${index}`, data.waybillNo, trace));
+    },
+    async cancel(waybillNo) {
+      requireWaybillNo('cancel', waybillNo);
+      const { data } = await call('cancel', 'POST', `${WAYBILLS_PATH}/${waybillNo}/cancel`);
+      return toWaybill('cancel', data);
+    },
+    verifyPush(headers, rawBody) {
+      const header = (name: string): string => {
+        const value = headers[name];
+        const text = Array.isArray(value) ? value[0] : value;
+        if (!text) throw new PushVerificationError(name, `push header "${name}" is missing`);
+        return text;
+      };
+      const appKey = header(APP_KEY_HEADER);
+      const timestamp = header(TIMESTAMP_HEADER);
+      const nonce = header(NONCE_HEADER);
+      const signature = header(SIGNATURE_HEADER);
+      if (appKey !== settings.appKey) throw new PushVerificationError(APP_KEY_HEADER, `push "${APP_KEY_HEADER}" is not Tongban's app key`);
+      if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > pushSkewSeconds) {
+        throw new PushVerificationError(TIMESTAMP_HEADER, `push "${TIMESTAMP_HEADER}" is outside ±${pushSkewSeconds} s`);
+      }
+      const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+      const expected = emsSignature(settings.appSecret, { timestamp, nonce, method: 'POST', pathWithQuery: callbackPath, body });
+      if (!signatureMatches(signature, expected)) throw new PushVerificationError(SIGNATURE_HEADER, `push "${SIGNATURE_HEADER}" does not verify`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        throw new PushVerificationError('/', 'push body is not JSON');
+      }
+      if (!validatePush(parsed)) throw new PushVerificationError(describeSchemaError(validatePush.errors).split(':')[0]!, `push body ${describeSchemaError(validatePush.errors)}`);
+      if (parsed.trace.eventId !== parsed.eventId) throw new PushVerificationError('/trace/eventId', 'push "/trace/eventId" differs from "/eventId"');
+      let event: TraceEvent;
+      try {
+        event = mapTrace('verifyPush', '/trace', parsed.waybillNo, parsed.trace);
+      } catch (error) {
+        throw new PushVerificationError('/trace', error instanceof Error ? error.message : String(error));
+      }
+      return { ...event, orderNo: parsed.orderNo };
+    },
+  };
+}
+
+function mapWaybill(operation: string, wire: WireWaybill): Waybill {
+  if (!isValidWaybillNo(wire.waybillNo)) throw malformedError(operation, `/data/waybillNo: "${wire.waybillNo}" has no valid S10 check digit`);
+  const status = mapStatus(wire.status);
+  if (!status) throw malformedError(operation, `/data/status: unknown status "${wire.status}"`);
+  const direction = mapBusinessType(wire.businessType);
+  if (!direction) throw malformedError(operation, `/data/businessType: unknown business type "${String(wire.businessType)}"`);
+  return { waybillNo: wire.waybillNo, orderNo: wire.orderNo, direction, status, createdAt: wire.createdAt };
+}
+
+function mapTrace(operation: string, pointer: string, waybillNo: string, wire: WireTrace): TraceEvent {
+  if (!isValidWaybillNo(waybillNo)) throw malformedError(operation, `waybillNo "${waybillNo}" has no valid S10 check digit`);
+  const code = mapTraceCode(wire.code);
+  if (!code) throw malformedError(operation, `${pointer}/code: unknown trace code "${wire.code}"`);
+  return {
+    eventId: wire.eventId, waybillNo, sequence: wire.sequence, code, time: wire.time, location: wire.location, description: wire.description,
+    ...(wire.signer === undefined ? {} : { signer: wire.signer }), ...(wire.reason === undefined ? {} : { reason: wire.reason }),
+  };
+}
+
+function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new RangeError(`createLogisticsAdapter: "baseUrl" is not a URL: "${baseUrl}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`createLogisticsAdapter: "baseUrl" must be http(s), got "${url.protocol}"`);
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
+}
