@@ -64,6 +64,18 @@ export interface CounterScan {
   readonly applicant: { readonly name: string; readonly idNumber: string };
 }
 
+/** A scan as the counter's list shows it: ID numbers masked. */
+export interface CounterScanRecord {
+  readonly authorizationId: string | null;
+  readonly scannedAt: string;
+  readonly hallCode: string;
+  readonly themeCode: string;
+  readonly holder: { readonly code: string; readonly type: LicenceHolderType };
+  readonly licenceTypes: readonly string[];
+  readonly staff: { readonly name: string; readonly idNumber: string };
+  readonly applicant: { readonly name: string; readonly idNumber: string };
+}
+
 interface CodeRow {
   hall_code: string;
   theme_code: string;
@@ -156,11 +168,22 @@ export class CounterCodes {
       throw error;
     }
     await this.options.store.query('UPDATE counter_codes SET authorization_id = $1 WHERE code_hash = $2', [authorization.id, hash]);
-    const applicant = JSON.parse(row.applicant) as ActorRecord;
     return {
       authorizationId: authorization.id, holder: authorization.holder, themeCode: row.theme_code, licenceTypes: authorization.licenceTypes,
-      hallCode: row.hall_code, expiresAt: authorization.expiresAt, applicant: { name: applicant.name, idNumber: redactText(applicant.idNumber) },
+      hallCode: row.hall_code, expiresAt: authorization.expiresAt, applicant: maskedPerson(row.applicant),
     };
+  }
+
+  /** The scans made at counter client `clientId`, newest first. */
+  async listScans(clientId: string, limit: number): Promise<CounterScanRecord[]> {
+    const { rows } = await this.options.store.query<CodeRow & { staff: string; scanned_at: number | string; authorization_id: string | null }>(
+      `SELECT hall_code, theme_code, holder_code, holder_type, licence_types, applicant, expires_at, scanned_at, staff, authorization_id
+         FROM counter_codes WHERE scanned_by = $1 AND scanned_at IS NOT NULL ORDER BY scanned_at DESC, code_hash LIMIT $2`, [clientId, limit]);
+    return rows.map((row) => ({
+      authorizationId: row.authorization_id, scannedAt: new Date(Number(row.scanned_at)).toISOString(), hallCode: row.hall_code, themeCode: row.theme_code,
+      holder: { code: redactText(row.holder_code), type: row.holder_type }, licenceTypes: JSON.parse(row.licence_types) as string[],
+      staff: maskedPerson(row.staff), applicant: maskedPerson(row.applicant),
+    }));
   }
 
   private async read(hash: string): Promise<CodeRow | undefined> {
@@ -183,6 +206,12 @@ function refusal(row: CodeRow, now: number): TongbanError {
   const expiresAt = Number(row.expires_at);
   if (expiresAt <= now) return new TongbanError('COUNTER_CODE_EXPIRED', `The counter code expired at ${new Date(expiresAt).toISOString()}: ask the applicant to make a new one`);
   return new TongbanError('COUNTER_CODE_USED', `The counter code was already scanned at ${new Date(Number(row.scanned_at)).toISOString()}: ask the applicant to make a new one`);
+}
+
+/** The name and masked ID number of a stored actor record (JSON). */
+function maskedPerson(recordJson: string): { name: string; idNumber: string } {
+  const record = JSON.parse(recordJson) as ActorRecord;
+  return { name: record.name, idNumber: redactText(record.idNumber) };
 }
 
 function codeHash(code: string): string {

@@ -2,7 +2,9 @@ import { TongbanError, type ErrorCode } from '../../errors/index.js';
 import { COUNTER_QR_PREFIX, type CounterCodes, type IdentityService } from '../../identity/index.js';
 import { HALL_CODE_PATTERN } from '../../trust/client-registry.js';
 import { component } from '../openapi/components.js';
+import { idTokenHeader, limitQuery } from '../openapi/parameters.js';
 import { holder, instant, licenceTypeKey, openObject, themeCode, uuid } from '../openapi/schemas/common.js';
+import { readLimit } from './read-limit.js';
 import type { Route } from './route.js';
 
 export interface CounterRouteDependencies {
@@ -17,6 +19,8 @@ const idTokenErrors: readonly ErrorCode[] = [
 
 const hallCode = { type: 'string', pattern: HALL_CODE_PATTERN, description: 'Service hall code (办事大厅), as its counter clients are registered with', examples: ['meizhou-hall'] } as const;
 const licenceTypes = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeKey } as const;
+
+const masked = openObject({ name: { type: 'string' }, idNumber: { type: 'string', description: 'Masked (birth date hidden)' } }, ['name', 'idNumber']);
 
 const counterCodeRequest = component('CounterCodeRequest', {
   type: 'object', additionalProperties: false, required: ['hallCode', 'themeCode', 'licenceTypes'],
@@ -42,9 +46,18 @@ const scan = component('CounterScan', openObject({
   authorizationId: { ...uuid, description: 'The staff member\'s authorisation: pass it to licence reads, prefill and the submission, each with the same staff member\'s ID token through this counter client' },
   holder, themeCode, licenceTypes, hallCode,
   expiresAt: { ...instant, description: 'When the authorisation ends (30 minutes after the scan)' },
-  applicant: openObject({ name: { type: 'string' }, idNumber: { type: 'string', description: 'Masked (birth date hidden)' } }, ['name', 'idNumber'],
-    'The person who made the code, to compare with the one at the window'),
+  applicant: { ...masked, description: 'The person who made the code, to compare with the one at the window' },
 }, ['authorizationId', 'holder', 'themeCode', 'licenceTypes', 'hallCode', 'expiresAt', 'applicant']));
+
+const scanList = component('CounterScanList', openObject({
+  scans: {
+    type: 'array', items: openObject({
+      authorizationId: { type: ['string', 'null'], format: 'uuid' }, scannedAt: instant, hallCode, themeCode,
+      holder: openObject({ code: { type: 'string', description: 'ID numbers masked' }, type: { enum: ['citizen', 'organization'] } }, ['code', 'type']),
+      licenceTypes, staff: masked, applicant: masked,
+    }, ['authorizationId', 'scannedAt', 'hallCode', 'themeCode', 'holder', 'licenceTypes', 'staff', 'applicant']),
+  },
+}, ['scans']));
 
 /**
  * The window (一窗受理): `POST /v1/counter-codes` makes a QR code for the
@@ -56,6 +69,7 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/counter-codes', access: { roles: ['platform'] },
       summary: 'A single-use QR code (5 minutes) for the applicant to show at a service-hall window; needs the applicant\'s ID token',
+      parameters: [idTokenHeader],
       request: { schema: counterCodeRequest, example: { hallCode: 'meizhou-hall', themeCode: 'MX-T05', licenceTypes: ['residentIdCard', 'birthCertificate'] } },
       responses: { 201: { description: 'Made; the code is not kept and cannot be read again', schema: counterCode } },
       errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'DELEGATION_EXPIRED', 'DELEGATION_REVOKED',
@@ -68,6 +82,7 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/counter/scans', access: { roles: ['counter'] },
       summary: 'Scan an applicant\'s counter QR code: gives the staff member who logged in a 30-minute authorisation for its holder, theme and licence types',
+      parameters: [idTokenHeader],
       request: { schema: scanRequest },
       responses: { 201: { description: 'Scanned; the authorisation is recorded', schema: scan } },
       errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'COUNTER_CODE_WRONG_HALL', 'COUNTER_CODE_EXPIRED', 'COUNTER_CODE_USED',
@@ -77,6 +92,18 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
         if (client.hall === undefined) throw new TongbanError('ROLE_NOT_ALLOWED', `Client "${client.id}" is a counter without a service hall`);
         const staff = await deps.identity.actorOf(req);
         res.status(201).set('Cache-Control', 'no-store').json(await deps.counterCodes.scan({ id: client.id, hall: client.hall }, staff, req.body));
+      },
+    },
+    {
+      method: 'GET', path: '/v1/counter/scans', access: { roles: ['counter'] },
+      summary: 'The scans made at this counter terminal, newest first (?limit= 1–100, default 20); needs a staff member\'s ID token; ID numbers masked',
+      parameters: [idTokenHeader, limitQuery(20, 100)],
+      responses: { 200: { description: 'The scans', schema: scanList } },
+      errors: ['VALIDATION_FAILED', ...idTokenErrors],
+      handler: async (req, res) => {
+        await deps.identity.actorOf(req);
+        const limit = readLimit(req.query['limit'], 20, 100);
+        res.set('Cache-Control', 'no-store').json({ scans: await deps.counterCodes.listScans(req.client!.id, limit) });
       },
     },
   ];
