@@ -128,7 +128,9 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated: autoAdvance, onEvents: publish,
   }));
   app.use((req, res) => answer(res, 'NOT_FOUND', undefined, req.path));
-  const onError: ErrorRequestHandler = (_error, _req, res, _next) => answer(res, 'BUSY');
+  // A body over the limit is the caller's fault (2001 body); anything else that breaks is the service's (9999).
+  const onError: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => (
+    error.type === 'entity.too.large' ? answer(res, 'BAD_PARAMETER', undefined, 'body') : answer(res, 'BUSY'));
   app.use(onError);
 
   function controlRouter(): express.Router {

@@ -139,6 +139,8 @@ describe('logistics adapter against the mail service simulator (real sockets)', 
     }
     const noBody = await signed('POST', '/ems/v1/orders', 'not json');
     expect(noBody.body).to.include({ code: '2001', msg: '参数缺失或无效: body' });
+    const huge = JSON.stringify({ ...order(), businessType: 'RESULT', remark: '备'.repeat(100_000) });
+    expect(await signed('POST', '/ems/v1/orders', huge)).to.deep.include({ status: 400, body: { code: '2001', msg: '参数缺失或无效: body' } });
   });
 
   it('refuses authentication failures with 1000–1004, not retryable', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createLogisticsAdapter, PushVerificationError } from '../../../adapters/logistics/index.js';
-import { beijingTime } from '../../../adapters/logistics/logistics-api.js';
+import { beijingTime, validateEnvelope, validateTraces, validateWaybill } from '../../../adapters/logistics/logistics-api.js';
 import { envelopeError } from '../../../adapters/logistics/logistics-error.js';
 import { emsSignature, emsSignatureHeaders } from '../../../adapters/logistics/logistics-signature.js';
 import { mapStatus, mapTraceCode } from '../../../adapters/logistics/map-status.js';
@@ -110,5 +110,27 @@ describe('logistics adapter: verifyPush on the recorded fixture', () => {
     expect(refusal(withoutNonce, fixture)).to.equal('x-ems-nonce');
     const noCode = JSON.stringify({ ...JSON.parse(fixture), trace: { ...JSON.parse(fixture).trace, code: 'LOST' } });
     expect(refusal(sign(noCode), noCode)).to.equal('/trace');
+  });
+});
+
+describe('logistics adapter: recorded answers (fixtures/) match the wire schemas', () => {
+  const load = (name: string) => JSON.parse(readFileSync(new URL(`../../../adapters/logistics/fixtures/${name}.json`, import.meta.url), 'utf8')) as { code: string; data: unknown };
+
+  it('reads the delivered waybill', () => {
+    const answer = load('waybill-delivered');
+    expect(validateEnvelope(answer) && answer.code).to.equal('0000');
+    expect(validateWaybill(answer.data), JSON.stringify(validateWaybill.errors)).to.equal(true);
+    const data = answer.data as { waybillNo: string; status: string };
+    expect(isValidWaybillNo(data.waybillNo)).to.equal(true);
+    expect(mapStatus(data.status)).to.equal('delivered');
+  });
+
+  it('reads its traces, every code known and the pushed event among them', () => {
+    const answer = load('traces-delivered');
+    expect(validateTraces(answer.data), JSON.stringify(validateTraces.errors)).to.equal(true);
+    const traces = (answer.data as { traces: { code: string; eventId: string }[] }).traces;
+    expect(traces.map((trace) => mapTraceCode(trace.code))).to.deep.equal(['accepted', 'in-transit', 'arrived', 'out-for-delivery', 'delivered']);
+    const pushed = JSON.parse(readFileSync(new URL('../../../adapters/logistics/fixtures/push-delivered.json', import.meta.url), 'utf8')) as { trace: unknown };
+    expect(traces.at(-1)).to.deep.equal(pushed.trace);
   });
 });
