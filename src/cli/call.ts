@@ -4,8 +4,10 @@
  * development client's key from the keys folder, verifies the answer's
  * signature against the gateway's JWKS, and prints the status line and the
  * verification (stderr) and the body, pretty-printed (stdout, so it pipes
- * into jq). Exit 0 for a verified 2xx, 1 for any other answer, 2 for a
- * usage error.
+ * into jq). With `--id-token`, the applicant's ID token from the identity
+ * platform travels in `Tongban-Id-Token`, bound to the signature by its `idt`
+ * claim. Exit 0 for a verified 2xx, 1 for any other answer, 2 for a usage
+ * error.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { Command } from 'commander';
 import { isTongbanError } from '../errors/index.js';
 import { loadDepartments } from '../delivery/department-registry.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
+import { developmentClients } from '../trust/dev-material.js';
 import { SIGNATURE_HEADER } from '../trust/claims.js';
 import { decodeProtectedHeader } from '../trust/jws.js';
 import { createSigningClient, jwks, type SigningClientResponse } from '../trust/signing-client.js';
@@ -29,11 +32,31 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 /** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
 
-interface CallOptions { data?: string; file?: string; contentType?: string; as: string; url?: string; header: string[]; idempotencyKey?: string; output?: string }
+interface CallOptions {
+  data?: string; file?: string; contentType?: string; as: string; url?: string; header: string[]; idempotencyKey?: string; output?: string; idToken?: string;
+}
 
-/** The client ids `--as` accepts: platform, ops and one dept-<code> per department. */
+/** The client ids `--as` accepts: the development clients (platform, the counter terminals, ops, one dept-<code> per department). */
 function clientIds(): string[] {
-  return ['platform', 'ops', ...loadDepartments().map((department) => `dept-${department.code}`)];
+  return developmentClients(loadDepartments()).map((client) => client.id);
+}
+
+/** A compact JWS: three base64url parts. */
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** The ID token of `--id-token`: the token itself, or `@file` to read it from a file; white space around it ignored. */
+function readIdToken(value: string): string {
+  let token = value;
+  if (value.startsWith('@')) {
+    try {
+      token = readFileSync(value.slice(1), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--id-token ${value}: cannot read ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  token = token.trim();
+  if (!COMPACT_JWS.test(token)) throw new UsageError('--id-token must be an ID token from the identity platform (a compact JWS: three base64url parts joined by dots), or @file holding one');
+  return token;
 }
 
 /** The body bytes of `--data`: JSON given inline, `@file`, or `-` for stdin; checked to be JSON. */
@@ -119,7 +142,10 @@ async function call(method: string, path: string, options: CallOptions): Promise
   if (!METHODS.includes(upper)) throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got "${method}")`);
   if (!path.startsWith('/')) throw new UsageError(`PATH must start with "/", e.g. /v1/themes (got "${path}")`);
   const known = clientIds();
-  if (!known.includes(options.as)) throw new UsageError(`--as must be platform, ops or dept-<code> of a department (${known.filter((id) => id.startsWith('dept-')).slice(0, 4).join(', ')}, …); got "${options.as}"`);
+  if (!known.includes(options.as)) {
+    throw new UsageError(`--as must be ${known.filter((id) => !id.startsWith('dept-')).join(', ')} or dept-<code> of a department (${known.filter((id) => id.startsWith('dept-')).slice(0, 4).join(', ')}, …); got "${options.as}"`);
+  }
+  const idToken = options.idToken === undefined ? undefined : readIdToken(options.idToken);
   const url = options.url ?? runningSandboxUrl() ?? DEFAULT_URL;
   try {
     new URL(url); // eslint-disable-line no-new
@@ -148,14 +174,14 @@ async function call(method: string, path: string, options: CallOptions): Promise
   const client = createSigningClient({ baseUrl: url, clientId: options.as, key }); // no keys: verified below, with the reason when not
   let answer: SigningClientResponse;
   try {
-    answer = await client.request(upper, path, { ...(body !== undefined ? { body } : {}), headers });
+    answer = await client.request(upper, path, { ...(body !== undefined ? { body } : {}), ...(idToken !== undefined ? { idToken } : {}), headers });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     process.stderr.write(`tongban: no answer from ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})${options.url ? '' : ': start the sandbox with `npm start`, or give --url'}\n`);
     return 1;
   }
   const result = await verification(answer, url, options.as);
-  process.stderr.write(`HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}  (${upper} ${new URL(url).origin}${path} as ${options.as})\n`);
+  process.stderr.write(`HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}  (${upper} ${new URL(url).origin}${path} as ${options.as}${idToken === undefined ? '' : ', with an ID token'})\n`);
   process.stderr.write(result.verified
     ? `✓ verified: signed by Tongban key ${result.kid} (${result.alg}), for ${options.as}, answering this request\n`
     : `✗ NOT verified: ${result.reason}\n`);
@@ -171,11 +197,12 @@ export function registerCallCommand(program: Command): void {
     .option('--data <json>', 'request body: JSON, @file to read a file, - to read stdin')
     .option('--file <path>', 'raw request body: the file\'s bytes as they are (e.g. a material for POST /v1/materials)')
     .option('--content-type <type>', 'Content-Type of --file (default from its extension: .pdf, .ofd, .jpg/.jpeg, .png)')
-    .option('--as <client>', 'whose key signs: platform, ops or dept-<code>', 'platform')
+    .option('--as <client>', 'whose key signs: platform, window-meizhou (a counter), ops or dept-<code>', 'platform')
     .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .option('--header <name:value>', 'extra request header (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--idempotency-key <key>', 'Idempotency-Key header (generated for POST /v1/applications when not given)')
     .option('--output <file>', 'write the body to a file instead of printing it (e.g. a sealed PDF)')
+    .option('--id-token <token>', 'the applicant\'s ID token from the identity platform (or @file): sent as Tongban-Id-Token and bound to the signature (idt); authorisations, licence reads, prefill and submissions need one')
     .exitOverride((error) => { process.exit(error.exitCode === 0 ? 0 : 2); }) // commander has printed the usage error
     .action(async (method: string, path: string, options: CallOptions) => {
       try {

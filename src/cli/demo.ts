@@ -9,7 +9,13 @@
  *   newborn's guardian, so her ID card fills the 监护人 too;
  * - `enterprise`: 我要开办食品经营 (MX-T15) for a person who runs no business
  *   yet: registers a 个体工商户 food shop in premises of their own, and the food
- *   licence waits for that registration (its 营业执照) at 市场监督管理局.
+ *   licence waits for that registration (its 营业执照) at 市场监督管理局;
+ * - `counter`: 异地就医备案 (MX-T03) at a service-hall window (一窗受理): the
+ *   applicant makes a QR code on the platform, the officer logged in at the
+ *   counter terminal scans it, reads the applicant's licences, prefills and
+ *   submits for them.
+ * Every person logs in at the identity platform (统一身份认证) the gateway
+ * trusts, and every request acting for them carries their ID token.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,8 +26,10 @@ import type { PrefillResult } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
+import { maskName } from '../log/personal-data-keys.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
 import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
+import { logIn, trustedIdentityPlatform, type Session } from './demo-identity.js';
 import { handInMaterials, showMaterials, type SubmittedMaterials } from './demo-materials.js';
 import { SANDBOX_STATE_FILE } from './sandbox-state.js';
 
@@ -37,7 +45,11 @@ type AuthorisedHolders = Record<string, Holder & { authorizationId: string }>;
 
 interface DemoContext {
   platform: SigningClient;
+  /** The counter terminal of the service hall's window (一窗受理). */
+  counter: SigningClient;
   ops: SigningClient;
+  /** The identity platform (统一身份认证) the gateway trusts: its issuer URL. */
+  identityPlatform: string;
   index: PopulationIndex;
   /** How often the application is read while departments work (ms). */
   pollMs: number;
@@ -55,6 +67,7 @@ interface Story {
 const STORIES = {
   birth: { title: '婴儿“出生一件事”', themeCode: 'MX-T05', run: birthStory },
   enterprise: { title: '我要开办食品经营(副食店、士多店)', themeCode: 'MX-T15', run: enterpriseStory },
+  counter: { title: '异地就医备案 at the window (一窗受理)', themeCode: 'MX-T03', run: counterStory },
 } satisfies Record<string, Story>;
 type StoryName = keyof typeof STORIES;
 
@@ -91,11 +104,14 @@ async function birthStory(context: DemoContext): Promise<void> {
   const guide = await showGuide(platform, themeCode, {});
   say(`the guardian (监护人) is the ${guide.answers['guardian']}: her licences fill the guardian's fields and stand for the guardian's materials`);
 
-  step('The mother authorises the use of her licences (face recognition at the counter)');
-  const holders = await authorise(platform, guide, '办理婴儿出生一件事', { mother: { code: mother.idNumber!, type: 'citizen', who: 'the mother', consent: 'face-recognition' } });
+  step('The mother logs in on the platform through the identity platform (统一身份认证), by face recognition');
+  const session = await logIn(say, platform, context.identityPlatform, { idNumber: mother.idNumber!, name: mother.name, method: 'face' }, 'the mother');
+
+  step('The mother authorises the use of her licences (face recognition), with her ID token');
+  const holders = await authorise(platform, session, guide, '办理婴儿出生一件事', { mother: { code: mother.idNumber!, type: 'citizen', who: 'the mother', consent: 'face-recognition' } });
 
   step('Prefill the merged form from her verified licences');
-  const prefill = await prefillForm(platform, guide, holders, '办理婴儿出生一件事', ['guardian.name', 'guardian.idNumber']);
+  const prefill = await prefillForm(platform, session, guide, holders, '办理婴儿出生一件事', ['guardian.name', 'guardian.idNumber']);
 
   step('The family completes the rest: a phone number, the newborn\'s address and insurance');
   say('in the sandbox 民政和人社局\'s SOAP system is flaky (about half its answers are 503): Tongban retries with backoff and jitter');
@@ -105,8 +121,8 @@ async function birthStory(context: DemoContext): Promise<void> {
     child: { ...prefill.form['child'], address: mother.address, insuranceType: '城乡居民基本医疗保险' },
   };
   const materials = await materialsStep(platform, prefill);
-  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
-  await showLicenceUses(platform, holders);
+  await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
+  await showLicenceUses(platform, session, holders);
 }
 
 /**
@@ -124,13 +140,16 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
   const guide = await showGuide(platform, themeCode, {});
   say(`the 食品安全管理人员 is the 经营者 (managerIsOperator: ${guide.answers['managerIsOperator']}): the 经营者's ID card fills 食品安全管理人员 too`);
 
+  step('The 经营者 logs in on the platform through the identity platform (统一身份认证), with the electronic social security card');
+  const session = await logIn(say, platform, context.identityPlatform, { idNumber: owner.idNumber!, name: owner.name, method: 'esscard' }, 'the 经营者');
+
   step('The 经营者 authorises the use of the ID card and the 不动产权证书 (electronic signature); the shop has no 营业执照 yet');
-  const holders = await authorise(platform, guide, '开办食品经营（副食店、士多店）', {
+  const holders = await authorise(platform, session, guide, '开办食品经营（副食店、士多店）', {
     legalRepresentative: { code: owner.idNumber!, type: 'citizen', who: 'the 经营者', consent: 'signature' },
   });
 
   step('Prefill the merged form from the 经营者\'s verified ID card and 不动产权证书');
-  const prefill = await prefillForm(platform, guide, holders, '开办食品经营（副食店、士多店）：预填一表', ['foodSafetyManager.name']);
+  const prefill = await prefillForm(platform, session, guide, holders, '开办食品经营（副食店、士多店）：预填一表', ['foodSafetyManager.name']);
 
   step('The 经营者 completes what no licence holds: the shop\'s name and business, and the food business');
   const tradeName = '东升';
@@ -143,9 +162,65 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
     },
   };
   const materials = await materialsStep(platform, prefill);
-  await submitAndFollow(context, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
-  await showLicenceUses(platform, holders);
+  await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
+  await showLicenceUses(platform, session, holders);
 }
+
+/** The development counter terminal (src/trust/dev-material.ts) and its service hall. */
+const COUNTER = { clientId: 'window-meizhou', hall: 'meizhou-hall' } as const;
+
+/**
+ * At the window of a service hall (一窗受理): the applicant, logged in on the platform, makes a QR code for the hall
+ * and the theme; the officer, logged in at the counter terminal, scans it (once: a second scan is refused), reads
+ * the applicant's licences, prefills and submits for them under the scan's authorisation.
+ */
+async function counterStory(context: DemoContext): Promise<void> {
+  const { index, platform, counter } = context;
+  const adultBorn = `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
+  const applicant = index.findPerson('adult with an ID card and a social security card', (person) => person.birthDate <= adultBorn
+    && index.holdsSole(person.idNumber, ['residentIdCard', 'socialSecurityCard']), 1);
+  const officer = index.findPerson('adult officer of the hall', (person) => person.birthDate <= adultBorn && person.idNumber !== null && person.key !== applicant.key, 7);
+  const themeCode = STORIES.counter.themeCode;
+  step(`异地就医备案 for ${masked(applicant.name)}, who goes to work elsewhere, at the window of service hall ${COUNTER.hall}, theme ${themeCode}`);
+  const guide = await showGuide(platform, themeCode, {});
+  const licenceTypes = [...new Set(guide.licences.filter((use) => use.subject === 'applicant').map((use) => use.licenceType))];
+
+  step('The applicant logs in on the platform (SMS code) and makes a QR code for the window');
+  const session = await logIn(say, platform, context.identityPlatform, { idNumber: applicant.idNumber!, name: applicant.name, method: 'sms' }, 'the applicant');
+  const code = check(await platform.request('POST', '/v1/counter-codes', { body: { hallCode: COUNTER.hall, themeCode, licenceTypes }, idToken: session.idToken }), 201, 'counter QR code');
+  say(`QR code for hall ${code.hallCode}, theme ${code.themeCode}, ${typeNames(code.licenceTypes)}: ${Array.from(code.qr.text as string).slice(0, 26).join('')}… (an SVG of ${code.qr.svg.length} bytes), scan before ${code.expiresAt}`);
+
+  step(`At the window: the officer logs in at the counter terminal ${counter.clientId} (face recognition) and scans the code`);
+  const staff = await logIn(say, counter, context.identityPlatform, { idNumber: officer.idNumber!, name: officer.name, method: 'face' }, 'the officer');
+  const scan = check(await counter.request('POST', '/v1/counter/scans', { body: { code: code.qr.text }, idToken: staff.idToken }), 201, 'scan');
+  say(`scanned: the applicant is ${masked(scan.applicant.name)} (${scan.applicant.idNumber}); the officer's authorisation ${scan.authorizationId} for ${typeNames(scan.licenceTypes)} at ${scan.hallCode}, until ${scan.expiresAt}`);
+  const again = await counter.request('POST', '/v1/counter/scans', { body: { code: code.qr.text }, idToken: staff.idToken });
+  say(`the same code scanned again: HTTP ${again.status} ${(again.body as Json)['code']}`);
+
+  step('The officer reads the applicant\'s licences under the scan\'s authorisation');
+  const query = new URLSearchParams({
+    holderCode: applicant.idNumber!, holderType: 'citizen', licenceType: licenceTypes.join(','), themeCode, authorizationId: scan.authorizationId, useCause: '异地就医备案：窗口核验证照',
+  });
+  const read = check(await counter.request('GET', `/v1/licences?${query}`, { idToken: staff.idToken }), 200, 'licences');
+  for (const licence of read.licences as Json[]) say(`${licence.typeName} ${licence.number}: ${licence.verification.passed ? 'verified' : 'NOT verified'} (ledger #${licence.ledgerSeq})`);
+
+  step('The officer prefills the form from them');
+  const holders: AuthorisedHolders = { applicant: { code: applicant.idNumber!, type: 'citizen', who: 'the applicant', consent: 'counter', authorizationId: scan.authorizationId } };
+  const prefill = await prefillForm(counter, staff, guide, holders, '异地就医备案：窗口预填');
+
+  step('The officer completes the rest with the applicant: a phone number, where and from when');
+  const form = {
+    ...prefill.form,
+    applicant: { ...prefill.form['applicant'], phone: applicant.phone ?? '13800138000' },
+    remoteMedical: { destination: '广东省深圳市福田区', startDate: index.today },
+  };
+  const materials = await materialsStep(counter, prefill);
+  await submitAndFollow(context, counter, staff, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials, authorizationId: scan.authorizationId }, context.ops);
+  await showLicenceUses(platform, session, holders);
+}
+
+/** Licence type keys as their names, e.g. 居民身份证、社会保障卡. */
+const typeNames = (types: readonly string[]) => types.map((type) => LICENCE_TYPES[type as LicenceTypeKey].name).join('、');
 
 /** The files the applicant hands in, each once, whichever matters ask for them (the prefill's verified licences need none). */
 async function materialsStep(platform: SigningClient, prefill: Prefill): Promise<SubmittedMaterials> {
@@ -163,8 +238,8 @@ async function showGuide(platform: SigningClient, themeCode: string, answers: Re
   return guide;
 }
 
-/** One authorisation per holder, covering the licence types the guide declares for the subjects that holder plays. */
-async function authorise(platform: SigningClient, guide: Guide, description: string, holders: Record<string, Holder>): Promise<AuthorisedHolders> {
+/** One authorisation per holder, covering the licence types the guide declares for the subjects that holder plays, given by the person logged in. */
+async function authorise(platform: SigningClient, session: Session, guide: Guide, description: string, holders: Record<string, Holder>): Promise<AuthorisedHolders> {
   const ids = new Map<string, string>();
   for (const [subject, holder] of Object.entries(holders)) {
     if (ids.has(holder.code)) continue;
@@ -174,17 +249,18 @@ async function authorise(platform: SigningClient, guide: Guide, description: str
       holder: { code: holder.code, type: holder.type }, licenceTypes,
       purpose: { themeCode: guide.theme.code, description }, expiresAt: inOneHour(),
       consent: { method: holder.consent, at: new Date().toISOString() },
-    } }), 201, `authorisation of ${subject}`);
+    }, idToken: session.idToken }), 201, `authorisation of ${subject}`);
     ids.set(holder.code, authorization.id);
-    say(`${holder.who} (${CONSENT[holder.consent]}): authorisation ${authorization.id} for ${licenceTypes.map((type) => LICENCE_TYPES[type as LicenceTypeKey].name).join('、')}`);
+    say(`${holder.who} (${CONSENT[holder.consent]}): authorisation ${authorization.id} for ${typeNames(licenceTypes)}`);
   }
   return Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }]));
 }
 
 /** Prefills the merged form: the auto-fill ratio, where values came from (the first four, and the fields `also` names), what is left for the applicant. */
-async function prefillForm(platform: SigningClient, guide: Guide, holders: AuthorisedHolders, useCause: string, also: readonly string[] = []): Promise<Prefill> {
+async function prefillForm(client: SigningClient, session: Session, guide: Guide, holders: AuthorisedHolders, useCause: string, also: readonly string[] = []): Promise<Prefill> {
   const subjects = Object.fromEntries(Object.entries(holders).map(([subject, { code, type, authorizationId }]) => [subject, { code, type, authorizationId }]));
-  const prefill = check(await platform.request('POST', '/v1/prefill', { body: { themeCode: guide.theme.code, answers: guide.answers, useCause, holders: subjects } }), 200, 'prefill') as Prefill;
+  const body = { themeCode: guide.theme.code, answers: guide.answers, useCause, holders: subjects };
+  const prefill = check(await client.request('POST', '/v1/prefill', { body, idToken: session.idToken }), 200, 'prefill') as Prefill;
   say(`auto-filled ${prefill.autoFill.filled} of ${prefill.autoFill.total} fields (${percent(prefill.autoFill.ratio)}) from ${prefill.licences.filter((licence) => licence.used).length} verified licences`);
   const shown = Object.entries(prefill.provenance).filter(([field], index) => index < 4 || also.includes(field));
   for (const [field, provenance] of shown) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `}verified)`);
@@ -193,18 +269,19 @@ async function prefillForm(platform: SigningClient, guide: Guide, holders: Autho
 }
 
 /**
- * Submits once with an Idempotency-Key (and again, to show the same answer),
- * follows the application until every department has finished, and prints
- * the sealed results.
+ * Submits once through `client` with an Idempotency-Key and the ID token of
+ * the person submitting (and again, to show the same answer), follows the
+ * application (read by `follower`) until every department has finished, and
+ * prints the sealed results.
  * @throws Error when a department refused (不予受理) or time ran out.
  */
-async function submitAndFollow(context: DemoContext,
-  submission: { themeCode: string; answers: Record<string, unknown>; form: Record<string, unknown>; evidenceToken: string; materials: SubmittedMaterials }): Promise<void> {
-  const { platform, pollMs, timeoutMs } = context;
-  step('Submit once (Idempotency-Key); Tongban splits it per department');
+async function submitAndFollow(context: DemoContext, client: SigningClient, session: Session, submission: Submission, follower = client): Promise<void> {
+  const { pollMs, timeoutMs } = context;
+  step(`Submit once through ${client.clientId} (Idempotency-Key, the ID token of ${maskName(session.claims.name)}); Tongban splits it per department`);
   const key = `demo-${submission.themeCode}-${Date.now()}`;
-  const submitted = check(await platform.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': key } }), 202, 'submission');
-  const again = check(await platform.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': key } }), 202, 'the same submission again');
+  const send = () => client.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': key }, idToken: session.idToken });
+  const submitted = check(await send(), 202, 'submission');
+  const again = check(await send(), 202, 'the same submission again');
   say(`application ${submitted.applicationId}; the same submission again answers the same id: ${again.applicationId === submitted.applicationId}`);
 
   step('Follow it until every department has finished');
@@ -215,7 +292,7 @@ async function submitAndFollow(context: DemoContext,
   let lastSaid = started;
   let application: Json;
   for (;;) {
-    application = check(await platform.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
+    application = check(await follower.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
     const line = application.subApplications.map((sub: Json) => `${short(sub.matterName)}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ');
     if (line !== last) { say(`[${application.status}] ${line}`); lastSaid = Date.now(); }
     last = line;
@@ -234,6 +311,17 @@ async function submitAndFollow(context: DemoContext,
     for (const result of sub.results ?? []) say(`  result of ${short(sub.matterName)}: ${result.name}${result.documentId ? ` (sealed by ${result.sealName})` : ''}${result.value ? ` = ${result.value}` : ''}`);
   }
   if (application.status !== 'completed') throw new Error(`application ${submitted.applicationId} ended ${application.status}`);
+}
+
+/** A submission's body (POST /v1/applications). */
+interface Submission {
+  themeCode: string;
+  answers: Record<string, unknown>;
+  form: Record<string, unknown>;
+  evidenceToken: string;
+  materials: SubmittedMaterials;
+  /** When the submitter is not a holder: the authorisation they act under (a counter scan's). */
+  authorizationId?: string;
 }
 
 /** How long the follow loop may stay silent before it says what it still waits for (ms). */
@@ -278,16 +366,22 @@ class RetryWatch {
 }
 
 /** The licence-use ledger entries this story's authorisations made, per holder, and the dead letters. */
-async function showLicenceUses(platform: SigningClient, holders: AuthorisedHolders): Promise<void> {
+async function showLicenceUses(platform: SigningClient, session: Session, holders: AuthorisedHolders): Promise<void> {
   const shown = new Set<string>();
   for (const holder of Object.values(holders)) {
     if (shown.has(holder.code)) continue;
     shown.add(holder.code);
-    const ledger = check(await platform.request('GET', `/v1/holders/${holder.code}/licence-uses`), 200, 'ledger');
+    const ledger = check(await platform.request('GET', `/v1/holders/${holder.code}/licence-uses`, { idToken: session.idToken }), 200, 'ledger');
     const uses = (ledger.uses as Json[]).filter((use) => use.authorizationId === holder.authorizationId).reverse();
     say(`licence-use ledger of ${holder.who}: ${uses.length} ${uses.length === 1 ? 'entry' : 'entries'} under this authorisation`);
-    for (const use of uses) say(`  #${use.seq} ${use.at} ${use.licenceTypeName} ${use.action}/${use.outcome} by ${use.clientId}: ${use.useCause}`);
+    for (const use of uses) say(`  #${use.seq} ${use.at} ${use.licenceTypeName} ${use.action}/${use.outcome} by ${use.clientId}${actedBy(use.actor)}: ${use.useCause}`);
   }
+}
+
+/** Who acted at a ledger entry, as the ledger shows them (masked), e.g. ` (丘** as self, face, L3)`. */
+function actedBy(actor: Json | null | undefined): string {
+  if (!actor) return '';
+  return ` (${actor.name} as ${actor.capacity}${actor.hall ? ` at ${actor.hall}` : ''}, ${(actor.methods as string[]).join('+')}, ${actor.level})`;
 }
 
 /** Deliveries Tongban gave up on (any application): 0 when every department took its sub-application. */
@@ -316,7 +410,7 @@ async function waitForThemes(platform: SigningClient, url: string, themeCodes: r
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('Drive whole stories (出生一件事, 开办食品经营) through the public API of a running sandbox (start it with `npm start` first)')
+    .description('Drive whole stories (出生一件事, 开办食品经营, 异地就医备案 at a service-hall window) through the public API of a running sandbox (start it with `npm start` first)')
     .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .addOption(new Option('--story <story>', 'which story to run').choices([...Object.keys(STORIES), 'all']).default('all'))
     .option('--timeout <ms>', 'how long to wait for the departments, per story', '120000')
@@ -326,8 +420,12 @@ export function registerDemoCommand(program: Command): void {
       const key = (client: string) => JSON.parse(readFileSync(join(certsDir, `${client}.jwk.json`), 'utf8')) as PrivateJwk;
       const client = (id: string) => createSigningClient({ baseUrl: url, clientId: id, key: key(id), tongbanKeys: () => jwks(url) });
       const stories = options.story === 'all' ? Object.values(STORIES) : [STORIES[options.story]];
-      const context: DemoContext = { platform: client('platform'), ops: client('ops'), index: new PopulationIndex(createPopulation()), pollMs: 500, timeoutMs: Number(options.timeout) };
-      await waitForThemes(context.platform, url, stories.map((story) => story.themeCode), context.timeoutMs);
+      const platform = client('platform');
+      await waitForThemes(platform, url, stories.map((story) => story.themeCode), Number(options.timeout));
+      const context: DemoContext = {
+        platform, counter: client(COUNTER.clientId), ops: client('ops'), identityPlatform: await trustedIdentityPlatform(platform),
+        index: new PopulationIndex(createPopulation()), pollMs: 500, timeoutMs: Number(options.timeout),
+      };
       for (const story of stories) {
         await story.run(context);
         await showDeadLetters(context.ops);

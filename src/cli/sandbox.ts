@@ -1,7 +1,7 @@
 /**
  * `tongban sandbox`: the whole service on one machine — a simulator of every
- * upstream (matter system, licence library, e-seal platform, every
- * department over its own channel) and the gateway on embedded SQLite,
+ * upstream (matter system, licence library, e-seal platform, the identity
+ * platform, every department over its own channel) and the gateway on embedded SQLite,
  * with development keys made on first run. What `npm start` runs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { startInboxDepartmentSimulator } from '../../adapters/department-inbox/index.js';
 import { startRestDepartmentSimulator } from '../../adapters/department-rest/index.js';
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
+import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
@@ -78,7 +79,8 @@ export function registerSandboxCommand(program: Command): void {
       // The seal CA made once by keys init (certs/dev/seal-ca.*): sealed documents keep verifying across restarts.
       const sealCaFile = join(certsDir, CERT_FILES.sealCaCertificate);
       const seals = await startSealPlatformSimulator({ ca: { certificatePem: readFileSync(sealCaFile, 'utf8'), privateKeyPem: readFileSync(join(certsDir, CERT_FILES.sealCaKey), 'utf8') } });
-      running.push(matters, library, seals);
+      const identity = await startIdentityPlatformSimulator();
+      running.push(matters, library, seals, identity);
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
 
@@ -122,6 +124,7 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
         TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
         TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE: sealCaFile,
+        TONGBAN_IDENTITY_ISSUER: identity.issuer,
         TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
         TONGBAN_DELIVERY_BACKOFF_BASE_MS: process.env['TONGBAN_DELIVERY_BACKOFF_BASE_MS'] ?? '500',
         TONGBAN_DELIVERY_BACKOFF_CAP_MS: process.env['TONGBAN_DELIVERY_BACKOFF_CAP_MS'] ?? '15000',
@@ -147,6 +150,7 @@ export function registerSandboxCommand(program: Command): void {
       out(`  matter system     ${matters.url}`);
       out(`  licence library   ${library.url}`);
       out(`  e-seal platform   ${seals.url}`);
+      out(`  identity platform ${identity.url}   (统一身份认证, OpenID Connect: ${identity.url}/.well-known/openid-configuration)`);
       for (const line of departmentUrls) out(line);
       writeSandboxState({
         databasePath: resolve(config.sqlitePath), url: gateway.url, certsDir, matterSystemUrl: matters.url, pid: process.pid, startedAt: new Date().toISOString(),
@@ -154,6 +158,9 @@ export function registerSandboxCommand(program: Command): void {
       out(`State               ${SANDBOX_STATE_FILE}   (tongban commands run in this folder use this sandbox's database, keys and URL)`);
       out('Client keys (private JWKs with kid and alg; sign requests with src/trust signing client)');
       out(`  platform          ${join(certsDir, 'platform.jwk.json')}`);
+      for (const counter of developmentClients(departments).filter((client) => client.role === 'counter')) {
+        out(`  counter           ${join(certsDir, counter.file)}   (${counter.id}, a window of service hall ${counter.hall})`);
+      }
       out(`  ops               ${join(certsDir, 'ops.jwk.json')}`);
       out(`  departments       ${join(certsDir, 'dept-<code>.jwk.json')}`);
       out('Press Ctrl-C to stop.');

@@ -3,8 +3,11 @@
  * a child process (`bin/tongban.js sandbox`, in a temporary folder with its
  * own SQLite file and development keys, so the project's data/ and
  * certs/dev are left alone), then `tongban demo --story all` against it.
- * Both stories must run to the end: every department finished, results
- * sealed, exit code 0; the SOAP department's failures are printed as retries.
+ * Every story must run to the end: every department finished, results
+ * sealed, exit code 0; the SOAP department's failures are printed as retries;
+ * every applicant logged in through the sandbox's identity platform, and at
+ * the window (一窗受理) the officer scans the applicant's QR code once and
+ * submits for them.
  * Then every database command of the README, run in the same folder with no
  * setting at all, reads the sandbox's data (recorded in data/sandbox.json),
  * and `tongban call` signs a request to the sandbox's URL.
@@ -18,7 +21,7 @@ import { childEnv, startSandbox, stop, type SandboxProcess } from '../helpers/sa
 import { runTongban, type CliOutcome } from '../helpers/tongban-cli.js';
 
 describe('sandbox and demo as child processes (npm start, tongban demo)', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   let dir: string;
   let sandbox: SandboxProcess | undefined;
   let url: string;
@@ -45,7 +48,11 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs the birth story and then the enterprise story to completion, exit code 0', async () => {
+  it('prints the identity platform simulator among the simulators', () => {
+    expect(sandbox!.output()).to.match(/^ {2}identity platform http:\/\/127\.0\.0\.1:\d+ {3}\(统一身份认证, OpenID Connect: /m);
+  });
+
+  it('runs the birth story, the enterprise story and the window story to completion, exit code 0', async () => {
     // No --url and no setting: the demo finds the sandbox (and its keys) through data/sandbox.json.
     const demo = await tongban(['demo', '--story', 'all', '--timeout', '30000']);
     if (demo.code !== 0) throw new Error(`tongban demo failed (exit ${demo.code}):\n${demo.stdout}\n${demo.stderr}\n--- sandbox ---\n${sandbox!.output().slice(-3000)}`);
@@ -53,11 +60,16 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     const birth = stdout.indexOf('✔ 婴儿“出生一件事” completed');
     const enterprise = stdout.indexOf('✔ 我要开办食品经营(副食店、士多店) completed');
     expect(birth, stdout).to.be.greaterThan(-1);
+    const counter = stdout.indexOf('✔ 异地就医备案 at the window (一窗受理) completed');
     expect(enterprise, stdout).to.be.greaterThan(birth);
+    expect(counter, stdout).to.be.greaterThan(enterprise);
 
     // Each story: one application, the repeated submission answered with the same id, every department finished with sealed results.
-    expect(stdout.match(/the same submission again answers the same id: true/g), stdout).to.have.length(2);
-    expect(stdout.match(/^ {2}\[completed\] /gm), stdout).to.have.length(2);
+    expect(stdout.match(/the same submission again answers the same id: true/g), stdout).to.have.length(3);
+    expect(stdout.match(/^ {2}\[completed\] /gm), stdout).to.have.length(3);
+    // Each applicant logged in at the sandbox's identity platform through the platform: who (masked), the method and the level.
+    const logins = [...stdout.matchAll(/^ {2}the (mother|经营者|applicant) logged in at 统一身份认证 through platform: \S+ \(\d{6}\*{8}\d{3}[\dX]\), method (\w+) \(\S+\), level (L\d); /gm)];
+    expect(logins.map((login) => login.slice(1)), stdout).to.deep.equal([['mother', 'face', 'L3'], ['经营者', 'esscard', 'L3'], ['applicant', 'sms', 'L2']]);
     const beforeEnterprise = stdout.slice(0, birth);
     expect(beforeEnterprise).to.match(/result of 国（境）内出生登记: .*\(sealed by .+电子印章\)/);
     expect(beforeEnterprise).to.match(/auto-filled \d+ of \d+ fields/);
@@ -74,6 +86,8 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(beforeEnterprise).to.match(/^ {8}upload [\da-f-]{36}$/m);
     // The SOAP department's two failures, printed as they happen, with when Tongban tries again.
     expect(beforeEnterprise).to.match(/^ {2}↻ retry: 社会保障卡申领 → mzrsj: attempt \d failed \(.*503.*\); next attempt in \d+\.\d s/m);
+    // The ledger names the person who acted, as the identity platform authenticated them.
+    expect(beforeEnterprise).to.match(/^ {4}#\d+ \S+ 出生医学证明 query\/used by platform \(\S+ as self, face, L3\): 办理婴儿出生一件事$/m);
     const enterpriseStory = stdout.slice(birth, enterprise);
     // A person who runs no business yet: no shop, no 营业执照 to authorise; the 经营者's ID card and 不动产权证书 prefill.
     expect(enterpriseStory).to.not.match(/the shop \(/);
@@ -90,6 +104,21 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(enterpriseStory).to.match(/result of 个体工商户设立: .*\(sealed by .+电子印章\)/);
     expect(enterpriseStory).to.match(/result of 食品经营许可证核发: .*\(sealed by .+电子印章\)/);
     expect(enterpriseStory).to.match(/licence-use ledger of the 经营者: 2 entries/);
+
+    // The window: a QR code made in the applicant's session, scanned once by the officer logged in at the counter terminal,
+    // whose authorisation reads, prefills and submits for the applicant; every use in the ledger names the officer and the hall.
+    const counterStory = stdout.slice(enterprise, counter);
+    expect(counterStory).to.match(/^ {2}QR code for hall meizhou-hall, theme MX-T03, 居民身份证、社会保障卡: TONGBAN-COUNTER:1:\S+… \(an SVG of \d+ bytes\), scan before /m);
+    expect(counterStory).to.match(/^ {2}the officer logged in at 统一身份认证 through window-meizhou: \S+ \(\d{6}\*{8}\d{3}[\dX]\), method face \(人脸识别\), level L3; /m);
+    expect(counterStory).to.match(/^ {2}scanned: the applicant is \S+ \(\S+\); the officer's authorisation [\da-f-]{36} for 居民身份证、社会保障卡 at meizhou-hall, until /m);
+    expect(counterStory).to.match(/^ {2}the same code scanned again: HTTP 403 COUNTER_CODE_USED$/m);
+    expect(counterStory).to.match(/^ {2}居民身份证 \d{17}[\dX]: verified \(ledger #\d+\)$/m);
+    expect(counterStory).to.match(/^ {2}社会保障卡 \S+: verified \(ledger #\d+\)$/m);
+    expect(counterStory).to.match(/^ {4}applicant\.idNumber ← (居民身份证|社会保障卡) \S+ \(verified\)$/m);
+    expect(counterStory).to.match(/^▶ Submit once through window-meizhou /m);
+    expect(counterStory).to.match(/result of 常驻异地工作人员备案: .*\(sealed by .+电子印章\)/);
+    expect(counterStory).to.match(/licence-use ledger of the applicant: 4 entries under this authorisation/);
+    expect(counterStory.match(/^ {4}#\d+ \S+ (居民身份证|社会保障卡) query\/used by window-meizhou \(\S+ as counter at meizhou-hall, face, L3\): 异地就医备案：窗口(核验证照|预填)$/gm)).to.have.length(4);
   });
   it('every database command of the README reads the sandbox\'s data with no flag (data/sandbox.json)', async function () {
     this.timeout(300_000);
@@ -121,7 +150,7 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
 
     const clients = await tongban(['clients', 'list']);
     expect(clients.code, clients.stderr).to.equal(0);
-    for (const id of ['platform', 'ops', 'dept-gaj', 'dept-mzrsj']) expect(clients.stdout).to.match(new RegExp(`^${id}\\s.*\\sactive\\s`, 'm'));
+    for (const id of ['platform', 'window-meizhou', 'ops', 'dept-gaj', 'dept-mzrsj']) expect(clients.stdout).to.match(new RegExp(`^${id}\\s.*\\sactive\\s`, 'm'));
     const jwkFile = join(dir, 'portal.jwk.json');
     writeFileSync(jwkFile, JSON.stringify({ ...generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }), kid: 'portal-1', alg: 'EdDSA' }));
     expect((await tongban(['clients', 'add', '--id', 'portal', '--role', 'platform', '--jwk', jwkFile])).stdout).to.contain('Client portal registered with key portal-1.');

@@ -2,7 +2,8 @@
  * `tongban call`, spawned as a real process: signs with a development key,
  * verifies the gateway's signed answer against its JWKS, prints the status
  * line, the verification and the body; exit 0 only for a verified 2xx, 1 for
- * an unverified (unsigned or tampered) answer, 2 for a usage error.
+ * an unverified (unsigned or tampered) answer, 2 for a usage error; with
+ * `--id-token`, sends the applicant's ID token bound to the signature.
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
@@ -11,8 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway.js';
-import { devCertsDir } from '../helpers/dev-keys.js';
+import { createSigningClient } from '../../src/trust/signing-client.js';
+import { devCertsDir, devKey } from '../helpers/dev-keys.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { DEFAULT_TEST_PERSON, loginAt, registerPerson } from '../helpers/identity.js';
 import { tinyPdf, tinyPng } from '../helpers/material-files.js';
 import { childEnv } from '../helpers/sandbox-process.js';
 import { runTongban, type CliOutcome } from '../helpers/tongban-cli.js';
@@ -127,10 +130,30 @@ describe('tongban call (spawned, against a gateway)', function () {
     expect(untyped.stderr).to.contain('--content-type');
   });
 
+  it('--id-token sends the applicant\'s ID token (or @file) bound to the signature; without it the same call is 401 ID_TOKEN_MISSING', async () => {
+    await registerPerson(DEFAULT_TEST_PERSON.idNumber, DEFAULT_TEST_PERSON.name);
+    const platform = createSigningClient({ baseUrl: gateway.url, clientId: 'platform', key: await devKey('platform') });
+    const idToken = await loginAt(gateway.url, platform, DEFAULT_TEST_PERSON);
+    const withToken = await tongban(['call', 'GET', '/v1/delegations', '--id-token', idToken, '--url', gateway.url], dir, certs);
+    expect(withToken.code, withToken.stderr).to.equal(0);
+    expect(withToken.stderr).to.contain(`HTTP 200 OK  (GET ${gateway.url}/v1/delegations as platform, with an ID token)`).and.to.contain('✓ verified');
+    expect(JSON.parse(withToken.stdout)).to.deep.include({ delegations: [] });
+    const file = join(dir, 'id-token.txt');
+    writeFileSync(file, `${idToken}\n`);
+    const fromFile = await tongban(['call', 'GET', '/v1/delegations', '--id-token', `@${file}`, '--url', gateway.url], dir, certs);
+    expect(fromFile.code, fromFile.stderr).to.equal(0);
+    const without = await tongban(['call', 'GET', '/v1/delegations', '--url', gateway.url], dir, certs);
+    expect(without.code).to.equal(1);
+    expect(JSON.parse(without.stdout)).to.include({ status: 401, code: 'ID_TOKEN_MISSING' });
+    const garbled = await tongban(['call', 'GET', '/v1/delegations', '--id-token', 'not-a-token', '--url', gateway.url], dir, certs);
+    expect(garbled.code).to.equal(2);
+    expect(garbled.stderr).to.contain('--id-token must be an ID token');
+  });
+
   it('usage errors exit 2 with a message: an unknown --as, --data that is not JSON, a path without "/"', async () => {
     const unknown = await tongban(['call', 'GET', '/v1/themes', '--as', 'nobody', '--url', gateway.url], dir, certs);
     expect(unknown.code).to.equal(2);
-    expect(unknown.stderr).to.contain('--as must be platform, ops or dept-<code>').and.to.contain('"nobody"');
+    expect(unknown.stderr).to.contain('--as must be platform, window-meizhou, ops or dept-<code>').and.to.contain('"nobody"');
     const notJson = await tongban(['call', 'POST', '/v1/prefill', '--data', '{oops', '--url', gateway.url], dir, certs);
     expect(notJson.code).to.equal(2);
     expect(notJson.stderr).to.contain('--data: the argument is not JSON');
