@@ -37,6 +37,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The one value the adapter converts rather than passes on: a time that is not one cannot be written in China time. */
+function requireTime(pointer: string, value: unknown): void {
+  if (typeof value !== 'string' || !Number.isFinite(Date.parse(value))) throw validationError([{ pointer, message: `must be an ISO 8601 time, not "${String(value)}"` }]);
+}
+
 interface Answer {
   status: number;
   envelope: WireEnvelope;
@@ -92,12 +97,8 @@ export function createEvaluationAdapter(settings: EvaluationAdapterSettings): Ev
   }
 
   async function push(evaluation: Evaluation): Promise<EvaluationReceipt> {
-    let wire;
-    try {
-      wire = toWirePush(evaluation);
-    } catch (error) {
-      throw validationError([{ pointer: '/evaluatedAt', message: (error as Error).message }]);
-    }
+    requireTime('/evaluatedAt', evaluation.evaluatedAt);
+    const wire = toWirePush(evaluation);
     const answer = await call('push', 'POST', EVALUATIONS_PATH, wire);
     const { code } = answer.envelope;
     if (code !== RESULT_CODES.OK.code && code !== RESULT_CODES.DUPLICATE.code) refused('push', answer);
@@ -130,12 +131,8 @@ export function createEvaluationAdapter(settings: EvaluationAdapterSettings): Ev
 
   async function recordRectification(evaluationId: string, step: RectificationStep): Promise<RecordedEvaluation> {
     if (typeof evaluationId !== 'string' || evaluationId === '') throw validationError([{ pointer: '/evaluationId', message: 'must be a non-empty string' }]);
-    let wire;
-    try {
-      wire = toWireRectification(step);
-    } catch (error) {
-      throw validationError([{ pointer: '/at', message: (error as Error).message }]);
-    }
+    requireTime('/at', step.at);
+    const wire = toWireRectification(step);
     const answer = await call('recordRectification', 'POST', rectificationsPath(evaluationId), wire);
     const { code } = answer.envelope;
     if (code !== RESULT_CODES.OK.code && code !== RESULT_CODES.DUPLICATE.code) refused('recordRectification', answer);

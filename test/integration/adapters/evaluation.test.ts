@@ -239,6 +239,23 @@ describe('evaluation system (好差评): adapter against the simulator over real
       expect((await adapter.get(poorId))!.rectifications).to.deep.equal(closed.rectifications);
     });
 
+    it('4001 names the step\'s field at fault; a step time that is not a time is refused locally', async () => {
+      const poor = await adapter.push(birthRegistration(newProject(), { level: 1, indicators: ['fees'] }));
+      for (const [changes, field] of [[{ handler: ' ' }, 'handler'], [{ note: '改'.repeat(501) }, 'note'], [{ at: new Date(Date.now() + 3_600_000).toISOString() }, 'at']] as const) {
+        const error = await failure(adapter.recordRectification(poor.evaluationId, step('assigned', chinaAt(1), changes)));
+        expect(error, field).to.include({ kind: 'rejected', upstreamCode: '4001' });
+        expect(error.message, field).to.contain(`("${field}")`);
+      }
+      try {
+        await adapter.recordRectification(poor.evaluationId, step('assigned', 'soon'));
+        expect.fail('expected a validation error');
+      } catch (error) {
+        expect(error).to.be.instanceOf(TongbanError).and.include({ code: 'VALIDATION_FAILED' });
+        expect((error as TongbanError).message).to.contain('/at');
+      }
+      expect((await adapter.get(poor.evaluationId))!.rectifications).to.deep.equal([]);
+    });
+
     it('4095 for an evaluation that is not poor, 4004 for an unknown one', async () => {
       const good = await adapter.push(birthRegistration(newProject(), { level: 3 }));
       expect(await failure(adapter.recordRectification(good.evaluationId, step('assigned', chinaAt(1)))))
