@@ -160,7 +160,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
   const identity = new IdentityService({ issuer: config.identityIssuer, minLevel: config.identityMinLevel, store });
   const actingFor = new ActingFor();
-  const authorizations = new AuthorizationService(store, catalog);
+  const authorizations = new AuthorizationService(store, catalog, { actingFor });
   const ledger = new LicenceUseLedger(store);
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
@@ -211,15 +211,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...jwksRoutes(keyring),
       ...catalogRoutes({ store, reader: opsReader, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
       ...identityRoutes({ identity }),
-      ...authorizationRoutes({ authorizations }),
-      ...licenceRoutes({ licenceAccess, ledger }),
+      ...authorizationRoutes({ authorizations, identity }),
+      ...licenceRoutes({ licenceAccess, ledger, identity }),
       ...formRoutes({
-        catalog, mappings, keyring,
-        licenceFetcher: ({ clientId, themeCode, useCause }) => ({ holder, licenceTypes, matterCodes }) => licenceAccess.fetchForHolder({
-          clientId, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, licenceTypes, themeCode, matterCodes, useCause,
+        catalog, mappings, keyring, identity,
+        licenceFetcher: ({ clientId, actor, themeCode, useCause }) => ({ holder, licenceTypes, matterCodes }) => licenceAccess.fetchForHolder({
+          clientId, actor, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, licenceTypes, themeCode, matterCodes, useCause,
         }),
       }),
-      ...applicationRoutes({ store, catalog, keyring, mappings, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
+      ...applicationRoutes({ store, catalog, keyring, mappings, identity, authorizations, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
       ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, reader: opsReader, onReplay: wakeDispatcher }),

@@ -16,11 +16,14 @@ import { applicableMatters, resolveAnswers, subjectBindings } from '../forms/sce
 import { splitForm, SplitError, type FieldSource } from '../forms/split.js';
 import { normalizeFormText } from '../forms/text-rules.js';
 import type { ThemeContext } from '../forms/theme-context.js';
+import type { Actor } from '../identity/index.js';
+import type { AuthorizationService } from '../licences/index.js';
 import { newId, valuesList, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 import { recordApplicationHolders } from './application-holders.js';
 import { recordApplicationMaterials } from './record-application-materials.js';
 import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from './submission-materials.js';
+import { submittingActor } from './submitting-actor.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -37,6 +40,8 @@ export interface SubmitOptions {
   mappings: Mappings;
   /** Channel of each department (rest | soap | inbox). */
   channelOf: (departmentCode: string) => string;
+  /** For a submission under an authorisation (body member `authorizationId`). */
+  authorizations: AuthorizationService;
   now?: () => number;
 }
 
@@ -44,7 +49,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 
 /** Parses and checks the parts of a submission that do not need the theme. */
 export function readSubmission(body: unknown, idempotencyKey: string | undefined): {
-  themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string; materials: Map<string, SubmittedMaterial>;
+  themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string; authorizationId?: string; materials: Map<string, SubmittedMaterial>;
 } {
   const errors: FieldError[] = [];
   if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey)) errors.push({ pointer: '/headers/idempotency-key', message: 'an Idempotency-Key header of 8–200 visible ASCII characters is required' });
@@ -53,11 +58,13 @@ export function readSubmission(body: unknown, idempotencyKey: string | undefined
   if (typeof value['themeCode'] !== 'string') errors.push({ pointer: '/themeCode', message: 'is required' });
   if (typeof value['form'] !== 'object' || value['form'] === null || Array.isArray(value['form'])) errors.push({ pointer: '/form', message: 'the merged form is required (an object by role)' });
   if (value['evidenceToken'] !== undefined && typeof value['evidenceToken'] !== 'string') errors.push({ pointer: '/evidenceToken', message: 'must be the token /v1/prefill returned' });
+  if (value['authorizationId'] !== undefined && typeof value['authorizationId'] !== 'string') errors.push({ pointer: '/authorizationId', message: 'must be the id of an authorisation (a UUID)' });
   const materials = readSubmittedMaterials(value['materials'], errors);
   if (errors.length > 0) throw validationError(errors);
   return {
     themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>, materials,
     ...(typeof value['evidenceToken'] === 'string' ? { evidenceToken: value['evidenceToken'] } : {}),
+    ...(typeof value['authorizationId'] === 'string' ? { authorizationId: value['authorizationId'] } : {}),
   };
 }
 
@@ -80,6 +87,8 @@ function digest(raw: Buffer): string {
 /** Who submitted what, as the intake transaction needs it. */
 export interface SubmissionRequest {
   clientId: string;
+  /** The person submitting (the request's verified ID token). */
+  actor: Actor;
   idempotencyKey: string;
   rawBody: Buffer;
   /** Records the request signature's jti in the intake transaction (throws on a replay, which rolls it back). */
@@ -116,6 +125,9 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const materials = await resolveMaterials(context, codes, options.mappings, submission.materials,
     { bound: subjectBindings(context.mapping, answers), db: options.store, clientId: request.clientId, keyring: options.keyring, applicationId, now: at, ...(evidence ? { evidence } : {}) }, errors);
   if (errors.length > 0) throw validationError(errors, `The submission has ${errors.length} field(s) or material(s) at fault`);
+  const actor = await submittingActor({
+    actor: request.actor, clientId: request.clientId, themeCode: context.theme.code, form: submission.form, authorizationId: submission.authorizationId, at: new Date(at),
+  }, options.authorizations);
   if (evidence) {
     for (const [canonical, field] of Object.entries(evidence.fields)) {
       const value = getField(submission.form, canonical);
@@ -164,10 +176,10 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         request.recordJti?.(tx),
         findPrevious(tx, request.clientId, request.idempotencyKey, request.rawBody, requestDigest),
         tx.query(
-          `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10)`,
+          `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at, actor)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10, $11)`,
           [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
-            JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at]),
+            JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at, JSON.stringify(actor)]),
         recordApplicationHolders(tx, applicationId, submission.form),
         recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
         // One statement for all sub-applications and one for their deliveries, whatever their number.

@@ -12,8 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogStore } from '../catalog/index.js';
 import { TongbanError, validationError } from '../errors/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
+import { ActingFor, actorRecord, type Actor, type ActorRecord } from '../identity/index.js';
 import type { Store } from '../store/index.js';
-import { parseAuthorizationRequest, type ConsentMethod } from './authorization-request.js';
+import { parseAuthorizationRequest, type AuthorizationRequest, type ConsentMethod } from './authorization-request.js';
 
 export type AuthorizationStatus = 'active' | 'expired' | 'revoked';
 
@@ -33,6 +34,12 @@ export interface Authorization {
   readonly revokedAt: string | null;
   /** As of the moment it was read. */
   readonly status: AuthorizationStatus;
+  /**
+   * The person who gave it through the client, as the identity platform
+   * authenticated them, and in which capacity; only that person can use it.
+   * `null` for an authorisation recorded before identities (migration 012): readable, never usable.
+   */
+  readonly actor: ActorRecord | null;
 }
 
 /** A licence use that needs an authorisation. */
@@ -49,6 +56,8 @@ export interface CoverageRequest {
   readonly matterCodes?: readonly string[];
   /** When the use happens. Default: now. */
   readonly at?: Date;
+  /** The person acting, from the request's ID token: must be the one the authorisation was recorded for. */
+  readonly actor: Actor;
 }
 
 interface AuthorizationRow {
@@ -64,9 +73,10 @@ interface AuthorizationRow {
   created_at: number | string;
   expires_at: number | string;
   revoked_at: number | string | null;
+  actor: string | null;
 }
 
-const COLUMNS = 'id, client_id, holder_code, holder_type, licence_types, theme_code, matter_codes, purpose, consent, created_at, expires_at, revoked_at';
+const COLUMNS = 'id, client_id, holder_code, holder_type, licence_types, theme_code, matter_codes, purpose, consent, created_at, expires_at, revoked_at, actor';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Whether `id` has the shape of an authorisation id (a lower-case UUID). */
@@ -87,6 +97,8 @@ export interface AuthorizationServiceOptions {
   cacheMs?: number;
   /** Most authorisations remembered (least recently used first out). Default 10,000. */
   cacheEntries?: number;
+  /** Who may act for a holder (guardianship, delegations). Default: holders for themselves only. */
+  actingFor?: ActingFor;
 }
 
 /** Default of {@link AuthorizationServiceOptions.cacheMs}: 1 s. */
@@ -96,6 +108,7 @@ export class AuthorizationService {
   private readonly now: () => Date;
   private readonly cacheMs: number;
   private readonly cacheEntries: number;
+  private readonly actingFor: ActingFor;
   /** Authorisation rows read for licence uses, by id, with the instant (ms, service clock) they were read. */
   private readonly recent = new Map<string, { row: Promise<AuthorizationRow | undefined>; readAt: number }>();
 
@@ -103,15 +116,39 @@ export class AuthorizationService {
     this.now = options.now ?? (() => new Date());
     this.cacheMs = options.cacheMs ?? AUTHORIZATION_CACHE_MS;
     this.cacheEntries = options.cacheEntries ?? 10_000;
+    this.actingFor = options.actingFor ?? new ActingFor();
   }
 
   /**
-   * Records an authorisation for `clientId` from a `POST /v1/authorizations` body.
-   * @throws TongbanError VALIDATION_FAILED (pointers into the body), NOT_FOUND (theme not in the catalogue).
+   * Records an authorisation for `clientId` from a `POST /v1/authorizations`
+   * body, given by `actor` (the applicant's verified identity) for the
+   * holder: as the holder, their guardian or their agent.
+   * @throws TongbanError VALIDATION_FAILED (pointers into the body), NOT_FOUND (theme not in the catalogue),
+   *   HOLDER_MISMATCH (the actor may not act for the holder), DELEGATION_*.
    */
-  async create(clientId: string, body: unknown): Promise<Authorization> {
+  async create(clientId: string, body: unknown, actor: Actor): Promise<Authorization> {
     const now = this.now();
     const request = parseAuthorizationRequest(body, now);
+    await this.checkPurpose(request);
+    const record = await this.actingFor.resolve(actor, {
+      clientId, holder: request.holder, themeCode: request.purpose.themeCode, licenceTypes: request.licenceTypes, at: now,
+    });
+    return this.insert(clientId, request, record, now);
+  }
+
+  /**
+   * Records an authorisation for `clientId` that a trusted caller has
+   * already established `actor` may give (a counter officer's, made by
+   * scanning the applicant's QR code): no acting-for resolution here.
+   * @throws TongbanError NOT_FOUND (theme not in the catalogue), VALIDATION_FAILED (theme withdrawn, matters not of it).
+   */
+  async recordFor(clientId: string, request: AuthorizationRequest, actor: ActorRecord): Promise<Authorization> {
+    await this.checkPurpose(request);
+    return this.insert(clientId, request, actor, this.now());
+  }
+
+  /** The theme exists, is not withdrawn, and the matters named are its own. */
+  private async checkPurpose(request: AuthorizationRequest): Promise<void> {
     const { themeCode, matterCodes } = request.purpose;
     const theme = await this.catalog.getTheme(themeCode);
     if (!theme) {
@@ -120,12 +157,14 @@ export class AuthorizationService {
     if (theme.status === 'withdrawn') throw validationError([{ pointer: '/purpose/themeCode', message: `theme "${themeCode}" (${theme.name}) was withdrawn` }]);
     const foreign = matterCodes.flatMap((code, index) => theme.matterCodes.includes(code) ? [] : [{ pointer: `/purpose/matterCodes/${index}`, message: `matter "${code}" is not a matter of theme ${themeCode} (${theme.matterCodes.join(', ')})` }]);
     if (foreign.length > 0) throw validationError(foreign);
+  }
 
+  private async insert(clientId: string, request: AuthorizationRequest, actor: ActorRecord, now: Date): Promise<Authorization> {
     const id = randomUUID();
-    await this.store.query(`INSERT INTO authorizations (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
-      id, clientId, request.holder.code, request.holder.type, JSON.stringify(request.licenceTypes), themeCode, JSON.stringify(matterCodes),
+    await this.store.query(`INSERT INTO authorizations (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+      id, clientId, request.holder.code, request.holder.type, JSON.stringify(request.licenceTypes), request.purpose.themeCode, JSON.stringify(request.purpose.matterCodes),
       request.purpose.description, JSON.stringify({ method: request.consent.method, at: request.consent.at.toISOString() }),
-      now.getTime(), request.expiresAt.getTime(), null,
+      now.getTime(), request.expiresAt.getTime(), null, JSON.stringify(actor),
     ]);
     return (await this.get(id))!;
   }
@@ -190,10 +229,13 @@ export class AuthorizationService {
   }
 
   /**
-   * The client's authorisation, if it exists and is in force at `at`.
-   * @throws TongbanError AUTHORIZATION_REQUIRED (none named, unknown, another client's), AUTHORIZATION_REVOKED (revoked), AUTHORIZATION_EXPIRED (past its `expiresAt`).
+   * The client's authorisation, if it exists, is in force at `at`, and
+   * `actor` is the person it was recorded for (for an agent: under a
+   * delegation still in force).
+   * @throws TongbanError AUTHORIZATION_REQUIRED (none named, unknown, another client's), AUTHORIZATION_REVOKED (revoked),
+   *   AUTHORIZATION_EXPIRED (past its `expiresAt`), HOLDER_MISMATCH (another person, or recorded without identity), DELEGATION_*.
    */
-  async requireActive(request: { clientId: string; authorizationId: string | undefined; at?: Date }): Promise<Authorization> {
+  async requireActive(request: { clientId: string; authorizationId: string | undefined; actor: Actor; at?: Date }): Promise<Authorization> {
     const { clientId, authorizationId } = request;
     if (authorizationId === undefined || authorizationId === '') {
       throw new TongbanError('AUTHORIZATION_REQUIRED', 'Licence use needs the holder\'s authorisation: record one with POST /v1/authorizations and pass its id as authorizationId');
@@ -206,6 +248,7 @@ export class AuthorizationService {
     const at = request.at ?? this.now();
     if (authorization.revokedAt !== null) throw new TongbanError('AUTHORIZATION_REVOKED', `Authorisation ${authorization.id} was revoked at ${authorization.revokedAt}`);
     if (Date.parse(authorization.expiresAt) <= at.getTime()) throw new TongbanError('AUTHORIZATION_EXPIRED', `Authorisation ${authorization.id} expired at ${authorization.expiresAt}`);
+    await this.actingFor.recheck(authorization.actor, request.actor, at);
     return authorization;
   }
 
@@ -242,6 +285,15 @@ export class AuthorizationService {
    */
   async requireCovering(request: CoverageRequest): Promise<Authorization> {
     const authorization = await this.requireActive(request);
+    await this.requireCoverage(authorization, request);
+    return authorization;
+  }
+
+  /**
+   * {@link checkCovers}, and for an authorisation of the whole theme that the matters named are the theme's.
+   * @throws TongbanError AUTHORIZATION_NOT_COVERING.
+   */
+  async requireCoverage(authorization: Authorization, request: Pick<CoverageRequest, 'holderCode' | 'holderType' | 'licenceTypes' | 'themeCode' | 'matterCodes'>): Promise<void> {
     this.checkCovers(authorization, request);
     const matterCodes = request.matterCodes ?? [];
     if (authorization.purpose.matterCodes.length === 0 && matterCodes.length > 0) {
@@ -253,7 +305,6 @@ export class AuthorizationService {
           { extensions: { missingMatterCodes: foreign } });
       }
     }
-    return authorization;
   }
 
   private toAuthorization(row: AuthorizationRow): Authorization {
@@ -272,6 +323,21 @@ export class AuthorizationService {
       expiresAt: new Date(expiresAt).toISOString(),
       revokedAt: revokedAt === null ? null : new Date(revokedAt).toISOString(),
       status: revokedAt !== null ? 'revoked' : expiresAt <= now ? 'expired' : 'active',
+      actor: row.actor === null ? null : JSON.parse(row.actor) as ActorRecord,
     };
   }
+}
+
+/**
+ * What a use records of the person acting: `actor` as this session
+ * authenticated them (level, methods), in the capacity the authorisation was
+ * recorded in (with its delegation, guardianship evidence or hall).
+ */
+export function actorAtUse(recorded: ActorRecord, actor: Actor): ActorRecord {
+  const { delegationId, guardianEvidence, hall } = recorded;
+  return actorRecord(actor, recorded.capacity, {
+    ...(delegationId !== undefined ? { delegationId } : {}),
+    ...(guardianEvidence !== undefined ? { guardianEvidence } : {}),
+    ...(hall !== undefined ? { hall } : {}),
+  });
 }

@@ -15,6 +15,7 @@
  * multi-row insert), and each caller is answered only after that commit.
  */
 import type { LicenceHolderType } from '../domain/licence-library.js';
+import type { ActorRecord } from '../identity/index.js';
 import type { Queryable, SqlValue, Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 
@@ -41,10 +42,14 @@ export interface LicenceUseInput {
   readonly authorizationId: string;
   readonly action: LicenceUseAction;
   readonly outcome: LicenceUseOutcome;
+  /** The person who acted, authenticated by the identity platform, in the capacity of the authorisation. */
+  readonly actor?: ActorRecord;
 }
 
 /** A recorded use. */
-export interface LedgerEntry extends LicenceUseInput {
+export interface LedgerEntry extends Omit<LicenceUseInput, 'actor'> {
+  /** `null` for entries recorded before migration 012. */
+  readonly actor: ActorRecord | null;
   /** Position in the chain, from 1, without gaps. */
   readonly seq: number;
   /** ISO 8601 instant it was recorded (millisecond precision). */
@@ -116,9 +121,10 @@ interface UseRow {
   outcome: LicenceUseOutcome;
   prev_hash: string;
   hash: string;
+  actor: string | null;
 }
 
-const COLUMNS = 'seq, at, client_id, holder_code, holder_type, licence_identifier, licence_type, theme_code, matter_codes, use_cause, authorization_id, action, outcome, prev_hash, hash';
+const COLUMNS = 'seq, at, client_id, holder_code, holder_type, licence_identifier, licence_type, theme_code, matter_codes, use_cause, authorization_id, action, outcome, prev_hash, hash, actor';
 const COLUMN_COUNT = COLUMNS.split(',').length;
 
 export class LicenceUseLedger {
@@ -215,11 +221,12 @@ export class LicenceUseLedger {
     const values: SqlValue[] = [];
     for (const input of entries) {
       seq += 1;
-      const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes] };
+      const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes], ...(input.actor !== undefined ? { actor: input.actor } : {}) };
       const hash = entryHash(prevHash, hashed);
       values.push(seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
-        JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash);
-      written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash });
+        JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash,
+        input.actor !== undefined ? JSON.stringify(input.actor) : null);
+      written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash, actor: input.actor ?? null });
       prevHash = hash;
     }
     const tuples = entries.map((_, row) => `(${Array.from({ length: COLUMN_COUNT }, (__, column) => `$${row * COLUMN_COUNT + column + 1}`).join(', ')})`);
@@ -307,13 +314,25 @@ function parseMatterCodes(text: string): string[] | undefined {
   }
 }
 
+/** The recorded actor: undefined when none (NULL), `false` when the column does not hold an object (edited). */
+function parseActor(text: string | null): ActorRecord | undefined | false {
+  if (text === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as ActorRecord : false;
+  } catch {
+    return false;
+  }
+}
+
 function recomputedHash(row: UseRow): string | undefined {
   const matterCodes = parseMatterCodes(row.matter_codes);
-  if (!matterCodes) return undefined; // not even well-formed: certainly edited
+  const actor = parseActor(row.actor);
+  if (!matterCodes || actor === false) return undefined; // not even well-formed: certainly edited
   return entryHash(row.prev_hash, {
     seq: Number(row.seq), at: Number(row.at), clientId: row.client_id, holderCode: row.holder_code, holderType: row.holder_type,
     licenceIdentifier: row.licence_identifier, licenceType: row.licence_type, themeCode: row.theme_code, matterCodes,
-    useCause: row.use_cause, authorizationId: row.authorization_id, action: row.action, outcome: row.outcome,
+    useCause: row.use_cause, authorizationId: row.authorization_id, action: row.action, outcome: row.outcome, ...(actor !== undefined ? { actor } : {}),
   });
 }
 
@@ -322,6 +341,6 @@ function toEntry(row: UseRow): LedgerEntry {
     seq: Number(row.seq), at: new Date(Number(row.at)).toISOString(), clientId: row.client_id, holderCode: row.holder_code,
     holderType: row.holder_type, licenceIdentifier: row.licence_identifier, licenceType: row.licence_type, themeCode: row.theme_code,
     matterCodes: parseMatterCodes(row.matter_codes) ?? [], useCause: row.use_cause, authorizationId: row.authorization_id,
-    action: row.action, outcome: row.outcome, prevHash: row.prev_hash, hash: row.hash,
+    action: row.action, outcome: row.outcome, prevHash: row.prev_hash, hash: row.hash, actor: parseActor(row.actor) || null,
   };
 }

@@ -8,7 +8,8 @@ import { TongbanError, validationError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { validateLicenceIdentifier } from '../domain/identifiers/index.js';
 import { LICENCE_TYPES, type Licence, type LicenceFile, type LicenceHolderType, type LicenceLibrary, type LicenceTypeKey } from '../domain/licence-library.js';
-import type { AuthorizationService } from './authorizations.js';
+import type { Actor } from '../identity/index.js';
+import { actorAtUse, type AuthorizationService } from './authorizations.js';
 import type { DeclaredLicenceTypes } from './declared-types.js';
 import { holderCodeProblem } from './holder.js';
 import type { LedgerAppendOptions, LicenceUseInput, LicenceUseLedger } from './ledger.js';
@@ -28,6 +29,8 @@ export interface LicenceAccessOptions {
 /** A request for a holder's licences. */
 export interface HolderLicenceRequest {
   readonly clientId: string;
+  /** The person acting (the request's verified ID token): the one the authorisation was recorded for. */
+  readonly actor: Actor;
   readonly authorizationId: string | undefined;
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
   /** Licence type keys (`residentIdCard`, …); only these are asked for. */
@@ -49,6 +52,8 @@ export interface HolderLicenceRequest {
 /** A request for one licence's sealed file. */
 export interface LicenceFileRequest {
   readonly clientId: string;
+  /** The person acting (the request's verified ID token): the one the authorisation was recorded for. */
+  readonly actor: Actor;
   readonly authorizationId: string | undefined;
   readonly identifier: string;
   readonly themeCode: string;
@@ -79,7 +84,7 @@ export class LicenceAccess {
    * The holder's licences of the given types, each verified by the adapter
    * (a licence failing verification is returned flagged, and ledgered as
    * `refused-invalid`). An empty list when the holder has none.
-   * @throws TongbanError USE_CAUSE_REQUIRED, VALIDATION_FAILED, AUTHORIZATION_*, LICENCE_TYPE_NOT_DECLARED,
+   * @throws TongbanError USE_CAUSE_REQUIRED, VALIDATION_FAILED, AUTHORIZATION_*, HOLDER_MISMATCH, DELEGATION_*, LICENCE_TYPE_NOT_DECLARED,
    *   THEME_NOT_MAPPED, SERVICE_UNAVAILABLE; UpstreamError from the library.
    */
   async fetchForHolder(request: HolderLicenceRequest): Promise<UsedLicence[]> {
@@ -88,7 +93,7 @@ export class LicenceAccess {
     if (holderProblem) throw validationError([{ pointer: '/holder/code', message: holderProblem }]);
     const keys = knownTypeKeys(request.licenceTypes);
     const authorization = await this.options.authorizations.requireCovering({
-      clientId: request.clientId, authorizationId: request.authorizationId, holderCode: request.holder.code, holderType: request.holder.type,
+      clientId: request.clientId, actor: request.actor, authorizationId: request.authorizationId, holderCode: request.holder.code, holderType: request.holder.type,
       licenceTypes: keys, themeCode: request.themeCode, ...(request.matterCodes ? { matterCodes: request.matterCodes } : {}),
     });
     const matterCodes = request.matterCodes?.length ? request.matterCodes : authorization.purpose.matterCodes;
@@ -98,7 +103,10 @@ export class LicenceAccess {
     const licences = await library.queryByHolder({
       holderCode: request.holder.code, holderType: request.holder.type, licenceTypes: keys.map((key) => LICENCE_TYPES[key].code), useCause,
     });
-    const base = { clientId: request.clientId, holderCode: request.holder.code, holderType: request.holder.type, themeCode: request.themeCode, matterCodes, useCause, authorizationId: authorization.id, action: 'query' as const };
+    const base = {
+      clientId: request.clientId, holderCode: request.holder.code, holderType: request.holder.type, themeCode: request.themeCode, matterCodes, useCause,
+      authorizationId: authorization.id, action: 'query' as const, actor: actorAtUse(authorization.actor!, request.actor),
+    };
     const typed = licences.map((licence) => ({ licence, licenceType: licenceTypeKeyOf(licence.typeCode)! }));
     const entries = await this.options.ledger.append(typed.map(({ licence, licenceType }): LicenceUseInput => ({
       ...base, licenceIdentifier: licence.identifier, licenceType, outcome: licence.verification.passed ? 'used' : 'refused-invalid',
@@ -122,12 +130,12 @@ export class LicenceAccess {
     if (!parsed.ok) throw validationError([{ pointer: '/identifier', message: parsed.reason }]);
     const licenceType = licenceTypeKeyOf(parsed.typeCode);
     if (!licenceType) throw new TongbanError('LICENCE_NOT_FOUND', `Licence ${request.identifier} is of type ${parsed.typeCode}, which Tongban does not know`);
-    const active = await this.options.authorizations.requireActive({ clientId: request.clientId, authorizationId: request.authorizationId });
-    const holder = active.holder;
-    const authorization = await this.options.authorizations.requireCovering({
-      clientId: request.clientId, authorizationId: active.id, holderCode: holder.code, holderType: holder.type,
-      licenceTypes: [licenceType], themeCode: request.themeCode, ...(request.matterCodes ? { matterCodes: request.matterCodes } : {}),
+    const authorization = await this.options.authorizations.requireActive({ clientId: request.clientId, actor: request.actor, authorizationId: request.authorizationId });
+    const holder = authorization.holder;
+    await this.options.authorizations.requireCoverage(authorization, {
+      holderCode: holder.code, holderType: holder.type, licenceTypes: [licenceType], themeCode: request.themeCode, ...(request.matterCodes ? { matterCodes: request.matterCodes } : {}),
     });
+    const actor = actorAtUse(authorization.actor!, request.actor);
     const matterCodes = request.matterCodes?.length ? request.matterCodes : authorization.purpose.matterCodes;
     const library = this.requireLibrary();
     await this.requireDeclared(request.themeCode, matterCodes, [licenceType]);
@@ -138,7 +146,7 @@ export class LicenceAccess {
     if (!listed) throw new TongbanError('LICENCE_NOT_FOUND', `The authorising holder has no licence ${request.identifier}`);
     const entry = (outcome: LicenceUseInput['outcome']): LicenceUseInput => ({
       clientId: request.clientId, holderCode: holder.code, holderType: holder.type, licenceIdentifier: request.identifier, licenceType,
-      themeCode: request.themeCode, matterCodes, useCause, authorizationId: authorization.id, action: 'file', outcome,
+      themeCode: request.themeCode, matterCodes, useCause, authorizationId: authorization.id, action: 'file', outcome, actor,
     });
     if (!listed.verification.passed) {
       await this.options.ledger.append([entry('refused-invalid')]);

@@ -5,16 +5,20 @@ import type { Mappings } from '../../forms/mappings/types.js';
 import { signEvidence } from '../../forms/prefill-evidence.js';
 import { prefill, validatePrefillRequest, type FetchLicences } from '../../forms/prefill.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
+import type { Actor, IdentityService } from '../../identity/index.js';
 import type { Keyring } from '../../trust/keyring.js';
+import { idTokenHeader } from '../openapi/parameters.js';
 import { guide, guideRequest, prefillAnswer, prefillExample, prefillRequest } from '../openapi/schemas/forms.js';
+import { ACTING_FOR_ERRORS } from './identity.js';
 import type { Route } from './route.js';
 
 export interface FormRouteDependencies {
   catalog: CatalogStore;
   mappings: Mappings;
   keyring: Keyring;
-  /** Licence fetching on behalf of a client, for one theme and reason (authorisation + ledger inside). */
-  licenceFetcher: (context: { clientId: string; themeCode: string; useCause: string }) => FetchLicences;
+  identity: IdentityService;
+  /** Licence fetching on behalf of a client and the person acting, for one theme and reason (authorisation + ledger inside). */
+  licenceFetcher: (context: { clientId: string; actor: Actor; themeCode: string; useCause: string }) => FetchLicences;
 }
 
 /** Guide and prefill: the merged form of a scenario, and that form filled from verified licences. */
@@ -34,17 +38,19 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
       },
     },
     {
-      method: 'POST', path: '/v1/prefill', access: { roles: ['platform'] },
+      method: 'POST', path: '/v1/prefill', access: { roles: ['platform', 'counter'] },
       summary: 'The merged form prefilled from the holders\' verified licences, with per-field provenance and a signed evidence token',
-      description: 'Each holder\'s licences are read under its authorisation, only of the types the scenario\'s matters declare, and every read is written to the licence-use ledger. A licence that fails verification is listed, never used. When the licence library is unavailable the answer is still 200, with `partial: true` and the source in `missingSources`.',
+      description: 'Needs the ID token of the person the holders\' authorisations were recorded for (`Tongban-Id-Token`). Each holder\'s licences are read under its authorisation, only of the types the scenario\'s matters declare, and every read is written to the licence-use ledger. A licence that fails verification is listed, never used. When the licence library is unavailable the answer is still 200, with `partial: true` and the source in `missingSources`.',
+      parameters: [idTokenHeader],
       request: { schema: prefillRequest, example: prefillExample },
       responses: { 200: { description: 'The prefilled form', schema: prefillAnswer } },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', ...ACTING_FOR_ERRORS],
       handler: async (req, res) => {
+        const actor = await deps.identity.actorOf(req);
         const request = validatePrefillRequest(req.body);
         const context = await loadThemeContext(request.themeCode, deps.catalog, deps.mappings);
         const clientId = req.client!.id;
-        const result = await prefill(context, request, deps.mappings, deps.licenceFetcher({ clientId, themeCode: request.themeCode, useCause: request.useCause }));
+        const result = await prefill(context, request, deps.mappings, deps.licenceFetcher({ clientId, actor, themeCode: request.themeCode, useCause: request.useCause }));
         const { evidence, ...answer } = result;
         const evidenceToken = await signEvidence(deps.keyring, {
           aud: clientId, theme: request.themeCode, matters: result.matters.map((matter) => matter.code),

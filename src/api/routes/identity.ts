@@ -1,5 +1,14 @@
+import type { ErrorCode } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import type { Route } from './route.js';
+
+/** What `IdentityService.actorOf` can answer: for the `errors` of every route that needs the applicant's ID token. */
+export const ID_TOKEN_ERRORS: readonly ErrorCode[] = [
+  'ID_TOKEN_MISSING', 'ID_TOKEN_INVALID', 'ID_TOKEN_UNKNOWN_KEY', 'ID_TOKEN_EXPIRED', 'ID_TOKEN_AUDIENCE', 'ID_TOKEN_LEVEL', 'ID_TOKEN_NONCE', 'ID_TOKEN_REPLAYED', 'IDENTITY_UNAVAILABLE',
+];
+
+/** What a use of a holder's data by the person acting can answer: {@link ID_TOKEN_ERRORS}, and not acting for the holder (any longer). */
+export const ACTING_FOR_ERRORS: readonly ErrorCode[] = [...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH', 'DELEGATION_EXPIRED', 'DELEGATION_REVOKED'];
 
 export interface IdentityRouteDependencies {
   identity: IdentityService;

@@ -1,18 +1,22 @@
 import type { Request } from 'express';
 import { validationError, type FieldError } from '../../errors/index.js';
+import type { ActorRecord, IdentityService } from '../../identity/index.js';
 import {
   HOLDER_TYPES, holderCodeProblem, holderTypeOf, THEME_CODE_PATTERN, USE_CAUSE_HEADER, USE_CAUSE_PARAMETER, useCauseFromRequest,
   type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
 } from '../../licences/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../domain/licence-library.js';
-import { limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
+import { maskName } from '../../log/index.js';
+import { idTokenHeader, limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
 import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
 import type { Queryable } from '../../store/index.js';
+import { ACTING_FOR_ERRORS } from './identity.js';
 import type { Route } from './route.js';
 
 export interface LicenceRouteDependencies {
   licenceAccess: LicenceAccess;
   ledger: LicenceUseLedger;
+  identity: IdentityService;
 }
 
 const THEME_CODE = new RegExp(THEME_CODE_PATTERN);
@@ -44,7 +48,16 @@ function licenceView(licence: UsedLicence) {
 
 function useView(entry: LedgerEntry) {
   const type = Object.hasOwn(LICENCE_TYPES, entry.licenceType) ? LICENCE_TYPES[entry.licenceType as LicenceTypeKey] : undefined;
-  return { ...entry, licenceTypeName: type?.name ?? null };
+  return { ...entry, licenceTypeName: type?.name ?? null, actor: entry.actor && maskedActor(entry.actor) };
+}
+
+/**
+ * The person who acted, as the holder's ledger shows them: ID number as its
+ * first and last four characters, name as its first character (the hash
+ * covers the full record, kept in the ledger).
+ */
+export function maskedActor(actor: ActorRecord): ActorRecord {
+  return { ...actor, idNumber: `${actor.idNumber.slice(0, 4)}**********${actor.idNumber.slice(-4)}`, name: maskName(actor.name) };
 }
 
 /**
@@ -57,6 +70,7 @@ function useView(entry: LedgerEntry) {
 export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
   /** Reads and checks the query of `GET /v1/licences`, then the holder's licences (the jti recorded with their ledger entries). */
   const readLicences = async (req: Request, recordJti: (tx: Queryable) => Promise<void>): Promise<UsedLicence[]> => {
+    const actor = await deps.identity.actorOf(req);
     const errors: FieldError[] = [];
     const holderCode = single(req, 'holderCode', errors);
     const holderTypeParam = single(req, 'holderType', errors);
@@ -88,15 +102,15 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     if (errors.length > 0) throw validationError(errors);
     const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
     return deps.licenceAccess.fetchForHolder({
-      clientId: req.client!.id, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause, recordJti,
+      clientId: req.client!.id, actor, authorizationId, holder: { code: holderCode!, type: holderType! }, licenceTypes, themeCode: themeCode!, matterCodes, useCause, recordJti,
     });
   };
 
   return [
     {
-      method: 'GET', path: '/v1/licences', access: { roles: ['platform'], replayCheck: 'in-transaction' },
+      method: 'GET', path: '/v1/licences', access: { roles: ['platform', 'counter'], replayCheck: 'in-transaction' },
       summary: 'A holder\'s verified licences of some types (?holderCode=&holderType=&licenceType=a,b&themeCode=&matterCodes=&authorizationId=&useCause=)',
-      description: 'Needs an authorisation of the holder recorded by the caller, and only licence types the theme\'s (or the named matters\') mappings declare. Every licence handed out is written to the licence-use ledger first (`ledgerSeq`). A licence failing verification is returned with `verification.passed: false`.',
+      description: 'Needs the ID token of the person the authorisation was recorded for (`Tongban-Id-Token`), an authorisation of the holder recorded by the caller, and only licence types the theme\'s (or the named matters\') mappings declare. Every licence handed out is written to the licence-use ledger first (`ledgerSeq`). A licence failing verification is returned with `verification.passed: false`.',
       parameters: [
         query('holderCode', 'ID number or unified social credit code of the holder', { type: 'string', maxLength: 32 }, true),
         query('holderType', 'Inferred from `holderCode` when absent', { enum: ['citizen', 'organization'] }),
@@ -104,10 +118,10 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         query('themeCode', 'The theme the licences are used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
         query('matterCodes', 'Matters of the theme, comma-separated; default those the authorisation names (the whole theme when none)'),
         query('authorizationId', 'The covering authorisation, from `POST /v1/authorizations` (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
-        useCauseQuery,
+        useCauseQuery, idTokenHeader,
       ],
       responses: { 200: { description: 'The holder\'s licences of those types (empty when none)', schema: licenceList } },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', ...ACTING_FOR_ERRORS],
       handler: async (req, res) => {
         // The jti is recorded in the ledger entries' transaction: one commit per look-up. Any other answer consumes it first.
         const jti = req.deferredJti!;
@@ -125,13 +139,13 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/licences/:identifier/file', access: { roles: ['platform'] },
-      summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=&useCause=)',
+      method: 'GET', path: '/v1/licences/:identifier/file', access: { roles: ['platform', 'counter'] },
+      summary: 'A licence\'s sealed PDF, verified (?authorizationId=&themeCode=&matterCodes=&useCause=), with the ID token of the person the authorisation was recorded for',
       parameters: [
         query('themeCode', 'The theme the licence is used for', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, true),
         query('matterCodes', 'Matters of the theme, comma-separated'),
         query('authorizationId', 'The covering authorisation; the licence must be its holder\'s (without it: 403 `AUTHORIZATION_REQUIRED`)', { type: 'string', format: 'uuid' }),
-        useCauseQuery,
+        useCauseQuery, idTokenHeader,
       ],
       responses: {
         200: {
@@ -139,8 +153,9 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
           headers: { 'Tongban-Ledger-Seq': 'The licence-use ledger entry recording this read', 'Content-Disposition': '`inline; filename="<identifier>.pdf"`' },
         },
       },
-      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'LICENCE_NOT_FOUND', 'LICENCE_NOT_VALID'],
+      errors: ['VALIDATION_FAILED', 'USE_CAUSE_REQUIRED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED', 'AUTHORIZATION_NOT_COVERING', 'LICENCE_TYPE_NOT_DECLARED', 'SERVICE_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'LICENCE_NOT_FOUND', 'LICENCE_NOT_VALID', ...ACTING_FOR_ERRORS],
       handler: async (req, res) => {
+        const actor = await deps.identity.actorOf(req);
         const errors: FieldError[] = [];
         const themeCode = single(req, 'themeCode', errors);
         const matterCodes = list(single(req, 'matterCodes', errors));
@@ -151,7 +166,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
         if (errors.length > 0) throw validationError(errors);
         const useCause = useCauseFromRequest(useCauseParameter, req.get(USE_CAUSE_HEADER));
         const identifier = String(req.params['identifier']);
-        const file = await deps.licenceAccess.fetchFile({ clientId: req.client!.id, authorizationId, identifier, themeCode: themeCode!, matterCodes, useCause });
+        const file = await deps.licenceAccess.fetchFile({ clientId: req.client!.id, actor, authorizationId, identifier, themeCode: themeCode!, matterCodes, useCause });
         res.status(200)
           .set('Cache-Control', 'no-store')
           .set('Content-Disposition', `inline; filename="${identifier}.pdf"`)
@@ -163,6 +178,7 @@ export function licenceRoutes(deps: LicenceRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/holders/:holderCode/licence-uses', access: { roles: ['platform', 'ops'] },
       summary: 'Who used this holder\'s licences, when and why, newest first (?limit= 1–500, default 100; ?before=<seq> for the next page)',
+      description: 'Each use names the person who acted (`actor`: as the identity platform authenticated them, in the capacity of the authorisation), their ID number and name masked; `null` for uses recorded before identities.',
       parameters: [limitQuery(100, 500), query('before', 'Entries before this `seq` (the `next` of the previous page)', { type: 'integer', minimum: 1 })],
       responses: { 200: { description: 'The holder\'s ledger entries, newest first', schema: licenceUses } },
       errors: ['VALIDATION_FAILED'],

@@ -11,10 +11,12 @@ import type { Theme } from '../../../src/domain/matter-catalog.js';
 import { AuthorizationService, AUTHORIZATION_CACHE_MS, type Authorization } from '../../../src/licences/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { TongbanError } from '../../../src/errors/index.js';
+import { testActor } from '../../helpers/actors.js';
 import { rejection } from '../../helpers/rejection.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 
 const HOLDER = '44142119990620338X';
+const holder = testActor(HOLDER);
 const THEME = { code: 'MX-T05', name: '出生一件事', status: 'active', matterCodes: ['000744622000'] } as unknown as Theme;
 const catalog = { getTheme: async (code: string) => (code === THEME.code ? THEME : undefined) } as unknown as CatalogStore;
 
@@ -46,8 +48,8 @@ for (const fixture of storeFixtures()) describe(`authorisations read for licence
   const record = (service: AuthorizationService, now: Date, expiresInMs = 30 * 86_400_000): Promise<Authorization> => service.create('platform', {
     holder: { code: HOLDER, type: 'citizen' }, licenceTypes: ['residentIdCard'], purpose: { themeCode: THEME.code },
     expiresAt: new Date(now.getTime() + expiresInMs).toISOString(), consent: { method: 'sms', at: new Date(now.getTime() - 1000).toISOString() },
-  });
-  const use = (service: AuthorizationService, id: string) => service.requireActive({ clientId: 'platform', authorizationId: id });
+  }, holder);
+  const use = (service: AuthorizationService, id: string) => service.requireActive({ clientId: 'platform', authorizationId: id, actor: holder });
 
   it('reads an authorisation once within the bound, and again after it', async () => {
     const time = clock(start);
@@ -82,7 +84,7 @@ for (const fixture of storeFixtures()) describe(`authorisations read for licence
     await use(service, id);
     time.advance(60_000);
     expect(await refusal(use(service, id))).to.equal('AUTHORIZATION_EXPIRED');
-    expect(await refusal(service.requireActive({ clientId: 'platform', authorizationId: id, at: new Date(start + 60_000) }))).to.equal('AUTHORIZATION_EXPIRED');
+    expect(await refusal(service.requireActive({ clientId: 'platform', authorizationId: id, actor: holder, at: new Date(start + 60_000) }))).to.equal('AUTHORIZATION_EXPIRED');
   });
 
   if (fixture.name === 'postgres') {

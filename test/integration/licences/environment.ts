@@ -1,7 +1,9 @@
 /**
  * A gateway wired to the licence-library and matter-system simulators over
  * real sockets, on one of the test databases, with the minimal mapping set
- * (theme MX-T05 declaring 居民身份证, 出生医学证明 and 结婚证).
+ * (theme MX-T05 declaring 居民身份证, 出生医学证明 and 结婚证), trusting the
+ * test process's identity platform simulator; persons log in there
+ * (`loginAs`) the way a platform has its applicants log in.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { generateKeyPair } from '../../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { startTestGateway, type LogCapture } from '../../helpers/gateway.js';
+import { loginAt, registerPerson, sharedIdentityPlatform } from '../../helpers/identity.js';
 import type { StoreFixture } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -41,6 +44,12 @@ export interface LicenceEnvironment {
   otherPlatform: SigningClient;
   ops: SigningClient;
   department: SigningClient;
+  /**
+   * An ID token of the person `idNumber` logged in for `client` (default the
+   * platform): one login per person and client, reused (tokens live 10 minutes).
+   * A person outside the population is registered at the identity platform first.
+   */
+  loginAs(idNumber: string, client?: SigningClient): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +62,7 @@ export async function startLicenceEnvironment(fixture: StoreFixture): Promise<Li
   writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
   await (await fixture.open()).close();
   const { gateway, logs } = await startTestGateway({
+    ...(await sharedIdentityPlatform()).env,
     ...fixture.gatewayEnv(),
     TONGBAN_MAPPINGS_DIR: MAPPINGS_MINIMAL,
     TONGBAN_MATTER_SYSTEM_URL: matters.url,
@@ -72,9 +82,22 @@ export async function startLicenceEnvironment(fixture: StoreFixture): Promise<Li
   await gateway.clients.upsert([{ id: 'platform-b', role: 'platform', name: '另一申办平台 (test)', algorithms: ['EdDSA'], keys: [other.publicJwk] }]);
   const client = async (clientId: string, key?: Parameters<typeof createSigningClient>[0]['key']) =>
     createSigningClient({ baseUrl: gateway.url, clientId, key: key ?? await devKey(clientId), tongbanKeys: () => jwks(gateway.url) });
+  const platform = await client('platform');
+  const logins = new Map<string, Promise<string>>();
+  const loginAs = (idNumber: string, as: SigningClient = platform): Promise<string> => {
+    const key = `${as.clientId} ${idNumber}`;
+    if (!logins.has(key)) {
+      logins.set(key, (async () => {
+        let name = library.population.persons.find((person) => person.idNumber === idNumber)?.name;
+        if (name === undefined) name = (await registerPerson(idNumber, '测试人')).name;
+        return loginAt(gateway.url, as, { idNumber, name });
+      })());
+    }
+    return logins.get(key)!;
+  };
   return {
-    gateway, logs, library, matters,
-    platform: await client('platform'),
+    gateway, logs, library, matters, loginAs,
+    platform,
     otherPlatform: await client('platform-b', other.privateJwk),
     ops: await client('ops'),
     department: await client('dept-gaj'),

@@ -1,12 +1,14 @@
 /**
  * The licence-use ledger on real SQLite and PostgreSQL: the hash rule, append
  * only, tampering (edit, delete, re-order, truncate) found by the service and
- * by `tongban ledger verify`, and concurrent appends that never fork.
+ * by `tongban ledger verify`, concurrent appends that never fork, and
+ * entries recording who acted (hashed with the actor) beside older ones without.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { ActorRecord } from '../../../src/identity/index.js';
 import { GENESIS_HASH, LicenceUseLedger, type LedgerEntry, type LicenceUseInput } from '../../../src/licences/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { allPassed, storeFixtures, type StoreFixture } from '../../helpers/stores.js';
@@ -15,6 +17,11 @@ import { rejection } from '../../helpers/rejection.js';
 const run = promisify(execFile);
 const HOLDER = '44142119990620338X';
 const OTHER_HOLDER = '441402199510214681';
+/** A guardian acting for the holder: keys deliberately not in sorted order. */
+const GUARDIAN: ActorRecord = {
+  subjectType: 'natural', subject: 'Jt0bY4m2Qe8sVh3LxK9wRa', name: '林志强', idNumber: OTHER_HOLDER, methods: ['face'], level: 'L3', authTime: 1767225540000,
+  capacity: 'guardian', guardianEvidence: '1.2.156.3005.2.TEST.birth',
+};
 
 function use(index: number, overrides: Partial<LicenceUseInput> = {}): LicenceUseInput {
   return {
@@ -204,5 +211,45 @@ for (const fixture of storeFixtures()) describe(`licence-use ledger (${fixture.n
         }
       });
     }
+  });
+
+  describe('who acted', () => {
+    it('records the actor with each entry, hashes it (sorted keys) after entries without one, and the chain still verifies (service and CLI)', async () => {
+      const head = await ledger.head();
+      const [entry] = await ledger.append([use(2000, { actor: GUARDIAN })]);
+      expect(entry!.actor).to.deep.equal(GUARDIAN);
+      // Re-derived by hand: `actor` between `action` and `at`, its keys sorted.
+      const canonical = `{"action":"query","actor":{"authTime":1767225540000,"capacity":"guardian","guardianEvidence":"1.2.156.3005.2.TEST.birth","idNumber":"${OTHER_HOLDER}",`
+        + '"level":"L3","methods":["face"],"name":"林志强","subject":"Jt0bY4m2Qe8sVh3LxK9wRa","subjectType":"natural"},'
+        + `"at":${Date.parse(entry!.at)},"authorizationId":"6f1c1f0e-5b7e-4c2a-9a53-0c1d2e3f4a5b","clientId":"platform",`
+        + `"holderCode":"${HOLDER}","holderType":"citizen","licenceIdentifier":"1.2.156.3005.2.TEST.2000","licenceType":"residentIdCard",`
+        + '"matterCodes":["000744622000"],"outcome":"used","seq":' + String(head.seq + 1) + ',"themeCode":"MX-T05","useCause":"出生登记 #2000"}';
+      expect(entry!.hash).to.equal(createHash('sha256').update(head.hash + canonical, 'utf8').digest('hex'));
+      const [listed] = await ledger.listByHolder(HOLDER, { limit: 1 });
+      expect(listed).to.deep.equal(entry);
+      expect((await ledger.listByHolder(HOLDER, { limit: 2 }))[1]!.actor, 'an entry without an actor').to.equal(null);
+      expect((await ledger.verify()).problems).to.deep.equal([]);
+      const cli = await cliVerify(fixture);
+      expect(cli.code, cli.stderr).to.equal(0);
+      expect(cli.stdout).to.match(/Ledger intact/);
+    });
+
+    it('an edited or removed actor is a hash mismatch at that entry', async () => {
+      await dropAppendOnlyTriggers(store);
+      const { seq } = await ledger.head();
+      const [{ actor: stored }] = (await store.query<{ actor: string }>('SELECT actor FROM licence_uses WHERE seq = $1', [seq])).rows as [{ actor: string }];
+      const problems = async () => (await ledger.verify()).problems.map((problem) => [problem.seq, problem.problem]);
+      try {
+        await store.query('UPDATE licence_uses SET actor = $1 WHERE seq = $2', [JSON.stringify({ ...GUARDIAN, capacity: 'self' }), seq]);
+        expect(await problems()).to.deep.equal([[seq, 'hash-mismatch']]);
+        await store.query('UPDATE licence_uses SET actor = NULL WHERE seq = $1', [seq]);
+        expect(await problems()).to.deep.equal([[seq, 'hash-mismatch']]);
+        await store.query('UPDATE licence_uses SET actor = $1 WHERE seq = $2', ['not json', seq]);
+        expect(await problems()).to.deep.equal([[seq, 'hash-mismatch']]);
+      } finally {
+        await store.query('UPDATE licence_uses SET actor = $1 WHERE seq = $2', [stored, seq]);
+      }
+      expect((await ledger.verify()).ok, 'restored').to.equal(true);
+    });
   });
 });

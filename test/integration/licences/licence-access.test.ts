@@ -1,16 +1,20 @@
 /**
  * Authorisations, licence queries and licence files through Tongban, over
  * real sockets against the licence-library and matter-system simulators, on
- * SQLite and PostgreSQL: every refusal, the reason for use, and one ledger
- * entry per licence handed out.
+ * SQLite and PostgreSQL: every refusal, the reason for use, one ledger
+ * entry per licence handed out, and the person acting — logged in at the
+ * identity platform simulator — recorded with each authorisation and use,
+ * which only that person can make.
  */
 import { expect } from 'chai';
 import { verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
+import type { ActorRecord } from '../../../src/identity/index.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
 import type { LicenceVerification } from '../../../src/domain/licence-library.js';
 import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 import type { SqliteStore } from '../../../src/store/index.js';
-import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';
+import { generateKeyPair } from '../../../src/trust/algorithms.js';
+import { createSigningClient, jwks, type SigningClient, type SigningClientResponse } from '../../../src/trust/signing-client.js';
 import { signRequest } from '../../../src/trust/sign-request.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
@@ -62,20 +66,25 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     ...overrides,
   });
 
+  /** An authorisation given by its holder (the mother unless `overrides.holder` says otherwise), logged in at `client`. */
   async function authorize(overrides: Record<string, unknown> = {}, client: SigningClient = env.platform): Promise<Authorization> {
-    const answer = await client.request('POST', '/v1/authorizations', { body: authorizationBody(overrides) });
+    const holderCode = (overrides['holder'] as { code: string } | undefined)?.code ?? mother.idNumber;
+    const answer = await client.request('POST', '/v1/authorizations', { body: authorizationBody(overrides), idToken: await env.loginAs(holderCode, client) });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return answer.body as Authorization;
   }
+
+  /** The mother's ID token at the platform. */
+  const motherToken = () => env.loginAs(mother.idNumber);
 
   function licencesPath(params: Record<string, string | undefined>): string {
     const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
     return `/v1/licences?${query.toString()}`;
   }
 
-  /** `reason` null: no reason for use at all. */
-  async function getLicences(params: Record<string, string | undefined>, reason: string | null = REASON, client = env.platform) {
-    return client.request('GET', licencesPath({ ...params, useCause: reason ?? undefined }));
+  /** `reason` null: no reason for use at all; `as`: who is logged in (default the mother; `null`: nobody). */
+  async function getLicences(params: Record<string, string | undefined>, reason: string | null = REASON, client = env.platform, as: string | null = mother.idNumber) {
+    return client.request('GET', licencesPath({ ...params, useCause: reason ?? undefined }), as === null ? {} : { idToken: await env.loginAs(as, client) });
   }
 
   async function uses(holderCode: string, client = env.ops): Promise<UseView[]> {
@@ -86,7 +95,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
 
   describe('authorisations', () => {
     it('records an authorisation (201, signed answer) that the platform can read and list', async () => {
-      const answer = await env.platform.request('POST', '/v1/authorizations', { body: authorizationBody({ purpose: { themeCode: BIRTH_THEME, matterCodes: [BIRTH_REGISTRATION] } }) });
+      const answer = await env.platform.request('POST', '/v1/authorizations', { body: authorizationBody({ purpose: { themeCode: BIRTH_THEME, matterCodes: [BIRTH_REGISTRATION] } }), idToken: await motherToken() });
       expect(answer.status).to.equal(201);
       expect(answer.verified).to.equal(true);
       const created = answer.body as Authorization;
@@ -97,6 +106,10 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
         purpose: { themeCode: BIRTH_THEME, matterCodes: [BIRTH_REGISTRATION], description: null }, status: 'active', revokedAt: null,
       });
       expect(created.consent.method).to.equal('face-recognition');
+      // Who gave it: the mother as the identity platform authenticated her, for herself.
+      expect(created.actor).to.deep.include({ subjectType: 'natural', idNumber: mother.idNumber, level: 'L3', capacity: 'self' });
+      expect(created.actor!.methods).to.deep.equal(['face']);
+      expect(created.actor!.name).to.equal(env.library.population.persons.find((person) => person.idNumber === mother.idNumber)!.name);
       const read = await env.platform.request('GET', `/v1/authorizations/${created.id}`);
       expect(read.body).to.deep.equal(created);
       const listed = await env.platform.request('GET', `/v1/authorizations?holderCode=${mother.idNumber}`);
@@ -124,8 +137,9 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
         [authorizationBody({ purpose: { themeCode: BIRTH_THEME, description: ' \u3000 ' } }), 400, 'VALIDATION_FAILED', '/purpose/description'],
         [authorizationBody({ purpose: { themeCode: BIRTH_THEME, description: '办理\r\n出生' } }), 400, 'VALIDATION_FAILED', '/purpose/description'],
       ];
+      const idToken = await motherToken();
       for (const [body, status, code, pointer] of cases) {
-        const answer = await env.platform.request('POST', '/v1/authorizations', { body });
+        const answer = await env.platform.request('POST', '/v1/authorizations', { body, idToken });
         const problem = expectProblem(answer, status, code);
         expect((problem['errors'] as { pointer: string }[]).map((error) => error.pointer), JSON.stringify(problem)).to.include(pointer);
       }
@@ -234,7 +248,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expectProblem(await getLicences(params, null), 400, 'USE_CAUSE_REQUIRED');
       expectProblem(await getLicences(params, '   '), 400, 'USE_CAUSE_REQUIRED');
       expect(expectProblem(await getLicences(params, '事'.repeat(201)), 400, 'USE_CAUSE_REQUIRED')['detail']).to.match(/201 characters/);
-      const repeated = expectProblem(await env.platform.request('GET', `${licencesPath(params)}${cause(REASON)}${cause(REASON)}`), 400, 'VALIDATION_FAILED');
+      const repeated = expectProblem(await env.platform.request('GET', `${licencesPath(params)}${cause(REASON)}${cause(REASON)}`, { idToken: await motherToken() }), 400, 'VALIDATION_FAILED');
       expect(repeated['errors']).to.deep.equal([{ pointer: '/useCause', message: 'must be given once' }]);
       expect((await getLicences(params, '事'.repeat(200))).status).to.equal(200);
     });
@@ -255,12 +269,13 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const authorization = await authorize();
       const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
       const before = (await uses(mother.idNumber)).length;
-      const alone = expectProblem(await env.platform.request('GET', licencesPath(params), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) } }), 400, 'USE_CAUSE_REQUIRED');
+      const idToken = await motherToken();
+      const alone = expectProblem(await env.platform.request('GET', licencesPath(params), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) }, idToken }), 400, 'USE_CAUSE_REQUIRED');
       expect(alone['detail']).to.match(/not covered by the request signature/);
-      expectProblem(await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent('别的事由') } }), 400, 'USE_CAUSE_REQUIRED');
+      expectProblem(await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent('别的事由') }, idToken }), 400, 'USE_CAUSE_REQUIRED');
       expect(await uses(mother.idNumber)).to.have.length(before);
       // Both, saying the same: the parameter is what counts, and what the ledger records.
-      const agreed = await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) } });
+      const agreed = await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-use-cause': encodeURIComponent(REASON) }, idToken });
       expect(agreed.status, JSON.stringify(agreed.body)).to.equal(200);
       expect((await uses(mother.idNumber))[0]).to.include({ useCause: REASON });
     });
@@ -291,7 +306,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     it('returns a revoked licence flagged, ledgered as refused-invalid', async () => {
       const record = env.library.population.licences.find((licence) => licence.type === 'marriageCertificate' && licence.status === '03')!;
       const authorization = await authorize({ holder: { code: record.holder.code, type: 'citizen' }, licenceTypes: ['marriageCertificate'] });
-      const answer = await getLicences({ holderCode: record.holder.code, licenceType: 'marriageCertificate', themeCode: BIRTH_THEME, authorizationId: authorization.id }, '核验婚姻状况');
+      const answer = await getLicences({ holderCode: record.holder.code, licenceType: 'marriageCertificate', themeCode: BIRTH_THEME, authorizationId: authorization.id }, '核验婚姻状况', env.platform, record.holder.code);
       expect(answer.status).to.equal(200);
       const [licence] = (answer.body as { licences: LicenceView[] }).licences;
       expect(licence).to.include({ identifier: record.identifier, status: 'revoked' });
@@ -321,26 +336,26 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const queries = () => env.library.requests.filter((request) => request.operation === 'queryByHolder').length;
       const before = queries();
       for (const useCause of [undefined, '  ', '事'.repeat(201), 42, `${REASON}\u202e`, `${REASON}\ud800`, `${REASON}\n`.repeat(2)]) {
-        const problem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(authorization.id, { useCause }) }), 400, 'USE_CAUSE_REQUIRED');
+        const problem = expectProblem(await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: prefillBody(authorization.id, { useCause }) }), 400, 'USE_CAUSE_REQUIRED');
         expect(problem['errors'], String(useCause)).to.have.length(1);
         expect((problem['errors'] as { pointer: string }[])[0]!.pointer).to.equal('/useCause');
         expect(problem['detail']).to.match(/^\/useCause: /);
       }
       // Whatever else is wrong, the missing reason is what is answered.
-      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { holders: {} } }), 400, 'USE_CAUSE_REQUIRED');
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: { holders: {} } }), 400, 'USE_CAUSE_REQUIRED');
       expect(queries() - before, 'nothing was asked of the library').to.equal(0);
-      expect((await env.platform.request('POST', '/v1/prefill', { body: prefillBody(authorization.id) })).status).to.equal(200);
+      expect((await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: prefillBody(authorization.id) })).status).to.equal(200);
     });
 
     it('refuses a revoked authorisation with AUTHORIZATION_REVOKED and an expired one with AUTHORIZATION_EXPIRED', async () => {
       const revoking = await authorize();
-      expect((await env.platform.request('POST', '/v1/prefill', { body: prefillBody(revoking.id) })).status).to.equal(200);
+      expect((await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: prefillBody(revoking.id) })).status).to.equal(200);
       expect((await env.platform.request('POST', `/v1/authorizations/${revoking.id}/revoke`)).status).to.equal(200);
-      const revoked = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(revoking.id) }), 403, 'AUTHORIZATION_REVOKED');
+      const revoked = expectProblem(await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: prefillBody(revoking.id) }), 403, 'AUTHORIZATION_REVOKED');
       expect(revoked['detail']).to.match(/revoked at/);
       const expiring = await authorize();
       await env.gateway.store.query('UPDATE authorizations SET expires_at = $1 WHERE id = $2', [Date.now() - 1000, expiring.id]);
-      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefillBody(expiring.id) }), 403, 'AUTHORIZATION_EXPIRED');
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { idToken: await motherToken(), body: prefillBody(expiring.id) }), 403, 'AUTHORIZATION_EXPIRED');
     });
   });
 
@@ -348,7 +363,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     it('serves the sealed PDF, verified, as signed bytes, and ledgers the use', async () => {
       const authorization = await authorize();
       const idCard = mother.licences.find((licence) => licence.type === 'residentIdCard')!;
-      const answer = await env.platform.request('GET', `/v1/licences/${idCard.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}&matterCodes=${BIRTH_REGISTRATION}${cause('出生登记：核验母亲身份证')}`);
+      const answer = await env.platform.request('GET', `/v1/licences/${idCard.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}&matterCodes=${BIRTH_REGISTRATION}${cause('出生登记：核验母亲身份证')}`, { idToken: await motherToken() });
       expect(answer.status, answer.raw.toString('utf8').slice(0, 300)).to.equal(200);
       expect(answer.headers['content-type']).to.match(/^application\/pdf/);
       expect(answer.verified, 'Tongban signed the binary answer and the client verified it').to.equal(true);
@@ -365,7 +380,7 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       const authorization = await authorize();
       const certificate = mother.licences.find((licence) => licence.type === 'birthCertificate')!;
       env.library.faults.enqueue({ kind: 'bad-signature', pathPrefix: '/license/file' });
-      const answer = await env.platform.request('GET', `/v1/licences/${certificate.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`);
+      const answer = await env.platform.request('GET', `/v1/licences/${certificate.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken: await motherToken() });
       const problem = expectProblem(answer, 422, 'LICENCE_NOT_VALID');
       expect(problem['detail']).to.match(/file: /);
       expect((problem['verification'] as LicenceVerification).fileSignature).to.equal(false);
@@ -376,26 +391,33 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
     it('refuses a revoked licence\'s file, and a licence of anyone but the authorising holder', async () => {
       const record = env.library.population.licences.find((licence) => licence.type === 'marriageCertificate' && licence.status === '03')!;
       const revokedHolder = await authorize({ holder: { code: record.holder.code, type: 'citizen' }, licenceTypes: ['marriageCertificate'] });
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${revokedHolder.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 422, 'LICENCE_NOT_VALID');
+      const holderToken = await env.loginAs(record.holder.code);
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${revokedHolder.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken: holderToken }), 422, 'LICENCE_NOT_VALID');
       expect((await uses(record.holder.code))[0]).to.include({ action: 'file', outcome: 'refused-invalid' });
 
       const authorization = await authorize();
+      const idToken = await motherToken();
       const before = env.library.requests.filter((request) => request.operation === 'getFileUrl').length;
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 404, 'LICENCE_NOT_FOUND');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken }), 404, 'LICENCE_NOT_FOUND');
       expect(env.library.requests.filter((request) => request.operation === 'getFileUrl').length, 'no file was asked for').to.equal(before);
-      expectProblem(await env.platform.request('GET', `/v1/licences/1.2.156.3005.2.X/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 400, 'VALIDATION_FAILED');
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?themeCode=${BIRTH_THEME}${cause(REASON)}`), 403, 'AUTHORIZATION_REQUIRED');
-      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`), 400, 'USE_CAUSE_REQUIRED');
+      expectProblem(await env.platform.request('GET', `/v1/licences/1.2.156.3005.2.X/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken }), 400, 'VALIDATION_FAILED');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken }), 403, 'AUTHORIZATION_REQUIRED');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${record.identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}`, { idToken }), 400, 'USE_CAUSE_REQUIRED');
     });
   });
 
   describe('one look-up, one commit (#17)', () => {
-    const signedGet = async (path: string) => fetch(env.gateway.url + path, { headers: { ...await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform') }) } });
+    /** The headers of a GET signed by the platform, with the ID token of `as` (default the mother) bound to the signature. */
+    const signedHeaders = async (path: string, as = mother.idNumber) => {
+      const idToken = await env.loginAs(as);
+      return { ...await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform'), idToken }), 'tongban-id-token': idToken };
+    };
+    const signedGet = async (path: string) => fetch(env.gateway.url + path, { headers: await signedHeaders(path) });
 
     it('records the jti with the ledger entries: a replayed look-up is 401 REPLAY_DETECTED and ledgers nothing; a refused one consumes its jti too', async () => {
       const authorization = await authorize();
       const path = licencesPath({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
-      const headers = await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'platform', key: await devKey('platform') });
+      const headers = await signedHeaders(path);
       expect((await fetch(env.gateway.url + path, { headers: { ...headers } })).status).to.equal(200);
       const head = await env.gateway.ledger.head();
       const replayed = await fetch(env.gateway.url + path, { headers: { ...headers } });
@@ -404,13 +426,13 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
       expect(await env.gateway.ledger.head()).to.deep.equal(head);
 
       const refusedPath = licencesPath({ holderCode: mother.idNumber, licenceType: 'drivingLicence', themeCode: BIRTH_THEME, authorizationId: authorization.id, useCause: REASON });
-      const refusedHeaders = await signRequest({ method: 'GET', pathAndQuery: refusedPath, clientId: 'platform', key: await devKey('platform') });
+      const refusedHeaders = await signedHeaders(refusedPath);
       expect((await fetch(env.gateway.url + refusedPath, { headers: { ...refusedHeaders } })).status).to.equal(403);
       expect((await fetch(env.gateway.url + refusedPath, { headers: { ...refusedHeaders } })).status).to.equal(401);
       // A holder without licences (born in 1901, not in the population): nothing ledgered, the jti still recorded.
       const nobody = makeIdNumber({ areaCode: '441403', birthDate: '1901-01-01', sequence: 17 });
       const nonePath = licencesPath({ holderCode: nobody, licenceType: 'birthCertificate', themeCode: BIRTH_THEME, authorizationId: (await authorize({ holder: { code: nobody, type: 'citizen' } })).id, useCause: REASON });
-      const noneHeaders = await signRequest({ method: 'GET', pathAndQuery: nonePath, clientId: 'platform', key: await devKey('platform') });
+      const noneHeaders = await signedHeaders(nonePath, nobody);
       const none = await fetch(env.gateway.url + nonePath, { headers: { ...noneHeaders } });
       expect(none.status).to.equal(200);
       expect(await none.json()).to.deep.equal({ licences: [] });
@@ -433,6 +455,121 @@ for (const fixture of storeFixtures()) describe(`licence access through Tongban 
         expect(costs).to.include(1);
       });
     }
+  });
+
+  describe('who is acting (#18)', () => {
+    const queries = () => env.library.requests.filter((request) => request.operation === 'queryByHolder' || request.operation === 'getFileUrl').length;
+    const idCardOf = () => mother.licences.find((licence) => licence.type === 'residentIdCard')!;
+    /** The claims of an ID token (verified by the gateway; read here only to know the subject). */
+    const claimsOf = (idToken: string) => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; name: string; acr: string; auth_time: number };
+
+    it('an authorisation without an ID token → 401 ID_TOKEN_MISSING, before the body is looked at', async () => {
+      expectProblem(await env.platform.request('POST', '/v1/authorizations', { body: authorizationBody() }), 401, 'ID_TOKEN_MISSING');
+      expectProblem(await env.platform.request('POST', '/v1/authorizations', { body: { ...authorizationBody(), extra: 1 } }), 401, 'ID_TOKEN_MISSING');
+      const listed = (await env.platform.request('GET', `/v1/authorizations?holderCode=${mother.idNumber}`)).body as { authorizations: Authorization[] };
+      expect(listed.authorizations.every((authorization) => authorization.actor !== null), 'nothing recorded without a verified person').to.equal(true);
+    });
+
+    it('an authorisation given by another person\'s login → 403 HOLDER_MISMATCH, nothing recorded', async () => {
+      const before = ((await env.platform.request('GET', `/v1/authorizations?holderCode=${mother.idNumber}`)).body as { authorizations: unknown[] }).authorizations.length;
+      const answer = await env.platform.request('POST', '/v1/authorizations', { body: authorizationBody(), idToken: await env.loginAs(father.idNumber) });
+      const problem = expectProblem(answer, 403, 'HOLDER_MISMATCH');
+      expect(problem['detail']).to.not.include(father.idNumber); // the person's ID number is masked in the answer too
+      expect(((await env.platform.request('GET', `/v1/authorizations?holderCode=${mother.idNumber}`)).body as { authorizations: unknown[] }).authorizations).to.have.length(before);
+    });
+
+    it('a use with another person\'s login → 403 HOLDER_MISMATCH (query, file, prefill): nothing asked of the library, nothing ledgered', async () => {
+      const authorization = await authorize();
+      const fathers = await env.loginAs(father.idNumber);
+      const before = queries();
+      const head = await env.gateway.ledger.head();
+      expectProblem(await getLicences({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id }, REASON, env.platform, father.idNumber),
+        403, 'HOLDER_MISMATCH');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${idCardOf().identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`, { idToken: fathers }),
+        403, 'HOLDER_MISMATCH');
+      const prefill = { themeCode: BIRTH_THEME, answers: {}, useCause: REASON, holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: authorization.id } } };
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefill, idToken: fathers }), 403, 'HOLDER_MISMATCH');
+      expect(queries()).to.equal(before);
+      expect(await env.gateway.ledger.head()).to.deep.equal(head);
+      // Her own login, through the same platform: hers to use.
+      expect((await env.platform.request('POST', '/v1/prefill', { body: prefill, idToken: await motherToken() })).status).to.equal(200);
+    });
+
+    it('a held-back platform client with an authorisation id but no ID token cannot read one licence (401 ID_TOKEN_MISSING)', async () => {
+      const authorization = await authorize();
+      const before = queries();
+      const head = await env.gateway.ledger.head();
+      const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard,birthCertificate,marriageCertificate', themeCode: BIRTH_THEME, authorizationId: authorization.id };
+      expectProblem(await getLicences(params, REASON, env.platform, null), 401, 'ID_TOKEN_MISSING');
+      expectProblem(await env.platform.request('GET', `/v1/licences/${idCardOf().identifier}/file?authorizationId=${authorization.id}&themeCode=${BIRTH_THEME}${cause(REASON)}`), 401, 'ID_TOKEN_MISSING');
+      const prefill = { themeCode: BIRTH_THEME, answers: {}, useCause: REASON, holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: authorization.id } } };
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: prefill }), 401, 'ID_TOKEN_MISSING');
+      // A token sent but not bound to the signature is no better.
+      const unbound = await env.platform.request('GET', licencesPath({ ...params, useCause: REASON }), { headers: { 'tongban-id-token': await motherToken() } });
+      expectProblem(unbound, 401, 'ID_TOKEN_INVALID');
+      expect(queries(), 'nothing was asked of the library').to.equal(before);
+      expect(await env.gateway.ledger.head(), 'nothing was ledgered').to.deep.equal(head);
+    });
+
+    it('an authorisation recorded before identities (actor NULL) can be read and revoked, never used', async () => {
+      const authorization = await authorize();
+      await env.gateway.store.query('UPDATE authorizations SET actor = NULL WHERE id = $1', [authorization.id]);
+      const read = await env.platform.request('GET', `/v1/authorizations/${authorization.id}`);
+      expect(read.status).to.equal(200);
+      expect(read.body).to.include({ actor: null, status: 'active' });
+      const problem = expectProblem(await getLicences({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id }), 403, 'HOLDER_MISMATCH');
+      expect(problem['detail']).to.match(/without a verified identity/);
+      expect((await env.platform.request('POST', `/v1/authorizations/${authorization.id}/revoke`)).body).to.include({ status: 'revoked' });
+    });
+
+    it('ledger entries carry who acted (masked in the holder\'s listing), the hash covers it, and the chain verifies', async () => {
+      const authorization = await authorize();
+      const idToken = await motherToken();
+      const claims = claimsOf(idToken);
+      const answer = await getLicences({ holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id });
+      const [licence] = (answer.body as { licences: LicenceView[] }).licences;
+      const stored = (await env.gateway.store.query<{ actor: string }>('SELECT actor FROM licence_uses WHERE seq = $1', [licence!.ledgerSeq])).rows[0]!;
+      const actor = JSON.parse(stored.actor) as ActorRecord;
+      expect(actor).to.deep.equal({
+        subject: claims.sub, subjectType: 'natural', idNumber: mother.idNumber, name: claims.name, level: claims.acr, methods: ['face'], authTime: claims.auth_time * 1000, capacity: 'self',
+      });
+      const listed = (await uses(mother.idNumber)).find((use) => use.seq === licence!.ledgerSeq)!;
+      expect(listed.actor).to.deep.equal({ ...actor, idNumber: `${mother.idNumber.slice(0, 4)}**********${mother.idNumber.slice(-4)}`, name: `${claims.name.charAt(0)}${'*'.repeat(claims.name.length - 1)}` });
+      const platformView = (await env.platform.request('GET', `/v1/holders/${mother.idNumber}/licence-uses?limit=1`)).body as { uses: UseView[] };
+      expect(platformView.uses[0]!.actor!.idNumber).to.not.equal(mother.idNumber);
+      const result = await env.gateway.ledger.verify();
+      expect(result.problems).to.deep.equal([]);
+      // The logs never hold the person's ID number in clear.
+      expect(env.logs.lines.some((line) => JSON.stringify(line).includes(mother.idNumber))).to.equal(false);
+    });
+
+    it('a counter officer uses an authorisation recorded for them (role counter), and only they can', async () => {
+      const keys = await generateKeyPair('EdDSA');
+      await env.gateway.clients.upsert([{ id: 'window-meizhou', role: 'counter', hall: 'meizhou-hall', name: '梅州市政务服务大厅窗口 (test)', algorithms: ['EdDSA'], keys: [keys.publicJwk] }]);
+      const counter = createSigningClient({ baseUrl: env.gateway.url, clientId: 'window-meizhou', key: keys.privateJwk, tongbanKeys: () => jwks(env.gateway.url) });
+      const officerToken = await env.loginAs(father.idNumber, counter);
+      const officer = claimsOf(officerToken);
+      const record: ActorRecord = {
+        subject: officer.sub, subjectType: 'natural', idNumber: father.idNumber, name: officer.name, level: 'L3', methods: ['face'], authTime: officer.auth_time * 1000,
+        capacity: 'counter', hall: 'meizhou-hall',
+      };
+      const now = new Date();
+      const authorization = await env.gateway.authorizations.recordFor('window-meizhou', {
+        holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: ['residentIdCard'], purpose: { themeCode: BIRTH_THEME, matterCodes: [], description: null },
+        expiresAt: new Date(now.getTime() + 30 * 60_000), consent: { method: 'counter', at: now },
+      }, record);
+      const params = { holderCode: mother.idNumber, licenceType: 'residentIdCard', themeCode: BIRTH_THEME, authorizationId: authorization.id };
+      const answer = await getLicences(params, '窗口受理：核验身份证', counter, father.idNumber);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const [licence] = (answer.body as { licences: LicenceView[] }).licences;
+      const entry = (await uses(mother.idNumber)).find((use) => use.seq === licence!.ledgerSeq)!;
+      expect(entry).to.deep.include({ clientId: 'window-meizhou', authorizationId: authorization.id });
+      expect(entry.actor).to.deep.include({ capacity: 'counter', hall: 'meizhou-hall', subject: officer.sub });
+      // The applicant's own login at the counter client is not the officer's.
+      expectProblem(await getLicences(params, REASON, counter, mother.idNumber), 403, 'HOLDER_MISMATCH');
+      // Counters never record authorisations themselves.
+      expectProblem(await counter.request('POST', '/v1/authorizations', { body: authorizationBody(), idToken: officerToken }), 403, 'ROLE_NOT_ALLOWED');
+    });
   });
 
   describe('the holder\'s ledger', () => {

@@ -35,6 +35,23 @@ export const authorizationExample = {
   consent: { method: 'face-recognition', at: '2026-11-24T09:58:00+08:00' },
 };
 
+/** Who acted: the person the identity platform authenticated, and the capacity they acted in (what `actor` columns hold). */
+export const actorRecord = component('ActorRecord', openObject({
+  subject: { type: 'string', description: 'The identity platform\'s stable subject id (`sub`)' },
+  subjectType: { enum: ['natural', 'legal'], description: '`natural`: a person for themselves; `legal`: a person acting for an enterprise' },
+  idNumber: { type: 'string', description: '公民身份号码 of the person (masked as `4414**********338X` in the holder\'s ledger)' },
+  name: { type: 'string' },
+  creditCode: { type: 'string', description: 'For `legal`: the enterprise' },
+  orgRole: { enum: ['legalRepresentative', 'agent'], description: 'For `legal`: 法定代表人 or 经办人' },
+  level: { enum: ['L1', 'L2', 'L3'], description: 'Real-name level (`acr`) of the login' },
+  methods: { type: 'array', items: { type: 'string' }, description: 'Authentication methods (`amr`): face, esscard, sms, pwd, ebl' },
+  authTime: { type: 'integer', description: 'When the person authenticated (Unix ms)' },
+  capacity: { enum: ['self', 'guardian', 'agent', 'counter'], description: 'As the holder, a minor holder\'s guardian (监护人), an agent under a delegation (帮代办), or a counter officer (一窗受理)' },
+  delegationId: { type: 'string', description: 'For `agent`: the delegation acted under' },
+  guardianEvidence: { type: 'string', description: 'For `guardian`: the licence that shows the guardianship' },
+  hall: { type: 'string', description: 'For `counter`: the service hall' },
+}, ['subject', 'subjectType', 'idNumber', 'name', 'level', 'methods', 'authTime', 'capacity']));
+
 export const authorization = component('Authorization', openObject({
   id: uuid,
   clientId: { type: 'string', description: 'The platform client that recorded it; only it may see or use it' },
@@ -46,7 +63,11 @@ export const authorization = component('Authorization', openObject({
   expiresAt: instant,
   revokedAt: nullableInstant,
   status: { enum: ['active', 'expired', 'revoked'], description: 'As of the moment it was read' },
-}, ['id', 'clientId', 'holder', 'licenceTypes', 'purpose', 'consent', 'createdAt', 'expiresAt', 'revokedAt', 'status']));
+  actor: {
+    anyOf: [actorRecord, { type: 'null' }],
+    description: 'The person who gave it, as authenticated, and in which capacity; only they can use it. `null` for authorisations recorded before identities: those cannot be used.',
+  },
+}, ['id', 'clientId', 'holder', 'licenceTypes', 'purpose', 'consent', 'createdAt', 'expiresAt', 'revokedAt', 'status', 'actor']));
 
 export const authorizationList = component('AuthorizationList', openObject({ authorizations: { type: 'array', items: authorization } }, ['authorizations']));
 
@@ -86,7 +107,11 @@ export const licenceUse = component('LicenceUse', openObject({
   outcome: { type: 'string', examples: ['used', 'refused-invalid'] },
   prevHash: { type: 'string' },
   hash: { type: 'string' },
-}, ['seq', 'at', 'clientId', 'licenceIdentifier', 'action', 'outcome', 'hash']));
+  actor: {
+    anyOf: [actorRecord, { type: 'null' }],
+    description: 'The person who acted (ID number and name masked here); covered by `hash`. `null` for uses recorded before identities.',
+  },
+}, ['seq', 'at', 'clientId', 'licenceIdentifier', 'action', 'outcome', 'hash', 'actor']));
 
 export const licenceUses = component('LicenceUses', openObject({
   holderCode: { type: 'string' },
