@@ -12,7 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogStore } from '../catalog/index.js';
 import { TongbanError, validationError } from '../errors/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
-import { ActingFor, actorRecord, type Actor, type ActorRecord } from '../identity/index.js';
+// The identity module's files, not its index: counter codes (exported there) use authorisations.
+import { ActingFor } from '../identity/acting-for.js';
+import { actorRecord, type Actor, type ActorRecord } from '../identity/actor.js';
 import type { Store } from '../store/index.js';
 import { parseAuthorizationRequest, type AuthorizationRequest, type ConsentMethod } from './authorization-request.js';
 

@@ -13,7 +13,7 @@
  * Entries without an actor hash exactly as before the actor existed.
  */
 import { createHash } from 'node:crypto';
-import type { ActorRecord } from '../identity/index.js';
+import type { ActorRecord } from '../identity/actor.js';
 
 /** `prev_hash` of the first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -15,7 +15,7 @@
  * multi-row insert), and each caller is answered only after that commit.
  */
 import type { LicenceHolderType } from '../domain/licence-library.js';
-import type { ActorRecord } from '../identity/index.js';
+import type { ActorRecord } from '../identity/actor.js';
 import type { Queryable, SqlValue, Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 

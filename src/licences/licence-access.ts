@@ -8,7 +8,7 @@ import { TongbanError, validationError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { validateLicenceIdentifier } from '../domain/identifiers/index.js';
 import { LICENCE_TYPES, type Licence, type LicenceFile, type LicenceHolderType, type LicenceLibrary, type LicenceTypeKey } from '../domain/licence-library.js';
-import type { Actor } from '../identity/index.js';
+import type { Actor } from '../identity/actor.js';
 import { actorAtUse, type AuthorizationService } from './authorizations.js';
 import type { DeclaredLicenceTypes } from './declared-types.js';
 import { holderCodeProblem } from './holder.js';
