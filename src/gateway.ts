@@ -11,6 +11,9 @@ import { signResponses } from './api/middleware/sign-responses.js';
 import { applicationRoutes } from './api/routes/applications.js';
 import { authorizationRoutes } from './api/routes/authorizations.js';
 import { identityRoutes } from './api/routes/identity.js';
+import { delegationRoutes } from './api/routes/delegations.js';
+import { DelegationService } from './identity/delegations.js';
+import { libraryGuardianshipCheck } from './identity/guardianship.js';
 import { ActingFor, IdentityService } from './identity/index.js';
 import { buildOpenApi, type OpenApiDocument } from './api/openapi/index.js';
 import { catalogRoutes } from './api/routes/catalog.js';
@@ -85,6 +88,8 @@ export interface Gateway {
   readonly identity: IdentityService;
   /** In which capacity an authenticated person acts for a holder. */
   readonly actingFor: ActingFor;
+  /** Holders' delegations to agents (帮代办). */
+  readonly delegations: DelegationService;
   /** The append-only, hash-chained licence-use ledger. */
   readonly ledger: LicenceUseLedger;
   /** The one door to holders' licences (authorisation, reason, ledger). */
@@ -117,6 +122,8 @@ export interface GatewayOptions {
   extraRoutes?: readonly Route[];
   /** Replaces the blob store built from the configuration (tests); closed with the gateway. */
   blobStore?: BlobStore;
+  /** Replaces the clock of authorisations and delegations (tests: their expiry at a use). */
+  clock?: () => Date;
 }
 
 /** Opens the store, applies migrations, builds the app and listens. */
@@ -159,9 +166,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const catalogSyncer = matterCatalog ? new CatalogSyncer(store, matterCatalog, { intervalMs: config.catalogSyncIntervalMs, logger, onRun: (run) => { catalog.invalidate(); metrics.syncRunFinished(run); alerts?.onSyncRun(run); } }) : undefined;
   if (!catalogSyncer) logger.warn('no matter system configured (TONGBAN_MATTER_SYSTEM_URL): serving the stored catalogue without syncing');
   const identity = new IdentityService({ issuer: config.identityIssuer, minLevel: config.identityMinLevel, store });
-  const actingFor = new ActingFor();
-  const authorizations = new AuthorizationService(store, catalog, { actingFor });
+  const delegations = new DelegationService({ store, catalog, clients, ...(options.clock ? { now: options.clock } : {}) });
   const ledger = new LicenceUseLedger(store);
+  const actingFor = new ActingFor({ guardianship: libraryGuardianshipCheck({ library: licenceLibrary, ledger }), delegations });
+  const authorizations = new AuthorizationService(store, catalog, { actingFor, ...(options.clock ? { now: options.clock } : {}) });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
@@ -211,6 +219,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...jwksRoutes(keyring),
       ...catalogRoutes({ store, reader: opsReader, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
       ...identityRoutes({ identity }),
+      ...delegationRoutes({ identity, delegations }),
       ...authorizationRoutes({ authorizations, identity }),
       ...licenceRoutes({ licenceAccess, ledger, identity }),
       ...formRoutes({
@@ -277,6 +286,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     authorizations,
     identity,
     actingFor,
+    delegations,
     ledger,
     licenceAccess,
     dispatcher,
