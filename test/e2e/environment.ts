@@ -4,7 +4,8 @@
  * (REST, SOAP, inbox) and a gateway wired to them over real sockets, on
  * SQLite, with the REAL `mappings/` (no TONGBAN_MAPPINGS_DIR), so every
  * mapped theme can be driven through the public signed API as the sandbox
- * serves it. The dispatcher does not run on its own: `deliver()` delivers
+ * serves it; the gateway trusts the shared identity platform simulator
+ * (test/helpers/identity.ts). The dispatcher does not run on its own: `deliver()` delivers
  * what is due, so a test sees an application before and after delivery.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import type { Gateway } from '../../src/gateway.js';
 import { createSigningClient, jwks, type FetchFunction, type SigningClient } from '../../src/trust/signing-client.js';
 import { devKey } from '../helpers/dev-keys.js';
 import { startTestGateway, type LogCapture } from '../helpers/gateway.js';
+import { TestSessions } from '../helpers/identity.js';
 import { waitFor } from '../helpers/wait.js';
 
 export interface EndToEndEnvironment {
@@ -37,6 +39,8 @@ export interface EndToEndEnvironment {
   /** The development platform client (一网通办 portal). */
   platform: SigningClient;
   ops: SigningClient;
+  /** Logins at the identity platform the gateway trusts (the shared simulator), once per client and person. */
+  sessions: TestSessions;
   /** What every department system received (first arrivals and repeats, flagged `duplicate`). */
   received(): ReceivedDelivery[];
   /** Every material file the departments downloaded to check it before a receipt. */
@@ -125,6 +129,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     gateway, logs, library, matters,
     platform: await client('platform'),
     ops: await client('ops'),
+    sessions: new TestSessions(gateway.url),
     received: () => systems.flatMap((system) => system.received()),
     materialDownloads: () => systems.flatMap((system) => system.materialDownloads()),
     async deliver() {

@@ -1,8 +1,10 @@
 /**
  * Merged forms end to end, for every mapped theme, through the public signed
  * API with the platform client: guide (matters in order, 前置事项, a
- * conditional matter toggled by an answer), authorisations for real holders
- * of the licence library's population, prefill (specific values and their
+ * conditional matter toggled by an answer), the story's applicant logged in
+ * at the identity platform simulator (every other holder delegating to them
+ * from their own login), authorisations for real holders of the licence
+ * library's population under the applicant's ID token, prefill (specific values and their
  * provenance, the evidence token, the auto-fill ratio), the licence-use
  * ledger, a revoked licence, the library going down, and the refusals —
  * then the submission of the completed merged form with its materials (a file
@@ -32,6 +34,7 @@ import { waitFor } from '../helpers/wait.js';
 import { autofillTable, MATERIAL_WAYS, type AutoFillRecord, type MaterialWayTaken } from './autofill-table.js';
 import { completeForm } from './complete-form.js';
 import { personFieldConflicts } from '../../src/forms/form-consistency.js';
+import { actingFor } from './acting.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
 import { issuerOf } from './population.js';
 import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter, type ThemeScenario } from './scenarios.js';
@@ -88,15 +91,19 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     return answer.body as Guide;
   }
 
-  async function authorize(themeCode: string, holder: Holder, licenceTypes: string[]): Promise<string> {
+  async function authorize(themeCode: string, holder: Holder, licenceTypes: string[], idToken: string): Promise<string> {
     const answer = await env.platform.request('POST', '/v1/authorizations', {
+      idToken,
       body: { holder, licenceTypes, purpose: { themeCode, description: '一件事一次办：预填一表' }, expiresAt: inOneDay(), consent: { method: 'face-recognition', at: new Date().toISOString() } },
     });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return (answer.body as { id: string }).id;
   }
 
-  /** One authorisation per holder, covering the licence types the scenario's guide declares for every role that holder plays. */
+  /**
+   * The story's applicant logs in (every other holder delegating to them), then gives one authorisation per holder,
+   * covering the licence types the scenario's guide declares for every role that holder plays; with the applicant's ID token.
+   */
   async function authorizeAll(themeCode: string, guideLicences: Guide['licences'], holders: Applicants['holders']) {
     const byCode = new Map<string, { holder: Holder; types: Set<string> }>();
     for (const [subject, holder] of Object.entries(holders)) {
@@ -104,13 +111,14 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       for (const use of guideLicences) if (use.subject === subject) entry.types.add(use.licenceType);
       byCode.set(holder.code, entry);
     }
+    const acting = await actingFor(env, index, themeCode, holders, (code) => [...(byCode.get(code)?.types ?? [])]);
     const ids = new Map<string, string>();
-    for (const [code, { holder, types }] of byCode) ids.set(code, await authorize(themeCode, holder, [...types]));
-    return Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }]));
+    for (const [code, { holder, types }] of byCode) ids.set(code, await authorize(themeCode, holder, [...types], acting.idToken));
+    return { idToken: acting.idToken, holders: Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }])) };
   }
 
-  async function prefill(themeCode: string, answers: Record<string, unknown>, holders: Record<string, unknown>, useCause: string): Promise<Prefill> {
-    const answer = await env.platform.request('POST', '/v1/prefill', { body: { themeCode, answers, holders, useCause } });
+  async function prefill(themeCode: string, answers: Record<string, unknown>, holders: Record<string, unknown>, useCause: string, idToken: string): Promise<Prefill> {
+    const answer = await env.platform.request('POST', '/v1/prefill', { body: { themeCode, answers, holders, useCause }, idToken });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     expect(answer.verified).to.equal(true);
     return answer.body as Prefill;
@@ -120,8 +128,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
   async function prefillScenario(scenario: ThemeScenario, useCause: string) {
     const applicants = scenario.pick(index);
     const scenarioGuide = await guide(scenario.theme, scenario.answers);
-    const holders = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
-    return { applicants, guide: scenarioGuide, result: await prefill(scenario.theme, scenario.answers, holders, useCause) };
+    const { holders, idToken } = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
+    return { applicants, guide: scenarioGuide, idToken, result: await prefill(scenario.theme, scenario.answers, holders, useCause, idToken) };
   }
 
   /** The stored department forms of an application's sub-applications, in guide order. */
@@ -270,7 +278,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     });
 
     it('submit: the completed form becomes one sub-application per matter, each department form holding the values its matter maps', async () => {
-      const { guide: scenarioGuide, result } = await prefillScenario(scenario, `${scenario.name}：预填后提交（e2e）`);
+      const { guide: scenarioGuide, result, idToken } = await prefillScenario(scenario, `${scenario.name}：预填后提交（e2e）`);
       const form = completeForm(scenarioGuide.form, result.form);
       for (const canonical of Object.keys(result.provenance)) expect(valueAt(form, canonical), canonical).to.deep.equal(valueAt(result.form, canonical));
 
@@ -289,7 +297,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       });
       const answer = await env.platform.request('POST', '/v1/applications', {
         body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken, materials },
-        headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` },
+        headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` }, idToken,
       });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
       expect(answer.verified).to.equal(true);
@@ -377,7 +385,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
 
     it('refuses a completed form whose applicant\'s birth date disagrees with their own ID number (400 naming the field), storing nothing', async () => {
       const pass = SCENARIOS.find((scenario) => scenario.theme === 'MX-T16')!;
-      const { guide: passGuide, result } = await prefillScenario(pass, '去港澳探亲：出生日期与身份证号不一致（e2e）');
+      const { guide: passGuide, result, idToken } = await prefillScenario(pass, '去港澳探亲：出生日期与身份证号不一致（e2e）');
       const form = completeForm(passGuide.form, result.form);
       const idNumber = String(form['applicant']!['idNumber']);
       const claimed = `${Number(idNumber.slice(6, 10)) + 1}${idNumber.slice(10, 12) === '02' && idNumber.slice(12, 14) === '29' ? '-02-28' : `-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`}`;
@@ -385,7 +393,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const { rows: [before] } = await env.gateway.store.query<{ n: number }>('SELECT COUNT(*) AS n FROM applications');
       const answer = await env.platform.request('POST', '/v1/applications', {
         body: { themeCode: pass.theme, answers: pass.answers, form, evidenceToken: result.evidenceToken },
-        headers: { 'idempotency-key': `e2e-birth-date-${pass.theme}` },
+        headers: { 'idempotency-key': `e2e-birth-date-${pass.theme}` }, idToken,
       });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(400);
       const problem = answer.body as { code: string; errors: { pointer: string; message: string }[] };
@@ -399,13 +407,22 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const family = newbornFamily(index, skip, guardian);
       const answers = { guardian };
       const scenarioGuide = await guide(birth.theme, answers);
-      const holders = await authorizeAll(birth.theme, scenarioGuide.licences, family.holders);
-      return { family, holders, run: () => prefill(birth.theme, answers, holders, useCause) };
+      const { holders, idToken } = await authorizeAll(birth.theme, scenarioGuide.licences, family.holders);
+      return { family, holders, idToken, run: () => prefill(birth.theme, answers, holders, useCause, idToken) };
     }
 
-    it('lists the prefill\'s licence uses in the holder\'s ledger, with the reason', async () => {
+    it('lists the prefill\'s licence uses in the holder\'s ledger, with the reason and who acted; without the ID token, or with another person\'s, not one licence is read', async () => {
       const useCause = '婴儿出生一件事：预填出生登记表（账本核对）';
       const { family, holders, run } = await birthPrefill(1, useCause);
+      const body = { themeCode: birth.theme, answers: { guardian: 'mother' }, holders, useCause };
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body }), 401, 'ID_TOKEN_MISSING');
+      const licenceQuery = `holderCode=${family.mother.idNumber}&licenceType=residentIdCard&themeCode=${birth.theme}&authorizationId=${holders['mother']!.authorizationId}&useCause=${encodeURIComponent(useCause)}`;
+      expectProblem(await env.platform.request('GET', `/v1/licences?${licenceQuery}`), 401, 'ID_TOKEN_MISSING');
+      const father = await env.sessions.idToken(env.platform, { idNumber: family.father.idNumber!, name: family.father.name });
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body, idToken: father }), 403, 'HOLDER_MISMATCH');
+      expectProblem(await env.platform.request('GET', `/v1/licences?${licenceQuery}`, { idToken: father }), 403, 'HOLDER_MISMATCH');
+      expect(((await env.platform.request('GET', `/v1/holders/${family.mother.idNumber}/licence-uses`)).body as { uses: LedgerEntry[] }).uses
+        .filter((use) => use.useCause === useCause), 'nothing read before the mother\'s own token').to.deep.equal([]);
       const result = await run();
       const answer = await env.platform.request('GET', `/v1/holders/${family.mother.idNumber}/licence-uses`);
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
@@ -416,6 +433,9 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         expect(use).to.deep.include({
           clientId: 'platform', holderCode: family.mother.idNumber, holderType: 'citizen', themeCode: birth.theme, matterCodes: result.matters.map((matter) => matter.code),
           useCause, authorizationId: holders['mother']!.authorizationId, action: 'query', outcome: 'used',
+        });
+        expect(use.actor, 'the mother, as the identity platform authenticated her').to.deep.include({
+          subjectType: 'natural', idNumber: `${family.mother.idNumber!.slice(0, 4)}**********${family.mother.idNumber!.slice(-4)}`, level: 'L3', methods: ['face'], capacity: 'self',
         });
         expect(use.licenceTypeName).to.equal(mine.find((licence) => licence.identifier === use.licenceIdentifier)!.name);
       }
@@ -450,25 +470,25 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const answers = { managerIsOperator: false };
       const shopGuide = await guide(shop.theme, answers);
       expect(shopGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(shop.licences); // none of the manager's
-      const holders = await authorizeAll(shop.theme, shopGuide.licences, applicants.holders);
+      const { holders, idToken } = await authorizeAll(shop.theme, shopGuide.licences, applicants.holders);
       const useCause = '开办食品经营：预填（另聘食品安全管理人员）';
-      const result = await prefill(shop.theme, answers, holders, useCause);
+      const result = await prefill(shop.theme, answers, holders, useCause, idToken);
       expect(result.form['foodSafetyManager']).to.equal(undefined);
       expect(result.fields.find((field) => field.canonical === 'foodSafetyManager.name')).to.deep.include({ filled: false });
       expect(result.form['legalRepresentative']).to.not.equal(undefined);
       expect(result.missingSources.map((source) => source.subject)).to.deep.equal(['enterprise']); // the shop's 营业执照 only
       expect(result.partial).to.equal(false);
       // The manager is nobody whose licences this scenario reads: a holder given for him is refused.
-      const refused = await env.platform.request('POST', '/v1/prefill', { body: { themeCode: shop.theme, answers, holders: { ...holders, foodSafetyManager: holders['legalRepresentative'] }, useCause } });
+      const refused = await env.platform.request('POST', '/v1/prefill', { body: { themeCode: shop.theme, answers, holders: { ...holders, foodSafetyManager: holders['legalRepresentative'] }, useCause }, idToken });
       expect((expectProblem(refused, 400, 'VALIDATION_FAILED')['errors'] as { pointer: string }[]).map((error) => error.pointer)).to.deep.equal(['/holders/foodSafetyManager']);
     });
 
     it('answers 200 with partial: true and the missing sources when the licence library is down, inventing nothing', async () => {
       const driver = SCENARIOS.find((scenario) => scenario.theme === 'MX-T09')!;
       const applicants = driver.pick(index);
-      const holders = await authorizeAll(driver.theme, (await guide(driver.theme)).licences, applicants.holders);
+      const { holders, idToken } = await authorizeAll(driver.theme, (await guide(driver.theme)).licences, applicants.holders);
       env.library.faults.goDown();
-      const result = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库停机）');
+      const result = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库停机）', idToken);
       expect(result.partial).to.equal(true);
       expect(result.missingSources).to.have.length(1);
       expect(result.missingSources[0]).to.deep.include({ subject: 'applicant', licenceTypes: ['residentIdCard', 'drivingLicence'] });
@@ -484,7 +504,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(uses.filter((use) => use.useCause === '我要做客车司机：预填（证照库停机）')).to.deep.equal([]);
 
       env.library.faults.comeBack();
-      const recovered = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库恢复）');
+      const recovered = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库恢复）', idToken);
       expect(recovered.partial).to.equal(false);
       expect(recovered.autoFill.filled).to.be.greaterThan(0);
     });
@@ -499,8 +519,10 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       }
       expect(SCENARIOS.map((scenario) => scenario.theme).sort(), 'an end-to-end scenario per theme').to.deep.equal(themes.map((theme) => theme.code).sort());
       expectProblem(await env.platform.request('POST', '/v1/themes/MX-T99/guide', { body: {} }), 404, 'NOT_FOUND');
-      const holders = { applicant: { code: index.population.persons.find((person) => person.idNumber)!.idNumber, type: 'citizen', authorizationId: '00000000-0000-4000-8000-000000000000' } };
-      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: 'MX-T99', holders, useCause: '预填' } }), 404, 'NOT_FOUND');
+      const person = index.population.persons.find((candidate) => candidate.idNumber)!;
+      const holders = { applicant: { code: person.idNumber, type: 'citizen', authorizationId: '00000000-0000-4000-8000-000000000000' } };
+      const idToken = await env.sessions.idToken(env.platform, { idNumber: person.idNumber!, name: person.name });
+      expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: 'MX-T99', holders, useCause: '预填' }, idToken }), 404, 'NOT_FOUND');
     });
 
     it('answers 400 naming /answers/<id> for answers that do not fit', async () => {
@@ -509,8 +531,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect((problem['errors'] as { pointer: string }[]).map((error) => error.pointer).sort()).to.deep.equal(['/answers/enrolInsurance', '/answers/twins']);
       const retirement = expectProblem(await env.platform.request('POST', '/v1/themes/MX-T11/guide', { body: { answers: { retirementType: 'early' } } }), 400, 'VALIDATION_FAILED');
       expect(retirement['errors']).to.deep.equal([{ pointer: '/answers/retirementType', message: 'must be one of normal, disability, specialJob' }]);
-      const { holders } = await birthPrefill(0, 'unused');
-      const prefillProblem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: birth.theme, answers, holders, useCause: '预填' } }), 400, 'VALIDATION_FAILED');
+      const { holders, idToken } = await birthPrefill(0, 'unused');
+      const prefillProblem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: birth.theme, answers, holders, useCause: '预填' }, idToken }), 400, 'VALIDATION_FAILED');
       expect((prefillProblem['errors'] as { pointer: string }[]).map((error) => error.pointer).sort()).to.deep.equal(['/answers/enrolInsurance', '/answers/twins']);
     });
   });

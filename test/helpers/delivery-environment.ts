@@ -30,6 +30,7 @@ import { generateKeyPair } from '../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type FetchFunction, type SigningClient, type SigningClientResponse } from '../../src/trust/signing-client.js';
 import { devKey } from './dev-keys.js';
 import { startTestGateway, type LogCapture } from './gateway.js';
+import { TestSessions } from './identity.js';
 import type { StoreFixture } from './stores.js';
 import { waitFor } from './wait.js';
 
@@ -72,12 +73,17 @@ export interface DeliveryEnvironment {
   /** A second platform client (registered for the test). */
   otherPlatform: SigningClient;
   ops: SigningClient;
+  /** Logins at the shared identity platform for this gateway: `sessions.idToken(client, person)`. */
+  sessions: TestSessions;
   /** Another gateway process on the same database and departments (a replica with its own dispatcher); closed with the environment. */
   startReplica(): Promise<Gateway>;
   /** A department's own client (`dept-<code>`). */
   department(code: string): Promise<SigningClient>;
-  /** POST /v1/applications as `client` (default the platform) with an Idempotency-Key (null: none). */
-  submit(body: unknown, key?: string | null, client?: SigningClient): Promise<SigningClientResponse>;
+  /**
+   * POST /v1/applications as `client` (default the platform) with an Idempotency-Key (null: none) and the ID token
+   * of `idToken`, by default of a holder of the body's form (the first group with an ID number and a name).
+   */
+  submit(body: unknown, key?: string | null, client?: SigningClient, idToken?: string): Promise<SigningClientResponse>;
   /** GET /v1/applications/{id} as the platform; expects 200. */
   application(id: string): Promise<ApplicationView>;
   /** Waits until the application satisfies `check` (polls GET). */
@@ -205,6 +211,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     const client = async (clientId: string, key?: Parameters<typeof createSigningClient>[0]['key']) =>
       createSigningClient({ baseUrl: gateway.url, clientId, key: key ?? await devKey(clientId), tongbanKeys: () => jwks(gateway.url) });
     const platform = await client('platform');
+    const sessions = new TestSessions(gateway.url);
     const departments = new Map<string, SigningClient>();
 
     // Like a platform, a submission without `materials` gets files uploaded for what its scenario needs (once per
@@ -228,7 +235,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
       return { ...body, materials };
     };
     const environment: DeliveryEnvironment = {
-      gateway, logs, matters, seals, library, gaj, mzrsj, ybj, outcomes, platform,
+      gateway, logs, matters, seals, library, gaj, mzrsj, ybj, outcomes, platform, sessions,
       otherPlatform: await client('platform-b', other.privateJwk),
       ops: await client('ops'),
       async startReplica() {
@@ -240,8 +247,9 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
         if (!departments.has(code)) departments.set(code, await client(`dept-${code}`));
         return departments.get(code)!;
       },
-      async submit(body, key = `submit-${crypto.randomUUID()}`, as = platform) {
-        return as.request('POST', '/v1/applications', { body: await withMaterials(body, key, as), headers: key === null ? {} : { 'idempotency-key': key } });
+      async submit(body, key = `submit-${crypto.randomUUID()}`, as = platform, idToken?: string) {
+        idToken ??= await sessions.forForm(as, (body as { form?: unknown } | null)?.form);
+        return as.request('POST', '/v1/applications', { body: await withMaterials(body, key, as), headers: key === null ? {} : { 'idempotency-key': key }, idToken });
       },
       async application(id) {
         const answer = await platform.request('GET', `/v1/applications/${id}`);
@@ -315,7 +323,7 @@ export function hiringSubmission(): Record<string, unknown> {
  * A mother in the licence library's population whose 出生医学证明, 居民身份证 and
  * 居民户口簿 and 结婚证 are all valid for years (出生登记 declares them all).
  */
-export function motherInPopulation(library: LicenceLibrarySimulator, skip = 0): { idNumber: string; licenceTypes: string[] } {
+export function motherInPopulation(library: LicenceLibrarySimulator, skip = 0): { idNumber: string; name: string; licenceTypes: string[] } {
   const types = ['birthCertificate', 'residentIdCard', 'householdRegister', 'marriageCertificate'];
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const lasting = (licence: LicenceLibrarySimulator['population']['licences'][number]) => licence.status === '01' && licence.validFrom <= today
@@ -326,27 +334,30 @@ export function motherInPopulation(library: LicenceLibrarySimulator, skip = 0): 
     && licences.filter((licence) => types.includes(licence.type)).every(lasting));
   const entry = found[skip];
   if (!entry) throw new Error(`no mother #${skip} with valid ${types.join(', ')} in the population`);
-  return { idNumber: entry[0], licenceTypes: types };
+  const name = library.population.persons.find((person) => person.idNumber === entry[0])!.name;
+  return { idNumber: entry[0], name, licenceTypes: types };
 }
 
 /**
- * A mother of the licence library's population authorises the platform (face
- * recognition) for 婴儿出生一件事, then the platform prefills the birth form
- * from her licences: the authorisation must be 201 and the prefill 200.
+ * A mother of the licence library's population logs in at the identity
+ * platform and authorises the platform (face recognition) for 婴儿出生一件事,
+ * then the platform prefills the birth form from her licences with her ID
+ * token: the authorisation must be 201 and the prefill 200.
  * Needs the environment started with `licenceLibrary: true`.
  */
-export async function prefillBirthForMother(env: DeliveryEnvironment): Promise<{ mother: ReturnType<typeof motherInPopulation>; prefill: SigningClientResponse }> {
+export async function prefillBirthForMother(env: DeliveryEnvironment): Promise<{ mother: ReturnType<typeof motherInPopulation>; prefill: SigningClientResponse; idToken: string }> {
   const mother = motherInPopulation(env.library!);
-  const authorization = await env.platform.request('POST', '/v1/authorizations', { body: {
+  const idToken = await env.sessions.idToken(env.platform, { idNumber: mother.idNumber, name: mother.name });
+  const authorization = await env.platform.request('POST', '/v1/authorizations', { idToken, body: {
     holder: { code: mother.idNumber, type: 'citizen' }, licenceTypes: mother.licenceTypes,
     purpose: { themeCode: BIRTH_THEME, description: '办理婴儿出生一件事' }, expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     consent: { method: 'face-recognition', at: new Date().toISOString() },
   } });
   if (authorization.status !== 201) throw new Error(`authorisation answered ${authorization.status}: ${JSON.stringify(authorization.body)}`);
-  const prefill = await env.platform.request('POST', '/v1/prefill', { body: {
+  const prefill = await env.platform.request('POST', '/v1/prefill', { idToken, body: {
     themeCode: BIRTH_THEME, answers: {}, useCause: '婴儿出生一件事：预填出生登记表',
     holders: { mother: { code: mother.idNumber, type: 'citizen', authorizationId: (authorization.body as { id: string }).id } },
   } });
   if (prefill.status !== 200) throw new Error(`prefill answered ${prefill.status}: ${JSON.stringify(prefill.body)}`);
-  return { mother, prefill };
+  return { mother, prefill, idToken };
 }

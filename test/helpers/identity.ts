@@ -4,10 +4,12 @@
  * nonce from the gateway, the real authorization code flow with PKCE, the ID
  * token the gateway then verifies.
  */
+import { decodeJwt } from 'jose';
 import {
   DEFAULT_IDENTITY_CLIENTS, loginWithIdentityPlatform, startIdentityPlatformSimulator,
   type IdentityClient, type IdentityPlatformSimulator, type Level, type LoginMethod, type RegisteredEnterprise, type RegisteredPerson, type SubjectType,
 } from '../../adapters/identity-platform/index.js';
+import { makeIdNumber, validateIdNumber } from '../../src/domain/identifiers/index.js';
 import type { SigningClient } from '../../src/trust/signing-client.js';
 
 /** The redirect URI every test login uses (registered for every client below). */
@@ -130,4 +132,49 @@ export async function registerPerson(idNumber: string, name: string): Promise<Re
 /** Makes an enterprise known to the shared identity platform, with its legal representative. */
 export async function registerEnterprise(creditCode: string, name: string, legalRepresentativeIdNumber: string): Promise<RegisteredEnterprise> {
   return (await sharedIdentityPlatform()).simulator.registerEnterprise({ creditCode, name, legalRepresentativeIdNumber });
+}
+
+/** The person a test logs in when a form names no one (so that the gateway answers what else is wrong with it). */
+export const DEFAULT_TEST_PERSON: Readonly<TestPerson> = Object.freeze({ idNumber: makeIdNumber({ areaCode: '110101', birthDate: '1980-01-01', sequence: 997 }), name: '测试员' });
+
+/**
+ * The logins of one gateway's tests: each person is registered at the shared
+ * identity platform and logged in once per client, and again when the token
+ * is within a minute of its expiry. Make one per gateway (a token is for the
+ * gateway that issued its nonce).
+ */
+export class TestSessions {
+  private readonly tokens = new Map<string, Promise<{ idToken: string; exp: number }>>();
+
+  constructor(private readonly gatewayUrl: string) {}
+
+  /** An ID token of `person` for `client`. */
+  async idToken(client: SigningClient, person: TestPerson): Promise<string> {
+    const key = `${client.clientId}|${person.idNumber}|${person.name}|${person.method ?? 'face'}|${person.creditCode ?? ''}`;
+    const cached = await this.tokens.get(key)?.catch(() => undefined);
+    if (cached && cached.exp * 1000 > Date.now() + 60_000) return cached.idToken;
+    const login = (async () => {
+      await registerPerson(person.idNumber, person.name).catch(() => undefined); // one the platform knows keeps its entry
+      const idToken = await loginAt(this.gatewayUrl, client, person);
+      return { idToken, exp: decodeJwt(idToken).exp ?? 0 };
+    })();
+    this.tokens.set(key, login);
+    return (await login).idToken;
+  }
+
+  /** An ID token of a holder of `form` (the first group with an `idNumber` and a `name`), else of {@link DEFAULT_TEST_PERSON}. */
+  async forForm(client: SigningClient, form: unknown): Promise<string> {
+    return this.idToken(client, formHolder(form) ?? DEFAULT_TEST_PERSON);
+  }
+}
+
+/** The first person of a merged form: a group with a valid `idNumber` and a `name`. */
+export function formHolder(form: unknown): TestPerson | undefined {
+  if (typeof form !== 'object' || form === null) return undefined;
+  for (const group of Object.values(form)) {
+    if (typeof group !== 'object' || group === null) continue;
+    const { idNumber, name } = group as { idNumber?: unknown; name?: unknown };
+    if (typeof idNumber === 'string' && typeof name === 'string' && name !== '' && validateIdNumber(idNumber).ok) return { idNumber: idNumber.toUpperCase(), name };
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ import { Alerts } from '../../src/ops/alerts.js';
 import type { Store } from '../../src/store/index.js';
 import { createSigningClient, jwks } from '../../src/trust/index.js';
 import type { SigningClient, SigningClientResponse } from '../../src/trust/signing-client.js';
-import { BIRTH_THEME, birthForm, birthSubmission, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
+import { BIRTH_THEME, birthForm, birthSubmission, idNumber, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
 import { devKey } from '../helpers/dev-keys.js';
 import { satisfyMaterials } from '../helpers/materials.js';
 import { allPassed, storeFixtures, TEST_DATABASE_URL, type StoreFixture } from '../helpers/stores.js';
@@ -69,6 +69,9 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
   const bodies = new Map<string, Record<string, unknown>>();
   /** Uploaded once while the database answers; every submission names the same uploads. */
   let materials: Record<string, unknown>;
+  /** The mother of every submission, logged in once while the database answers (a login needs a nonce from the gateway). */
+  const mother = { name: '李芳', idNumber: idNumber('1994-03-08', '女') };
+  let idToken: string;
 
   before(async function () {
     this.timeout(90_000);
@@ -94,6 +97,7 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
       fetch: (input, init) => globalThis.fetch(input, { ...init, signal: AbortSignal.timeout(HANG_MS) }),
     });
     materials = await satisfyMaterials(client, BIRTH_THEME);
+    idToken = await env.sessions.idToken(client, mother);
   });
 
   after(async function () {
@@ -122,8 +126,8 @@ describe('gateway and a PostgreSQL that stalls (black hole, long locks)', functi
 
   /** POST /v1/applications under `key` (a new birth submission for a new key; the same body again for a known one). */
   function submit(key: string): Promise<Answered> {
-    if (!bodies.has(key)) bodies.set(key, { ...birthSubmission(birthForm()), materials });
-    return timed(() => client.request('POST', '/v1/applications', { body: bodies.get(key), headers: { 'idempotency-key': key } }));
+    if (!bodies.has(key)) bodies.set(key, { ...birthSubmission(birthForm({ mother, guardian: mother })), materials });
+    return timed(() => client.request('POST', '/v1/applications', { body: bodies.get(key), headers: { 'idempotency-key': key }, idToken }));
   }
 
   function read(applicationId: string): Promise<Answered> {

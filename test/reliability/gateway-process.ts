@@ -11,6 +11,7 @@ import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, type MatterSystemSimulator } from '.
 import { CERT_FILES } from '../../src/trust/dev-material.js';
 import { createSigningClient, jwks, type FetchFunction, type SigningClient } from '../../src/trust/signing-client.js';
 import { devCertsDir, devKey } from '../helpers/dev-keys.js';
+import { sharedIdentityPlatform } from '../helpers/identity.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,7 +51,7 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** Settings every reliability gateway shares: development keys, the matter-system simulator, quiet logs, fast retries. */
+/** Settings every reliability gateway shares: development keys, the matter-system simulator, the shared identity platform simulator, quiet logs, fast retries. */
 export async function baseEnv(matters: MatterSystemSimulator, extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
   const certsDir = await devCertsDir();
   const env: NodeJS.ProcessEnv = {};
@@ -73,6 +74,7 @@ export async function baseEnv(matters: MatterSystemSimulator, extra: Record<stri
     TONGBAN_DELIVERY_MAX_ATTEMPTS: '1000',
     TONGBAN_DELIVERY_LEASE_MS: '5000',
     TONGBAN_SHUTDOWN_GRACE_MS: '2000',
+    ...(await sharedIdentityPlatform()).env,
     ...extra,
   };
 }

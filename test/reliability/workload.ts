@@ -1,7 +1,9 @@
 /**
  * What the reliability tests do to a gateway: submit many applications with
- * bounded concurrency through signing platform clients, and the department
- * systems that receive them (REST simulators, one per department).
+ * bounded concurrency through signing platform clients, each with the ID
+ * token of its applicant (logged in at the shared identity platform
+ * simulator), and the department systems that receive them (REST simulators,
+ * one per department).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { CERT_FILES } from '../../src/trust/dev-material.js';
 import { Keyring } from '../../src/trust/keyring.js';
 import type { SigningClient } from '../../src/trust/signing-client.js';
 import { devCertsDir, devKey } from '../helpers/dev-keys.js';
+import { TestSessions } from '../helpers/identity.js';
 import { satisfyMaterials } from '../helpers/materials.js';
 
 /**
@@ -66,21 +69,26 @@ export type Outcome =
 
 /**
  * Submits `indexes` with at most `concurrency` in flight, spread round-robin
- * over `clients`. Stops taking new ones once `stop()` is true (answers to
- * those already sent are still recorded, failures included).
+ * over `clients`, each with the ID token of its applicant (logged in once per
+ * call and client; a login that fails is a failed submission). Stops taking
+ * new ones once `stop()` is true (answers to those already sent are still
+ * recorded, failures included).
  */
 export async function submitAll(options: {
   clients: readonly SigningClient[]; indexes: readonly number[]; concurrency: number; materials: Materials;
   stop?: () => boolean; onAnswer?: (index: number, outcome: Outcome) => void;
 }): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
+  const sessions = new TestSessions(GATEWAY_ORIGIN);
   const queue = [...options.indexes];
   const worker = async () => {
     for (let index = queue.shift(); index !== undefined && !options.stop?.(); index = queue.shift()) {
       const client = options.clients[index % options.clients.length]!;
       let outcome: Outcome;
       try {
-        const answer = await client.request('POST', '/v1/applications', { body: submission(index, options.materials), headers: { 'idempotency-key': keyOf(index) } });
+        const body = submission(index, options.materials);
+        const idToken = await sessions.forForm(client, body['form']);
+        const answer = await client.request('POST', '/v1/applications', { body, headers: { 'idempotency-key': keyOf(index) }, idToken });
         outcome = answer.status === 202
           ? { status: 202, applicationId: (answer.body as { applicationId: string }).applicationId, replayed: answer.headers['idempotent-replayed'] === 'true' }
           : { status: answer.status, error: answer.raw.toString('utf8').slice(0, 500) };

@@ -3,8 +3,9 @@
  * Content-Encoding other than identity is refused on every route (415
  * UNSUPPORTED_CONTENT_ENCODING, Accept-Encoding: identity, nothing read,
  * nothing stored, nothing logged as a failure); bodies that are not UTF-8,
- * charsets other than utf-8, repeated member names, undecodable paths and
- * too many headers get their 4xx — never a 500.
+ * charsets other than utf-8, repeated member names, undecodable paths,
+ * too many headers and ID tokens that are no such thing get their 4xx —
+ * never a 500.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -168,6 +169,24 @@ describe('request shape: Content-Encoding, charsets, UTF-8, repeated names (no 5
       req.end();
     });
     expect(status).to.equal(431);
+  });
+
+  it('property: a signed submission with any Tongban-Id-Token that is not a valid ID token (bound by idt or not) answers 401 ID_TOKEN_*, never 5xx', async function () {
+    this.timeout(120_000);
+    const key = await devKey('platform');
+    const base64url = fc.stringMatching(/^[A-Za-z0-9_-]{0,200}$/);
+    const segment = fc.oneof(base64url, fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+      fc.constantFrom({ alg: 'none', typ: 'JWT' }, { alg: 'ES256', kid: 'no-such-key', typ: 'JWT' }, { alg: 'HS256' }).map((header) => Buffer.from(JSON.stringify(header)).toString('base64url')));
+    const token = fc.oneof(fc.stringMatching(/^[!-~]{1,300}$/), fc.tuple(segment, segment, base64url).map((parts) => parts.join('.')),
+      fc.tuple(segment, segment).map((parts) => `${parts.join('.')}.`), fc.constant('a.b.c'), fc.stringMatching(/^[A-Za-z0-9_.-]{2000,3000}$/));
+    const body = JSON.stringify({ themeCode: 'MX-T05', answers: {}, form: {} });
+    await fc.assert(fc.asyncProperty(token, fc.boolean(), async (idToken, bound) => {
+      const signature = await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body, clientId: 'platform', key, ...(bound ? { idToken } : {}) });
+      const answer = await call('POST', '/v1/applications', body, { ...signature, 'content-type': 'application/json', 'idempotency-key': 'shape-id-token-1', 'tongban-id-token': idToken });
+      expect(answer.status, answer.text).to.equal(401);
+      expect(String(answer.json?.['code']), answer.text).to.match(/^ID_TOKEN_(INVALID|UNKNOWN_KEY)$/);
+    }), { seed: 20261206, numRuns: 200, interruptAfterTimeLimit: 60_000 });
+    expect(logs.lines.filter((line) => line['message'] === 'request failed'), logs.text().slice(-2000)).to.deep.equal([]);
   });
 
   it('property: random bodies, encodings, content types and methods never answer 5xx', async function () {

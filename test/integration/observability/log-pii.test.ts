@@ -1,25 +1,30 @@
 /**
  * What a gateway writes to its log while serving requests that carry
  * personal data in their URLs (paths and queries, plain, percent-encoded,
- * spaced, full-width), in refused intake and licence reads, and in an error
- * raised while handling one: no ID number, mobile or name comes out, while
- * the lines still say what happened (method, status, the error's name).
+ * spaced, full-width), in refused intake and licence reads sent with a
+ * logged-in person's ID token, and in an error raised while handling one: no
+ * ID number, mobile or name comes out (nor the ID token, which holds them),
+ * while the lines still say what happened (method, status, the error's name).
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PUBLIC, type Route } from '../../../src/api/routes/route.js';
+import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 import type { Gateway } from '../../../src/gateway.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { startTestGateway, type LogCapture } from '../../helpers/gateway.js';
+import { loginAt, registerPerson } from '../../helpers/identity.js';
 import { flattenForPiiSearch, fullWidth, percentAll } from '../../helpers/pii-encodings.js';
 
 const ID_NUMBER = '440104199001011234';
 const RESIDENCE_PERMIT = '830000199001011234';
 const MOBILE = '13812345678';
 const NAME = '欧阳小明';
+/** The person logged in at the identity platform, whose ID token every request below carries. */
+const PERSON = { idNumber: makeIdNumber({ areaCode: '440104', birthDate: '1988-06-15', sequence: 321 }), name: '司徒明月' };
 
 describe('the gateway log holds no personal data', function () {
   this.timeout(60_000);
@@ -46,9 +51,11 @@ describe('the gateway log holds no personal data', function () {
   });
 
   it('after intake, licence reads, holder paths and a failure, no line holds an ID number, a mobile or a name', async () => {
+    await registerPerson(PERSON.idNumber, PERSON.name);
+    const idToken = await loginAt(gateway.url, platform, PERSON);
     const spacedId = `${ID_NUMBER.slice(0, 6)} ${ID_NUMBER.slice(6, 14)} ${ID_NUMBER.slice(14)}`;
     const intake = await platform.request('POST', '/v1/applications', {
-      headers: { 'idempotency-key': 'log-pii-0001' },
+      headers: { 'idempotency-key': 'log-pii-0001' }, idToken,
       body: { themeCode: 'MX-T05', form: { applicant: { name: NAME, idNumber: fullWidth(ID_NUMBER), phone: '138 1234 5678' } } },
     });
     expect(intake.status, JSON.stringify(intake.body)).to.be.within(400, 499);
@@ -59,7 +66,7 @@ describe('the gateway log holds no personal data', function () {
       `/v1/holders/${encodeURIComponent(fullWidth(ID_NUMBER))}/licence-uses?holderName=${encodeURIComponent(NAME)}`,
     ];
     for (const path of reads) {
-      const answer = await platform.request('GET', path);
+      const answer = await platform.request('GET', path, { idToken });
       expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).to.be.below(500);
     }
     const unsigned = await fetch(`${gateway.url}/v1/holders/${RESIDENCE_PERMIT}/licence-uses?phone=%2B86%20138%201234%205678`);
@@ -79,6 +86,6 @@ describe('the gateway log holds no personal data', function () {
     expect(failed!['error']).to.have.nested.property('message').that.matches(/^GET https:\/\/library\.test\/holders\/440104\*{8}1234\?name=欧\*\*\*&phone=138-\*{4}-5678 answered 502$/);
 
     const flat = flattenForPiiSearch(logs.text());
-    for (const value of [ID_NUMBER, RESIDENCE_PERMIT, MOBILE, NAME]) expect(flat, value).not.to.contain(value);
+    for (const value of [ID_NUMBER, RESIDENCE_PERMIT, MOBILE, NAME, PERSON.idNumber, PERSON.name, idToken]) expect(flat, value).not.to.contain(value);
   });
 });

@@ -97,9 +97,9 @@ describe('Prometheus metrics at /metrics', function () {
   });
 
   it('counts licence fetches by type and result, and keeps ID numbers out of labels', async () => {
-    const { mother, prefill } = await prefillBirthForMother(env);
+    const { mother, prefill, idToken } = await prefillBirthForMother(env);
     expect(prefill.status, JSON.stringify(prefill.body)).to.equal(200);
-    const refused = await env.platform.request('GET', `/v1/licences?holderCode=${mother.idNumber}&licenceType=residentIdCard&themeCode=${BIRTH_THEME}&useCause=${encodeURIComponent('核验身份')}`);
+    const refused = await env.platform.request('GET', `/v1/licences?holderCode=${mother.idNumber}&licenceType=residentIdCard&themeCode=${BIRTH_THEME}&useCause=${encodeURIComponent('核验身份')}`, { idToken });
     expect(refused.status).to.equal(403);
     expect((await env.platform.request('GET', `/v1/holders/${mother.idNumber}/licence-uses`)).status).to.equal(200);
 
