@@ -1,0 +1,108 @@
+/**
+ * The platform event contract (issue #19): what happened to an application,
+ * recorded for the platform client that submitted it, in the transaction of
+ * the change itself (a transactional outbox). The webhook worker
+ * (webhook-worker.ts) sends each event to the client's matching endpoints.
+ *
+ * Glossary: an *event* (webhook message) is stored once per change, with a
+ * stable id (`msg_…`, the `webhook-id` header) and a per-application
+ * sequence number from 1; a *delivery* is that message for one endpoint.
+ */
+import { newId, type Queryable } from '../store/index.js';
+
+export type PlatformEventType =
+  | 'application.received' | 'sub_application.received' /* department receipt 回执 */ | 'sub_application.accepted' | 'sub_application.supplement_requested'
+  | 'sub_application.rejected' | 'sub_application.completed' | 'sub_application.results_ready' | 'sub_application.overdue'
+  | 'result_delivery.updated' /* post/window hand-over steps */ | 'material_mailing.updated' /* applicant posts originals in */
+  | 'evaluation.recorded' | 'evaluation.follow_up_updated';
+
+/** Every platform event type, in the order of the docs. */
+export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = [
+  'application.received', 'sub_application.received', 'sub_application.accepted', 'sub_application.supplement_requested',
+  'sub_application.rejected', 'sub_application.completed', 'sub_application.results_ready', 'sub_application.overdue',
+  'result_delivery.updated', 'material_mailing.updated', 'evaluation.recorded', 'evaluation.follow_up_updated',
+];
+
+/** The ping `POST /v1/webhooks/{id}/test` sends: not an application's event, so without sequence. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+/** One event of an application, as the platform receives it (the webhook body). */
+export interface PlatformEventPayload {
+  id: string;
+  type: PlatformEventType | typeof TEST_EVENT_TYPE;
+  /** When it happened, ISO 8601 (UTC, `Z`). */
+  timestamp: string;
+  applicationId?: string;
+  /** Per application, from 1, without gaps. */
+  sequence?: number;
+  subApplicationId?: string;
+  data: Record<string, unknown>;
+}
+
+export interface PlatformEvent {
+  applicationId: string;
+  type: PlatformEventType;
+  subApplicationId?: string;
+  data: Record<string, unknown>;
+  /** When it happened (Unix ms). Default now. */
+  at?: number;
+}
+
+/** A new message id, `msg_<uuid v7>`: the `webhook-id` receivers de-duplicate by. */
+export function newMessageId(now = Date.now()): string {
+  return `msg_${newId(now)}`;
+}
+
+/**
+ * Records an event for the platform client that submitted the application,
+ * in the caller's transaction (transactional outbox): assigns the next
+ * per-application sequence number, stores the message and enqueues one
+ * delivery per matching active endpoint of that client (none → the event is
+ * still stored, for listing and replay). Throws when the application does not exist.
+ */
+export async function recordPlatformEvent(tx: Queryable, event: PlatformEvent): Promise<void> {
+  const at = event.at ?? Date.now();
+  const { rows: applications } = await tx.query<{ client_id: string }>('SELECT client_id FROM applications WHERE id = $1', [event.applicationId]);
+  const clientId = applications[0]?.client_id;
+  if (clientId === undefined) throw new Error(`platform event ${event.type}: application ${event.applicationId} not found`);
+  const { rows: sequences } = await tx.query<{ last_sequence: number | string }>(
+    `INSERT INTO webhook_sequences (application_id, last_sequence) VALUES ($1, 1)
+     ON CONFLICT (application_id) DO UPDATE SET last_sequence = webhook_sequences.last_sequence + 1
+     RETURNING last_sequence`, [event.applicationId]);
+  const sequence = Number(sequences[0]!.last_sequence);
+  const id = newMessageId(at);
+  const payload: PlatformEventPayload = {
+    id, type: event.type, timestamp: new Date(at).toISOString(), applicationId: event.applicationId, sequence,
+    ...(event.subApplicationId ? { subApplicationId: event.subApplicationId } : {}), data: event.data,
+  };
+  await tx.query(
+    `INSERT INTO webhook_messages (id, client_id, application_id, sequence, type, sub_application_id, payload, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [id, clientId, event.applicationId, sequence, event.type, event.subApplicationId ?? null, JSON.stringify(payload), at]);
+  await enqueueForEndpoints(tx, { id, clientId, applicationId: event.applicationId, sequence, type: event.type }, at);
+}
+
+interface EndpointRow { id: string; event_types: string | null }
+
+/** One pending delivery of the message per active endpoint of its client that takes its type. */
+export async function enqueueForEndpoints(tx: Queryable, message: { id: string; clientId: string; applicationId: string | null; sequence: number | null; type: string }, at: number, onlyEndpoint?: string): Promise<number> {
+  const { rows } = await tx.query<EndpointRow>(
+    "SELECT id, event_types FROM webhook_endpoints WHERE client_id = $1 AND status = 'active'", [message.clientId]);
+  let enqueued = 0;
+  for (const endpoint of rows) {
+    if (onlyEndpoint !== undefined && endpoint.id !== onlyEndpoint) continue;
+    if (!takesType(endpoint.event_types, message.type)) continue;
+    await tx.query(
+      `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, client_id, application_id, sequence, state, attempts, next_attempt_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)`,
+      [`whd_${newId(at)}`, message.id, endpoint.id, message.clientId, message.applicationId, message.sequence, at]);
+    enqueued += 1;
+  }
+  return enqueued;
+}
+
+/** Whether an endpoint's event types (JSON array, NULL = all) include `type`; a test ping goes to any endpoint. */
+function takesType(eventTypes: string | null, type: string): boolean {
+  if (eventTypes === null || type === TEST_EVENT_TYPE) return true;
+  return (JSON.parse(eventTypes) as string[]).includes(type);
+}
