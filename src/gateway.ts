@@ -14,7 +14,8 @@ import { identityRoutes } from './api/routes/identity.js';
 import { delegationRoutes } from './api/routes/delegations.js';
 import { DelegationService } from './identity/delegations.js';
 import { libraryGuardianshipCheck } from './identity/guardianship.js';
-import { ActingFor, IdentityService } from './identity/index.js';
+import { counterRoutes } from './api/routes/counter.js';
+import { ActingFor, CounterCodes, IdentityService, type CounterCodesOptions } from './identity/index.js';
 import { buildOpenApi, type OpenApiDocument } from './api/openapi/index.js';
 import { catalogRoutes } from './api/routes/catalog.js';
 import { departmentRoutes } from './api/routes/departments.js';
@@ -90,6 +91,8 @@ export interface Gateway {
   readonly actingFor: ActingFor;
   /** Holders' delegations to agents (帮代办). */
   readonly delegations: DelegationService;
+  /** Counter QR codes of the window (一窗受理). */
+  readonly counterCodes: CounterCodes;
   /** The append-only, hash-chained licence-use ledger. */
   readonly ledger: LicenceUseLedger;
   /** The one door to holders' licences (authorisation, reason, ledger). */
@@ -124,6 +127,8 @@ export interface GatewayOptions {
   blobStore?: BlobStore;
   /** Replaces the clock of authorisations and delegations (tests: their expiry at a use). */
   clock?: () => Date;
+  /** Counter QR code lifetimes (tests). */
+  counterCodes?: Pick<CounterCodesOptions, 'ttlSeconds' | 'authorizationMinutes'>;
 }
 
 /** Opens the store, applies migrations, builds the app and listens. */
@@ -170,6 +175,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const ledger = new LicenceUseLedger(store);
   const actingFor = new ActingFor({ guardianship: libraryGuardianshipCheck({ library: licenceLibrary, ledger }), delegations });
   const authorizations = new AuthorizationService(store, catalog, { actingFor, ...(options.clock ? { now: options.clock } : {}) });
+  const counterCodes = new CounterCodes({ store, catalog, actingFor, authorizations, ...options.counterCodes, ...(options.clock ? { now: () => options.clock!().getTime() } : {}) });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
@@ -220,6 +226,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...catalogRoutes({ store, reader: opsReader, catalog, ...(catalogSyncer ? { syncer: catalogSyncer } : {}) }),
       ...identityRoutes({ identity }),
       ...delegationRoutes({ identity, delegations }),
+      ...counterRoutes({ identity, counterCodes }),
       ...authorizationRoutes({ authorizations, identity }),
       ...licenceRoutes({ licenceAccess, ledger, identity }),
       ...formRoutes({
@@ -287,6 +294,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     identity,
     actingFor,
     delegations,
+    counterCodes,
     ledger,
     licenceAccess,
     dispatcher,

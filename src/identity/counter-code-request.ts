@@ -7,7 +7,8 @@
 import { Ajv } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
 import { licenceTypeProblem, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
-import { fieldErrorsOf, HOLDER_TYPES, holderCodeProblem, THEME_CODE_PATTERN } from '../licences/index.js';
+import { fieldErrorsOf, THEME_CODE_PATTERN } from '../licences/authorization-request.js';
+import { HOLDER_TYPES, holderCodeProblem } from '../licences/holder.js';
 import { HALL_CODE_PATTERN } from '../trust/client-registry.js';
 import type { Actor } from './actor.js';
 

@@ -1,9 +1,10 @@
-import { TongbanError, type ErrorCode } from '../../errors/index.js';
+import { TongbanError } from '../../errors/index.js';
 import { COUNTER_QR_PREFIX, type CounterCodes, type IdentityService } from '../../identity/index.js';
 import { HALL_CODE_PATTERN } from '../../trust/client-registry.js';
 import { component } from '../openapi/components.js';
 import { idTokenHeader, limitQuery } from '../openapi/parameters.js';
 import { holder, instant, licenceTypeKey, openObject, themeCode, uuid } from '../openapi/schemas/common.js';
+import { ACTING_FOR_ERRORS, ID_TOKEN_ERRORS } from './identity.js';
 import { readLimit } from './read-limit.js';
 import type { Route } from './route.js';
 
@@ -11,11 +12,6 @@ export interface CounterRouteDependencies {
   identity: IdentityService;
   counterCodes: CounterCodes;
 }
-
-/** What verifying the ID token of the person acting can answer. */
-const idTokenErrors: readonly ErrorCode[] = [
-  'ID_TOKEN_MISSING', 'ID_TOKEN_INVALID', 'ID_TOKEN_UNKNOWN_KEY', 'ID_TOKEN_EXPIRED', 'ID_TOKEN_AUDIENCE', 'ID_TOKEN_LEVEL', 'ID_TOKEN_NONCE', 'ID_TOKEN_REPLAYED', 'IDENTITY_UNAVAILABLE',
-];
 
 const hallCode = { type: 'string', pattern: HALL_CODE_PATTERN, description: 'Service hall code (办事大厅), as its counter clients are registered with', examples: ['meizhou-hall'] } as const;
 const licenceTypes = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeKey } as const;
@@ -72,8 +68,7 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
       parameters: [idTokenHeader],
       request: { schema: counterCodeRequest, example: { hallCode: 'meizhou-hall', themeCode: 'MX-T05', licenceTypes: ['residentIdCard', 'birthCertificate'] } },
       responses: { 201: { description: 'Made; the code is not kept and cannot be read again', schema: counterCode } },
-      errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'DELEGATION_EXPIRED', 'DELEGATION_REVOKED',
-        ...idTokenErrors],
+      errors: ['VALIDATION_FAILED', 'NOT_FOUND', ...ACTING_FOR_ERRORS],
       handler: async (req, res) => {
         const actor = await deps.identity.actorOf(req);
         res.status(201).set('Cache-Control', 'no-store').json(await deps.counterCodes.make(req.client!.id, actor, req.body));
@@ -86,7 +81,7 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
       request: { schema: scanRequest },
       responses: { 201: { description: 'Scanned; the authorisation is recorded', schema: scan } },
       errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'HOLDER_MISMATCH', 'COUNTER_CODE_WRONG_HALL', 'COUNTER_CODE_EXPIRED', 'COUNTER_CODE_USED',
-        ...idTokenErrors],
+        ...ID_TOKEN_ERRORS],
       handler: async (req, res) => {
         const client = req.client!;
         if (client.hall === undefined) throw new TongbanError('ROLE_NOT_ALLOWED', `Client "${client.id}" is a counter without a service hall`);
@@ -99,7 +94,7 @@ export function counterRoutes(deps: CounterRouteDependencies): Route[] {
       summary: 'The scans made at this counter terminal, newest first (?limit= 1–100, default 20); needs a staff member\'s ID token; ID numbers masked',
       parameters: [idTokenHeader, limitQuery(20, 100)],
       responses: { 200: { description: 'The scans', schema: scanList } },
-      errors: ['VALIDATION_FAILED', ...idTokenErrors],
+      errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS],
       handler: async (req, res) => {
         await deps.identity.actorOf(req);
         const limit = readLimit(req.query['limit'], 20, 100);

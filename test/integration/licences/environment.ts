@@ -15,7 +15,7 @@ import {
 import { ALL_ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { CatalogStore } from '../../../src/catalog/index.js';
-import type { Gateway } from '../../../src/gateway.js';
+import type { Gateway, GatewayOptions } from '../../../src/gateway.js';
 import type { LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import { generateKeyPair } from '../../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
@@ -53,8 +53,14 @@ export interface LicenceEnvironment {
   close(): Promise<void>;
 }
 
+/** Extra gateway settings and options (they win over the defaults here). */
+export interface LicenceEnvironmentOptions {
+  env?: Record<string, string>;
+  gateway?: GatewayOptions;
+}
+
 /** Starts both simulators and a gateway on the fixture's database; waits for the catalogue. */
-export async function startLicenceEnvironment(fixture: StoreFixture): Promise<LicenceEnvironment> {
+export async function startLicenceEnvironment(fixture: StoreFixture, options: LicenceEnvironmentOptions = {}): Promise<LicenceEnvironment> {
   sharedIssuerPki().warm(ALL_ISSUERS); // ~0.3 s per issuer, once per process
   const library = await startLicenceLibrarySimulator();
   const matters = await startMatterSystemSimulator();
@@ -74,7 +80,8 @@ export async function startLicenceEnvironment(fixture: StoreFixture): Promise<Li
     TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessSecret,
     TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
     TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS: '5000',
-  });
+    ...options.env,
+  }, options.gateway);
   const catalog = new CatalogStore(gateway.store);
   await waitFor(async () => (await catalog.getTheme(BIRTH_THEME)) && (await catalog.getMatters([INSURANCE])).size === 1, { what: 'the catalogue sync', timeoutMs: 20_000 });
 
