@@ -159,6 +159,21 @@ describe('OpenAPI description at /openapi.json', () => {
     for (const { operation } of operations()) expect(operation.parameters).to.deep.include({ $ref: '#/components/parameters/Traceparent' });
   });
 
+  it('documents the Tongban-Id-Token header and every ID-token refusal on each route that acts on a person\'s data', () => {
+    expect(document.components.parameters['TongbanIdToken']).to.include({ name: 'Tongban-Id-Token', in: 'header', required: true });
+    const acting: [string, string][] = [
+      ['/v1/authorizations', 'post'], ['/v1/prefill', 'post'], ['/v1/applications', 'post'], ['/v1/licences', 'get'], ['/v1/licences/{identifier}/file', 'get'],
+      ['/v1/counter-codes', 'post'], ['/v1/counter/scans', 'post'],
+    ];
+    for (const [path, method] of acting) {
+      const operation = document.paths[path]![method]!;
+      expect(operation.parameters, `${method} ${path}`).to.deep.include({ $ref: '#/components/parameters/TongbanIdToken' });
+      const refusals = Object.keys(operation.responses['401']!.content!['application/problem+json']!.examples!);
+      expect(refusals, `${method} ${path}`).to.include.members(['ID_TOKEN_MISSING', 'ID_TOKEN_INVALID', 'ID_TOKEN_UNKNOWN_KEY', 'ID_TOKEN_EXPIRED', 'ID_TOKEN_AUDIENCE', 'ID_TOKEN_LEVEL', 'ID_TOKEN_NONCE', 'ID_TOKEN_REPLAYED']);
+      expect(Object.keys(operation.responses['503']!.content!['application/problem+json']!.examples!), `${method} ${path}`).to.include('IDENTITY_UNAVAILABLE');
+    }
+  });
+
   describe('request bodies', () => {
     const bodies: [string, string, string][] = [
       ['/v1/authorizations', 'post', 'AuthorizationRequest'],

@@ -5,13 +5,17 @@
  * to prove escaping; one with a 受理号), a second application of a shop
  * (its credit code a holder), attempts over the last minutes, an overdue
  * sub-application, sync runs (one failed), the themes in the stored
- * catalogue and licence-use ledger entries for two holders. Ids are UUIDv7
+ * catalogue and licence-use ledger entries for two holders (the first
+ * holder's made by her verified login, as since migration 012; the other's
+ * recorded before, with no actor), the first application recording who
+ * submitted it. Ids are UUIDv7
  * made at the same instant, as intake makes them: they share their first
  * digits.
  */
 import { randomUUID } from 'node:crypto';
 import { recordApplicationHolders } from '../../../src/cases/application-holders.js';
 import { finishRun, startRun } from '../../../src/catalog/sync-runs.js';
+import type { ActorRecord } from '../../../src/identity/actor.js';
 import { LicenceUseLedger, type LicenceUseInput } from '../../../src/licences/index.js';
 import { makeIdNumber } from '../../../src/domain/identifiers/index.js';
 import { newId, type Store } from '../../../src/store/index.js';
@@ -23,6 +27,15 @@ export const HOSTILE_MATTER = '国（境）内出生登记<img src=x onerror=ale
 export const ACCEPTANCE_NUMBER = 'MZRSJ2026112400001';
 /** The shop's 统一社会信用代码 (a holder of the second application). */
 export const SHOP_CREDIT_CODE = '91350100M000100Y43';
+/** The mother's name, as the identity platform authenticated her (in the first application's and her ledger entries' actor). */
+export const MOTHER_NAME = '丘某';
+
+/** The mother logged in by face recognition, acting for herself. */
+function motherActor(idNumber: string, now: number): ActorRecord {
+  return {
+    subject: 'b2Fz2m9qL0c8x5VvTq1pZA', subjectType: 'natural', idNumber, name: MOTHER_NAME, level: 'L3', methods: ['face'], authTime: now - 15 * 60_000, capacity: 'self',
+  };
+}
 
 export interface Seeded {
   applicationId: string;
@@ -75,11 +88,12 @@ async function attempt(store: Store, deliveryId: string, number: number, at: num
     [deliveryId, number, at, 42, outcome, error ? 'UPSTREAM_REJECTED' : null, error ?? null]);
 }
 
-async function application(store: Store, themeCode: string, form: Record<string, unknown>, now: number): Promise<string> {
+async function application(store: Store, themeCode: string, form: Record<string, unknown>, now: number, actor?: ActorRecord): Promise<string> {
   const id = newId(now);
   await store.query(
-    `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at)
-     VALUES ($1, 'platform', $2, 'digest', '{}', $3, '{}', $4, '{}', 'processing', $5, $5)`, [id, `idem-${id}`, themeCode, JSON.stringify(form), now]);
+    `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at, actor)
+     VALUES ($1, 'platform', $2, 'digest', '{}', $3, '{}', $4, '{}', 'processing', $5, $5, $6)`,
+    [id, `idem-${id}`, themeCode, JSON.stringify(form), now, actor === undefined ? null : JSON.stringify(actor)]);
   await recordApplicationHolders(store, id, form);
   return id;
 }
@@ -92,7 +106,7 @@ export async function seedOpsData(store: Store, now = Date.now()): Promise<Seede
       `INSERT INTO catalog_themes (code, name, status, document, upstream_updated_at, synced_at) VALUES ($1, $2, 'published', $3, $4, $4) ON CONFLICT (code) DO NOTHING`,
       [code, name, JSON.stringify({ code, name }), now]);
   }
-  const applicationId = await application(store, 'MX-T05', { mother: { name: '丘某', idNumber: holder }, child: { name: '丘小某' } }, now);
+  const applicationId = await application(store, 'MX-T05', { mother: { name: MOTHER_NAME, idNumber: holder }, child: { name: '丘小某' } }, now, motherActor(holder, now));
   const deadSub = await subApplication(store, applicationId, { matterName: HOSTILE_MATTER, department: 'gaj', status: 'failed', position: 1 }, now);
   const dead2Sub = await subApplication(store, applicationId, { matterName: '户口登记', department: 'gaj', status: 'failed', position: 2 }, now);
   const deliveredSub = await subApplication(store, applicationId, { matterName: '社会保障卡申领', department: 'mzrsj', status: 'delivered', position: 3 }, now);
@@ -123,6 +137,7 @@ export async function seedOpsData(store: Store, now = Date.now()): Promise<Seede
   const use = (holderCode: string, licenceType: string, useCause: string): LicenceUseInput => ({
     clientId: 'platform', holderCode, holderType: 'citizen', licenceIdentifier: `1.2.156.3005.2.11100000000013338W011.11430000006122244L.${licenceType.length}0230000403.001.U`,
     licenceType, themeCode: 'MX-T05', matterCodes: ['000744622000'], useCause, authorizationId: randomUUID(), action: 'query', outcome: 'used',
+    ...(holderCode === holder ? { actor: motherActor(holder, now) } : {}),
   });
   const ledger = new LicenceUseLedger(store, { now: () => new Date(now - 30_000) });
   await ledger.append([use(holder, 'residentIdCard', '出生登记核验身份'), use(otherHolder, 'marriageCertificate', `核验婚姻 ${HOSTILE}`), use(holder, 'birthCertificate', '出生登记')]);
