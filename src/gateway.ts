@@ -33,6 +33,12 @@ import { SupplementDeadlines } from './cases/expire-supplements.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsAdapterRoutes } from './api/routes/ops-adapters.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
+import { opsWebhookRoutes } from './api/routes/ops-webhooks.js';
+import { webhookRoutes } from './api/routes/webhooks.js';
+import { OverdueEvents } from './notifications/overdue-events.js';
+import { WebhookEndpoints } from './notifications/webhook-endpoints.js';
+import { registerWebhookGauges } from './notifications/webhook-gauges.js';
+import { WebhookWorker } from './notifications/webhook-worker.js';
 import { resultDocumentRoutes } from './api/routes/result-documents.js';
 import { sealCaRoutes } from './api/routes/seal-ca.js';
 import type { Route } from './api/routes/route.js';
@@ -99,6 +105,10 @@ export interface Gateway {
   readonly licenceAccess: LicenceAccess;
   /** Delivers sub-applications to departments (started unless TONGBAN_DISPATCHER=false). */
   readonly dispatcher: Dispatcher;
+  /** Sends platform notifications (signed webhooks; started with the dispatcher). */
+  readonly webhooks: WebhookWorker;
+  /** Records `sub_application.overdue` once per sub-application past its deadline (`check()` at once). */
+  readonly overdueEvents: OverdueEvents;
   /** Alerts to the ops webhook (present when TONGBAN_ALERT_WEBHOOK_URL is set). */
   readonly alerts: Alerts | undefined;
   /** The periodic check that expires 补正 requests past their deadline (`check()` at once). */
@@ -197,6 +207,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     files: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
+  const webhooks = new WebhookWorker({
+    store, logger, signingKey: () => keyring.signingKey(),
+    retry: { maxAttempts: config.webhookMaxAttempts, baseMs: config.webhookBackoffBaseMs, capMs: config.webhookBackoffCapMs },
+    timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency, idleMs: config.webhookPollMs,
+  });
+  registerWebhookGauges(metrics.registry, { reader: opsReader, logger });
+  const wakeWebhooks = () => webhooks.notify();
+  // The gateway's own address, for refusing webhook URLs that point at it (known once listening).
+  let ownUrl = `http://${config.host}:${config.port}`;
+  const webhookEndpoints = new WebhookEndpoints({ store, own: () => ({ url: ownUrl, host: config.host, port: config.port }) });
+  const overdueEvents = new OverdueEvents({ store, logger, intervalMs: config.alertOverdueCheckMs, onRecorded: wakeWebhooks });
   // 补正 deadlines expire on the overdue check's period, with or without an alert webhook.
   const supplementDeadlines = new SupplementDeadlines({ store, logger, intervalMs: config.alertOverdueCheckMs, ...(alerts ? { onExpired: alerts.onSupplementExpired } : {}) });
 
@@ -239,6 +260,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, reader: opsReader, onReplay: wakeDispatcher }),
+      ...webhookRoutes({ endpoints: webhookEndpoints, onWork: wakeWebhooks }),
+      ...opsWebhookRoutes({ store, reader: opsReader, onReplay: wakeWebhooks }),
       ...opsMaterialRoutes({ reader: opsReader }),
       ...opsAdapterRoutes({
         reader: opsReader, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
@@ -271,8 +294,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     throw listenFailure(config, error);
   }
   logger.info('gateway listening', { url: running.url, store: store.dialect });
+  ownUrl = running.url;
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
+  if (config.dispatcherEnabled) webhooks.start();
+  overdueEvents.start();
   alerts?.start();
   supplementDeadlines.start();
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
@@ -298,6 +324,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ledger,
     licenceAccess,
     dispatcher,
+    webhooks,
+    overdueEvents,
     metrics,
     alerts,
     supplementDeadlines,
@@ -309,6 +337,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
         await dispatcher.stop();
+        await webhooks.stop();
+        await overdueEvents.stop();
         channels.close(); // the departments' keep-alive connections
         await supplementDeadlines.stop();
         await alerts?.close();

@@ -12,6 +12,7 @@
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { readTextMember } from '../forms/text-rules.js';
 import type { Mappings } from '../forms/mappings/types.js';
+import { recordSubApplicationEvent, resultSummaries } from '../notifications/sub-application-events.js';
 import type { Queryable, Store } from '../store/index.js';
 import type { DepartmentEventInput, SealedDocument } from './department-event.js';
 import { deliveredMaterials, readSupplementMembers, reportCommitmentFalse, requestSupplement } from './request-supplement.js';
@@ -140,14 +141,22 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
         if (notYetAccepted) {
           await accept(tx, sub, event, occurred, now);
           status = 'accepted';
+          await recordSubApplicationEvent(tx, sub.id, 'sub_application.accepted', {}, now);
         } else stale = true;
         break;
       case 'completed':
         if (open) {
-          if (sub.accepted_at === null) await accept(tx, sub, event, occurred, now);
+          if (sub.accepted_at === null) {
+            await accept(tx, sub, event, occurred, now);
+            await recordSubApplicationEvent(tx, sub.id, 'sub_application.accepted', {}, now);
+          }
           await tx.query("UPDATE sub_applications SET status = 'completed', results = $2, completed_at = $3, updated_at = $4 WHERE id = $1",
             [sub.id, JSON.stringify(event.results ?? []), occurred, now]);
           status = 'completed';
+          await recordSubApplicationEvent(tx, sub.id, 'sub_application.completed', {}, now);
+          if ((event.results ?? []).length > 0) {
+            await recordSubApplicationEvent(tx, sub.id, 'sub_application.results_ready', { results: resultSummaries(event.results as unknown as Record<string, unknown>[]) }, now);
+          }
           released = await releaseDependents(tx, sub.application_id, now);
         } else stale = true;
         break;
@@ -155,7 +164,10 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
         if (open) {
           await tx.query("UPDATE sub_applications SET status = 'rejected', reason = $2, completed_at = $3, updated_at = $4 WHERE id = $1", [sub.id, event.reason!.slice(0, 500), occurred, now]);
           status = 'rejected';
-          await cancelDependents(tx, sub.application_id, now);
+          await recordSubApplicationEvent(tx, sub.id, 'sub_application.rejected', { reason: event.reason!.slice(0, 500) }, now);
+          for (const cancelled of await cancelDependents(tx, sub.application_id, now)) {
+            await recordSubApplicationEvent(tx, cancelled, 'sub_application.rejected', { reason: '前置事项未通过 (a prerequisite matter was rejected)', prerequisiteOf: sub.id }, now);
+          }
         } else stale = true;
         break;
       case 'status':
@@ -228,15 +240,18 @@ async function releaseDependents(tx: Queryable, applicationId: string, now: numb
   return released;
 }
 
-/** A rejected prerequisite means the matters waiting for it cannot proceed. */
-async function cancelDependents(tx: Queryable, applicationId: string, now: number): Promise<void> {
+/** A rejected prerequisite means the matters waiting for it cannot proceed. Answers the sub-applications so rejected. */
+async function cancelDependents(tx: Queryable, applicationId: string, now: number): Promise<string[]> {
   const { rows } = await tx.query<{ id: string; matter_code: string; status: string; prerequisites: string }>(
     'SELECT id, matter_code, status, prerequisites FROM sub_applications WHERE application_id = $1', [applicationId]);
   const rejected = new Set(rows.filter((row) => row.status === 'rejected').map((row) => row.matter_code));
+  const cancelled: string[] = [];
   for (const row of rows) {
     if (row.status !== 'waiting') continue;
     if (!(JSON.parse(row.prerequisites) as string[]).some((code) => rejected.has(code))) continue;
     await tx.query("UPDATE sub_applications SET status = 'rejected', reason = '前置事项未通过 (a prerequisite matter was rejected)', updated_at = $2 WHERE id = $1", [row.id, now]);
     await tx.query("UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'", [row.id, now]);
+    cancelled.push(row.id);
   }
+  return cancelled;
 }

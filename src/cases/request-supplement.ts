@@ -9,6 +9,7 @@
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import type { DeliveryMaterial } from '../domain/department-channel.js';
 import type { Mappings } from '../forms/mappings/types.js';
+import { recordSubApplicationEvent } from '../notifications/sub-application-events.js';
 import { newId, type Queryable } from '../store/index.js';
 import type { DepartmentEventInput } from './department-event.js';
 import { chinaDate } from './working-days.js';
@@ -89,6 +90,9 @@ export async function requestSupplement(tx: Queryable, sub: SupplementSubject, e
       event.reason!, event.deadline!, occurred]);
   // The clock pauses from the day the department asked; the working days it stays paused are added on supply.
   await tx.query("UPDATE sub_applications SET status = 'awaiting_supplement', paused_since = $2, updated_at = $3 WHERE id = $1", [sub.id, occurred, now]);
+  await recordSubApplicationEvent(tx, sub.id, 'sub_application.supplement_requested', {
+    supplement: { materials: [...new Set(event.materials ?? [])], fields: [...new Set(event.fields ?? [])], reason: event.reason!, deadline: event.deadline! },
+  }, now);
   return 'awaiting_supplement';
 }
 

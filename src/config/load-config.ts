@@ -70,6 +70,12 @@ export interface Config {
   readonly breakerResetMs: number;
   readonly inboxLeaseMs: number;
   readonly dispatcherEnabled: boolean;
+  readonly webhookTimeoutMs: number;
+  readonly webhookMaxAttempts: number;
+  readonly webhookBackoffBaseMs: number;
+  readonly webhookBackoffCapMs: number;
+  readonly webhookConcurrency: number;
+  readonly webhookPollMs: number;
   readonly opsUsers: Readonly<Record<string, string>>;
   readonly opsSessionSecret?: string;
   readonly opsSessionTtlSeconds: number;

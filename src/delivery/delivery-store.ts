@@ -3,6 +3,7 @@
  * record each attempt's outcome. One store round trip per function.
  */
 import type { DeliveryReceipt, SubApplicationDelivery } from '../domain/department-channel.js';
+import { recordSubApplicationEvent } from '../notifications/sub-application-events.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
 import { buildDeliveries } from './build-delivery.js';
 import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
@@ -94,6 +95,8 @@ async function recordDelivered(tx: Queryable, delivery: ClaimedDelivery, owner: 
        acceptance_number = COALESCE(acceptance_number, $2), receipt = $3, updated_at = $4 WHERE id = $1`,
     [delivery.subApplicationId, receipt.acceptanceNumber, JSON.stringify(receipt), at]);
   await recordAttempt(tx, attempt);
+  // The department's receipt (回执), told to the platform in the same transaction.
+  await recordSubApplicationEvent(tx, delivery.subApplicationId, 'sub_application.received', {}, at);
   return true;
 }
 

@@ -63,3 +63,9 @@ CREATE INDEX webhook_deliveries_order ON webhook_deliveries (endpoint_id, applic
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at, id);
 CREATE INDEX webhook_deliveries_state_updated ON webhook_deliveries (state, updated_at, id);
 CREATE INDEX webhook_deliveries_client_state ON webhook_deliveries (state, client_id);
+
+-- Sub-applications whose `sub_application.overdue` event was recorded: each once, whichever replica's check sees it first.
+CREATE TABLE webhook_overdue_marks (
+  sub_application_id TEXT PRIMARY KEY,
+  marked_at          INTEGER NOT NULL
+);
