@@ -33,6 +33,10 @@ import { SupplementDeadlines } from './cases/expire-supplements.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
 import { opsAdapterRoutes } from './api/routes/ops-adapters.js';
 import { opsDeliveryRoutes } from './api/routes/ops-deliveries.js';
+import { evaluationRoutes, opsEvaluationRoutes } from './api/routes/evaluations.js';
+import { createEvaluationAdapter } from '../adapters/evaluation/index.js';
+import type { EvaluationSystem } from './domain/evaluation.js';
+import { EvaluationPusher } from './evaluations/evaluation-pusher.js';
 import { opsWebhookRoutes } from './api/routes/ops-webhooks.js';
 import { webhookRoutes } from './api/routes/webhooks.js';
 import { OverdueEvents } from './notifications/overdue-events.js';
@@ -105,6 +109,8 @@ export interface Gateway {
   readonly licenceAccess: LicenceAccess;
   /** Delivers sub-applications to departments (started unless TONGBAN_DISPATCHER=false). */
   readonly dispatcher: Dispatcher;
+  /** Pushes evaluations and follow-up steps to the provincial 好差评 system (present when it is configured; started with the dispatcher). */
+  readonly evaluationPusher: EvaluationPusher | undefined;
   /** Sends platform notifications (signed webhooks; started with the dispatcher). */
   readonly webhooks: WebhookWorker;
   /** Records `sub_application.overdue` once per sub-application past its deadline (`check()` at once). */
@@ -131,6 +137,8 @@ export interface GatewayOptions {
   licenceLibrary?: LicenceLibrary;
   /** Replaces the e-seal platform adapter built from the configuration (tests). */
   sealService?: SealService;
+  /** Replaces the 好差评 system adapter built from the configuration (tests). */
+  evaluationSystem?: EvaluationSystem;
   /** Extra routes (tests, the sandbox). */
   extraRoutes?: readonly Route[];
   /** Replaces the blob store built from the configuration (tests); closed with the gateway. */
@@ -207,6 +215,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     files: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
+  const evaluationSystem = options.evaluationSystem ?? (config.evaluationUrl ? createEvaluationAdapter({
+    baseUrl: config.evaluationUrl, appId: config.evaluationAppId!, appSecret: config.evaluationAppSecret!, timeoutMs: config.evaluationTimeoutMs,
+  }) : undefined);
+  if (!evaluationSystem) logger.warn('no 好差评 system configured (TONGBAN_EVALUATION_URL): evaluations wait in the push outbox');
+  const evaluationPusher = evaluationSystem ? new EvaluationPusher({
+    store, system: evaluationSystem, logger, leaseMs: config.deliveryLeaseMs,
+    retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
+  }) : undefined;
+  const evaluationDeps = { store, reader: opsReader, identity, followUpWorkingDays: config.evaluationFollowUpWorkingDays, onQueued: () => evaluationPusher?.notify() };
   const webhooks = new WebhookWorker({
     store, logger, signingKey: () => keyring.signingKey(),
     retry: { maxAttempts: config.webhookMaxAttempts, baseMs: config.webhookBackoffBaseMs, capMs: config.webhookBackoffCapMs },
@@ -260,6 +277,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, reader: opsReader, onReplay: wakeDispatcher }),
+      ...evaluationRoutes(evaluationDeps),
+      ...opsEvaluationRoutes(evaluationDeps),
       ...webhookRoutes({ endpoints: webhookEndpoints, onWork: wakeWebhooks }),
       ...opsWebhookRoutes({ store, reader: opsReader, onReplay: wakeWebhooks }),
       ...opsMaterialRoutes({ reader: opsReader }),
@@ -297,6 +316,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ownUrl = running.url;
   catalogSyncer?.start();
   if (config.dispatcherEnabled) dispatcher.start();
+  if (config.dispatcherEnabled) evaluationPusher?.start();
   if (config.dispatcherEnabled) webhooks.start();
   overdueEvents.start();
   alerts?.start();
@@ -324,6 +344,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ledger,
     licenceAccess,
     dispatcher,
+    evaluationPusher,
     webhooks,
     overdueEvents,
     metrics,
@@ -337,6 +358,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
         await dispatcher.stop();
+        await evaluationPusher?.stop();
         await webhooks.stop();
         await overdueEvents.stop();
         channels.close(); // the departments' keep-alive connections

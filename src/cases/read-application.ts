@@ -4,6 +4,7 @@ import type { Mappings } from '../forms/mappings/types.js';
 import { placeholders, type Store } from '../store/index.js';
 import { applicationMaterials, describePause, describeRequest, matterFieldsOf, supplementRequestsOf } from './read-supplements.js';
 import { chinaDate } from './working-days.js';
+import { evaluationsOf } from '../evaluations/read-evaluations.js';
 
 export type ApplicationStatus = 'received' | 'in_progress' | 'awaiting_supplement' | 'completed' | 'partially_rejected' | 'rejected';
 
@@ -102,5 +103,7 @@ export async function readApplication(store: Store, id: string, viewer: { client
     answers: JSON.parse(application.answers) as unknown, provenance: JSON.parse(application.provenance) as unknown,
     submittedAt: iso(application.created_at), subApplications,
     materials: await applicationMaterials(store, id, subs.rows, today),
+    // 好差评: the applicant's evaluations, their push to the province, a 差评's follow-up.
+    evaluations: await evaluationsOf(store, id),
   };
 }

@@ -57,6 +57,11 @@ export interface Config {
   readonly sealPlatformAppId?: string;
   readonly sealPlatformAppSecret?: string;
   readonly sealPlatformTrustAnchorsFile?: string;
+  readonly evaluationUrl?: string;
+  readonly evaluationAppId?: string;
+  readonly evaluationAppSecret?: string;
+  readonly evaluationTimeoutMs: number;
+  readonly evaluationFollowUpWorkingDays: number;
   readonly departmentEndpoints: Readonly<Record<string, string>>;
   readonly departmentBatch: Readonly<Record<string, number>>;
   readonly deliveryMaxAttempts: number;
@@ -163,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['sealPlatformUrl'] && (!values['sealPlatformAppId'] || !values['sealPlatformAppSecret'])) {
     problems.push('TONGBAN_SEAL_PLATFORM_APP_ID and TONGBAN_SEAL_PLATFORM_APP_SECRET: required when TONGBAN_SEAL_PLATFORM_URL is set');
+  }
+  if (values['evaluationUrl'] && (!values['evaluationAppId'] || !values['evaluationAppSecret'])) {
+    problems.push('TONGBAN_EVALUATION_APP_ID and TONGBAN_EVALUATION_APP_SECRET: required when TONGBAN_EVALUATION_URL is set');
   }
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');

@@ -2,7 +2,8 @@
  * Alerts to an ops webhook (`TONGBAN_ALERT_WEBHOOK_URL`): a delivery
  * dead-lettered, a department's circuit opened, a catalogue sync failed, a
  * sub-application became overdue, a deferred (容缺) material passed its due
- * date unsupplied, a 补正 request expired unanswered.
+ * date unsupplied, a 补正 request expired unanswered, a 差评's follow-up
+ * (整改回访) passed its period without being closed (once per follow-up).
  *
  * Each alert is a JSON POST `{id, type, at, …details}` signed like every
  * push from Tongban (Tongban signature v1, `iss` "tongban", `aud` "alerts",
@@ -27,9 +28,10 @@ import { acquireLease, type Queryable, type Store } from '../store/index.js';
 import { decodeCursor, type CursorShape } from './cursor.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { MATERIALS_CURSOR, overdueMaterials } from './material-deadlines.js';
+import { claimOverdueFollowUps } from '../evaluations/follow-ups.js';
 import { signRequest } from '../trust/sign-request.js';
 
-export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired';
+export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired' | 'evaluation.followUpOverdue';
 
 /** The body of an alert. `id` is stable across retries of the same alert (receivers de-duplicate on it). */
 export interface Alert {
@@ -206,6 +208,11 @@ export class Alerts {
       queued += 1;
     }
     for (const key of this.alertedMaterials.keys()) if (!currentMaterials.has(key)) this.alertedMaterials.delete(key);
+    // Follow-ups of 差评 (整改回访) past their period, not closed: marked in the database as they are claimed, so each alerts once.
+    for (const followUp of await claimOverdueFollowUps(store, this.now())) {
+      this.send('evaluation.followUpOverdue', { ...followUp });
+      queued += 1;
+    }
     return queued;
   }
 

@@ -3,6 +3,7 @@ import { component } from '../components.js';
 import { departmentCode, instant, matterCode, nullableInstant, openObject, themeCode, uuid } from './common.js';
 import { scenarioAnswers } from './forms.js';
 import { supplementRequest } from './supplements.js';
+import { evaluation } from './evaluations.js';
 
 export const submission = component('Submission', {
   type: 'object', required: ['themeCode', 'form'],
@@ -111,4 +112,5 @@ export const application = component('Application', openObject({
       commitmentReports: { type: 'array', items: { type: 'object' } },
     }, ['code', 'version', 'satisfiedBy', 'versions']),
   },
+  evaluations: { type: 'array', items: evaluation, description: 'The applicant\'s evaluations (好差评), oldest first, with their push to the provincial system and the follow-up of a 差评' },
 }, ['id', 'themeCode', 'status', 'subApplications']));
