@@ -6,20 +6,17 @@
  * sub-application's event is recorded once, whoever sees it first.
  */
 import { chinaDate } from '../cases/working-days.js';
-import { OVERDUE_KEY } from '../delivery/ops-deliveries.js';
+import { overdueSql } from '../delivery/ops-deliveries.js';
 import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
-import { recordPlatformEvent } from './platform-events.js';
+import { placeholders, type SqlValue, type Store } from '../store/index.js';
+import { recordSubApplicationEvent } from './sub-application-events.js';
 
-/** Overdue sub-applications without their event yet, by due date, through the `sub_applications_overdue` partial index (exported for the query-plan test). */
-export const UNNOTIFIED_OVERDUE_SQL = `SELECT s.id, s.application_id, s.matter_code, s.matter_name, s.department_code, s.due_date, s.acceptance_number FROM sub_applications s
-  WHERE s.status = 'accepted' AND ${OVERDUE_KEY.replace(/due_/g, 's.due_')} > '' AND ${OVERDUE_KEY.replace(/due_/g, 's.due_')} < $1
-    AND NOT EXISTS (SELECT 1 FROM webhook_overdue_marks m WHERE m.sub_application_id = s.id)
-  ORDER BY ${OVERDUE_KEY.replace(/due_/g, 's.due_')}, s.id LIMIT $2`;
+/** Marks among a page's sub-applications: primary-key lookups (exported for the query-plan test). */
+export function markedSql(count: number): string {
+  return `SELECT sub_application_id FROM webhook_overdue_marks WHERE sub_application_id IN (${placeholders(count)})`;
+}
 
-const BATCH = 100;
-
-interface OverdueRow { id: string; application_id: string; matter_code: string; matter_name: string; department_code: string; due_date: string; acceptance_number: string | null }
+const PAGE_SIZE = 200;
 
 export interface OverdueEventsOptions {
   store: Store;
@@ -58,26 +55,36 @@ export class OverdueEvents {
     await this.checking?.catch(() => undefined);
   }
 
+  /**
+   * Walks the overdue sub-applications a page at a time (the ops overdue
+   * list's query and index), looks up which already have their mark, and
+   * records the event of each that has not, with its mark, in one transaction.
+   * Deadlines the calendar cannot compute (`uncovered`) are not known to be passed.
+   */
   private async run(): Promise<number> {
     const { store } = this.options;
     const now = this.options.now?.() ?? new Date();
     const today = chinaDate(now);
     let recorded = 0;
+    let after: SqlValue[] | undefined;
     for (;;) {
-      const { rows } = await store.query<OverdueRow>(UNNOTIFIED_OVERDUE_SQL, [today, BATCH]);
-      for (const row of rows) {
-        const marked = await store.transaction(async (tx) => {
+      const { rows } = await store.query<{ id: string; due_status: string; sort_key: string }>(overdueSql(after !== undefined), [today, ...(after ?? []), PAGE_SIZE]);
+      const candidates = rows.filter((row) => row.due_status === 'computed');
+      const marked = candidates.length === 0 ? new Set<string>()
+        : new Set((await store.query<{ sub_application_id: string }>(markedSql(candidates.length), candidates.map((row) => row.id))).rows.map((row) => row.sub_application_id));
+      for (const row of candidates) {
+        if (marked.has(row.id)) continue;
+        const fresh = await store.transaction(async (tx) => {
           const { rowCount } = await tx.query('INSERT INTO webhook_overdue_marks (sub_application_id, marked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [row.id, now.getTime()]);
           if (rowCount === 0) return false; // another replica's check recorded it
-          await recordPlatformEvent(tx, {
-            applicationId: row.application_id, subApplicationId: row.id, type: 'sub_application.overdue', at: now.getTime(),
-            data: { matterCode: row.matter_code, matterName: row.matter_name, department: row.department_code, acceptanceNumber: row.acceptance_number, dueDate: row.due_date },
-          });
+          await recordSubApplicationEvent(tx, row.id, 'sub_application.overdue', {}, now.getTime());
           return true;
         });
-        if (marked) recorded += 1;
+        if (fresh) recorded += 1;
       }
-      if (rows.length < BATCH) break;
+      if (rows.length < PAGE_SIZE) break;
+      const last = rows[rows.length - 1]!;
+      after = [last.sort_key, last.id];
     }
     if (recorded > 0) this.options.onRecorded?.();
     return recorded;

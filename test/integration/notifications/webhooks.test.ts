@@ -140,6 +140,22 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     expect(deliveries.find((delivery) => delivery.messageId === events[0]!.id)).to.deep.include({ state: 'delivered', attempts: 4, lastStatus: 200 });
   });
 
+  it('an accepted sub-application past its due date is told overdue once, in the application\'s sequence', async () => {
+    env.outcomes.gaj = (delivery) => (delivery.form['xsexm'] === '通知五号' ? 'accept-only' : undefined);
+    const applicationId = await submit('通知五号');
+    await env.waitForApplication(applicationId, (view) => view.subApplications[0]!.status === 'delivered', '公安 to acknowledge');
+    await env.gaj.flushEvents();
+    const view = await env.waitForApplication(applicationId, (current) => current.subApplications[0]!.status === 'accepted', '公安 to accept');
+    const registration = view.subApplications[0]!;
+    await env.gateway.store.query("UPDATE sub_applications SET due_date = '2020-01-02', due_status = 'computed' WHERE id = $1", [registration.id]);
+    expect(await env.gateway.overdueEvents.check()).to.be.at.least(1);
+    expect(await env.gateway.overdueEvents.check()).to.equal(0);
+    const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= 3 ? ofApplication(receiver, applicationId) : undefined), { what: 'the overdue event' });
+    expect(events.map((event) => event.type)).to.deep.equal(['sub_application.received', 'sub_application.accepted', 'sub_application.overdue']);
+    expect(events[2]!.data).to.deep.include({ dueDate: '2020-01-02', status: 'accepted', matterCode: registration.matterCode });
+    expectInSequence(receiver, applicationId);
+  });
+
   it('dead after the last attempt, listed for ops, replayed (audited) with the same webhook-id', async () => {
     const failing = await startWebhookReceiver(`${env.gateway.url}/.well-known/jwks.json`);
     try {
