@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
+import { createResultDelivery, type ResultDelivery } from './results-delivery/index.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
@@ -125,6 +126,8 @@ export interface Gateway {
   readonly blobStore: BlobStore;
   /** Removes expired, unreferenced uploads (every TONGBAN_MATERIAL_SWEEP_INTERVAL_MS; `sweep()` at once). */
   readonly uploadSweeper: UploadSweeper;
+  /** 领证方式: the mail service (when configured) and the posting worker (started with the dispatcher). */
+  readonly resultDelivery: ResultDelivery;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -194,6 +197,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const actingFor = new ActingFor({ guardianship: libraryGuardianshipCheck({ library: licenceLibrary, ledger }), delegations });
   const authorizations = new AuthorizationService(store, catalog, { actingFor, ...(options.clock ? { now: options.clock } : {}) });
   const counterCodes = new CounterCodes({ store, catalog, actingFor, authorizations, ...options.counterCodes, ...(options.clock ? { now: () => options.clock!().getTime() } : {}) });
+  const resultDelivery = createResultDelivery(config, { store, logger, identity });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
@@ -298,6 +302,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       }),
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
+      ...resultDelivery.routes,
       ...(options.extraRoutes ?? []),
     ]),
   });
@@ -322,6 +327,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   alerts?.start();
   supplementDeadlines.start();
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
+
+  if (config.dispatcherEnabled) resultDelivery.worker.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -352,12 +359,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     supplementDeadlines,
     blobStore,
     uploadSweeper,
+    resultDelivery,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
         await running.stop(config.shutdownGraceMs);
         await catalogSyncer?.stop();
         await dispatcher.stop();
+        await resultDelivery.worker.stop();
         await evaluationPusher?.stop();
         await webhooks.stop();
         await overdueEvents.stop();

@@ -3,6 +3,7 @@ import { TongbanError } from '../errors/index.js';
 import type { Mappings } from '../forms/mappings/types.js';
 import { placeholders, type Store } from '../store/index.js';
 import { applicationMaterials, describePause, describeRequest, matterFieldsOf, supplementRequestsOf } from './read-supplements.js';
+import { readResultDeliverySections } from '../results-delivery/read-result-delivery.js';
 import { chinaDate } from './working-days.js';
 import { evaluationsOf } from '../evaluations/read-evaluations.js';
 
@@ -105,5 +106,7 @@ export async function readApplication(store: Store, id: string, viewer: { client
     materials: await applicationMaterials(store, id, subs.rows, today),
     // 好差评: the applicant's evaluations, their push to the province, a 差评's follow-up.
     evaluations: await evaluationsOf(store, id),
+    // 领证方式 and where it stands; originals posted in (双向寄递).
+    ...await readResultDeliverySections(store, id),
   };
 }

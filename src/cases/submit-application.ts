@@ -24,6 +24,7 @@ import { recordApplicationHolders } from './application-holders.js';
 import { recordApplicationMaterials } from './record-application-materials.js';
 import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from './submission-materials.js';
 import { submittingActor } from './submitting-actor.js';
+import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -49,7 +50,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 
 /** Parses and checks the parts of a submission that do not need the theme. */
 export function readSubmission(body: unknown, idempotencyKey: string | undefined): {
-  themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string; authorizationId?: string; materials: Map<string, SubmittedMaterial>;
+  themeCode: string; answers: unknown; form: Record<string, unknown>; evidenceToken?: string; authorizationId?: string; materials: Map<string, SubmittedMaterial>; resultDelivery?: ResultDeliveryChoice;
 } {
   const errors: FieldError[] = [];
   if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey)) errors.push({ pointer: '/headers/idempotency-key', message: 'an Idempotency-Key header of 8–200 visible ASCII characters is required' });
@@ -60,9 +61,10 @@ export function readSubmission(body: unknown, idempotencyKey: string | undefined
   if (value['evidenceToken'] !== undefined && typeof value['evidenceToken'] !== 'string') errors.push({ pointer: '/evidenceToken', message: 'must be the token /v1/prefill returned' });
   if (value['authorizationId'] !== undefined && typeof value['authorizationId'] !== 'string') errors.push({ pointer: '/authorizationId', message: 'must be the id of an authorisation (a UUID)' });
   const materials = readSubmittedMaterials(value['materials'], errors);
+  const resultDelivery = readResultDelivery(value['resultDelivery'], errors);
   if (errors.length > 0) throw validationError(errors);
   return {
-    themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>, materials,
+    themeCode: value['themeCode'] as string, answers: value['answers'], form: value['form'] as Record<string, unknown>, materials, resultDelivery,
     ...(typeof value['evidenceToken'] === 'string' ? { evidenceToken: value['evidenceToken'] } : {}),
     ...(typeof value['authorizationId'] === 'string' ? { authorizationId: value['authorizationId'] } : {}),
   };
@@ -182,6 +184,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
             JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at, JSON.stringify(actor)]),
         recordApplicationHolders(tx, applicationId, submission.form),
         recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
+        recordResultDelivery(tx, applicationId, submission.resultDelivery, at),
         // One statement for all sub-applications and one for their deliveries, whatever their number.
         subRows && tx.query(
           `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,

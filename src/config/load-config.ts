@@ -53,6 +53,11 @@ export interface Config {
   readonly licenceLibraryAccessSecret?: string;
   readonly licenceLibraryTrustAnchorsFile?: string;
   readonly licenceLibraryTimeoutMs: number;
+  readonly logisticsUrl?: string;
+  readonly logisticsAppKey?: string;
+  readonly logisticsAppSecret?: string;
+  readonly logisticsTimeoutMs: number;
+  readonly logisticsTrackIntervalMs: number;
   readonly sealPlatformUrl?: string;
   readonly sealPlatformAppId?: string;
   readonly sealPlatformAppSecret?: string;
@@ -171,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['evaluationUrl'] && (!values['evaluationAppId'] || !values['evaluationAppSecret'])) {
     problems.push('TONGBAN_EVALUATION_APP_ID and TONGBAN_EVALUATION_APP_SECRET: required when TONGBAN_EVALUATION_URL is set');
+  }
+  if (values['logisticsUrl'] && (!values['logisticsAppKey'] || !values['logisticsAppSecret'])) {
+    problems.push('TONGBAN_LOGISTICS_APP_KEY and TONGBAN_LOGISTICS_APP_SECRET: required when TONGBAN_LOGISTICS_URL is set');
   }
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');

@@ -82,6 +82,14 @@ const catalogue = {
   PREFILL_EVIDENCE_INVALID: { status: 422, title: 'Prefill evidence token is invalid or does not match', retryable: false },
   SUPPLEMENT_DEADLINE_PASSED: { status: 409, title: 'The supplement request\'s deadline has passed', retryable: false },
 
+  // --- how results reach the applicant (领证方式) ------------------------------
+  RESULTS_NOT_AT_WINDOW: { status: 409, title: 'The application did not choose to collect its results at a window', retryable: false },
+  HANDOVER_WRONG_HALL: { status: 403, title: 'The application collects its results at another service hall', retryable: false },
+  RESULTS_NOT_READY: { status: 409, title: 'The application\'s results are not ready for collection', retryable: false },
+  RESULTS_ALREADY_COLLECTED: { status: 409, title: 'The application\'s results were already collected', retryable: false },
+  HANDOVER_COLLECTOR_MISMATCH: { status: 403, title: 'A collector recorded as the applicant is not an applicant of the application', retryable: false },
+  LOGISTICS_PUSH_INVALID: { status: 401, title: 'The logistics push is not signed by the logistics service, or is malformed', retryable: false },
+
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true, retryAfterSeconds: 5 },

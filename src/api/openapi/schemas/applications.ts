@@ -4,6 +4,7 @@ import { departmentCode, instant, matterCode, nullableInstant, openObject, theme
 import { scenarioAnswers } from './forms.js';
 import { supplementRequest } from './supplements.js';
 import { evaluation } from './evaluations.js';
+import { mailing, resultDeliveryChoice, resultDeliveryView } from './result-delivery.js';
 
 export const submission = component('Submission', {
   type: 'object', required: ['themeCode', 'form'],
@@ -16,6 +17,7 @@ export const submission = component('Submission', {
       description: 'The merged form: subject → canonical field → value (as prefill answered it, completed by the applicant). Every text is normalised (NFC, trimmed) before it is validated, stored and split; after that it must not be empty (leave an optional field out), nor contain control characters or line breaks, bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), unpaired surrogates, noncharacters, `<` or `>`, and it is at most the field\'s `maxLength` characters (the guide\'s form schema gives each). Every field at fault is named in one 400 VALIDATION_FAILED.',
     },
     evidenceToken: { type: 'string', description: 'The `evidenceToken` of `POST /v1/prefill`: proves which values came from licences (provenance). Values changed since are recorded as user-provided.' },
+    resultDelivery: resultDeliveryChoice,
     authorizationId: { ...uuid, description: 'When the person logged in is not one of the form\'s holders: the authorisation (of the caller, for this theme, in force, recorded for this person) they act under — as a guardian, agent or counter officer' },
     materials: {
       type: 'object', maxProperties: 200,
@@ -112,5 +114,7 @@ export const application = component('Application', openObject({
       commitmentReports: { type: 'array', items: { type: 'object' } },
     }, ['code', 'version', 'satisfiedBy', 'versions']),
   },
+  resultDelivery: resultDeliveryView,
+  mailings: { type: 'array', items: mailing, description: 'Originals the applicant posts in (双向寄递), oldest first' },
   evaluations: { type: 'array', items: evaluation, description: 'The applicant\'s evaluations (好差评), oldest first, with their push to the provincial system and the follow-up of a 差评' },
 }, ['id', 'themeCode', 'status', 'subApplications']));
