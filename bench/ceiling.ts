@@ -33,7 +33,7 @@ import { CERT_FILES } from '../src/trust/dev-material.js';
 import { signResponse } from '../src/trust/sign-response.js';
 import { verifyRequest, type VerifyingClient } from '../src/trust/verify-request.js';
 import {
-  benchEnvironment, best, cleanEnv, INTAKE_CONCURRENCY, intakeRow, marriageSubmission, measureRound, startIntakeGateway, startServerProcess, uploadMaterials, type BenchEnvironment, type Round,
+  benchEnvironment, best, cleanEnv, INTAKE_CONCURRENCY, intakeRow, marriageSubmission, measureRound, startIntakeGateway, startServerProcess, prepareSubmissions, type BenchEnvironment, type Round,
 } from './intake.js';
 
 /** What the ceiling server needs, written by the benchmark to a JSON file. */
@@ -219,7 +219,7 @@ export async function benchCeiling(): Promise<Record<string, unknown>[]> {
   const rounds = { gateway: [] as Round[], ceiling: [] as Round[] };
   try {
     // The gateway's uploads; the ceiling gets the same bodies (it ignores the materials).
-    const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0)]);
+    const withMaterials = await prepareSubmissions(environment, gateway.url, [marriageSubmission(0)]);
     for (let round = 0; round < 3; round += 1) {
       const settings = { warmupMs: round === 0 ? 1500 : 300, roundMs: 3000, offset: round * 100_000, withMaterials };
       rounds.gateway.push(await measureRound(environment, gateway, settings));

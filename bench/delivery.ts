@@ -24,7 +24,7 @@ import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
 import { createSigningClient, jwks, type FetchFunction } from '../src/trust/signing-client.js';
 import {
-  benchEnvironment, cpuMs, gatewayEnv, loadSubmissions, marriageSubmission, percentile, startGatewayProcess, tradeChangeSubmission, uploadMaterials, type BenchEnvironment, type Submission,
+  benchEnvironment, cpuMs, gatewayEnv, loadSubmissions, marriageSubmission, percentile, startGatewayProcess, tradeChangeSubmission, prepareSubmissions, type BenchEnvironment, type Submission,
 } from './intake.js';
 
 /** One backlog to drain: the departments it goes to and one submission per template application. */
@@ -105,10 +105,11 @@ async function steady(environment: BenchEnvironment): Promise<Record<string, unk
     reach.url = gateway.url;
     let sent;
     try {
-      const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0, { joinSpouseHousehold: false }), tradeChangeSubmission(0)]);
+      const withMaterials = await prepareSubmissions(environment, gateway.url, [marriageSubmission(0, { joinSpouseHousehold: false }), tradeChangeSubmission(0)]);
       sent = await loadSubmissions({
         url: gateway.url, key: environment.key('platform'), concurrency: 32, durationMs: STEADY.durationMs, ratePerSecond: STEADY.ratePerSecond,
         submission: (index) => withMaterials(index % 2 === 0 ? marriageSubmission(index, { joinSpouseHousehold: false }) : tradeChangeSubmission(index)),
+        idTokenOf: withMaterials.idTokenOf,
       });
       const db = new Database(sqlitePath, { readonly: true });
       const pending = db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state <> 'delivered'");
@@ -153,9 +154,11 @@ async function drain(environment: BenchEnvironment, deliveryCase: DeliveryCase):
     const templateIds: string[] = [];
     try {
       const platform = createSigningClient({ baseUrl: filler.url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(filler.url) });
-      const withMaterials = await uploadMaterials(environment, filler.url, deliveryCase.templates);
+      const withMaterials = await prepareSubmissions(environment, filler.url, deliveryCase.templates);
       for (const template of deliveryCase.templates) {
-        const answer = await platform.request('POST', '/v1/applications', { body: withMaterials(template), headers: { 'idempotency-key': `bench-template-${randomUUID()}` } });
+        const answer = await platform.request('POST', '/v1/applications', {
+          body: withMaterials(template), headers: { 'idempotency-key': `bench-template-${randomUUID()}` }, idToken: withMaterials.idTokenOf(template),
+        });
         if (answer.status !== 202) throw new Error(`template submission answered ${answer.status}: ${answer.raw.toString('utf8').slice(0, 1200)}`);
         templateIds.push((answer.body as { applicationId: string }).applicationId);
       }

@@ -6,7 +6,9 @@
  * commit, sign the 202. Each submission carries its `materials`: the files its
  * scenario needs are uploaded once per gateway before anything is measured,
  * and every submission names those uploads, so the rate is intake's, not the
- * uploads'. Reports accepted applications per second with p50/p99
+ * uploads'; and the ID token of its applicant, logged in once per gateway at
+ * the bench's identity platform simulator before anything is measured (the
+ * token's verification is intake's, the login is not). Reports accepted applications per second with p50/p99
  * latency and the server's CPU per application; never asserts. Also home of
  * the pieces the delivery and ceiling benchmarks share: the environment, the
  * server processes and the load driver.
@@ -18,6 +20,9 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_IDENTITY_CLIENTS, loginWithIdentityPlatform, startIdentityPlatformSimulator, type IdentityPlatformSimulator,
+} from '../adapters/identity-platform/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { loadDepartments } from '../src/delivery/department-registry.js';
 import { makeIdNumber } from '../src/domain/identifiers/index.js';
@@ -25,16 +30,18 @@ import type { PrivateJwk } from '../src/trust/algorithms.js';
 import { CERT_FILES, developmentClients, initDevelopmentMaterial } from '../src/trust/dev-material.js';
 import { sampleFile } from '../src/cli/sample-files.js';
 import { signRequest } from '../src/trust/sign-request.js';
-import { createSigningClient, jwks } from '../src/trust/signing-client.js';
+import { createSigningClient, jwks, type SigningClient } from '../src/trust/signing-client.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Development keys, the matter-system simulator (for the catalogue) and a scratch folder. */
+/** Development keys, the matter-system simulator (for the catalogue), the identity platform simulator and a scratch folder. */
 export interface BenchEnvironment {
   readonly dir: string;
   readonly certsDir: string;
   readonly clientsFile: string;
   readonly matters: MatterSystemSimulator;
+  /** The identity platform every bench gateway trusts; its ID tokens last a day (a bench run outlasts the default 10 minutes). */
+  readonly identity: IdentityPlatformSimulator;
   key(clientId: string): PrivateJwk;
   close(): Promise<void>;
 }
@@ -48,11 +55,15 @@ export function benchEnvironment(): Promise<BenchEnvironment> {
     const certsDir = join(dir, 'certs');
     await initDevelopmentMaterial(certsDir, developmentClients(loadDepartments()));
     const matters = await startMatterSystemSimulator();
+    const identity = await startIdentityPlatformSimulator({ tokenTtlSeconds: 86_400 });
+    identity.registerPerson(BENCH_APPLICANT);
+    identity.registerEnterprise({ creditCode: BENCH_ENTERPRISE, name: '梅州市梅县区长青进出口贸易有限公司', legalRepresentativeIdNumber: BENCH_APPLICANT.idNumber });
     return {
-      dir, certsDir, clientsFile: join(certsDir, CERT_FILES.clients), matters,
+      dir, certsDir, clientsFile: join(certsDir, CERT_FILES.clients), matters, identity,
       key: (clientId) => JSON.parse(readFileSync(join(certsDir, `${clientId}.jwk.json`), 'utf8')) as PrivateJwk,
       async close() {
         await matters.close();
+        await identity.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -141,8 +152,34 @@ export function gatewayEnv(environment: BenchEnvironment, sqlitePath: string, ex
     TONGBAN_MATTER_SYSTEM_APP_KEY: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appKey,
     TONGBAN_MATTER_SYSTEM_APP_SECRET: DEFAULT_MATTER_SYSTEM_CREDENTIALS.appSecret,
     TONGBAN_CATALOG_SYNC_INTERVAL_MS: '0',
+    TONGBAN_IDENTITY_ISSUER: environment.identity.issuer,
     ...extra,
   });
+}
+
+/**
+ * The person who submits every bench application: the wife of each MX-T33
+ * couple, and the legal representative of the MX-T06 enterprise — so that one
+ * login per gateway stands for every submission.
+ */
+export const BENCH_APPLICANT = { idNumber: makeIdNumber({ areaCode: '441403', birthDate: '1992-04-18', sequence: 246 }), name: '丘秀梅' } as const;
+/** The enterprise of the MX-T06 filings (its 统一社会信用代码). */
+const BENCH_ENTERPRISE = '91441403631726502B';
+
+/**
+ * Logs `person` in at the identity platform `issuer` for `client` (its client
+ * id is the OIDC client): a nonce from the gateway through `client`, the
+ * platform's login flow. Answers the ID token.
+ */
+export async function logIn(client: SigningClient, issuer: string, person: { idNumber: string; name: string; creditCode?: string }): Promise<string> {
+  const nonce = await client.request('POST', '/v1/identity/nonces');
+  if (nonce.status !== 201) throw new Error(`a login nonce answered ${nonce.status}: ${nonce.raw.toString('utf8').slice(0, 500)}`);
+  const registered = DEFAULT_IDENTITY_CLIENTS.find((candidate) => candidate.clientId === client.clientId);
+  if (!registered) throw new Error(`client ${client.clientId} is not registered at the identity platform`);
+  const login = await loginWithIdentityPlatform({
+    issuer, clientId: client.clientId, clientSecret: registered.clientSecret, redirectUri: registered.redirectUris[0]!, nonce: (nonce.body as { nonce: string }).nonce, person,
+  });
+  return login.idToken;
 }
 
 /** Starts `tongban serve` and waits until the theme's catalogue entry is served (the startup sync ran). */
@@ -175,18 +212,25 @@ export interface Submission {
 /** A submission's `materials`: material identity → `{ upload: id }`. */
 export type Materials = Record<string, { upload: string }>;
 
-/** Adds to a submission its scenario's `materials` (from {@link uploadMaterials}). */
-export type WithMaterials = (submission: Submission) => Submission;
+/** Adds to a submission its scenario's `materials` (from {@link prepareSubmissions}); `idTokenOf` gives the ID token to send it with. */
+export interface WithMaterials {
+  (submission: Submission): Submission;
+  /** The ID token of the submission's applicant ({@link BENCH_APPLICANT}, for an MX-T06 filing logged in for the enterprise), logged in once at this gateway. */
+  readonly idTokenOf: (submission: Submission) => string;
+}
 
 /**
- * Uploads, once, a file for every required material the scenarios of
- * `samples` need an upload for (as their guides say; one upload per identity,
- * a PDF, or a JPEG where a PDF is not allowed), as the platform of the gateway
- * at `url`. The answer adds to any submission of those scenarios the
- * `materials` naming these uploads: a client may name one upload from many
- * applications, so a run uploads nothing more while it is measured.
+ * Prepares the submissions of `samples`' scenarios at the gateway at `url`
+ * before anything is measured: uploads, once, a file for every required
+ * material those scenarios need an upload for (as their guides say; one
+ * upload per identity, a PDF, or a JPEG where a PDF is not allowed), as the
+ * platform, and logs {@link BENCH_APPLICANT} in once (for herself, and for
+ * the MX-T06 enterprise when a sample files for it). The answer adds to any
+ * submission of those scenarios the `materials` naming these uploads (a
+ * client may name one upload from many applications, so a run uploads
+ * nothing more while it is measured), and its `idTokenOf` the token to send.
  */
-export async function uploadMaterials(environment: BenchEnvironment, url: string, samples: readonly Submission[]): Promise<WithMaterials> {
+export async function prepareSubmissions(environment: BenchEnvironment, url: string, samples: readonly Submission[]): Promise<WithMaterials> {
   const platform = createSigningClient({ baseUrl: url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(url) });
   const scenarioOf = (submission: Submission) => `${submission.themeCode} ${JSON.stringify(submission.answers)}`;
   const uploads = new Map<string, string>();
@@ -208,12 +252,24 @@ export async function uploadMaterials(environment: BenchEnvironment, url: string
     }
     byScenario.set(scenarioOf(sample), materials);
   }
-  return (submission) => {
+  const natural = await logIn(platform, environment.identity.issuer, BENCH_APPLICANT);
+  const legal = samples.some(forEnterprise) ? await logIn(platform, environment.identity.issuer, { ...BENCH_APPLICANT, creditCode: BENCH_ENTERPRISE }) : undefined;
+  const withMaterials = (submission: Submission) => {
     const materials = byScenario.get(scenarioOf(submission));
     if (!materials) throw new Error(`no materials uploaded for ${scenarioOf(submission)}`);
     return { ...submission, materials };
   };
+  return Object.assign(withMaterials, {
+    idTokenOf: (submission: Submission) => {
+      if (!forEnterprise(submission)) return natural;
+      if (legal === undefined) throw new Error(`no login for the enterprise of ${scenarioOf(submission)}: prepare a sample of it`);
+      return legal;
+    },
+  });
 }
+
+/** Whether a submission is the bench enterprise's filing (its legal representative submits it, logged in for the enterprise). */
+const forEnterprise = (submission: Submission) => submission.form['enterprise']?.['creditCode'] === BENCH_ENTERPRISE;
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '潘', '丘'];
 
@@ -226,13 +282,14 @@ function person(index: number, sex: 'male' | 'female', birthYear: number) {
 }
 
 /**
- * 结婚生育一件事 (MX-T33) for an already married couple: 生育登记 (卫生健康局,
+ * 结婚生育一件事 (MX-T33) for an already married couple, the wife
+ * {@link BENCH_APPLICANT}: 生育登记 (卫生健康局,
  * rest, ES256) and 市外迁入-投靠配偶 (公安局, rest, SM2) — two sub-applications
  * by default, both delivered at once (their prerequisite, 结婚登记, does not
  * apply); either can be left out.
  */
 export function marriageSubmission(index: number, options: { registerBirth?: boolean; joinSpouseHousehold?: boolean } = {}): Submission {
-  const wife = person(index, 'female', 1990 + (index % 10));
+  const wife = BENCH_APPLICANT; // the applicant of every submission (one login); the husbands differ
   const husband = person(index + 7, 'male', 1988 + (index % 10));
   const registerBirth = options.registerBirth ?? true;
   const joinSpouseHousehold = options.joinSpouseHousehold ?? true;
@@ -256,7 +313,7 @@ export function tradeChangeSubmission(index: number): Submission {
     answers: { filingType: 'change', registerCompany: false },
     form: {
       enterprise: {
-        creditCode: '91441403631726502B', name: `梅州市梅县区长青进出口贸易有限公司${index}`, phone: '0753-2281406', registeredCapital: 1000 + index,
+        creditCode: BENCH_ENTERPRISE, name: `梅州市梅县区长青进出口贸易有限公司${index}`, phone: '0753-2281406', registeredCapital: 1000 + index,
         businessScope: '一般项目：货物进出口；技术进出口；国内贸易代理；日用百货销售；五金产品批发。', type: '有限责任公司（自然人投资或控股）',
       },
       legalRepresentative: { name: `罗军${String.fromCharCode(0x4e00 + (index % 500))}` },
@@ -288,6 +345,8 @@ export interface LoadResult {
 export async function loadSubmissions(options: {
   url: string; key: PrivateJwk; clientId?: string; concurrency: number; durationMs: number; warmupMs?: number; expectStatus?: number;
   submission: (index: number) => Submission; maxRequests?: number; serverPid?: number;
+  /** The ID token to send a submission with (its applicant's; {@link WithMaterials.idTokenOf}). */
+  idTokenOf?: (submission: Submission) => string;
   /** Paces the requests at this many per second (default: as fast as answers come). */
   ratePerSecond?: number;
 }): Promise<LoadResult> {
@@ -309,10 +368,12 @@ export async function loadSubmissions(options: {
         const due = start + (mine * 1000) / options.ratePerSecond;
         if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       }
-      const body = JSON.stringify(options.submission(mine));
+      const submission = options.submission(mine);
+      const body = JSON.stringify(submission);
+      const idToken = options.idTokenOf?.(submission);
       const headers = {
-        'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}`,
-        ...await signRequest({ method: 'POST', pathAndQuery: target.pathname, body, clientId: options.clientId ?? 'platform', key: options.key }),
+        'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}`, ...(idToken === undefined ? {} : { 'tongban-id-token': idToken }),
+        ...await signRequest({ method: 'POST', pathAndQuery: target.pathname, body, clientId: options.clientId ?? 'platform', key: options.key, ...(idToken === undefined ? {} : { idToken }) }),
       };
       const sentAt = performance.now();
       const answer = await post(agent, target, headers, body).catch((error: Error) => ({ status: 0, text: error.message }));
@@ -392,7 +453,7 @@ export async function measureRound(environment: BenchEnvironment, server: Server
   options: { warmupMs: number; roundMs: number; offset: number; withMaterials: WithMaterials; concurrency?: number }): Promise<Round> {
   const result = await loadSubmissions({
     url: server.url, key: environment.key('platform'), concurrency: options.concurrency ?? INTAKE_CONCURRENCY, warmupMs: options.warmupMs, durationMs: options.roundMs,
-    submission: (index) => options.withMaterials(marriageSubmission(options.offset + index)), serverPid: server.child.pid,
+    submission: (index) => options.withMaterials(marriageSubmission(options.offset + index)), idTokenOf: options.withMaterials.idTokenOf, serverPid: server.child.pid,
   });
   if (result.failures.length > 0) process.stderr.write(`${server.url}: ${result.failed} failed, e.g. ${result.failures[0]}\n`);
   return { perSecond: result.ok / result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuPerOp: result.cpuPerOp, failed: result.failed };
@@ -426,7 +487,7 @@ export async function benchIntake(): Promise<Record<string, unknown>[]> {
   const gateway = await startIntakeGateway(environment);
   const rounds: Round[] = [];
   try {
-    const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0)]);
+    const withMaterials = await prepareSubmissions(environment, gateway.url, [marriageSubmission(0)]);
     for (let round = 0; round < 2; round += 1) rounds.push(await measureRound(environment, gateway, { warmupMs: round === 0 ? 1500 : 300, roundMs: 4000, offset: round * 100_000, withMaterials }));
   } finally {
     await gateway.stop();

@@ -8,7 +8,8 @@
  * - **relay**: the same calls through a bare `node:http` proxy (one child
  *   process) — what any hop costs;
  * - **gateway**: signed `GET /v1/licences` through `tongban serve` (a child
- *   process, SQLite): signature and replay check, authorisation, declared
+ *   process, SQLite): signature and replay check, the holder's ID token
+ *   (verified against the identity platform's key), authorisation, declared
  *   types, the adapter's call, every licence's verification (identifier,
  *   validity, issuer data signature and certificate chain), the ledger
  *   entries' durable commit, and the signed answer.
@@ -38,7 +39,7 @@ import { ALL_ISSUERS } from '../adapters/licence-library/population/index.js';
 import { LICENCE_TYPES, type LicenceTypeKey } from '../src/domain/licence-library.js';
 import { signRequest } from '../src/trust/sign-request.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
-import { benchEnvironment, cleanEnv, cpuMs, gatewayEnv, percentile, startGatewayProcess, startServerProcess, type ServerProcess } from './intake.js';
+import { benchEnvironment, cleanEnv, cpuMs, gatewayEnv, logIn, percentile, startGatewayProcess, startServerProcess, type ServerProcess } from './intake.js';
 
 const THEME = 'MX-T05';
 const TYPES: readonly LicenceTypeKey[] = ['residentIdCard', 'birthCertificate', 'marriageCertificate'];
@@ -54,6 +55,8 @@ interface SimulatorInfo {
   url: string;
   anchorsFile: string;
   holderCode: string;
+  /** The holder's name, for the holder's login at the identity platform. */
+  holderName: string;
   licences: number;
 }
 
@@ -70,7 +73,8 @@ async function serveSimulator(outPath: string): Promise<void> {
   if (!mother) throw new Error(`no holder with valid ${TYPES.join(', ')} in the population`);
   const anchorsFile = join(mkdtempSync(join(process.env['TMPDIR'] ?? '/tmp', 'tongban-licence-hop-')), 'anchors.pem');
   writeFileSync(anchorsFile, library.trustAnchorsPem.join('\n'));
-  const info: SimulatorInfo = { url: library.url, anchorsFile, holderCode: mother[0], licences: mother[1].filter((licence) => TYPES.includes(licence.type)).length };
+  const holderName = library.population.persons.find((person) => person.idNumber === mother[0])!.name;
+  const info: SimulatorInfo = { url: library.url, anchorsFile, holderCode: mother[0], holderName, licences: mother[1].filter((licence) => TYPES.includes(licence.type)).length };
   writeFileSync(outPath, JSON.stringify(info));
   // The recorded requests would grow without bound under load: keep none.
   setInterval(() => { library.requests.length = 0; }, 1000).unref();
@@ -134,13 +138,16 @@ async function libraryCaller(name: string, baseUrl: string, holderCode: string, 
   return { name, ...(pid !== undefined ? { pid } : {}), send: (each) => exchange(each, url, 'POST', { 'content-type': 'application/json' }, body) };
 }
 
-/** Signed `GET /v1/licences` under a fresh authorisation of the holder. */
-async function gatewayCaller(gateway: ServerProcess, holderCode: string): Promise<Caller> {
+/** Signed `GET /v1/licences` under a fresh authorisation of the holder, with the ID token of the holder's one login. */
+async function gatewayCaller(gateway: ServerProcess, holderCode: string, holderName: string): Promise<Caller> {
   const environment = await benchEnvironment();
   const key = environment.key('platform');
   const platform = createSigningClient({ baseUrl: gateway.url, clientId: 'platform', key, tongbanKeys: () => jwks(gateway.url) });
+  environment.identity.registerPerson({ idNumber: holderCode, name: holderName });
+  const idToken = await logIn(platform, environment.identity.issuer, { idNumber: holderCode, name: holderName });
   const now = Date.now();
   const recorded = await platform.request('POST', '/v1/authorizations', {
+    idToken,
     body: {
       holder: { code: holderCode, type: 'citizen' }, licenceTypes: TYPES, purpose: { themeCode: THEME, matterCodes: [], description: '办理出生一件事' },
       expiresAt: new Date(now + 30 * 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date(now - 60_000).toISOString() },
@@ -152,7 +159,7 @@ async function gatewayCaller(gateway: ServerProcess, holderCode: string): Promis
   const url = new URL(pathAndQuery, gateway.url);
   return {
     name: 'gateway', pid: gateway.child.pid!,
-    send: async (agent) => exchange(agent, url, 'GET', { ...await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key }) }),
+    send: async (agent) => exchange(agent, url, 'GET', { 'tongban-id-token': idToken, ...await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key, idToken }) }),
   };
 }
 
@@ -243,7 +250,7 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
     const callers = [
       await libraryCaller('direct', info.url, info.holderCode),
       await libraryCaller('relay', relay.url, info.holderCode, relay.child.pid!),
-      await gatewayCaller(gateway, info.holderCode),
+      await gatewayCaller(gateway, info.holderCode, info.holderName),
     ];
     const serial = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));
     const parallel = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));

@@ -19,7 +19,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
-  benchEnvironment, gatewayEnv, loadSubmissions, marriageSubmission, percentile, SERVER_NODE_ARGS, startGatewayProcess, uploadMaterials,
+  benchEnvironment, gatewayEnv, loadSubmissions, marriageSubmission, percentile, SERVER_NODE_ARGS, startGatewayProcess, prepareSubmissions,
   type BenchEnvironment, type ServerProcess, type WithMaterials,
 } from './intake.js';
 import { DATABASE_URL, postgresAvailable } from './materials.js';
@@ -93,7 +93,7 @@ async function startSubject(environment: BenchEnvironment, setting: Setting, ind
   const sqlitePath = join(environment.dir, `memory-${index}`, 'tongban.db');
   const env = gatewayEnv(environment, sqlitePath, { TONGBAN_DISPATCHER: 'false', ...setting.env, ...(setting.postgres ? { DATABASE_URL, TONGBAN_DATABASE_SCHEMA: SCHEMA } : {}) });
   const gateway = await startGatewayProcess(environment, env, ['MX-T33'], setting.nodeArgs);
-  const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0)]);
+  const withMaterials = await prepareSubmissions(environment, gateway.url, [marriageSubmission(0)]);
   return {
     setting, gateway, sqlitePath, withMaterials, idle: residentMemory(gateway.child.pid!),
     samples: [], heap: new Map(), ok: 0, failed: 0, seconds: 0, cpuMs: 0, latencies: [], failures: [],
@@ -110,7 +110,7 @@ async function slice(environment: BenchEnvironment, subject: Subject, index: num
   }, SLICE_MS / 2);
   const result = await loadSubmissions({
     url: subject.gateway.url, key: environment.key('platform'), concurrency: CONNECTIONS, warmupMs: SLICE_WARMUP_MS, durationMs: SLICE_MS,
-    submission: (n) => subject.withMaterials(marriageSubmission(index * 1_000_000 + round * 20_000 + n)), serverPid: pid,
+    submission: (n) => subject.withMaterials(marriageSubmission(index * 1_000_000 + round * 20_000 + n)), idTokenOf: subject.withMaterials.idTokenOf, serverPid: pid,
   });
   clearInterval(sampler);
   clearTimeout(scraper);

@@ -20,7 +20,7 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { join } from 'node:path';
 import pg from 'pg';
 import {
-  benchEnvironment, best, gatewayEnv, loadSubmissions, marriageSubmission, measureRound, startGatewayProcess, uploadMaterials,
+  benchEnvironment, best, gatewayEnv, loadSubmissions, marriageSubmission, measureRound, startGatewayProcess, prepareSubmissions,
   type BenchEnvironment, type Round, type ServerProcess,
 } from './intake.js';
 
@@ -107,10 +107,10 @@ async function countRoundTrips(environment: BenchEnvironment, schema: string): P
   const proxy = await startCountingProxy(new URL(DATABASE_URL));
   const gateway = await startPostgresGateway(environment, schema, proxy.url);
   try {
-    const withMaterials = await uploadMaterials(environment, gateway.url, [marriageSubmission(0)]);
+    const withMaterials = await prepareSubmissions(environment, gateway.url, [marriageSubmission(0)]);
     const submit = (offset: number, count: number) => loadSubmissions({
       url: gateway.url, key: environment.key('platform'), concurrency: 1, durationMs: 60_000, maxRequests: count,
-      submission: (index) => withMaterials(marriageSubmission(offset + index)),
+      submission: (index) => withMaterials(marriageSubmission(offset + index)), idTokenOf: withMaterials.idTokenOf,
     });
     // Every pooled connection sees each statement once before counting: what is left is the steady state.
     await submit(900_000, 30);
@@ -146,8 +146,8 @@ export async function benchPostgresIntake(): Promise<Record<string, unknown>[]> 
     const sqlite = await startSqliteGateway(environment);
     const postgres = await startPostgresGateway(environment, schema);
     try {
-      const sqliteMaterials = await uploadMaterials(environment, sqlite.url, [marriageSubmission(0)]);
-      const postgresMaterials = await uploadMaterials(environment, postgres.url, [marriageSubmission(0)]);
+      const sqliteMaterials = await prepareSubmissions(environment, sqlite.url, [marriageSubmission(0)]);
+      const postgresMaterials = await prepareSubmissions(environment, postgres.url, [marriageSubmission(0)]);
       let offset = 0;
       for (const connections of CONNECTIONS) {
         const rounds: { sqlite: Round[]; postgres: Round[] } = { sqlite: [], postgres: [] };

@@ -21,7 +21,7 @@ import { CERT_FILES } from '../src/trust/dev-material.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
 import { newId } from '../src/store/index.js';
 import { startFastDepartment, type FastDepartment } from './fast-department.js';
-import { gatewayEnv, marriageSubmission, startGatewayProcess, tradeChangeSubmission, uploadMaterials, type BenchEnvironment, type Submission } from './intake.js';
+import { gatewayEnv, marriageSubmission, startGatewayProcess, tradeChangeSubmission, prepareSubmissions, type BenchEnvironment, type Submission } from './intake.js';
 
 /** What a seeded database holds. */
 export interface SeededDatabase {
@@ -92,10 +92,12 @@ async function submitTemplates(environment: BenchEnvironment, path: string): Pro
     try {
       const platform = createSigningClient({ baseUrl: gateway.url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(gateway.url) });
       const templates = Array.from({ length: TEMPLATES }, (_, index) => template(index));
-      const withMaterials = await uploadMaterials(environment, gateway.url, templates);
+      const withMaterials = await prepareSubmissions(environment, gateway.url, templates);
       for (let from = 0; from < templates.length; from += 16) {
         await Promise.all(templates.slice(from, from + 16).map(async (submission) => {
-          const answer = await platform.request('POST', '/v1/applications', { body: withMaterials(submission), headers: { 'idempotency-key': `bench-${randomUUID()}` } });
+          const answer = await platform.request('POST', '/v1/applications', {
+            body: withMaterials(submission), headers: { 'idempotency-key': `bench-${randomUUID()}` }, idToken: withMaterials.idTokenOf(submission),
+          });
           if (answer.status !== 202) throw new Error(`a template submission answered ${answer.status}: ${answer.raw.toString('utf8').slice(0, 800)}`);
         }));
       }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { hashPassword } from '../src/ops/dashboard/password.js';
 import {
-  benchEnvironment, best, gatewayEnv, INTAKE_CONCURRENCY, marriageSubmission, measureRound, percentile, startGatewayProcess, uploadMaterials,
+  benchEnvironment, best, gatewayEnv, INTAKE_CONCURRENCY, marriageSubmission, measureRound, percentile, startGatewayProcess, prepareSubmissions,
   type BenchEnvironment, type Round, type ServerProcess,
 } from './intake.js';
 import { BENCH_OPS_USER, OpsPoller, type OpsTargets } from './ops-poller.js';
@@ -96,8 +96,8 @@ export async function benchScale(): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   try {
     const sample = [marriageSubmission(0)];
-    const emptyMaterials = await uploadMaterials(environment, empty.url, sample);
-    const fullMaterials = await uploadMaterials(environment, full.url, sample);
+    const emptyMaterials = await prepareSubmissions(environment, empty.url, sample);
+    const fullMaterials = await prepareSubmissions(environment, full.url, sample);
     const poller = await OpsPoller.login(environment, full, targets);
     const rounds = { empty: [] as Round[], full: [] as Round[], polled: [] as Round[] };
     for (let round = 0; round < ROUNDS; round += 1) {
