@@ -13,6 +13,7 @@ import { registerOpsCommands } from './ops.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 import { registerSyncCommands } from './sync.js';
+import { registerWebhooksCommands } from './webhooks.js';
 
 const program = new Command('tongban')
   .description('Tongban (通办): integration gateway for 一件事一次办 government services')
@@ -34,6 +35,7 @@ registerDemoCommand(program);
 registerCallCommand(program);
 registerLedgerCommands(program);
 registerDeliveriesCommands(program);
+registerWebhooksCommands(program);
 registerSyncCommands(program);
 registerOpsCommands(program);
 
