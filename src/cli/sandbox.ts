@@ -12,10 +12,12 @@ import { startInboxDepartmentSimulator } from '../../adapters/department-inbox/i
 import { startRestDepartmentSimulator } from '../../adapters/department-rest/index.js';
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
 import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
+import { DEFAULT_LOGISTICS_CREDENTIALS, startLogisticsSimulator } from '../../adapters/logistics/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
+import { DEV_EVALUATION_APP, startEvaluationSimulator } from '../../adapters/evaluation/simulator/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadDepartments } from '../delivery/department-registry.js';
 import { SEAL_CA_PATH } from '../api/routes/seal-ca.js';
@@ -58,7 +60,8 @@ export function registerSandboxCommand(program: Command): void {
     .description('Run every upstream simulator and the gateway on embedded SQLite, with development keys (what `npm start` runs)')
     .option('--port <port>', 'gateway port (default PORT or 8080)')
     .option('--event-delay <ms>', 'how long simulated departments take to accept and complete (ms)', '2000')
-    .action(async (options: { port?: string; eventDelay: string }) => {
+    .option('--waybill-step <ms>', 'how long the mail service simulator takes for each step of a waybill (ms)', '2000')
+    .action(async (options: { port?: string; eventDelay: string; waybillStep: string }) => {
       const base = loadConfig();
       const port = await sandboxPort(options.port ?? process.env['PORT'] ?? '8080', base.host);
       const certsDir = resolve(base.certsDir);
@@ -80,7 +83,13 @@ export function registerSandboxCommand(program: Command): void {
       const sealCaFile = join(certsDir, CERT_FILES.sealCaCertificate);
       const seals = await startSealPlatformSimulator({ ca: { certificatePem: readFileSync(sealCaFile, 'utf8'), privateKeyPem: readFileSync(join(certsDir, CERT_FILES.sealCaKey), 'utf8') } });
       const identity = await startIdentityPlatformSimulator();
-      running.push(matters, library, seals, identity);
+      // The mail service (政务EMS) pushes trace events to the gateway; each waybill walks to delivered on its own.
+      const logistics = await startLogisticsSimulator({
+        credentials: [{ ...DEFAULT_LOGISTICS_CREDENTIALS, callbackUrl: `${gatewayUrl}/v1/logistics/pushes` }], autoAdvanceMs: Number(options.waybillStep),
+      });
+      running.push(matters, library, seals, identity, logistics);
+      const evaluation = await startEvaluationSimulator();
+      running.push(evaluation);
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
 
@@ -125,6 +134,13 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
         TONGBAN_SEAL_PLATFORM_TRUST_ANCHORS_FILE: sealCaFile,
         TONGBAN_IDENTITY_ISSUER: identity.issuer,
+        TONGBAN_LOGISTICS_URL: logistics.url,
+        TONGBAN_LOGISTICS_APP_KEY: DEFAULT_LOGISTICS_CREDENTIALS.appKey,
+        TONGBAN_LOGISTICS_APP_SECRET: DEFAULT_LOGISTICS_CREDENTIALS.appSecret,
+        TONGBAN_LOGISTICS_TRACK_INTERVAL_MS: process.env['TONGBAN_LOGISTICS_TRACK_INTERVAL_MS'] ?? '10000',
+        TONGBAN_EVALUATION_URL: evaluation.url,
+        TONGBAN_EVALUATION_APP_ID: DEV_EVALUATION_APP.appId,
+        TONGBAN_EVALUATION_APP_SECRET: DEV_EVALUATION_APP.appSecret,
         TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
         TONGBAN_DELIVERY_BACKOFF_BASE_MS: process.env['TONGBAN_DELIVERY_BACKOFF_BASE_MS'] ?? '500',
         TONGBAN_DELIVERY_BACKOFF_CAP_MS: process.env['TONGBAN_DELIVERY_BACKOFF_CAP_MS'] ?? '15000',
@@ -150,7 +166,9 @@ export function registerSandboxCommand(program: Command): void {
       out(`  matter system     ${matters.url}`);
       out(`  licence library   ${library.url}`);
       out(`  e-seal platform   ${seals.url}`);
+      out(`  好差评 system     ${evaluation.url}   (provincial 好差评: evaluations and 整改回访 steps; busy control PUT ${evaluation.url}/__control/busy)`);
       out(`  identity platform ${identity.url}   (统一身份认证, OpenID Connect: ${identity.url}/.well-known/openid-configuration)`);
+      out(`  mail service      ${logistics.url}   (政务EMS: waybills advance a step every ${options.waybillStep} ms, traces pushed to ${gatewayUrl}/v1/logistics/pushes)`);
       for (const line of departmentUrls) out(line);
       writeSandboxState({
         databasePath: resolve(config.sqlitePath), url: gateway.url, certsDir, matterSystemUrl: matters.url, pid: process.pid, startedAt: new Date().toISOString(),
