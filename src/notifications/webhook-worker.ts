@@ -25,7 +25,7 @@ export interface WebhookWorkerOptions {
   timeoutMs?: number;
   /** Deliveries in flight at once. Default 8. */
   concurrency?: number;
-  /** How long a claim lasts before another worker may take it over (ms). Default timeout + 20 s. */
+  /** How long a claim lasts before another worker may take it over (ms): longer than a send can take. Default twice the timeout + 1 s. */
   leaseMs?: number;
   /** Sleep between empty rounds (ms): how soon a retry coming due or an event committed elsewhere is seen. Default 250. */
   idleMs?: number;
@@ -80,7 +80,7 @@ export class WebhookWorker {
 
   private claimOptions(limit: number) {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    return { limit, leaseMs: this.options.leaseMs ?? timeoutMs + 20_000, now: this.now() };
+    return { limit, leaseMs: this.options.leaseMs ?? 2 * timeoutMs + 1000, now: this.now() };
   }
 
   private async run(): Promise<void> {

@@ -35,11 +35,15 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(jwksUrl: string, path = '/events'): Promise<WebhookReceiver> {
+/**
+ * @param jwksUrl Tongban's JWKS (a function: the gateway may move, e.g. restarted on another port)
+ * @param options.delayMs answer each request this much later (a slow platform: sends are in flight for a while)
+ */
+export async function startWebhookReceiver(jwksUrl: string | (() => string), path = '/events', options: { delayMs?: number } = {}): Promise<WebhookReceiver> {
   const requests: ReceivedWebhook[] = [];
   let status = 200;
   let remaining = Infinity;
-  const keys = async (): Promise<(JWK & { alg: SignatureAlgorithm; kid: string })[]> => ((await (await fetch(jwksUrl)).json()) as { keys: (JWK & { alg: SignatureAlgorithm; kid: string })[] }).keys;
+  const keys = async (): Promise<(JWK & { alg: SignatureAlgorithm; kid: string })[]> => ((await (await fetch(typeof jwksUrl === 'string' ? jwksUrl : jwksUrl())).json()) as { keys: (JWK & { alg: SignatureAlgorithm; kid: string })[] }).keys;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -53,6 +57,7 @@ export async function startWebhookReceiver(jwksUrl: string, path = '/events'): P
         const answered = verified ? status : 401;
         if (verified && (remaining -= 1) <= 0) { status = 200; remaining = Infinity; }
         requests.push({ id: header('webhook-id'), timestamp: header('webhook-timestamp'), keyId: header('webhook-key-id'), verified, event: JSON.parse(body || '{}') as PlatformEventPayload, status: answered });
+        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered < 300 ? 'ok' : 'down');
       })();
     });
