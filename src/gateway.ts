@@ -29,6 +29,7 @@ import { departmentMaterialRoutes } from './api/routes/department-materials.js';
 import { materialRoutes } from './api/routes/materials.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { opsMaterialRoutes } from './api/routes/ops-materials.js';
+import { opsStatisticsRoutes } from './api/routes/ops-statistics.js';
 import { supplementRoutes } from './api/routes/supplements.js';
 import { SupplementDeadlines } from './cases/expire-supplements.js';
 import { opsDashboardRouter } from './api/routes/ops-dashboard.js';
@@ -255,7 +256,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       path: '/ops',
       handler: opsDashboardRouter({
         context: {
-          store, reader: opsReader, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now,
+          store, reader: opsReader, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now, mappings,
           upstreams: { matterSystem: !!matterCatalog, licenceLibrary: !!licenceLibrary, sealPlatform: !!sealService, departmentEndpoints: config.departmentEndpoints },
         },
         users: config.opsUsers, sessions: new SessionCodec({ secret: sessionSecret, ttlSeconds: config.opsSessionTtlSeconds }), logger, onReplay: wakeDispatcher,
@@ -286,6 +287,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...webhookRoutes({ endpoints: webhookEndpoints, onWork: wakeWebhooks }),
       ...opsWebhookRoutes({ store, reader: opsReader, onReplay: wakeWebhooks }),
       ...opsMaterialRoutes({ reader: opsReader }),
+      ...opsStatisticsRoutes({ reader: opsReader, mappings, departments }),
       ...opsAdapterRoutes({
         reader: opsReader, departments, breakerStates: config.dispatcherEnabled ? () => dispatcher.breakerStates() : undefined,
         upstreams: {

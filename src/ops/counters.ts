@@ -12,7 +12,7 @@
 import { placeholders, type Queryable, type Store } from '../store/index.js';
 
 /** The counter tables (small, fixed by departments × states × time buckets; the query-plan test allows scanning them). */
-export const COUNTER_TABLES = ['delivery_counts', 'delivery_attempt_buckets', 'department_attempts'] as const;
+export const COUNTER_TABLES = ['delivery_counts', 'delivery_attempt_buckets', 'department_attempts', 'business_counts'] as const;
 
 /** Deliveries per department and state (only non-zero counts). */
 export const DELIVERY_COUNTS_SQL = `SELECT department_code, state, SUM(n) AS n FROM delivery_counts
@@ -111,18 +111,8 @@ export async function compactCounters(store: Store): Promise<number> {
     const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [COMPACTION_LOCK]);
     if (!rows[0]?.locked) return 0;
     const ended = 'shard <> 0 AND shard NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)';
-    const counts = await tx.query(`WITH moved AS (
-        DELETE FROM delivery_counts WHERE ctid IN (SELECT ctid FROM delivery_counts WHERE ${ended} FOR UPDATE SKIP LOCKED)
-        RETURNING department_code, state, n)
-      INSERT INTO delivery_counts AS c (department_code, state, shard, n)
-        SELECT department_code, state, 0, SUM(n) FROM moved GROUP BY department_code, state ORDER BY department_code, state
-      ON CONFLICT (department_code, state, shard) DO UPDATE SET n = c.n + excluded.n`);
-    const buckets = await tx.query(`WITH moved AS (
-        DELETE FROM delivery_attempt_buckets WHERE ctid IN (SELECT ctid FROM delivery_attempt_buckets WHERE ${ended} FOR UPDATE SKIP LOCKED)
-        RETURNING bucket_ms, bucket_start, department_code, outcome, n)
-      INSERT INTO delivery_attempt_buckets AS b (bucket_ms, bucket_start, department_code, outcome, shard, n)
-        SELECT bucket_ms, bucket_start, department_code, outcome, 0, SUM(n) FROM moved GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-      ON CONFLICT (bucket_ms, bucket_start, department_code, outcome, shard) DO UPDATE SET n = b.n + excluded.n`);
+    const counts = await foldEnded(tx, 'delivery_counts', ['department_code', 'state'], ended);
+    const buckets = await foldEnded(tx, 'delivery_attempt_buckets', ['bucket_ms', 'bucket_start', 'department_code', 'outcome'], ended);
     // The latest attempt of ended sessions: keep, per department, whichever of shard 0 and theirs is newest.
     const latest = await tx.query(`WITH moved AS (
         DELETE FROM department_attempts WHERE ctid IN (SELECT ctid FROM department_attempts WHERE ${ended} FOR UPDATE SKIP LOCKED)
@@ -149,8 +139,22 @@ export async function compactCounters(store: Store): Promise<number> {
         failure_id = CASE WHEN excluded.failure_at IS NOT NULL AND (excluded.failure_at, excluded.failure_id) > (t.failure_at, t.failure_id) IS NOT FALSE
                           THEN excluded.failure_id ELSE t.failure_id END,
         failure_at = GREATEST(excluded.failure_at, t.failure_at)`);
-    return counts.rowCount + buckets.rowCount + latest.rowCount;
+    // The business counters of /metrics (migration 016).
+    const business = await foldEnded(tx, 'business_counts', ['metric', 'label'], ended);
+    return counts + buckets + latest.rowCount + business;
   });
+}
+
+/** Moves a summed counter table's rows of ended sessions (`ended`, a condition on `shard`) into shard 0; returns the rows folded in. */
+async function foldEnded(tx: Queryable, table: string, keys: readonly string[], ended: string): Promise<number> {
+  const columns = keys.join(', ');
+  const { rowCount } = await tx.query(`WITH moved AS (
+      DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${ended} FOR UPDATE SKIP LOCKED)
+      RETURNING ${columns}, n)
+    INSERT INTO ${table} AS c (${columns}, shard, n)
+      SELECT ${columns}, 0, SUM(n) FROM moved GROUP BY ${columns} ORDER BY ${columns}
+    ON CONFLICT (${columns}, shard) DO UPDATE SET n = c.n + excluded.n`);
+  return rowCount;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { SyncRun } from '../catalog/index.js';
 import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import type { Logger } from '../log/index.js';
 import type { Queryable } from '../store/index.js';
+import { readBusinessCounts, type BusinessCounts } from '../statistics/business-counts.js';
 import { OPEN_DELIVERY_STATES, oldestDueAgeSeconds, outboxDepth } from './outbox-gauges.js';
 
 export type BreakerState = 'open' | 'halfOpen' | 'closed';
@@ -99,6 +100,7 @@ export class GatewayMetrics {
         if (age !== undefined) this.set(age);
       },
     });
+    this.businessCounters(registers);
     this.syncRuns = new Counter({ name: 'tongban_catalog_sync_runs_total', help: 'Finished catalogue sync runs by kind and status', labelNames: ['kind', 'status'], registers });
     this.syncLastSuccess = new Gauge({ name: 'tongban_catalog_sync_last_success_timestamp_seconds', help: 'When the last successful catalogue sync of this process finished (Unix time)', registers });
     this.licenceFetches = new Counter({
@@ -106,6 +108,28 @@ export class GatewayMetrics {
       labelNames: ['action', 'licence_type', 'result'], registers,
     });
     this.collectErrors = new Counter({ name: 'tongban_metrics_collect_errors_total', help: 'Scrape-time database reads that failed (their gauges are left out of that scrape)', labelNames: ['collector'], registers });
+  }
+
+  /**
+   * Business counters (docs/ops.md "Statistics"): totals kept by triggers in the database (migration 016), read once per
+   * scrape through the ops reader — every replica reports the same totals (use max, not sum, across replicas).
+   */
+  private businessCounters(registers: Registry[]): void {
+    let reading: Promise<BusinessCounts | undefined> | undefined;
+    // The four counters share one read per scrape.
+    const counts = () => (reading ??= this.query('business_counts', () => readBusinessCounts(this.options.store)).finally(() => { setImmediate(() => { reading = undefined; }); }));
+    const counter = (name: string, help: string, label: string, pick: (counts: BusinessCounts) => ReadonlyMap<string, number>) => new Counter({
+      name, help, labelNames: [label], registers,
+      async collect() {
+        const read = await counts();
+        this.reset();
+        if (read) for (const [value, n] of pick(read)) this.inc({ [label]: value }, n);
+      },
+    });
+    counter('tongban_applications_received_total', 'Applications received, per theme (from the database: all replicas)', 'theme', (read) => read.applicationsReceived);
+    counter('tongban_sub_applications_completed_total', 'Sub-applications completed (办结), per department (from the database: all replicas)', 'department', (read) => read.completed);
+    counter('tongban_sub_applications_rejected_total', 'Sub-applications rejected (不予受理/不予许可), per department (from the database: all replicas)', 'department', (read) => read.rejected);
+    counter('tongban_evaluations_total', 'Evaluations (好差评) per level, 1 非常不满意 … 5 非常满意 (from the database: all replicas)', 'level', (read) => read.evaluations);
   }
 
   private now(): number {

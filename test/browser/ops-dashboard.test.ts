@@ -11,14 +11,14 @@
  */
 import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { maskHolderCode } from '../../src/ops/dashboard/format.js';
 import { hashPassword } from '../../src/ops/dashboard/password.js';
 import { birthForm, birthSubmission, startDeliveryEnvironment, type DeliveryEnvironment } from '../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../helpers/stores.js';
 import { waitFor } from '../helpers/wait.js';
+import { openChromium, skipWithoutChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = 'test-output/ops-dashboard.png';
 const SEARCH_SCREENSHOT = 'test-output/ops-search.png';
 
@@ -28,26 +28,16 @@ describe('ops dashboard in Chromium', function () {
   let env: DeliveryEnvironment | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // eslint-disable-next-line no-console
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (install the Debian package "chromium"; .ci/run does)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     this.timeout(90_000);
     env = await startDeliveryEnvironment(fixture, { env: { TONGBAN_OPS_USERS: JSON.stringify({ ops: await hashPassword('tongban-ops') }), TONGBAN_DELIVERY_MAX_ATTEMPTS: '1' } });
     env.outcomes.gaj = () => 'silent';
     env.outcomes.mzrsj = () => 'silent';
     env.outcomes.ybj = () => 'silent';
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ browser, page, consoleErrors } = await openChromium());
   });
   after(async function () {
     await browser?.close();

@@ -27,10 +27,12 @@ import { overduePage } from '../../ops/dashboard/pages/overdue.js';
 import { CHART_RANGES, overviewPage, type ChartRange } from '../../ops/dashboard/pages/overview.js';
 import { searchPage, searchResultPage } from '../../ops/dashboard/pages/search.js';
 import { syncPage } from '../../ops/dashboard/pages/sync.js';
+import { statisticsErrorPage, statisticsPage } from '../../ops/dashboard/pages/statistics.js';
 import { verifyPassword } from '../../ops/dashboard/password.js';
 import { MATERIALS_CURSOR, SUPPLEMENTS_CURSOR } from '../../ops/material-deadlines.js';
 import { MAX_REASON_LENGTH, readReason, readSearch, SearchInputError, searchDeliveries, type SearchQuery } from '../../ops/dashboard/search.js';
 import { auditOps } from '../../ops/dashboard/queries.js';
+import { computeStatistics, readMonth, readPeriod, reportCsv, reportXlsx } from '../../statistics/index.js';
 import { cookieHeader, CSRF_COOKIE, CSRF_FIELD, LOGIN_BINDING, parseCookies, SESSION_COOKIE, SessionCodec, type OpsSession } from '../../ops/dashboard/session.js';
 
 export interface OpsDashboardOptions {
@@ -331,6 +333,32 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
     });
     logger.info('holder searched from the dashboard', { user: res.locals.opsSession!.user, deliveries: result.rows.length });
     send(res, 200, searchResultPage(viewerOf(res), query, result, reason));
+  });
+
+  // --- business statistics (docs/ops.md "Statistics") -----------------------------
+  const statisticsOptions = () => {
+    if (!context.mappings) throw new TongbanError('NOT_FOUND', 'Statistics need the mappings; this dashboard was built without them');
+    return { reader: context.reader, mappings: context.mappings, departments: context.departments, now: context.now };
+  };
+  router.get('/statistics', async (req, res) => {
+    const input = { from: text(req.query['from']) ?? '', to: text(req.query['to']) ?? '' };
+    let period;
+    try {
+      period = readPeriod({ from: req.query['from'] === '' ? undefined : req.query['from'], to: req.query['to'] === '' ? undefined : req.query['to'] }, context.now());
+    } catch (error) {
+      if (!(error instanceof TongbanError) || error.code !== 'VALIDATION_FAILED') throw error;
+      return send(res, 400, statisticsErrorPage(viewerOf(res), input, error.message));
+    }
+    send(res, 200, statisticsPage(viewerOf(res), await computeStatistics(statisticsOptions(), period)));
+  });
+  router.get('/statistics/report.csv', async (req, res) => {
+    const month = readMonth(text(req.query['month']), context.now());
+    res.type('text/csv; charset=utf-8').attachment(`tongban-statistics-${month.month}.csv`).send(reportCsv(await computeStatistics(statisticsOptions(), month)));
+  });
+  router.get('/statistics/report.xlsx', async (req, res) => {
+    const month = readMonth(text(req.query['month']), context.now());
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`tongban-statistics-${month.month}.xlsx`)
+      .send(await reportXlsx(await computeStatistics(statisticsOptions(), month), month.month));
   });
 
   router.use((req) => {

@@ -2,6 +2,7 @@
 import type { CatalogSyncer } from '../../catalog/index.js';
 import type { Department } from '../../delivery/department-registry.js';
 import type { LicenceUseLedger } from '../../licences/index.js';
+import type { Mappings } from '../../forms/mappings/types.js';
 import type { Queryable, Store } from '../../store/index.js';
 
 export interface DashboardContext {
@@ -25,4 +26,6 @@ export interface DashboardContext {
   /** Whether this process runs the dispatcher (circuit states come from it). */
   readonly dispatcherEnabled: boolean;
   now(): number;
+  /** The mappings, for the statistics page's 可导办 / 可网办 (absent: the page is not served). */
+  readonly mappings?: Pick<Mappings, 'matters' | 'materials' | 'materialNames' | 'themes'> | undefined;
 }
