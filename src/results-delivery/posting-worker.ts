@@ -109,7 +109,8 @@ export class PostingWorker {
     const { store } = this.options;
     const lock = store.capabilities.skipLocked ? 'FOR UPDATE SKIP LOCKED' : '';
     return store.transaction(async (tx) => (await tx.query<Claimed>(
-      `UPDATE postings SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2, updated_at = $3
+      // updated_at tells what the applicant can see changed: not a claim, nor a pull that found nothing new.
+      `UPDATE postings SET state = 'in_flight', lease_owner = $1, lease_expires_at = $2
         WHERE id IN (SELECT id FROM postings
                       WHERE (state IN ('pending', 'tracking') AND next_attempt_at <= $3) OR (state = 'in_flight' AND lease_expires_at < $3)
                       ORDER BY next_attempt_at LIMIT 20 ${lock})
@@ -193,8 +194,8 @@ export class PostingWorker {
     const at = this.now();
     return store.transaction(async (tx) => {
       const { rowCount } = await tx.query(
-        `UPDATE postings SET state = 'tracking', last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $3, updated_at = $4
-          WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [posting.id, this.owner, at + this.options.trackIntervalMs, at]);
+        `UPDATE postings SET state = 'tracking', last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $3
+          WHERE id = $1 AND lease_owner = $2 AND state = 'in_flight'`, [posting.id, this.owner, at + this.options.trackIntervalMs]);
       if (rowCount === 0) return false;
       await applyTraces(tx, posting.id, traces, 'pull', at, store.capabilities.skipLocked);
       return true;

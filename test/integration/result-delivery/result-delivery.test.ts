@@ -37,7 +37,7 @@ for (const fixture of storeFixtures()) describe(`how results reach the applicant
     logistics = await startLogisticsSimulator({ pushRetryDelaysMs: [50, 200, 500] });
     env = await startDeliveryEnvironment(fixture, { env: {
       TONGBAN_LOGISTICS_URL: logistics.url, TONGBAN_LOGISTICS_APP_KEY: DEFAULT_LOGISTICS_CREDENTIALS.appKey, TONGBAN_LOGISTICS_APP_SECRET: DEFAULT_LOGISTICS_CREDENTIALS.appSecret,
-      TONGBAN_LOGISTICS_TIMEOUT_MS: '2000', TONGBAN_LOGISTICS_TRACK_INTERVAL_MS: '60000',
+      TONGBAN_LOGISTICS_TIMEOUT_MS: '2000', TONGBAN_LOGISTICS_TRACK_INTERVAL_MS: '1000',
       // Waybill creation retries like deliveries: slow enough here for the test to see the outage before the last attempt.
       TONGBAN_DELIVERY_BACKOFF_BASE_MS: '100', TONGBAN_DELIVERY_BACKOFF_CAP_MS: '400', TONGBAN_DELIVERY_MAX_ATTEMPTS: '10',
     } });
@@ -160,20 +160,45 @@ for (const fixture of storeFixtures()) describe(`how results reach the applicant
       const problem = await forged.json() as { code: string; errors: { pointer: string }[] };
       expect(problem.code).to.equal('LOGISTICS_PUSH_INVALID');
       expect(problem.errors[0]!.pointer).to.equal('x-ems-signature');
-      expect((await sections(applicationId)).resultDelivery.trace).to.deep.equal([]);
+      const { rows: pushed } = await env.gateway.store.query("SELECT COUNT(*) AS count FROM posting_traces t JOIN postings p ON p.id = t.posting_id WHERE p.application_id = $1 AND t.source = 'push'", [applicationId]);
+      expect(Number((pushed[0] as { count: number | string }).count), 'nothing of the forged push stored').to.equal(0);
 
-      // The second event first: kept, not applied until the first arrives (in sequence).
-      expect((await push(waybillNo!, `${applicationId}-R`, 1)).status).to.equal(200);
-      expect((await sections(applicationId)).resultDelivery).to.deep.include({ status: 'created', trace: [] });
+      // The second event first: kept, not applied until the first arrives (pushed, or pulled at once since a gap is known).
+      const early = await push(waybillNo!, `${applicationId}-R`, 1);
+      expect(early.status).to.equal(200);
+      expect(await early.json()).to.deep.include({ received: true, applied: 0 });
       expect((await push(waybillNo!, `${applicationId}-R`, 0)).status).to.equal(200);
-      const moved = await sections(applicationId);
-      expect(moved.resultDelivery.trace.map((trace) => trace.code)).to.deep.equal(['accepted', 'in-transit']);
+      const moved = await waitFor(async () => {
+        const current = await sections(applicationId);
+        return current.resultDelivery.trace.length === 2 ? current : undefined;
+      }, { what: 'both events applied' });
+      expect(moved.resultDelivery.trace.map((trace) => [trace.sequence, trace.code])).to.deep.equal([[1, 'accepted'], [2, 'in-transit']]);
+      expect((await events(applicationId, 'result_delivery.updated')).filter((event) => event.data['step'] === 'trace').map((event) => event.data['status']))
+        .to.deep.equal(['accepted', 'in-transit']);
       const before = await events(applicationId, 'result_delivery.updated');
       const again = await push(waybillNo!, `${applicationId}-R`, 1);
       expect(again.status).to.equal(200);
       expect(await again.json()).to.deep.include({ received: true, applied: 0 });
       expect((await sections(applicationId)).resultDelivery).to.deep.equal(moved.resultDelivery);
       expect(await events(applicationId, 'result_delivery.updated')).to.deep.equal(before);
+    } finally {
+      logistics.setCallbackUrl(DEFAULT_LOGISTICS_CREDENTIALS.appKey, `${env.gateway.url}${PUSH_PATH}`);
+    }
+  });
+
+  it('catches lost pushes by pulling the traces (the fallback)', async () => {
+    logistics.setCallbackUrl(DEFAULT_LOGISTICS_CREDENTIALS.appKey, undefined); // every push lost
+    try {
+      const { applicationId } = await apply({ method: 'post', address: ADDRESS });
+      const { waybillNo } = await waitSection(applicationId, (section) => section.waybillNo !== null, 'the waybill');
+      logistics.advance(waybillNo!, 'DELIVERED');
+      const delivered = await waitSection(applicationId, (section) => section.status === 'delivered', 'delivered by pulling');
+      expect(delivered.trace.map((trace) => trace.sequence)).to.deep.equal([1, 2, 3, 4, 5]);
+      const { rows } = await env.gateway.store.query<{ source: string }>(
+        'SELECT DISTINCT t.source FROM posting_traces t JOIN postings p ON p.id = t.posting_id WHERE p.application_id = $1', [applicationId]);
+      expect(rows.map((row) => row.source)).to.deep.equal(['pull']);
+      const { rows: state } = await env.gateway.store.query<{ state: string }>('SELECT state FROM postings WHERE application_id = $1', [applicationId]);
+      expect(state[0]!.state, 'tracking ends with the waybill').to.equal('done');
     } finally {
       logistics.setCallbackUrl(DEFAULT_LOGISTICS_CREDENTIALS.appKey, `${env.gateway.url}${PUSH_PATH}`);
     }
