@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import type { JWK } from 'jose';
 import {
   createSigningClient,
@@ -67,6 +68,20 @@ describe('trust: signing client', () => {
     expect(response.raw.toString()).to.equal('{"echoed":{"matter":"出生登记"}}');
     expect(seen[0]).to.include({ url: 'https://gateway.test/tongban/v1/applications?dryRun=1', method: 'POST' });
     expect(seen[0]!.headers).to.include({ 'content-type': 'application/json', 'idempotency-key': 'k-1' });
+  });
+
+  it('names its client id, and with an ID token sends it as Tongban-Id-Token bound by the signature\'s idt claim (base64url SHA-256, no padding)', async () => {
+    const fetch = fakeTongban(async () => ({ status: 200, headers: json, body: '{}' }));
+    const client = createSigningClient({ baseUrl: 'https://gateway.test', clientId: 'platform-1', key: platform.privateJwk, tongbanKeys: [tongban.publicJwk], fetch });
+    expect(client.clientId).to.equal('platform-1');
+    const idToken = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
+    await client.request('GET', '/v1/licences?x=1', { idToken });
+    await client.request('GET', '/v1/licences?x=1');
+    const claims = (index: number) => JSON.parse(Buffer.from(seen[index]!.headers['tongban-signature']!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(seen[0]!.headers['tongban-id-token']).to.equal(idToken);
+    expect(claims(0)['idt']).to.equal(createHash('sha256').update(idToken, 'ascii').digest('base64url'));
+    expect(seen[1]!.headers).to.not.have.property('tongban-id-token');
+    expect(claims(1)).to.not.have.property('idt');
   });
 
   it('does not verify without Tongban keys, and returns text bodies as text', async () => {
