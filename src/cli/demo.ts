@@ -6,7 +6,8 @@
  * followed to the end, sealed results, the licence-use ledger:
  * - `birth`: a family's 婴儿“出生一件事” (MX-T05), three departments over
  *   REST, SOAP (made flaky by the sandbox) and an inbox; the mother is the
- *   newborn's guardian, so her ID card fills the 监护人 too;
+ *   newborn's guardian, so her ID card fills the 监护人 too; it ends with her
+ *   evaluation (好差评) of a matter and of the whole, and the follow-up of the 差评;
  * - `enterprise`: 我要开办食品经营 (MX-T15) for a person who runs no business
  *   yet: registers a 个体工商户 food shop in premises of their own, and the food
  *   licence waits for that registration (its 营业执照) at 市场监督管理局;
@@ -28,9 +29,11 @@ import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../d
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { maskName } from '../log/personal-data-keys.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
+import { rateTheService } from './demo-evaluation.js';
 import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
 import { logIn, trustedIdentityPlatform, type Session } from './demo-identity.js';
 import { handInMaterials, showMaterials, type SubmittedMaterials } from './demo-materials.js';
+import { followResultPosting, postalChoice } from './demo-result-delivery.js';
 import { SANDBOX_STATE_FILE } from './sandbox-state.js';
 
 /** Where the demo looks for a gateway when no sandbox is recorded and no --url is given. */
@@ -121,8 +124,13 @@ async function birthStory(context: DemoContext): Promise<void> {
     child: { ...prefill.form['child'], address: mother.address, insuranceType: '城乡居民基本医疗保险' },
   };
   const materials = await materialsStep(platform, prefill);
-  await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
+  say('领证方式: by post (邮政寄递) to the family\'s address');
+  const applicationId = await submitAndFollow(context, platform, session, {
+    themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials, resultDelivery: postalChoice(mother.name, mother.phone ?? undefined),
+  });
+  await followResultPosting({ step, say, check }, platform, applicationId, context);
   await showLicenceUses(platform, session, holders);
+  await rateTheService({ step, say, check }, context, session.idToken, applicationId);
 }
 
 /**
@@ -275,7 +283,7 @@ async function prefillForm(client: SigningClient, session: Session, guide: Guide
  * prints the sealed results.
  * @throws Error when a department refused (不予受理) or time ran out.
  */
-async function submitAndFollow(context: DemoContext, client: SigningClient, session: Session, submission: Submission, follower = client): Promise<void> {
+async function submitAndFollow(context: DemoContext, client: SigningClient, session: Session, submission: Submission, follower = client): Promise<string> {
   const { pollMs, timeoutMs } = context;
   step(`Submit once through ${client.clientId} (Idempotency-Key, the ID token of ${maskName(session.claims.name)}); Tongban splits it per department`);
   const key = `demo-${submission.themeCode}-${Date.now()}`;
@@ -311,6 +319,7 @@ async function submitAndFollow(context: DemoContext, client: SigningClient, sess
     for (const result of sub.results ?? []) say(`  result of ${short(sub.matterName)}: ${result.name}${result.documentId ? ` (sealed by ${result.sealName})` : ''}${result.value ? ` = ${result.value}` : ''}`);
   }
   if (application.status !== 'completed') throw new Error(`application ${submitted.applicationId} ended ${application.status}`);
+  return submitted.applicationId as string;
 }
 
 /** A submission's body (POST /v1/applications). */
@@ -319,6 +328,8 @@ interface Submission {
   answers: Record<string, unknown>;
   form: Record<string, unknown>;
   evidenceToken: string;
+  /** 领证方式 (online when absent). */
+  resultDelivery?: Record<string, unknown>;
   materials: SubmittedMaterials;
   /** When the submitter is not a holder: the authorisation they act under (a counter scan's). */
   authorizationId?: string;

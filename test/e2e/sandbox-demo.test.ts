@@ -88,6 +88,11 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(beforeEnterprise).to.match(/^ {2}↻ retry: 社会保障卡申领 → mzrsj: attempt \d failed \(.*503.*\); next attempt in \d+\.\d s/m);
     // The ledger names the person who acted, as the identity platform authenticated them.
     expect(beforeEnterprise).to.match(/^ {4}#\d+ \S+ 出生医学证明 query\/used by platform \(\S+ as self, face, L3\): 办理婴儿出生一件事$/m);
+    // 好差评: the mother rates the first matter and the whole (a 差评); the province has both; ops close the follow-up step by step.
+    expect(beforeEnterprise).to.match(/^ {2}the whole 一件事: 2 不满意 — a 差评, so a follow-up \(整改回访\) opens, due /m);
+    expect(beforeEnterprise).to.match(/^ {2}rating the whole again: HTTP 400 \/scope /m);
+    expect(beforeEnterprise.match(/^ {2}the provincial 好差评 system has the .+: 评价编号 HCP\d+ \(applicant masked\)$/gm), beforeEnterprise).to.have.length(2);
+    expect(beforeEnterprise).to.match(/^ {2}已派单 \(assigned\) — [\s\S]*^ {2}已办结 \(closed\) — [\s\S]*^ {2}closing it again: HTTP 409 /m);
     const enterpriseStory = stdout.slice(birth, enterprise);
     // A person who runs no business yet: no shop, no 营业执照 to authorise; the 经营者's ID card and 不动产权证书 prefill.
     expect(enterpriseStory).to.not.match(/the shop \(/);
