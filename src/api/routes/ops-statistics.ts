@@ -6,6 +6,17 @@ import { statisticsAnswer } from '../openapi/schemas/statistics.js';
 import type { Route } from './route.js';
 
 const ops = { roles: ['ops'] as const };
+
+const EXAMPLE_ROW = {
+  code: 'MX-T05', name: '婴儿“出生一件事”', applications: 2, subApplications: 6, completed: 4, rejected: 1, supplementRequested: 1, onTime: 2, overdue: 1, deadlineUnknown: 1,
+  onTimeRate: 0.6667, meanWorkingDays: 4.25, materials: { total: 6, withoutUpload: 3, share: 0.5 }, autoFillRatio: 0.25,
+  satisfaction: { count: 3, levels: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 }, mean: 3.67, satisfiedShare: 0.6667 },
+  catalogue: { matters: 3, guided: 2, online: 1, guideRate: 0.6667, onlineRate: 0.3333 },
+};
+const STATISTICS_EXAMPLE = {
+  from: '2026-11-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00', groupBy: 'theme', generatedAt: '2026-12-01T09:30:00+08:00',
+  rows: [EXAMPLE_ROW], totals: { ...EXAMPLE_ROW, code: '*', name: '合计' },
+};
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const periodParameters = [
@@ -22,7 +33,7 @@ export function opsStatisticsRoutes(options: StatisticsOptions): Route[] {
       method: 'GET', path: '/v1/ops/statistics', access: ops,
       summary: 'Business statistics of a period per theme or per department: received, completed, rejected, 补正, on time vs overdue, working days, materials without upload, auto-fill, satisfaction, 可导办率 / 可网办率',
       parameters: [...periodParameters, query('groupBy', 'theme (default) or department', { enum: [...GROUPINGS] })],
-      responses: { 200: { description: 'The figures per group and their totals', schema: statisticsAnswer } },
+      responses: { 200: { description: 'The figures per group and their totals', schema: statisticsAnswer, example: STATISTICS_EXAMPLE } },
       errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {
         const by = req.query['groupBy'] === undefined ? 'theme' : req.query['groupBy'];
