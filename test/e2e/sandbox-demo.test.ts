@@ -72,6 +72,11 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(logins.map((login) => login.slice(1)), stdout).to.deep.equal([['mother', 'face', 'L3'], ['经营者', 'esscard', 'L3'], ['applicant', 'sms', 'L2']]);
     const beforeEnterprise = stdout.slice(0, birth);
     expect(beforeEnterprise).to.match(/result of 国（境）内出生登记: .*\(sealed by .+电子印章\)/);
+    // 领证方式: by post; the mail service simulator walks the waybill to 妥投, each trace pushed to the gateway and printed.
+    expect(beforeEnterprise).to.match(/^ {2}waybill EM\d{9}CN \(order [\da-f-]{36}-R\) from 梅州市梅县区政务服务中心 to \S+ 1\d\d\*{4}\d{4}, 广东省梅州市梅江区$/m);
+    expect(beforeEnterprise).to.match(/^ {4}\S+ \S+ {2}收寄 {2}/m);
+    expect(beforeEnterprise).to.match(/^ {4}\S+ \S+ {2}妥投 {2}.*\(签收人 \S+\)$/m);
+    expect(beforeEnterprise).to.match(/^ {2}the results posting ended: delivered$/m);
     expect(beforeEnterprise).to.match(/auto-filled \d+ of \d+ fields/);
     // The mother is the guardian (the theme's default answer, sameAs): her ID card fills the 监护人, left to nobody.
     expect(beforeEnterprise).to.match(/^ {4}guardian\.name ← (居民身份证|居民户口簿) \S+ \(the mother's, verified\)$/m);
