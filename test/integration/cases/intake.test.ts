@@ -3,10 +3,12 @@
  * submission of the merged form → the application, one sub-application per
  * matter in its department's form, and their outbox entries, all or nothing.
  * Idempotency, validation with every JSON Pointer at fault, unmapped themes,
- * and the prefill evidence token.
+ * the prefill evidence token, and who may submit: a holder of the form, or
+ * the person an authorisation of the caller was recorded for (#18).
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import {
@@ -18,6 +20,7 @@ import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { satisfyMaterials } from '../../helpers/materials.js';
 import { signRequest } from '../../../src/trust/index.js';
+import type { ActorRecord } from '../../../src/identity/index.js';
 
 interface SubmissionAnswer {
   applicationId: string;
@@ -152,10 +155,15 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
   it('a retry answered with the first answer uses up its own jti (sent again: 401); the application\'s holders and materials are stored once', async () => {
     const key = await devKey('platform');
     const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
-    const raw = JSON.stringify({ ...birthSubmission(), materials });
+    const form = birthForm();
+    const raw = JSON.stringify({ ...birthSubmission(form), materials });
+    const idToken = await env.sessions.forForm(env.platform, form);
     const idempotencyKey = `retry-jti-${randomUUID()}`;
     const send = async () => {
-      const headers = { 'idempotency-key': idempotencyKey, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }) };
+      const headers = {
+        'idempotency-key': idempotencyKey, 'tongban-id-token': idToken,
+        ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key, idToken }),
+      };
       return async () => {
         const answer = await fetch(`${env.gateway.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
         return { status: answer.status, replayed: answer.headers.get('idempotent-replayed'), body: await answer.json() as SubmissionAnswer & { code?: string } };
@@ -191,11 +199,14 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
       const answer = await fetch(`${env.gateway.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
       return { status: answer.status, body: await answer.json() as { code?: string } };
     };
+    const form = birthForm();
+    const idToken = await env.sessions.forForm(env.platform, form);
     const signedHeaders = async (raw: string, idempotencyKey: string) => ({
-      'idempotency-key': idempotencyKey, ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key }),
+      'idempotency-key': idempotencyKey, 'tongban-id-token': idToken,
+      ...await signRequest({ method: 'POST', pathAndQuery: '/v1/applications', body: raw, clientId: 'platform', key, idToken }),
     });
     const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
-    for (const [what, body, firstStatus] of [['accepted', { ...birthSubmission(), materials }, 202], ['refused', { ...birthSubmission(), form: {} }, 400]] as const) {
+    for (const [what, body, firstStatus] of [['accepted', { ...birthSubmission(form), materials }, 202], ['refused', { ...birthSubmission(), form: {} }, 400]] as const) {
       const raw = JSON.stringify(body);
       const headers = await signedHeaders(raw, `replay-${what}-${randomUUID()}`);
       const first = await send(raw, headers);
@@ -300,7 +311,9 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
 
   it('text is stored and split NFC and trimmed: what the departments receive is the normalised text', async () => {
     const form = birthForm({ child: { name: ' 王小明\u3000', birthPlace: 'Cafe\u0301 妇幼保健院 ', address: '\t北京市东城区东华门街道1号\n' }, mother: { name: '  李芳' } });
-    const answer = await env.submit(birthSubmission(form));
+    // The mother logs in by her name as registered; the form's copy of it is normalised by intake.
+    const idToken = await env.sessions.idToken(env.platform, { idNumber: String(form.mother!['idNumber']), name: '李芳' });
+    const answer = await env.submit(birthSubmission(form), undefined, env.platform, idToken);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
     const [registration, insurance] = await Promise.all((answer.body as SubmissionAnswer).subApplications.map((sub) => storedSub(sub.id)));
     expect(registration!.form).to.include({ xsexm: '王小明', csdd: 'Café 妇幼保健院', mqxm: '李芳' });
@@ -333,9 +346,14 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const text = fc.array(fc.oneof(fc.constantFrom('王', '李芳', '北京市东城区', '妇幼保健院', '𠀀', '·', '1号'), junk, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 8 })
       .map((parts) => parts.join(''));
     let accepted = 0;
+    // One mother, logged in once: the generated texts change names, never who she is.
+    const base = birthForm();
+    const idToken = await env.sessions.forForm(env.platform, base);
+    const withTexts = (child: Record<string, unknown>, mother: Record<string, unknown>) => ({ ...base, child: { ...base.child, ...child }, mother: { ...base.mother, ...mother } });
+    // The valid texts of birthForm() first: on a loaded machine the time limit may end the run before a generated text is accepted.
     await fc.assert(fc.asyncProperty(text, text, text, text, async (childName, birthPlace, address, motherName) => {
       const before = await counts();
-      const answer = await env.submit(birthSubmission(birthForm({ child: { name: childName, birthPlace, address }, mother: { name: motherName } })));
+      const answer = await env.submit(birthSubmission(withTexts({ name: childName, birthPlace, address }, { name: motherName })), undefined, env.platform, idToken);
       if (answer.status === 400) {
         const problem = answer.body as { code: string; errors: { pointer: string }[] };
         expect(problem.code).to.equal('VALIDATION_FAILED');
@@ -357,7 +375,7 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
           expect(refusedClass.test(value), JSON.stringify(value)).to.equal(false);
         }
       }
-    }), { seed: 20261206, numRuns: 500, interruptAfterTimeLimit: 10_000 });
+    }), { seed: 20261206, numRuns: 500, interruptAfterTimeLimit: 10_000, examples: [['王小明', '北京市东城区妇幼保健院', '北京市东城区东华门街道1号', '李芳']] });
     expect(accepted, 'some generated texts are accepted').to.be.greaterThan(0);
   });
 
@@ -523,6 +541,99 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
       const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, aud: 'platform' })).toString('base64url')}x.${signature}`;
       expectProblem(await env.submit({ ...birthSubmission(completed()), evidenceToken: forged }), 422, 'PREFILL_EVIDENCE_INVALID');
       expectProblem(await env.submit({ ...birthSubmission(completed()), evidenceToken: 'not-a-token' }), 422, 'PREFILL_EVIDENCE_INVALID');
+      expect(await counts()).to.deep.equal(before);
+    });
+  });
+
+  describe('who submits (#18)', () => {
+    /** What the application records of who submitted it. */
+    async function storedActor(applicationId: string): Promise<ActorRecord & { authorizationId?: string }> {
+      const { rows } = await env.gateway.store.query<{ actor: string }>('SELECT actor FROM applications WHERE id = $1', [applicationId]);
+      return JSON.parse(rows[0]!.actor) as ActorRecord & { authorizationId?: string };
+    }
+    /** A person who is none of the form's holders, logged in at the platform. */
+    const stranger = async () => {
+      const person = { idNumber: idNumber('1975-06-01', '男'), name: '赵六' };
+      return { ...person, idToken: await env.sessions.idToken(env.platform, person) };
+    };
+    /** An authorisation of the platform recorded for `person` (as a counter scan records one: no acting-for resolution), for `holderCode`. */
+    async function authorisationFor(person: { idNumber: string; idToken: string }, holderCode: string, themeCode = BIRTH_THEME): Promise<string> {
+      const claims = decodeJwt(person.idToken) as { sub: string; name: string; auth_time: number };
+      const now = new Date();
+      const recorded = await env.gateway.authorizations.recordFor('platform', {
+        holder: { code: holderCode, type: 'citizen' }, licenceTypes: ['residentIdCard'], purpose: { themeCode, matterCodes: [], description: null },
+        expiresAt: new Date(now.getTime() + 3_600_000), consent: { method: 'signature', at: now },
+      }, {
+        subject: claims.sub, subjectType: 'natural', idNumber: person.idNumber, name: claims.name, level: 'L3', methods: ['face'], authTime: claims.auth_time * 1000,
+        capacity: 'guardian', guardianEvidence: '1.2.156.3005.2.TEST.guardianship',
+      });
+      return recorded.id;
+    }
+
+    it('a holder of the form submits, and the application records who (the login, in capacity self)', async () => {
+      const form = birthForm();
+      const idToken = await env.sessions.forForm(env.platform, form);
+      const answer = await env.submit(birthSubmission(form), undefined, env.platform, idToken);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      const claims = decodeJwt(idToken) as { sub: string; auth_time: number };
+      expect(await storedActor((answer.body as SubmissionAnswer).applicationId)).to.deep.equal({
+        subject: claims.sub, subjectType: 'natural', idNumber: form.mother!['idNumber'], name: '李芳', level: 'L3', methods: ['face'], authTime: claims.auth_time * 1000, capacity: 'self',
+      });
+    });
+
+    it('without an ID token → 401 ID_TOKEN_MISSING, before the body is looked at; nothing stored', async () => {
+      const before = await counts();
+      for (const body of [birthSubmission(), { form: 'no' }]) {
+        expectProblem(await env.platform.request('POST', '/v1/applications', { body, headers: { 'idempotency-key': `no-token-${randomUUID()}` } }), 401, 'ID_TOKEN_MISSING');
+      }
+      expect(await counts()).to.deep.equal(before);
+    });
+
+    it('a person who is none of the form\'s holders → 403 HOLDER_MISMATCH; nothing stored; the same key and body do not give them the holder\'s answer', async () => {
+      const { idToken } = await stranger();
+      const form = birthForm();
+      const before = await counts();
+      expect(expectProblem(await env.submit(birthSubmission(form), undefined, env.platform, idToken), 403, 'HOLDER_MISMATCH').detail).to.match(/authorizationId/);
+      expect(await counts()).to.deep.equal(before);
+
+      const key = `holder-${randomUUID()}`;
+      const first = await env.submit(birthSubmission(form), key);
+      expect(first.status, JSON.stringify(first.body)).to.equal(202);
+      const stored = await counts();
+      expectProblem(await env.submit(birthSubmission(form), key, env.platform, idToken), 403, 'HOLDER_MISMATCH');
+      // The holder's retry is answered as before: idempotency is intact.
+      const again = await env.submit(birthSubmission(form), key);
+      expect([again.status, again.headers['idempotent-replayed']]).to.deep.equal([202, 'true']);
+      expect(again.body).to.deep.equal(first.body);
+      expect(await counts()).to.deep.equal(stored);
+    });
+
+    it('a non-holder submits under an authorisation recorded for them (authorizationId), recorded with its capacity; refused for another theme, another holder, another person, once revoked', async () => {
+      const guardian = await stranger();
+      const form = birthForm();
+      const mother = String(form.mother!['idNumber']);
+      const authorizationId = await authorisationFor(guardian, mother);
+      const answer = await env.submit({ ...birthSubmission(form), authorizationId }, undefined, env.platform, guardian.idToken);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      expect(await storedActor((answer.body as SubmissionAnswer).applicationId)).to.deep.include({
+        idNumber: guardian.idNumber, capacity: 'guardian', guardianEvidence: '1.2.156.3005.2.TEST.guardianship', authorizationId,
+      });
+
+      const before = await counts();
+      const otherTheme = await authorisationFor(guardian, mother, HIRING_THEME);
+      expect(expectProblem(await env.submit({ ...birthSubmission(form), authorizationId: otherTheme }, undefined, env.platform, guardian.idToken), 403, 'HOLDER_MISMATCH').detail)
+        .to.match(new RegExp(`for theme ${HIRING_THEME}`));
+      const otherHolder = await authorisationFor(guardian, idNumber('1990-01-01', '女'));
+      expect(expectProblem(await env.submit({ ...birthSubmission(form), authorizationId: otherHolder }, undefined, env.platform, guardian.idToken), 403, 'HOLDER_MISMATCH').detail)
+        .to.match(/not one of the form's holders/);
+      // The authorisation is the guardian's: a third person cannot use it, nor can another platform.
+      const third = await env.sessions.idToken(env.platform, { idNumber: idNumber('1960-02-02', '女'), name: '钱七' });
+      expectProblem(await env.submit({ ...birthSubmission(form), authorizationId }, undefined, env.platform, third), 403, 'HOLDER_MISMATCH');
+      expectProblem(await env.submit({ ...birthSubmission(form), authorizationId }, undefined, env.otherPlatform,
+        await env.sessions.idToken(env.otherPlatform, { idNumber: guardian.idNumber, name: guardian.name })), 403, 'AUTHORIZATION_REQUIRED');
+      expectProblem(await env.submit({ ...birthSubmission(form), authorizationId: 42 }, undefined, env.platform, guardian.idToken), 400, 'VALIDATION_FAILED');
+      await env.gateway.authorizations.revoke('platform', authorizationId);
+      expectProblem(await env.submit({ ...birthSubmission(form), authorizationId }, undefined, env.platform, guardian.idToken), 403, 'AUTHORIZATION_REVOKED');
       expect(await counts()).to.deep.equal(before);
     });
   });

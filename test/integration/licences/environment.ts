@@ -21,7 +21,7 @@ import { generateKeyPair } from '../../../src/trust/algorithms.js';
 import { createSigningClient, jwks, type SigningClient } from '../../../src/trust/signing-client.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { startTestGateway, type LogCapture } from '../../helpers/gateway.js';
-import { loginAt, registerPerson, sharedIdentityPlatform } from '../../helpers/identity.js';
+import { sharedIdentityPlatform, TestSessions } from '../../helpers/identity.js';
 import type { StoreFixture } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -46,8 +46,8 @@ export interface LicenceEnvironment {
   department: SigningClient;
   /**
    * An ID token of the person `idNumber` logged in for `client` (default the
-   * platform): one login per person and client, reused (tokens live 10 minutes).
-   * A person outside the population is registered at the identity platform first.
+   * platform), by their name in the population (else registered as 测试人):
+   * one login per person and client, renewed near its expiry.
    */
   loginAs(idNumber: string, client?: SigningClient): Promise<string>;
   close(): Promise<void>;
@@ -90,18 +90,9 @@ export async function startLicenceEnvironment(fixture: StoreFixture, options: Li
   const client = async (clientId: string, key?: Parameters<typeof createSigningClient>[0]['key']) =>
     createSigningClient({ baseUrl: gateway.url, clientId, key: key ?? await devKey(clientId), tongbanKeys: () => jwks(gateway.url) });
   const platform = await client('platform');
-  const logins = new Map<string, Promise<string>>();
-  const loginAs = (idNumber: string, as: SigningClient = platform): Promise<string> => {
-    const key = `${as.clientId} ${idNumber}`;
-    if (!logins.has(key)) {
-      logins.set(key, (async () => {
-        let name = library.population.persons.find((person) => person.idNumber === idNumber)?.name;
-        if (name === undefined) name = (await registerPerson(idNumber, '测试人')).name;
-        return loginAt(gateway.url, as, { idNumber, name });
-      })());
-    }
-    return logins.get(key)!;
-  };
+  const sessions = new TestSessions(gateway.url);
+  const loginAs = (idNumber: string, as: SigningClient = platform): Promise<string> =>
+    sessions.idToken(as, { idNumber, name: library.population.persons.find((person) => person.idNumber === idNumber)?.name ?? '测试人' });
   return {
     gateway, logs, library, matters, loginAs,
     platform,
