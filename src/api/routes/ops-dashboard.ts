@@ -24,6 +24,9 @@ import { deliveriesPage, deliveryPage } from '../../ops/dashboard/pages/deliveri
 import { ledgerPage, ledgerResultPage, LEDGER_PAGE_SIZE, RECENT_USES_CURSOR } from '../../ops/dashboard/pages/ledger.js';
 import { loginPage, messagePage } from '../../ops/dashboard/pages/login.js';
 import { overduePage } from '../../ops/dashboard/pages/overdue.js';
+import { evaluationsPage } from '../../ops/dashboard/pages/evaluations.js';
+import { FOLLOW_UP_CURSOR, FOLLOW_UP_STATES, readTransition, transitionFollowUp, type FollowUpState } from '../../evaluations/follow-ups.js';
+import { replayPush } from '../../evaluations/ops-pushes.js';
 import { CHART_RANGES, overviewPage, type ChartRange } from '../../ops/dashboard/pages/overview.js';
 import { searchPage, searchResultPage } from '../../ops/dashboard/pages/search.js';
 import { syncPage } from '../../ops/dashboard/pages/sync.js';
@@ -262,6 +265,30 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
       materials: decodeCursor(text(req.query['materials']), MATERIALS_CURSOR.list, MATERIALS_CURSOR.shape, '/materials'),
       supplements: decodeCursor(text(req.query['supplements']), SUPPLEMENTS_CURSOR.list, SUPPLEMENTS_CURSOR.shape, '/supplements'),
     }));
+  });
+
+  // --- 好差评: follow-ups of 差评 and dead pushes to the province (each action audited with the dashboard user) ---
+  router.get('/evaluations', async (req, res) => {
+    const state = text(req.query['state']);
+    if (state !== undefined && !FOLLOW_UP_STATES.includes(state as FollowUpState)) throw validationError([{ pointer: '/state', message: `must be one of ${FOLLOW_UP_STATES.join(', ')}` }]);
+    const notice = text(req.query['notice']);
+    send(res, 200, await evaluationsPage(context, viewerOf(res), {
+      state: state as FollowUpState | undefined, after: decodeCursor(text(req.query['cursor']), FOLLOW_UP_CURSOR.list, FOLLOW_UP_CURSOR.shape),
+      notice: notice === 'moved' ? `整改回访已更新 Follow-up moved on: ${text(req.query['to']) ?? ''}` : notice === 'replayed' ? '已重新排队推送 Queued again for the provincial system' : undefined,
+    }));
+  });
+
+  router.post('/evaluations/follow-ups/:id/transitions', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const assignee = text(body['assignee'])?.trim();
+    const transition = readTransition({ to: body['to'], note: body['note'], ...(assignee ? { assignee } : {}) });
+    await transitionFollowUp(context.store, String(req.params['id']), transition, { clientId: actor(res) });
+    res.redirect(303, `/ops/evaluations?notice=moved&to=${encodeURIComponent(transition.to)}`);
+  });
+
+  router.post('/evaluations/pushes/:id/replay', async (req, res) => {
+    await replayPush(context.store, String(req.params['id']), actor(res));
+    res.redirect(303, '/ops/evaluations?notice=replayed');
   });
 
   router.get('/ledger', async (req, res) => {

@@ -15,6 +15,7 @@ const NAV = [
   { key: 'sync', href: '/ops/sync', text: '目录同步 Sync runs' },
   { key: 'overdue', href: '/ops/overdue', text: '逾期 Overdue' },
   { key: 'statistics', href: '/ops/statistics', text: '统计 Statistics' },
+  { key: 'evaluations', href: '/ops/evaluations', text: '好差评 Evaluations' },
   { key: 'ledger', href: '/ops/ledger', text: '用证记录 Licence uses' },
   { key: 'search', href: '/ops/search', text: '查询 Search' },
 ] as const;

@@ -16,6 +16,8 @@ import { formHolder } from '../../helpers/identity.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startAlertReceiver, type AlertReceiver } from '../ops/alert-receiver.js';
+import { DashboardClient } from '../ops/dashboard-client.js';
+import { hashPassword } from '../../../src/ops/dashboard/password.js';
 
 interface EvaluationBody {
   id: string; scope: string; serviceCode: string; level: number; levelName: string; indicators: string[];
@@ -41,6 +43,7 @@ for (const fixture of storeFixtures()) describe(`好差评: evaluations, their p
     env = await startDeliveryEnvironment(fixture, { env: {
       TONGBAN_EVALUATION_URL: province.url, TONGBAN_EVALUATION_APP_ID: DEV_EVALUATION_APP.appId, TONGBAN_EVALUATION_APP_SECRET: DEV_EVALUATION_APP.appSecret,
       TONGBAN_ALERT_WEBHOOK_URL: alerts.url, TONGBAN_ALERT_OVERDUE_CHECK_MS: '3600000',
+      TONGBAN_OPS_USERS: JSON.stringify({ 'zhang.min': await hashPassword('dashboard password') }),
     } });
   });
   after(async function () {
@@ -201,6 +204,26 @@ for (const fixture of storeFixtures()) describe(`好差评: evaluations, their p
       expect(overdue.map((alert) => alert['followUpId'])).to.deep.equal([followUpId]);
       const listed = await env.ops.request('GET', '/v1/ops/evaluations/follow-ups?state=open');
       expect((listed.body as { followUps: { id: string; overdue: boolean }[] }).followUps.find((item) => item.id === followUpId)).to.deep.include({ overdue: true });
+    });
+
+    it('the dashboard page /ops/evaluations lists the follow-up in Chinese, overdue, and assigns it (audited with the user, recorded by the province)', async () => {
+      const browser = new DashboardClient(env.gateway.url);
+      expect((await browser.login('zhang.min', 'dashboard password')).status).to.equal(303);
+      const listed = await browser.get('/ops/evaluations?state=open');
+      expect(listed.status, listed.body).to.equal(200);
+      const row = /<tr data-follow-up="([^"]+)" data-state="open">[\s\S]*?<\/tr>/.exec(listed.body);
+      expect(row, listed.body).to.not.equal(null);
+      expect(row![0]).to.contain('待派单').and.contain('2 不满意').and.contain('逾期 overdue').and.contain('**********');
+      const followUpId = row![1]!;
+      const moved = await browser.post(`/ops/evaluations/follow-ups/${followUpId}/transitions`, { _csrf: DashboardClient.csrfOf(listed.body), to: 'assigned', assignee: '公安局户政科', note: '派单整改' });
+      expect(moved.status, moved.body).to.equal(303);
+      const after = await browser.get('/ops/evaluations?state=assigned');
+      expect(after.body).to.match(new RegExp(`data-follow-up="${followUpId}" data-state="assigned"[\\s\\S]*?已派单`));
+      const wrong = await browser.post(`/ops/evaluations/follow-ups/${followUpId}/transitions`, { _csrf: DashboardClient.csrfOf(after.body), to: 'closed', note: '跳过' });
+      expect(wrong.status).to.equal(409);
+      const audit = await env.gateway.store.query<{ client_id: string }>("SELECT client_id FROM ops_audit WHERE target = $1 AND action = 'evaluation.follow-up'", [followUpId]);
+      expect(audit.rows.map((entry) => entry.client_id)).to.deep.equal(['ops:zhang.min']);
+      await waitFor(() => recordOf(applicationId, 'MATTER')?.rectifications.some((step) => step.status === 'ASSIGNED' && step.handler === '公安局户政科'), { what: 'the province to record the assignment' });
     });
 
     it('retries a push while the province is down, dead-letters it after the last attempt, and delivers it once when ops replay it', async () => {
