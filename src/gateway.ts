@@ -198,7 +198,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const actingFor = new ActingFor({ guardianship: libraryGuardianshipCheck({ library: licenceLibrary, ledger }), delegations });
   const authorizations = new AuthorizationService(store, catalog, { actingFor, ...(options.clock ? { now: options.clock } : {}) });
   const counterCodes = new CounterCodes({ store, catalog, actingFor, authorizations, ...options.counterCodes, ...(options.clock ? { now: () => options.clock!().getTime() } : {}) });
-  const resultDelivery = createResultDelivery(config, { store, logger, identity });
+  const resultDelivery = createResultDelivery(config, { store, reader: opsReader, logger, identity });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.

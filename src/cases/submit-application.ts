@@ -25,6 +25,7 @@ import { recordApplicationMaterials } from './record-application-materials.js';
 import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from './submission-materials.js';
 import { submittingActor } from './submitting-actor.js';
 import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
+import { recordApplicationReceived } from '../notifications/platform-events.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -185,6 +186,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         recordApplicationHolders(tx, applicationId, submission.form),
         recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
         recordResultDelivery(tx, applicationId, submission.resultDelivery, at),
+        recordApplicationReceived(tx, { applicationId, clientId: request.clientId, at, data: receivedEventData(answer) }),
         // One statement for all sub-applications and one for their deliveries, whatever their number.
         subRows && tx.query(
           `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
@@ -208,6 +210,14 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     if (request.recordJti) await options.store.transaction(request.recordJti);
     return { answer: error.answer, replayed: true };
   }
+}
+
+/** What `application.received` tells the platform: the answer's theme, status and sub-applications. */
+function receivedEventData(answer: SubmissionAnswer): Record<string, unknown> {
+  return {
+    themeCode: answer.themeCode, status: answer.status,
+    subApplications: answer.subApplications.map((sub) => ({ id: sub.id, matterCode: sub.matterCode, matterName: sub.matterName, department: sub.departmentCode, status: sub.status })),
+  };
 }
 
 /** The stored answer to the same Idempotency-Key, found in the intake transaction (which it rolls back). */

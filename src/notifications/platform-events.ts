@@ -82,6 +82,29 @@ export async function recordPlatformEvent(tx: Queryable, event: PlatformEvent): 
   await enqueueForEndpoints(tx, { id, clientId, applicationId: event.applicationId, sequence, type: event.type }, at);
 }
 
+/**
+ * `application.received`, for intake: the application is new, so its
+ * sequence is 1 and its client known; the sequence row, the message and one
+ * delivery per matching active endpoint go out as three statements issued
+ * together (pipelined on PostgreSQL), not one after another's answer.
+ */
+export function recordApplicationReceived(tx: Queryable, event: { applicationId: string; clientId: string; at: number; data: Record<string, unknown> }): Promise<unknown> {
+  const id = newMessageId(event.at);
+  const type: PlatformEventType = 'application.received';
+  const payload: PlatformEventPayload = { id, type, timestamp: new Date(event.at).toISOString(), applicationId: event.applicationId, sequence: 1, data: event.data };
+  return Promise.all([
+    tx.query('INSERT INTO webhook_sequences (application_id, last_sequence) VALUES ($1, 1)', [event.applicationId]),
+    tx.query(`INSERT INTO webhook_messages (id, client_id, application_id, sequence, type, sub_application_id, payload, created_at) VALUES ($1, $2, $3, 1, $4, NULL, $5, $6)`,
+      [id, event.clientId, event.applicationId, type, JSON.stringify(payload), event.at]),
+    // The endpoint's id makes each delivery's id unique within the statement (the message id is one).
+    tx.query(
+      `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, client_id, application_id, sequence, state, attempts, next_attempt_at, created_at, updated_at)
+       SELECT 'whd_' || $1 || '_' || e.id, $1, e.id, e.client_id, $3, 1, 'pending', 0, $4, $4, $4 FROM webhook_endpoints e
+        WHERE e.client_id = $2 AND e.status = 'active' AND (e.event_types IS NULL OR e.event_types LIKE $5)`,
+      [id, event.clientId, event.applicationId, event.at, `%"${type}"%`]),
+  ]);
+}
+
 interface EndpointRow { id: string; event_types: string | null }
 
 /** One pending delivery of the message per active endpoint of its client that takes its type. */

@@ -10,7 +10,7 @@ import type { Route } from '../api/routes/route.js';
 import type { Config } from '../config/index.js';
 import type { IdentityService } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
+import type { OpsReader, Store } from '../store/index.js';
 import { PostingWorker } from './posting-worker.js';
 import { LOGISTICS_PUSH_PATH } from './receive-push.js';
 
@@ -27,7 +27,7 @@ export interface ResultDelivery {
 }
 
 /** The logistics adapter (when TONGBAN_LOGISTICS_URL is set), the posting worker (not started) and the routes. */
-export function createResultDelivery(config: Config, deps: { store: Store; logger: Logger; identity: IdentityService }): ResultDelivery {
+export function createResultDelivery(config: Config, deps: { store: Store; reader: OpsReader; logger: Logger; identity: IdentityService }): ResultDelivery {
   const logistics = config.logisticsUrl ? createLogisticsAdapter({
     baseUrl: config.logisticsUrl, appKey: config.logisticsAppKey!, appSecret: config.logisticsAppSecret!, timeoutMs: config.logisticsTimeoutMs, callbackPath: LOGISTICS_PUSH_PATH,
   }) : undefined;
@@ -37,6 +37,6 @@ export function createResultDelivery(config: Config, deps: { store: Store; logge
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
     trackIntervalMs: config.logisticsTrackIntervalMs, leaseMs: config.deliveryLeaseMs,
   });
-  const routes = resultDeliveryRoutes({ store: deps.store, identity: deps.identity, logistics, onPosting: () => worker.notify() });
+  const routes = resultDeliveryRoutes({ store: deps.store, reader: deps.reader, identity: deps.identity, logistics, onPosting: () => worker.notify() });
   return { logistics, worker, routes };
 }

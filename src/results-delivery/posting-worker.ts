@@ -13,6 +13,7 @@ import type { LogisticsAdapter } from '../../adapters/logistics/index.js';
 import type { Address, PostingDirection } from '../domain/logistics.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';
+import { OutboxLoop } from '../delivery/outbox-loop.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { applyTraces, notify, type PostingItem } from './postings.js';
@@ -40,31 +41,29 @@ interface Claimed {
 
 export class PostingWorker {
   readonly owner = `postings-${randomUUID()}`;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: OutboxLoop;
 
-  constructor(private readonly options: PostingWorkerOptions) {}
+  constructor(private readonly options: PostingWorkerOptions) {
+    this.loop = new OutboxLoop(() => this.runOnce(), {
+      idleMs: options.idleMs ?? 250, onError: (error) => options.logger.warn('posting worker round failed', { error: error.message }),
+    });
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Something changed (a department event, a new mailing): look now. */
   notify(): void {
-    this.wake?.();
+    this.loop.notify();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /**
@@ -82,26 +81,6 @@ export class PostingWorker {
     await Promise.allSettled(claimed.map((posting) => this.handle(logistics, posting)));
     done += claimed.length;
     return done;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let done = 0;
-      try {
-        done = await this.runOnce();
-      } catch (error) {
-        this.options.logger.warn('posting worker round failed', { error: (error as Error).message });
-      }
-      if (done === 0 && this.running) await this.sleep(this.options.idleMs ?? 250);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = done;
-    });
   }
 
   /** Claims due postings (pending creation, or tracking and due a pull), and those whose lease ran out. */

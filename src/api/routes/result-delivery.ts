@@ -1,9 +1,13 @@
 import type { LogisticsAdapter } from '../../../adapters/logistics/index.js';
-import { TongbanError } from '../../errors/index.js';
+import { TongbanError, validationError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { readHandover, recordHandover } from '../../results-delivery/handover.js';
 import { readMailing, recordMailing } from '../../results-delivery/mailings.js';
 import { LOGISTICS_PUSH_PATH, receivePush } from '../../results-delivery/receive-push.js';
+import { listPostings, POSTING_STATES, replayPosting } from '../../results-delivery/ops-postings.js';
+import type { OpsReader } from '../../store/index.js';
+import { limitQuery, query } from '../openapi/parameters.js';
+import { readLimit } from './read-limit.js';
 import type { Store } from '../../store/index.js';
 import { idTokenHeader } from '../openapi/parameters.js';
 import { openObject } from '../openapi/schemas/common.js';
@@ -13,6 +17,8 @@ import { PUBLIC, type Route } from './route.js';
 
 export interface ResultDeliveryRouteDependencies {
   store: Store;
+  /** Where ops lists read (never the intake's connections). */
+  reader: OpsReader;
   identity: IdentityService;
   /** The mail service, when configured (mailings then wait for it; pushes answer 503). */
   logistics: LogisticsAdapter | undefined;
@@ -62,6 +68,31 @@ export function resultDeliveryRoutes(deps: ResultDeliveryRouteDependencies): Rou
         const answer = await recordMailing(deps.store, req.client!.id, actor, applicationId, readMailing(req.body), deps.logistics !== undefined);
         deps.onPosting?.();
         res.status(201).setHeader('Location', `/v1/applications/${applicationId}`).json(answer);
+      },
+    },
+    {
+      method: 'GET', path: '/v1/ops/postings', access: { roles: ['ops'] },
+      summary: 'Waybill jobs (results posted, originals posted in) by state, most recently changed first; `?state=dead` for those to replay',
+      parameters: [query('state', `One of ${POSTING_STATES.join(', ')} (default dead)`, { enum: [...POSTING_STATES] }), limitQuery(50, 200)],
+      responses: { 200: { description: 'The postings (no addresses)', schema: openObject({ postings: { type: 'array', items: { type: 'object' } } }, ['postings']) } },
+      errors: ['VALIDATION_FAILED'],
+      handler: async (req, res) => {
+        const state = req.query['state'] ?? 'dead';
+        if (!POSTING_STATES.includes(state as typeof POSTING_STATES[number])) {
+          throw validationError([{ pointer: '/state', message: `must be one of ${POSTING_STATES.join(', ')}` }]);
+        }
+        res.json({ postings: await listPostings(deps.reader, state as typeof POSTING_STATES[number], readLimit(req.query['limit'], 50, 200)) });
+      },
+    },
+    {
+      method: 'POST', path: '/v1/ops/postings/:postingId/replay', access: { roles: ['ops'] },
+      summary: 'Put a dead posting (its waybill refused or out of attempts) back in the queue with fresh attempts and the same order number (audited)',
+      responses: { 200: { description: 'Queued again', schema: openObject({ id: { type: 'string' }, state: { const: 'pending' } }, ['id', 'state']) } },
+      errors: ['NOT_FOUND', 'CONFLICT'],
+      handler: async (req, res) => {
+        const answer = await replayPosting(deps.store, String(req.params['postingId']), req.client!.id);
+        deps.onPosting?.();
+        res.json(answer);
       },
     },
     {

@@ -107,10 +107,15 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     await env.ybj.flushEvents();
     await env.mzrsj.flushEvents();
     const view = await env.waitForApplication(applicationId, (current) => current.status === 'completed', 'the application to complete');
-    // Per sub-application: its receipt, accepted, completed, results ready.
-    const expected = view.subApplications.length * 4;
+    // The application received, then per sub-application: its receipt, accepted, completed, results ready.
+    const expected = 1 + view.subApplications.length * 4;
     const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= expected ? ofApplication(receiver, applicationId) : undefined), { what: `${expected} events`, timeoutMs: 15_000 });
     expectInSequence(receiver, applicationId);
+    expect(events[0]).to.deep.include({ type: 'application.received', sequence: 1 });
+    expect(events[0]!.data).to.deep.equal({
+      themeCode: 'MX-T05', status: 'received',
+      subApplications: view.subApplications.map((sub) => ({ id: sub.id, matterCode: sub.matterCode, matterName: sub.matterName, department: sub.departmentCode, status: sub.after.length > 0 ? 'waiting' : 'queued' })),
+    });
     for (const sub of view.subApplications) {
       const types = events.filter((event) => event.subApplicationId === sub.id).map((event) => event.type);
       expect(types, sub.matterName).to.deep.equal(['sub_application.received', 'sub_application.accepted', 'sub_application.completed', 'sub_application.results_ready']);
@@ -128,12 +133,12 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     const applicationId = await submit('通知二号');
     await env.waitForApplication(applicationId, (view) => view.subApplications[0]!.status === 'delivered', '公安 to acknowledge');
     await env.gaj.flushEvents();
-    const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= 2 ? ofApplication(receiver, applicationId) : undefined), { what: 'both events' });
-    expect(events.map((event) => event.type)).to.deep.equal(['sub_application.received', 'sub_application.accepted']);
+    const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= 3 ? ofApplication(receiver, applicationId) : undefined), { what: 'the three events' });
+    expect(events.map((event) => event.type)).to.deep.equal(['application.received', 'sub_application.received', 'sub_application.accepted']);
     expectInSequence(receiver, applicationId);
     const refused = receiver.requests().filter((request) => request.status === 503);
     expect(refused).to.have.length(3);
-    expect(refused.every((request) => request.id === events[0]!.id), 'the first event was retried, the second waited for it').to.equal(true);
+    expect(refused.every((request) => request.id === events[0]!.id), 'the first event was retried, the next ones waited for it').to.equal(true);
     // The endpoint's deliveries show the attempts.
     const endpoint = body<{ endpoints: { id: string; url: string }[] }>(await env.platform.request('GET', '/v1/webhooks'), 200).endpoints.find((item) => item.url === receiver.url)!;
     const deliveries = body<{ deliveries: { messageId: string; state: string; attempts: number; lastStatus: number }[] }>(await env.platform.request('GET', `/v1/webhooks/${endpoint.id}/messages?limit=50`), 200).deliveries;
@@ -150,9 +155,9 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     await env.gateway.store.query("UPDATE sub_applications SET due_date = '2020-01-02', due_status = 'computed' WHERE id = $1", [registration.id]);
     expect(await env.gateway.overdueEvents.check()).to.be.at.least(1);
     expect(await env.gateway.overdueEvents.check()).to.equal(0);
-    const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= 3 ? ofApplication(receiver, applicationId) : undefined), { what: 'the overdue event' });
-    expect(events.map((event) => event.type)).to.deep.equal(['sub_application.received', 'sub_application.accepted', 'sub_application.overdue']);
-    expect(events[2]!.data).to.deep.include({ dueDate: '2020-01-02', status: 'accepted', matterCode: registration.matterCode });
+    const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= 4 ? ofApplication(receiver, applicationId) : undefined), { what: 'the overdue event' });
+    expect(events.map((event) => event.type)).to.deep.equal(['application.received', 'sub_application.received', 'sub_application.accepted', 'sub_application.overdue']);
+    expect(events[3]!.data).to.deep.include({ dueDate: '2020-01-02', status: 'accepted', matterCode: registration.matterCode });
     expectInSequence(receiver, applicationId);
   });
 

@@ -149,6 +149,32 @@ for (const fixture of storeFixtures()) describe(`how results reach the applicant
     }
   });
 
+  it('gives up on a refused waybill (not_created, dead) and ops replay it with the same order number (audited)', async () => {
+    logistics.faults.set({ errorRate: 1, statusCodes: [400] }); // every answer a refusal: not retryable
+    let posting: { id: string; state: string; status: string; lastError: string | null };
+    let applicationId: string;
+    try {
+      ({ applicationId } = await apply({ method: 'post', address: ADDRESS }));
+      const refused = await waitSection(applicationId, (section) => section.status === 'not_created', 'the waybill given up');
+      expect(refused.attempts).to.equal(1);
+      expect(refused.lastError).to.match(/rejected/);
+      const listed = body<{ postings: typeof posting[] }>(await env.ops.request('GET', '/v1/ops/postings?state=dead'), 200).postings;
+      posting = listed.find((candidate) => (candidate as unknown as { applicationId: string }).applicationId === applicationId)!;
+      expect(posting).to.deep.include({ state: 'dead', status: 'not_created' });
+    } finally {
+      logistics.faults.reset();
+    }
+    expect(body<{ code: string; errors: { pointer: string }[] }>(await env.ops.request('GET', '/v1/ops/postings?state=lost'), 400).errors[0]!.pointer).to.equal('/state');
+    expect(body<{ code: string }>(await env.platform.request('POST', `/v1/ops/postings/${posting.id}/replay`), 403).code).to.equal('ROLE_NOT_ALLOWED');
+    expect(body<{ state: string }>(await env.ops.request('POST', `/v1/ops/postings/${posting.id}/replay`), 200).state).to.equal('pending');
+    const created = await waitSection(applicationId, (section) => section.waybillNo !== null, 'the waybill after the replay');
+    expect(created).to.deep.include({ status: 'created', orderNo: `${applicationId}-R`, lastError: null });
+    expect(body<{ code: string }>(await env.ops.request('POST', `/v1/ops/postings/${posting.id}/replay`), 409).code).to.equal('CONFLICT');
+    const { rows } = await env.gateway.store.query<{ client_id: string }>("SELECT client_id FROM ops_audit WHERE action = 'posting.replay' AND target = $1", [posting.id]);
+    expect(rows.map((row) => row.client_id)).to.deep.equal(['ops']);
+    expect((await events(applicationId, 'result_delivery.updated')).map((event) => event.data['step'])).to.deep.equal(['scheduled', 'not_created', 'replayed', 'waybill_created']);
+  });
+
   it('refuses a forged push (401, nothing applied) and a duplicate push changes nothing', async () => {
     logistics.setCallbackUrl(DEFAULT_LOGISTICS_CREDENTIALS.appKey, undefined); // this test sends the pushes itself
     try {
