@@ -49,14 +49,19 @@ export async function submittingActor(request: SubmittingActorRequest, authoriza
   return { ...actorAtUse(authorization.actor!, actor), authorizationId: authorization.id };
 }
 
-/** Whether the actor is a holder of the form: their ID number in any group, or (legal representative) their enterprise's credit code. */
+/**
+ * Whether the actor is a holder of the form: a natural person's ID number in
+ * any group, or a legal representative's enterprise credit code. A person
+ * logged in for an enterprise is judged as the enterprise: a 经办人 named in
+ * the form is not a holder, and acts under the enterprise's delegation.
+ */
 function isFormHolder(actor: Actor, form: Readonly<Record<string, unknown>>): boolean {
   const creditCode = actor.subjectType === 'legal' && actor.orgRole === 'legalRepresentative' ? actor.creditCode?.toUpperCase() : undefined;
-  const idNumber = actor.idNumber.toUpperCase();
+  const idNumber = actor.subjectType === 'natural' ? actor.idNumber.toUpperCase() : undefined;
   return Object.values(form).some((members) => {
     if (typeof members !== 'object' || members === null || Array.isArray(members)) return false;
     const group = members as Record<string, unknown>;
-    return (typeof group['idNumber'] === 'string' && normaliseHolderCode(group['idNumber']) === idNumber)
+    return (idNumber !== undefined && typeof group['idNumber'] === 'string' && normaliseHolderCode(group['idNumber']) === idNumber)
       || (creditCode !== undefined && typeof group['creditCode'] === 'string' && normaliseHolderCode(group['creditCode']) === creditCode);
   });
 }
