@@ -28,6 +28,7 @@ import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
 import { maskName } from '../log/personal-data-keys.js';
+import { redactText } from '../log/redact.js';
 import { createSigningClient, jwks, type SigningClient } from '../trust/signing-client.js';
 import { rateTheService } from './demo-evaluation.js';
 import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
@@ -210,7 +211,7 @@ async function counterStory(context: DemoContext): Promise<void> {
     holderCode: applicant.idNumber!, holderType: 'citizen', licenceType: licenceTypes.join(','), themeCode, authorizationId: scan.authorizationId, useCause: '异地就医备案：窗口核验证照',
   });
   const read = check(await counter.request('GET', `/v1/licences?${query}`, { idToken: staff.idToken }), 200, 'licences');
-  for (const licence of read.licences as Json[]) say(`${licence.typeName} ${licence.number}: ${licence.verification.passed ? 'verified' : 'NOT verified'} (ledger #${licence.ledgerSeq})`);
+  for (const licence of read.licences as Json[]) say(`${licence.typeName} ${redactText(String(licence.number))}: ${licence.verification.passed ? 'verified' : 'NOT verified'} (ledger #${licence.ledgerSeq})`);
 
   step('The officer prefills the form from them');
   const holders: AuthorisedHolders = { applicant: { code: applicant.idNumber!, type: 'citizen', who: 'the applicant', consent: 'counter', authorizationId: scan.authorizationId } };

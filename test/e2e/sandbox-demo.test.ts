@@ -122,7 +122,7 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(counterStory).to.match(/^ {2}the officer logged in at 统一身份认证 through window-meizhou: \S+ \(\d{6}\*{8}\d{3}[\dX]\), method face \(人脸识别\), level L3; /m);
     expect(counterStory).to.match(/^ {2}scanned: the applicant is \S+ \(\S+\); the officer's authorisation [\da-f-]{36} for 居民身份证、社会保障卡 at meizhou-hall, until /m);
     expect(counterStory).to.match(/^ {2}the same code scanned again: HTTP 403 COUNTER_CODE_USED$/m);
-    expect(counterStory).to.match(/^ {2}居民身份证 \d{17}[\dX]: verified \(ledger #\d+\)$/m);
+    expect(counterStory).to.match(/^ {2}居民身份证 \d{6}\*{8}\d{3}[\dX]: verified \(ledger #\d+\)$/m); // the ID number masked
     expect(counterStory).to.match(/^ {2}社会保障卡 \S+: verified \(ledger #\d+\)$/m);
     expect(counterStory).to.match(/^ {4}applicant\.idNumber ← (居民身份证|社会保障卡) \S+ \(verified\)$/m);
     expect(counterStory).to.match(/^▶ Submit once through window-meizhou /m);
