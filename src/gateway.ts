@@ -225,7 +225,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   }) : undefined);
   if (!evaluationSystem) logger.warn('no 好差评 system configured (TONGBAN_EVALUATION_URL): evaluations wait in the push outbox');
   const evaluationPusher = evaluationSystem ? new EvaluationPusher({
-    store, system: evaluationSystem, logger, leaseMs: config.deliveryLeaseMs,
+    store, system: evaluationSystem, logger, leaseMs: config.deliveryLeaseMs, pushTimeoutMs: config.evaluationTimeoutMs,
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
   }) : undefined;
   const evaluationDeps = { store, reader: opsReader, identity, followUpWorkingDays: config.evaluationFollowUpWorkingDays, onQueued: () => evaluationPusher?.notify() };

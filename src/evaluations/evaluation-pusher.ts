@@ -23,6 +23,8 @@ export interface EvaluationPusherOptions {
   retry: RetryPolicy;
   /** How long a claim lasts before another replica may take the push over (ms). Default 30 s. */
   leaseMs?: number;
+  /** The adapter's timeout of one call (ms): a claimed push is sent only while its lease has room for a whole call. Default 5 s. */
+  pushTimeoutMs?: number;
   /** Pushes claimed per round. Default 20. */
   batchSize?: number;
   /** Sleep between empty rounds (ms). Default 500. */
@@ -66,9 +68,14 @@ export class EvaluationPusher {
 
   /** One round: claim and push, in order. Resolves with how many pushes were claimed. For tests and the CLI. */
   async runOnce(): Promise<number> {
-    const claimed = await claimDuePushes(this.options.store, this.owner, { limit: this.options.batchSize ?? 20, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    const claimedAt = this.now();
+    const claimed = await claimDuePushes(this.options.store, this.owner, { limit: this.options.batchSize ?? 20, leaseMs, now: claimedAt });
     for (const [index, push] of claimed.entries()) {
-      if (this.stopping) {
+      // Stopping, or the lease could run out mid-call (another replica may then take the push over): the rest goes back
+      // untouched. The first is always sent, whatever the settings (a repeat is answered as a duplicate by the province).
+      const leaseTooShort = index > 0 && this.now() + (this.options.pushTimeoutMs ?? 5000) >= claimedAt + leaseMs;
+      if (this.stopping || leaseTooShort) {
         for (const rest of claimed.slice(index)) await releasePush(this.options.store, rest.id, this.owner, this.now()).catch(() => undefined);
         break;
       }
