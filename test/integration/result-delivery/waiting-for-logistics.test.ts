@@ -32,7 +32,7 @@ async function completedApplication(store: Store): Promise<string> {
   return applicationId;
 }
 
-for (const fixture of storeFixtures()) describe(`a post choice without a mail service configured (${fixture.name})`, function () {
+for (const fixture of storeFixtures()) describe(`postings without a mail service, and after a crash (${fixture.name})`, function () {
   this.timeout(30_000);
   let store: Store;
   let logistics: LogisticsSimulator;
@@ -71,5 +71,28 @@ for (const fixture of storeFixtures()) describe(`a post choice without a mail se
     const { rows } = await store.query<{ payload: string }>("SELECT payload FROM webhook_messages WHERE application_id = $1 AND type = 'result_delivery.updated' ORDER BY sequence", [applicationId]);
     expect(rows.map((row) => { const { step, status } = (JSON.parse(row.payload) as { data: { step: string; status: string } }).data; return [step, status]; }))
       .to.deep.equal([['scheduled', 'waiting_for_logistics'], ['waybill_created', 'created']]);
+  });
+
+  it('takes over a posting whose worker died mid-call (its lease ran out): the same order number, one waybill', async () => {
+    const applicationId = await completedApplication(store);
+    const logger = createLogger({ level: 'silent' });
+    const retry = { maxAttempts: 3, baseMs: 10, capMs: 50 };
+    const adapter = createLogisticsAdapter({ baseUrl: logistics.url, appKey: DEFAULT_LOGISTICS_CREDENTIALS.appKey, appSecret: DEFAULT_LOGISTICS_CREDENTIALS.appSecret });
+    await new PostingWorker({ store, logger, logistics: undefined, retry, trackIntervalMs: 60_000 }).runOnce();
+    // A worker claimed it, made the waybill at the carrier, and was killed (kill -9) before storing the answer.
+    const orderNo = `${applicationId}-R`;
+    const { rows } = await store.query<{ id: string; sender: string; recipient: string; items: string }>('SELECT id, sender, recipient, items FROM postings WHERE order_no = $1', [orderNo]);
+    const posting = rows[0]!;
+    const lost = await adapter.createWaybill({ orderNo, direction: 'result', sender: JSON.parse(posting.sender), recipient: JSON.parse(posting.recipient), items: JSON.parse(posting.items) });
+    const now = Date.now();
+    await store.query("UPDATE postings SET state = 'in_flight', status = 'creating', lease_owner = 'postings-killed', lease_expires_at = $2 WHERE id = $1", [posting.id, now + 60_000]);
+    const survivor = new PostingWorker({ store, logger, logistics: adapter, retry, trackIntervalMs: 60_000, now: () => Date.now() });
+    expect(await survivor.runOnce(), 'the lease still holds: not taken').to.equal(0);
+    await store.query('UPDATE postings SET lease_expires_at = $2 WHERE id = $1', [posting.id, now - 1]);
+    expect(await survivor.runOnce()).to.equal(1);
+    const section = (await readResultDeliverySections(store, applicationId)).resultDelivery;
+    expect(section).to.deep.include({ status: 'created', waybillNo: lost.waybillNo });
+    const { rows: created } = await store.query<{ payload: string }>("SELECT payload FROM webhook_messages WHERE application_id = $1 AND type = 'result_delivery.updated' ORDER BY sequence", [applicationId]);
+    expect((JSON.parse(created.at(-1)!.payload) as { data: Record<string, unknown> }).data).to.deep.include({ step: 'waybill_created', duplicate: true, waybillNo: lost.waybillNo });
   });
 });

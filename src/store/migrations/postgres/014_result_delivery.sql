@@ -11,6 +11,8 @@ CREATE TABLE result_deliveries (
   created_at     BIGINT NOT NULL,
   updated_at     BIGINT NOT NULL
 );
+-- The posting worker's scan for applications whose results became ready.
+CREATE INDEX result_deliveries_status ON result_deliveries (status, created_at);
 
 -- Waybills: results posted to the applicant (direction result) and originals the applicant posts in (material).
 -- Each is a durable job: the waybill is created by the posting worker (retries, leases), then tracked until its end.
