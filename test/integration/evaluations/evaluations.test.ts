@@ -135,9 +135,13 @@ for (const fixture of storeFixtures()) describe(`好差评: evaluations, their p
       expect(pushesOf(applicationId)).to.have.length(1);
     });
 
-    it('refuses someone who is neither a holder nor the submitter: 403 HOLDER_MISMATCH', async () => {
+    it('refuses someone who is neither a holder nor the submitter (403 HOLDER_MISMATCH), and another platform (404)', async () => {
       const stranger = await env.sessions.idToken(env.platform, { idNumber: idNumber('1985-05-05', '男'), name: '路人甲' });
       expectProblem(await evaluate(applicationId, stranger, { scope: 'theme', level: 5, channel: 'online' }), 403, 'HOLDER_MISMATCH');
+      // Another platform does not see the application at all.
+      expectProblem(await env.otherPlatform.request('GET', `/v1/applications/${applicationId}/evaluations`), 404, 'NOT_FOUND');
+      const otherToken = await env.sessions.forForm(env.otherPlatform, birthForm());
+      expectProblem(await env.otherPlatform.request('POST', `/v1/applications/${applicationId}/evaluations`, { body: { scope: 'theme', level: 5, channel: 'online' }, idToken: otherToken }), 404, 'NOT_FOUND');
     });
 
     it('a 差评 of the whole opens a follow-up that ops move through every state, each step recorded by the province', async () => {
