@@ -173,6 +173,8 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
       }, { what: 'a dead webhook delivery' });
       expect(dead.attempts).to.equal(5);
       expect(failing.requests().filter((request) => request.id === dead.messageId)).to.have.length(5);
+      const metrics = await (await fetch(`${env.gateway.url}/metrics`)).text();
+      expect(metrics).to.match(/^tongban_webhook_deliveries\{client="platform",state="dead"\} [1-9]\d*$/m);
       failing.answer(200);
       const replayed = body<{ id: string; messageId: string; previousState: string }>(await env.ops.request('POST', `/v1/ops/webhooks/deliveries/${dead.id}/replay`), 200);
       expect(replayed).to.deep.equal({ id: dead.id, messageId: dead.messageId, previousState: 'dead' });
