@@ -42,7 +42,7 @@ export async function rateTheService(io: DemoIo, clients: { platform: SigningCli
   }
   for (const evaluation of evaluations) {
     say(evaluation.push.state === 'delivered'
-      ? `the provincial 好差评 system has the ${evaluation.scope === 'theme' ? 'whole' : evaluation.serviceCode}: 评价编号 ${evaluation.push.provinceId} (applicant masked)`
+      ? `the provincial 好差评 system has the ${evaluation.scope === 'theme' ? 'whole 一件事' : `matter ${evaluation.serviceCode}`}: 评价编号 ${evaluation.push.provinceId} (applicant masked)`
       : `${evaluation.serviceCode}: push ${evaluation.push.state} (is TONGBAN_EVALUATION_URL set? see GET /v1/ops/evaluations/pushes)`);
   }
 
