@@ -45,6 +45,7 @@ CREATE TABLE evaluation_pushes (
 );
 CREATE INDEX evaluation_pushes_due ON evaluation_pushes (state, next_attempt_at);
 CREATE INDEX evaluation_pushes_state_updated ON evaluation_pushes (state, updated_at, id);
+CREATE INDEX evaluation_pushes_updated ON evaluation_pushes (updated_at, id);
 
 -- 差评整改回访: open → assigned → rectified → revisited → closed.
 CREATE TABLE evaluation_follow_ups (
