@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HOLDER_TYPE_CODES, PATHS } from '../adapters/licence-library/licence-library-api.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../adapters/licence-library/index.js';
-import { ALL_ISSUERS } from '../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS } from '../adapters/common/population/index.js';
 import { LICENCE_TYPES, type LicenceTypeKey } from '../src/domain/licence-library.js';
 import { signRequest } from '../src/trust/sign-request.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';

@@ -12,4 +12,4 @@ export { DEFAULT_ACCOUNT as DEFAULT_LICENCE_LIBRARY_ACCOUNT, type SimulatorAccou
 export { createIssuerPki, sharedIssuerPki, type IssuerPki } from './simulator/issuer-pki.js';
 export {
   createPopulation, DEFAULT_POPULATION_AS_OF, DEFAULT_POPULATION_SEED, PopulationIndex, type Population, type PopulationOptions,
-} from './population/index.js';
+} from '../common/population/index.js';

@@ -14,7 +14,7 @@ import { startSoapDepartmentSimulator } from '../../adapters/department-soap/ind
 import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
 import { DEFAULT_LOGISTICS_CREDENTIALS, startLogisticsSimulator } from '../../adapters/logistics/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
-import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { DEV_EVALUATION_APP, startEvaluationSimulator } from '../../adapters/evaluation/simulator/index.js';

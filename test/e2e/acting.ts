@@ -8,7 +8,7 @@
  * platform as a 帮代办 service instead (its legal representative acts for it
  * when logged in for it, not as the person they are).
  */
-import type { PopulationIndex } from '../../adapters/licence-library/population/index.js';
+import type { PopulationIndex } from '../../adapters/common/population/index.js';
 import type { SigningClient } from '../../src/trust/signing-client.js';
 import type { TestPerson, TestSessions } from '../helpers/identity.js';
 import type { Holder } from './scenarios.js';

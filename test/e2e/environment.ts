@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator, type LicenceLibrarySimulator,
 } from '../../adapters/licence-library/index.js';
-import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import type { ReceivedDelivery } from '../../adapters/common/department/simulator/department-book.js';
 import type { MaterialDownload } from '../../adapters/common/department/simulator/material-check.js';

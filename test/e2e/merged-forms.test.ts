@@ -19,7 +19,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PopulationIndex } from '../../adapters/licence-library/population/index.js';
+import { PopulationIndex } from '../../adapters/common/population/index.js';
 import type { SubmissionAnswer } from '../../src/cases/submit-application.js';
 import { mergedFormSchema, validateForm } from '../../src/forms/form-schema.js';
 import type { Guide } from '../../src/forms/guide.js';

@@ -1,10 +1,10 @@
 /**
  * The issuer of a licence as Tongban reports it in provenance. The holders
  * of the scenarios are picked with the population's PopulationIndex
- * (adapters/licence-library/population/population-index.ts), which
+ * (adapters/common/population/population-index.ts), which
  * `tongban demo` shares.
  */
-import { ISSUERS, type LicenceRecord } from '../../adapters/licence-library/population/index.js';
+import { ISSUERS, type LicenceRecord } from '../../adapters/common/population/index.js';
 
 /** The issuer of a licence as Tongban reports it in provenance. */
 export function issuerOf(licence: LicenceRecord): { name: string; code: string } {

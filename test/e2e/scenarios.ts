@@ -5,7 +5,7 @@
  * library's population — with values that must come back prefilled from a
  * named licence.
  */
-import type { Enterprise, LicenceRecord, Person, PopulationIndex } from '../../adapters/licence-library/population/index.js';
+import type { Enterprise, LicenceRecord, Person, PopulationIndex } from '../../adapters/common/population/index.js';
 import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
 
 type Answers = Record<string, boolean | string | number>;

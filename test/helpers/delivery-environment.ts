@@ -18,7 +18,7 @@ import { startSoapDepartmentSimulator, type SoapDepartmentSimulator } from '../.
 import {
   DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator, type LicenceLibrarySimulator,
 } from '../../adapters/licence-library/index.js';
-import { ALL_ISSUERS } from '../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
 import type { DepartmentOutcome } from '../../adapters/common/department/simulator/department-events.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator, type SealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';

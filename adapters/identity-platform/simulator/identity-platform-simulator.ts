@@ -8,7 +8,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FaultController } from '../../common/faults.js';
 import { listenSimulator, type RunningSimulator } from '../../common/simulator-server.js';
-import type { Population } from '../../licence-library/population/index.js';
+import type { Population } from '../../common/population/index.js';
 import { CLAIMS_SUPPORTED, ERROR_CODES, LEVELS, PATHS, SCOPES } from '../identity-platform-api.js';
 import { oauthError, sendJson } from './answers.js';
 import { authorizeRoutes } from './authorize-routes.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { validateCreditCode, validateIdNumber } from '../../../src/domain/identifiers/index.js';
-import { createPopulation, type Population } from '../../licence-library/population/index.js';
+import { createPopulation, type Population } from '../../common/population/index.js';
 
 /** Everyone's password unless registered with another. */
 export const DEFAULT_PASSWORD = 'Passw0rd!';

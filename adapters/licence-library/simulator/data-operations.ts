@@ -6,7 +6,7 @@
  */
 import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';
 import { HOLDER_TYPE_CODES, STATUS, type WireLicence } from '../licence-library-api.js';
-import { LICENCE_FIELDS, type LicenceRecord, type Population } from '../population/index.js';
+import { LICENCE_FIELDS, type LicenceRecord, type Population } from '../../common/population/index.js';
 import { mayRead, type SimulatorAccount } from './access-control.js';
 import type { WireLicences } from './wire-licence.js';
 

@@ -6,7 +6,7 @@
  * a PKI can be shared by several simulators in one process.
  */
 import { createDevelopmentCa, issueCertificate, toPkcs12, type CertificateAuthority } from '../../../src/trust/index.js';
-import type { IssuingAuthority } from '../population/index.js';
+import type { IssuingAuthority } from '../../common/population/index.js';
 
 export interface IssuerCredentials {
   readonly certificatePem: string;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { LICENCE_TYPES } from '../../../src/domain/licence-library.js';
 import { A4, makeDocumentPdf, makeSealPicturePng, signPdf } from '../../common/pdf/index.js';
-import { ISSUERS, LICENCE_FIELDS, type LicenceRecord } from '../population/index.js';
+import { ISSUERS, LICENCE_FIELDS, type LicenceRecord } from '../../common/population/index.js';
 import type { IssuerPki } from './issuer-pki.js';
 import { unsignedMetadata } from './wire-licence.js';
 

@@ -11,7 +11,7 @@ import { corruptBody, FaultController, type AnswerFault } from '../../common/fau
 import { listenSimulator, type RunningSimulator } from '../../common/simulator-server.js';
 import { MAX_USE_CAUSE_LENGTH } from '../../../src/domain/licence-library.js';
 import { PATHS, STATUS, type WireLicence } from '../licence-library-api.js';
-import { createPopulation, type LicenceRecord, type LicenceStatusCode, type Population, type PopulationOptions } from '../population/index.js';
+import { createPopulation, type LicenceRecord, type LicenceStatusCode, type Population, type PopulationOptions } from '../../common/population/index.js';
 import { AccessControl, DEFAULT_ACCOUNT, type SimulatorAccount } from './access-control.js';
 import { DataOperations, type Outcome } from './data-operations.js';
 import { sharedIssuerPki, type IssuerPki } from './issuer-pki.js';

@@ -6,7 +6,7 @@
 import { LICENCE_TYPES } from '../../../src/domain/licence-library.js';
 import { signLicenceData } from '../data-signature.js';
 import type { WireLicence } from '../licence-library-api.js';
-import { ISSUERS, type LicenceRecord } from '../population/index.js';
+import { ISSUERS, type LicenceRecord } from '../../common/population/index.js';
 import type { IssuerPki } from './issuer-pki.js';
 
 const compact = (date: string) => date.replaceAll('-', '');

@@ -13,7 +13,7 @@ import {
   type LicenceLibraryAdapter,
   type LicenceLibrarySimulator,
 } from '../../../adapters/licence-library/index.js';
-import { ALL_ISSUERS, ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS, ISSUERS, type LicenceRecord } from '../../../adapters/common/population/index.js';
 import { readDocumentJson, verifyPdfSignatures } from '../../../adapters/common/pdf/index.js';
 import { UpstreamError } from '../../../src/domain/upstream-error.js';
 import { rejection } from '../../helpers/rejection.js';

@@ -17,7 +17,7 @@ import {
   type LicenceLibraryAdapterSettings,
   type LicenceLibrarySimulator,
 } from '../../../adapters/licence-library/index.js';
-import { ALL_ISSUERS, LICENCE_FIELDS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS, LICENCE_FIELDS, type LicenceRecord } from '../../../adapters/common/population/index.js';
 import { chinaDate } from '../../../adapters/licence-library/verify-licence.js';
 import { makeLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
 import { LICENCE_TYPES, type LicenceTypeKey } from '../../../src/domain/licence-library.js';

@@ -5,7 +5,7 @@
  * shared identity platform, and the requests an applicant's platform makes.
  */
 import { expect } from 'chai';
-import type { Person } from '../../../adapters/licence-library/population/index.js';
+import type { Person } from '../../../adapters/common/population/index.js';
 import type { SigningClient, SigningClientResponse } from '../../../src/trust/signing-client.js';
 import type { StoreFixture } from '../../helpers/stores.js';
 import { loginAt, type TestPerson } from '../../helpers/identity.js';

@@ -6,7 +6,7 @@
  * head of the newborn's household; anyone else is refused.
  */
 import { expect } from 'chai';
-import type { LicenceRecord, Person } from '../../../adapters/licence-library/population/index.js';
+import type { LicenceRecord, Person } from '../../../adapters/common/population/index.js';
 import { GUARDIANSHIP_AUTHORIZATION, GUARDIANSHIP_USE_CAUSE } from '../../../src/identity/guardianship.js';
 import type { LedgerEntry } from '../../../src/licences/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator, type LicenceLibrarySimulator,
 } from '../../../adapters/licence-library/index.js';
-import { ALL_ISSUERS, type LicenceRecord } from '../../../adapters/licence-library/population/index.js';
+import { ALL_ISSUERS, type LicenceRecord } from '../../../adapters/common/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { CatalogStore } from '../../../src/catalog/index.js';
 import type { Gateway, GatewayOptions } from '../../../src/gateway.js';

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { IssuerCertificates } from '../../../adapters/licence-library/issuer-certificates.js';
-import { ISSUERS } from '../../../adapters/licence-library/population/index.js';
+import { ISSUERS } from '../../../adapters/common/population/index.js';
 import { createIssuerPki } from '../../../adapters/licence-library/simulator/issuer-pki.js';
 
 describe('issuer certificates, parsed and chain-checked once', function () {

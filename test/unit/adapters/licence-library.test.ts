@@ -7,7 +7,7 @@ import { chinaDate, verifyLicence } from '../../../adapters/licence-library/veri
 import type { WireLicence } from '../../../adapters/licence-library/licence-library-api.js';
 import { createIssuerPki } from '../../../adapters/licence-library/simulator/issuer-pki.js';
 import { unsignedMetadata } from '../../../adapters/licence-library/simulator/wire-licence.js';
-import { createPopulation, ISSUERS } from '../../../adapters/licence-library/population/index.js';
+import { createPopulation, ISSUERS } from '../../../adapters/common/population/index.js';
 
 describe('licence library adapter pieces', () => {
   describe('canonical JSON', () => {

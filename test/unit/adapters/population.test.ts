@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { COUNTIES, ALL_ISSUERS, LICENCE_FIELDS, vinCheckDigit, createPopulation, type Person, type Population } from '../../../adapters/licence-library/population/index.js';
-import { addYears, ageOn } from '../../../adapters/licence-library/population/dates.js';
+import { COUNTIES, ALL_ISSUERS, LICENCE_FIELDS, vinCheckDigit, createPopulation, type Person, type Population } from '../../../adapters/common/population/index.js';
+import { addYears, ageOn } from '../../../adapters/common/population/dates.js';
 import {
   validateCreditCode,
   validateIdNumber,

@@ -2,7 +2,7 @@
  * The generator's state: the seeded random source, the reference date and
  * everything created so far (so numbers are unique and people can be linked).
  */
-import { mulberry32, randomTools } from '../../common/random.js';
+import { mulberry32, randomTools } from '../random.js';
 import type { Enterprise, Household, LicenceRecord, Person } from './model.js';
 
 export type Tools = ReturnType<typeof randomTools> & {
