@@ -226,6 +226,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (!evaluationSystem) logger.warn('no 好差评 system configured (TONGBAN_EVALUATION_URL): evaluations wait in the push outbox');
   const evaluationPusher = evaluationSystem ? new EvaluationPusher({
     store, system: evaluationSystem, logger, leaseMs: config.deliveryLeaseMs, pushTimeoutMs: config.evaluationTimeoutMs,
+    ...(alerts ? { onOutcome: alerts.onEvaluationPush } : {}),
     retry: { maxAttempts: config.deliveryMaxAttempts, baseMs: config.deliveryBackoffBaseMs, capMs: config.deliveryBackoffCapMs },
   }) : undefined;
   const evaluationDeps = { store, reader: opsReader, identity, followUpWorkingDays: config.evaluationFollowUpWorkingDays, onQueued: () => evaluationPusher?.notify() };

@@ -31,7 +31,7 @@ import { MATERIALS_CURSOR, overdueMaterials } from './material-deadlines.js';
 import { claimOverdueFollowUps } from '../evaluations/follow-ups.js';
 import { signRequest } from '../trust/sign-request.js';
 
-export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired' | 'evaluation.followUpOverdue';
+export type AlertType = 'delivery.dead' | 'circuit.open' | 'sync.failed' | 'subApplication.overdue' | 'material.overdue' | 'supplement.expired' | 'evaluation.followUpOverdue' | 'evaluation.pushDead';
 
 /** The body of an alert. `id` is stable across retries of the same alert (receivers de-duplicate on it). */
 export interface Alert {
@@ -152,6 +152,15 @@ export class Alerts {
   readonly onSyncRun = (run: SyncRun): void => {
     if (run.status !== 'failed') return;
     this.send('sync.failed', { runId: run.id, kind: run.kind, trigger: run.trigger, errorCode: run.errorCode, errorMessage: run.errorMessage === null ? null : redactText(run.errorMessage) });
+  };
+
+  /** Evaluation pusher hook: an evaluation or a follow-up step the provincial 好差评 system did not take (a dead letter). */
+  readonly onEvaluationPush = (event: { push: { id: string; evaluationId: string; kind: string; attempts: number }; outcome: string; error?: string }): void => {
+    if (event.outcome !== 'dead') return;
+    const { push } = event;
+    this.send('evaluation.pushDead', {
+      pushId: push.id, evaluationId: push.evaluationId, kind: push.kind, attempt: push.attempts + 1, error: event.error === undefined ? null : redactText(event.error),
+    });
   };
 
   /** Supplement deadline check hook: a 补正 request expired unanswered (the department must decide). */

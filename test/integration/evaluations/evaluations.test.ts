@@ -243,6 +243,7 @@ for (const fixture of storeFixtures()) describe(`好差评: evaluations, their p
         expect(dead.attempts).to.equal(4);
         expect(dead.lastError).to.match(/unavailable/);
         expect(recordOf(applicationId, 'THEME')).to.equal(undefined);
+        await waitFor(() => alerts.accepted().find((alert) => alert.type === 'evaluation.pushDead' && alert['pushId'] === dead.id), { what: 'the dead push to be alerted' });
         province.faults.reset();
         const replay = await env.ops.request('POST', `/v1/ops/evaluations/pushes/${dead.id}/replay`);
         expect(replay.status, JSON.stringify(replay.body)).to.equal(200);
