@@ -57,11 +57,11 @@ for (const fixture of storeFixtures()) describe(`evaluation push outbox (${fixtu
   });
 
   it('a follow-up step waits until every earlier push of its evaluation was delivered; a dead one blocks the rest until replayed', async () => {
-    const { pushIds: [evaluationPush, assigned, rectified] } = await seed(store, [0, 1, 2]);
+    const { evaluationId, pushIds: [evaluationPush, assigned, rectified] } = await seed(store, [0, 1, 2]);
     const ids = async (owner: string, now: number) => (await claimDuePushes(store, owner, { limit: 50, leaseMs: 1000, now })).map((push) => push.id);
     const first = await ids('w', T0 + 10_000);
     expect(first).to.include(evaluationPush).and.not.include(assigned).and.not.include(rectified);
-    const claimed = { id: evaluationPush!, evaluationId: '', position: 0, kind: 'evaluation' as const, payload: {}, attempts: 0 };
+    const claimed = { id: evaluationPush!, evaluationId, position: 0, kind: 'evaluation' as const, payload: {}, attempts: 0 };
     expect(await markPushFailed(store, claimed, 'w', { dead: true, nextAttemptAt: T0 + 20_000, error: 'unavailable 5030', at: T0 + 10_001 })).to.equal(true);
     expect(await ids('w', T0 + 30_000)).to.not.include(assigned);
     await replayPush(store, evaluationPush!, 'ops', T0 + 31_000);
