@@ -5,7 +5,7 @@
  * the trace events the service pushes to Tongban's callback URL.
  */
 import type { AxiosResponse } from 'axios';
-import type { CreatedWaybill, PushedTraceEvent, TraceEvent, Waybill, WaybillRequest } from '../../src/domain/logistics.js';
+import type { CreatedWaybill, LogisticsService, PushedTraceEvent, TraceEvent, Waybill, WaybillRequest } from '../../src/domain/logistics.js';
 import { createHttpClient, statusError, transportError } from '../common/http-client.js';
 import {
   ORDERS_PATH, RESULT_CODES, WAYBILLS_PATH, describeSchemaError, validateEnvelope, validatePush, validateTraces, validateWaybill,
@@ -35,21 +35,8 @@ export interface LogisticsSettings {
   readonly now?: () => number;
 }
 
-export interface LogisticsAdapter {
-  /** Creates the waybill of an order; the same `orderNo` again answers the existing waybill with `duplicate: true`. */
-  createWaybill(request: WaybillRequest): Promise<CreatedWaybill>;
-  /** The waybill, or `undefined` when the service does not know the number. */
-  getWaybill(waybillNo: string): Promise<Waybill | undefined>;
-  /** Trace events in the order the service recorded them. */
-  traces(waybillNo: string): Promise<TraceEvent[]>;
-  /** Cancels a waybill not yet picked up (cancelling a cancelled one answers it again). */
-  cancel(waybillNo: string): Promise<Waybill>;
-  /**
-   * Verifies one push (headers as received, body as raw bytes) and returns its event.
-   * @throws PushVerificationError naming the header or body field at fault.
-   */
-  verifyPush(headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: Buffer | string): PushedTraceEvent;
-}
+/** The adapter is the gateway's logistics service (src/domain/logistics.ts). */
+export type LogisticsAdapter = LogisticsService;
 
 const SYSTEM = 'logistics';
 

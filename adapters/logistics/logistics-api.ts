@@ -140,7 +140,7 @@ export const validateTraces: ValidateFunction<WireTraces> = ajv.compile<WireTrac
 export const validatePush: ValidateFunction<WirePush> = ajv.compile<WirePush>(pushSchema);
 
 /** Same JSON Pointer error text as the matter system's. */
-export { describeSchemaError } from '../matter-system/matter-system-api.js';
+export { describeSchemaError } from '../common/schema-errors.js';
 
 /** Epoch ms as ISO 8601 in Beijing time, e.g. `2026-12-07T09:30:00+08:00`. */
 export function beijingTime(epochMs: number): string {

@@ -54,11 +54,4 @@ export function malformedError(operation: string, detail: string, httpStatus?: n
   });
 }
 
-/** A push that does not verify: wrong key, stale timestamp, bad signature or body. `field` names what is wrong. */
-export class PushVerificationError extends Error {
-  readonly code = 'LOGISTICS_PUSH_INVALID' as const;
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = 'PushVerificationError';
-  }
-}
+export { PushVerificationError } from '../../src/domain/logistics.js';

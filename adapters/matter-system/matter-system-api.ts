@@ -174,9 +174,4 @@ export const validateMatterPage: ValidateFunction<WirePage<WireMatter>> = ajv.co
 export const validateTheme: ValidateFunction<WireTheme> = ajv.compile<WireTheme>(themeSchema);
 export const validateMatter: ValidateFunction<WireMatter> = ajv.compile<WireMatter>(matterSchema);
 
-/** First schema error as `<JSON Pointer>: <message>`, the pointer prefixed with `prefix` (e.g. `/data`). */
-export function describeSchemaError(errors: readonly ErrorObject[] | null | undefined, prefix = ''): string {
-  const first = errors?.[0];
-  const pointer = `${prefix}${first?.instancePath ?? ''}` || '/';
-  return `${pointer}: ${first?.message ?? 'is invalid'}`;
-}
+export { describeSchemaError } from '../common/schema-errors.js';

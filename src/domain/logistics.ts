@@ -88,3 +88,29 @@ export interface TraceEvent {
 export interface PushedTraceEvent extends TraceEvent {
   readonly orderNo: string;
 }
+
+/** The government mail service as the gateway uses it (adapters/logistics implements it). */
+export interface LogisticsService {
+  /** Creates the waybill of an order; the same `orderNo` again answers the existing waybill with `duplicate: true`. */
+  createWaybill(request: WaybillRequest): Promise<CreatedWaybill>;
+  /** The waybill, or `undefined` when the service does not know the number. */
+  getWaybill(waybillNo: string): Promise<Waybill | undefined>;
+  /** Trace events in the order the service recorded them. */
+  traces(waybillNo: string): Promise<TraceEvent[]>;
+  /** Cancels a waybill not yet picked up (cancelling a cancelled one answers it again). */
+  cancel(waybillNo: string): Promise<Waybill>;
+  /**
+   * Verifies one push (headers as received, body as raw bytes) and returns its event.
+   * @throws PushVerificationError naming the header or body field at fault.
+   */
+  verifyPush(headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: Buffer | string): PushedTraceEvent;
+}
+
+/** A push that does not verify: wrong key, stale timestamp, bad signature or body. `field` names what is wrong. */
+export class PushVerificationError extends Error {
+  readonly code = 'LOGISTICS_PUSH_INVALID' as const;
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'PushVerificationError';
+  }
+}

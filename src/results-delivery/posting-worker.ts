@@ -9,7 +9,7 @@
  * claim is settled or released.
  */
 import { randomUUID } from 'node:crypto';
-import type { LogisticsAdapter } from '../../adapters/logistics/index.js';
+import type { LogisticsService as LogisticsAdapter } from '../domain/logistics.js';
 import type { Address, PostingDirection } from '../domain/logistics.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';

@@ -5,8 +5,8 @@
  * answer that created its waybill was stored), de-duplicated by event id
  * and applied in sequence order (postings.ts).
  */
-import type { LogisticsAdapter } from '../../adapters/logistics/index.js';
-import { PushVerificationError } from '../../adapters/logistics/index.js';
+import type { LogisticsService as LogisticsAdapter } from '../domain/logistics.js';
+import { PushVerificationError } from '../domain/logistics.js';
 import { TongbanError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import { applyTraces } from './postings.js';

@@ -5,7 +5,7 @@
  * recorded only once the signature verified. Sets `res.locals.appKey`.
  */
 import type { RequestHandler } from 'express';
-import { NonceCache } from '../../matter-system/simulator/authenticate.js';
+import { NonceCache } from '../../common/nonce-cache.js';
 import { APP_KEY_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, emsSignature, signatureMatches } from '../logistics-signature.js';
 import { answer } from './answer.js';
 

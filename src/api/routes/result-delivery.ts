@@ -1,4 +1,4 @@
-import type { LogisticsAdapter } from '../../../adapters/logistics/index.js';
+import type { LogisticsService as LogisticsAdapter } from '../../domain/logistics.js';
 import { TongbanError, validationError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { readHandover, recordHandover } from '../../results-delivery/handover.js';
