@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
-import { createResultDelivery, type ResultDelivery } from './results-delivery/index.js';
+import { createLogisticsAdapter } from '../adapters/logistics/index.js';
+import { createResultDelivery, LOGISTICS_PUSH_PATH, type ResultDelivery } from './results-delivery/index.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
@@ -198,7 +199,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const actingFor = new ActingFor({ guardianship: libraryGuardianshipCheck({ library: licenceLibrary, ledger }), delegations });
   const authorizations = new AuthorizationService(store, catalog, { actingFor, ...(options.clock ? { now: options.clock } : {}) });
   const counterCodes = new CounterCodes({ store, catalog, actingFor, authorizations, ...options.counterCodes, ...(options.clock ? { now: () => options.clock!().getTime() } : {}) });
-  const resultDelivery = createResultDelivery(config, { store, reader: opsReader, logger, identity });
+  const logistics = config.logisticsUrl ? createLogisticsAdapter({
+    baseUrl: config.logisticsUrl, appKey: config.logisticsAppKey!, appSecret: config.logisticsAppSecret!, timeoutMs: config.logisticsTimeoutMs, callbackPath: LOGISTICS_PUSH_PATH,
+  }) : undefined;
+  const resultDelivery = createResultDelivery(config, { store, reader: opsReader, logger, identity, logistics });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
