@@ -5,7 +5,7 @@
  * refused when any part of the request changed.
  */
 import { expect } from 'chai';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { signWebhook, verifyWebhook } from '../../../src/notifications/webhook-signature.js';
 import { generateKeyPair, SIGNATURE_ALGORITHMS } from '../../../src/trust/index.js';
 
@@ -38,7 +38,7 @@ describe('webhook signatures', () => {
     expect(version).to.equal('v1a');
     const content = Buffer.from(`${message.id}.${message.timestampSeconds}.${message.body}`, 'utf8');
     expect(Buffer.from(signature!, 'base64')).to.have.length(64);
-    expect(verify(null, content, createPublicKey({ key: publicJwk, format: 'jwk' }), Buffer.from(signature!, 'base64'))).to.equal(true);
+    expect(verify(null, content, createPublicKey({ key: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x } satisfies JsonWebKey, format: 'jwk' }), Buffer.from(signature!, 'base64'))).to.equal(true);
   });
 
   it('refuses a signature under another algorithm\'s version prefix', async () => {
