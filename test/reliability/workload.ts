@@ -1,9 +1,9 @@
 /**
  * What the reliability tests do to a gateway: submit many applications with
  * bounded concurrency through signing platform clients, each with the ID
- * token of its applicant (logged in at the shared identity platform
- * simulator), and the department systems that receive them (REST simulators,
- * one per department).
+ * token of its applicant (one person, the wife of every couple, logged in
+ * once per client at the shared identity platform simulator), and the
+ * department systems that receive them (REST simulators, one per department).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,9 +42,12 @@ export function uploadMaterials(client: SigningClient): Promise<Materials> {
   return satisfyMaterials(client, THEME, ANSWERS);
 }
 
+/** The applicant of every submission (the wife of each couple): one login per client stands for them all. */
+const APPLICANT = { name: '丘秀梅', idNumber: makeIdNumber({ areaCode: '441403', birthDate: '1993-05-13', sequence: 998 }) };
+
 export function submission(index: number, materials: Materials): Record<string, unknown> {
   const id = (birthDate: string, sequence: number) => makeIdNumber({ areaCode: '441403', birthDate, sequence });
-  const wife = { name: `丘秀${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`199${index % 10}-05-1${index % 10}`, (index * 2) % 998) };
+  const wife = APPLICANT;
   const husband = { name: `潘建${String.fromCharCode(0x4e00 + (index % 400))}`, idNumber: id(`198${index % 10}-12-0${1 + (index % 9)}`, ((index * 2) % 998) + 1) };
   return {
     themeCode: THEME,
@@ -69,10 +72,10 @@ export type Outcome =
 
 /**
  * Submits `indexes` with at most `concurrency` in flight, spread round-robin
- * over `clients`, each with the ID token of its applicant (logged in once per
- * call and client; a login that fails is a failed submission). Stops taking
- * new ones once `stop()` is true (answers to those already sent are still
- * recorded, failures included).
+ * over `clients`, each with the ID token of the applicant (logged in once per
+ * call and client; a login that fails is a failed submission, and the next
+ * one tries again). Stops taking new ones once `stop()` is true (answers to
+ * those already sent are still recorded, failures included).
  */
 export async function submitAll(options: {
   clients: readonly SigningClient[]; indexes: readonly number[]; concurrency: number; materials: Materials;
