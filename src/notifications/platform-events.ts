@@ -48,6 +48,15 @@ export interface PlatformEvent {
   at?: number;
 }
 
+/**
+ * `next_attempt_at` of a pending delivery that waits its turn: an earlier
+ * message of its application is still open for its endpoint. It is out of the
+ * worker's due range (so a long queue behind an endpoint that is down costs
+ * the claims nothing) until the earlier one is settled and it is made due
+ * (webhook-store.ts, `promoteNext`).
+ */
+export const WAITING_TURN = Number.MAX_SAFE_INTEGER;
+
 /** A new message id, `msg_<uuid v7>`: the `webhook-id` receivers de-duplicate by. */
 export function newMessageId(now = Date.now()): string {
   return `msg_${newId(now)}`;
@@ -115,10 +124,14 @@ export async function enqueueForEndpoints(tx: Queryable, message: { id: string; 
   for (const endpoint of rows) {
     if (onlyEndpoint !== undefined && endpoint.id !== onlyEndpoint) continue;
     if (!takesType(endpoint.event_types, message.type)) continue;
+    // Due now when it is first in line, else waiting its turn. Callers hold the application's sequence row (bumped in
+    // this transaction), and settling a delivery takes it too: an earlier delivery settled meanwhile makes this one due.
     await tx.query(
       `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, client_id, application_id, sequence, state, attempts, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)`,
-      [`whd_${newId(at)}`, message.id, endpoint.id, message.clientId, message.applicationId, message.sequence, at]);
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0,
+         CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = $3 AND p.application_id = $5 AND p.sequence < $6 AND p.state IN ('pending', 'in_flight'))
+              THEN CAST($8 AS BIGINT) ELSE CAST($7 AS BIGINT) END, $7, $7)`,
+      [`whd_${newId(at)}`, message.id, endpoint.id, message.clientId, message.applicationId, message.sequence, at, WAITING_TURN]);
     enqueued += 1;
   }
   return enqueued;

@@ -7,7 +7,7 @@
 import { TongbanError, validationError } from '../errors/index.js';
 import { pageOf, type Page } from '../ops/cursor.js';
 import { newId, type Queryable, type Store } from '../store/index.js';
-import { enqueueForEndpoints, newMessageId, PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE, type PlatformEventPayload, type PlatformEventType } from './platform-events.js';
+import { enqueueForEndpoints, newMessageId, PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE, WAITING_TURN, type PlatformEventPayload, type PlatformEventType } from './platform-events.js';
 import { checkWebhookUrl, type OwnAddress } from './webhook-url.js';
 
 /** Active endpoints a client may have at once. */
@@ -65,7 +65,8 @@ export function deliveryView(row: DeliveryRow): WebhookDeliveryView {
   const open = row.state === 'pending' || row.state === 'in_flight';
   return {
     id: row.id, messageId: row.message_id, type: row.type, applicationId: row.application_id, sequence: row.sequence === null ? null : Number(row.sequence),
-    state: row.state, attempts: Number(row.attempts), nextAttemptAt: open ? iso(row.next_attempt_at) : null, lastStatus: row.last_status === null ? null : Number(row.last_status),
+    // A delivery waiting its turn (an earlier message of its application still open) has no time of its own yet.
+    state: row.state, attempts: Number(row.attempts), nextAttemptAt: open && Number(row.next_attempt_at) !== WAITING_TURN ? iso(row.next_attempt_at) : null, lastStatus: row.last_status === null ? null : Number(row.last_status),
     lastError: row.last_error, deliveredAt: iso(row.delivered_at), createdAt: iso(row.created_at)!,
   };
 }

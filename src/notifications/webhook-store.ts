@@ -5,6 +5,7 @@
  * function; an outcome is recorded only while the worker still holds the lease.
  */
 import { placeholders, type Queryable, type Store } from '../store/index.js';
+import { WAITING_TURN } from './platform-events.js';
 
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedWebhook {
@@ -79,8 +80,40 @@ export type WebhookOutcome =
   /** Not sent at all: the client was revoked or the endpoint disabled (no attempt counted). */
   | { kind: 'skipped'; error: string };
 
-/** Records an outcome, if `owner` still holds the delivery. Answers whether it did. */
-export async function settleWebhook(db: Queryable, delivery: ClaimedWebhook, owner: string, outcome: WebhookOutcome, now: number): Promise<boolean> {
+/**
+ * Records an outcome, if `owner` still holds the delivery, and — when it is
+ * final (delivered or dead) — makes the next message of its application for
+ * its endpoint due. One transaction. Answers whether the owner held it.
+ */
+export async function settleWebhook(store: Store, delivery: ClaimedWebhook, owner: string, outcome: WebhookOutcome, now: number): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const held = await recordOutcome(tx, delivery, owner, outcome, now);
+    const final = outcome.kind !== 'failed' || outcome.dead;
+    if (held && final) await promoteNext(tx, delivery.id, now);
+    return held;
+  });
+}
+
+/** The SQL that makes the next waiting delivery of an application and endpoint due (exported for the query-plan test). */
+export const PROMOTE_NEXT_SQL = `UPDATE webhook_deliveries SET next_attempt_at = $3, updated_at = $3
+  WHERE id = (SELECT n.id FROM webhook_deliveries n WHERE n.endpoint_id = $1 AND n.application_id = $2 AND n.state = 'pending' AND n.next_attempt_at = $4
+               ORDER BY n.sequence LIMIT 1)`;
+
+/**
+ * After `deliveryId` was settled: the next waiting delivery of its application
+ * to its endpoint becomes due. The application's sequence row is taken first
+ * (a no-op update: a row lock on PostgreSQL), as recording an event takes it,
+ * so an event recorded meanwhile is either seen here or sees this one settled.
+ */
+async function promoteNext(tx: Queryable, deliveryId: string, now: number): Promise<void> {
+  const { rows } = await tx.query<{ endpoint_id: string; application_id: string | null }>('SELECT endpoint_id, application_id FROM webhook_deliveries WHERE id = $1', [deliveryId]);
+  const settled = rows[0];
+  if (!settled || settled.application_id === null) return;
+  await tx.query('UPDATE webhook_sequences SET last_sequence = last_sequence WHERE application_id = $1', [settled.application_id]);
+  await tx.query(PROMOTE_NEXT_SQL, [settled.endpoint_id, settled.application_id, now, WAITING_TURN]);
+}
+
+async function recordOutcome(db: Queryable, delivery: ClaimedWebhook, owner: string, outcome: WebhookOutcome, now: number): Promise<boolean> {
   const held = 'WHERE id = $1 AND lease_owner = $2 AND state = \'in_flight\'';
   const release = 'lease_owner = NULL, lease_expires_at = NULL';
   let result: { rowCount: number };

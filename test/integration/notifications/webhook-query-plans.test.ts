@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import { endpointDeliveriesSql } from '../../../src/notifications/webhook-endpoints.js';
 import { opsWebhookDeliveriesSql, WEBHOOK_COUNTS_SQL } from '../../../src/notifications/ops-webhooks.js';
 import { markedSql } from '../../../src/notifications/overdue-events.js';
-import { DUE_WEBHOOKS_SQL, EXPIRED_WEBHOOKS_SQL } from '../../../src/notifications/webhook-store.js';
+import { DUE_WEBHOOKS_SQL, EXPIRED_WEBHOOKS_SQL, PROMOTE_NEXT_SQL } from '../../../src/notifications/webhook-store.js';
+import { WAITING_TURN } from '../../../src/notifications/platform-events.js';
 import { newId, type SqlValue, type Store } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { DEPARTMENTS, insertDeliveries, insertRows, randomStream } from '../ops/ops-rows.js';
@@ -22,7 +23,7 @@ interface Statement { name: string; sql: string; params: readonly SqlValue[]; pa
 for (const fixture of storeFixtures()) describe(`webhook query plans (${fixture.name})`, function () {
   this.timeout(120_000);
   let store: Store;
-  let sample: { endpoint: string; delivery: string };
+  let sample: { endpoint: string; delivery: string; application: string };
 
   before(async function () {
     this.timeout(120_000);
@@ -54,7 +55,7 @@ for (const fixture of storeFixtures()) describe(`webhook query plans (${fixture.
     const { rows: overdue } = await store.query<{ id: string }>("SELECT id FROM sub_applications WHERE status = 'accepted'");
     await insertRows(store, 'webhook_overdue_marks', ['sub_application_id', 'marked_at'], overdue.filter((_, index) => index % 2 === 0).map((row) => [row.id, NOW]));
     await store.query('ANALYZE');
-    sample = { endpoint: endpoints[0]!.id, delivery: String(deliveries[0]![0]) };
+    sample = { endpoint: String(deliveries[0]![2]), delivery: String(deliveries[0]![0]), application: String(deliveries[0]![4]) };
   });
   after(async function () {
     await store?.close();
@@ -64,6 +65,7 @@ for (const fixture of storeFixtures()) describe(`webhook query plans (${fixture.
   const statements = (): Statement[] => [
     { name: 'due deliveries, first in line', sql: DUE_WEBHOOKS_SQL, params: [NOW, 50] },
     { name: 'expired leases', sql: EXPIRED_WEBHOOKS_SQL, params: [NOW, 50] },
+    { name: 'the next one made due', sql: PROMOTE_NEXT_SQL, params: [sample.endpoint, sample.application, NOW, WAITING_TURN] },
     { name: 'an endpoint\'s deliveries', sql: endpointDeliveriesSql(false), params: [sample.endpoint, 101], page: true },
     { name: 'an endpoint\'s deliveries, next page', sql: endpointDeliveriesSql(true), params: [sample.endpoint, 101, NOW, sample.delivery], page: true },
     { name: 'ops: dead deliveries', sql: opsWebhookDeliveriesSql(false), params: ['dead', 101], page: true },
