@@ -71,9 +71,9 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/applications/:applicationId', access: { roles: ['platform', 'ops'] },
+      method: 'GET', path: '/v1/applications/:applicationId', access: { roles: ['platform', 'counter', 'ops'] },
       summary: 'The application with each sub-application\'s state, delivery attempts, receipt, results and deadline',
-      responses: { 200: { description: 'The application (a platform sees only its own; ops see all)', schema: application } },
+      responses: { 200: { description: 'The application (a platform or counter terminal sees only its own; ops see all)', schema: application } },
       handler: async (req, res) => {
         res.json(await readApplication(deps.store, String(req.params['applicationId']), { clientId: req.client!.id, role: req.client!.role }, { mappings: deps.mappings }));
       },

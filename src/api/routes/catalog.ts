@@ -24,7 +24,7 @@ const SYNC_RUNS_CURSOR = { list: 'sync-runs', shape: ['number'] } as const;
 export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
   return [
     {
-      method: 'GET', path: '/v1/themes', access: { roles: ['platform', 'ops'] }, summary: 'List 一件事 themes with their matters and departments',
+      method: 'GET', path: '/v1/themes', access: { roles: ['platform', 'counter', 'ops'] }, summary: 'List 一件事 themes with their matters and departments',
       responses: { 200: { description: 'Every theme of the stored catalogue, in the catalogue\'s order', schema: themeList } },
       handler: async (_req, res) => {
         const themes = await deps.catalog.listThemes();
@@ -41,7 +41,7 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/themes/:themeCode', access: { roles: ['platform', 'ops'] }, summary: 'One theme with the full matters (materials, form fields, time limits)',
+      method: 'GET', path: '/v1/themes/:themeCode', access: { roles: ['platform', 'counter', 'ops'] }, summary: 'One theme with the full matters (materials, form fields, time limits)',
       responses: { 200: { description: 'The theme', schema: themeDetail } },
       errors: ['VALIDATION_FAILED'],
       handler: async (req, res) => {

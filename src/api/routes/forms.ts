@@ -25,7 +25,7 @@ export interface FormRouteDependencies {
 export function formRoutes(deps: FormRouteDependencies): Route[] {
   return [
     {
-      method: 'POST', path: '/v1/themes/:themeCode/guide', access: { roles: ['platform', 'ops'] },
+      method: 'POST', path: '/v1/themes/:themeCode/guide', access: { roles: ['platform', 'counter', 'ops'] },
       summary: 'Scenario answers → applicable matters in order, one material list, the merged form (JSON Schema)',
       request: { schema: guideRequest, example: { answers: { enrolInsurance: true, applySocialSecurityCard: false } } },
       responses: { 200: { description: 'The guide of the scenario', schema: guide } },

@@ -5,7 +5,7 @@ import type { Route } from './route.js';
 /** `GET /v1/applications/{id}/documents/{documentId}`: a sealed result document (PDF), for the applicant's platform or ops. */
 export function resultDocumentRoutes(deps: { store: Store }): Route[] {
   return [{
-    method: 'GET', path: '/v1/applications/:applicationId/documents/:documentId', access: { roles: ['platform', 'ops'] },
+    method: 'GET', path: '/v1/applications/:applicationId/documents/:documentId', access: { roles: ['platform', 'counter', 'ops'] },
     summary: 'A result document the department returned, sealed by its e-seal (application/pdf)',
     responses: {
       200: {

@@ -17,12 +17,14 @@ CREATE TABLE business_counts (
   PRIMARY KEY (metric, label, shard)
 );
 
-CREATE FUNCTION business_count_add(metric TEXT, label TEXT) RETURNS void LANGUAGE sql AS $$
+-- SET search_path FROM CURRENT: the functions find their tables in Tongban's schema whichever session writes
+-- (a trigger fires in the writer's session: an admin or another tool with another search_path).
+CREATE FUNCTION business_count_add(metric TEXT, label TEXT) RETURNS void LANGUAGE sql SET search_path FROM CURRENT AS $$
   INSERT INTO business_counts AS c (metric, label, shard, n) VALUES ($1, $2, pg_backend_pid(), 1)
     ON CONFLICT (metric, label, shard) DO UPDATE SET n = c.n + 1;
 $$;
 
-CREATE FUNCTION applications_business_count() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION applications_business_count() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM business_count_add('applications_received', NEW.theme_code);
   RETURN NULL;
@@ -30,7 +32,7 @@ END $$;
 CREATE TRIGGER applications_business_count AFTER INSERT ON applications FOR EACH ROW EXECUTE FUNCTION applications_business_count();
 
 -- A department's decision (completed_at set); dependents cancelled because a prerequisite was rejected are not one.
-CREATE FUNCTION sub_applications_business_count() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION sub_applications_business_count() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM business_count_add('sub_applications_' || NEW.status, NEW.department_code);
   RETURN NULL;
@@ -39,7 +41,7 @@ CREATE TRIGGER sub_applications_business_count AFTER UPDATE OF status ON sub_app
   WHEN (NEW.status IN ('completed', 'rejected') AND OLD.status IS DISTINCT FROM NEW.status AND NEW.completed_at IS NOT NULL)
   EXECUTE FUNCTION sub_applications_business_count();
 
-CREATE FUNCTION evaluations_business_count() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION evaluations_business_count() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM business_count_add('evaluations', NEW.level::text);
   RETURN NULL;
