@@ -6,6 +6,7 @@ import { applicationMaterials, describePause, describeRequest, matterFieldsOf, s
 import { readResultDeliverySections } from '../results-delivery/read-result-delivery.js';
 import { chinaDate } from './working-days.js';
 import { evaluationsOf } from '../evaluations/read-evaluations.js';
+import { notificationsOf } from '../notifications/application-notifications.js';
 
 export type ApplicationStatus = 'received' | 'in_progress' | 'awaiting_supplement' | 'completed' | 'partially_rejected' | 'rejected';
 
@@ -106,6 +107,8 @@ export async function readApplication(store: Store, id: string, viewer: { client
     materials: await applicationMaterials(store, id, subs.rows, today),
     // 好差评: the applicant's evaluations, their push to the province, a 差评's follow-up.
     evaluations: await evaluationsOf(store, id),
+    // What the platform has been told (webhooks, docs/notifications.md).
+    notifications: await notificationsOf(store, id),
     // 领证方式 and where it stands; originals posted in (双向寄递).
     ...await readResultDeliverySections(store, id),
   };

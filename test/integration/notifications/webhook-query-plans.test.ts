@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { endpointDeliveriesSql } from '../../../src/notifications/webhook-endpoints.js';
 import { opsWebhookDeliveriesSql, WEBHOOK_COUNTS_SQL } from '../../../src/notifications/ops-webhooks.js';
 import { markedSql } from '../../../src/notifications/overdue-events.js';
+import { APPLICATION_DELIVERY_STATES_SQL } from '../../../src/notifications/application-notifications.js';
 import { DUE_WEBHOOKS_SQL, EXPIRED_WEBHOOKS_SQL, PROMOTE_NEXT_SQL } from '../../../src/notifications/webhook-store.js';
 import { WAITING_TURN } from '../../../src/notifications/platform-events.js';
 import { newId, type SqlValue, type Store } from '../../../src/store/index.js';
@@ -71,6 +72,7 @@ for (const fixture of storeFixtures()) describe(`webhook query plans (${fixture.
     { name: 'ops: dead deliveries', sql: opsWebhookDeliveriesSql(false), params: ['dead', 101], page: true },
     { name: 'ops: dead deliveries, next page', sql: opsWebhookDeliveriesSql(true), params: ['dead', 101, NOW, sample.delivery], page: true },
     { name: 'gauges per client', sql: WEBHOOK_COUNTS_SQL, params: [] },
+    { name: 'an application\'s deliveries by state', sql: APPLICATION_DELIVERY_STATES_SQL, params: [sample.application] },
     { name: 'overdue marks of a page', sql: markedSql(2), params: [sample.delivery, sample.endpoint] },
   ];
 

@@ -125,6 +125,12 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     const ready = events.find((event) => event.type === 'sub_application.results_ready' && event.subApplicationId === view.subApplications[0]!.id)!;
     expect(ready.data['results']).to.deep.equal([{ name: '公民身份号码', value: childId }]);
     expect(new Date(completed.timestamp).toISOString()).to.equal(completed.timestamp);
+    // The application view tells how far the platform was told.
+    const told = await waitFor(async () => {
+      const current = (await env.platform.request('GET', `/v1/applications/${applicationId}`)).body as { notifications: { lastSequence: number; deliveries: Record<string, number> } };
+      return current.notifications.deliveries['delivered'] === expected ? current.notifications : undefined;
+    }, { what: 'every delivery recorded delivered' });
+    expect(told).to.deep.equal({ lastSequence: expected, deliveries: { pending: 0, delivered: expected, dead: 0 } });
   });
 
   it('an endpoint answering 503 gets the events later, in order, each webhook-id accepted once', async () => {

@@ -117,4 +117,8 @@ export const application = component('Application', openObject({
   resultDelivery: resultDeliveryView,
   mailings: { type: 'array', items: mailing, description: 'Originals the applicant posts in (双向寄递), oldest first' },
   evaluations: { type: 'array', items: evaluation, description: 'The applicant\'s evaluations (好差评), oldest first, with their push to the provincial system and the follow-up of a 差评' },
+  notifications: openObject({
+    lastSequence: { type: 'integer', description: 'Sequence number of the application\'s last platform event (0: none yet)' },
+    deliveries: openObject({ pending: { type: 'integer' }, delivered: { type: 'integer' }, dead: { type: 'integer' } }, ['pending', 'delivered', 'dead'], 'Its webhook deliveries by state, every endpoint of the client (`pending` counts those in flight and waiting their turn)'),
+  }, ['lastSequence', 'deliveries'], 'What the platform has been told by webhook (docs/notifications.md)'),
 }, ['id', 'themeCode', 'status', 'subApplications']));
