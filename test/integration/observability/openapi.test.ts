@@ -139,7 +139,7 @@ describe('OpenAPI description at /openapi.json', () => {
       else expect(operation.security, `${method} ${path}`).to.deep.equal([{ TongbanSignature: [], ContentDigest: [] }]);
     }
     expect(document.paths['/v1/ops/sync-runs']!['post']!['x-tongban-roles']).to.deep.equal(['ops']);
-    expect(document.paths['/v1/themes']!['get']!['x-tongban-roles']).to.deep.equal(['platform', 'ops']);
+    expect(document.paths['/v1/themes']!['get']!['x-tongban-roles']).to.deep.equal(['platform', 'counter', 'ops']);
     const description = document.info.description;
     expect(description).to.contain('Content-Digest: sha-256=:').and.contain('"htu": "/v1/ops/sync-runs"').and.contain('"rjti"').and.contain('tongban-req+jwt');
     // The worked example's digest is the real digest of its body.
