@@ -4,7 +4,7 @@
  */
 import type { DeliveryReceipt, SubApplicationDelivery } from '../domain/department-channel.js';
 import { recordSubApplicationEvent } from '../notifications/sub-application-events.js';
-import { newId, type Queryable, type Store } from '../store/index.js';
+import { newId, placeholders, type Queryable, type Store } from '../store/index.js';
 import { buildDeliveries } from './build-delivery.js';
 import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
 
@@ -117,6 +117,13 @@ export interface BatchReceipt {
 export async function markDeliveredBatch(store: Store, owner: string, answer: { departmentCode: string; signature: string; body: string; at: number }, receipts: readonly BatchReceipt[]): Promise<boolean[]> {
   if (receipts.length === 0) return [];
   return store.transaction(async (tx) => {
+    if (store.capabilities.multiProcess) {
+      // Each receipt tells the platform (a per-application event sequence row, locked until commit). Replicas settle
+      // other departments' batches that share applications: taking those rows first, in one order, they cannot deadlock.
+      const subApplicationIds = receipts.map(({ delivery }) => delivery.subApplicationId);
+      await tx.query(`SELECT application_id FROM webhook_sequences WHERE application_id IN
+        (SELECT application_id FROM sub_applications WHERE id IN (${placeholders(subApplicationIds.length, 1)})) ORDER BY application_id FOR UPDATE`, subApplicationIds);
+    }
     const batchId = newId();
     const held: boolean[] = [];
     for (const { delivery, receipt, attempt } of receipts) {
