@@ -4,7 +4,7 @@
  * licence types; at the hall's window the staff member, logged in at the
  * counter terminal, scans it, which records a time-boxed authorisation for
  * that counter client given to that staff member. Only the code's SHA-256
- * is stored; a code is scanned once. See docs/identity-counter.md.
+ * is stored; a code is scanned once. See docs/identity.md (The window).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
