@@ -19,7 +19,9 @@ import {
   type SurfaceCheck,
 } from '../../src/domain/licence-library.js';
 import { createHttpClient, createPushClient } from '../common/http-client.js';
+import type { LicenceIssuing } from '../../src/domain/licence-issuance.js';
 import { downloadLicenceFile } from './download-file.js';
+import { issueLicence, revokeLicence } from './issue-licence.js';
 import { IssuerCertificates } from './issuer-certificates.js';
 import {
   HOLDER_TYPE_CODES,
@@ -50,7 +52,7 @@ export interface LicenceLibraryAdapterSettings {
 }
 
 /** The adapter, with its token counter for ops and tests. */
-export interface LicenceLibraryAdapter extends LicenceLibrary {
+export interface LicenceLibraryAdapter extends LicenceLibrary, LicenceIssuing {
   /** How many access tokens were requested so far. */
   readonly tokenRequests: number;
 }
@@ -66,7 +68,7 @@ const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 export function createLicenceLibraryAdapter(settings: LicenceLibraryAdapterSettings): LicenceLibraryAdapter {
   const now = settings.now ?? (() => new Date());
   const http = createHttpClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 5000 });
-  // The library's calls only read, so the push client's one resend on a connection the library closed as we wrote is safe.
+  // The library's calls read, or issue and revoke idempotently (business number, identifier), so the push client's one resend on a connection the library closed as we wrote is safe.
   const transport = createPushClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs ?? 5000, maxAnswerBytes: MAX_ANSWER_BYTES });
   const client = new LibraryClient({ transport, accessId: settings.accessId, accessSecret: settings.accessSecret, now });
   // Issuers' signing certificates are parsed and chain-checked once each (issuer-certificates.ts), not once per licence.
@@ -146,6 +148,10 @@ export function createLicenceLibraryAdapter(settings: LicenceLibraryAdapterSetti
         fields: data.remark.map((field) => ({ key: field.name, label: field.label, type: field.type as 'string' | 'date' | 'number', required: field.required })),
       };
     },
+
+    issue: (request) => issueLicence(client, request),
+
+    revoke: (identifier, kind, reason) => revokeLicence(client, identifier, kind, reason),
 
     async downloadFile(identifier: string, useCause: string): Promise<LicenceFile> {
       const licence = await getByIdentifier(identifier, useCause);

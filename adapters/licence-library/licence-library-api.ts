@@ -15,6 +15,10 @@ export const PATHS = {
   verifyCertInfo: '/license/api/cert/verifyCertInfo',
   getCertRemarkInfo: '/license/api/cert/getCertRemarkInfo',
   getFileUrl: '/license/api/cert/getFileUrl',
+  /** 签发: an issuer hands in a licence; the library assigns its identifier (issue-licence.ts). */
+  issue: '/license/api/cert/issue',
+  /** 注销/吊销: an issuer withdraws a licence it issued. */
+  revoke: '/license/api/cert/revoke',
   /** `GET <prefix>/<token>`: the temporary file URL the library hands out (one random token, valid ~600 s). */
   filePrefix: '/license/file',
 } as const;
@@ -41,6 +45,14 @@ export const STATUS = {
   invalidParameters: 102,
   /** 持证主体代码类型不合法. */
   invalidHolderType: 103,
+  /** 证照类型不存在 (issuance): the type code is not in the library's catalogue. */
+  unknownLicenceType: 200,
+  /** 持证主体不一致 (issuance): the holder is not who the surface data or the library's records say. */
+  holderMismatch: 201,
+  /** 数据签名验证失败 (issuance): the issuer's data signature does not verify or its certificate does not name the issuer. */
+  badDataSignature: 202,
+  /** 业务编号重复且内容不一致 (issuance): the business number was issued before with other content. */
+  duplicateBusinessNumber: 203,
 } as const;
 
 /** Wire holder type codes: `111` 公民身份号码, `001` 统一社会信用代码. */
@@ -158,4 +170,18 @@ export const validateRemarkInfoData: ValidateFunction<RemarkInfoData> = ajv.comp
 export const validateFileUrlData: ValidateFunction<FileUrlData> = ajv.compile<FileUrlData>({
   type: 'object', required: ['fileUrl', 'expiresIn'],
   properties: { fileUrl: { type: 'string', minLength: 1 }, expiresIn: { type: 'number' }, fileType: text },
+});
+
+/** Issuance answer: the identifier the library assigned. */
+export interface IssueData { certificateIdentifier: string; duplicate: boolean }
+/** Revocation answer. */
+export interface RevokeData { certificateIdentifier: string; status: string }
+
+export const validateIssueData: ValidateFunction<IssueData> = ajv.compile<IssueData>({
+  type: 'object', required: ['certificateIdentifier', 'duplicate'],
+  properties: { certificateIdentifier: { type: 'string', minLength: 1 }, duplicate: { type: 'boolean' } },
+});
+export const validateRevokeData: ValidateFunction<RevokeData> = ajv.compile<RevokeData>({
+  type: 'object', required: ['certificateIdentifier', 'status'],
+  properties: { certificateIdentifier: { type: 'string', minLength: 1 }, status: { type: 'string' } },
 });

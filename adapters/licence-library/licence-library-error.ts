@@ -9,6 +9,7 @@
  * | 12 token expired | auth | yes | the adapter refreshes and retries once; seen only if that fails too |
  * | 100 no permission | rejected | no | the account is not allowed this licence type |
  * | 101 useCause / 102 parameters / 103 holder type | rejected | no | the request was wrong |
+ * | 200 unknown type / 201 holder mismatch / 202 bad data signature / 203 duplicate business number | rejected | no | an issuance the library refuses |
  * | 99 other | unavailable | yes | the library's own system error |
  * | anything else | rejected | no | explicit default: an unknown refusal is not retried |
  */
@@ -27,6 +28,10 @@ export const ERROR_BY_STATUS: Readonly<Record<number, StatusMapping>> = {
   [STATUS.useCauseInvalid]: { kind: 'rejected', retryable: false, what: 'reason for use (useCause) missing or too long' },
   [STATUS.invalidParameters]: { kind: 'rejected', retryable: false, what: 'invalid request parameters' },
   [STATUS.invalidHolderType]: { kind: 'rejected', retryable: false, what: 'invalid holder type code' },
+  [STATUS.unknownLicenceType]: { kind: 'rejected', retryable: false, what: 'unknown licence type' },
+  [STATUS.holderMismatch]: { kind: 'rejected', retryable: false, what: 'holder mismatch' },
+  [STATUS.badDataSignature]: { kind: 'rejected', retryable: false, what: 'data signature does not verify' },
+  [STATUS.duplicateBusinessNumber]: { kind: 'rejected', retryable: false, what: 'business number issued before with other content' },
   [STATUS.other]: { kind: 'unavailable', retryable: true, what: 'library system error' },
 };
 export const DEFAULT_ERROR: StatusMapping = { kind: 'rejected', retryable: false, what: 'unknown refusal' };

@@ -34,6 +34,14 @@ export class DataOperations {
     }
   }
 
+  /** Keeps a licence issued through the API (issuance.ts): served from now on like the population's. */
+  add(licence: LicenceRecord): void {
+    this.byIdentifier.set(licence.identifier, licence);
+    const list = this.byHolder.get(licence.holder.code) ?? [];
+    list.push(licence);
+    this.byHolder.set(licence.holder.code, list);
+  }
+
   licence(identifier: string): LicenceRecord | undefined {
     return this.byIdentifier.get(identifier);
   }

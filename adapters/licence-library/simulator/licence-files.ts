@@ -31,6 +31,11 @@ export class LicenceFiles {
     return file;
   }
 
+  /** Keeps the sealed file an issuer handed in with its licence (served as it came, never made). */
+  put(identifier: string, pdf: Buffer): void {
+    this.files.set(identifier, Promise.resolve(pdf));
+  }
+
   /** A new random token for the licence's file, valid `ttlMs` (any number of fetches until then). */
   issueUrlToken(identifier: string, ttlMs: number): string {
     const token = randomBytes(24).toString('base64url');

@@ -6,6 +6,7 @@
  * URLs, and fault injection (FaultController). Every request is recorded
  * with its reason for use, for tests and the sandbox.
  */
+import { X509Certificate } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { corruptBody, FaultController, type AnswerFault } from '../../common/faults.js';
 import { listenSimulator, type RunningSimulator } from '../../common/simulator-server.js';
@@ -15,6 +16,7 @@ import { createPopulation, type LicenceRecord, type LicenceStatusCode, type Popu
 import { AccessControl, DEFAULT_ACCOUNT, type SimulatorAccount } from './access-control.js';
 import { DataOperations, type Outcome } from './data-operations.js';
 import { sharedIssuerPki, type IssuerPki } from './issuer-pki.js';
+import { Issuance } from './issuance.js';
 import { LicenceFiles, tamperedPdf } from './licence-files.js';
 import { WireLicences, withCorruptedSignature } from './wire-licence.js';
 
@@ -42,7 +44,7 @@ export interface LicenceLibrarySimulatorOptions {
 export interface RecordedRequest {
   /** Simulator clock (Unix ms). */
   readonly at: number;
-  /** `token`, `queryByHolder`, `queryByIdentifier`, `verifyCertInfo`, `getCertRemarkInfo`, `getFileUrl`, `downloadFile`. */
+  /** `token`, `queryByHolder`, `queryByIdentifier`, `verifyCertInfo`, `getCertRemarkInfo`, `getFileUrl`, `downloadFile`, `issue`, `revoke`. */
   readonly operation: string;
   readonly accessId: string | undefined;
   readonly useCause: string | undefined;
@@ -60,6 +62,8 @@ export interface LicenceLibrarySimulator extends RunningSimulator {
   readonly requests: RecordedRequest[];
   /** Token requests answered (issued or refused). */
   readonly tokenRequests: number;
+  /** Licences issued through the issuance operation so far. */
+  readonly licencesIssued: number;
   /** PDFs made and sealed so far. */
   readonly filesGenerated: number;
   /** Expires every token issued so far (next data call answers 12). */
@@ -75,7 +79,7 @@ export interface LicenceLibrarySimulator extends RunningSimulator {
   enqueueStatus(status: number, options?: { operation?: string; message?: string }): void;
 }
 
-type DataOperation = 'queryByHolder' | 'queryByIdentifier' | 'verifyCertInfo' | 'getCertRemarkInfo' | 'getFileUrl';
+type DataOperation = 'queryByHolder' | 'queryByIdentifier' | 'verifyCertInfo' | 'getCertRemarkInfo' | 'getFileUrl' | 'issue' | 'revoke';
 
 export async function startLicenceLibrarySimulator(options: LicenceLibrarySimulatorOptions = {}): Promise<LicenceLibrarySimulator> {
   const clock = options.clock ?? Date.now;
@@ -86,6 +90,8 @@ export async function startLicenceLibrarySimulator(options: LicenceLibrarySimula
   const wire = new WireLicences(pki);
   const operations = new DataOperations(population, wire);
   const files = new LicenceFiles(pki, clock);
+  const anchors = [new X509Certificate(pki.caCertificatePem)];
+  const issuance = new Issuance(population, operations, files, () => anchors, clock);
   const fileUrlTtlMs = (options.fileUrlTtlSeconds ?? 600) * 1000;
   const faults = new FaultController(options.faultSeed ?? 1);
   const requests: RecordedRequest[] = [];
@@ -103,7 +109,8 @@ export async function startLicenceLibrarySimulator(options: LicenceLibrarySimula
   app.disable('x-powered-by');
   app.use(faults.controlRouter());
   app.use(faults.middleware());
-  app.use(express.json({ limit: '1mb' }));
+  // An issuance carries its sealed file (up to 10 MiB, base64).
+  app.use(express.json({ limit: '16mb' }));
 
   app.post(PATHS.token, (req, res) => {
     tokenRequests += 1;
@@ -161,6 +168,9 @@ export async function startLicenceLibrarySimulator(options: LicenceLibrarySimula
     return { status: STATUS.ok, data: { fileUrl: `${origin}${PATHS.filePrefix}/${token}`, expiresIn: fileUrlTtlMs / 1000, fileType: 'pdf' } };
   });
 
+  dataRoute('issue', false, (account, data) => issuance.issue(account, data));
+  dataRoute('revoke', false, (account, data) => issuance.revoke(account, data));
+
   app.get(`${PATHS.filePrefix}/:token`, async (req: Request<{ token: string }>, res) => {
     const resolved = files.resolve(req.params.token);
     const record = (status: number) => requests.push({ at: clock(), operation: 'downloadFile', accessId: undefined, useCause: undefined, status });
@@ -199,6 +209,7 @@ export async function startLicenceLibrarySimulator(options: LicenceLibrarySimula
     requests,
     get tokenRequests() { return tokenRequests; },
     get filesGenerated() { return files.generated; },
+    get licencesIssued() { return issuance.count; },
     expireAllTokens: () => access.expireAll(),
     forgetAllTokens: () => access.forgetAll(),
     expireAllFileUrls: () => files.expireAll(),
