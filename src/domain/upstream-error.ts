@@ -1,7 +1,7 @@
 import { TongbanError } from '../errors/index.js';
 
 /** The upstream government systems Tongban wraps. */
-export type UpstreamSystem = 'matter-system' | 'licence-library' | 'seal-platform' | 'department' | 'logistics' | 'evaluation';
+export type UpstreamSystem = 'matter-system' | 'licence-library' | 'seal-platform' | 'department' | 'logistics' | 'evaluation' | 'data-sharing' | 'payment';
 
 /**
  * What went wrong with an upstream call:
