@@ -1,0 +1,185 @@
+/**
+ * A real HTTP server speaking the payment platform's protocol (README.md in
+ * this adapter): notices, payment by the applicant (a control: payment
+ * happens outside the gateway), signed notifications to each app id's
+ * callback URL, refunds, daily reconciliation files.
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import { FaultController } from '../../common/faults.js';
+import { listenSimulator } from '../../common/simulator-server.js';
+import { beijingTime, type WireNotification } from '../payment-api.js';
+import { answer } from './answer.js';
+import { authenticate } from './authenticate.js';
+import { NoticeBook, PayError, toWireNotice, type BookedNotice } from './notice-book.js';
+import { Notifier, type NotificationRecord } from './notifier.js';
+import { REVENUE_ITEMS } from './revenue-items.js';
+import { paymentRouter } from './routes.js';
+
+export interface PaymentCredentials {
+  readonly appId: string;
+  readonly appSecret: string;
+  /** Where payment notifications of this app id's notices are sent; none without it. */
+  readonly callbackUrl?: string;
+}
+
+/** Development credentials the simulator accepts unless told otherwise (simulators are development tools). */
+export const DEFAULT_PAYMENT_CREDENTIALS: PaymentCredentials = Object.freeze({ appId: 'tongban-dev', appSecret: 'tongban-dev-fee-secret' });
+
+export interface PaymentSimulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Default: {@link DEFAULT_PAYMENT_CREDENTIALS}. */
+  readonly credentials?: readonly PaymentCredentials[];
+  /** Allowed clock skew of request timestamps (s). Default 300. */
+  readonly skewSeconds?: number;
+  readonly now?: () => number;
+  /** Area code in notice numbers. Default 441403. */
+  readonly areaCode?: string;
+  /** Waits before each notification retry (ms). Default [1000, 5000, 30000]. */
+  readonly notifyRetryDelaysMs?: readonly number[];
+  /** Time allowed for one notification (ms). Default 5000. */
+  readonly notifyTimeoutMs?: number;
+  /** How long a refund stays PROCESSING (ms). Default 0: it succeeds at once (queried: SUCCESS). */
+  readonly refundDelayMs?: number;
+  /** Sandbox: pay every new notice (its total, channel WECHAT) after N ms. Default: off. */
+  readonly autoPayMs?: number;
+  /** Added to every request (ms). Default 0. */
+  readonly latencyMs?: number;
+  readonly faultSeed?: number;
+}
+
+export interface PaymentSimulator {
+  readonly url: string;
+  readonly faults: FaultController;
+  requestCount(): number;
+  /** The wire view of a notice, or undefined. */
+  notice(noticeNo: string): Record<string, unknown> | undefined;
+  /** The notice of an order (first app id that has it). */
+  noticeOfOrder(orderNo: string): Record<string, unknown> | undefined;
+  /** The applicant pays the notice (`amountFen` defaults to its total): notifies the callback. @throws PayError */
+  pay(noticeNo: string, amountFen?: number, channel?: string): Record<string, unknown>;
+  /** Answers the next `count` API requests with E999. */
+  busyNext(count?: number): void;
+  setCallbackUrl(appId: string, callbackUrl: string | undefined): void;
+  notifications(): readonly NotificationRecord[];
+  notificationsSettled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPaymentSimulator(options: PaymentSimulatorOptions = {}): Promise<PaymentSimulator> {
+  const now = options.now ?? Date.now;
+  const accounts = new Map((options.credentials ?? [DEFAULT_PAYMENT_CREDENTIALS]).map((entry) => [entry.appId, { ...entry }]));
+  const faults = new FaultController(options.faultSeed ?? 1);
+  if (options.latencyMs) faults.set({ latencyMs: options.latencyMs });
+  const book = new NoticeBook(options.areaCode ?? '441403', now);
+  const notifier = new Notifier({
+    targetOf: (appId) => {
+      const account = accounts.get(appId);
+      return account?.callbackUrl ? { appSecret: account.appSecret, callbackUrl: account.callbackUrl } : undefined;
+    },
+    retryDelaysMs: options.notifyRetryDelaysMs ?? [1000, 5000, 30000], timeoutMs: options.notifyTimeoutMs ?? 5000, now,
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  let busy = 0;
+  let requests = 0;
+  let notifySerial = 0;
+
+  const notify = (notice: BookedNotice) => {
+    const body: WireNotification = {
+      notifyId: `N${notice.noticeNo}${String(++notifySerial).padStart(4, '0')}`, noticeNo: notice.noticeNo, orderNo: notice.request.orderNo,
+      paidAmount: notice.payment!.amount, paidTime: beijingTime(notice.payment!.paidAtMs), payChannel: notice.payment!.channel,
+    };
+    notifier.send(notice.appId, body);
+  };
+  const pay = (noticeNo: string, amountFen?: number, channel?: string) => {
+    const notice = book.pay(noticeNo, amountFen, channel);
+    notify(notice);
+    return toWireNotice(notice) as unknown as Record<string, unknown>;
+  };
+  const onCreated = (noticeNo: string) => {
+    if (!options.autoPayMs) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      try {
+        pay(noticeNo, undefined, 'WECHAT');
+      } catch {
+        // paid meanwhile through the control: nothing to do
+      }
+    }, options.autoPayMs);
+    timers.add(timer);
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, _res, next) => {
+    if (!req.path.startsWith('/__control')) requests += 1;
+    next();
+  });
+  app.use(faults.controlRouter());
+  app.use(controlRouter());
+  app.use(faults.middleware());
+  app.use(express.raw({ type: () => true, limit: '256kb' }));
+  app.use(authenticate({ secretOf: (appId) => accounts.get(appId)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }));
+  app.use(paymentRouter({
+    book, knownItems: REVENUE_ITEMS, now, busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated, refundDelayMs: options.refundDelayMs ?? 0,
+  }));
+  app.use((req, res) => answer(res, 'NOT_FOUND', undefined, req.path));
+  const onError: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => (
+    error.type === 'entity.too.large' ? answer(res, 'BAD_PARAMETER', undefined, 'body') : answer(res, 'BUSY'));
+  app.use(onError);
+
+  function controlRouter(): express.Router {
+    const router = express.Router();
+    router.use('/__control', express.json());
+    router.post('/__control/notices/:no/pay', (req, res) => {
+      const body = (req.body ?? {}) as { amountFen?: unknown; channel?: unknown };
+      if (body.amountFen !== undefined && (!Number.isSafeInteger(body.amountFen) || (body.amountFen as number) <= 0)) {
+        return void res.status(400).json({ error: 'bad-amount', message: '"amountFen" must be a positive integer (分)' });
+      }
+      try {
+        res.json(pay(String(req.params['no']), body.amountFen as number | undefined, typeof body.channel === 'string' ? body.channel : undefined));
+      } catch (error) {
+        if (!(error instanceof PayError)) throw error;
+        res.status(error.reason === 'not-found' ? 404 : 409).json({ error: error.reason, message: error.message });
+      }
+    });
+    router.get('/__control/notices', (_req, res) => { res.json({ notices: book.all().map(toWireNotice) }); });
+    router.put('/__control/callbacks/:appId', (req, res) => {
+      const account = accounts.get(String(req.params['appId']));
+      if (!account) return void res.status(404).json({ error: 'not-found', message: `no app id ${String(req.params['appId'])}` });
+      account.callbackUrl = (req.body as { callbackUrl?: string } | undefined)?.callbackUrl;
+      res.json({ ok: true });
+    });
+    router.post('/__control/busy', (req, res) => { busy += Number((req.body as { count?: unknown } | undefined)?.count ?? 1) || 0; res.json({ ok: true }); });
+    router.get('/__control/notifications', (_req, res) => { res.json({ notifications: notifier.records }); });
+    return router;
+  }
+
+  const running = await listenSimulator(app, { port: options.port ?? 0, ...(options.host ? { host: options.host } : {}) });
+  return {
+    url: running.url,
+    faults,
+    requestCount: () => requests,
+    notice: (noticeNo) => { const notice = book.get(noticeNo); return notice && (toWireNotice(notice) as unknown as Record<string, unknown>); },
+    noticeOfOrder: (orderNo) => {
+      const notice = book.all().find((candidate) => candidate.request.orderNo === orderNo);
+      return notice && (toWireNotice(notice) as unknown as Record<string, unknown>);
+    },
+    pay,
+    busyNext: (count = 1) => { busy += count; },
+    setCallbackUrl: (appId, callbackUrl) => {
+      const account = accounts.get(appId);
+      if (!account) throw new RangeError(`no app id ${appId}`);
+      account.callbackUrl = callbackUrl;
+    },
+    notifications: () => notifier.records,
+    notificationsSettled: () => notifier.settled(),
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      notifier.close();
+      faults.reset();
+      await running.close();
+    },
+  };
+}
