@@ -6,7 +6,8 @@
  */
 import { validateBasicCode, validateImplementationCode } from '../../src/domain/identifiers/index.js';
 import { NO_COMMITMENT, NO_DEFERRAL, type FormField, type FormFieldType, type Material, type MaterialForm, type Matter } from '../../src/domain/matter-catalog.js';
-import type { WireFormField, WireMaterial, WireMatter } from './matter-system-api.js';
+import type { FeeGate, FeeItem } from '../../src/domain/payment.js';
+import type { WireChargeItem, WireFormField, WireMaterial, WireMatter } from './matter-system-api.js';
 import { WireValueError } from './matter-system-error.js';
 import { toIso } from './map-theme.js';
 
@@ -58,6 +59,7 @@ export function mapMatter(wire: WireMatter): Matter {
     materials: wire.materials.map((material, index) => mapMaterial(material, `/materials/${index}`)),
     formFields: wire.formFields.map(mapFormField),
     notes: wire.remark,
+    ...(wire.chargeItems && wire.chargeItems.length > 0 ? { fees: wire.chargeItems.map((item, index) => mapChargeItem(item, `/chargeItems/${index}`)) } : {}),
     updatedAt: toIso(wire.updateTime, '/updateTime'),
     version: wire.version,
   };
@@ -92,4 +94,13 @@ function mapFormField(wire: WireFormField, index: number): FormField {
   const options = type === 'enum' ? (wire.options ?? []).map(({ value, label }) => ({ value, label })) : [];
   if (type === 'enum' && options.length === 0) throw new WireValueError(`/formFields/${index}/options`, `choice field "${wire.fieldCode}" has no options`);
   return { code: wire.fieldCode, label: wire.fieldName, type, required: wire.isRequired === '1', options };
+}
+
+/** `chargeStage`: '1' 受理前缴费, '2' 出证前缴费. No default: a fee gating nothing known would let an unpaid matter through. */
+export const CHARGE_STAGES: Readonly<Record<string, FeeGate>> = { 1: 'before-acceptance', 2: 'before-results' };
+
+/** @throws WireValueError for an unknown stage. */
+function mapChargeItem(wire: WireChargeItem, pointer: string): FeeItem {
+  if (!Object.hasOwn(CHARGE_STAGES, wire.chargeStage)) throw new WireValueError(`${pointer}/chargeStage`, `unknown charge stage "${wire.chargeStage}" of fee "${wire.chargeCode}"`);
+  return { code: wire.chargeCode, name: wire.chargeName, amountFen: wire.chargeAmount, gate: CHARGE_STAGES[wire.chargeStage]! };
 }

@@ -87,6 +87,17 @@ export interface WireFormField {
   options?: { value: string; label: string }[];
 }
 
+/**
+ * 收费项目 of a matter (absent from free matters and older records): `chargeCode` the 执收项目 code,
+ * `chargeAmount` in 分, `chargeStage` '1' 受理前缴费 (before acceptance) or '2' 出证前缴费 (before results).
+ */
+export interface WireChargeItem {
+  chargeCode: string;
+  chargeName: string;
+  chargeAmount: number;
+  chargeStage: string;
+}
+
 /** Matter: `catalogCode` 基本编码, `taskCode` 实施编码, `taskType` 事项类型, `useLevel` 行使层级; limits in working days. */
 export interface WireMatter {
   catalogCode: string;
@@ -101,6 +112,7 @@ export interface WireMatter {
   remark: string;
   materials: WireMaterial[];
   formFields: WireFormField[];
+  chargeItems?: WireChargeItem[];
   updateTime: number;
   version: number;
 }
@@ -143,6 +155,13 @@ const matterSchema = {
           materialCode: nonEmpty, materialName: nonEmpty, materialForm: { type: 'string' }, isRequired: flag, licenceName: { type: 'string' },
           isTolerant: flag, tolerantDays: counter, isPromise: flag, promiseContent: { type: 'string' },
         },
+      },
+    },
+    chargeItems: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['chargeCode', 'chargeName', 'chargeAmount', 'chargeStage'],
+        properties: { chargeCode: nonEmpty, chargeName: nonEmpty, chargeAmount: { type: 'integer', minimum: 1 }, chargeStage: { type: 'string' } },
       },
     },
     formFields: {

@@ -234,7 +234,10 @@ async function releaseDependents(tx: Queryable, applicationId: string, now: numb
       if (value !== undefined) form[row.result_field] = value;
     }
     await tx.query("UPDATE sub_applications SET status = 'queued', form = $3, updated_at = $2 WHERE id = $1 AND status = 'waiting'", [row.id, now, JSON.stringify(form)]);
-    await tx.query("UPDATE deliveries SET state = 'pending', next_attempt_at = $2, updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'", [row.id, now]);
+    // A fee to pay before acceptance still holds it (src/payments): it waits for the payment instead.
+    await tx.query(
+      `UPDATE deliveries SET state = CASE WHEN EXISTS (SELECT 1 FROM payments WHERE sub_application_id = $1 AND gate = 'before-acceptance' AND status <> 'paid')
+         THEN 'awaiting_payment' ELSE 'pending' END, next_attempt_at = $2, updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'`, [row.id, now]);
     released.push(row.id);
   }
   return released;

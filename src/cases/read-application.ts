@@ -4,6 +4,7 @@ import type { Mappings } from '../forms/mappings/types.js';
 import { placeholders, type Store } from '../store/index.js';
 import { applicationMaterials, describePause, describeRequest, matterFieldsOf, supplementRequestsOf } from './read-supplements.js';
 import { readResultDeliverySections } from '../results-delivery/read-result-delivery.js';
+import { heldResults, readPayments } from '../payments/read-payments.js';
 import { chinaDate } from './working-days.js';
 import { evaluationsOf } from '../evaluations/read-evaluations.js';
 import { notificationsOf } from '../notifications/application-notifications.js';
@@ -86,12 +87,15 @@ export async function readApplication(store: Store, id: string, viewer: { client
   const requests = await supplementRequestsOf(store, id);
   const requestsOf = (row: SubRow) => requests.filter((request) => request.sub_application_id === row.id)
     .map((request) => describeRequest(request, row.materials ? JSON.parse(row.materials) as [] : [], matterFieldsOf(options.mappings, row.matter_code), today));
+  // An unpaid fee due before results holds them (src/payments): not shown until paid.
+  const held = await heldResults(store, id);
   const subApplications = subs.rows.map((row, index) => ({
     id: row.id, matterCode: row.matter_code, matterName: row.matter_name, departmentCode: row.department_code,
     after: JSON.parse(row.prerequisites) as string[], status: row.status,
     delivery: { id: row.delivery_id, state: row.delivery_state, attempts: row.attempts, lastError: row.last_error },
     acceptanceNumber: row.acceptance_number, receipt: receipts[index] ?? null,
-    results: row.results ? JSON.parse(row.results) as unknown : null, documents: documentsOf(row.id), reason: row.reason,
+    results: row.results && !held.has(row.id) ? JSON.parse(row.results) as unknown : null, documents: held.has(row.id) ? [] : documentsOf(row.id), reason: row.reason,
+    ...(held.has(row.id) ? { resultsHeldFor: 'payment' as const } : {}),
     deadline: { statutoryDays: row.statutory_days, promisedDays: row.promised_days, acceptedAt: iso(row.accepted_at), dueDate: row.due_date, dueStatus: row.due_status },
     completedAt: iso(row.completed_at),
     // The version the department receives (1 at submission, one more per supplement); the 补正 asked and the paused clock.
@@ -111,5 +115,7 @@ export async function readApplication(store: Store, id: string, viewer: { client
     notifications: await notificationsOf(store, id),
     // 领证方式 and where it stands; originals posted in (双向寄递).
     ...await readResultDeliverySections(store, id),
+    // Fees (网上缴费): each fee-bearing sub-application's notice and where it stands.
+    payments: await readPayments(store, id),
   };
 }

@@ -26,6 +26,7 @@ import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from
 import { submittingActor } from './submitting-actor.js';
 import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
 import { recordApplicationReceived } from '../notifications/platform-events.js';
+import { AWAITING_PAYMENT, holdsDelivery, recordPayments } from '../payments/record-payments.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -170,7 +171,9 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     sub.matter.resultAs ?? null, sub.resultField, JSON.stringify(sub.form.fields), JSON.stringify(sub.form.provenance), sub.status,
     sub.catalogueMatter.statutoryDays, sub.catalogueMatter.promisedDays, at, at, JSON.stringify(materials.byMatter.get(sub.matter.code) ?? [])]));
   const deliveryRows = subs.length === 0 ? undefined : valuesList(subs.map((sub) => [
-    newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`, sub.status === 'waiting' ? 'waiting' : 'pending', at, at, at]));
+    newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
+    // A fee paid before acceptance holds the delivery until paid (src/payments); one waiting for a prerequisite is held when released.
+    sub.status === 'waiting' ? 'waiting' : holdsDelivery(sub.catalogueMatter) ? AWAITING_PAYMENT : 'pending', at, at, at]));
   try {
     return await options.store.transaction(async (tx) => {
       // The jti, the look-up and every row go out together, without waiting for each other (on PostgreSQL: one round trip
@@ -195,6 +198,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         deliveryRows && tx.query(
           `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
            VALUES ${deliveryRows.sql}`, deliveryRows.params),
+        recordPayments(tx, { applicationId, payer: { name: actor.name, idNumber: actor.idNumber }, subs: subs.map((sub) => ({ id: sub.id, matter: sub.catalogueMatter })), at }),
       ]);
       if (jti.status === 'rejected') throw jti.reason;
       if (previous.status === 'rejected') throw previous.reason;

@@ -58,6 +58,11 @@ export interface Config {
   readonly logisticsAppSecret?: string;
   readonly logisticsTimeoutMs: number;
   readonly logisticsTrackIntervalMs: number;
+  readonly paymentUrl?: string;
+  readonly paymentAppId?: string;
+  readonly paymentAppSecret?: string;
+  readonly paymentTimeoutMs: number;
+  readonly paymentPullIntervalMs: number;
   readonly sealPlatformUrl?: string;
   readonly sealPlatformAppId?: string;
   readonly sealPlatformAppSecret?: string;
@@ -179,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['logisticsUrl'] && (!values['logisticsAppKey'] || !values['logisticsAppSecret'])) {
     problems.push('TONGBAN_LOGISTICS_APP_KEY and TONGBAN_LOGISTICS_APP_SECRET: required when TONGBAN_LOGISTICS_URL is set');
+  }
+  if (values['paymentUrl'] && (!values['paymentAppId'] || !values['paymentAppSecret'])) {
+    problems.push('TONGBAN_PAYMENT_APP_ID and TONGBAN_PAYMENT_APP_SECRET: required when TONGBAN_PAYMENT_URL is set');
   }
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');

@@ -3,7 +3,7 @@ import { TongbanError } from '../errors/index.js';
 import { pageOf } from '../ops/cursor.js';
 import type { Queryable, SqlValue, Store } from '../store/index.js';
 
-export const DELIVERY_STATES = ['waiting', 'pending', 'in_flight', 'delivered', 'dead', 'cancelled'] as const;
+export const DELIVERY_STATES = ['waiting', 'awaiting_payment', 'pending', 'in_flight', 'delivered', 'dead', 'cancelled'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 interface Row {

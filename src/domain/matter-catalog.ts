@@ -26,6 +26,7 @@
  * the catalogue sync (`src/catalog`).
  */
 import type { ExerciseLevel, MatterType } from './identifiers/index.js';
+import type { FeeItem } from './payment.js';
 
 export type { ExerciseLevel, MatterType } from './identifiers/index.js';
 
@@ -136,6 +137,8 @@ export interface Matter {
   readonly formFields: readonly FormField[];
   /** Matter remarks (备注), e.g. `市级审批`; empty when none. */
   readonly notes: string;
+  /** 收费项目 (src/domain/payment.ts); absent or empty: the matter is free. */
+  readonly fees?: readonly FeeItem[];
   /** Last change in the matter system (ISO 8601, UTC). */
   readonly updatedAt: string;
   readonly version: number;

@@ -89,6 +89,8 @@ const catalogue = {
   RESULTS_ALREADY_COLLECTED: { status: 409, title: 'The application\'s results were already collected', retryable: false },
   HANDOVER_COLLECTOR_MISMATCH: { status: 403, title: 'A collector recorded as the applicant is not an applicant of the application', retryable: false },
   LOGISTICS_PUSH_INVALID: { status: 401, title: 'The logistics push is not signed by the logistics service, or is malformed', retryable: false },
+  PAYMENT_NOTIFICATION_INVALID: { status: 401, title: 'The payment notification is not signed by the payment platform, is replayed, or is malformed', retryable: false },
+  PAYMENT_REQUIRED: { status: 402, title: 'An unpaid fee holds this', retryable: false },
 
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },

@@ -14,13 +14,15 @@ export type PlatformEventType =
   | 'application.received' | 'sub_application.received' /* department receipt 回执 */ | 'sub_application.accepted' | 'sub_application.supplement_requested'
   | 'sub_application.rejected' | 'sub_application.completed' | 'sub_application.results_ready' | 'sub_application.overdue'
   | 'result_delivery.updated' /* post/window hand-over steps */ | 'material_mailing.updated' /* applicant posts originals in */
-  | 'evaluation.recorded' | 'evaluation.follow_up_updated';
+  | 'evaluation.recorded' | 'evaluation.follow_up_updated'
+  | 'payment.updated' /* a fee's notice, payment, refund or difference (docs/payments.md) */;
 
 /** Every platform event type, in the order of the docs. */
 export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = [
   'application.received', 'sub_application.received', 'sub_application.accepted', 'sub_application.supplement_requested',
   'sub_application.rejected', 'sub_application.completed', 'sub_application.results_ready', 'sub_application.overdue',
   'result_delivery.updated', 'material_mailing.updated', 'evaluation.recorded', 'evaluation.follow_up_updated',
+  'payment.updated',
 ];
 
 /** The ping `POST /v1/webhooks/{id}/test` sends: not an application's event, so without sequence. */

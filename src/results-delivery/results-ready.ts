@@ -11,6 +11,7 @@ import { recordPlatformEvent } from '../notifications/platform-events.js';
 import type { Queryable, Store } from '../store/index.js';
 import { hallAddress, hallOfDepartment, serviceHalls } from './halls.js';
 import { insertPosting, type PostingItem } from './postings.js';
+import { RESULTS_HELD_SQL } from '../payments/read-payments.js';
 
 /** Applications awaiting results whose sub-applications have all finished, oldest first. */
 async function finishedAwaiting(store: Store, limit: number): Promise<string[]> {
@@ -18,6 +19,8 @@ async function finishedAwaiting(store: Store, limit: number): Promise<string[]> 
     `SELECT r.application_id FROM result_deliveries r
       WHERE r.status = 'awaiting_results'
         AND NOT EXISTS (SELECT 1 FROM sub_applications s WHERE s.application_id = r.application_id AND s.status NOT IN ('completed', 'rejected'))
+        -- A fee due before results holds them until paid (src/payments).
+        AND NOT EXISTS (SELECT 1 FROM sub_applications s WHERE s.application_id = r.application_id AND ${RESULTS_HELD_SQL})
       ORDER BY r.created_at LIMIT $1`, [limit]);
   return rows.map((row) => row.application_id);
 }

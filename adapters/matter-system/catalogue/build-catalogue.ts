@@ -24,6 +24,7 @@ import { mulberry32, randomTools } from '../../common/random.js';
 import {
   BASE, DEFAULT_STATUTORY_DAYS, MAX_PROMISED_DAYS, STATUTORY_DAYS, matterTypeOf, refusesDeferral, ruleForMatter,
 } from './matter-rules.js';
+import { MATTER_FEES } from './fees.js';
 import type { SeedCatalogue } from './parse-seed.js';
 import { FIELDS, MATERIALS, NAME_VARIANTS, type FieldCode, type FieldSpec, type MaterialName, type MaterialSpec } from './vocabulary.js';
 
@@ -139,8 +140,12 @@ export function buildCatalogue(seed: SeedCatalogue = loadSeedCatalogue()): Catal
       materials: materialNames.map((name, index) => material(code, entry.name, name, index)),
       formFields: fieldCodes.map(formField),
       notes: entry.notes,
+      ...(Object.hasOwn(MATTER_FEES, entry.name) ? { fees: MATTER_FEES[entry.name] } : {}),
     };
   });
+  for (const name of Object.keys(MATTER_FEES)) {
+    if (!seed.matters.some((entry) => entry.name === name)) throw new Error(`fees.ts: no matter named "${name}" in the seed`);
+  }
 
   const themes = seed.themes.map((theme): CatalogueTheme => ({
     code: theme.code,

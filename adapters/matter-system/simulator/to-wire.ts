@@ -4,12 +4,14 @@
  * a mistake in one side's table shows up in the contract tests.
  */
 import type { FormFieldType, MaterialForm, SubjectType, ThemeStatus } from '../../../src/domain/matter-catalog.js';
+import type { FeeGate } from '../../../src/domain/payment.js';
 import type { WireMatter, WireTheme } from '../matter-system-api.js';
 import type { TrackedMatter, TrackedTheme } from './catalogue-state.js';
 
 const SERVICE_OBJECT: Record<SubjectType, string> = { personal: '1', enterprise: '2' };
 const THEME_STATUS: Record<ThemeStatus, string> = { active: '1', withdrawn: '2' };
 const MATERIAL_FORM: Record<MaterialForm, string> = { original: '1', copy: '2' };
+const CHARGE_STAGE: Record<FeeGate, string> = { 'before-acceptance': '1', 'before-results': '2' };
 const FIELD_TYPE: Record<FormFieldType, string> = {
   string: 'text', date: 'date', enum: 'select', number: 'number', phone: 'mobile', idNumber: 'idcard', creditCode: 'uscc',
 };
@@ -62,6 +64,9 @@ export function toWireMatter(matter: TrackedMatter): WireMatter {
       isRequired: field.required ? '1' : '0',
       ...(field.type === 'enum' ? { options: field.options.map(({ value, label }) => ({ value, label })) } : {}),
     })),
+    ...(matter.fees && matter.fees.length > 0 ? {
+      chargeItems: matter.fees.map((fee) => ({ chargeCode: fee.code, chargeName: fee.name, chargeAmount: fee.amountFen, chargeStage: CHARGE_STAGE[fee.gate] })),
+    } : {}),
     updateTime: matter.updatedAt,
     version: matter.version,
   };

@@ -66,13 +66,13 @@ export class NoticeBook {
     return notice;
   }
 
-  /** The applicant pays (outside the gateway): `amount` defaults to the total; another amount is what a reconciliation must catch. */
-  pay(noticeNo: string, amount?: number, channel = 'UNIONPAY'): BookedNotice {
+  /** The applicant pays (outside the gateway): `amount` defaults to the total; another amount is what a reconciliation must catch. `paidAtMs` backdates it (tests of past days' files). */
+  pay(noticeNo: string, amount?: number, channel = 'UNIONPAY', paidAtMs = this.now()): BookedNotice {
     const notice = this.byNo.get(noticeNo);
     if (!notice) throw new PayError('not-found', `no notice ${noticeNo}`);
     if (notice.status !== '0') throw new PayError('already-paid', `notice ${noticeNo} is not unpaid (status ${notice.status})`);
     notice.status = '1';
-    notice.payment = { amount: amount ?? notice.request.totalAmount, paidAtMs: this.now(), channel };
+    notice.payment = { amount: amount ?? notice.request.totalAmount, paidAtMs, channel };
     return notice;
   }
 

@@ -56,8 +56,8 @@ export interface PaymentSimulator {
   notice(noticeNo: string): Record<string, unknown> | undefined;
   /** The notice of an order (first app id that has it). */
   noticeOfOrder(orderNo: string): Record<string, unknown> | undefined;
-  /** The applicant pays the notice (`amountFen` defaults to its total): notifies the callback. @throws PayError */
-  pay(noticeNo: string, amountFen?: number, channel?: string): Record<string, unknown>;
+  /** The applicant pays the notice (`amountFen` defaults to its total; `paidAtMs` backdates it): notifies the callback. @throws PayError */
+  pay(noticeNo: string, amountFen?: number, channel?: string, paidAtMs?: number): Record<string, unknown>;
   /** Answers the next `count` API requests with E999. */
   busyNext(count?: number): void;
   setCallbackUrl(appId: string, callbackUrl: string | undefined): void;
@@ -91,8 +91,8 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
     };
     notifier.send(notice.appId, body);
   };
-  const pay = (noticeNo: string, amountFen?: number, channel?: string) => {
-    const notice = book.pay(noticeNo, amountFen, channel);
+  const pay = (noticeNo: string, amountFen?: number, channel?: string, paidAtMs?: number) => {
+    const notice = book.pay(noticeNo, amountFen, channel, paidAtMs);
     notify(notice);
     return toWireNotice(notice) as unknown as Record<string, unknown>;
   };
@@ -133,12 +133,14 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
     const router = express.Router();
     router.use('/__control', express.json());
     router.post('/__control/notices/:no/pay', (req, res) => {
-      const body = (req.body ?? {}) as { amountFen?: unknown; channel?: unknown };
+      const body = (req.body ?? {}) as { amountFen?: unknown; channel?: unknown; paidAt?: unknown };
+      const paidAtMs = typeof body.paidAt === 'string' ? Date.parse(body.paidAt) : undefined;
+      if (paidAtMs !== undefined && Number.isNaN(paidAtMs)) return void res.status(400).json({ error: 'bad-time', message: '"paidAt" must be an ISO 8601 time' });
       if (body.amountFen !== undefined && (!Number.isSafeInteger(body.amountFen) || (body.amountFen as number) <= 0)) {
         return void res.status(400).json({ error: 'bad-amount', message: '"amountFen" must be a positive integer (分)' });
       }
       try {
-        res.json(pay(String(req.params['no']), body.amountFen as number | undefined, typeof body.channel === 'string' ? body.channel : undefined));
+        res.json(pay(String(req.params['no']), body.amountFen as number | undefined, typeof body.channel === 'string' ? body.channel : undefined, paidAtMs));
       } catch (error) {
         if (!(error instanceof PayError)) throw error;
         res.status(error.reason === 'not-found' ? 404 : 409).json({ error: error.reason, message: error.message });

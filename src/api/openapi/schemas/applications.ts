@@ -90,6 +90,7 @@ export const application = component('Application', openObject({
         items: openObject({ id: { type: 'string' }, name: { type: 'string' }, sealId: { type: ['string', 'null'] }, sealedAt: nullableInstant, href: { type: 'string' } }, ['id', 'name', 'href']),
       },
       reason: { type: ['string', 'null'] },
+      resultsHeldFor: { const: 'payment', description: 'Present while an unpaid fee due before results holds them: `results` and `documents` are shown once paid' },
       deadline: openObject({
         statutoryDays: { type: 'integer' }, promisedDays: { type: 'integer' }, acceptedAt: nullableInstant,
         dueDate: { type: ['string', 'null'], format: 'date' }, dueStatus: { type: ['string', 'null'] },
@@ -116,6 +117,18 @@ export const application = component('Application', openObject({
   },
   resultDelivery: resultDeliveryView,
   mailings: { type: 'array', items: mailing, description: 'Originals the applicant posts in (双向寄递), oldest first' },
+  payments: {
+    type: 'array', description: 'Fees (网上缴费, docs/payments.md): one payment per fee-bearing sub-application, its notice (缴款码), items and status, in sub-application order',
+    items: openObject({
+      id: { type: 'string' }, subApplicationId: { type: 'string' }, matterCode: { type: 'string' }, gate: { enum: ['before-acceptance', 'before-results'] },
+      noticeNo: { type: ['string', 'null'], description: '缴款码 (20 digits), once the notice is made' },
+      items: { type: 'array', items: openObject({ code: { type: 'string' }, name: { type: 'string' }, amountFen: { type: 'integer' } }, ['code', 'name', 'amountFen']) },
+      totalFen: { type: 'integer', description: 'Total in 分' }, dueDate: { type: 'string', format: 'date' },
+      status: { enum: ['creating', 'not_created', 'unpaid', 'paid', 'difference', 'refunding', 'refunded', 'refund_failed', 'cancelled'] },
+      paidFen: { type: ['integer', 'null'] }, paidAt: { type: ['string', 'null'] }, channel: { type: ['string', 'null'] }, refundNo: { type: ['string', 'null'] },
+      attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] }, updatedAt: { type: 'string', format: 'date-time' },
+    }, ['id', 'subApplicationId', 'gate', 'noticeNo', 'items', 'totalFen', 'status']),
+  },
   evaluations: { type: 'array', items: evaluation, description: 'The applicant\'s evaluations (好差评), oldest first, with their push to the provincial system and the follow-up of a 差评' },
   notifications: openObject({
     lastSequence: { type: 'integer', description: 'Sequence number of the application\'s last platform event (0: none yet)' },
