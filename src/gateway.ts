@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
+import { createDataSharingAdapter } from '../adapters/data-sharing/index.js';
 import { createLogisticsAdapter } from '../adapters/logistics/index.js';
-import { createPaymentAdapter } from '../adapters/payment/index.js';
-import { createPayments, PAYMENT_NOTIFICATION_PATH, type Payments } from './payments/index.js';
 import { createResultDelivery, LOGISTICS_PUSH_PATH, type ResultDelivery } from './results-delivery/index.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
@@ -28,6 +27,7 @@ import { formRoutes } from './api/routes/forms.js';
 import { healthRoutes } from './api/routes/health.js';
 import { jwksRoutes } from './api/routes/jwks.js';
 import { licenceRoutes } from './api/routes/licences.js';
+import { sharedDataRoutes } from './api/routes/shared-data.js';
 import { departmentMaterialRoutes } from './api/routes/department-materials.js';
 import { materialRoutes } from './api/routes/materials.js';
 import { metricsRoutes } from './api/routes/metrics.js';
@@ -69,6 +69,8 @@ import { MeteredLicenceAccess } from './ops/metered-licence-access.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { LICENCE_TYPES } from './domain/licence-library.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
+import type { SharedDataExchange } from './domain/shared-data.js';
+import { SharedDataAccess } from './shared-data/index.js';
 import type { MatterCatalog } from './domain/matter-catalog.js';
 import type { BlobStore } from './domain/materials.js';
 import { chainDeliveryFiles } from './materials/delivery-files.js';
@@ -112,6 +114,8 @@ export interface Gateway {
   readonly ledger: LicenceUseLedger;
   /** The one door to holders' licences (authorisation, reason, ledger). */
   readonly licenceAccess: LicenceAccess;
+  /** The one door to holders' shared data (authorisation, reason, ledger; docs/shared-data.md). */
+  readonly sharedData: SharedDataAccess;
   /** Delivers sub-applications to departments (started unless TONGBAN_DISPATCHER=false). */
   readonly dispatcher: Dispatcher;
   /** Pushes evaluations and follow-up steps to the provincial 好差评 system (present when it is configured; started with the dispatcher). */
@@ -132,8 +136,6 @@ export interface Gateway {
   readonly uploadSweeper: UploadSweeper;
   /** 领证方式: the mail service (when configured) and the posting worker (started with the dispatcher). */
   readonly resultDelivery: ResultDelivery;
-  /** Fees: the payment platform (when configured) and the payment worker (started with the dispatcher). */
-  readonly payments: Payments;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -144,6 +146,8 @@ export interface GatewayOptions {
   matterCatalog?: MatterCatalog;
   /** Replaces the licence-library adapter built from the configuration (tests). */
   licenceLibrary?: LicenceLibrary;
+  /** The data-sharing exchange; default: from TONGBAN_DATA_SHARING_URL (none when unset). */
+  sharedDataExchange?: SharedDataExchange;
   /** Replaces the e-seal platform adapter built from the configuration (tests). */
   sealService?: SealService;
   /** Replaces the 好差评 system adapter built from the configuration (tests). */
@@ -207,6 +211,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     baseUrl: config.logisticsUrl, appKey: config.logisticsAppKey!, appSecret: config.logisticsAppSecret!, timeoutMs: config.logisticsTimeoutMs, callbackPath: LOGISTICS_PUSH_PATH,
   }) : undefined;
   const resultDelivery = createResultDelivery(config, { store, reader: opsReader, logger, identity, logistics });
+  const sharedDataExchange = options.sharedDataExchange ?? (config.dataSharingUrl ? createDataSharingAdapter({
+    baseUrl: config.dataSharingUrl, appKey: config.dataSharingAppKey!, appSecret: config.dataSharingAppSecret!, timeoutMs: config.dataSharingTimeoutMs,
+  }) : undefined);
+  const sharedData = new SharedDataAccess({ exchange: sharedDataExchange, authorizations, ledger, logger });
   const licenceAccess: LicenceAccess = new MeteredLicenceAccess({ library: licenceLibrary, authorizations, ledger, logger, declaredTypes: declaredLicenceTypes(mappings, catalog) }, metrics.licenceFetched);
 
   // What a delivery's files need just before each push or inbox lease: generated documents made (once), fresh signed links.
@@ -228,10 +236,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     files: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
-  const paymentPlatform = config.paymentUrl ? createPaymentAdapter({
-    baseUrl: config.paymentUrl, appId: config.paymentAppId!, appSecret: config.paymentAppSecret!, timeoutMs: config.paymentTimeoutMs, callbackPath: PAYMENT_NOTIFICATION_PATH,
-  }) : undefined;
-  const payments = createPayments(config, { store, reader: opsReader, logger, platform: paymentPlatform, onReleased: wakeDispatcher });
   const evaluationSystem = options.evaluationSystem ?? (config.evaluationUrl ? createEvaluationAdapter({
     baseUrl: config.evaluationUrl, appId: config.evaluationAppId!, appSecret: config.evaluationAppSecret!, timeoutMs: config.evaluationTimeoutMs,
   }) : undefined);
@@ -285,10 +289,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...counterRoutes({ identity, counterCodes }),
       ...authorizationRoutes({ authorizations, identity }),
       ...licenceRoutes({ licenceAccess, ledger, identity }),
+      ...sharedDataRoutes({ sharedData, identity }),
       ...formRoutes({
         catalog, mappings, keyring, identity,
         licenceFetcher: ({ clientId, actor, themeCode, useCause }) => ({ holder, licenceTypes, matterCodes }) => licenceAccess.fetchForHolder({
           clientId, actor, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, licenceTypes, themeCode, matterCodes, useCause,
+        }),
+        sharedDataFetcher: ({ clientId, actor, themeCode, useCause }) => ({ holder, resources, matterCodes }) => sharedData.fetchForHolder({
+          clientId, actor, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, resources, themeCode, matterCodes, useCause,
         }),
       }),
       ...applicationRoutes({ store, catalog, keyring, mappings, identity, authorizations, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
@@ -318,7 +326,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
       ...resultDelivery.routes,
-      ...payments.routes,
       ...(options.extraRoutes ?? []),
     ]),
   });
@@ -345,7 +352,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
 
   if (config.dispatcherEnabled) resultDelivery.worker.start();
-  if (config.dispatcherEnabled) payments.worker.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -367,6 +373,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     counterCodes,
     ledger,
     licenceAccess,
+    sharedData,
     dispatcher,
     evaluationPusher,
     webhooks,
@@ -377,7 +384,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     blobStore,
     uploadSweeper,
     resultDelivery,
-    payments,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -385,7 +391,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await catalogSyncer?.stop();
         await dispatcher.stop();
         await resultDelivery.worker.stop();
-        await payments.worker.stop();
         await evaluationPusher?.stop();
         await webhooks.stop();
         await overdueEvents.stop();

@@ -48,6 +48,10 @@ export interface Config {
   readonly catalogCacheMs: number;
   readonly identityIssuer?: string;
   readonly identityMinLevel: 'L1' | 'L2' | 'L3';
+  readonly dataSharingUrl?: string;
+  readonly dataSharingAppKey?: string;
+  readonly dataSharingAppSecret?: string;
+  readonly dataSharingTimeoutMs: number;
   readonly licenceLibraryUrl?: string;
   readonly licenceLibraryAccessId?: string;
   readonly licenceLibraryAccessSecret?: string;
@@ -58,11 +62,6 @@ export interface Config {
   readonly logisticsAppSecret?: string;
   readonly logisticsTimeoutMs: number;
   readonly logisticsTrackIntervalMs: number;
-  readonly paymentUrl?: string;
-  readonly paymentAppId?: string;
-  readonly paymentAppSecret?: string;
-  readonly paymentTimeoutMs: number;
-  readonly paymentPullIntervalMs: number;
   readonly sealPlatformUrl?: string;
   readonly sealPlatformAppId?: string;
   readonly sealPlatformAppSecret?: string;
@@ -185,8 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values['logisticsUrl'] && (!values['logisticsAppKey'] || !values['logisticsAppSecret'])) {
     problems.push('TONGBAN_LOGISTICS_APP_KEY and TONGBAN_LOGISTICS_APP_SECRET: required when TONGBAN_LOGISTICS_URL is set');
   }
-  if (values['paymentUrl'] && (!values['paymentAppId'] || !values['paymentAppSecret'])) {
-    problems.push('TONGBAN_PAYMENT_APP_ID and TONGBAN_PAYMENT_APP_SECRET: required when TONGBAN_PAYMENT_URL is set');
+  if (values['dataSharingUrl'] && (!values['dataSharingAppKey'] || !values['dataSharingAppSecret'])) {
+    problems.push('TONGBAN_DATA_SHARING_APP_KEY and TONGBAN_DATA_SHARING_APP_SECRET: required when TONGBAN_DATA_SHARING_URL is set');
   }
   if (values['licenceLibraryUrl'] && (!values['licenceLibraryAccessId'] || !values['licenceLibraryAccessSecret'] || !values['licenceLibraryTrustAnchorsFile'])) {
     problems.push('TONGBAN_LICENCE_LIBRARY_ACCESS_ID, TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET and TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: required when TONGBAN_LICENCE_LIBRARY_URL is set');

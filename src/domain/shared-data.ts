@@ -30,7 +30,7 @@ export interface SharedResourceInfo {
 export const SHARED_RESOURCES: Readonly<Record<SharedResourceKey, SharedResourceInfo>> = {
   householdRegistration: {
     code: '441400-GA-0001', name: '户籍信息', sourceDepartment: '广东省公安厅', holderType: 'citizen',
-    fields: { XM: '姓名', GMSFHM: '公民身份号码', XB: '性别', CSRQ: '出生日期', MZ: '民族', HH: '户号', YHZGX: '与户主关系', HZXM: '户主姓名', ZZ: '住址' },
+    fields: { XM: '姓名', GMSFHM: '公民身份号码', XB: '性别', CSRQ: '出生日期', MZ: '民族', HH: '户号', YHZGX: '与户主关系', HZXM: '户主姓名', HNRS: '户内人数', ZZ: '住址' },
   },
   marriageRegistration: {
     code: '441400-MZ-0002', name: '婚姻登记信息', sourceDepartment: '广东省民政厅', holderType: 'citizen',

@@ -6,7 +6,8 @@
 import type { Licence } from '../domain/licence-library.js';
 import { licenceTypeByCode, LICENCE_TYPES, type LicenceHolderType } from '../domain/licence-library.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
-import { validationError, type FieldError } from '../errors/index.js';
+import type { SharedDataRecord } from '../domain/shared-data.js';
+import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { useCauseFromBody } from '../licences/use-cause.js';
 import { checkFieldValue, getField, setField } from './form-schema.js';
 import { buildGuide, type Guide } from './guide.js';
@@ -35,6 +36,28 @@ export interface PrefillRequest {
   readonly useCause: string;
 }
 
+/**
+ * Fetches a holder's shared-data records (docs/shared-data.md; authorisation, reason and ledger are its business);
+ * a resource the source holds nothing about is left out.
+ */
+export type FetchSharedData = (request: { subject: string; holder: PrefillHolder; resources: string[]; matterCodes: string[] }) => Promise<(SharedDataRecord & { resource: string })[]>;
+
+/** Where a value filled from shared data came from: the resource, its source department and its data time. */
+export interface SharedDataProvenance {
+  readonly source: 'shared-data';
+  /** Resource key (`marriageRegistration`, …). */
+  readonly resource: string;
+  /** 共享目录编码. */
+  readonly resourceCode: string;
+  readonly resourceName: string;
+  /** 数源部门. */
+  readonly sourceDepartment: string;
+  /** When the source last updated the record. */
+  readonly dataTime: string;
+  readonly subject: string;
+  readonly fetchedAt: string;
+}
+
 /** Fetches a holder's licences (authorisation, reason and ledger are its business). */
 export type FetchLicences = (request: { subject: string; holder: PrefillHolder; licenceTypes: string[]; matterCodes: string[] }) => Promise<Licence[]>;
 
@@ -54,20 +77,29 @@ export interface PrefillResult {
   answers: Guide['answers'];
   matters: Guide['matters'];
   form: Record<string, Record<string, unknown>>;
+  /** Canonical field → the licence its value came from. */
   provenance: Record<string, Provenance>;
+  /**
+   * Canonical field → the shared-data record its value came from (fields licences left empty). The HTTP answer
+   * merges it into `provenance` (`source: 'shared-data'`); kept apart here so licence code reads licence provenance only.
+   */
+  sharedDataProvenance: Record<string, SharedDataProvenance>;
   /** Every merged-form field, filled or not, in order. */
   fields: { canonical: string; label: string; required: boolean; filled: boolean }[];
-  conflicts: { canonical: string; kept: { value: unknown; licenceIdentifier: string }; other: { value: unknown; licenceIdentifier: string } }[];
+  /** Two sources disagreeing on a field: the licence kept (licences are read first), the other a licence or a shared-data record (`resourceCode`). */
+  conflicts: { canonical: string; kept: { value: unknown; licenceIdentifier: string }; other: { value: unknown; licenceIdentifier: string } | { value: unknown; resourceCode: string; sourceDepartment: string } }[];
   licences: { identifier: string; licenceType: string; name: string; subject: string; status: string; used: boolean; problems: readonly string[] }[];
   /** The guide's materials; `satisfiedBy`: the identifier of the verified licence that supplies one. */
   materials: (ScenarioMaterial & { satisfiedBy?: string })[];
   /**
    * Licence sources not read; their fields stay empty (never invented).
    * `holder-not-given`: the platform named no holder for the subject (e.g. a newborn not registered yet);
-   * `library-unavailable`: the licence library failed — prefill again later.
+   * `library-unavailable`: the licence library failed — prefill again later;
+   * `exchange-unavailable`: the data-sharing exchange failed or is not configured; `shared-data-not-authorised`: the
+   * holder's authorisation names none of these shared-data resources (`licenceTypes` then lists resource keys).
    */
-  missingSources: { subject: string; licenceTypes: string[]; kind: 'holder-not-given' | 'library-unavailable'; reason: string }[];
-  /** Licence values the dictionary refuses (e.g. a vehicle class the forms cannot express): left for the applicant. */
+  missingSources: { subject: string; licenceTypes: string[]; kind: 'holder-not-given' | 'library-unavailable' | 'exchange-unavailable' | 'shared-data-not-authorised'; reason: string }[];
+  /** Licence (or shared-data: `licenceIdentifier` is then the resource code) values the dictionary refuses: left for the applicant. */
   refusedValues: { canonical: string; licenceIdentifier: string; reason: string }[];
   autoFill: { filled: number; total: number; ratio: number };
   /** Evidence fields for the signed token. */
@@ -101,12 +133,17 @@ export function validatePrefillRequest(body: unknown): PrefillRequest {
   return { ...value, useCause } as unknown as PrefillRequest;
 }
 
-export async function prefill(context: ThemeContext, request: PrefillRequest, mappings: Mappings, fetchLicences: FetchLicences): Promise<PrefillResult> {
+/**
+ * Prefills the merged form: licences first, then shared data (when `fetchSharedData` is given and the matters declare
+ * `sharedData:`) for the fields licences left empty; a shared value that differs from a licence's is a conflict.
+ */
+export async function prefill(context: ThemeContext, request: PrefillRequest, mappings: Mappings, fetchLicences: FetchLicences, fetchSharedData?: FetchSharedData): Promise<PrefillResult> {
   const guide = buildGuide(context, request.answers, mappings);
   const codes = guide.matters.map((matter) => matter.code);
   const merged = deriveMergedForm(context, applicableMatters(context.mapping, guide.answers), mappings);
   const wanted = new Set(merged.fields.map((field) => field.canonical));
-  const unknownSubjects = Object.keys(request.holders).filter((subject) => !guide.licences.some((use) => use.subject === subject));
+  const sharedUses = guide.matters.flatMap((matter) => mappings.matters.get(matter.code)?.sharedData ?? []);
+  const unknownSubjects = Object.keys(request.holders).filter((subject) => !guide.licences.some((use) => use.subject === subject) && !sharedUses.some((use) => use.subject === subject));
   if (unknownSubjects.length > 0) {
     throw validationError(unknownSubjects.map((subject) => ({ pointer: `/holders/${subject}`, message: `this scenario uses no licence of "${subject}"; subjects: ${[...new Set(guide.licences.map((use) => use.subject))].join(', ')}` })));
   }
@@ -153,30 +190,14 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
         ? [subject, ...aliases.get(subject) ?? []].map((target) => ({ field, canonical: field.canonical.replace('$subject.', `${target}.`) }))
         : [{ field, canonical: field.canonical }]));
       for (const { field, canonical } of targets) {
-        // Trimmed before a transform reads it too (a code table has no " 男 "); blank is absent, never invented.
-        const raw = licence.surface[field.surface] === undefined ? undefined : normalizeText(licence.surface[field.surface]!);
-        if (!wanted.has(canonical) || raw === undefined || raw === '') continue;
-        let value: unknown = raw;
-        try {
-          if (field.transform) value = resolveTransform(field.transform, mappings.codeTables)!(raw);
-        } catch (error) {
-          if (error instanceof TransformError) continue;
-          throw error;
-        }
-        if (typeof value === 'string') {
-          // Checked and normalised as a submission will be (NFC, trimmed): an unchanged value still matches its evidence at intake.
-          const text = readText(value, { noMarkup: true });
-          if (text.fault !== undefined) {
-            refusedValues.push({ canonical, licenceIdentifier: licence.identifier, reason: text.fault });
-            continue;
-          }
-          value = text.text;
-        }
-        const refusal = checkFieldValue(canonical, mappings.dictionary.get(canonical)!, value);
-        if (refusal) {
-          refusedValues.push({ canonical, licenceIdentifier: licence.identifier, reason: refusal });
+        if (!wanted.has(canonical)) continue;
+        const mapped = mappedValue(licence.surface[field.surface], field, canonical, mappings);
+        if (!mapped) continue;
+        if ('refused' in mapped) {
+          refusedValues.push({ canonical, licenceIdentifier: licence.identifier, reason: mapped.refused });
           continue;
         }
+        const { value } = mapped;
         const existing = getField(form, canonical);
         if (existing !== undefined) {
           if (JSON.stringify(existing) !== JSON.stringify(value)) {
@@ -191,7 +212,57 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
     }
   }
 
-  const filled = Object.keys(provenance).length;
+  const sharedProvenance: Record<string, SharedDataProvenance> = {};
+  if (fetchSharedData) {
+    const sharedBySubject = new Map<string, string[]>();
+    for (const use of sharedUses) sharedBySubject.set(use.subject, [...new Set([...(sharedBySubject.get(use.subject) ?? []), use.resource])]);
+    for (const [subject, resources] of sharedBySubject) {
+      const holder = request.holders[subject];
+      if (!holder) continue; // listed under missingSources only when its licences are: a subject without a holder has neither
+      let records: Awaited<ReturnType<FetchSharedData>>;
+      try {
+        records = await fetchSharedData({ subject, holder, resources, matterCodes: codes });
+      } catch (error) {
+        const kind = isUpstreamError(error) || (error instanceof TongbanError && error.code === 'SERVICE_UNAVAILABLE') ? 'exchange-unavailable'
+          : error instanceof TongbanError && error.code === 'AUTHORIZATION_NOT_COVERING' ? 'shared-data-not-authorised' : undefined;
+        if (!kind) throw error;
+        missingSources.push({ subject, licenceTypes: resources, kind, reason: kind === 'exchange-unavailable'
+          ? `data-sharing exchange unavailable (${isUpstreamError(error) ? error.kind : 'not configured'}); fill these fields by hand or prefill again later`
+          : `the holder's authorisation does not name these shared-data resources; nothing was read (${(error as Error).message})` });
+        continue;
+      }
+      const fetchedAt = new Date().toISOString();
+      for (const record of records) {
+        const mapping = mappings.sharedData?.get(record.resource);
+        for (const field of mapping?.fields ?? []) {
+          for (const target of field.canonical.startsWith('$subject.') ? [subject, ...aliases.get(subject) ?? []] : [undefined]) {
+            const canonical = target === undefined ? field.canonical : field.canonical.replace('$subject.', `${target}.`);
+            if (!wanted.has(canonical)) continue;
+            const mapped = mappedValue(record.data[field.surface], field, canonical, mappings);
+            if (!mapped) continue;
+            if ('refused' in mapped) {
+              refusedValues.push({ canonical, licenceIdentifier: record.resourceCode, reason: mapped.refused });
+              continue;
+            }
+            const existing = getField(form, canonical);
+            if (existing !== undefined) {
+              if (JSON.stringify(existing) !== JSON.stringify(mapped.value) && provenance[canonical]) {
+                conflicts.push({ canonical, kept: { value: existing, licenceIdentifier: provenance[canonical].licenceIdentifier }, other: { value: mapped.value, resourceCode: record.resourceCode, sourceDepartment: record.sourceDepartment } });
+              }
+              continue;
+            }
+            setField(form, canonical, mapped.value);
+            sharedProvenance[canonical] = {
+              source: 'shared-data', resource: record.resource, resourceCode: record.resourceCode, resourceName: record.resourceName,
+              sourceDepartment: record.sourceDepartment, dataTime: record.dataTime, subject, fetchedAt,
+            };
+          }
+        }
+      }
+    }
+  }
+
+  const filled = Object.keys(provenance).length + Object.keys(sharedProvenance).length;
   const total = merged.fields.length;
   return {
     theme: guide.theme,
@@ -199,7 +270,8 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
     matters: guide.matters,
     form,
     provenance,
-    fields: merged.fields.map((field) => ({ canonical: field.canonical, label: field.spec.label, required: field.required, filled: field.canonical in provenance })),
+    sharedDataProvenance: sharedProvenance,
+    fields: merged.fields.map((field) => ({ canonical: field.canonical, label: field.spec.label, required: field.required, filled: field.canonical in provenance || field.canonical in sharedProvenance })),
     conflicts,
     licences,
     materials: guide.materials.map((material) => {
@@ -213,4 +285,28 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
     evidence,
     partial: missingSources.some((missing) => missing.kind === 'library-unavailable'),
   };
+}
+
+/**
+ * A source value as the form will hold it: trimmed before a transform reads it (a code table has no " 男 "), transformed,
+ * checked and normalised as a submission will be (NFC, trimmed: an unchanged value still matches its evidence at intake),
+ * then checked against the dictionary. `undefined`: blank or not convertible (absent, never invented).
+ */
+function mappedValue(source: string | undefined, field: { transform?: string }, canonical: string, mappings: Mappings): { value: unknown } | { refused: string } | undefined {
+  const raw = source === undefined ? undefined : normalizeText(source);
+  if (raw === undefined || raw === '') return undefined;
+  let value: unknown = raw;
+  try {
+    if (field.transform) value = resolveTransform(field.transform, mappings.codeTables)!(raw);
+  } catch (error) {
+    if (error instanceof TransformError) return undefined;
+    throw error;
+  }
+  if (typeof value === 'string') {
+    const text = readText(value, { noMarkup: true });
+    if (text.fault !== undefined) return { refused: text.fault };
+    value = text.text;
+  }
+  const refusal = checkFieldValue(canonical, mappings.dictionary.get(canonical)!, value);
+  return refusal ? { refused: refusal } : { value };
 }

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
+import { isSharedResourceKey, SHARED_RESOURCES, type SharedResourceKey } from '../domain/shared-data.js';
 import { readTextMember } from '../forms/text-rules.js';
 import { HOLDER_TYPES, holderCodeProblem } from './holder.js';
 
@@ -27,7 +28,8 @@ export const THEME_CODE_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
 /** A validated authorisation request. */
 export interface AuthorizationRequest {
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
-  readonly licenceTypes: readonly LicenceTypeKey[];
+  /** Licence type keys, and shared-data resource keys (`socialInsuranceEnrolment`, …). */
+  readonly licenceTypes: readonly (LicenceTypeKey | SharedResourceKey)[];
   readonly purpose: { readonly themeCode: string; readonly matterCodes: readonly string[]; readonly description: string | null };
   readonly expiresAt: Date;
   readonly consent: { readonly method: ConsentMethod; readonly at: Date };
@@ -102,9 +104,10 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
   if (holderProblem) errors.push({ pointer: '/holder/code', message: holderProblem });
 
   input.licenceTypes.forEach((key, index) => {
-    const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : undefined;
+    // A shared-data resource key (docs/shared-data.md) authorises reading and verifying that resource; every one is a citizen's.
+    const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : isSharedResourceKey(key) ? SHARED_RESOURCES[key] : undefined;
     if (!type) {
-      errors.push({ pointer: `/licenceTypes/${index}`, message: `unknown licence type "${key}" (known: ${Object.keys(LICENCE_TYPES).join(', ')})` });
+      errors.push({ pointer: `/licenceTypes/${index}`, message: `unknown licence type or shared-data resource "${key}" (known: ${[...Object.keys(LICENCE_TYPES), ...Object.keys(SHARED_RESOURCES)].join(', ')})` });
     } else if (type.holderType !== input.holder.type) {
       errors.push({ pointer: `/licenceTypes/${index}`, message: `${type.name} (${key}) is held by ${type.holderType === 'citizen' ? 'citizens' : 'organisations'}, not by a holder of type ${input.holder.type}` });
     }
@@ -125,7 +128,7 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
   if (errors.length > 0) throw validationError(errors);
   return {
     holder: { code: input.holder.code, type: input.holder.type },
-    licenceTypes: input.licenceTypes as LicenceTypeKey[],
+    licenceTypes: input.licenceTypes as (LicenceTypeKey | SharedResourceKey)[],
     purpose: { themeCode: input.purpose.themeCode, matterCodes: input.purpose.matterCodes ?? [], description },
     expiresAt: expiresAt!,
     consent: { method: input.consent.method, at: consentAt! },

@@ -19,8 +19,12 @@ import type { ActorRecord } from '../identity/actor.js';
 import type { Queryable, SqlValue, Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 
-/** What was done with the licence. */
-export type LicenceUseAction = 'query' | 'file' | 'verify';
+/**
+ * What was done with the licence — or, from migration 019, with shared data
+ * (docs/shared-data.md): `shared-data` a record read from the data-sharing
+ * exchange, `shared-data-verify` a statement verified there.
+ */
+export type LicenceUseAction = 'query' | 'file' | 'verify' | 'shared-data' | 'shared-data-verify';
 
 /** `used`: handed to the client as valid; `refused-invalid`: it failed verification (revoked, expired, bad signature or seal). */
 export type LicenceUseOutcome = 'used' | 'refused-invalid';

@@ -44,7 +44,7 @@ export class SharedRecords {
         const household = this.households.get(person.householdNumber);
         const head = household ? this.byKey.get(household.headKey) : undefined;
         return {
-          fields: { ...base, XB: person.sex === 'male' ? '男' : '女', CSRQ: person.birthDate, MZ: person.ethnicity, HH: person.householdNumber, YHZGX: person.relation, HZXM: head?.name ?? person.name, ZZ: person.address },
+          fields: { ...base, XB: person.sex === 'male' ? '男' : '女', CSRQ: person.birthDate, MZ: person.ethnicity, HH: person.householdNumber, YHZGX: person.relation, HZXM: head?.name ?? person.name, HNRS: String(household?.memberKeys.length ?? 1), ZZ: person.address },
           updatedOn: household?.registeredOn ?? person.birthDate,
         };
       }

@@ -3,7 +3,7 @@ import { validationError } from '../../errors/index.js';
 import { buildGuide } from '../../forms/guide.js';
 import type { Mappings } from '../../forms/mappings/types.js';
 import { signEvidence } from '../../forms/prefill-evidence.js';
-import { prefill, validatePrefillRequest, type FetchLicences } from '../../forms/prefill.js';
+import { prefill, validatePrefillRequest, type FetchLicences, type FetchSharedData } from '../../forms/prefill.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
 import type { Actor, IdentityService } from '../../identity/index.js';
 import type { Keyring } from '../../trust/keyring.js';
@@ -19,6 +19,8 @@ export interface FormRouteDependencies {
   identity: IdentityService;
   /** Licence fetching on behalf of a client and the person acting, for one theme and reason (authorisation + ledger inside). */
   licenceFetcher: (context: { clientId: string; actor: Actor; themeCode: string; useCause: string }) => FetchLicences;
+  /** Shared-data fetching, the same way (docs/shared-data.md); absent: prefill from licences alone. */
+  sharedDataFetcher?: (context: { clientId: string; actor: Actor; themeCode: string; useCause: string }) => FetchSharedData;
 }
 
 /** Guide and prefill: the merged form of a scenario, and that form filled from verified licences. */
@@ -50,7 +52,8 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
         const request = validatePrefillRequest(req.body);
         const context = await loadThemeContext(request.themeCode, deps.catalog, deps.mappings);
         const clientId = req.client!.id;
-        const result = await prefill(context, request, deps.mappings, deps.licenceFetcher({ clientId, actor, themeCode: request.themeCode, useCause: request.useCause }));
+        const fetchContext = { clientId, actor, themeCode: request.themeCode, useCause: request.useCause };
+        const result = await prefill(context, request, deps.mappings, deps.licenceFetcher(fetchContext), deps.sharedDataFetcher?.(fetchContext));
         const { evidence, ...answer } = result;
         const evidenceToken = await signEvidence(deps.keyring, {
           aud: clientId, theme: request.themeCode, matters: result.matters.map((matter) => matter.code),
@@ -58,7 +61,8 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
           materials: Object.fromEntries(result.materials.flatMap((material) => (material.satisfiedBy && material.licence
             ? [[material.code, { licenceIdentifier: material.satisfiedBy, licenceType: material.licence.licenceType, subject: material.licence.subject }]] : []))),
         });
-        res.json({ ...answer, evidenceToken });
+        const { sharedDataProvenance, ...licenceAnswer } = answer;
+        res.json({ ...licenceAnswer, provenance: { ...answer.provenance, ...sharedDataProvenance }, evidenceToken });
       },
     },
   ];

@@ -10,9 +10,10 @@ import { checkRule } from '../json-logic.js';
 import { resolveTransform, type CodeTables } from '../transforms.js';
 import { checkAgainstCatalogue, type CatalogueView } from './check-catalogue.js';
 import { loadMaterialIdentities } from './load-material-identities.js';
+import { checkSharedDataUses, loadSharedDataMappings } from './load-shared-data.js';
 import { readMappingFile, yamlFiles } from './read-files.js';
 import { codeTableSchema, dictionarySchema, licenceSchema, matterSchema, themeSchema } from './schemas.js';
-import type { FieldSpec, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, SameAs, ThemeMapping, ThemeMatter } from './types.js';
+import type { FieldSpec, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, SameAs, SharedDataUse, ThemeMapping, ThemeMatter } from './types.js';
 import { MappingError } from './types.js';
 
 /** `mappings/` of this checkout. */
@@ -74,10 +75,13 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
     licences.set(file.content.licenceType, { file: file.file, licenceType: file.content.licenceType, name: file.content.name, holderType: file.content.holderType, fields });
   }
 
+  const sharedDataChecks = { read, problems, checkCanonical, checkTransform, groups };
+  const sharedData = loadSharedDataMappings(dir, sharedDataChecks);
+
   const departmentCodes = new Set(options.departments.map((department) => department.code));
   const matters = new Map<string, MatterMapping>();
   for (const path of yamlFiles(join(dir, 'matters'))) {
-    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse>; materialIdentities?: Record<string, string> }>(path, matterSchema);
+    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse>; materialIdentities?: Record<string, string>; sharedData?: SharedDataUse[] }>(path, matterSchema);
     if (!file) continue;
     const { content } = file;
     if (content.matter !== file.stem) problems.push({ file: file.file, pointer: '/matter', message: `must equal the file name "${file.stem}"` });
@@ -111,7 +115,9 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
       file: file.file, matter: content.matter, name: content.name, department: content.department, licences: uses, fields, constants,
       materials: new Map(Object.entries(content.materials ?? {})),
       materialIdentities: new Map(Object.entries(content.materialIdentities ?? {})),
+      ...(content.sharedData ? { sharedData: content.sharedData } : {}),
     });
+    checkSharedDataUses({ file: file.file, ...(content.sharedData ? { sharedData: content.sharedData } : {}) }, sharedData, sharedDataChecks);
   }
 
   function checkLicenceUse(file: string, pointer: string, use: LicenceUse): void {
@@ -185,7 +191,7 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
   }
 
   const identities = loadMaterialIdentities(dir, root, problems, { licences, matters });
-  const mappings: Mappings = { dictionary, groups, codeTables: codeTables as CodeTables, licences, matters, themes, ...identities };
+  const mappings: Mappings = { dictionary, groups, codeTables: codeTables as CodeTables, licences, sharedData, matters, themes, ...identities };
   if (options.catalogue) problems.push(...checkAgainstCatalogue(mappings, options.catalogue));
   if (problems.length > 0) throw new MappingError(problems);
   return mappings;

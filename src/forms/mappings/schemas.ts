@@ -65,6 +65,21 @@ export const matterSchema = {
     },
     materials: { type: 'object', propertyNames: { pattern: MATERIAL_IDENTITY }, additionalProperties: licenceUse },
     materialIdentities: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: { type: 'string', pattern: MATERIAL_IDENTITY } },
+    /** Shared-data resources (docs/shared-data.md) whose records fill this matter's fields, and whose. */
+    sharedData: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['resource', 'subject'], properties: { resource: { type: 'string', pattern: NAME }, subject: { type: 'string', pattern: NAME } } },
+    },
+  },
+};
+
+/** `mappings/shared-data/<resource>.yaml`: a shared-data resource's fields → canonical fields (like a licence's surface). */
+export const sharedDataSchema = {
+  type: 'object', additionalProperties: false, required: ['resource', 'name', 'fields'],
+  properties: {
+    resource: { type: 'string', pattern: NAME },
+    name: { type: 'string', minLength: 1 },
+    fields: licenceSchema.properties.fields,
   },
 };
 

@@ -42,6 +42,22 @@ export interface LicenceMapping {
   readonly fields: readonly LicenceFieldMapping[];
 }
 
+/** A shared-data resource's fields → canonical fields (`mappings/shared-data/<resource>.yaml`, docs/shared-data.md). */
+export interface SharedDataMapping {
+  readonly file: string;
+  /** Resource key (`marriageRegistration`, …; SHARED_RESOURCES). */
+  readonly resource: string;
+  readonly name: string;
+  /** `surface`: the resource's wire field (`HYZK`). */
+  readonly fields: readonly LicenceFieldMapping[];
+}
+
+/** A shared-data resource a matter reads, and whose. */
+export interface SharedDataUse {
+  readonly resource: string;
+  readonly subject: string;
+}
+
 export interface LicenceUse {
   readonly licenceType: string;
   /** The role whose licence it is (a dictionary group). */
@@ -82,6 +98,8 @@ export interface MatterMapping {
   readonly constants: readonly MatterConstant[];
   /** Material identity (`CL001`) → the licence that supplies it in this matter, and whose. */
   readonly materials: ReadonlyMap<string, LicenceUse>;
+  /** Shared-data resources whose records fill the matter's fields (`sharedData:`); absent = none. */
+  readonly sharedData?: readonly SharedDataUse[];
   /** The matter's own material code → its identity, where the name alone does not settle it (`materialIdentities:`). */
   readonly materialIdentities: ReadonlyMap<string, string>;
 }
@@ -154,6 +172,8 @@ export interface Mappings {
   readonly groups: ReadonlySet<string>;
   readonly codeTables: CodeTables;
   readonly licences: ReadonlyMap<string, LicenceMapping>;
+  /** Shared-data resource key → its mapping (`mappings/shared-data/`); absent = none. */
+  readonly sharedData?: ReadonlyMap<string, SharedDataMapping>;
   readonly matters: ReadonlyMap<string, MatterMapping>;
   readonly themes: ReadonlyMap<string, ThemeMapping>;
   /** Material identities by code (`mappings/materials.yaml`). */

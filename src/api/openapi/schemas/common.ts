@@ -2,6 +2,7 @@
 import { CONSENT_METHODS, THEME_CODE_PATTERN } from '../../../licences/authorization-request.js';
 import { HOLDER_TYPES } from '../../../licences/holder.js';
 import { LICENCE_TYPES } from '../../../domain/licence-library.js';
+import { SHARED_RESOURCES } from '../../../domain/shared-data.js';
 import { component } from '../components.js';
 
 export const themeCode = { type: 'string', pattern: THEME_CODE_PATTERN, description: 'Theme code (一件事 code) of the catalogue', examples: ['MX-T05'] } as const;
@@ -13,6 +14,10 @@ export const nullableInstant = { type: ['string', 'null'], format: 'date-time' }
 export const licenceTypeKey = component('LicenceTypeKey', {
   type: 'string', enum: Object.keys(LICENCE_TYPES),
   description: `Licence type key: ${Object.entries(LICENCE_TYPES).map(([key, type]) => `\`${key}\` ${type.name}`).join(', ')}`,
+});
+export const sharedResourceKey = component('SharedResourceKey', {
+  type: 'string', enum: Object.keys(SHARED_RESOURCES),
+  description: `Shared-data resource key (docs/shared-data.md): ${Object.entries(SHARED_RESOURCES).map(([key, resource]) => `\`${key}\` ${resource.name} (${resource.code}, ${resource.sourceDepartment})`).join(', ')}`,
 });
 export const holderType = { enum: [...HOLDER_TYPES], description: '`citizen` (ID number) or `organization` (unified social credit code)' } as const;
 export const holder = component('Holder', {

@@ -1,0 +1,1 @@
+export { SharedDataAccess, type SharedDataAccessOptions, type SharedDataUse, type UsedSharedRecord, type LedgeredVerdict } from './shared-data-access.js';
