@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createMatterSystemAdapter } from '../adapters/matter-system/index.js';
 import { createDataSharingAdapter } from '../adapters/data-sharing/index.js';
 import { createLogisticsAdapter } from '../adapters/logistics/index.js';
+import { createPaymentAdapter } from '../adapters/payment/index.js';
+import { createPayments, PAYMENT_NOTIFICATION_PATH, type Payments } from './payments/index.js';
 import { createResultDelivery, LOGISTICS_PUSH_PATH, type ResultDelivery } from './results-delivery/index.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
@@ -136,6 +138,8 @@ export interface Gateway {
   readonly uploadSweeper: UploadSweeper;
   /** 领证方式: the mail service (when configured) and the posting worker (started with the dispatcher). */
   readonly resultDelivery: ResultDelivery;
+  /** Fees: the payment platform (when configured) and the payment worker (started with the dispatcher). */
+  readonly payments: Payments;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
   close(): Promise<void>;
 }
@@ -236,6 +240,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     files: deliveryFiles,
   });
   const wakeDispatcher = () => dispatcher.notify();
+  const paymentPlatform = config.paymentUrl ? createPaymentAdapter({
+    baseUrl: config.paymentUrl, appId: config.paymentAppId!, appSecret: config.paymentAppSecret!, timeoutMs: config.paymentTimeoutMs, callbackPath: PAYMENT_NOTIFICATION_PATH,
+  }) : undefined;
+  const payments = createPayments(config, { store, reader: opsReader, logger, platform: paymentPlatform, onReleased: wakeDispatcher });
   const evaluationSystem = options.evaluationSystem ?? (config.evaluationUrl ? createEvaluationAdapter({
     baseUrl: config.evaluationUrl, appId: config.evaluationAppId!, appSecret: config.evaluationAppSecret!, timeoutMs: config.evaluationTimeoutMs,
   }) : undefined);
@@ -326,6 +334,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
       ...resultDelivery.routes,
+      ...payments.routes,
       ...(options.extraRoutes ?? []),
     ]),
   });
@@ -352,6 +361,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
 
   if (config.dispatcherEnabled) resultDelivery.worker.start();
+  if (config.dispatcherEnabled) payments.worker.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -384,6 +394,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     blobStore,
     uploadSweeper,
     resultDelivery,
+    payments,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -391,6 +402,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await catalogSyncer?.stop();
         await dispatcher.stop();
         await resultDelivery.worker.stop();
+        await payments.worker.stop();
         await evaluationPusher?.stop();
         await webhooks.stop();
         await overdueEvents.stop();

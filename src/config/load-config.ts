@@ -62,6 +62,11 @@ export interface Config {
   readonly logisticsAppSecret?: string;
   readonly logisticsTimeoutMs: number;
   readonly logisticsTrackIntervalMs: number;
+  readonly paymentUrl?: string;
+  readonly paymentAppId?: string;
+  readonly paymentAppSecret?: string;
+  readonly paymentTimeoutMs: number;
+  readonly paymentPullIntervalMs: number;
   readonly sealPlatformUrl?: string;
   readonly sealPlatformAppId?: string;
   readonly sealPlatformAppSecret?: string;
@@ -183,6 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values['logisticsUrl'] && (!values['logisticsAppKey'] || !values['logisticsAppSecret'])) {
     problems.push('TONGBAN_LOGISTICS_APP_KEY and TONGBAN_LOGISTICS_APP_SECRET: required when TONGBAN_LOGISTICS_URL is set');
+  }
+  if (values['paymentUrl'] && (!values['paymentAppId'] || !values['paymentAppSecret'])) {
+    problems.push('TONGBAN_PAYMENT_APP_ID and TONGBAN_PAYMENT_APP_SECRET: required when TONGBAN_PAYMENT_URL is set');
   }
   if (values['dataSharingUrl'] && (!values['dataSharingAppKey'] || !values['dataSharingAppSecret'])) {
     problems.push('TONGBAN_DATA_SHARING_APP_KEY and TONGBAN_DATA_SHARING_APP_SECRET: required when TONGBAN_DATA_SHARING_URL is set');
