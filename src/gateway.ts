@@ -10,6 +10,8 @@ import { createLogisticsAdapter } from '../adapters/logistics/index.js';
 import { createPaymentAdapter } from '../adapters/payment/index.js';
 import { createPayments, PAYMENT_NOTIFICATION_PATH, type Payments } from './payments/index.js';
 import { createResultDelivery, LOGISTICS_PUSH_PATH, type ResultDelivery } from './results-delivery/index.js';
+import { createLicenceIssuance, type LicenceIssuance } from './licence-issuance/index.js';
+import type { IssuerSigningCredentials } from './domain/licence-issuance.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
@@ -138,6 +140,8 @@ export interface Gateway {
   readonly uploadSweeper: UploadSweeper;
   /** 领证方式: the mail service (when configured) and the posting worker (started with the dispatcher). */
   readonly resultDelivery: ResultDelivery;
+  /** Results issued as licences: the issuance worker (started with the dispatcher) and its ops routes. */
+  readonly licenceIssuance: LicenceIssuance;
   /** Fees: the payment platform (when configured) and the payment worker (started with the dispatcher). */
   readonly payments: Payments;
   /** Graceful stop: drain requests (up to the configured grace), then close the database. */
@@ -150,6 +154,8 @@ export interface GatewayOptions {
   matterCatalog?: MatterCatalog;
   /** Replaces the licence-library adapter built from the configuration (tests). */
   licenceLibrary?: LicenceLibrary;
+  /** Issuers' signing credentials for results issued as licences (tests, the sandbox); default TONGBAN_LICENCE_ISSUER_KEYS_DIR. */
+  licenceIssuers?: (issuerCreditCode: string) => IssuerSigningCredentials | undefined;
   /** The data-sharing exchange; default: from TONGBAN_DATA_SHARING_URL (none when unset). */
   sharedDataExchange?: SharedDataExchange;
   /** Replaces the e-seal platform adapter built from the configuration (tests). */
@@ -215,6 +221,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     baseUrl: config.logisticsUrl, appKey: config.logisticsAppKey!, appSecret: config.logisticsAppSecret!, timeoutMs: config.logisticsTimeoutMs, callbackPath: LOGISTICS_PUSH_PATH,
   }) : undefined;
   const resultDelivery = createResultDelivery(config, { store, reader: opsReader, logger, identity, logistics });
+  const licenceIssuance = createLicenceIssuance(config, { store, reader: opsReader, logger, library: licenceLibrary, ...(options.licenceIssuers ? { signerOf: options.licenceIssuers } : {}) });
   const sharedDataExchange = options.sharedDataExchange ?? (config.dataSharingUrl ? createDataSharingAdapter({
     baseUrl: config.dataSharingUrl, appKey: config.dataSharingAppKey!, appSecret: config.dataSharingAppSecret!, timeoutMs: config.dataSharingTimeoutMs,
   }) : undefined);
@@ -299,7 +306,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...licenceRoutes({ licenceAccess, ledger, identity }),
       ...sharedDataRoutes({ sharedData, identity }),
       ...formRoutes({
-        catalog, mappings, keyring, identity,
+        catalog, mappings, keyring, identity, resultOrigins: licenceIssuance.resultOrigins,
         licenceFetcher: ({ clientId, actor, themeCode, useCause }) => ({ holder, licenceTypes, matterCodes }) => licenceAccess.fetchForHolder({
           clientId, actor, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, licenceTypes, themeCode, matterCodes, useCause,
         }),
@@ -334,6 +341,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...metricsRoutes(metrics),
       ...sealCaRoutes({ sealService }),
       ...resultDelivery.routes,
+      ...licenceIssuance.routes,
       ...payments.routes,
       ...(options.extraRoutes ?? []),
     ]),
@@ -361,6 +369,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (config.materialSweepIntervalMs > 0) uploadSweeper.start();
 
   if (config.dispatcherEnabled) resultDelivery.worker.start();
+  if (config.dispatcherEnabled) licenceIssuance.worker.start();
   if (config.dispatcherEnabled) payments.worker.start();
 
   let closing: Promise<void> | undefined;
@@ -394,6 +403,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     blobStore,
     uploadSweeper,
     resultDelivery,
+    licenceIssuance,
     payments,
     close() {
       closing ??= (async () => {
@@ -402,6 +412,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await catalogSyncer?.stop();
         await dispatcher.stop();
         await resultDelivery.worker.stop();
+        await licenceIssuance.worker.stop();
         await payments.worker.stop();
         await evaluationPusher?.stop();
         await webhooks.stop();

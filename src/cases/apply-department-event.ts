@@ -17,6 +17,7 @@ import type { Queryable, Store } from '../store/index.js';
 import type { DepartmentEventInput, SealedDocument } from './department-event.js';
 import { deliveredMaterials, readSupplementMembers, reportCommitmentFalse, requestSupplement } from './request-supplement.js';
 import { addWorkingDays, chinaDate } from './working-days.js';
+import { enqueueIssuance, requestRevocation } from '../licence-issuance/issuance-jobs.js';
 
 export interface EventOutcome {
   duplicate: boolean;
@@ -27,7 +28,7 @@ export interface EventOutcome {
   released: string[];
 }
 
-const EVENT_TYPES = ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false'];
+const EVENT_TYPES = ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false', 'licence_revoked'];
 
 /** The longest 受理号 and reason (characters) an event may carry. */
 const MAX_EVENT_TEXT = 500;
@@ -57,6 +58,12 @@ export function readDepartmentEvent(body: unknown, today = chinaDate()): Departm
     if (text !== undefined) texts[field] = text;
   }
   readSupplementMembers(value, errors, today);
+  if (value['type'] === 'licence_revoked') {
+    // 注销/吊销 of the licence the result was issued as (src/licence-issuance): the kind and a reason are required.
+    if (value['revocationKind'] !== 'cancel' && value['revocationKind'] !== 'revoke') errors.push({ pointer: '/revocationKind', message: 'must be cancel (注销) or revoke (吊销)' });
+    if (value['reason'] === undefined) errors.push({ pointer: '/reason', message: 'a revocation needs a reason' });
+    if (value['licenceIdentifier'] !== undefined && typeof value['licenceIdentifier'] !== 'string') errors.push({ pointer: '/licenceIdentifier', message: 'must be a string' });
+  }
   let results: DepartmentEventInput['results'];
   if (value['results'] !== undefined) {
     if (!Array.isArray(value['results'])) errors.push({ pointer: '/results', message: 'must be an array' });
@@ -158,6 +165,7 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
             await recordSubApplicationEvent(tx, sub.id, 'sub_application.results_ready', { results: resultSummaries(event.results as unknown as Record<string, unknown>[]) }, now);
           }
           released = await releaseDependents(tx, sub.application_id, now);
+          await enqueueIssuance(tx, sub, mappings?.matters.get(sub.matter_code), event.results ?? [], occurred, now);
         } else stale = true;
         break;
       case 'rejected':
@@ -180,6 +188,9 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
       }
       case 'commitment_false':
         await reportCommitmentFalse(tx, sub, event, departmentCode, now);
+        break;
+      case 'licence_revoked':
+        await requestRevocation(tx, sub.id, { kind: event.revocationKind!, reason: event.reason!.slice(0, 200), eventId: event.eventId, ...(event.licenceIdentifier === undefined ? {} : { identifier: event.licenceIdentifier }) }, now);
         break;
     }
     await tx.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [sub.application_id, now]);

@@ -4,7 +4,7 @@
  * sealed ones; applying it moves the sub-application on).
  */
 
-export type EventType = 'accepted' | 'completed' | 'rejected' | 'status' | 'supplement_requested' | 'commitment_false';
+export type EventType = 'accepted' | 'completed' | 'rejected' | 'status' | 'supplement_requested' | 'commitment_false' | 'licence_revoked';
 
 export interface DepartmentEventInput {
   eventId: string;
@@ -23,6 +23,9 @@ export interface DepartmentEventInput {
   deadline?: string;
   /** commitment_false: the matter's own material code whose commitment was untrue. */
   materialCode?: string;
+  /** licence_revoked: the licence the result was issued as (optional check), 注销 `cancel` or 吊销 `revoke`; `reason` says why. */
+  licenceIdentifier?: string;
+  revocationKind?: 'cancel' | 'revoke';
 }
 
 /** A result document sealed by the e-seal platform, stored for the applicant to download. */

@@ -8,6 +8,7 @@ import { heldResults, readPayments } from '../payments/read-payments.js';
 import { chinaDate } from './working-days.js';
 import { evaluationsOf } from '../evaluations/read-evaluations.js';
 import { notificationsOf } from '../notifications/application-notifications.js';
+import { issuedLicencesOf } from '../licence-issuance/issuance-jobs.js';
 
 export type ApplicationStatus = 'received' | 'in_progress' | 'awaiting_supplement' | 'completed' | 'partially_rejected' | 'rejected';
 
@@ -113,6 +114,8 @@ export async function readApplication(store: Store, id: string, viewer: { client
     evaluations: await evaluationsOf(store, id),
     // What the platform has been told (webhooks, docs/notifications.md).
     notifications: await notificationsOf(store, id),
+    // Results issued into the licence library (docs/licence-issuance.md): type, identifier, status, a refusal's code.
+    issuedLicences: await issuedLicencesOf(store, id),
     // 领证方式 and where it stands; originals posted in (双向寄递).
     ...await readResultDeliverySections(store, id),
     // Fees (网上缴费): each fee-bearing sub-application's notice and where it stands.

@@ -57,6 +57,7 @@ export interface Config {
   readonly licenceLibraryAccessSecret?: string;
   readonly licenceLibraryTrustAnchorsFile?: string;
   readonly licenceLibraryTimeoutMs: number;
+  readonly licenceIssuerKeysDir?: string;
   readonly logisticsUrl?: string;
   readonly logisticsAppKey?: string;
   readonly logisticsAppSecret?: string;

@@ -119,6 +119,8 @@ export const SETTINGS = [
     description: 'Secret for the licence library\'s token requests. Never logged.' },
   { key: 'licenceLibraryTrustAnchorsFile', env: 'TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE', schema: { type: 'string', minLength: 1 },
     description: 'PEM file of the CA certificates licence issuers\' signing certificates must chain to.' },
+  { key: 'licenceIssuerKeysDir', env: 'TONGBAN_LICENCE_ISSUER_KEYS_DIR', schema: { type: 'string', minLength: 1 },
+    description: 'Directory of the issuing departments\' signing credentials for results issued as licences: `<issuer credit code>.key.pem` and `.cert.pem` per issuer. When unset (or an issuer has none), its issuance is a dead letter NO_SIGNER, visible to ops and replayable.' },
   { key: 'licenceLibraryTimeoutMs', env: 'TONGBAN_LICENCE_LIBRARY_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, maximum: 120000 }, default: 5000,
     description: 'Timeout of each call to the licence library (ms).' },
   { key: 'logisticsUrl', env: 'TONGBAN_LOGISTICS_URL', schema: { type: 'string', pattern: '^https?://' },

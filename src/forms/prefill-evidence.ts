@@ -20,6 +20,8 @@ export interface EvidenceField {
   readonly licenceIdentifier: string;
   readonly licenceType: string;
   readonly issuer: string;
+  /** The application whose result the licence is (licence issued by Tongban); absent otherwise. */
+  readonly resultOf?: string;
 }
 
 export interface PrefillEvidence {

@@ -70,6 +70,8 @@ export interface Provenance {
   readonly issuer: { readonly name: string; readonly code: string };
   readonly verified: boolean;
   readonly fetchedAt: string;
+  /** The licence is the result of an application Tongban issued into the library (src/licence-issuance, docs/licence-issuance.md). */
+  readonly resultOf?: { readonly applicationId: string; readonly subApplicationId: string; readonly detail: string };
 }
 
 export interface PrefillResult {

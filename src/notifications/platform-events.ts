@@ -15,6 +15,7 @@ export type PlatformEventType =
   | 'sub_application.rejected' | 'sub_application.completed' | 'sub_application.results_ready' | 'sub_application.overdue'
   | 'result_delivery.updated' /* post/window hand-over steps */ | 'material_mailing.updated' /* applicant posts originals in */
   | 'evaluation.recorded' | 'evaluation.follow_up_updated'
+  | 'licence.issued' /* a result issued into the licence library, refused, or revoked */
   | 'payment.updated' /* a fee's notice, payment, refund or difference (docs/payments.md) */;
 
 /** Every platform event type, in the order of the docs. */
@@ -22,6 +23,7 @@ export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = [
   'application.received', 'sub_application.received', 'sub_application.accepted', 'sub_application.supplement_requested',
   'sub_application.rejected', 'sub_application.completed', 'sub_application.results_ready', 'sub_application.overdue',
   'result_delivery.updated', 'material_mailing.updated', 'evaluation.recorded', 'evaluation.follow_up_updated',
+  'licence.issued',
   'payment.updated',
 ];
 

@@ -11,6 +11,7 @@ import { idTokenHeader } from '../openapi/parameters.js';
 import { guide, guideRequest, prefillAnswer, prefillExample, prefillRequest } from '../openapi/schemas/forms.js';
 import { ACTING_FOR_ERRORS } from './identity.js';
 import type { Route } from './route.js';
+import { annotateResultOrigins, type ResultOrigins } from '../../licence-issuance/result-provenance.js';
 
 export interface FormRouteDependencies {
   catalog: CatalogStore;
@@ -19,6 +20,8 @@ export interface FormRouteDependencies {
   identity: IdentityService;
   /** Licence fetching on behalf of a client and the person acting, for one theme and reason (authorisation + ledger inside). */
   licenceFetcher: (context: { clientId: string; actor: Actor; themeCode: string; useCause: string }) => FetchLicences;
+  /** Which licences are results Tongban issued (src/licence-issuance): their fields' provenance names the application. */
+  resultOrigins?: ResultOrigins;
   /** Shared-data fetching, the same way (docs/shared-data.md); absent: prefill from licences alone. */
   sharedDataFetcher?: (context: { clientId: string; actor: Actor; themeCode: string; useCause: string }) => FetchSharedData;
 }
@@ -54,6 +57,7 @@ export function formRoutes(deps: FormRouteDependencies): Route[] {
         const clientId = req.client!.id;
         const fetchContext = { clientId, actor, themeCode: request.themeCode, useCause: request.useCause };
         const result = await prefill(context, request, deps.mappings, deps.licenceFetcher(fetchContext), deps.sharedDataFetcher?.(fetchContext));
+        if (deps.resultOrigins) await annotateResultOrigins(result, deps.resultOrigins);
         const { evidence, ...answer } = result;
         const evidenceToken = await signEvidence(deps.keyring, {
           aud: clientId, theme: request.themeCode, matters: result.matters.map((matter) => matter.code),

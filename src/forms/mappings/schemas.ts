@@ -48,6 +48,32 @@ const licenceUse = {
   properties: { licenceType: { type: 'string', pattern: NAME }, subject: { type: 'string', pattern: NAME } },
 };
 
+/** Where a value of an issued licence comes from (src/licence-issuance/issuance-declaration.ts); a list: the first that has one. */
+const issuanceSourceOne = {
+  type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: false,
+  properties: { canonical: { type: 'string', minLength: 1 }, result: { type: 'string', minLength: 1 }, value: { type: 'string', minLength: 1 }, completedOn: { const: true } },
+};
+const issuanceSource = { anyOf: [issuanceSourceOne, { type: 'array', minItems: 1, items: issuanceSourceOne }] };
+
+/** `issues:` — the matter's result is a licence the gateway issues into the library (docs/licence-issuance.md). */
+const issuesSchema = {
+  type: 'object', additionalProperties: false, required: ['licenceType', 'issuer', 'holder', 'number', 'file', 'surface'],
+  properties: {
+    licenceType: { type: 'string', pattern: NAME },
+    issuer: {
+      type: 'object', additionalProperties: false, required: ['name', 'creditCode', 'areaCode'],
+      properties: { name: { type: 'string', minLength: 1 }, creditCode: { type: 'string', pattern: '^[0-9A-Z]{18}$' }, areaCode: { type: 'string', pattern: '^\\d{6}$' } },
+    },
+    holder: { type: 'object', additionalProperties: false, required: ['code', 'name'], properties: { code: issuanceSource, name: issuanceSource } },
+    number: issuanceSource,
+    /** The result (by name) whose sealed document is the licence's file. */
+    file: { type: 'string', minLength: 1 },
+    /** Years of validity from the completion date; absent = 长期. */
+    validYears: { type: 'integer', minimum: 1, maximum: 100 },
+    surface: { type: 'object', minProperties: 1, additionalProperties: issuanceSource },
+  },
+};
+
 export const matterSchema = {
   type: 'object', additionalProperties: false, required: ['matter', 'name', 'department', 'fields'],
   properties: {
@@ -65,6 +91,7 @@ export const matterSchema = {
     },
     materials: { type: 'object', propertyNames: { pattern: MATERIAL_IDENTITY }, additionalProperties: licenceUse },
     materialIdentities: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: { type: 'string', pattern: MATERIAL_IDENTITY } },
+    issues: issuesSchema,
     /** Shared-data resources (docs/shared-data.md) whose records fill this matter's fields, and whose. */
     sharedData: {
       type: 'array',

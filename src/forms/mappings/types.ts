@@ -102,6 +102,25 @@ export interface MatterMapping {
   readonly sharedData?: readonly SharedDataUse[];
   /** The matter's own material code → its identity, where the name alone does not settle it (`materialIdentities:`). */
   readonly materialIdentities: ReadonlyMap<string, string>;
+  /** The matter's result is a licence Tongban issues into the library (`issues:`, docs/licence-issuance.md). */
+  readonly issues?: IssuanceDeclaration;
+}
+
+/** One source of an issued licence's value: a canonical field of the application, a result by name, a constant, the completion date. */
+export type IssuanceSource = { readonly canonical: string } | { readonly result: string } | { readonly value: string } | { readonly completedOn: true };
+
+/** `issues:` of a matter mapping. A list of sources: the first that has a value. */
+export interface IssuanceDeclaration {
+  /** Licence type key (mappings/licences, src/domain/licence-library.ts LICENCE_TYPES). */
+  readonly licenceType: string;
+  readonly issuer: { readonly name: string; readonly creditCode: string; readonly areaCode: string };
+  readonly holder: { readonly code: IssuanceSource | readonly IssuanceSource[]; readonly name: IssuanceSource | readonly IssuanceSource[] };
+  readonly number: IssuanceSource | readonly IssuanceSource[];
+  /** Name of the result whose sealed document is the licence file. */
+  readonly file: string;
+  /** Years of validity from completion; absent = 长期. */
+  readonly validYears?: number;
+  readonly surface: Readonly<Record<string, IssuanceSource | readonly IssuanceSource[]>>;
 }
 
 /** Media types a material file may have when its identity does not narrow them. */

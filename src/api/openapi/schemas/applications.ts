@@ -134,4 +134,14 @@ export const application = component('Application', openObject({
     lastSequence: { type: 'integer', description: 'Sequence number of the application\'s last platform event (0: none yet)' },
     deliveries: openObject({ pending: { type: 'integer' }, delivered: { type: 'integer' }, dead: { type: 'integer' } }, ['pending', 'delivered', 'dead'], 'Its webhook deliveries by state, every endpoint of the client (`pending` counts those in flight and waiting their turn)'),
   }, ['lastSequence', 'deliveries'], 'What the platform has been told by webhook (docs/notifications.md)'),
+  issuedLicences: {
+    type: 'array', description: 'Results issued into the e-licence library (docs/licence-issuance.md), oldest first',
+    items: openObject({
+      subApplicationId: { type: 'string' }, licenceType: { type: 'string', description: 'Licence type key, e.g. householdRegister' },
+      identifier: { type: ['string', 'null'], description: 'GB/T 36904 identifier the library assigned (null until issued)' },
+      status: { enum: ['issuing', 'issued', 'failed', 'revoking', 'revoked', 'cancelled'] },
+      failure: { type: ['object', 'null'], description: 'A dead issuance: the library\'s code (e.g. `201`) or `MAPPING`, and the message' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    }, ['subApplicationId', 'licenceType', 'identifier', 'status']),
+  },
 }, ['id', 'themeCode', 'status', 'subApplications']));

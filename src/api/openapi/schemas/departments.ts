@@ -98,8 +98,8 @@ export const departmentEvent = component('DepartmentEvent', {
     eventId: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$', description: 'The department\'s id of the event (1–128 visible ASCII characters)' },
     subApplicationId: uuid,
     type: {
-      enum: ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false'],
-      description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational, `supplement_requested` 补正 (materials and/or fields, reason, deadline), `commitment_false` a 告知承诺 found untrue (materialCode, reason)',
+      enum: ['accepted', 'completed', 'rejected', 'status', 'supplement_requested', 'commitment_false', 'licence_revoked'],
+      description: '`accepted` 受理, `completed` 办结 (with results), `rejected` 不予受理 (with a reason), `status` informational, `supplement_requested` 补正 (materials and/or fields, reason, deadline), `commitment_false` a 告知承诺 found untrue (materialCode, reason), `licence_revoked` the licence the result was issued as is withdrawn (revocationKind, reason; docs/licence-issuance.md)',
     },
     occurredAt: { type: 'string', format: 'date-time' },
     acceptanceNumber: { type: 'string', maxLength: 500, description: '受理号: one line of text, normalised (NFC, trimmed); not blank, no control, bidirectional formatting or noncharacters (400 naming `/acceptanceNumber`)' },
@@ -107,6 +107,8 @@ export const departmentEvent = component('DepartmentEvent', {
     fields: { type: 'array', maxItems: 200, items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' }, description: '`supplement_requested`: the department form\'s field codes asked for' },
     deadline: { type: 'string', format: 'date', description: '`supplement_requested` (required): the last day to supply, YYYY-MM-DD (China date), after today' },
     materialCode: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$', description: '`commitment_false` (required): the matter\'s own material code whose commitment was untrue' },
+    revocationKind: { enum: ['cancel', 'revoke'], description: '`licence_revoked` (required): 注销 `cancel` or 吊销 `revoke`' },
+    licenceIdentifier: { type: 'string', maxLength: 200, description: '`licence_revoked`: the identifier of the licence issued as the result (checked when given)' },
     reason: { type: 'string', maxLength: 500, description: 'Required for `rejected`, `supplement_requested` and `commitment_false`. May span lines (CRLF and CR are kept as LF); normalised (NFC, trimmed); not blank, no other control characters, no bidirectional formatting or noncharacters' },
     results: {
       type: 'array',

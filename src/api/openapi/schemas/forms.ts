@@ -103,6 +103,7 @@ export const prefillAnswer = component('PrefillAnswer', openObject({
     additionalProperties: openObject({
       source: { const: 'licence' }, licenceIdentifier: { type: 'string' }, licenceType: { type: 'string' }, licenceName: { type: 'string' }, subject: { type: 'string' },
       issuer: openObject({ name: { type: 'string' }, code: { type: 'string' } }, ['name', 'code']), verified: { type: 'boolean' }, fetchedAt: { type: 'string', format: 'date-time' },
+      resultOf: openObject({ applicationId: { type: 'string' }, subApplicationId: { type: 'string' }, detail: { type: 'string', description: '"result of application <id>"' } }, ['applicationId', 'detail']),
     }, ['source', 'licenceIdentifier', 'licenceType', 'verified']),
   },
   fields: { type: 'array', items: openObject({ canonical: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, filled: { type: 'boolean' } }, ['canonical', 'filled']) },

@@ -1,0 +1,186 @@
+/**
+ * Results issued as licences, end to end on SQLite and PostgreSQL: a
+ * 出生一件事 whose 出生登记 公安 completes with the child's 公民身份号码, the
+ * household facts and the 户口簿 page as a document — sealed, issued into the
+ * licence library simulator (real HTTP, real signatures) with the identifier
+ * the library assigns, shown in the application view and notified
+ * (`licence.issued`); then the mother, logged in with an ID token, is the
+ * newborn's guardian, authorises, and a later prefill for the child fills
+ * the child's fields from that licence through the normal access path
+ * (ledger), with provenance naming the application. A refusal by the library
+ * is a visible dead letter with the library's code; a department's
+ * revocation event revokes the licence in the library.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { ISSUERS, type Person } from '../../../adapters/common/population/index.js';
+import { resultPdf } from '../../../adapters/common/department/simulator/result-documents.js';
+import { sharedIssuerPki } from '../../../adapters/licence-library/index.js';
+import { makeIdNumber, validateLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
+import type { DepartmentResult } from '../../../src/domain/department-channel.js';
+import {
+  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, startDeliveryEnvironment, type ApplicationView, type DeliveryEnvironment,
+} from '../../helpers/delivery-environment.js';
+import { allPassed, storeFixtures } from '../../helpers/stores.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const ISSUER = ISSUERS.meixianPolice;
+
+interface IssuedLicenceView { subApplicationId: string; licenceType: string; identifier: string | null; status: string; failure: { code: string; message: string } | null }
+type View = ApplicationView & { issuedLicences: IssuedLicenceView[] };
+
+for (const fixture of storeFixtures()) describe(`results issued as licences: 出生一件事 → 户口簿 → a later prefill (${fixture.name})`, function () {
+  this.timeout(120_000);
+  let env: DeliveryEnvironment;
+  let newborn: Person;
+  let mother: Person;
+  let childId: string;
+  let applicationId: string;
+  let identifier: string;
+  /** 公安's results for 出生登记, by child name (the 公民身份号码 given decides a refusal). */
+  const registrations = new Map<string, DepartmentResult[]>();
+
+  const pagePdf = (name: string) => resultPdf(['Household register page', `Name: ${name}`]).toString('base64');
+  const resultsFor = (child: Person, idNumber: string): DepartmentResult[] => [
+    { name: '公民身份号码', value: idNumber },
+    { name: '户号', value: child.householdNumber },
+    { name: '户主姓名', value: mother.name },
+    { name: '与户主关系', value: child.sex === 'male' ? '子' : '女' },
+    { name: '民族', value: '汉族' },
+    { name: '籍贯', value: '广东省梅州市' },
+    { name: '居民户口簿', documentBase64: pagePdf(child.name) },
+  ];
+  const submitBirth = async (child: Person): Promise<string> => {
+    const form = birthForm({
+      child: { name: child.name, sex: child.sex === 'male' ? '男' : '女', birthDate: child.birthDate, address: '广东省梅州市梅县区新城街道华侨路8号' },
+      mother: { name: mother.name, idNumber: mother.idNumber! },
+      guardian: { name: mother.name, idNumber: mother.idNumber! },
+    });
+    const answer = await env.submit(birthSubmission(form));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    return (answer.body as { applicationId: string }).applicationId;
+  };
+  const view = async (id: string) => await env.application(id) as View;
+  const waitForIssuance = (id: string, check: (issued: IssuedLicenceView | undefined) => boolean, what: string) =>
+    env.waitForApplication(id, (current) => check((current as View).issuedLicences?.[0]), what, 30_000) as Promise<View>;
+
+  before(async function () {
+    this.timeout(120_000);
+    // The issuing department's signing credentials, as ops would install them.
+    const keys = mkdtempSync(join(tmpdir(), 'tongban-issuers-'));
+    sharedIssuerPki().warm([ISSUER]);
+    const credentials = sharedIssuerPki().credentials(ISSUER);
+    writeFileSync(join(keys, `${ISSUER.creditCode}.key.pem`), credentials.privateKeyPem);
+    writeFileSync(join(keys, `${ISSUER.creditCode}.cert.pem`), credentials.certificatePem);
+    env = await startDeliveryEnvironment(fixture, { licenceLibrary: true, env: { TONGBAN_LICENCE_ISSUER_KEYS_DIR: keys } });
+    const population = env.library!.population;
+    // A newborn whose birth registration is pending (no ID number yet), whose mother holds the 出生医学证明.
+    const byKey = new Map(population.persons.map((person) => [person.key, person]));
+    const candidates = population.persons.filter((person) => person.idNumber === null && person.motherKey && byKey.get(person.motherKey)?.idNumber
+      && population.licences.some((licence) => licence.type === 'birthCertificate' && licence.holder.code === byKey.get(person.motherKey!)!.idNumber && licence.surface['CSRQ'] === person.birthDate));
+    newborn = candidates[0]!;
+    mother = byKey.get(newborn.motherKey!)!;
+    childId = makeIdNumber({ areaCode: '441403', birthDate: newborn.birthDate, sequence: newborn.sex === 'male' ? 511 : 512 });
+    registrations.set(newborn.name, resultsFor(newborn, childId));
+    env.outcomes.gaj = (delivery) => {
+      if (delivery.matterCode !== BIRTH_REGISTRATION) return 'complete';
+      const results = registrations.get(String(delivery.form['xsexm']));
+      return results ? { kind: 'complete', results } : 'complete';
+    };
+    env.outcomes.ybj = () => 'complete';
+    env.outcomes.mzrsj = () => 'complete';
+  });
+  after(async function () {
+    await env?.close();
+    await fixture.cleanup(allPassed(this.test!.parent!));
+  });
+
+  it('出生登记 completed: the 户口簿 page is issued into the library with the identifier it assigns, shown in the view and notified', async () => {
+    applicationId = await submitBirth(newborn);
+    await env.waitForApplication(applicationId, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
+    await env.gaj.flushEvents();
+    const issued = await waitForIssuance(applicationId, (licence) => licence?.status === 'issued', 'the 户口簿 issued');
+    const registration = issued.subApplications.find((sub) => sub.matterCode === BIRTH_REGISTRATION)!;
+    const licence = issued.issuedLicences[0]!;
+    expect(licence).to.deep.include({ subApplicationId: registration.id, licenceType: 'householdRegister', status: 'issued', failure: null });
+    identifier = licence.identifier!;
+    expect(validateLicenceIdentifier(identifier).ok).to.equal(true);
+
+    // The library keeps it with its surface, and the sealed document as its file.
+    const record = env.library!.licence(identifier)!;
+    expect(record.holder).to.deep.equal({ code: childId, type: '111', name: newborn.name });
+    expect(record.surface).to.include({ XM: newborn.name, GMSFHM: childId, CSRQ: newborn.birthDate, HH: newborn.householdNumber, MZ: '汉族', HYZK: '未婚', CBJG: ISSUER.name });
+    expect(env.library!.requests.filter((request) => request.operation === 'issue').map((request) => request.status)).to.include(0);
+
+    const { rows } = await env.gateway.store.query<{ payload: string }>("SELECT payload FROM webhook_messages WHERE application_id = $1 AND type = 'licence.issued'", [applicationId]);
+    expect(rows.map((row) => (JSON.parse(row.payload) as { data: unknown }).data)).to.deep.equal([{ licenceType: 'householdRegister', identifier, status: 'issued' }]);
+  });
+
+  it('a later prefill for the child, by the mother (guardian, ID token), fills the child\'s fields from it with provenance naming the application; the read is in the ledger', async () => {
+    const idToken = await env.sessions.idToken(env.platform, { idNumber: mother.idNumber!, name: mother.name });
+    const authorization = await env.platform.request('POST', '/v1/authorizations', {
+      idToken,
+      body: {
+        holder: { code: childId, type: 'citizen' }, licenceTypes: ['householdRegister'], purpose: { themeCode: BIRTH_THEME, description: '为新生儿办理参保登记' },
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date().toISOString() },
+      },
+    });
+    expect(authorization.status, JSON.stringify(authorization.body)).to.equal(201);
+    const authorizationId = (authorization.body as { id: string }).id;
+    const prefill = await env.platform.request('POST', '/v1/prefill', {
+      idToken,
+      body: { themeCode: BIRTH_THEME, answers: {}, useCause: '为新生儿办理城乡居民参保登记', holders: { child: { code: childId, type: 'citizen', authorizationId } } },
+    });
+    expect(prefill.status, JSON.stringify(prefill.body)).to.equal(200);
+    const body = prefill.body as { form: Record<string, Record<string, unknown>>; provenance: Record<string, { licenceIdentifier?: string; resultOf?: { applicationId: string; detail: string } }> };
+    // child.idNumber is not asked in this theme (出生登记's result fills it): name, sex and birth date are.
+    expect(body.form['child']).to.include({ name: newborn.name, sex: newborn.sex === 'male' ? '男' : '女', birthDate: newborn.birthDate });
+    for (const field of ['child.name', 'child.sex', 'child.birthDate']) {
+      expect(body.provenance[field], field).to.deep.include({ licenceIdentifier: identifier });
+      expect(body.provenance[field]!.resultOf, field).to.deep.include({ applicationId, detail: `result of application ${applicationId}` });
+    }
+    const uses = await env.gateway.ledger.listByHolder(childId, { limit: 50 });
+    expect(uses.filter((use) => use.licenceIdentifier === identifier && use.authorizationId === authorizationId).map((use) => use.outcome)).to.include('used');
+  });
+
+  it('a revocation event from the department revokes it in the library; the view and the notification say so', async () => {
+    const department = await env.department('gaj');
+    const registration = (await view(applicationId)).subApplications.find((sub) => sub.matterCode === BIRTH_REGISTRATION)!;
+    const answer = await department.request('POST', '/v1/departments/gaj/events', {
+      body: { eventId: `revoke-${registration.id}`, subApplicationId: registration.id, type: 'licence_revoked', occurredAt: new Date().toISOString(), revocationKind: 'revoke', reason: '登记信息有误，予以吊销', licenceIdentifier: identifier },
+    });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    const revoked = await waitForIssuance(applicationId, (licence) => licence?.status === 'revoked', 'the 户口簿 revoked');
+    expect(revoked.issuedLicences[0]).to.deep.include({ identifier, status: 'revoked' });
+    expect(env.library!.licence(identifier)!.status).to.equal('03');
+    const missing = await department.request('POST', '/v1/departments/gaj/events', {
+      body: { eventId: `revoke-bad-${registration.id}`, subApplicationId: registration.id, type: 'licence_revoked', occurredAt: new Date().toISOString(), reason: '缺少类型' },
+    });
+    expect(missing.status).to.equal(400);
+    expect(JSON.stringify(missing.body)).to.contain('/revocationKind');
+  });
+
+  it('an issuance the library refuses (201 holder mismatch) is a visible dead letter with the library\'s code, listed for ops', async () => {
+    const sibling = env.library!.population.persons.find((person) => person.idNumber === null && person.key !== newborn.key && person.name !== newborn.name)!;
+    // 公安 answers with an ID number the library knows under another name.
+    registrations.set(sibling.name, resultsFor(sibling, mother.idNumber!));
+    const id = await submitBirth({ ...sibling, birthDate: newborn.birthDate, sex: newborn.sex } as Person);
+    await env.waitForApplication(id, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
+    await env.gaj.flushEvents();
+    const refused = await waitForIssuance(id, (licence) => licence?.status === 'failed', 'the issuance refused');
+    expect(refused.issuedLicences[0]).to.deep.include({ identifier: null, status: 'failed' });
+    expect(refused.issuedLicences[0]!.failure).to.deep.include({ code: '201' });
+    expect(refused.issuedLicences[0]!.failure!.message).to.match(/holder mismatch/);
+    const dead = await env.ops.request('GET', '/v1/ops/licence-issuances?state=dead');
+    expect(dead.status).to.equal(200);
+    const job = (dead.body as { issuances: { id: string; applicationId: string; errorCode: string }[] }).issuances.find((item) => item.applicationId === id)!;
+    expect(job).to.deep.include({ errorCode: '201' });
+    // Replayed, the library refuses the same way: dead again, never issued.
+    const replay = await env.ops.request('POST', `/v1/ops/licence-issuances/${job.id}/replay`);
+    expect(replay.status, JSON.stringify(replay.body)).to.equal(200);
+    await waitFor(async () => (await view(id)).issuedLicences[0]?.failure?.code === '201', { what: 'the replay refused again', timeoutMs: 20_000 });
+    expect((await env.gateway.store.query("SELECT action FROM ops_audit WHERE action = 'licence_issuance.replay' AND target = $1", [job.id])).rows).to.have.length(1);
+  });
+});
