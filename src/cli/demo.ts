@@ -14,7 +14,10 @@
  * - `counter`: 异地就医备案 (MX-T03) at a service-hall window (一窗受理): the
  *   applicant makes a QR code on the platform, the officer logged in at the
  *   counter terminal scans it, reads the applicant's licences, prefills and
- *   submits for them.
+ *   submits for them;
+ * - `fees`: 去港澳探亲一件事 (MX-T16) for a holder of a pass: the endorsement's
+ *   签注费 is due before acceptance; the sandbox's payment platform pays the
+ *   notice and notifies Tongban, which then delivers the matter (网上缴费).
  * Every person logs in at the identity platform (统一身份认证) the gateway
  * trusts, and every request acting for them carries their ID token.
  */
@@ -72,6 +75,7 @@ const STORIES = {
   birth: { title: '婴儿“出生一件事”', themeCode: 'MX-T05', run: birthStory },
   enterprise: { title: '我要开办食品经营(副食店、士多店)', themeCode: 'MX-T15', run: enterpriseStory },
   counter: { title: '异地就医备案 at the window (一窗受理)', themeCode: 'MX-T03', run: counterStory },
+  fees: { title: '去港澳探亲一件事 with its fee paid online (网上缴费)', themeCode: 'MX-T16', run: feesStory },
 } satisfies Record<string, Story>;
 type StoryName = keyof typeof STORIES;
 
@@ -228,6 +232,44 @@ async function counterStory(context: DemoContext): Promise<void> {
   await showLicenceUses(platform, session, holders);
 }
 
+/**
+ * An adult who holds a 往来港澳通行证 asks for a 探亲 endorsement: its 签注费 (15 元) is due before acceptance, so
+ * the sub-application waits for the payment; the sandbox's payment platform "pays" the notice a few seconds after
+ * it is made and notifies Tongban, which then delivers it to 公安局 (docs/payments.md).
+ */
+async function feesStory(context: DemoContext): Promise<void> {
+  const { index, platform } = context;
+  const adultBorn = `${Number(index.today.slice(0, 4)) - 18}${index.today.slice(4)}`;
+  const applicant = index.findPerson('adult with an ID card and a 居民户口簿', (person) => person.birthDate <= adultBorn
+    && index.holdsSole(person.idNumber, ['residentIdCard', 'householdRegister']), 5);
+  const themeCode = STORIES.fees.themeCode;
+  step(`去港澳探亲一件事 for ${masked(applicant.name)}, who holds a 往来港澳通行证 already: only the endorsement, theme ${themeCode}`);
+  const guide = await showGuide(platform, themeCode, { hasHongKongMacaoPass: true });
+
+  step('The applicant logs in (face recognition) and authorises the use of the ID card');
+  const session = await logIn(say, platform, context.identityPlatform, { idNumber: applicant.idNumber!, name: applicant.name, method: 'face' }, 'the applicant');
+  const holders = await authorise(platform, session, guide, '办理往来港澳通行证探亲签注', { applicant: { code: applicant.idNumber!, type: 'citizen', who: 'the applicant', consent: 'face-recognition' } });
+  const prefill = await prefillForm(platform, session, guide, holders, '办理往来港澳通行证探亲签注');
+
+  step('The applicant completes the rest: a phone number and the pass: its number, destination and entries');
+  const form = {
+    ...prefill.form,
+    applicant: { ...prefill.form['applicant'], phone: applicant.phone ?? '13800138000' },
+    hongKongMacaoPass: { number: 'C60312345', destination: '香港', endorsementEntries: '一次有效' },
+  };
+  const materials = await materialsStep(platform, prefill);
+  say('the endorsement charges a fee before acceptance: Tongban opens a payment notice (缴款通知书) and holds the matter until it is paid; the sandbox pays it for the applicant');
+  const applicationId = await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
+  const application = check(await platform.request('GET', `/v1/applications/${applicationId}`), 200, 'application');
+  for (const payment of application.payments as Json[]) {
+    say(`fee of ${payment.matterCode}: 缴款码 ${payment.noticeNo}, ${(payment.items as Json[]).map((item) => `${item.name} ${fen(item.amountFen)}`).join(' + ')} = ${fen(payment.totalFen)}, ${payment.status} (${payment.channel}, ${payment.paidAt})`);
+  }
+  await showLicenceUses(platform, session, holders);
+}
+
+/** An amount in 分 as 元, e.g. 1500 → 15.00 元. */
+const fen = (amount: number) => `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, '0')} 元`;
+
 /** Licence type keys as their names, e.g. 居民身份证、社会保障卡. */
 const typeNames = (types: readonly string[]) => types.map((type) => LICENCE_TYPES[type as LicenceTypeKey].name).join('、');
 
@@ -302,7 +344,9 @@ async function submitAndFollow(context: DemoContext, client: SigningClient, sess
   let application: Json;
   for (;;) {
     application = check(await follower.request('GET', `/v1/applications/${submitted.applicationId}`), 200, 'status');
-    const line = application.subApplications.map((sub: Json) => `${short(sub.matterName)}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ');
+    const line = application.subApplications.map((sub: Json) => `${short(sub.matterName)}: ${sub.status}${sub.acceptanceNumber ? ` (${sub.acceptanceNumber})` : ''}`).join(' | ')
+      // Fees (网上缴费): each notice and where it stands; a fee due before acceptance holds the matter's delivery.
+      + ((application.payments as Json[] | undefined) ?? []).map((payment) => ` | 缴费 ${payment.noticeNo ?? '(notice being made)'} ${fen(payment.totalFen)}: ${payment.status}`).join('');
     if (line !== last) { say(`[${application.status}] ${line}`); lastSaid = Date.now(); }
     last = line;
     if (await retries.report(application.subApplications as Json[])) lastSaid = Date.now();
@@ -422,7 +466,7 @@ async function waitForThemes(platform: SigningClient, url: string, themeCodes: r
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('Drive whole stories (出生一件事, 开办食品经营, 异地就医备案 at a service-hall window) through the public API of a running sandbox (start it with `npm start` first)')
+    .description('Drive whole stories (出生一件事, 开办食品经营, 异地就医备案 at a service-hall window, 去港澳探亲 with its fee paid online) through the public API of a running sandbox (start it with `npm start` first)')
     .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .addOption(new Option('--story <story>', 'which story to run').choices([...Object.keys(STORIES), 'all']).default('all'))
     .option('--timeout <ms>', 'how long to wait for the departments, per story', '120000')

@@ -13,6 +13,7 @@ import { startRestDepartmentSimulator } from '../../adapters/department-rest/ind
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
 import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
 import { DEFAULT_LOGISTICS_CREDENTIALS, startLogisticsSimulator } from '../../adapters/logistics/simulator/index.js';
+import { DEFAULT_PAYMENT_CREDENTIALS, startPaymentSimulator } from '../../adapters/payment/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
@@ -88,8 +89,14 @@ export function registerSandboxCommand(program: Command): void {
         credentials: [{ ...DEFAULT_LOGISTICS_CREDENTIALS, callbackUrl: `${gatewayUrl}/v1/logistics/pushes` }], autoAdvanceMs: Number(options.waybillStep),
       });
       running.push(matters, library, seals, identity, logistics);
+      // The payment platform (统一公共支付平台): the applicant "pays" every new notice a few seconds after it is made.
+      const payment = await startPaymentSimulator({
+        credentials: [{ ...DEFAULT_PAYMENT_CREDENTIALS, callbackUrl: `${gatewayUrl}/v1/payments/notifications` }], autoPayMs: Number(process.env['TONGBAN_SANDBOX_AUTO_PAY_MS'] ?? '3000'),
+      });
+      running.push(payment);
       const evaluation = await startEvaluationSimulator();
       running.push(evaluation);
+      // The data-sharing exchange answers from the licence library's population: the same people, their 户籍, 婚姻, 社保, 公积金.
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
 
@@ -138,6 +145,10 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_LOGISTICS_APP_KEY: DEFAULT_LOGISTICS_CREDENTIALS.appKey,
         TONGBAN_LOGISTICS_APP_SECRET: DEFAULT_LOGISTICS_CREDENTIALS.appSecret,
         TONGBAN_LOGISTICS_TRACK_INTERVAL_MS: process.env['TONGBAN_LOGISTICS_TRACK_INTERVAL_MS'] ?? '10000',
+        TONGBAN_PAYMENT_URL: payment.url,
+        TONGBAN_PAYMENT_APP_ID: DEFAULT_PAYMENT_CREDENTIALS.appId,
+        TONGBAN_PAYMENT_APP_SECRET: DEFAULT_PAYMENT_CREDENTIALS.appSecret,
+        TONGBAN_PAYMENT_PULL_INTERVAL_MS: process.env['TONGBAN_PAYMENT_PULL_INTERVAL_MS'] ?? '10000',
         TONGBAN_EVALUATION_URL: evaluation.url,
         TONGBAN_EVALUATION_APP_ID: DEV_EVALUATION_APP.appId,
         TONGBAN_EVALUATION_APP_SECRET: DEV_EVALUATION_APP.appSecret,
@@ -169,6 +180,7 @@ export function registerSandboxCommand(program: Command): void {
       out(`  好差评 system     ${evaluation.url}   (provincial 好差评: evaluations and 整改回访 steps; busy control PUT ${evaluation.url}/__control/busy)`);
       out(`  identity platform ${identity.url}   (统一身份认证, OpenID Connect: ${identity.url}/.well-known/openid-configuration)`);
       out(`  mail service      ${logistics.url}   (政务EMS: waybills advance a step every ${options.waybillStep} ms, traces pushed to ${gatewayUrl}/v1/logistics/pushes)`);
+      out(`  payment platform  ${payment.url}   (统一公共支付平台: notices paid ${process.env['TONGBAN_SANDBOX_AUTO_PAY_MS'] ?? '3000'} ms after they are made, notifications to ${gatewayUrl}/v1/payments/notifications; pay by hand: POST ${payment.url}/__control/notices/<缴款码>/pay)`);
       for (const line of departmentUrls) out(line);
       writeSandboxState({
         databasePath: resolve(config.sqlitePath), url: gateway.url, certsDir, matterSystemUrl: matters.url, pid: process.pid, startedAt: new Date().toISOString(),
