@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createPopulation, PopulationIndex } from '../../adapters/licence-library/index.js';
 import type { Guide } from '../forms/guide.js';
-import type { PrefillResult } from '../forms/prefill.js';
+import type { PrefillResult, SharedDataProvenance } from '../forms/prefill.js';
 import type { ConsentMethod } from '../licences/authorization-request.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
@@ -38,6 +38,7 @@ import { loadCliConfig, runningSandboxUrl } from './cli-config.js';
 import { logIn, trustedIdentityPlatform, type Session } from './demo-identity.js';
 import { handInMaterials, showMaterials, type SubmittedMaterials } from './demo-materials.js';
 import { followResultPosting, postalChoice } from './demo-result-delivery.js';
+import { sharedDataStory } from './demo-shared-data.js';
 import { SANDBOX_STATE_FILE } from './sandbox-state.js';
 
 /** Where the demo looks for a gateway when no sandbox is recorded and no --url is given. */
@@ -75,6 +76,7 @@ const STORIES = {
   birth: { title: '婴儿“出生一件事”', themeCode: 'MX-T05', run: birthStory },
   enterprise: { title: '我要开办食品经营(副食店、士多店)', themeCode: 'MX-T15', run: enterpriseStory },
   counter: { title: '异地就医备案 at the window (一窗受理)', themeCode: 'MX-T03', run: counterStory },
+  housing: { title: '我要申请公租房 prefilled with shared data', themeCode: 'MX-T30', run: (context: DemoContext) => sharedDataStory({ step, say, check }, context) },
   fees: { title: '去港澳探亲一件事 with its fee paid online (网上缴费)', themeCode: 'MX-T16', run: feesStory },
 } satisfies Record<string, Story>;
 type StoryName = keyof typeof STORIES;
@@ -314,7 +316,11 @@ async function prefillForm(client: SigningClient, session: Session, guide: Guide
   const prefill = check(await client.request('POST', '/v1/prefill', { body, idToken: session.idToken }), 200, 'prefill') as Prefill;
   say(`auto-filled ${prefill.autoFill.filled} of ${prefill.autoFill.total} fields (${percent(prefill.autoFill.ratio)}) from ${prefill.licences.filter((licence) => licence.used).length} verified licences`);
   const shown = Object.entries(prefill.provenance).filter(([field], index) => index < 4 || also.includes(field));
-  for (const [field, provenance] of shown) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `}verified)`);
+  for (const [field, provenance] of shown) {
+    const shared = provenance as unknown as Partial<SharedDataProvenance>;
+    if (shared.source === 'shared-data') say(`  ${field} ← shared data ${shared.resourceName} (${shared.resourceCode}, ${shared.sourceDepartment})`);
+    else say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `}verified)`);
+  }
   say(`left to the applicant: ${prefill.fields.filter((field) => !field.filled).map((field) => field.label).join('、')}`);
   return prefill;
 }

@@ -13,6 +13,7 @@ import { startRestDepartmentSimulator } from '../../adapters/department-rest/ind
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
 import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
 import { DEFAULT_LOGISTICS_CREDENTIALS, startLogisticsSimulator } from '../../adapters/logistics/simulator/index.js';
+import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator } from '../../adapters/data-sharing/simulator/index.js';
 import { DEFAULT_PAYMENT_CREDENTIALS, startPaymentSimulator } from '../../adapters/payment/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
@@ -97,6 +98,9 @@ export function registerSandboxCommand(program: Command): void {
       const evaluation = await startEvaluationSimulator();
       running.push(evaluation);
       // The data-sharing exchange answers from the licence library's population: the same people, their 户籍, 婚姻, 社保, 公积金.
+      const dataSharing = await startDataSharingSimulator({ population: library.population });
+      running.push(dataSharing);
+      // The data-sharing exchange answers from the licence library's population: the same people, their 户籍, 婚姻, 社保, 公积金.
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
 
@@ -149,6 +153,9 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_PAYMENT_APP_ID: DEFAULT_PAYMENT_CREDENTIALS.appId,
         TONGBAN_PAYMENT_APP_SECRET: DEFAULT_PAYMENT_CREDENTIALS.appSecret,
         TONGBAN_PAYMENT_PULL_INTERVAL_MS: process.env['TONGBAN_PAYMENT_PULL_INTERVAL_MS'] ?? '10000',
+        TONGBAN_DATA_SHARING_URL: dataSharing.url,
+        TONGBAN_DATA_SHARING_APP_KEY: DEFAULT_DATA_SHARING_CREDENTIALS.appKey,
+        TONGBAN_DATA_SHARING_APP_SECRET: DEFAULT_DATA_SHARING_CREDENTIALS.appSecret,
         TONGBAN_EVALUATION_URL: evaluation.url,
         TONGBAN_EVALUATION_APP_ID: DEV_EVALUATION_APP.appId,
         TONGBAN_EVALUATION_APP_SECRET: DEV_EVALUATION_APP.appSecret,
@@ -178,6 +185,7 @@ export function registerSandboxCommand(program: Command): void {
       out(`  licence library   ${library.url}`);
       out(`  e-seal platform   ${seals.url}`);
       out(`  好差评 system     ${evaluation.url}   (provincial 好差评: evaluations and 整改回访 steps; busy control PUT ${evaluation.url}/__control/busy)`);
+      out(`  data sharing      ${dataSharing.url}   (省大数据中心 数据共享交换平台: 户籍, 婚姻登记, 社保参保, 住房公积金; query and 在线核验)`);
       out(`  identity platform ${identity.url}   (统一身份认证, OpenID Connect: ${identity.url}/.well-known/openid-configuration)`);
       out(`  mail service      ${logistics.url}   (政务EMS: waybills advance a step every ${options.waybillStep} ms, traces pushed to ${gatewayUrl}/v1/logistics/pushes)`);
       out(`  payment platform  ${payment.url}   (统一公共支付平台: notices paid ${process.env['TONGBAN_SANDBOX_AUTO_PAY_MS'] ?? '3000'} ms after they are made, notifications to ${gatewayUrl}/v1/payments/notifications; pay by hand: POST ${payment.url}/__control/notices/<缴款码>/pay)`);
