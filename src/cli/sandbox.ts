@@ -13,10 +13,11 @@ import { startRestDepartmentSimulator } from '../../adapters/department-rest/ind
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/index.js';
 import { startIdentityPlatformSimulator } from '../../adapters/identity-platform/index.js';
 import { DEFAULT_LOGISTICS_CREDENTIALS, startLogisticsSimulator } from '../../adapters/logistics/simulator/index.js';
-import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator } from '../../adapters/data-sharing/simulator/index.js';
 import { DEFAULT_PAYMENT_CREDENTIALS, startPaymentSimulator } from '../../adapters/payment/simulator/index.js';
+import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator } from '../../adapters/data-sharing/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
+import { BIRTH_REGISTRATION_MATTER, birthRegistrationResults } from '../../adapters/common/department/simulator/birth-registration.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { DEV_EVALUATION_APP, startEvaluationSimulator } from '../../adapters/evaluation/simulator/index.js';
@@ -100,9 +101,23 @@ export function registerSandboxCommand(program: Command): void {
       // The data-sharing exchange answers from the licence library's population: the same people, their 户籍, 婚姻, 社保, 公积金.
       const dataSharing = await startDataSharingSimulator({ population: library.population });
       running.push(dataSharing);
-      // The data-sharing exchange answers from the licence library's population: the same people, their 户籍, 婚姻, 社保, 公积金.
       const anchors = join(certsDir, 'licence-anchors.pem');
       writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
+
+      // Results issued as licences (docs/licence-issuance.md): the issuing departments' signing credentials, from the library's development PKI.
+      const issuerKeys = join(certsDir, 'licence-issuers');
+      mkdirSync(issuerKeys, { recursive: true });
+      for (const issuer of ALL_ISSUERS) {
+        const credentials = sharedIssuerPki().credentials(issuer);
+        writeFileSync(join(issuerKeys, `${issuer.creditCode}.key.pem`), credentials.privateKeyPem, { mode: 0o600 });
+        writeFileSync(join(issuerKeys, `${issuer.creditCode}.cert.pem`), credentials.certificatePem);
+      }
+      // 公安 completes 出生登记 with the child's 公民身份号码, the household it joins and its 户口簿 page (issued into the library).
+      const birthOutcomes = (delivery: SubApplicationDelivery): DepartmentOutcome | undefined => {
+        if (delivery.matterCode !== BIRTH_REGISTRATION_MATTER) return undefined;
+        const results = birthRegistrationResults(delivery, library.population);
+        return results ? { kind: 'complete', results } : undefined;
+      };
 
       const endpoints: Record<string, string> = {};
       const departmentUrls: string[] = [];
@@ -113,7 +128,9 @@ export function registerSandboxCommand(program: Command): void {
           eventDelayMs,
         };
         if (department.channel === 'rest') {
-          const simulator = await startRestDepartmentSimulator({ ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys });
+          const simulator = await startRestDepartmentSimulator({
+            ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys, ...(department.code === 'gaj' ? { outcomes: birthOutcomes } : {}),
+          });
           endpoints[department.code] = simulator.url;
           running.push(simulator);
           departmentUrls.push(`  ${department.code.padEnd(8)} ${department.name} (rest)  ${simulator.url}`);
@@ -140,6 +157,7 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_LICENCE_LIBRARY_ACCESS_ID: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessId,
         TONGBAN_LICENCE_LIBRARY_ACCESS_SECRET: DEFAULT_LICENCE_LIBRARY_ACCOUNT.accessSecret,
         TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: anchors,
+        TONGBAN_LICENCE_ISSUER_KEYS_DIR: issuerKeys,
         TONGBAN_SEAL_PLATFORM_URL: seals.url,
         TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
         TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
@@ -149,13 +167,13 @@ export function registerSandboxCommand(program: Command): void {
         TONGBAN_LOGISTICS_APP_KEY: DEFAULT_LOGISTICS_CREDENTIALS.appKey,
         TONGBAN_LOGISTICS_APP_SECRET: DEFAULT_LOGISTICS_CREDENTIALS.appSecret,
         TONGBAN_LOGISTICS_TRACK_INTERVAL_MS: process.env['TONGBAN_LOGISTICS_TRACK_INTERVAL_MS'] ?? '10000',
+        TONGBAN_DATA_SHARING_URL: dataSharing.url,
+        TONGBAN_DATA_SHARING_APP_KEY: DEFAULT_DATA_SHARING_CREDENTIALS.appKey,
+        TONGBAN_DATA_SHARING_APP_SECRET: DEFAULT_DATA_SHARING_CREDENTIALS.appSecret,
         TONGBAN_PAYMENT_URL: payment.url,
         TONGBAN_PAYMENT_APP_ID: DEFAULT_PAYMENT_CREDENTIALS.appId,
         TONGBAN_PAYMENT_APP_SECRET: DEFAULT_PAYMENT_CREDENTIALS.appSecret,
         TONGBAN_PAYMENT_PULL_INTERVAL_MS: process.env['TONGBAN_PAYMENT_PULL_INTERVAL_MS'] ?? '10000',
-        TONGBAN_DATA_SHARING_URL: dataSharing.url,
-        TONGBAN_DATA_SHARING_APP_KEY: DEFAULT_DATA_SHARING_CREDENTIALS.appKey,
-        TONGBAN_DATA_SHARING_APP_SECRET: DEFAULT_DATA_SHARING_CREDENTIALS.appSecret,
         TONGBAN_EVALUATION_URL: evaluation.url,
         TONGBAN_EVALUATION_APP_ID: DEV_EVALUATION_APP.appId,
         TONGBAN_EVALUATION_APP_SECRET: DEV_EVALUATION_APP.appSecret,
