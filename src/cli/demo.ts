@@ -138,6 +138,40 @@ async function birthStory(context: DemoContext): Promise<void> {
   await followResultPosting({ step, say, check }, platform, applicationId, context);
   await showLicenceUses(platform, session, holders);
   await rateTheService({ step, say, check }, context, session.idToken, applicationId);
+  await birthResultAsLicence(context, session, guide, applicationId);
+}
+
+/**
+ * Results issued as licences (docs/licence-issuance.md): the 户口簿 page 公安 returned for 出生登记 is issued into the
+ * licence library; the mother, the newborn's guardian, authorises its use and a later prefill for the child fills the
+ * child's fields from it, with provenance naming the application. Called at the end of the birth story.
+ */
+async function birthResultAsLicence(context: DemoContext, session: Session, guide: Guide, applicationId: string): Promise<void> {
+  const { platform, pollMs, timeoutMs } = context;
+  step('The 户口簿 page, 出生登记\'s result, is issued into the e-licence library (电子证照签发)');
+  const deadline = Date.now() + timeoutMs;
+  let issued: Json | undefined;
+  for (;;) {
+    const application = check(await platform.request('GET', `/v1/applications/${applicationId}`), 200, 'application');
+    issued = (application.issuedLicences as Json[] | undefined)?.find((licence) => licence.licenceType === 'householdRegister');
+    if (issued && issued.status !== 'issuing') break;
+    if (Date.now() > deadline) throw new Error(`the 户口簿 of application ${applicationId} not issued within ${timeoutMs} ms`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, pollMs));
+  }
+  if (issued.status !== 'issued') throw new Error(`the 户口簿 was not issued: ${issued.status} ${JSON.stringify(issued.failure)}`);
+  say(`居民户口簿 issued: identifier ${issued.identifier} (GB/T 36904, assigned by the library)`);
+  const registration = check(await platform.request('GET', `/v1/applications/${applicationId}`), 200, 'application').subApplications
+    .find((sub: Json) => sub.id === issued!.subApplicationId);
+  const childId = (registration?.results as Json[] | undefined)?.find((result) => result.name === '公民身份号码')?.value as string | undefined;
+  if (!childId) throw new Error('出生登记 returned no 公民身份号码');
+
+  step('Later: the mother, the newborn\'s guardian (监护人, shown by her 出生医学证明), prefills a form for the child from it');
+  const holders = await authorise(platform, session, guide, '为新生儿办理参保登记', { child: { code: childId, type: 'citizen', who: 'the mother for the newborn', consent: 'face-recognition' } });
+  const body = { themeCode: guide.theme.code, answers: guide.answers, useCause: '为新生儿办理城乡居民参保登记', holders: { child: { code: childId, type: 'citizen', authorizationId: holders['child']!.authorizationId } } };
+  const prefill = check(await platform.request('POST', '/v1/prefill', { body, idToken: session.idToken }), 200, 'prefill for the child') as Json;
+  for (const [field, provenance] of Object.entries(prefill.provenance as Record<string, Json>)) {
+    if (provenance.resultOf) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.resultOf.detail})`);
+  }
 }
 
 /**

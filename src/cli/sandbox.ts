@@ -4,7 +4,7 @@
  * platform, every department over its own channel) and the gateway on embedded SQLite,
  * with development keys made on first run. What `npm start` runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -18,6 +18,8 @@ import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator } from '../
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
 import { BIRTH_REGISTRATION_MATTER, birthRegistrationResults } from '../../adapters/common/department/simulator/birth-registration.js';
+import type { DepartmentOutcome } from '../../adapters/common/department/simulator/department-events.js';
+import type { SubApplicationDelivery } from '../domain/department-channel.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { DEV_EVALUATION_APP, startEvaluationSimulator } from '../../adapters/evaluation/simulator/index.js';
