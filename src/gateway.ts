@@ -314,7 +314,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           clientId, actor, authorizationId: holder.authorizationId, holder: { code: holder.code, type: holder.type }, resources, themeCode, matterCodes, useCause,
         }),
       }),
-      ...applicationRoutes({ store, catalog, keyring, mappings, identity, authorizations, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher }),
+      ...applicationRoutes({ store, catalog, keyring, mappings, identity, authorizations, channelOf: (code) => channelOf.get(code) ?? 'rest', onSubmitted: wakeDispatcher, sharedData }),
       ...departmentRoutes({ store, clients, mappings, inboxLeaseMs: config.inboxLeaseMs, verifyInboxAck: inboxAckVerifier, files: deliveryFiles, onEvent: wakeDispatcher, ...(sealService ? { sealService } : {}) }),
       ...supplementRoutes({ store, mappings, onSupplied: wakeDispatcher }),
       ...opsDeliveryRoutes({ store, reader: opsReader, onReplay: wakeDispatcher }),

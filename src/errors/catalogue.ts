@@ -78,6 +78,7 @@ const catalogue = {
   USE_CAUSE_REQUIRED: { status: 400, title: 'A reason for use (用证事由) is required', retryable: false },
   LICENCE_NOT_FOUND: { status: 404, title: 'No such licence for this holder', retryable: false },
   LICENCE_NOT_VALID: { status: 422, title: 'Licence failed verification (revoked, expired or bad signature)', retryable: false },
+  SHARED_DATA_NOT_VERIFIED: { status: 422, title: 'A statement the matter requires does not hold at the data-sharing exchange (在线核验)', retryable: false },
   LICENCE_TYPE_NOT_DECLARED: { status: 403, title: 'The matters of this purpose do not use this licence type', retryable: false },
   PREFILL_EVIDENCE_INVALID: { status: 422, title: 'Prefill evidence token is invalid or does not match', retryable: false },
   SUPPLEMENT_DEADLINE_PASSED: { status: 409, title: 'The supplement request\'s deadline has passed', retryable: false },

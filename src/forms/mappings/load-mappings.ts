@@ -13,7 +13,7 @@ import { loadMaterialIdentities } from './load-material-identities.js';
 import { checkSharedDataUses, loadSharedDataMappings } from './load-shared-data.js';
 import { readMappingFile, yamlFiles } from './read-files.js';
 import { codeTableSchema, dictionarySchema, licenceSchema, matterSchema, themeSchema } from './schemas.js';
-import type { FieldSpec, IssuanceDeclaration, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, SameAs, SharedDataUse, ThemeMapping, ThemeMatter } from './types.js';
+import type { FieldSpec, IssuanceDeclaration, LicenceMapping, LicenceUse, MappingProblem, Mappings, MatterMapping, Question, SameAs, SharedDataUse, SharedDataVerification, ThemeMapping, ThemeMatter } from './types.js';
 import { MappingError } from './types.js';
 
 /** `mappings/` of this checkout. */
@@ -81,7 +81,7 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
   const departmentCodes = new Set(options.departments.map((department) => department.code));
   const matters = new Map<string, MatterMapping>();
   for (const path of yamlFiles(join(dir, 'matters'))) {
-    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse>; materialIdentities?: Record<string, string>; issues?: IssuanceDeclaration; sharedData?: SharedDataUse[] }>(path, matterSchema);
+    const file = read<{ matter: string; name: string; department: string; licences?: LicenceUse[]; fields: RawFields; constants?: RawConstants; materials?: Record<string, LicenceUse>; materialIdentities?: Record<string, string>; issues?: IssuanceDeclaration; sharedData?: SharedDataUse[]; verifications?: SharedDataVerification[] }>(path, matterSchema);
     if (!file) continue;
     const { content } = file;
     if (content.matter !== file.stem) problems.push({ file: file.file, pointer: '/matter', message: `must equal the file name "${file.stem}"` });
@@ -117,8 +117,9 @@ export function loadMappings(options: LoadMappingsOptions): Mappings {
       materialIdentities: new Map(Object.entries(content.materialIdentities ?? {})),
       ...(content.issues ? { issues: content.issues } : {}),
       ...(content.sharedData ? { sharedData: content.sharedData } : {}),
+      ...(content.verifications ? { verifications: content.verifications } : {}),
     });
-    checkSharedDataUses({ file: file.file, ...(content.sharedData ? { sharedData: content.sharedData } : {}) }, sharedData, sharedDataChecks);
+    checkSharedDataUses({ file: file.file, ...(content.sharedData ? { sharedData: content.sharedData } : {}), ...(content.verifications ? { verifications: content.verifications } : {}) }, sharedData, sharedDataChecks);
     if (content.issues && !licences.has(content.issues.licenceType)) {
       problems.push({ file: file.file, pointer: '/issues/licenceType', message: `unknown licence type "${content.issues.licenceType}" (no mappings/licences/${content.issues.licenceType}.yaml)` });
     }

@@ -46,14 +46,28 @@ export function loadSharedDataMappings(dir: string, checks: SharedDataChecks): M
   return mappings;
 }
 
-/** A matter's `sharedData:` names mapped resources and known subjects. */
-export function checkSharedDataUses(matter: Pick<MatterMapping, 'file' | 'sharedData'>, resources: ReadonlyMap<string, SharedDataMapping>, checks: SharedDataChecks): void {
+/** A matter's `sharedData:` names mapped resources and known subjects; its `verifications:` known resources, their fields and known subjects. */
+export function checkSharedDataUses(matter: Pick<MatterMapping, 'file' | 'sharedData' | 'verifications'>, resources: ReadonlyMap<string, SharedDataMapping>, checks: SharedDataChecks): void {
   (matter.sharedData ?? []).forEach((use, index) => {
     if (!resources.has(use.resource)) {
       checks.problems.push({ file: matter.file, pointer: `/sharedData/${index}/resource`, message: `unknown shared-data resource "${use.resource}" (no mappings/shared-data/${use.resource}.yaml)` });
     }
     if (!checks.groups.has(use.subject)) {
       checks.problems.push({ file: matter.file, pointer: `/sharedData/${index}/subject`, message: `unknown subject "${use.subject}" (no dictionary field starts with "${use.subject}.")` });
+    }
+  });
+  (matter.verifications ?? []).forEach((verification, index) => {
+    const pointer = `/verifications/${index}`;
+    if (!isSharedResourceKey(verification.resource)) {
+      checks.problems.push({ file: matter.file, pointer: `${pointer}/resource`, message: `unknown shared-data resource "${verification.resource}" (known: ${Object.keys(SHARED_RESOURCES).join(', ')})` });
+    } else {
+      const fields = SHARED_RESOURCES[verification.resource].fields;
+      for (const field of Object.keys(verification.claims)) {
+        if (!Object.hasOwn(fields, field)) checks.problems.push({ file: matter.file, pointer: `${pointer}/claims/${field}`, message: `${SHARED_RESOURCES[verification.resource].name} has no field "${field}"` });
+      }
+    }
+    if (!checks.groups.has(verification.subject)) {
+      checks.problems.push({ file: matter.file, pointer: `${pointer}/subject`, message: `unknown subject "${verification.subject}" (no dictionary field starts with "${verification.subject}.")` });
     }
   });
 }

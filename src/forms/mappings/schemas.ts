@@ -97,6 +97,14 @@ export const matterSchema = {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['resource', 'subject'], properties: { resource: { type: 'string', pattern: NAME }, subject: { type: 'string', pattern: NAME } } },
     },
+    /** Statements about a subject verified through the data-sharing exchange at intake (在线核验). */
+    verifications: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['resource', 'subject', 'claims'],
+        properties: { resource: { type: 'string', pattern: NAME }, subject: { type: 'string', pattern: NAME }, claims: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1 } } },
+      },
+    },
   },
 };
 

@@ -58,6 +58,15 @@ export interface SharedDataUse {
   readonly subject: string;
 }
 
+/** A statement a matter requires to hold at intake (在线核验): the subject's record of the resource has these values. */
+export interface SharedDataVerification {
+  readonly resource: string;
+  /** Whose record: the subject's `idNumber` in the submitted form is the holder. */
+  readonly subject: string;
+  /** Resource field → the value required (e.g. `{CBZT: 参保缴费, CBDQ: 梅州市}`). */
+  readonly claims: Readonly<Record<string, string>>;
+}
+
 export interface LicenceUse {
   readonly licenceType: string;
   /** The role whose licence it is (a dictionary group). */
@@ -100,6 +109,8 @@ export interface MatterMapping {
   readonly materials: ReadonlyMap<string, LicenceUse>;
   /** Shared-data resources whose records fill the matter's fields (`sharedData:`); absent = none. */
   readonly sharedData?: readonly SharedDataUse[];
+  /** Statements verified through the data-sharing exchange before intake (`verifications:`); absent = none. */
+  readonly verifications?: readonly SharedDataVerification[];
   /** The matter's own material code → its identity, where the name alone does not settle it (`materialIdentities:`). */
   readonly materialIdentities: ReadonlyMap<string, string>;
   /** The matter's result is a licence Tongban issues into the library (`issues:`, docs/licence-issuance.md). */

@@ -122,7 +122,7 @@ describe('OpenAPI description at /openapi.json', () => {
     const unauthorized = applications.responses['401']!.content!['application/problem+json']!;
     expect(unauthorized.schema).to.deep.equal({ $ref: '#/components/schemas/Problem' });
     expect(Object.keys(unauthorized.examples!)).to.include.members(['SIGNATURE_MISSING', 'REPLAY_DETECTED', 'DIGEST_MISMATCH']);
-    expect(Object.keys(applications.responses['422']!.content!['application/problem+json']!.examples!)).to.have.members(['IDEMPOTENCY_KEY_REUSED', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID']);
+    expect(Object.keys(applications.responses['422']!.content!['application/problem+json']!.examples!)).to.have.members(['IDEMPOTENCY_KEY_REUSED', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SHARED_DATA_NOT_VERIFIED']);
     expect(Object.keys(document.paths['/v1/departments/{dept}/events']!['post']!.responses['403']!.content!['application/problem+json']!.examples!)).to.include('DEPARTMENT_MISMATCH');
     expect(document.paths['/healthz']!['get']!.responses).to.not.have.property('401');
     // /readyz answers 503 with its checks, or a SHUTTING_DOWN problem while draining: both are documented.

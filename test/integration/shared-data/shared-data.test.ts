@@ -7,14 +7,15 @@
  * is asked of the exchange, verification (在线核验), and the ledger entries.
  */
 import { expect } from 'chai';
-import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator, type DataSharingSimulator } from '../../../adapters/data-sharing/simulator/index.js';
+import type { DataSharingSimulator } from '../../../adapters/data-sharing/simulator/index.js';
 import { PopulationIndex, type Person } from '../../../adapters/common/population/index.js';
 import { SHARED_RESOURCES } from '../../../src/domain/shared-data.js';
 import type { Authorization, LedgerEntry } from '../../../src/licences/index.js';
 import type { SigningClientResponse } from '../../../src/trust/signing-client.js';
 import { MAPPINGS_DIR } from '../../../src/forms/mappings/load-mappings.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
-import { startLicenceEnvironment, type LicenceEnvironment } from '../licences/environment.js';
+import type { LicenceEnvironment } from '../licences/environment.js';
+import { startSharedDataEnvironment } from './environment.js';
 
 const THEME = 'MX-T30';
 const REASON = '我要申请公租房：预填申请表';
@@ -45,15 +46,7 @@ for (const fixture of storeFixtures()) describe(`shared data through Tongban (${
 
   before(async function () {
     this.timeout(120_000);
-    exchange = await startDataSharingSimulator();
-    env = await startLicenceEnvironment(fixture, {
-      env: {
-        TONGBAN_MAPPINGS_DIR: MAPPINGS_DIR,
-        TONGBAN_DATA_SHARING_URL: exchange.url,
-        TONGBAN_DATA_SHARING_APP_KEY: DEFAULT_DATA_SHARING_CREDENTIALS.appKey,
-        TONGBAN_DATA_SHARING_APP_SECRET: DEFAULT_DATA_SHARING_CREDENTIALS.appSecret,
-      },
-    });
+    ({ exchange, env } = await startSharedDataEnvironment(fixture, MAPPINGS_DIR));
     const index = new PopulationIndex(env.library.population);
     applicant = index.findPerson('a married applicant with a 居民身份证 and a 户口簿', (person) => person.marriage !== undefined && person.spouseKey !== undefined
       && index.holdsSole(person.idNumber, ['residentIdCard', 'householdRegister']) && exchange.records.record('householdRegistration', person.idNumber!) !== undefined);
