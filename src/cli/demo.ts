@@ -17,7 +17,10 @@
  *   submits for them;
  * - `fees`: 去港澳探亲一件事 (MX-T16) for a holder of a pass: the endorsement's
  *   签注费 is due before acceptance; the sandbox's payment platform pays the
- *   notice and notifies Tongban, which then delivers the matter (网上缴费).
+ *   notice and notifies Tongban, which then delivers the matter (网上缴费);
+ * - `housing`: 我要申请公租房 (MX-T30) prefilled from licences, then also from
+ *   the data-sharing exchange (the ratio rises), and the applicant's
+ *   social-insurance enrolment verified (在线核验; demo-shared-data.ts).
  * Every person logs in at the identity platform (统一身份认证) the gateway
  * trusts, and every request acting for them carries their ID token.
  */
@@ -506,7 +509,7 @@ async function waitForThemes(platform: SigningClient, url: string, themeCodes: r
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('Drive whole stories (出生一件事, 开办食品经营, 异地就医备案 at a service-hall window, 去港澳探亲 with its fee paid online) through the public API of a running sandbox (start it with `npm start` first)')
+    .description('Drive whole stories (出生一件事, 开办食品经营, 异地就医备案 at a service-hall window, 去港澳探亲 with its fee paid online, 公租房 prefilled with shared data) through the public API of a running sandbox (start it with `npm start` first)')
     .option('--url <url>', `gateway URL (default: the running sandbox's, from ${SANDBOX_STATE_FILE}, else ${DEFAULT_URL})`)
     .addOption(new Option('--story <story>', 'which story to run').choices([...Object.keys(STORIES), 'all']).default('all'))
     .option('--timeout <ms>', 'how long to wait for the departments, per story', '120000')

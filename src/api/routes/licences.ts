@@ -6,6 +6,7 @@ import {
   type LedgerEntry, type LicenceAccess, type LicenceUseLedger, type UsedLicence,
 } from '../../licences/index.js';
 import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../../domain/licence-library.js';
+import { isSharedResourceKey, SHARED_RESOURCES } from '../../domain/shared-data.js';
 import { maskName } from '../../log/index.js';
 import { idTokenHeader, limitQuery, query, useCauseQuery } from '../openapi/parameters.js';
 import { licenceList, licenceUses } from '../openapi/schemas/licences.js';
@@ -47,7 +48,9 @@ function licenceView(licence: UsedLicence) {
 }
 
 function useView(entry: LedgerEntry) {
-  const type = Object.hasOwn(LICENCE_TYPES, entry.licenceType) ? LICENCE_TYPES[entry.licenceType as LicenceTypeKey] : undefined;
+  // A shared-data entry (docs/shared-data.md) names its resource where a licence entry names its type.
+  const type = Object.hasOwn(LICENCE_TYPES, entry.licenceType) ? LICENCE_TYPES[entry.licenceType as LicenceTypeKey]
+    : isSharedResourceKey(entry.licenceType) ? SHARED_RESOURCES[entry.licenceType] : undefined;
   return { ...entry, licenceTypeName: type?.name ?? null, actor: entry.actor && maskedActor(entry.actor) };
 }
 

@@ -76,10 +76,10 @@ for (const fixture of storeFixtures()) describe(`shared data through Tongban (${
     return answer.body as PrefillAnswer;
   }
 
-  async function ledger(holderCode: string): Promise<LedgerEntry[]> {
+  async function ledger(holderCode: string): Promise<(LedgerEntry & { licenceTypeName: string | null })[]> {
     const answer = await env.ops.request('GET', `/v1/holders/${holderCode}/licence-uses`);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
-    return (answer.body as { uses: LedgerEntry[] }).uses;
+    return (answer.body as { uses: (LedgerEntry & { licenceTypeName: string | null })[] }).uses;
   }
 
   it('prefill: the ratio rises with shared data, each field saying where it came from; without the resources authorised nothing is asked', async () => {
@@ -163,7 +163,7 @@ for (const fixture of storeFixtures()) describe(`shared data through Tongban (${
       expect(record).to.deep.include({ resource: 'socialInsuranceEnrolment', resourceCode: SHARED_RESOURCES.socialInsuranceEnrolment.code, sourceDepartment: '广东省人力资源和社会保障厅' });
       expect((record!['data'] as Record<string, string>)['CBRQ']).to.equal(applicant.socialSecurity!.insuredSince);
       const [entry] = (await ledger(applicant.idNumber!)).filter((use) => use.seq === record!['ledgerSeq']);
-      expect(entry).to.include({ action: 'shared-data', licenceType: 'socialInsuranceEnrolment', licenceIdentifier: SHARED_RESOURCES.socialInsuranceEnrolment.code, outcome: 'used' });
+      expect(entry).to.include({ action: 'shared-data', licenceType: 'socialInsuranceEnrolment', licenceIdentifier: SHARED_RESOURCES.socialInsuranceEnrolment.code, outcome: 'used', licenceTypeName: '社会保险参保信息' });
     });
 
     it('verifies "married to each other" without returning the data; a false statement is ledgered refused-invalid', async () => {

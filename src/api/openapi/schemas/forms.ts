@@ -99,18 +99,22 @@ export const prefillAnswer = component('PrefillAnswer', openObject({
   matters: { type: 'array', items: guideMatter },
   form: { type: 'object', description: 'Subject → canonical field → value, only the fields a verified licence filled', additionalProperties: { type: 'object' } },
   provenance: {
-    type: 'object', description: 'Canonical field (`mother.name`) → the licence it came from',
-    additionalProperties: openObject({
+    type: 'object', description: 'Canonical field (`mother.name`) → the licence it came from, or (`source: shared-data`) the record of the data-sharing exchange (docs/shared-data.md)',
+    additionalProperties: { anyOf: [openObject({
       source: { const: 'licence' }, licenceIdentifier: { type: 'string' }, licenceType: { type: 'string' }, licenceName: { type: 'string' }, subject: { type: 'string' },
       issuer: openObject({ name: { type: 'string' }, code: { type: 'string' } }, ['name', 'code']), verified: { type: 'boolean' }, fetchedAt: { type: 'string', format: 'date-time' },
       resultOf: openObject({ applicationId: { type: 'string' }, subApplicationId: { type: 'string' }, detail: { type: 'string', description: '"result of application <id>"' } }, ['applicationId', 'detail']),
-    }, ['source', 'licenceIdentifier', 'licenceType', 'verified']),
+    }, ['source', 'licenceIdentifier', 'licenceType', 'verified']), openObject({
+      source: { const: 'shared-data' }, resource: { type: 'string', description: 'Shared-data resource key' }, resourceCode: { type: 'string', description: '共享目录编码' },
+      resourceName: { type: 'string' }, sourceDepartment: { type: 'string', description: '数源部门' }, dataTime: { type: 'string', description: 'When the source last updated the record' },
+      subject: { type: 'string' }, fetchedAt: { type: 'string', format: 'date-time' },
+    }, ['source', 'resource', 'resourceCode', 'sourceDepartment', 'dataTime'])] },
   },
   fields: { type: 'array', items: openObject({ canonical: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, filled: { type: 'boolean' } }, ['canonical', 'filled']) },
-  conflicts: { type: 'array', items: { type: 'object' }, description: 'Two licences disagreeing on a field: the newest is kept, both are listed' },
+  conflicts: { type: 'array', items: { type: 'object' }, description: 'Two sources disagreeing on a field: the newest licence is kept, both are listed; `other` may be a shared-data record (`resourceCode`, `sourceDepartment`)' },
   licences: { type: 'array', items: openObject({ identifier: { type: 'string' }, licenceType: { type: 'string' }, name: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' }, used: { type: 'boolean' }, problems: { type: 'array', items: { type: 'string' } } }, ['identifier', 'used']) },
   materials: { type: 'array', items: { allOf: [scenarioMaterial, { type: 'object', properties: { satisfiedBy: { type: 'string', description: 'Identifier of the verified licence that supplies it' } } }] }, description: 'The guide\'s materials; `satisfiedBy` where a verified licence supplies one' },
-  missingSources: { type: 'array', items: openObject({ subject: { type: 'string' }, licenceTypes: { type: 'array', items: { type: 'string' } }, kind: { enum: ['holder-not-given', 'library-unavailable'] }, reason: { type: 'string' } }, ['subject', 'kind']) },
+  missingSources: { type: 'array', items: openObject({ subject: { type: 'string' }, licenceTypes: { type: 'array', items: { type: 'string' } }, kind: { enum: ['holder-not-given', 'library-unavailable', 'exchange-unavailable', 'shared-data-not-authorised'] }, reason: { type: 'string' } }, ['subject', 'kind']) },
   refusedValues: { type: 'array', items: openObject({ canonical: { type: 'string' }, licenceIdentifier: { type: 'string' }, reason: { type: 'string' } }, ['canonical']) },
   autoFill: openObject({ filled: { type: 'integer' }, total: { type: 'integer' }, ratio: { type: 'number', minimum: 0, maximum: 1 } }, ['filled', 'total', 'ratio']),
   partial: { type: 'boolean', description: 'Some licence source could not be read (see `missingSources`)' },
