@@ -183,4 +183,32 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     await waitFor(async () => (await view(id)).issuedLicences[0]?.failure?.code === '201', { what: 'the replay refused again', timeoutMs: 20_000 });
     expect((await env.gateway.store.query("SELECT action FROM ops_audit WHERE action = 'licence_issuance.replay' AND target = $1", [job.id])).rows).to.have.length(1);
   });
+
+  it('a library that fails (503) is retried with the same business number and the licence is issued once', async () => {
+    const child = env.library!.population.persons.filter((person) => person.idNumber === null && ![...registrations.keys()].includes(person.name))[0]!;
+    registrations.set(child.name, resultsFor(child, makeIdNumber({ areaCode: '441403', birthDate: child.birthDate, sequence: child.sex === 'male' ? 513 : 514 })));
+    env.library!.faults.enqueue({ kind: 'status', status: 503, pathPrefix: '/license/api/cert/issue' });
+    const issuedBefore = env.library!.licencesIssued;
+    const id = await submitBirth(child);
+    await env.waitForApplication(id, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
+    await env.gaj.flushEvents();
+    await waitForIssuance(id, (licence) => licence?.status === 'issued', 'issued after a retry');
+    expect(env.library!.licencesIssued).to.equal(issuedBefore + 1);
+    const done = await env.ops.request('GET', '/v1/ops/licence-issuances?state=done&limit=200');
+    expect((done.body as { issuances: { applicationId: string; attempts: number }[] }).issuances.find((item) => item.applicationId === id)).to.deep.include({ attempts: 2 });
+  });
+
+  it('a declaration that finds no value (no 公民身份号码 in the results) is a dead letter MAPPING at once, not replayable', async () => {
+    const child = env.library!.population.persons.filter((person) => person.idNumber === null && ![...registrations.keys()].includes(person.name))[0]!;
+    registrations.set(child.name, resultsFor(child, 'unused').filter((result) => result.name !== '公民身份号码'));
+    const id = await submitBirth(child);
+    await env.waitForApplication(id, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
+    await env.gaj.flushEvents();
+    const failed = await waitForIssuance(id, (licence) => licence?.status === 'failed', 'the issuance failed');
+    expect(failed.issuedLicences[0]!.failure).to.deep.include({ code: 'MAPPING' });
+    expect(failed.issuedLicences[0]!.failure!.message).to.contain('/issues/holder/code');
+    const dead = await env.ops.request('GET', '/v1/ops/licence-issuances?state=dead&limit=200');
+    const job = (dead.body as { issuances: { id: string; applicationId: string }[] }).issuances.find((item) => item.applicationId === id)!;
+    expect((await env.ops.request('POST', `/v1/ops/licence-issuances/${job.id}/replay`)).status).to.equal(409);
+  });
 });
