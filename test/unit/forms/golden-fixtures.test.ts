@@ -1,7 +1,7 @@
 /**
  * Golden fixtures (docs/mappings.md): one table-driven test walks
- * `mappings/fixtures/licences/*.yaml` (surface → canonical, the prefill
- * direction) and `mappings/fixtures/matters/*.yaml` (canonical → department
+ * `mappings/fixtures/licences/*.yaml` and `mappings/fixtures/shared-data/*.yaml`
+ * (surface or shared-data record → canonical, the prefill direction) and `mappings/fixtures/matters/*.yaml` (canonical → department
  * form, through the real split), and fails when a licence or matter mapping
  * has no fixtures file, or a fixtures file names no mapping.
  */
@@ -33,7 +33,7 @@ interface GoldenCase {
 const isObject = (value: unknown): value is Flat => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Licence mapping applied the way prefill applies it: `$subject` bound, transforms from the registry, empty values skipped. */
-function applyLicenceMapping(mapping: LicenceMapping, subject: string, surface: Flat, mappings: Mappings): Flat {
+function applyLicenceMapping(mapping: Pick<LicenceMapping, 'fields'>, subject: string, surface: Flat, mappings: Mappings): Flat {
   const result: Flat = {};
   for (const field of mapping.fields) {
     const raw = surface[field.surface];
@@ -79,14 +79,14 @@ function shapeProblems(file: string, content: unknown, keys: readonly string[]):
   });
 }
 
-const fixtureFile = (kind: 'licences' | 'matters', stem: string) => `mappings/fixtures/${kind}/${stem}.yaml`;
+const fixtureFile = (kind: 'licences' | 'matters' | 'shared-data', stem: string) => `mappings/fixtures/${kind}/${stem}.yaml`;
 const stems = (dir: string) => yamlFiles(dir).map((path) => basename(path, '.yaml'));
 
 /** Mappings without fixtures, fixtures without mappings, mapped fields no case exercises. */
 function coverageProblems(dir: string, mappings: Mappings): string[] {
   const problems: string[] = [];
-  for (const kind of ['licences', 'matters'] as const) {
-    const mapped = new Set(kind === 'licences' ? mappings.licences.keys() : mappings.matters.keys());
+  for (const kind of ['licences', 'matters', 'shared-data'] as const) {
+    const mapped = new Set(kind === 'licences' ? mappings.licences.keys() : kind === 'matters' ? mappings.matters.keys() : mappings.sharedData?.keys() ?? []);
     const fixtures = new Set(stems(join(dir, 'fixtures', kind)));
     for (const stem of mapped) if (!fixtures.has(stem)) problems.push(`mappings/${kind}/${stem}.yaml has no golden fixtures (${fixtureFile(kind, stem)})`);
     for (const stem of fixtures) if (!mapped.has(stem)) problems.push(`${fixtureFile(kind, stem)} names no mapping (mappings/${kind}/${stem}.yaml does not exist)`);
@@ -97,11 +97,14 @@ function coverageProblems(dir: string, mappings: Mappings): string[] {
 /** Every case of every fixtures file whose mapping exists. */
 function goldenCases(dir: string, mappings: Mappings): GoldenCase[] {
   const cases: GoldenCase[] = [];
-  for (const path of yamlFiles(join(dir, 'fixtures', 'licences'))) {
+  const surfaceFixtures = [
+    ...yamlFiles(join(dir, 'fixtures', 'licences')).map((path) => ({ path, kind: 'licences' as const, mapping: mappings.licences.get(basename(path, '.yaml')) })),
+    ...yamlFiles(join(dir, 'fixtures', 'shared-data')).map((path) => ({ path, kind: 'shared-data' as const, mapping: mappings.sharedData?.get(basename(path, '.yaml')) })),
+  ];
+  for (const { path, kind, mapping } of surfaceFixtures) {
     const stem = basename(path, '.yaml');
-    const mapping = mappings.licences.get(stem);
     if (!mapping) continue;
-    const file = fixtureFile('licences', stem);
+    const file = fixtureFile(kind, stem);
     const content = parse(readFileSync(path, 'utf8')) as { cases: LicenceCase[] };
     const shape = shapeProblems(file, content, ['subject', 'surface', 'expected']);
     if (shape.length > 0) {
@@ -116,7 +119,7 @@ function goldenCases(dir: string, mappings: Mappings): GoldenCase[] {
         ...dictionaryProblems(testCase.expected, mappings, `${where}/expected`),
       ];
       cases.push({
-        title: `licence ${stem} (${mapping.name}) #${index} as ${testCase.subject}`, problems,
+        title: `${kind === 'licences' ? 'licence' : 'shared data'} ${stem} (${mapping.name}) #${index} as ${testCase.subject}`, problems,
         run: () => ({ actual: applyLicenceMapping(mapping, testCase.subject, testCase.surface, mappings), expected: testCase.expected }),
       });
     });
@@ -152,6 +155,11 @@ function untestedFields(dir: string, mappings: Mappings): string[] {
     const seen = new Set(load<LicenceCase>('licences', mapping.licenceType).flatMap((item) => Object.keys(item.surface ?? {})));
     for (const field of mapping.fields) if (!seen.has(field.surface)) problems.push(`${mapping.file}: surface field ${field.surface} appears in no golden case`);
   }
+  for (const mapping of mappings.sharedData?.values() ?? []) {
+    if (!stems(join(dir, 'fixtures', 'shared-data')).includes(mapping.resource)) continue;
+    const seen = new Set(load<LicenceCase>('shared-data', mapping.resource).flatMap((item) => Object.keys(item.surface ?? {})));
+    for (const field of mapping.fields) if (!seen.has(field.surface)) problems.push(`${mapping.file}: field ${field.surface} appears in no golden case`);
+  }
   for (const mapping of mappings.matters.values()) {
     if (!stems(join(dir, 'fixtures', 'matters')).includes(mapping.matter)) continue;
     const seen = new Set(load<MatterCase>('matters', mapping.matter).flatMap((item) => Object.keys(item.expected ?? {})));
@@ -176,6 +184,7 @@ describe('golden fixtures of the mappings', () => {
   it('walks every licence and matter mapping', () => {
     expect(cases.filter((item) => item.title.startsWith('licence ')).length).to.be.at.least(realMappings.licences.size);
     expect(cases.filter((item) => item.title.startsWith('matter ')).length).to.be.at.least(realMappings.matters.size);
+    expect(cases.filter((item) => item.title.startsWith('shared data ')).length).to.be.at.least(realMappings.sharedData?.size ?? 0);
   });
 
   for (const testCase of cases) {
