@@ -19,6 +19,7 @@ import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type Mat
 import type { ReceivedDelivery } from '../../adapters/common/department/simulator/department-book.js';
 import type { MaterialDownload } from '../../adapters/common/department/simulator/material-check.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
+import { DEFAULT_PAYMENT_CREDENTIALS, startPaymentSimulator } from '../../adapters/payment/simulator/index.js';
 import { startInboxDepartmentSimulator, type InboxDepartmentSimulator } from '../../adapters/department-inbox/simulator/inbox-department-simulator.js';
 import { startRestDepartmentSimulator } from '../../adapters/department-rest/simulator/rest-department-simulator.js';
 import { startSoapDepartmentSimulator } from '../../adapters/department-soap/simulator/soap-department-simulator.js';
@@ -72,6 +73,8 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
   const library = await startLicenceLibrarySimulator();
   const matters = await startMatterSystemSimulator();
   const seals = await startSealPlatformSimulator();
+  // The payment platform pays each fee's notice as soon as it is made (a fee due before acceptance holds its matter until then).
+  const payment = await startPaymentSimulator({ autoPayMs: 1, notifyRetryDelaysMs: [50, 200, 500] });
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const anchors = join(dir, 'licence-anchors.pem');
   writeFileSync(anchors, library.trustAnchorsPem.join('\n'));
@@ -110,9 +113,13 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
     TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
     TONGBAN_DISPATCHER: 'false',
+    TONGBAN_PAYMENT_URL: payment.url,
+    TONGBAN_PAYMENT_APP_ID: DEFAULT_PAYMENT_CREDENTIALS.appId,
+    TONGBAN_PAYMENT_APP_SECRET: DEFAULT_PAYMENT_CREDENTIALS.appSecret,
     TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
   });
   started = gateway;
+  payment.setCallbackUrl(DEFAULT_PAYMENT_CREDENTIALS.appId, `${gateway.url}/v1/payments/notifications`);
   for (const department of departments.filter((candidate) => candidate.channel === 'inbox')) {
     const key = await devKey(`dept-${department.code}`);
     const inbox = await startInboxDepartmentSimulator({ tongbanUrl: gateway.url, departmentCode: department.code, key, tongbanKeys });
@@ -140,6 +147,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
       const platform = await client('platform');
       type View = { status: string; subApplications: { id: string; matterCode: string; status: string }[] };
       return waitFor(async () => {
+        await gateway.payments.worker.runOnce(); // the fees' notices (the dispatcher, and with it the payment worker, is off)
         await gateway.dispatcher.runOnce();
         for (const inbox of inboxes) await inbox.pollOnce();
         for (const system of systems) await system.flushEvents();
@@ -153,6 +161,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
       for (const system of systems) await system.close();
       await gateway.close();
       await seals.close();
+      await payment.close();
       await library.close();
       await matters.close();
       rmSync(dir, { recursive: true, force: true });

@@ -154,8 +154,17 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
    * code and name, satisfied as submitted (a file uploaded, a licence the prefill verified, a generated 申请表),
    * and every file downloaded by that department and verified.
    */
+  /** Sub-applications whose delivery an unpaid fee due before acceptance holds. */
+  async function feeHeld(applicationId: string): Promise<Set<string>> {
+    const read = await env.platform.request('GET', `/v1/applications/${applicationId}`);
+    const payments = (read.body as { payments?: { subApplicationId: string; gate: string; status: string }[] }).payments ?? [];
+    return new Set(payments.filter((payment) => payment.gate === 'before-acceptance' && payment.status !== 'paid').map((payment) => payment.subApplicationId));
+  }
+
   async function expectOwnMaterialsDelivered(themeCode: string, submitted: SubmissionAnswer, listed: Prefill['materials'], given: Record<string, Record<string, unknown>>) {
-    const due = submitted.subApplications.filter((sub) => sub.status === 'queued');
+    // A fee due before acceptance holds its sub-application until paid (docs/payments.md): not due yet.
+    const held = await feeHeld(submitted.applicationId);
+    const due = submitted.subApplications.filter((sub) => sub.status === 'queued' && !held.has(sub.id));
     const arrived = () => new Map(env.received().filter((entry) => !entry.duplicate && due.some((sub) => sub.id === entry.delivery.subApplicationId))
       .map((entry) => [entry.delivery.subApplicationId, entry.delivery]));
     const deliveries = await waitFor(async () => {
@@ -326,11 +335,12 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(read.status, JSON.stringify(read.body)).to.equal(200);
       const view = read.body as ApplicationView;
       expect(view).to.include({ id: submitted.applicationId, themeCode: scenario.theme, status: 'received' });
+      const heldByFee = await feeHeld(submitted.applicationId);
       expect(view.answers).to.deep.equal(scenarioGuide.answers);
       const licenceSource = (canonical: string) => ({ source: 'licence', licenceIdentifier: result.provenance[canonical]!.licenceIdentifier, verified: true });
       expect(view.provenance).to.deep.equal(Object.fromEntries(Object.keys(result.provenance).map((canonical) => [canonical, licenceSource(canonical)])));
       expect(view.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.delivery.state, sub.delivery.attempts]))
-        .to.deep.equal(submitted.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.status === 'waiting' ? 'waiting' : 'pending', 0]));
+        .to.deep.equal(submitted.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.status === 'waiting' ? 'waiting' : heldByFee.has(sub.id) ? 'awaiting_payment' : 'pending', 0]));
 
       // Each department form holds exactly the fields its matter maps (and the constants it fixes), in the department's format (the mapping's named transform),
       // except a field a 前置事项's result fills later (not in the merged form); prefilled ones carry their licence.
