@@ -96,11 +96,15 @@ export interface PrefillResult {
   /**
    * Licence sources not read; their fields stay empty (never invented).
    * `holder-not-given`: the platform named no holder for the subject (e.g. a newborn not registered yet);
-   * `library-unavailable`: the licence library failed — prefill again later;
-   * `exchange-unavailable`: the data-sharing exchange failed or is not configured; `shared-data-not-authorised`: the
-   * holder's authorisation names none of these shared-data resources (`licenceTypes` then lists resource keys).
+   * `library-unavailable`: the licence library failed — prefill again later.
    */
-  missingSources: { subject: string; licenceTypes: string[]; kind: 'holder-not-given' | 'library-unavailable' | 'exchange-unavailable' | 'shared-data-not-authorised'; reason: string }[];
+  missingSources: { subject: string; licenceTypes: string[]; kind: 'holder-not-given' | 'library-unavailable'; reason: string }[];
+  /**
+   * Shared-data resources the matters name but not read, their fields left to licences or the applicant:
+   * `not-authorised`: the holder's authorisation does not name them (nothing was asked of the exchange);
+   * `exchange-unavailable`: the data-sharing exchange failed or is not configured — prefill again later.
+   */
+  sharedDataSkipped: { subject: string; resources: string[]; kind: 'not-authorised' | 'exchange-unavailable'; reason: string }[];
   /** Licence (or shared-data: `licenceIdentifier` is then the resource code) values the dictionary refuses: left for the applicant. */
   refusedValues: { canonical: string; licenceIdentifier: string; reason: string }[];
   autoFill: { filled: number; total: number; ratio: number };
@@ -215,6 +219,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
   }
 
   const sharedProvenance: Record<string, SharedDataProvenance> = {};
+  const sharedDataSkipped: PrefillResult['sharedDataSkipped'] = [];
   if (fetchSharedData) {
     const sharedBySubject = new Map<string, string[]>();
     for (const use of sharedUses) sharedBySubject.set(use.subject, [...new Set([...(sharedBySubject.get(use.subject) ?? []), use.resource])]);
@@ -226,9 +231,9 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
         records = await fetchSharedData({ subject, holder, resources, matterCodes: codes });
       } catch (error) {
         const kind = isUpstreamError(error) || (error instanceof TongbanError && error.code === 'SERVICE_UNAVAILABLE') ? 'exchange-unavailable'
-          : error instanceof TongbanError && error.code === 'AUTHORIZATION_NOT_COVERING' ? 'shared-data-not-authorised' : undefined;
+          : error instanceof TongbanError && error.code === 'AUTHORIZATION_NOT_COVERING' ? 'not-authorised' : undefined;
         if (!kind) throw error;
-        missingSources.push({ subject, licenceTypes: resources, kind, reason: kind === 'exchange-unavailable'
+        sharedDataSkipped.push({ subject, resources, kind, reason: kind === 'exchange-unavailable'
           ? `data-sharing exchange unavailable (${isUpstreamError(error) ? error.kind : 'not configured'}); fill these fields by hand or prefill again later`
           : `the holder's authorisation does not name these shared-data resources; nothing was read (${(error as Error).message})` });
         continue;
@@ -282,6 +287,7 @@ export async function prefill(context: ThemeContext, request: PrefillRequest, ma
       return by ? { ...material, satisfiedBy: by } : material;
     }),
     missingSources,
+    sharedDataSkipped,
     refusedValues,
     autoFill: { filled, total, ratio: total === 0 ? 0 : Math.round((filled / total) * 1000) / 1000 },
     evidence,

@@ -27,6 +27,7 @@ interface PrefillAnswer {
   form: Record<string, Record<string, unknown>>;
   provenance: Record<string, Record<string, unknown>>;
   missingSources: { subject: string; licenceTypes: string[]; kind: string }[];
+  sharedDataSkipped: { subject: string; resources: string[]; kind: string }[];
   conflicts: unknown[];
 }
 
@@ -86,8 +87,8 @@ for (const fixture of storeFixtures()) describe(`shared data through Tongban (${
     const before = exchange.calls().length;
     const licencesOnly = await prefill(await authorize(LICENCES));
     expect(exchange.calls().length, 'nothing asked of the exchange').to.equal(before);
-    const notAuthorised = licencesOnly.missingSources.filter((source) => source.kind === 'shared-data-not-authorised');
-    expect(notAuthorised.map(({ subject, licenceTypes }) => ({ subject, licenceTypes }))).to.deep.equal([{ subject: 'applicant', licenceTypes: ['householdRegistration', 'marriageRegistration'] }]);
+    expect(licencesOnly.missingSources).to.deep.equal([]);
+    expect(licencesOnly.sharedDataSkipped.map(({ subject, resources, kind }) => ({ subject, resources, kind }))).to.deep.equal([{ subject: 'applicant', resources: ['householdRegistration', 'marriageRegistration'], kind: 'not-authorised' }]);
     expect(licencesOnly.form['household']?.['size']).to.equal(undefined);
 
     const authorization = await authorize([...LICENCES, 'householdRegistration', 'marriageRegistration']);
@@ -95,7 +96,7 @@ for (const fixture of storeFixtures()) describe(`shared data through Tongban (${
     expect(withShared.autoFill.total).to.equal(licencesOnly.autoFill.total);
     expect(withShared.autoFill.filled).to.be.greaterThan(licencesOnly.autoFill.filled);
     expect(withShared.autoFill.ratio).to.be.greaterThan(licencesOnly.autoFill.ratio);
-    expect(withShared.missingSources.map((source) => source.kind)).not.to.include('shared-data-not-authorised');
+    expect(withShared.sharedDataSkipped).to.deep.equal([]);
 
     const household = exchange.records.record('householdRegistration', applicant.idNumber!)!;
     expect(withShared.form['household']!['size']).to.equal(Number(household.fields['HNRS']));

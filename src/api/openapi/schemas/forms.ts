@@ -114,7 +114,11 @@ export const prefillAnswer = component('PrefillAnswer', openObject({
   conflicts: { type: 'array', items: { type: 'object' }, description: 'Two sources disagreeing on a field: the newest licence is kept, both are listed; `other` may be a shared-data record (`resourceCode`, `sourceDepartment`)' },
   licences: { type: 'array', items: openObject({ identifier: { type: 'string' }, licenceType: { type: 'string' }, name: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' }, used: { type: 'boolean' }, problems: { type: 'array', items: { type: 'string' } } }, ['identifier', 'used']) },
   materials: { type: 'array', items: { allOf: [scenarioMaterial, { type: 'object', properties: { satisfiedBy: { type: 'string', description: 'Identifier of the verified licence that supplies it' } } }] }, description: 'The guide\'s materials; `satisfiedBy` where a verified licence supplies one' },
-  missingSources: { type: 'array', items: openObject({ subject: { type: 'string' }, licenceTypes: { type: 'array', items: { type: 'string' } }, kind: { enum: ['holder-not-given', 'library-unavailable', 'exchange-unavailable', 'shared-data-not-authorised'] }, reason: { type: 'string' } }, ['subject', 'kind']) },
+  missingSources: { type: 'array', items: openObject({ subject: { type: 'string' }, licenceTypes: { type: 'array', items: { type: 'string' } }, kind: { enum: ['holder-not-given', 'library-unavailable'] }, reason: { type: 'string' } }, ['subject', 'kind']) },
+  sharedDataSkipped: {
+    type: 'array', description: 'Shared-data resources the matters name but not read (docs/shared-data.md): `not-authorised` (the authorisation does not name them; nothing asked), `exchange-unavailable`',
+    items: openObject({ subject: { type: 'string' }, resources: { type: 'array', items: { type: 'string' } }, kind: { enum: ['not-authorised', 'exchange-unavailable'] }, reason: { type: 'string' } }, ['subject', 'resources', 'kind']),
+  },
   refusedValues: { type: 'array', items: openObject({ canonical: { type: 'string' }, licenceIdentifier: { type: 'string' }, reason: { type: 'string' } }, ['canonical']) },
   autoFill: openObject({ filled: { type: 'integer' }, total: { type: 'integer' }, ratio: { type: 'number', minimum: 0, maximum: 1 } }, ['filled', 'total', 'ratio']),
   partial: { type: 'boolean', description: 'Some licence source could not be read (see `missingSources`)' },
