@@ -142,7 +142,4 @@ export const validatePush: ValidateFunction<WirePush> = ajv.compile<WirePush>(pu
 /** Same JSON Pointer error text as the matter system's. */
 export { describeSchemaError } from '../common/schema-errors.js';
 
-/** Epoch ms as ISO 8601 in Beijing time, e.g. `2026-12-07T09:30:00+08:00`. */
-export function beijingTime(epochMs: number): string {
-  return `${new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
+export { beijingTime } from '../common/beijing-time.js';

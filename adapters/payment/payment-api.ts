@@ -138,7 +138,7 @@ export const validateReconciliation: ValidateFunction<WireReconciliation> = ajv.
 export const validateNotification: ValidateFunction<WireNotification> = ajv.compile<WireNotification>(notificationSchema);
 
 export { describeSchemaError } from '../common/schema-errors.js';
-export { beijingTime } from '../logistics/logistics-api.js';
+export { beijingTime } from '../common/beijing-time.js';
 
 /** The CSV header line of reconciliation files. */
 export const RECONCILIATION_HEADER = 'noticeNo,orderNo,amount,paidTime,payChannel';
