@@ -9,6 +9,7 @@
  * A 补正 request (supplement_requested) pauses the sub-application until the
  * applicant supplies; a commitment_false report is recorded (request-supplement.ts).
  */
+import { settleFeeOfRejected } from '../payments/refund-on-rejection.js';
 import { TongbanError, validationError, type FieldError } from '../errors/index.js';
 import { readTextMember } from '../forms/text-rules.js';
 import type { Mappings } from '../forms/mappings/types.js';
@@ -171,6 +172,7 @@ export async function applyDepartmentEvent(store: Store, departmentCode: string,
       case 'rejected':
         if (open) {
           await tx.query("UPDATE sub_applications SET status = 'rejected', reason = $2, completed_at = $3, updated_at = $4 WHERE id = $1", [sub.id, event.reason!.slice(0, 500), occurred, now]);
+          await settleFeeOfRejected(tx, sub.id, now); // a paid fee is refunded, an unpaid one cancelled (src/payments)
           status = 'rejected';
           await recordSubApplicationEvent(tx, sub.id, 'sub_application.rejected', { reason: event.reason!.slice(0, 500) }, now);
           for (const cancelled of await cancelDependents(tx, sub.application_id, now)) {
@@ -265,6 +267,7 @@ async function cancelDependents(tx: Queryable, applicationId: string, now: numbe
     if (!(JSON.parse(row.prerequisites) as string[]).some((code) => rejected.has(code))) continue;
     await tx.query("UPDATE sub_applications SET status = 'rejected', reason = '前置事项未通过 (a prerequisite matter was rejected)', updated_at = $2 WHERE id = $1", [row.id, now]);
     await tx.query("UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE sub_application_id = $1 AND state = 'waiting'", [row.id, now]);
+    await settleFeeOfRejected(tx, row.id, now);
     cancelled.push(row.id);
   }
   return cancelled;

@@ -8,6 +8,7 @@
 import { newId, type Queryable } from '../store/index.js';
 import { notifyPayment } from './notify-payment.js';
 import { AWAITING_PAYMENT } from './record-payments.js';
+import { refundNoOf } from './refund-on-rejection.js';
 
 export interface ReportedPayment {
   readonly noticeNo: string;
@@ -45,6 +46,16 @@ export async function applyReportedPayment(tx: Queryable, report: ReportedPaymen
   }
   if (SETTLED.has(payment.status)) return { outcome: 'already', released: false };
   const totalFen = Number(payment.total_fen);
+  if (payment.status === 'cancelled') {
+    // Paid after its matter was rejected (the notice was still open at the platform): paid back at once.
+    await tx.query('UPDATE payments SET status = $2, paid_fen = $3, paid_at = $4, channel = $5, job = $6, refund_no = $7, attempts = 0, next_attempt_at = $8, updated_at = $8 WHERE id = $1',
+      [payment.id, 'refunding', report.amountFen, report.paidAt, report.channel, 'refund', refundNoOf(payment.sub_application_id), at]);
+    await notifyPayment(tx, {
+      applicationId: payment.application_id, subApplicationId: payment.sub_application_id, at,
+      data: { step: 'refund_requested', status: 'refunding', noticeNo: report.noticeNo, paidFen: report.amountFen, reason: 'rejected' },
+    });
+    return { outcome: 'already', released: false };
+  }
   if (report.amountFen !== totalFen) {
     await recordDifference(tx, {
       ...report, kind: 'amount', paymentId: payment.id, orderNo: payment.order_no, expectedFen: totalFen, actualFen: report.amountFen,

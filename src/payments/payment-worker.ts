@@ -71,39 +71,16 @@ export class PaymentWorker {
     await this.loop.stop();
   }
 
-  /** One round: refunds of rejected sub-applications, due jobs, the daily reconciliation. @returns how many things were done. */
+  /** One round: due jobs (notices, pulls, refunds), the daily reconciliation. @returns how many things were done. */
   async runOnce(): Promise<number> {
     const { platform } = this.options;
     const now = this.now();
-    let done = await this.queueRefunds(now);
-    if (!platform) return done;
+    if (!platform) return 0;
     const claimed = await this.claim(now);
     await Promise.allSettled(claimed.map((payment) => this.handle(platform, payment)));
-    done += claimed.length;
+    let done = claimed.length;
     if (this.options.dailyReconciliation !== false) done += await this.reconcileYesterday(platform, now);
     return done;
-  }
-
-  /** Paid fees of rejected sub-applications are refunded; unpaid notices of rejected ones are cancelled (nothing to pay any more). */
-  private async queueRefunds(now: number): Promise<number> {
-    return this.options.store.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; application_id: string; sub_application_id: string; status: string; notice_no: string | null }>(
-        `SELECT p.id, p.application_id, p.sub_application_id, p.status, p.notice_no FROM payments p JOIN sub_applications s ON s.id = p.sub_application_id
-          WHERE p.status IN ('paid', 'unpaid') AND s.status = 'rejected'`);
-      for (const row of rows) {
-        const refund = row.status === 'paid';
-        const { rowCount } = await tx.query(
-          `UPDATE payments SET status = $2, job = $3, refund_no = CASE WHEN $4 THEN $5 ELSE refund_no END, attempts = 0, next_attempt_at = $6, updated_at = $6
-            WHERE id = $1 AND status = $7`,
-          [row.id, refund ? 'refunding' : 'cancelled', refund ? 'refund' : 'done', refund, `TBR-${row.sub_application_id}`, now, row.status]);
-        if (rowCount === 0) continue;
-        await notifyPayment(tx, {
-          applicationId: row.application_id, subApplicationId: row.sub_application_id, at: now,
-          data: { step: refund ? 'refund_requested' : 'cancelled', status: refund ? 'refunding' : 'cancelled', noticeNo: row.notice_no, reason: 'rejected' },
-        });
-      }
-      return rows.length;
-    });
   }
 
   private async claim(now: number): Promise<Claimed[]> {
@@ -137,13 +114,13 @@ export class PaymentWorker {
   }
 
   /** Settles a claim: the columns to set besides the lease, in one UPDATE that still owns it. */
-  private async settle(payment: Claimed, set: Record<string, string | number | null>, event?: Record<string, unknown>): Promise<boolean> {
+  private async settle(payment: Claimed, set: Record<string, string | number | null>, event?: Record<string, unknown>, onlyIfStatus?: string): Promise<boolean> {
     const at = this.now();
     const columns = Object.keys(set);
     return this.options.store.transaction(async (tx) => {
       const { rowCount } = await tx.query(
         `UPDATE payments SET ${columns.map((column, index) => `${column} = $${index + 3}`).join(', ')}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $${columns.length + 3}
-          WHERE id = $1 AND lease_owner = $2`, [payment.id, this.owner, ...columns.map((column) => set[column]!), at]);
+          WHERE id = $1 AND lease_owner = $2${onlyIfStatus ? ` AND status = '${onlyIfStatus}'` : ''}`, [payment.id, this.owner, ...columns.map((column) => set[column]!), at]);
       if (rowCount === 0) return false;
       if (event) await notifyPayment(tx, { applicationId: payment.application_id, subApplicationId: payment.sub_application_id, at, data: event });
       return true;
@@ -174,7 +151,7 @@ export class PaymentWorker {
       return this.failed(payment, error, 'not_created', startedAt);
     }
     const settled = await this.settle(payment, { notice_no: notice.noticeNo, status: 'unpaid', job: 'await', attempts: 0, last_error: null, next_attempt_at: this.now() + this.options.pullIntervalMs },
-      { step: 'notice_created', status: 'unpaid', noticeNo: notice.noticeNo, totalFen: notice.totalFen, dueDate: notice.dueDate, duplicate: notice.duplicate });
+      { step: 'notice_created', status: 'unpaid', noticeNo: notice.noticeNo, totalFen: notice.totalFen, dueDate: notice.dueDate, duplicate: notice.duplicate }, 'creating');
     // Paid before its creation was stored (a lost answer, a retry): apply it now.
     if (settled && notice.payment) await this.applyPulled(notice.noticeNo, notice.payment);
     return settled;

@@ -43,10 +43,11 @@ export async function reconcile(store: Store, platform: PaymentPlatform, date: s
       seen.add(line.noticeNo);
       const { rows } = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE notice_no = $1`, [line.noticeNo]);
       const payment = rows[0];
-      if (!payment || payment.status === 'unpaid' || payment.status === 'creating') {
+      if (!payment || payment.status === 'unpaid' || payment.status === 'creating' || payment.status === 'cancelled') {
+        // Its notification was lost (or it was paid after a rejection cancelled it: refunded now).
         const applied = await applyReportedPayment(tx, { ...line, source: 'reconciliation', billDate: date }, at, store.capabilities.skipLocked);
         released ||= applied.released;
-        if (applied.outcome === 'paid') matched += 1;
+        if (applied.outcome === 'paid' || applied.outcome === 'already') matched += 1;
         else differences += 1;
         continue;
       }

@@ -65,10 +65,11 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(counter, stdout).to.be.greaterThan(enterprise);
 
     // Each story: one application, the repeated submission answered with the same id, every department finished with sealed results.
-    expect(stdout.match(/the same submission again answers the same id: true/g), stdout).to.have.length(3);
-    expect(stdout.match(/^ {2}\[completed\] /gm), stdout).to.have.length(3);
+    const firstThree = stdout.slice(0, counter);
+    expect(firstThree.match(/the same submission again answers the same id: true/g), stdout).to.have.length(3);
+    expect(firstThree.match(/^ {2}\[completed\] /gm), stdout).to.have.length(3);
     // Each applicant logged in at the sandbox's identity platform through the platform: who (masked), the method and the level.
-    const logins = [...stdout.matchAll(/^ {2}the (mother|经营者|applicant) logged in at 统一身份认证 through platform: \S+ \(\d{6}\*{8}\d{3}[\dX]\), method (\w+) \(\S+\), level (L\d); /gm)];
+    const logins = [...firstThree.matchAll(/^ {2}the (mother|经营者|applicant) logged in at 统一身份认证 through platform: \S+ \(\d{6}\*{8}\d{3}[\dX]\), method (\w+) \(\S+\), level (L\d); /gm)];
     expect(logins.map((login) => login.slice(1)), stdout).to.deep.equal([['mother', 'face', 'L3'], ['经营者', 'esscard', 'L3'], ['applicant', 'sms', 'L2']]);
     const beforeEnterprise = stdout.slice(0, birth);
     expect(beforeEnterprise).to.match(/result of 国（境）内出生登记: .*\(sealed by .+电子印章\)/);
@@ -128,6 +129,13 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(counterStory).to.match(/^▶ Submit once through window-meizhou /m);
     expect(counterStory).to.match(/result of 常驻异地工作人员备案: .*\(sealed by .+电子印章\)/);
     expect(counterStory).to.match(/licence-use ledger of the applicant: 4 entries under this authorisation/);
+    // 网上缴费: the endorsement's fee holds the matter until the sandbox's payment platform has paid it, then it is delivered.
+    const fees = stdout.indexOf('✔ 去港澳探亲一件事 with its fee paid online (网上缴费) completed');
+    expect(fees, stdout).to.be.greaterThan(counter);
+    const feesStory = stdout.slice(stdout.lastIndexOf('▶ 去港澳探亲一件事', fees), fees);
+    expect(feesStory).to.match(/^ {2}\[received\] 办理往来港澳通行证探亲签注: queued \| 缴费 \d{20} 15\.00 元: unpaid$/m);
+    expect(feesStory).to.match(/^ {2}\[completed\] 办理往来港澳通行证探亲签注: completed \(\S+\) \| 缴费 \d{20} 15\.00 元: paid$/m);
+    expect(feesStory).to.match(/^ {2}fee of 002039777000: 缴款码 \d{20}, 往来港澳通行证签注费\(一次有效\) 15\.00 元 = 15\.00 元, paid \(WECHAT, /m);
     expect(counterStory.match(/^ {4}#\d+ \S+ (居民身份证|社会保障卡) query\/used by window-meizhou \(\S+ as counter at meizhou-hall, face, L3\): 异地就医备案：窗口(核验证照|预填)$/gm)).to.have.length(4);
   });
   it('every database command of the README reads the sandbox\'s data with no flag (data/sandbox.json)', async function () {

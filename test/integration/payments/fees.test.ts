@@ -196,6 +196,33 @@ for (const fixture of storeFixtures()) describe(`fees (${fixture.name})`, functi
     expect((await events(applicationId)).map((data) => data['status'])).to.deep.equal(['creating', 'unpaid', 'difference']);
   });
 
+  it('cancels the unpaid fee of a matter its rejected prerequisite rejects; paid anyway, it is refunded', async () => {
+    // Without a pass: the pass (60 元) and the endorsement (15 元) waiting for it; 公安局 refuses the pass once paid.
+    env.outcomes.gaj = () => ({ kind: 'reject', reason: '出入境证件申请材料不符合要求' });
+    const base = submission() as { form: { applicant: Record<string, unknown>; hongKongMacaoPass: Record<string, unknown> } };
+    const birthDate = '1990-03-07';
+    const { applicationId } = body<{ applicationId: string }>(await env.submit({
+      themeCode: 'MX-T16', answers: { hasHongKongMacaoPass: false },
+      form: {
+        applicant: { ...base.form.applicant, sex: '女', birthDate, address: '广东省梅州市梅江区江南路1号' },
+        hongKongMacaoPass: { applicationType: '首次申请', destination: '香港', endorsementEntries: '一次有效' },
+      },
+    }), 202);
+    const unpaid = await waitView(applicationId, (current) => current.payments.length === 2 && current.payments.every((payment) => payment.status === 'unpaid'), 'both notices made');
+    const [endorsement, pass] = unpaid.payments.sort((a, b) => a.totalFen - b.totalFen);
+    expect([endorsement!.totalFen, pass!.totalFen]).to.deep.equal([1500, 6000]);
+    platform.pay(pass!.noticeNo!);
+    await waitView(applicationId, (current) => current.subApplications.some((sub) => sub.status === 'delivered'), 'the pass delivered once paid');
+    await env.gaj.flushEvents();
+    const rejected = await waitView(applicationId, (current) => current.payments.find((payment) => payment.id === pass!.id)!.status === 'refunded'
+      && current.payments.find((payment) => payment.id === endorsement!.id)!.status === 'cancelled', 'the pass refunded, the endorsement\'s fee cancelled');
+    expect(rejected.subApplications.every((sub) => sub.status === 'rejected')).to.equal(true);
+
+    platform.pay(endorsement!.noticeNo!);
+    await waitView(applicationId, (current) => current.payments.find((payment) => payment.id === endorsement!.id)!.status === 'refunded', 'the late payment refunded');
+    expect(platform.notice(endorsement!.noticeNo!)).to.include({ payStatus: '2' });
+  });
+
   it('answers bad reconciliation requests with a problem naming the field', async () => {
     const today = body<{ errors: { pointer: string }[] }>(await env.ops.request('POST', '/v1/ops/payments/reconciliations', { body: { date: beijingDate(Date.now()) } }), 400);
     expect(today.errors[0]!.pointer).to.equal('/date');
