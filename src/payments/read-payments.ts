@@ -45,7 +45,7 @@ export async function listDifferences(db: Queryable, options: { date?: string; l
     expected_fen: number | string | null; actual_fen: number | string | null; detail: string; recorded_at: number | string;
   }>(
     `SELECT id, source, bill_date, kind, notice_no, order_no, payment_id, expected_fen, actual_fen, detail, recorded_at FROM payment_differences
-      ${options.date ? 'WHERE bill_date = $2' : ''} ORDER BY recorded_at DESC, id DESC LIMIT $1`,
+      ${options.date ? 'WHERE bill_date = $2' : ''} ORDER BY recorded_at DESC LIMIT $1`,
     options.date ? [options.limit, options.date] : [options.limit]);
   return rows.map((row) => ({
     id: row.id, source: row.source, billDate: row.bill_date, kind: row.kind, noticeNo: row.notice_no, orderNo: row.order_no, paymentId: row.payment_id,

@@ -24,6 +24,7 @@ import { deliveriesPage, deliveryPage } from '../../ops/dashboard/pages/deliveri
 import { ledgerPage, ledgerResultPage, LEDGER_PAGE_SIZE, RECENT_USES_CURSOR } from '../../ops/dashboard/pages/ledger.js';
 import { loginPage, messagePage } from '../../ops/dashboard/pages/login.js';
 import { overduePage } from '../../ops/dashboard/pages/overdue.js';
+import { paymentsPage } from '../../ops/dashboard/pages/payments.js';
 import { evaluationsPage } from '../../ops/dashboard/pages/evaluations.js';
 import { FOLLOW_UP_CURSOR, FOLLOW_UP_STATES, readTransition, transitionFollowUp, type FollowUpState } from '../../evaluations/follow-ups.js';
 import { replayPush } from '../../evaluations/ops-pushes.js';
@@ -289,6 +290,11 @@ export function opsDashboardRouter(options: OpsDashboardOptions): Router {
   router.post('/evaluations/pushes/:id/replay', async (req, res) => {
     await replayPush(context.store, String(req.params['id']), actor(res));
     res.redirect(303, '/ops/evaluations?notice=replayed');
+  });
+
+  // --- 网上缴费: differences with the payment platform and the daily reconciliations (docs/payments.md) ---
+  router.get('/payments', async (_req, res) => {
+    send(res, 200, await paymentsPage(context, viewerOf(res)));
   });
 
   router.get('/ledger', async (req, res) => {

@@ -16,6 +16,7 @@ const NAV = [
   { key: 'overdue', href: '/ops/overdue', text: '逾期 Overdue' },
   { key: 'statistics', href: '/ops/statistics', text: '统计 Statistics' },
   { key: 'evaluations', href: '/ops/evaluations', text: '好差评 Evaluations' },
+  { key: 'payments', href: '/ops/payments', text: '缴费差异 Payments' },
   { key: 'ledger', href: '/ops/ledger', text: '用证记录 Licence uses' },
   { key: 'search', href: '/ops/search', text: '查询 Search' },
 ] as const;

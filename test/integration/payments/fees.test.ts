@@ -13,6 +13,8 @@ import type { SigningClientResponse } from '../../../src/trust/signing-client.js
 import { idNumber, startDeliveryEnvironment, type DeliveryEnvironment } from '../../helpers/delivery-environment.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
+import { hashPassword } from '../../../src/ops/dashboard/password.js';
+import { DashboardClient } from '../ops/dashboard-client.js';
 
 const NOTIFICATION_PATH = '/v1/payments/notifications';
 const ENDORSEMENT = '002039777000';
@@ -50,6 +52,7 @@ for (const fixture of storeFixtures()) describe(`fees (${fixture.name})`, functi
       TONGBAN_PAYMENT_TIMEOUT_MS: '2000',
       // Notifications carry the payments here: the pull fallback comes too late to matter.
       TONGBAN_PAYMENT_PULL_INTERVAL_MS: '600000',
+      TONGBAN_OPS_USERS: JSON.stringify({ ops: await hashPassword('fees-ops-password') }),
     } });
     platform.setCallbackUrl(CREDENTIALS.appId, `${env.gateway.url}${NOTIFICATION_PATH}`);
   });
@@ -194,6 +197,14 @@ for (const fixture of storeFixtures()) describe(`fees (${fixture.name})`, functi
     expect(body<{ differences: unknown[] }>(await env.ops.request('GET', `/v1/ops/payments/differences?date=${date}`), 200).differences).to.have.length(1);
     expect(env.gaj.received().some((delivery) => delivery.delivery.subApplicationId === payment.subApplicationId)).to.equal(false);
     expect((await events(applicationId)).map((data) => data['status'])).to.deep.equal(['creating', 'unpaid', 'difference']);
+
+    // The ops dashboard lists it, with the day's reconciliation.
+    const browser = new DashboardClient(env.gateway.url);
+    expect((await browser.login('ops', 'fees-ops-password', '/ops/payments')).status).to.equal(303);
+    const dashboard = await browser.get('/ops/payments');
+    expect(dashboard.status).to.equal(200);
+    expect(dashboard.body).to.contain(payment.noticeNo!).and.to.contain('金额不符 amount').and.to.contain('15.00 元').and.to.contain('14.00 元');
+    expect(dashboard.body).to.match(new RegExp(`data-bill-date="${date}"><td>${date}</td><td><span class="bad">differences</span>`));
   });
 
   it('cancels the unpaid fee of a matter its rejected prerequisite rejects; paid anyway, it is refunded', async () => {
