@@ -214,6 +214,13 @@ describe('payment platform adapter against its simulator', function () {
     await expectUpstreamError(adapter.getRefund('R-1'), { kind: 'unavailable', retryable: true, status: 503 });
   });
 
+  it('times out on latency longer than the adapter waits, and answers within it otherwise', async () => {
+    simulator.faults.set({ latencyMs: 1500 });
+    await expectUpstreamError(adapter.getRefund('R-SLOW'), { kind: 'timeout', retryable: true });
+    simulator.faults.set({ latencyMs: 100 });
+    expect(await adapter.getRefund('R-SLOW')).to.equal(undefined);
+  });
+
   it('pays through the HTTP control, with a wrong amount if asked', async () => {
     const notice = await adapter.createNotice(noticeRequest());
     const control = await axios.post(`${simulator.url}/__control/notices/${notice.noticeNo}/pay`, { amountFen: 100 }, { validateStatus: () => true });

@@ -160,6 +160,18 @@ for (const fixture of storeFixtures()) describe(`fees (${fixture.name})`, functi
     expect((await post({ headers: old, text: stale })).status).to.equal(401);
   });
 
+  it('pulls a notice whose notification was lost once its pull is due (the fallback), and delivers', async () => {
+    const { applicationId, payment } = await applyWithNotice();
+    platform.setCallbackUrl(CREDENTIALS.appId, undefined);
+    platform.pay(payment.noticeNo!, undefined, 'ALIPAY');
+    expect((await view(applicationId)).payments[0]!.status).to.equal('unpaid');
+    // The pull interval (10 min here) has passed.
+    await env.gateway.store.query('UPDATE payments SET next_attempt_at = 0 WHERE id = $1', [payment.id]);
+    env.gateway.payments.worker.notify();
+    await waitView(applicationId, (current) => current.payments[0]!.status === 'paid' && current.subApplications[0]!.status === 'delivered', 'paid by the pull, delivered');
+    expect((await events(applicationId)).at(-1)).to.include({ step: 'paid', source: 'pull', channel: 'ALIPAY' });
+  });
+
   it('reconciles a day whose file matches, settling a payment whose notification was lost', async () => {
     const day = Date.now() - 2 * 86_400_000;
     const date = beijingDate(day);
