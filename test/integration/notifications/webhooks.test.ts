@@ -16,6 +16,9 @@ import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
+/** 出生登记: the matter whose result (the newborn's 户口簿 page) is issued into the licence library. */
+const BIRTH_REGISTRATION = '000744622000';
+
 const WEBHOOK_ENV = {
   TONGBAN_WEBHOOK_BACKOFF_BASE_MS: '20', TONGBAN_WEBHOOK_BACKOFF_CAP_MS: '200', TONGBAN_WEBHOOK_MAX_ATTEMPTS: '5',
   TONGBAN_WEBHOOK_TIMEOUT_MS: '2000', TONGBAN_WEBHOOK_POLL_MS: '20',
@@ -107,8 +110,10 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     await env.ybj.flushEvents();
     await env.mzrsj.flushEvents();
     const view = await env.waitForApplication(applicationId, (current) => current.status === 'completed', 'the application to complete');
-    // The application received, then per sub-application: its receipt, accepted, completed, results ready.
-    const expected = 1 + view.subApplications.length * 4;
+    // The application received, then per sub-application: its receipt, accepted, completed, results ready — and for
+    // 出生登记, whose result is issued into the licence library (docs/licence-issuance.md), the issuance's outcome.
+    const issues = (sub: { matterCode: string }) => sub.matterCode === BIRTH_REGISTRATION;
+    const expected = 1 + view.subApplications.length * 4 + view.subApplications.filter(issues).length;
     const events = await waitFor(() => (ofApplication(receiver, applicationId).length >= expected ? ofApplication(receiver, applicationId) : undefined), { what: `${expected} events`, timeoutMs: 15_000 });
     expectInSequence(receiver, applicationId);
     expect(events[0]).to.deep.include({ type: 'application.received', sequence: 1 });
@@ -118,7 +123,8 @@ for (const fixture of storeFixtures()) describe(`platform notifications (${fixtu
     });
     for (const sub of view.subApplications) {
       const types = events.filter((event) => event.subApplicationId === sub.id).map((event) => event.type);
-      expect(types, sub.matterName).to.deep.equal(['sub_application.received', 'sub_application.accepted', 'sub_application.completed', 'sub_application.results_ready']);
+      expect(types, sub.matterName).to.deep.equal(['sub_application.received', 'sub_application.accepted', 'sub_application.completed', 'sub_application.results_ready',
+        ...(issues(sub) ? ['licence.issued'] : [])]);
     }
     const completed = events.find((event) => event.type === 'sub_application.completed' && event.subApplicationId === view.subApplications[0]!.id)!;
     expect(completed.data).to.deep.include({ matterCode: view.subApplications[0]!.matterCode, department: 'gaj', status: 'completed', acceptanceNumber: view.subApplications[0]!.acceptanceNumber });
