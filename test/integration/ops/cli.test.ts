@@ -75,7 +75,7 @@ describe('ops CLI (spawned, SQLite)', function () {
       expect(JSON.parse(json.stdout).map((row: { id: string }) => row.id)).to.deep.equal([seeded.delivered]);
       const wrong = await tongban(['deliveries', 'list', '--state', 'lost']);
       expect(wrong.code).to.equal(1);
-      expect(wrong.stderr).to.contain('--state must be one of waiting, pending, in_flight, delivered, dead, cancelled');
+      expect(wrong.stderr).to.contain('--state must be one of waiting, awaiting_payment, pending, in_flight, delivered, dead, cancelled');
     });
 
     it('show <id>: the delivery and every attempt; an unknown id exits 1', async () => {
