@@ -74,7 +74,7 @@ import { GatewayMetrics } from './ops/metrics.js';
 import { LICENCE_TYPES } from './domain/licence-library.js';
 import type { LicenceLibrary } from './domain/licence-library.js';
 import type { SharedDataExchange } from './domain/shared-data.js';
-import { SharedDataAccess } from './shared-data/index.js';
+import { SharedDataAccess } from './data-sharing/index.js';
 import type { MatterCatalog } from './domain/matter-catalog.js';
 import type { BlobStore } from './domain/materials.js';
 import { chainDeliveryFiles } from './materials/delivery-files.js';

@@ -5,7 +5,7 @@ import { readApplication } from '../../cases/read-application.js';
 import { findPrevious, readSubmission, submitApplication, type SubmissionRequest, type SubmitOptions } from '../../cases/submit-application.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
 import { applicableMatters, resolveAnswers } from '../../forms/scenario.js';
-import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../../shared-data/index.js';
+import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../../data-sharing/index.js';
 import { idempotencyKeyHeader, idTokenHeader } from '../openapi/parameters.js';
 import { application, submission, submissionAnswer, submissionExample } from '../openapi/schemas/applications.js';
 import { ACTING_FOR_ERRORS } from './identity.js';

@@ -7,7 +7,7 @@
 import { validationError, type FieldError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import type { LicenceHolderType } from '../../domain/licence-library.js';
-import type { SharedDataAccess, SharedDataUse } from '../../shared-data/index.js';
+import type { SharedDataAccess, SharedDataUse } from '../../data-sharing/index.js';
 import { idTokenHeader } from '../openapi/parameters.js';
 import { sharedDataQueryRequest, sharedDataRecords, sharedDataVerdict, sharedDataVerifyRequest } from '../openapi/schemas/shared-data.js';
 import { ACTING_FOR_ERRORS } from './identity.js';
