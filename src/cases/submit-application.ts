@@ -26,6 +26,7 @@ import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from
 import { submittingActor } from './submitting-actor.js';
 import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
 import { recordApplicationReceived } from '../notifications/platform-events.js';
+import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../data-sharing/index.js';
 import { AWAITING_PAYMENT, holdsDelivery, recordPayments } from '../payments/record-payments.js';
 
 export interface SubmissionAnswer {
@@ -45,6 +46,8 @@ export interface SubmitOptions {
   channelOf: (departmentCode: string) => string;
   /** For a submission under an authorisation (body member `authorizationId`). */
   authorizations: AuthorizationService;
+  /** Verifies what the matters require at the data-sharing exchange (`verifications:`, docs/shared-data.md); absent: a matter requiring one answers 503. */
+  sharedData?: SharedDataAccess;
   now?: () => number;
 }
 
@@ -132,6 +135,14 @@ export async function submitApplication(context: ThemeContext, submission: Retur
   const actor = await submittingActor({
     actor: request.actor, clientId: request.clientId, themeCode: context.theme.code, form: submission.form, authorizationId: submission.authorizationId, at: new Date(at),
   }, options.authorizations);
+  // Statements the matters require are verified once the form is known to be valid and who submits it allowed to,
+  // before anything is stored: a refused form asks the exchange nothing.
+  if (requiresVerification(options.mappings, codes)) {
+    if (!options.sharedData) throw new TongbanError('SERVICE_UNAVAILABLE', 'A matter of this submission is verified at the data-sharing exchange, and none is configured');
+    await verifyAtIntake(options.sharedData, options.mappings, {
+      clientId: request.clientId, actor: request.actor, authorizationId: submission.authorizationId, themeCode: context.theme.code, matterCodes: codes, form: submission.form,
+    });
+  }
   if (evidence) {
     for (const [canonical, field] of Object.entries(evidence.fields)) {
       const value = getField(submission.form, canonical);

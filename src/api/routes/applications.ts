@@ -1,11 +1,9 @@
 import type { CatalogStore } from '../../catalog/index.js';
-import { isTongbanError, TongbanError } from '../../errors/index.js';
+import { isTongbanError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { readApplication } from '../../cases/read-application.js';
 import { findPrevious, readSubmission, submitApplication, type SubmissionRequest, type SubmitOptions } from '../../cases/submit-application.js';
 import { loadThemeContext } from '../../forms/theme-context.js';
-import { applicableMatters, resolveAnswers } from '../../forms/scenario.js';
-import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../../data-sharing/index.js';
 import { idempotencyKeyHeader, idTokenHeader } from '../openapi/parameters.js';
 import { application, submission, submissionAnswer, submissionExample } from '../openapi/schemas/applications.js';
 import { ACTING_FOR_ERRORS } from './identity.js';
@@ -16,8 +14,6 @@ export interface ApplicationRouteDependencies extends SubmitOptions {
   identity: IdentityService;
   /** A submission was committed (wakes the dispatcher). */
   onSubmitted?: () => void;
-  /** Verifies what the matters require at the data-sharing exchange (`verifications:`, docs/shared-data.md); absent: a matter requiring one answers 503. */
-  sharedData?: SharedDataAccess;
 }
 
 /** Whether `error` refuses the person submitting (not a holder, or not under the authorisation named). */
@@ -55,13 +51,6 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
           const submission = readSubmission(req.body, key);
           request = { clientId: req.client!.id, actor, idempotencyKey: key!, rawBody: req.rawBody ?? Buffer.alloc(0), recordJti: (tx) => jti.recordIn(tx) };
           const context = await loadThemeContext(submission.themeCode, deps.catalog, deps.mappings);
-          const matterCodes = applicableMatters(context.mapping, resolveAnswers(context.mapping, submission.answers)).map((matter) => matter.code);
-          if (requiresVerification(deps.mappings, matterCodes)) {
-            if (!deps.sharedData) throw new TongbanError('SERVICE_UNAVAILABLE', 'A matter of this submission is verified at the data-sharing exchange, and none is configured');
-            await verifyAtIntake(deps.sharedData, deps.mappings, {
-              clientId: request.clientId, actor, authorizationId: submission.authorizationId, themeCode: submission.themeCode, matterCodes, form: submission.form,
-            });
-          }
           result = await submitApplication(context, submission, request, deps);
           jti.committed();
         } catch (error) {
