@@ -141,15 +141,16 @@ async function birthStory(context: DemoContext): Promise<void> {
   await followResultPosting({ step, say, check }, platform, applicationId, context);
   await showLicenceUses(platform, session, holders);
   await rateTheService({ step, say, check }, context, session.idToken, applicationId);
-  await birthResultAsLicence(context, session, guide, applicationId);
+  await birthResultAsLicence(context, session, applicationId);
 }
 
 /**
  * Results issued as licences (docs/licence-issuance.md): the 户口簿 page 公安 returned for 出生登记 is issued into the
- * licence library; the mother, the newborn's guardian, authorises its use and a later prefill for the child fills the
- * child's fields from it, with provenance naming the application. Called at the end of the birth story.
+ * licence library; the mother, the newborn's guardian, authorises its use, and a later application of another theme for
+ * the child (去港澳探亲: the child's own 往来港澳通行证) is prefilled from it, with provenance naming the application, and
+ * submitted. Called at the end of the birth story.
  */
-async function birthResultAsLicence(context: DemoContext, session: Session, guide: Guide, applicationId: string): Promise<void> {
+async function birthResultAsLicence(context: DemoContext, session: Session, applicationId: string): Promise<void> {
   const { platform, pollMs, timeoutMs } = context;
   step('The 户口簿 page, 出生登记\'s result, is issued into the e-licence library (电子证照签发)');
   const deadline = Date.now() + timeoutMs;
@@ -168,13 +169,22 @@ async function birthResultAsLicence(context: DemoContext, session: Session, guid
   const childId = (registration?.results as Json[] | undefined)?.find((result) => result.name === '公民身份号码')?.value as string | undefined;
   if (!childId) throw new Error('出生登记 returned no 公民身份号码');
 
-  step('Later: the mother, the newborn\'s guardian (监护人, shown by her 出生医学证明), prefills a form for the child from it');
-  const holders = await authorise(platform, session, guide, '为新生儿办理参保登记', { child: { code: childId, type: 'citizen', who: 'the mother for the newborn', consent: 'face-recognition' } });
-  const body = { themeCode: guide.theme.code, answers: guide.answers, useCause: '为新生儿办理城乡居民参保登记', holders: { child: { code: childId, type: 'citizen', authorizationId: holders['child']!.authorizationId } } };
-  const prefill = check(await platform.request('POST', '/v1/prefill', { body, idToken: session.idToken }), 200, 'prefill for the child') as Json;
+  step('Later, another theme for the child: the mother, the newborn\'s guardian (监护人, shown by her 出生医学证明), applies for the child\'s own 往来港澳通行证 (去港澳探亲一件事)');
+  const later = await showGuide(platform, 'MX-T16', { hasHongKongMacaoPass: false });
+  const holders = await authorise(platform, session, later, '为孩子办理往来港澳通行证及探亲签注', { applicant: { code: childId, type: 'citizen', who: 'the mother for the child', consent: 'face-recognition' } });
+  const prefill = await prefillForm(platform, session, later, holders, '为孩子办理往来港澳通行证', ['applicant.idNumber', 'applicant.birthDate']);
   for (const [field, provenance] of Object.entries(prefill.provenance as Record<string, Json>)) {
     if (provenance.resultOf) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.resultOf.detail})`);
   }
+  const form = {
+    ...prefill.form,
+    applicant: { ...prefill.form['applicant'], phone: '13800138000' },
+    hongKongMacaoPass: { applicationType: '首次申请', destination: '香港', endorsementEntries: '一次有效' },
+  };
+  const materials = await materialsStep(platform, prefill);
+  const submission = { themeCode: later.theme.code, answers: later.answers, form, evidenceToken: prefill.evidenceToken, materials, authorizationId: holders['applicant']!.authorizationId };
+  const submitted = check(await platform.request('POST', '/v1/applications', { body: submission, headers: { 'Idempotency-Key': `demo-child-pass-${Date.now()}` }, idToken: session.idToken }), 202, 'the child\'s application');
+  say(`application ${submitted.applicationId} for the child, submitted by the mother: ${(submitted.subApplications as Json[]).map((sub) => short(String(sub.matterName))).join(', ')}`);
 }
 
 /**

@@ -23,10 +23,13 @@ import type { DepartmentResult } from '../../../src/domain/department-channel.js
 import {
   BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, startDeliveryEnvironment, type ApplicationView, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
+import { satisfyListed, type GuideMaterial } from '../../helpers/materials.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const ISSUER = ISSUERS.meixianPolice;
+/** A later theme for the child: 去港澳探亲一件事, the child's own 往来港澳通行证 first (its matter reads the applicant's 户口簿). */
+const LATER_THEME = 'MX-T16';
 
 interface IssuedLicenceView { subApplicationId: string; licenceType: string; identifier: string | null; status: string; failure: { code: string; message: string } | null }
 type View = ApplicationView & { issuedLicences: IssuedLicenceView[] };
@@ -118,12 +121,13 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     expect(rows.map((row) => (JSON.parse(row.payload) as { data: unknown }).data)).to.deep.equal([{ licenceType: 'householdRegister', identifier, status: 'issued' }]);
   });
 
-  it('a later prefill for the child, by the mother (guardian, ID token), fills the child\'s fields from it with provenance naming the application; the read is in the ledger', async () => {
+  it('a later, different theme for the child (去港澳探亲, the child\'s own 往来港澳通行证): the mother (guardian, ID token) prefills it from that licence with provenance naming the application, and submits it; the read is in the ledger', async () => {
     const idToken = await env.sessions.idToken(env.platform, { idNumber: mother.idNumber!, name: mother.name });
+    const answers = { hasHongKongMacaoPass: false };
     const authorization = await env.platform.request('POST', '/v1/authorizations', {
       idToken,
       body: {
-        holder: { code: childId, type: 'citizen' }, licenceTypes: ['householdRegister'], purpose: { themeCode: BIRTH_THEME, description: '为新生儿办理参保登记' },
+        holder: { code: childId, type: 'citizen' }, licenceTypes: ['residentIdCard', 'householdRegister'], purpose: { themeCode: LATER_THEME, description: '为孩子办理往来港澳通行证及探亲签注' },
         expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date().toISOString() },
       },
     });
@@ -131,18 +135,36 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     const authorizationId = (authorization.body as { id: string }).id;
     const prefill = await env.platform.request('POST', '/v1/prefill', {
       idToken,
-      body: { themeCode: BIRTH_THEME, answers: {}, useCause: '为新生儿办理城乡居民参保登记', holders: { child: { code: childId, type: 'citizen', authorizationId } } },
+      body: { themeCode: LATER_THEME, answers, useCause: '为孩子办理往来港澳通行证', holders: { applicant: { code: childId, type: 'citizen', authorizationId } } },
     });
     expect(prefill.status, JSON.stringify(prefill.body)).to.equal(200);
-    const body = prefill.body as { form: Record<string, Record<string, unknown>>; provenance: Record<string, { licenceIdentifier?: string; resultOf?: { applicationId: string; detail: string } }> };
-    // child.idNumber is not asked in this theme (出生登记's result fills it): name, sex and birth date are.
-    expect(body.form['child']).to.include({ name: newborn.name, sex: newborn.sex === 'male' ? '男' : '女', birthDate: newborn.birthDate });
-    for (const field of ['child.name', 'child.sex', 'child.birthDate']) {
+    const body = prefill.body as {
+      form: Record<string, Record<string, unknown>>; evidenceToken: string; materials: GuideMaterial[];
+      provenance: Record<string, { licenceIdentifier?: string; resultOf?: { applicationId: string; detail: string } }>;
+    };
+    // The child has no ID card: everything about them comes from the 户口簿 page 出生登记 issued.
+    expect(body.form['applicant']).to.include({ name: newborn.name, idNumber: childId, sex: newborn.sex === 'male' ? '男' : '女', birthDate: newborn.birthDate });
+    for (const field of ['applicant.name', 'applicant.idNumber', 'applicant.sex', 'applicant.birthDate', 'applicant.address']) {
       expect(body.provenance[field], field).to.deep.include({ licenceIdentifier: identifier });
       expect(body.provenance[field]!.resultOf, field).to.deep.include({ applicationId, detail: `result of application ${applicationId}` });
     }
     const uses = await env.gateway.ledger.listByHolder(childId, { limit: 50 });
-    expect(uses.filter((use) => use.licenceIdentifier === identifier && use.authorizationId === authorizationId).map((use) => use.outcome)).to.include('used');
+    expect(uses.filter((use) => use.licenceIdentifier === identifier && use.authorizationId === authorizationId && use.themeCode === LATER_THEME).map((use) => use.outcome)).to.include('used');
+
+    // The later application itself: the mother submits for the child under the authorisation, the 户口簿 (CL002) satisfied by the issued licence.
+    const form = {
+      ...body.form,
+      applicant: { ...body.form['applicant'], phone: '13800138000' },
+      hongKongMacaoPass: { applicationType: '首次申请', destination: '香港', endorsementEntries: '一次有效' },
+    };
+    const materials = await satisfyListed(env.platform, body.materials, LATER_THEME);
+    const later = await env.submit({ themeCode: LATER_THEME, answers, form, evidenceToken: body.evidenceToken, authorizationId, materials }, undefined, env.platform, idToken);
+    expect(later.status, JSON.stringify(later.body)).to.equal(202);
+    const laterView = await view((later.body as { applicationId: string }).applicationId);
+    expect(laterView.subApplications.map((sub) => sub.matterCode)).to.deep.equal(['002030068000', '002039777000']);
+    const { rows } = await env.gateway.store.query<{ form: string }>('SELECT form FROM sub_applications WHERE application_id = $1 AND matter_code = $2',
+      [laterView.id, '002030068000']);
+    expect(JSON.parse(rows[0]!.form)).to.include({ xm: newborn.name, sfzhm: childId });
   });
 
   it('a revocation event from the department revokes it in the library; the view and the notification say so', async () => {
