@@ -1,6 +1,8 @@
 /**
  * The end-to-end environment: the licence-library and matter-system
- * simulators, a simulator of every department of mappings/departments.json
+ * simulators, the data-sharing exchange's simulator over the library's
+ * population (docs/shared-data.md: prefill's second source, verification at
+ * intake), a simulator of every department of mappings/departments.json
  * (REST, SOAP, inbox) and a gateway wired to them over real sockets, on
  * SQLite, with the REAL `mappings/` (no TONGBAN_MAPPINGS_DIR), so every
  * mapped theme can be driven through the public signed API as the sandbox
@@ -15,6 +17,7 @@ import {
   DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator, type LicenceLibrarySimulator,
 } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
+import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator, type DataSharingSimulator } from '../../adapters/data-sharing/simulator/index.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator, type MatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import type { ReceivedDelivery } from '../../adapters/common/department/simulator/department-book.js';
 import type { MaterialDownload } from '../../adapters/common/department/simulator/material-check.js';
@@ -37,6 +40,8 @@ export interface EndToEndEnvironment {
   logs: LogCapture;
   library: LicenceLibrarySimulator;
   matters: MatterSystemSimulator;
+  /** The data-sharing exchange (省大数据中心): the same people as the library, their 户籍, 婚姻, 社保, 公积金. */
+  exchange: DataSharingSimulator;
   /** The development platform client (一网通办 portal). */
   platform: SigningClient;
   ops: SigningClient;
@@ -72,6 +77,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
   sharedIssuerPki().warm(ALL_ISSUERS); // ~0.3 s per issuer, once per process
   const library = await startLicenceLibrarySimulator();
   const matters = await startMatterSystemSimulator();
+  const exchange = await startDataSharingSimulator({ population: library.population });
   const seals = await startSealPlatformSimulator();
   // The payment platform pays each fee's notice as soon as it is made (a fee due before acceptance holds its matter until then).
   const payment = await startPaymentSimulator({ autoPayMs: 1, notifyRetryDelaysMs: [50, 200, 500] });
@@ -117,6 +123,9 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
     TONGBAN_PAYMENT_APP_ID: DEFAULT_PAYMENT_CREDENTIALS.appId,
     TONGBAN_PAYMENT_APP_SECRET: DEFAULT_PAYMENT_CREDENTIALS.appSecret,
     TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify(endpoints),
+    TONGBAN_DATA_SHARING_URL: exchange.url,
+    TONGBAN_DATA_SHARING_APP_KEY: DEFAULT_DATA_SHARING_CREDENTIALS.appKey,
+    TONGBAN_DATA_SHARING_APP_SECRET: DEFAULT_DATA_SHARING_CREDENTIALS.appSecret,
   });
   started = gateway;
   payment.setCallbackUrl(DEFAULT_PAYMENT_CREDENTIALS.appId, `${gateway.url}/v1/payments/notifications`);
@@ -133,7 +142,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
 
   const client = async (clientId: string) => createSigningClient({ baseUrl: gateway.url, clientId, key: await devKey(clientId), tongbanKeys: () => jwks(gateway.url) });
   return {
-    gateway, logs, library, matters,
+    gateway, logs, library, matters, exchange,
     platform: await client('platform'),
     ops: await client('ops'),
     sessions: new TestSessions(gateway.url),
@@ -162,6 +171,7 @@ export async function startEndToEndEnvironment(): Promise<EndToEndEnvironment> {
       await gateway.close();
       await seals.close();
       await payment.close();
+      await exchange.close();
       await library.close();
       await matters.close();
       rmSync(dir, { recursive: true, force: true });

@@ -5,13 +5,15 @@
  * at the identity platform simulator (every other holder delegating to them
  * from their own login), authorisations for real holders of the licence
  * library's population under the applicant's ID token, prefill (specific values and their
- * provenance, the evidence token, the auto-fill ratio), the licence-use
+ * provenance — a licence, or a record of the data-sharing exchange — the evidence token, the auto-fill ratio), the licence-use
  * ledger, a revoked licence, the library going down, and the refusals —
  * then the submission of the completed merged form with its materials (a file
  * uploaded for each the guide needs one for; the licences the prefill verified
  * need none): one sub-application per applicable matter, each department form
  * holding the fields its matter maps, and each department receiving exactly
- * its own matter's materials, under its own codes and names, files verified.
+ * its own matter's materials, under its own codes and names, files verified;
+ * a matter verifying a statement at intake (在线核验, 生育津贴支付) passes for an
+ * insured mother and refuses one who is not, or an authorisation not naming it.
  * The auto-fill ratios and each theme's materials by the way they were satisfied are written to
  * test-output/autofill.json, and the table of docs/autofill.md to test-output/autofill.md.
  */
@@ -19,12 +21,14 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PopulationIndex } from '../../adapters/common/population/index.js';
+import { PopulationIndex, type Person } from '../../adapters/common/population/index.js';
+import { DEFAULT_DATA_SHARING_CREDENTIALS } from '../../adapters/data-sharing/simulator/index.js';
 import type { SubmissionAnswer } from '../../src/cases/submit-application.js';
 import { mergedFormSchema, validateForm } from '../../src/forms/form-schema.js';
 import type { Guide } from '../../src/forms/guide.js';
 import { verifyEvidence } from '../../src/forms/prefill-evidence.js';
-import type { PrefillResult } from '../../src/forms/prefill.js';
+import type { PrefillResult, Provenance, SharedDataProvenance } from '../../src/forms/prefill.js';
+import { SHARED_RESOURCES } from '../../src/domain/shared-data.js';
 import { resolveTransform } from '../../src/forms/transforms.js';
 import type { LedgerEntry } from '../../src/licences/index.js';
 import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
@@ -37,9 +41,10 @@ import { personFieldConflicts } from '../../src/forms/form-consistency.js';
 import { actingFor } from './acting.js';
 import { startEndToEndEnvironment, type EndToEndEnvironment } from './environment.js';
 import { issuerOf } from './population.js';
-import { newbornFamily, SCENARIOS, type Applicants, type ExpectedValue, type Holder, type OrderedMatter, type ThemeScenario } from './scenarios.js';
+import { newbornFamily, SCENARIOS, type Applicants, type ExpectedSharedValue, type ExpectedValue, type Holder, type OrderedMatter, type ThemeScenario } from './scenarios.js';
 
-type Prefill = Omit<PrefillResult, 'evidence'> & { evidenceToken: string };
+/** The HTTP answer: shared-data provenance merged into `provenance`. */
+type Prefill = Omit<PrefillResult, 'evidence' | 'provenance' | 'sharedDataProvenance'> & { evidenceToken: string; provenance: Record<string, Provenance | SharedDataProvenance> };
 
 const OUTPUT = fileURLToPath(new URL('../../test-output/autofill.json', import.meta.url));
 const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
@@ -55,6 +60,11 @@ const ordered = (guide: Guide): OrderedMatter[] => guide.matters.map((matter) =>
 const formFieldCount = (schema: Record<string, unknown>) => Object.values(schema['properties'] as Record<string, { properties: object }>)
   .reduce((count, group) => count + Object.keys(group.properties).length, 0);
 const valueAt = (form: Prefill['form'], canonical: string) => form[canonical.split('.')[0]!]?.[canonical.split('.')[1]!];
+/** The fields a licence filled: the evidence token's (a value from shared data counts as the applicant's at intake). */
+const licenceProvenance = (result: Prefill): Record<string, Provenance> => Object.fromEntries(Object.entries(result.provenance)
+  .filter((entry): entry is [string, Provenance] => entry[1].source === 'licence'));
+const sharedProvenance = (result: Prefill): Record<string, SharedDataProvenance> => Object.fromEntries(Object.entries(result.provenance)
+  .filter((entry): entry is [string, SharedDataProvenance] => entry[1].source === 'shared-data'));
 
 /** The application as `GET /v1/applications/{id}` shows it, the parts asserted here. */
 interface ApplicationView {
@@ -102,18 +112,24 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
 
   /**
    * The story's applicant logs in (every other holder delegating to them), then gives one authorisation per holder,
-   * covering the licence types the scenario's guide declares for every role that holder plays; with the applicant's ID token.
+   * covering the licence types the scenario's guide declares for every role that holder plays and, for the applicant's
+   * own, the shared-data resources it lists (docs/shared-data.md: a delegation names licence types only, so an agent
+   * cannot have another holder's shared data read; no story needs it); with the applicant's ID token.
    */
-  async function authorizeAll(themeCode: string, guideLicences: Guide['licences'], holders: Applicants['holders']) {
-    const byCode = new Map<string, { holder: Holder; types: Set<string> }>();
+  async function authorizeAll(themeCode: string, declared: Pick<Guide, 'licences' | 'sharedData'>, holders: Applicants['holders']) {
+    const byCode = new Map<string, { holder: Holder; types: Set<string>; resources: Set<string> }>();
     for (const [subject, holder] of Object.entries(holders)) {
-      const entry = byCode.get(holder.code) ?? { holder, types: new Set<string>() };
-      for (const use of guideLicences) if (use.subject === subject) entry.types.add(use.licenceType);
+      const entry = byCode.get(holder.code) ?? { holder, types: new Set<string>(), resources: new Set<string>() };
+      for (const use of declared.licences) if (use.subject === subject) entry.types.add(use.licenceType);
+      for (const use of declared.sharedData) if (use.subject === subject) entry.resources.add(use.resource);
       byCode.set(holder.code, entry);
     }
     const acting = await actingFor(env, index, themeCode, holders, (code) => [...(byCode.get(code)?.types ?? [])]);
     const ids = new Map<string, string>();
-    for (const [code, { holder, types }] of byCode) ids.set(code, await authorize(themeCode, holder, [...types], acting.idToken));
+    for (const [code, { holder, types, resources }] of byCode) {
+      const own = holder.type === 'citizen' && code === acting.person.idNumber;
+      ids.set(code, await authorize(themeCode, holder, [...types, ...(own ? resources : [])], acting.idToken));
+    }
     return { idToken: acting.idToken, holders: Object.fromEntries(Object.entries(holders).map(([subject, holder]) => [subject, { ...holder, authorizationId: ids.get(holder.code)! }])) };
   }
 
@@ -128,8 +144,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
   async function prefillScenario(scenario: ThemeScenario, useCause: string) {
     const applicants = scenario.pick(index);
     const scenarioGuide = await guide(scenario.theme, scenario.answers);
-    const { holders, idToken } = await authorizeAll(scenario.theme, scenarioGuide.licences, applicants.holders);
-    return { applicants, guide: scenarioGuide, idToken, result: await prefill(scenario.theme, scenario.answers, holders, useCause, idToken) };
+    const { holders, idToken } = await authorizeAll(scenario.theme, scenarioGuide, applicants.holders);
+    return { applicants, guide: scenarioGuide, holders, idToken, result: await prefill(scenario.theme, scenario.answers, holders, useCause, idToken) };
   }
 
   /** The stored department forms of an application's sub-applications, in guide order. */
@@ -141,11 +157,20 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
 
   function expectFromLicence(result: Prefill, expected: ExpectedValue): void {
     expect(valueAt(result.form, expected.canonical), expected.canonical).to.deep.equal(expected.value);
-    const provenance = result.provenance[expected.canonical];
+    const provenance = licenceProvenance(result)[expected.canonical];
     const sources = Array.isArray(expected.from) ? expected.from : [expected.from];
     const source = sources.find((licence) => licence.identifier === provenance?.licenceIdentifier);
     expect(source, `${expected.canonical} came from ${provenance?.licenceIdentifier}, not one of ${sources.map((licence) => `${licence.type} ${licence.identifier}`).join(', ')}`).to.not.equal(undefined);
     expect(provenance).to.deep.include({ source: 'licence', licenceIdentifier: source!.identifier, licenceType: source!.type, issuer: issuerOf(source!), verified: true });
+  }
+
+  /** A value filled from the subject's record of a shared-data resource, its provenance naming the resource and its source department. */
+  function expectFromSharedData(result: Prefill, expected: ExpectedSharedValue): void {
+    expect(valueAt(result.form, expected.canonical), expected.canonical).to.deep.equal(expected.value);
+    const resource = SHARED_RESOURCES[expected.resource];
+    expect(sharedProvenance(result)[expected.canonical], expected.canonical).to.deep.include({
+      source: 'shared-data', resource: expected.resource, resourceCode: resource.code, resourceName: resource.name, sourceDepartment: resource.sourceDepartment, subject: expected.subject,
+    });
   }
 
   /**
@@ -230,9 +255,14 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     it('prefill: real holders\' licences fill specific fields, with provenance, an evidence token and the auto-fill ratio', async () => {
       const { applicants, guide: scenarioGuide, result } = await prefillScenario(scenario, `${scenario.name}：预填一表（e2e）`);
       expect(scenarioGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(scenario.licences);
+      expect(scenarioGuide.sharedData.map((use) => `${use.resource}/${use.subject}/${use.use}`), 'the shared data to ask consent for').to.deep.equal(scenario.sharedData ?? []);
 
       expect(result.matters.map((matter) => matter.code)).to.deep.equal(scenarioGuide.matters.map((matter) => matter.code));
       for (const expected of applicants.expected) expectFromLicence(result, expected);
+      // Shared data fills only what licences left empty, each value from the record of a resource the guide lists (all authorised: nothing skipped).
+      for (const expected of applicants.sharedExpected ?? []) expectFromSharedData(result, expected);
+      expect(Object.keys(sharedProvenance(result)).sort(), 'the fields filled from shared data').to.deep.equal((applicants.sharedExpected ?? []).map((expected) => expected.canonical).sort());
+      expect(result.sharedDataSkipped).to.deep.equal([]);
 
       // Exactly the holders' licences of the declared types were fetched, all valid and used.
       const fetched = scenarioGuide.licences.filter((use) => applicants.holders[use.subject])
@@ -240,9 +270,9 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(result.licences.map((licence) => `${licence.subject} ${licence.identifier}`).sort()).to.deep.equal(fetched.sort());
       for (const licence of result.licences) expect(licence, licence.identifier).to.deep.include({ used: true, status: 'valid', problems: [] });
 
-      // Every filled value is from a used licence of a holder given; nothing else is filled.
+      // Every filled value is from a used licence of a holder given, or a record of shared data (above); nothing else is filled.
       const used = new Set(result.licences.map((licence) => licence.identifier));
-      for (const [canonical, provenance] of Object.entries(result.provenance)) {
+      for (const [canonical, provenance] of Object.entries(licenceProvenance(result))) {
         expect(valueAt(result.form, canonical), canonical).to.not.equal(undefined);
         expect(used.has(provenance.licenceIdentifier), canonical).to.equal(true);
         expect(provenance.verified, canonical).to.equal(true);
@@ -273,8 +303,8 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       // The evidence token is Tongban's signed statement of exactly these fields.
       expect(result.evidenceToken).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       const evidence = await verifyEvidence(env.gateway.keyring, result.evidenceToken, { clientId: 'platform', themeCode: scenario.theme });
-      expect(Object.keys(evidence.fields).sort()).to.deep.equal(Object.keys(result.provenance).sort());
-      for (const [canonical, field] of Object.entries(evidence.fields)) expect(field.licenceIdentifier).to.equal(result.provenance[canonical]!.licenceIdentifier);
+      expect(Object.keys(evidence.fields).sort()).to.deep.equal(Object.keys(licenceProvenance(result)).sort());
+      for (const [canonical, field] of Object.entries(evidence.fields)) expect(field.licenceIdentifier).to.equal(licenceProvenance(result)[canonical]!.licenceIdentifier);
       expect(evidence.holders).to.deep.equal(Object.fromEntries(Object.entries(applicants.holders).map(([subject, holder]) => [subject, holder.code])));
       expect(evidence.matters).to.deep.equal(result.matters.map((matter) => matter.code));
 
@@ -287,7 +317,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     });
 
     it('submit: the completed form becomes one sub-application per matter, each department form holding the values its matter maps', async () => {
-      const { guide: scenarioGuide, result, idToken } = await prefillScenario(scenario, `${scenario.name}：预填后提交（e2e）`);
+      const { guide: scenarioGuide, holders, result, idToken } = await prefillScenario(scenario, `${scenario.name}：预填后提交（e2e）`);
       const form = completeForm(scenarioGuide.form, result.form);
       for (const canonical of Object.keys(result.provenance)) expect(valueAt(form, canonical), canonical).to.deep.equal(valueAt(result.form, canonical));
 
@@ -304,13 +334,21 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
         }
         return undefined;
       });
+      // A matter verifying a statement at intake (在线核验) is submitted under the authorisation naming the resource.
+      const verified = scenarioGuide.sharedData.find((use) => use.use === 'verification');
+      const authorizationId = verified ? holders[verified.subject]!.authorizationId : undefined;
       const answer = await env.platform.request('POST', '/v1/applications', {
-        body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken, materials },
+        body: { themeCode: scenario.theme, answers: scenario.answers, form, evidenceToken: result.evidenceToken, materials, ...(authorizationId ? { authorizationId } : {}) },
         headers: { 'idempotency-key': `e2e-submit-${scenario.theme}` }, idToken,
       });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
       expect(answer.verified).to.equal(true);
       const submitted = answer.body as SubmissionAnswer;
+      if (verified) { // the statement held: one verification, ledgered as used under that authorisation
+        const uses = ((await env.platform.request('GET', `/v1/holders/${holders[verified.subject]!.code}/licence-uses`)).body as { uses: LedgerEntry[] }).uses;
+        expect(uses.filter((use) => use.action === 'shared-data-verify' && use.authorizationId === authorizationId).map((use) => [use.licenceType, use.outcome, use.matterCodes]))
+          .to.deep.equal([[verified.resource, 'used', verified.matters]]);
+      }
 
       // For docs/autofill.md: each listed material, once, by the way it was satisfied (the prefill's list and what was submitted).
       const list = result.materials.map((material) => {
@@ -337,8 +375,9 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       expect(view).to.include({ id: submitted.applicationId, themeCode: scenario.theme, status: 'received' });
       const heldByFee = await feeHeld(submitted.applicationId);
       expect(view.answers).to.deep.equal(scenarioGuide.answers);
-      const licenceSource = (canonical: string) => ({ source: 'licence', licenceIdentifier: result.provenance[canonical]!.licenceIdentifier, verified: true });
-      expect(view.provenance).to.deep.equal(Object.fromEntries(Object.keys(result.provenance).map((canonical) => [canonical, licenceSource(canonical)])));
+      const fromLicences = licenceProvenance(result);
+      const licenceSource = (canonical: string) => ({ source: 'licence', licenceIdentifier: fromLicences[canonical]!.licenceIdentifier, verified: true });
+      expect(view.provenance).to.deep.equal(Object.fromEntries(Object.keys(fromLicences).map((canonical) => [canonical, licenceSource(canonical)])));
       expect(view.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.delivery.state, sub.delivery.attempts]))
         .to.deep.equal(submitted.subApplications.map((sub) => [sub.id, sub.matterCode, sub.status, sub.after, sub.status === 'waiting' ? 'waiting' : heldByFee.has(sub.id) ? 'awaiting_payment' : 'pending', 0]));
 
@@ -355,7 +394,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
           const value = valueAt(form, field.canonical);
           if (value === undefined) continue;
           fields[field.field] = field.transform ? resolveTransform(field.transform, env.gateway.mappings.codeTables)!(value) : value;
-          provenance[field.field] = field.canonical in result.provenance ? licenceSource(field.canonical) : { source: 'user' };
+          provenance[field.field] = field.canonical in fromLicences ? licenceSource(field.canonical) : { source: 'user' };
           if (field.canonical in result.provenance) prefilledFound.add(field.canonical);
         }
         for (const constant of mapping.constants) { // fields the matter fixes, never asked of the applicant
@@ -417,7 +456,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const family = newbornFamily(index, skip, guardian);
       const answers = { guardian };
       const scenarioGuide = await guide(birth.theme, answers);
-      const { holders, idToken } = await authorizeAll(birth.theme, scenarioGuide.licences, family.holders);
+      const { holders, idToken } = await authorizeAll(birth.theme, scenarioGuide, family.holders);
       return { family, holders, idToken, run: () => prefill(birth.theme, answers, holders, useCause, idToken) };
     }
 
@@ -464,7 +503,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
           expect(licence).to.include({ used: false, status: 'revoked' });
           expect(licence.problems).to.not.deep.equal([]);
         }
-        expect(Object.values(result.provenance).some((provenance) => provenance.licenceIdentifier === card.identifier)).to.equal(false);
+        expect(Object.values(licenceProvenance(result)).some((provenance) => provenance.licenceIdentifier === card.identifier)).to.equal(false);
         expect(result.form['guardian']).to.equal(undefined); // the father's ID card was the only source
         expect(result.form['child']!['name']).to.equal(index.licence(family.mother.idNumber!, 'birthCertificate').surface['XSEXM']);
         const uses = ((await env.platform.request('GET', `/v1/holders/${family.father.idNumber}/licence-uses`)).body as { uses: LedgerEntry[] }).uses;
@@ -480,7 +519,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const answers = { managerIsOperator: false };
       const shopGuide = await guide(shop.theme, answers);
       expect(shopGuide.licences.map((use) => `${use.licenceType}/${use.subject}`)).to.deep.equal(shop.licences); // none of the manager's
-      const { holders, idToken } = await authorizeAll(shop.theme, shopGuide.licences, applicants.holders);
+      const { holders, idToken } = await authorizeAll(shop.theme, shopGuide, applicants.holders);
       const useCause = '开办食品经营：预填（另聘食品安全管理人员）';
       const result = await prefill(shop.theme, answers, holders, useCause, idToken);
       expect(result.form['foodSafetyManager']).to.equal(undefined);
@@ -496,7 +535,7 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
     it('answers 200 with partial: true and the missing sources when the licence library is down, inventing nothing', async () => {
       const driver = SCENARIOS.find((scenario) => scenario.theme === 'MX-T09')!;
       const applicants = driver.pick(index);
-      const { holders, idToken } = await authorizeAll(driver.theme, (await guide(driver.theme)).licences, applicants.holders);
+      const { holders, idToken } = await authorizeAll(driver.theme, await guide(driver.theme), applicants.holders);
       env.library.faults.goDown();
       const result = await prefill(driver.theme, {}, holders, '我要做客车司机：预填（证照库停机）', idToken);
       expect(result.partial).to.equal(true);
@@ -544,6 +583,69 @@ describe('merged forms end to end (every mapped theme, SQLite)', function () {
       const { holders, idToken } = await birthPrefill(0, 'unused');
       const prefillProblem = expectProblem(await env.platform.request('POST', '/v1/prefill', { body: { themeCode: birth.theme, answers, holders, useCause: '预填' }, idToken }), 400, 'VALIDATION_FAILED');
       expect((prefillProblem['errors'] as { pointer: string }[]).map((error) => error.pointer).sort()).to.deep.equal(['/answers/enrolInsurance', '/answers/twins']);
+    });
+  });
+
+  describe('verification at intake (在线核验): 生育津贴支付 is paid only to a mother insured as an employee (参保缴费)', () => {
+    const maternity = SCENARIOS.find((scenario) => scenario.theme === 'MX-T02')!;
+    const ALLOWANCE = '000578667000'; // 生育津贴支付
+    const answers = { claim: 'allowance' };
+    const countApplications = async () => Number((await env.gateway.store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM applications')).rows[0]!.n);
+    const verifications = async (person: Person) => ((await env.platform.request('GET', `/v1/holders/${person.idNumber}/licence-uses`)).body as { uses: LedgerEntry[] }).uses
+      .filter((use) => use.action === 'shared-data-verify');
+
+    /**
+     * The mother's completed form of 生育津贴 alone, with its materials, prefilled under her authorisation for the guide's
+     * licence types and, when `namingResource`, the shared-data resource it verifies: a submission nothing but the
+     * verification refuses.
+     */
+    async function allowanceSubmission(mother: Person, namingResource: boolean, useCause: string) {
+      const allowanceGuide = await guide(maternity.theme, answers);
+      expect(allowanceGuide.sharedData).to.deep.equal([{
+        resource: 'socialInsuranceEnrolment', subject: 'applicant', resourceCode: '441400-RS-0003', resourceName: '社会保险参保信息', use: 'verification', matters: [ALLOWANCE],
+      }]);
+      const { holders, idToken } = await authorizeAll(maternity.theme, namingResource ? allowanceGuide : { ...allowanceGuide, sharedData: [] }, { applicant: { code: mother.idNumber!, type: 'citizen' } });
+      const result = await prefill(maternity.theme, answers, holders, useCause, idToken);
+      const materials = await satisfyListed(env.platform, result.materials, maternity.theme, (material) => (result.materials.find((entry) => entry.code === material.code)?.satisfiedBy ? null : undefined));
+      const authorizationId = holders['applicant']!.authorizationId;
+      return { authorizationId, idToken, body: { themeCode: maternity.theme, answers, form: completeForm(allowanceGuide.form, result.form), evidenceToken: result.evidenceToken, materials, authorizationId } };
+    }
+
+    it('refuses a mother whose social insurance is not 参保缴费 with 422 naming her ID number, the verification ledgered as refused, nothing stored', async () => {
+      const mother = index.findPerson('mother whose social insurance is not 参保缴费', (person) => person.sex === 'female' && person.socialSecurity?.status !== '参保缴费'
+        && index.holdsSole(person.idNumber, ['residentIdCard', 'birthCertificate']));
+      const { authorizationId, idToken, body } = await allowanceSubmission(mother, true, '医保就医：生育津贴（未参保缴费，e2e）');
+      const before = await countApplications();
+      const asked = env.exchange.calls().length;
+      const answer = await env.platform.request('POST', '/v1/applications', { body, headers: { 'idempotency-key': 'e2e-verify-not-insured' }, idToken });
+      const problem = expectProblem(answer, 422, 'SHARED_DATA_NOT_VERIFIED') as { errors: { pointer: string; message: string }[]; resource: string; verificationId: string };
+      expect(problem.errors.map((error) => error.pointer)).to.deep.equal(['/form/applicant/idNumber']);
+      expect(problem.errors[0]!.message).to.include('社会保险参保信息').and.include('CBZT 参保缴费');
+      expect(problem.resource).to.equal('socialInsuranceEnrolment');
+      expect(await countApplications(), 'no application stored').to.equal(before);
+      expect(env.exchange.calls().slice(asked)).to.deep.equal([{
+        appKey: DEFAULT_DATA_SHARING_CREDENTIALS.appKey, operation: 'verify', resourceCode: '441400-RS-0003', holderCode: mother.idNumber,
+        purpose: '生育津贴支付：在线核验社会保险参保信息', authorizationRef: authorizationId,
+      }]);
+      const ledgered = await verifications(mother);
+      expect(ledgered).to.have.length(1);
+      expect(ledgered[0]).to.deep.include({
+        licenceType: 'socialInsuranceEnrolment', licenceIdentifier: `441400-RS-0003#${problem.verificationId}`, outcome: 'refused-invalid',
+        authorizationId, themeCode: maternity.theme, matterCodes: [ALLOWANCE], useCause: '生育津贴支付：在线核验社会保险参保信息',
+      });
+    });
+
+    it('refuses with 403 when the authorisation does not name socialInsuranceEnrolment, the exchange asked nothing', async () => {
+      const mother = index.personByCode(maternity.pick(index).holders['applicant']!.code); // insured: she would pass, but has not consented
+      const { idToken, body } = await allowanceSubmission(mother, false, '医保就医：生育津贴（未授权核验，e2e）');
+      const before = await countApplications();
+      const asked = env.exchange.calls().length;
+      const ledgered = (await verifications(mother)).length;
+      const answer = await env.platform.request('POST', '/v1/applications', { body, headers: { 'idempotency-key': 'e2e-verify-not-authorised' }, idToken });
+      expect(expectProblem(answer, 403, 'AUTHORIZATION_NOT_COVERING')['missingLicenceTypes']).to.deep.equal(['socialInsuranceEnrolment']);
+      expect(env.exchange.calls().length, 'the exchange asked nothing').to.equal(asked);
+      expect(await countApplications(), 'no application stored').to.equal(before);
+      expect((await verifications(mother)).length, 'nothing verified, nothing ledgered').to.equal(ledgered);
     });
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Enterprise, LicenceRecord, Person, PopulationIndex } from '../../adapters/common/population/index.js';
 import type { LicenceTypeKey } from '../../src/domain/licence-library.js';
+import type { SharedResourceKey } from '../../src/domain/shared-data.js';
 
 type Answers = Record<string, boolean | string | number>;
 /** A matter in guide order and its 前置事项 among the applicable matters. */
@@ -29,10 +30,21 @@ function nameAndIdNumber(subject: string, person: { name: string; idNumber?: str
   ];
 }
 
+/** A canonical field that must be prefilled with `value` from the holder's record of a shared-data resource (docs/shared-data.md). */
+export interface ExpectedSharedValue {
+  readonly canonical: string;
+  readonly value: unknown;
+  readonly resource: SharedResourceKey;
+  /** Whose record. */
+  readonly subject: string;
+}
+
 export interface Applicants {
   /** Subject (role) → holder. */
   readonly holders: Readonly<Record<string, Holder>>;
   readonly expected: readonly ExpectedValue[];
+  /** Every value filled from shared data (none when absent). */
+  readonly sharedExpected?: readonly ExpectedSharedValue[];
   /** Subjects whose licences cannot exist yet (not given): reported in missingSources. */
   readonly notGiven?: readonly string[];
 }
@@ -49,6 +61,8 @@ export interface ThemeScenario {
   readonly answers: Answers;
   /** Licence uses (`type/subject`) the prefill scenario declares, in guide order. */
   readonly licences: readonly string[];
+  /** Shared-data resources (`resource/subject/use`) the scenario's guide lists, in guide order (none when absent). */
+  readonly sharedData?: readonly string[];
   /** What the scenario is, for the report. */
   readonly situation: string;
   pick(index: PopulationIndex): Applicants;
@@ -181,6 +195,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     toggled: { answers: { claim: 'medicalExpenses' }, matters: [['000562453000', []]] },
     answers: {},
     licences: ['residentIdCard/applicant', 'socialSecurityCard/applicant', 'birthCertificate/applicant'],
+    // 生育津贴支付 verifies at intake that she is insured as an employee (参保缴费): her authorisation names the resource.
+    sharedData: ['socialInsuranceEnrolment/applicant/verification'],
     situation: 'an insured mother holding her child\'s 出生医学证明 claims the 生育津贴 and the 生育医疗费',
     pick(index) {
       const mother = index.findPerson('insured mother', (person) => person.sex === 'female' && person.socialSecurity?.status === '参保缴费'
@@ -604,6 +620,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
     toggled: { answers: { hasHousingCertificate: true }, matters: [['000706930000', []]] },
     answers: {},
     licences: ['residentIdCard/applicant', 'householdRegister/applicant'],
+    // 公租房申请审核登记 fills 家庭人口数 (and 婚姻状况, which the 居民户口簿 fills first) from shared data.
+    sharedData: ['householdRegistration/applicant/prefill', 'marriageRegistration/applicant/prefill'],
     situation: 'an adult without a home of their own has the property register queried, then applies for 公租房',
     pick(index) {
       const person = index.findPerson('adult without a home', (candidate) => adult(index, candidate) && candidate.home === undefined
@@ -616,6 +634,8 @@ export const SCENARIOS: readonly ThemeScenario[] = [
           { canonical: 'applicant.address', value: person.address, from: [card!, household!] },
           { canonical: 'applicant.maritalStatus', value: household!.surface['HYZK'], from: household! },
         ],
+        // 家庭人口数: the members of the applicant's registered household (户籍信息's 户内人数).
+        sharedExpected: [{ canonical: 'household.size', value: index.population.households.find((entry) => entry.number === person.householdNumber)!.memberKeys.length, resource: 'householdRegistration', subject: 'applicant' }],
       };
     },
   },

@@ -66,14 +66,28 @@ export const scenarioMaterialExample = {
   mediaTypes: ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png'],
 };
 
+const guideSharedData = openObject({
+  resource: { type: 'string', description: 'Shared-data resource key, as an authorisation\'s `licenceTypes` names it', examples: ['householdRegistration'] },
+  subject: { type: 'string', description: 'Whose record (the subject\'s holder; resolved like licences\' subjects)' },
+  resourceCode: { type: 'string', description: '共享目录编码' },
+  resourceName: { type: 'string' },
+  use: { enum: ['prefill', 'verification'], description: '`prefill`: its records fill fields of the form; `verification`: a statement about it is verified at intake (在线核验; the submission\'s `authorizationId` must name it)' },
+  matters: { type: 'array', items: matterCode, description: 'The applicable matters naming it' },
+}, ['resource', 'subject', 'resourceCode', 'resourceName', 'use', 'matters']);
+
 export const guide = component('Guide', openObject({
   theme: openObject({ code: themeCode, name: { type: 'string' } }, ['code', 'name']),
   answers: scenarioAnswers,
   matters: { type: 'array', items: guideMatter, description: 'Applicable matters, prerequisites first' },
   materials: { type: 'array', items: scenarioMaterial, description: 'One material list: one entry per material identity over the applicable matters', examples: [[scenarioMaterialExample]] },
   licences: { type: 'array', items: openObject({ licenceType: { type: 'string' }, subject: { type: 'string' } }, ['licenceType', 'subject']), description: 'Licence types (and whose) prefill would fetch' },
+  sharedData: {
+    type: 'array', items: guideSharedData,
+    description: 'Shared-data resources (and whose) the scenario reads to prefill or verifies at intake (docs/shared-data.md): ask the holder\'s consent for them and name their `resource` keys in the authorisation\'s `licenceTypes`. Empty when none',
+    examples: [[{ resource: 'socialInsuranceEnrolment', subject: 'applicant', resourceCode: '441400-RS-0003', resourceName: '社会保险参保信息', use: 'verification', matters: ['000578667000'] }]],
+  },
   form: { type: 'object', description: 'The merged form (一表) of the scenario as a JSON Schema: one object per subject (applicant, child, …)' },
-}, ['theme', 'answers', 'matters', 'materials', 'licences', 'form']));
+}, ['theme', 'answers', 'matters', 'materials', 'licences', 'sharedData', 'form']));
 
 export const prefillRequest = component('PrefillRequest', {
   type: 'object', required: ['themeCode', 'holders', 'useCause'],
