@@ -172,10 +172,7 @@ async function birthResultAsLicence(context: DemoContext, session: Session, appl
   step('Later, another theme for the child: the mother, the newborn\'s guardian (监护人, shown by her 出生医学证明), applies for the child\'s own 往来港澳通行证 (去港澳探亲一件事)');
   const later = await showGuide(platform, 'MX-T16', { hasHongKongMacaoPass: false });
   const holders = await authorise(platform, session, later, '为孩子办理往来港澳通行证及探亲签注', { applicant: { code: childId, type: 'citizen', who: 'the mother for the child', consent: 'face-recognition' } });
-  const prefill = await prefillForm(platform, session, later, holders, '为孩子办理往来港澳通行证', ['applicant.idNumber', 'applicant.birthDate']);
-  for (const [field, provenance] of Object.entries(prefill.provenance as Record<string, Json>)) {
-    if (provenance.resultOf) say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.resultOf.detail})`);
-  }
+  const prefill = await prefillForm(platform, session, later, holders, '为孩子办理往来港澳通行证', ['applicant.address']);
   const form = {
     ...prefill.form,
     applicant: { ...prefill.form['applicant'], phone: '13800138000' },
@@ -366,7 +363,11 @@ async function prefillForm(client: SigningClient, session: Session, guide: Guide
   for (const [field, provenance] of shown) {
     const shared = provenance as unknown as Partial<SharedDataProvenance>;
     if (shared.source === 'shared-data') say(`  ${field} ← shared data ${shared.resourceName} (${shared.resourceCode}, ${shared.sourceDepartment})`);
-    else say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `}verified)`);
+    else {
+      const owner = provenance.subject === field.split('.')[0] ? '' : `the ${provenance.subject}'s, `;
+      // A licence Tongban issued from an earlier application's result says which.
+      say(`  ${field} ← ${provenance.licenceName} ${provenance.licenceIdentifier} (${owner}verified${provenance.resultOf ? `, ${provenance.resultOf.detail}` : ''})`);
+    }
   }
   say(`left to the applicant: ${prefill.fields.filter((field) => !field.filled).map((field) => field.label).join('、')}`);
   return prefill;

@@ -85,7 +85,7 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(/left to the applicant: (.*)/.exec(beforeEnterprise)?.[1]).to.not.match(/监护人/);
     // 出生登记's 户口簿 page is issued as a licence, and a later theme for the child (去港澳探亲) is prefilled from it and submitted.
     expect(beforeEnterprise).to.match(/居民户口簿 issued: identifier \S+ \(GB\/T 36904, assigned by the library\)/);
-    expect(beforeEnterprise).to.match(/^ {4}applicant\.idNumber ← 居民户口簿 \S+ \(result of application [0-9a-f-]{36}\)$/m);
+    expect(beforeEnterprise).to.match(/^ {4}applicant\.idNumber ← 居民户口簿 \S+ \(verified, result of application [0-9a-f-]{36}\)$/m);
     expect(beforeEnterprise).to.match(/application [0-9a-f-]{36} for the child, submitted by the mother: 办理往来港澳通行证, 办理往来港澳通行证探亲签注/);
     // The one material list, each identity with its way and the matters asking for it under their own codes and names.
     expect(beforeEnterprise).to.match(/one set of materials: \d+ documents for 3 matters/);
