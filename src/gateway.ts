@@ -289,7 +289,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       handler: opsDashboardRouter({
         context: {
           store, reader: opsReader, departments, ledger, breakerStates: () => dispatcher.breakerStates(), catalogSyncer, dispatcherEnabled: config.dispatcherEnabled, now: Date.now, mappings,
-          upstreams: { matterSystem: !!matterCatalog, licenceLibrary: !!licenceLibrary, sealPlatform: !!sealService, departmentEndpoints: config.departmentEndpoints },
+          upstreams: {
+            matterSystem: !!matterCatalog, licenceLibrary: !!licenceLibrary, sealPlatform: !!sealService, identityPlatform: !!config.identityIssuer, paymentPlatform: !!paymentPlatform,
+            logistics: !!logistics, evaluation: !!evaluationSystem, dataSharing: !!sharedDataExchange, departmentEndpoints: config.departmentEndpoints,
+          },
         },
         users: config.opsUsers, sessions: new SessionCodec({ secret: sessionSecret, ttlSeconds: config.opsSessionTtlSeconds }), logger, onReplay: wakeDispatcher,
       }),
@@ -330,6 +333,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           matterSystem: { configured: !!matterCatalog, url: config.matterSystemUrl },
           licenceLibrary: { configured: !!licenceLibrary, url: config.licenceLibraryUrl },
           sealPlatform: { configured: !!sealService, url: config.sealPlatformUrl },
+          identityPlatform: { configured: !!config.identityIssuer, url: config.identityIssuer },
+          paymentPlatform: { configured: !!paymentPlatform, url: config.paymentUrl },
+          logistics: { configured: !!logistics, url: config.logisticsUrl },
+          evaluation: { configured: !!evaluationSystem, url: config.evaluationUrl },
+          dataSharing: { configured: !!sharedDataExchange, url: config.dataSharingUrl },
         },
         departmentEndpoints: config.departmentEndpoints,
       }),

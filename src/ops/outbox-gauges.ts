@@ -6,8 +6,12 @@
 import type { Queryable } from '../store/index.js';
 import { stateCounts } from './counters.js';
 
-/** States of deliveries still in the outbox (delivered and cancelled ones are history). */
-export const OPEN_DELIVERY_STATES = ['waiting', 'pending', 'in_flight', 'dead'] as const;
+/**
+ * States of deliveries still in the outbox (delivered and cancelled ones are
+ * history), in queue order: `awaiting_payment` is a delivery a fee due before
+ * acceptance holds (docs/payments.md) — open, though not yet due to push.
+ */
+export const OPEN_DELIVERY_STATES = ['waiting', 'awaiting_payment', 'pending', 'in_flight', 'dead'] as const;
 
 /** Deliveries per open state (every state present, zero when none). */
 export async function outboxDepth(reader: Queryable): Promise<Record<(typeof OPEN_DELIVERY_STATES)[number], number>> {

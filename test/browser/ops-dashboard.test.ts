@@ -63,6 +63,9 @@ describe('ops dashboard in Chromium', function () {
     await Promise.all([page.waitForURL(`${gateway.url}/ops`), page.getByRole('button', { name: '登录 Log in' }).click()]);
     expect(await page.locator('h1').textContent()).to.equal('总览 Overview');
     expect(await page.locator('tr[data-department="gaj"] td.circuit').textContent()).to.contain('closed');
+    // Every shared upstream has its row, the newer ones too.
+    expect(await page.locator('#adapters tr[data-upstream] td:first-child').allTextContents()).to.include.members(
+      ['统一身份认证平台 Identity platform', '统一公共支付平台 Payment platform', 'EMS 邮政寄递 Mail service', '好差评系统 Evaluation system', '数据共享交换平台 Data-sharing exchange']);
 
     await page.getByRole('link', { name: '死信 Dead letters' }).click();
     const row = page.locator(`tr[data-delivery="${deliveryId}"]`);

@@ -21,6 +21,11 @@ export interface DashboardContext {
     readonly matterSystem: boolean;
     readonly licenceLibrary: boolean;
     readonly sealPlatform: boolean;
+    readonly identityPlatform: boolean;
+    readonly paymentPlatform: boolean;
+    readonly logistics: boolean;
+    readonly evaluation: boolean;
+    readonly dataSharing: boolean;
     readonly departmentEndpoints: Readonly<Record<string, string>>;
   };
   /** Whether this process runs the dispatcher (circuit states come from it). */

@@ -21,6 +21,7 @@ export function chinaClock(ms: number): string {
 /** Delivery states, in queue order, with their labels. */
 export const STATE_LABELS: Readonly<Record<string, string>> = Object.freeze({
   waiting: '等待前置 Waiting',
+  awaiting_payment: '待缴费 Awaiting payment',
   pending: '待投递 Pending',
   in_flight: '投递中 In flight',
   delivered: '已投递 Delivered',

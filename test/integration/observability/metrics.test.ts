@@ -167,4 +167,15 @@ describe('Prometheus metrics at /metrics', function () {
     await scrape();
     expect(value('tongban_outbox_oldest_due_age_seconds')).to.be.within(90, 120);
   });
+
+  it('counts deliveries a fee holds (awaiting_payment) as still in the outbox', async () => {
+    // The dispatcher is stopped (above). A fee due before acceptance holds a delivery as intake does: awaiting_payment instead of pending.
+    await scrape();
+    expect(value('tongban_outbox_deliveries', { state: 'awaiting_payment' })).to.equal(0);
+    const { rows } = await env.gateway.store.query<{ id: string }>("SELECT id FROM deliveries WHERE state = 'pending' AND channel <> 'inbox' ORDER BY id LIMIT 1");
+    expect(rows).to.have.length(1);
+    await env.gateway.store.query("UPDATE deliveries SET state = 'awaiting_payment' WHERE id = $1", [rows[0]!.id]);
+    await scrapeUntil(() => value('tongban_outbox_deliveries', { state: 'awaiting_payment' }) === 1, 'the held delivery counted');
+    expect(text).to.match(/# HELP tongban_outbox_deliveries .*awaiting_payment/);
+  });
 });

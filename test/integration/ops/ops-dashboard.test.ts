@@ -10,6 +10,7 @@ import type { Gateway } from '../../../src/gateway.js';
 import { hashPassword } from '../../../src/ops/dashboard/password.js';
 import { maskHolderCode } from '../../../src/ops/dashboard/format.js';
 import { readSearch, searchSql } from '../../../src/ops/dashboard/search.js';
+import { newId } from '../../../src/store/index.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { DashboardClient } from './dashboard-client.js';
@@ -145,6 +146,16 @@ for (const fixture of storeFixtures()) describe(`ops dashboard (${fixture.name})
       expect(bars.reduce((sum, bar) => sum + Number(bar[2]), 0)).to.equal(4);
       expect(page.body).to.match(/逾期子件 Overdue sub-applications: <strong>1<\/strong>/);
       expect(page.body).to.contain('UPSTREAM_UNAVAILABLE');
+      // Every shared upstream, in the order of GET /v1/ops/adapters: the identity platform is configured here, the payment platform is not.
+      expect([...page.body.matchAll(/<tr data-upstream="([a-z-]+)">/g)].map((row) => row[1])).to.deep.equal(
+        ['matter-system', 'licence-library', 'seal-platform', 'identity-platform', 'payment-platform', 'logistics', 'evaluation', 'data-sharing']);
+      expect(page.body).to.match(/<tr data-upstream="identity-platform"><td>统一身份认证平台 Identity platform<\/td><td><span class="ok">已配置 configured/);
+      expect(page.body).to.match(/<tr data-upstream="payment-platform"><td>统一公共支付平台 Payment platform<\/td><td><span class="muted">未配置 not configured/);
+      expect(page.body).to.contain('<th>待缴费 Awaiting payment</th>');
+      // A waybill the mail service failed to create: its latest outcome, with the code.
+      await gateway.store.query(`INSERT INTO postings (id, application_id, direction, order_no, hall_code, sender, recipient, items, status, state, next_attempt_at, last_error, created_at, updated_at)
+        VALUES ($1, $2, 'result', $3, 'H1', '{}', '{}', '[]', 'not_created', 'dead', $4, $5, $4, $4)`, [newId(), seeded.applicationId, `TB-${newId()}`, seeded.now, 'timeout: no answer in 5000 ms']);
+      expect((await browser.get('/ops')).body).to.match(/<tr data-upstream="logistics">.*?<td><span class="bad">失败 failed<\/span> [^<]+ <code>UPSTREAM_TIMEOUT<\/code><\/td><td>—<\/td><\/tr>/);
       const day = await browser.get('/ops?range=24h');
       expect([...day.body.matchAll(/data-delivered="(\d+)" data-failed="(\d+)"/g)]).to.have.length(24);
     });

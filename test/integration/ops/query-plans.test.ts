@@ -17,13 +17,14 @@ import { deliveryRowsSql, GET_DELIVERY_SQL, recentLicenceUsesSql, themeNamesSql 
 import { readSearch, searchSql } from '../../../src/ops/dashboard/search.js';
 import { applicationSubApplicationsSql, commitmentReportsSql, overdueMaterialsSql, supplementRequestsSql } from '../../../src/ops/material-deadlines.js';
 import { OLDEST_DUE_SQL, OPEN_DELIVERY_STATES } from '../../../src/ops/outbox-gauges.js';
+import { UPSTREAM_OUTCOME_SQL } from '../../../src/ops/upstream-outcomes.js';
 import { newId, type SqlValue, type Store } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { DEPARTMENTS, insertAttempts, insertDeliveries, insertRows, OUTCOMES, randomStream, STATES } from './ops-rows.js';
 
 /** Tables that grow with use: never read whole. */
 const GROWING = ['deliveries', 'delivery_attempts', 'sub_applications', 'applications', 'application_holders', 'licence_uses', 'application_materials',
-  'supplement_requests', 'commitment_reports', 'sync_runs', 'ops_audit', 'material_uploads'];
+  'supplement_requests', 'commitment_reports', 'sync_runs', 'ops_audit', 'material_uploads', 'payments', 'postings', 'evaluations', 'evaluation_pushes', 'licence_issuances'];
 /** Small fixed tables a plan may scan: the catalogue's themes and the counters (departments × states × time buckets). */
 export const SCANNABLE = ['catalog_themes', ...COUNTER_TABLES];
 
@@ -79,6 +80,10 @@ function statements(sample: { delivery: string; subApplication: string; applicat
     { name: 'department activity', sql: DEPARTMENT_ATTEMPTS_SINCE_SQL, params: [NOW - 3_600_000] },
     { name: 'latest attempts', sql: DEPARTMENT_LATEST_SQL, params: [] },
   );
+  // The last success and failure of the upstreams the workers call (/v1/ops/adapters, the overview): the head of an index each.
+  for (const [upstream, sql] of Object.entries(UPSTREAM_OUTCOME_SQL)) {
+    list.push({ name: `${upstream}: last success`, sql: sql.success, params: [], page: true }, { name: `${upstream}: last failure`, sql: sql.failure, params: [], page: true });
+  }
   for (const input of [sample.delivery, sample.delivery.slice(-12), 'MZRSJ2026112400001']) {
     const query = readSearch(input);
     list.push({ name: `search ${input}`, sql: searchSql(query), params: [query.value] });
@@ -120,6 +125,7 @@ for (const fixture of storeFixtures()) describe(`ops query plans (${fixture.name
     await insertRows(store, 'licence_uses', ['seq', 'at', 'client_id', 'holder_code', 'holder_type', 'licence_identifier', 'licence_type', 'theme_code', 'matter_codes', 'use_cause',
       'authorization_id', 'action', 'outcome', 'prev_hash', 'hash'],
       Array.from({ length: 15000 }, (_, index) => [index + 1, NOW, 'platform', `H${random.int(3000)}`, 'citizen', `L${index}`, 'idCard', 'MX-T05', '[]', '办事', 'auth', 'query', 'used', `p${index}`, `h${index}`]));
+    await insertUpstreamJobs(store, random);
     await store.query('ANALYZE');
     sample = { delivery: deliveries[0]!, subApplication: subs[0]!.id, application: applications[0]! };
   });
@@ -127,6 +133,40 @@ for (const fixture of storeFixtures()) describe(`ops query plans (${fixture.name
     await store?.close();
     await fixture.cleanup(allPassed(this.test!.parent!));
   });
+
+  /** The job rows of the payment, posting, 好差评 push and licence issuance workers, mostly answered, some failed, some refused by Tongban itself. */
+  async function insertUpstreamJobs(tx: Store, random: ReturnType<typeof randomStream>): Promise<void> {
+    const { rows: subs } = await tx.query<{ id: string; application_id: string }>('SELECT id, application_id FROM sub_applications ORDER BY id LIMIT 20000');
+    const at = () => NOW - random.int(86_400_000);
+    const failure = () => (random.next() < 0.1 ? random.pick(['timeout: no answer in 5000 ms', 'unavailable: HTTP 503', 'the platform does not know the refund']) : null);
+    await insertRows(tx, 'payments', ['id', 'application_id', 'sub_application_id', 'matter_code', 'gate', 'items', 'total_fen', 'payer', 'due_date', 'order_no', 'notice_no', 'status', 'job',
+      'next_attempt_at', 'last_error', 'created_at', 'updated_at'], subs.map((sub, index) => {
+      const created = random.next() < 0.9;
+      return [newId(NOW), sub.application_id, sub.id, '000744622001', 'before-acceptance', '[]', 100, '{}', '2026-12-31', `TB-P${index}`, created ? `N${index}` : null,
+        created ? 'unpaid' : 'creating', created ? 'await' : 'create', NOW, failure(), NOW, at()];
+    }));
+    await insertRows(tx, 'postings', ['id', 'application_id', 'direction', 'order_no', 'hall_code', 'sender', 'recipient', 'items', 'waybill_no', 'status', 'state', 'next_attempt_at',
+      'last_error', 'created_at', 'updated_at'], subs.map((sub, index) => {
+      const created = random.next() < 0.9;
+      return [newId(NOW), sub.application_id, 'result', `TB-W${index}`, 'H1', '{}', '{}', '[]', created ? `W${index}` : null, created ? 'in_transit' : 'creating',
+        created ? 'tracking' : 'pending', NOW, failure(), NOW, at()];
+    }));
+    const evaluations = subs.map(() => newId(NOW));
+    await insertRows(tx, 'evaluations', ['id', 'application_id', 'theme_code', 'scope', 'service_code', 'level', 'indicators', 'comment', 'channel', 'actor', 'client_id', 'created_at'],
+      subs.map((sub, index) => [evaluations[index]!, sub.application_id, 'MX-T05', 'matter', `S${index}`, 5, '[]', '', 'pc', '{}', 'platform', NOW]));
+    await insertRows(tx, 'evaluation_pushes', ['id', 'evaluation_id', 'position', 'kind', 'payload', 'state', 'next_attempt_at', 'last_error', 'created_at', 'updated_at'],
+      evaluations.map((evaluation) => {
+        const state = random.pick(['delivered', 'delivered', 'delivered', 'pending', 'in_flight', 'dead']);
+        return [newId(NOW), evaluation, 0, 'evaluation', '{}', state, NOW, state === 'delivered' ? null : failure(), NOW, at()];
+      }));
+    await insertRows(tx, 'licence_issuances', ['id', 'application_id', 'sub_application_id', 'licence_type', 'business_number', 'request', 'status', 'operation', 'state', 'next_attempt_at',
+      'last_error', 'error_code', 'created_at', 'updated_at'], subs.map((sub, index) => {
+      const state = random.pick(['done', 'done', 'done', 'pending', 'dead']);
+      const code = state === 'done' ? null : random.pick([null, 'timeout', 'NO_SIGNER', 'MAPPING']);
+      return [newId(NOW), sub.application_id, sub.id, 'birthCertificate', `TB-${index}`, '{}', state === 'done' ? 'issued' : 'issuing', 'issue', state, NOW,
+        code === null ? null : `${code}: failed`, code, NOW, at()];
+    }));
+  }
 
   async function explain(statement: Statement): Promise<string[]> {
     if (fixture.name === 'sqlite') {

@@ -3,7 +3,7 @@ import { DELIVERY_STATES } from '../../../delivery/ops-deliveries.js';
 import { component } from '../components.js';
 import { departmentCode, instant, nextCursor, nullableInstant, openObject, uuid } from './common.js';
 
-export const deliveryState = { enum: [...DELIVERY_STATES], description: '`waiting` (for a prerequisite), `pending`, `in_flight`, `delivered`, `dead` (dead letter), `cancelled`' } as const;
+export const deliveryState = { enum: [...DELIVERY_STATES], description: '`waiting` (for a prerequisite), `awaiting_payment` (a fee due before acceptance holds it), `pending`, `in_flight`, `delivered`, `dead` (dead letter), `cancelled`' } as const;
 
 export const delivery = component('Delivery', openObject({
   id: { type: 'string' }, applicationId: uuid, subApplicationId: uuid, matterName: { type: 'string' }, department: departmentCode,

@@ -2,6 +2,7 @@
 import { listRuns } from '../../../catalog/sync-runs.js';
 import { chinaDate } from '../../../cases/working-days.js';
 import { countOverdue, DELIVERY_STATES } from '../../../delivery/ops-deliveries.js';
+import { upstreamOutcomes, type UpstreamOutcomes } from '../../upstream-outcomes.js';
 import { attemptsChart } from '../chart.js';
 import type { DashboardContext } from '../context.js';
 import { CHANNEL_LABELS, CIRCUIT_LABELS, chinaTime, coded, label, OUTCOME_LABELS, shorten, STATE_LABELS, SYNC_STATUS_LABELS } from '../format.js';
@@ -28,20 +29,38 @@ function hostOf(url: string | undefined): string {
   }
 }
 
+/** The latest outcome a worker's jobs recorded for an upstream: the newer of its last success and last failure (with its code). */
+function latestOutcome(record: UpstreamOutcomes): SafeHtml | string {
+  const { lastSuccessAt, lastFailureAt, lastErrorCode } = record;
+  if (lastFailureAt !== null && (lastSuccessAt === null || lastFailureAt > lastSuccessAt)) {
+    return html`<span class="bad">${label(SYNC_STATUS_LABELS, 'failed')}</span> ${chinaTime(lastFailureAt)}${lastErrorCode ? html` <code>${lastErrorCode}</code>` : ''}`;
+  }
+  return lastSuccessAt === null ? '—' : html`<span class="ok">${label(SYNC_STATUS_LABELS, 'succeeded')}</span> ${chinaTime(lastSuccessAt)}`;
+}
+
 async function adaptersPanel(context: DashboardContext): Promise<SafeHtml> {
-  const [[lastRun], [lastSuccess], activity] = await Promise.all([
+  const [[lastRun], [lastSuccess], activity, recorded] = await Promise.all([
     listRuns(context.reader, { limit: 1 }),
     listRuns(context.reader, { status: 'succeeded', limit: 1 }),
     departmentActivity(context.reader, context.now() - 3600_000),
+    upstreamOutcomes(context.reader),
   ]);
   const circuits = context.breakerStates();
   const configured = (yes: boolean) => (yes ? html`<span class="ok">已配置 configured</span>` : html`<span class="muted">未配置 not configured</span>`);
+  // In the order of GET /v1/ops/adapters; the upstreams without a record of their calls show dashes.
+  const row = (id: string, name: string, isConfigured: boolean, record?: UpstreamOutcomes) => html`<tr data-upstream="${id}"><td>${name}</td><td>${configured(isConfigured)}</td><td>${
+    record ? latestOutcome(record) : '—'}</td><td>${record?.lastSuccessAt ? chinaTime(record.lastSuccessAt) : '—'}</td></tr>`;
   const upstream = [
-    html`<tr><td>省事项系统 Matter system</td><td>${configured(context.upstreams.matterSystem)}</td><td>${
+    html`<tr data-upstream="matter-system"><td>省事项系统 Matter system</td><td>${configured(context.upstreams.matterSystem)}</td><td>${
       lastRun ? html`<span class="${lastRun.status === 'failed' ? 'bad' : 'ok'}">${label(SYNC_STATUS_LABELS, lastRun.status)}</span> ${chinaTime(lastRun.finishedAt ?? lastRun.startedAt)}${lastRun.errorCode ? html` <code>${lastRun.errorCode}</code>` : ''}` : '—'
     }</td><td>${lastSuccess ? chinaTime(lastSuccess.finishedAt) : '—'}</td></tr>`,
-    html`<tr><td>电子证照库 E-licence library</td><td>${configured(context.upstreams.licenceLibrary)}</td><td>—</td><td>—</td></tr>`,
-    html`<tr><td>电子印章平台 E-seal platform</td><td>${configured(context.upstreams.sealPlatform)}</td><td>—</td><td>—</td></tr>`,
+    row('licence-library', '电子证照库 E-licence library', context.upstreams.licenceLibrary, recorded.licenceLibrary),
+    row('seal-platform', '电子印章平台 E-seal platform', context.upstreams.sealPlatform),
+    row('identity-platform', '统一身份认证平台 Identity platform', context.upstreams.identityPlatform),
+    row('payment-platform', '统一公共支付平台 Payment platform', context.upstreams.paymentPlatform, recorded.paymentPlatform),
+    row('logistics', 'EMS 邮政寄递 Mail service', context.upstreams.logistics, recorded.logistics),
+    row('evaluation', '好差评系统 Evaluation system', context.upstreams.evaluation, recorded.evaluation),
+    row('data-sharing', '数据共享交换平台 Data-sharing exchange', context.upstreams.dataSharing),
   ];
   // Departments with nothing to show (no endpoint, no traffic, circuit closed) are summed up in one line.
   const relevant = (department: (typeof context.departments)[number]) => department.channel === 'inbox' || activity.has(department.code) || (circuits[department.code] ?? 'closed') !== 'closed'
@@ -60,7 +79,9 @@ async function adaptersPanel(context: DashboardContext): Promise<SafeHtml> {
     departments.push(html`<tr class="quiet"><td colspan="7" class="muted">另有 ${quiet.length} 个部门未配置地址且无投递 ${quiet.length} more departments without an endpoint or traffic: ${quiet.map((department) => department.code).join(', ')}</td></tr>`);
   }
   return html`<section id="adapters"><h2>适配器与熔断 Adapters and circuits</h2>
-<table><thead><tr><th>上游系统 Upstream</th><th>配置 Configured</th><th>最近同步 Last sync</th><th>最近成功 Last success</th></tr></thead><tbody>${upstream}</tbody></table>
+<table><thead><tr><th>上游系统 Upstream</th><th>配置 Configured</th><th>最近结果 Last outcome</th><th>最近成功 Last success</th></tr></thead><tbody>${upstream}</tbody></table>
+<p class="muted">省事项系统：目录同步；电子证照库：证照签发；支付平台：缴款通知与退款；EMS：运单；好差评：评价推送。电子印章、统一身份认证、数据共享交换平台在请求中调用，不留记录。
+Matter system: catalogue syncs; licence library: licence issuance; payment platform: notices and refunds; EMS: waybills; 好差评: evaluation pushes. The e-seal platform, identity platform and data-sharing exchange are called within requests, with no record kept.</p>
 <table><thead><tr><th>部门 Department</th><th>通道 Channel</th><th>地址 Endpoint</th><th>熔断 Circuit</th><th>成功 (1 h)</th><th>失败 (1 h)</th><th>最近投递 Last attempt</th></tr></thead><tbody>${departments}</tbody></table>
 ${context.dispatcherEnabled ? '' : html`<p class="muted">本进程未运行投递器，熔断状态不可见 This replica runs no dispatcher; circuit states are those of other replicas.</p>`}
 </section>`;
