@@ -232,11 +232,3 @@ export type LicenceTypeKey = keyof typeof LICENCE_TYPES;
 export function licenceTypeByCode(code: string): LicenceTypeInfo | undefined {
   return Object.values(LICENCE_TYPES).find((type) => type.code === code);
 }
-
-/** Why `key` is not a licence type a holder of `holderType` holds (unknown, or held by the other kind), or undefined when it is. */
-export function licenceTypeProblem(key: string, holderType: LicenceHolderType): string | undefined {
-  const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : undefined;
-  if (!type) return `unknown licence type "${key}" (known: ${Object.keys(LICENCE_TYPES).join(', ')})`;
-  if (type.holderType !== holderType) return `${type.name} (${key}) is held by ${type.holderType === 'citizen' ? 'citizens' : 'organisations'}, not by a holder of type ${holderType}`;
-  return undefined;
-}

@@ -15,7 +15,7 @@ export interface ActingForRequest {
   readonly clientId: string;
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
   readonly themeCode: string;
-  /** Licence type keys the use needs. */
+  /** Licence type keys the use needs, and shared-data resource keys: a delegation must name each alike. */
   readonly licenceTypes: readonly string[];
   readonly at: Date;
 }
@@ -28,7 +28,7 @@ export type GuardianshipCheck = (actor: Actor, request: ActingForRequest) => Pro
 
 /** Delegations (帮代办) as acting-for needs them. */
 export interface DelegationLookup {
-  /** An active delegation from the holder to this actor (or to the client, a registered 帮代办 service) covering the theme and licence types. */
+  /** An active delegation from the holder to this actor (or to the client, a registered 帮代办 service) covering the theme and licence types (resources included). */
   findCovering(actor: Actor, request: ActingForRequest): Promise<{ id: string } | undefined>;
   /**
    * Checks, at a use, that the delegation is still in force.

@@ -1,13 +1,13 @@
 /**
  * The bodies of the window's routes (一窗受理), validated: `POST
- * /v1/counter-codes` (hall, theme, licence types, holder) and `POST
+ * /v1/counter-codes` (hall, theme, licence types and shared-data resources, holder) and `POST
  * /v1/counter/scans` (the scanned code). The catalogue check (the theme
  * exists and is not withdrawn) is the service's, since it needs the store.
  */
 import { Ajv } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
-import { licenceTypeProblem, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
-import { fieldErrorsOf, THEME_CODE_PATTERN } from '../licences/authorization-request.js';
+import type { LicenceHolderType } from '../domain/licence-library.js';
+import { fieldErrorsOf, licenceTypesProblems, THEME_CODE_PATTERN, type LicenceTypeOrResourceKey } from '../licences/authorization-request.js';
 import { HOLDER_TYPES, holderCodeProblem } from '../licences/holder.js';
 import { HALL_CODE_PATTERN } from '../trust/client-registry.js';
 import type { Actor } from './actor.js';
@@ -22,7 +22,8 @@ const CODE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export interface CounterCodeRequest {
   readonly hallCode: string;
   readonly themeCode: string;
-  readonly licenceTypes: readonly LicenceTypeKey[];
+  /** Licence type keys and shared-data resource keys, as an authorisation names them. */
+  readonly licenceTypes: readonly LicenceTypeOrResourceKey[];
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
 }
 
@@ -64,12 +65,10 @@ export function parseCounterCodeRequest(body: unknown, actor: Actor): CounterCod
     const problem = holderCodeProblem(input.holder.code, input.holder.type);
     if (problem) errors.push({ pointer: '/holder/code', message: problem });
   }
-  input.licenceTypes.forEach((key, index) => {
-    const problem = licenceTypeProblem(key, holder.type);
-    if (problem) errors.push({ pointer: `/licenceTypes/${index}`, message: problem });
-  });
+  // Shared-data resources too (docs/shared-data.md): the scan's authorisation then names them for the window.
+  errors.push(...licenceTypesProblems(input.licenceTypes, holder.type));
   if (errors.length > 0) throw validationError(errors);
-  return { hallCode: input.hallCode, themeCode: input.themeCode, licenceTypes: input.licenceTypes as LicenceTypeKey[], holder: { code: holder.code.toUpperCase(), type: holder.type } };
+  return { hallCode: input.hallCode, themeCode: input.themeCode, licenceTypes: input.licenceTypes as LicenceTypeOrResourceKey[], holder: { code: holder.code.toUpperCase(), type: holder.type } };
 }
 
 /**

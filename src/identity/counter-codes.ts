@@ -1,7 +1,7 @@
 /**
  * Counter QR codes (一窗受理): an applicant, logged in at a platform, has
  * Tongban make a short-lived code for one service hall, one theme and some
- * licence types; at the hall's window the staff member, logged in at the
+ * licence types (or shared-data resources); at the hall's window the staff member, logged in at the
  * counter terminal, scans it, which records a time-boxed authorisation for
  * that counter client given to that staff member. Only the code's SHA-256
  * is stored; a code is scanned once. See docs/identity.md (The window).

@@ -1,22 +1,23 @@
 /**
  * The body of `POST /v1/delegations`, validated: shape (ajv), the agent (a
  * person's ID number with its check character, or a client id), known
- * licence types that the holder's kind holds, and the expiry. The checks
+ * licence types and shared-data resources that the holder's kind holds (as
+ * an authorisation's), and the expiry. The checks
  * that need the store (themes in the catalogue, the service registered)
  * are the service's.
  */
 import { Ajv } from 'ajv';
 import { validationError, type FieldError } from '../errors/index.js';
-import { LICENCE_TYPES, type LicenceHolderType, type LicenceTypeKey } from '../domain/licence-library.js';
+import type { LicenceHolderType } from '../domain/licence-library.js';
 import { validateIdNumber } from '../domain/identifiers/index.js';
 import { readTextMember } from '../forms/text-rules.js';
-import { fieldErrorsOf, parseInstant, THEME_CODE_PATTERN } from '../licences/authorization-request.js';
+import { fieldErrorsOf, licenceTypesProblems, parseInstant, THEME_CODE_PATTERN, type LicenceTypeOrResourceKey } from '../licences/authorization-request.js';
 
 /** Longest allowed lifetime of a delegation. */
 export const MAX_DELEGATION_YEARS = 1;
 /** Most themes one delegation names. */
 export const MAX_DELEGATION_THEMES = 40;
-/** Most licence types one delegation names. */
+/** Most licence types (and shared-data resources) one delegation names. */
 export const MAX_DELEGATION_LICENCE_TYPES = 20;
 
 /** Who a delegation lets act: a named person (by ID number), or a registered 帮代办 service (by its Tongban client id). */
@@ -28,7 +29,8 @@ export type DelegationAgent =
 export interface DelegationRequest {
   readonly agent: DelegationAgent;
   readonly themeCodes: readonly string[];
-  readonly licenceTypes: readonly LicenceTypeKey[];
+  /** Licence type keys and shared-data resource keys, each held by the holder's kind. */
+  readonly licenceTypes: readonly LicenceTypeOrResourceKey[];
   readonly expiresAt: Date;
 }
 
@@ -86,13 +88,8 @@ export function parseDelegationRequest(body: unknown, holder: { code: string; ty
   const errors: FieldError[] = [];
   const agent = readAgent(input.agent, holder, granterIdNumber, errors);
 
-  input.licenceTypes.forEach((key, index) => {
-    const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : undefined;
-    if (!type) errors.push({ pointer: `/licenceTypes/${index}`, message: `unknown licence type "${key}" (known: ${Object.keys(LICENCE_TYPES).join(', ')})` });
-    else if (type.holderType !== holder.type) {
-      errors.push({ pointer: `/licenceTypes/${index}`, message: `${type.name} (${key}) is held by ${type.holderType === 'citizen' ? 'citizens' : 'organisations'}; the holder delegating is ${holder.type === 'citizen' ? 'a citizen' : 'an organisation'}` });
-    }
-  });
+  // Shared-data resources are delegated like licence types (docs/shared-data.md): the agent may then record an authorisation naming them.
+  errors.push(...licenceTypesProblems(input.licenceTypes, holder.type));
 
   const expiresAt = parseInstant(input.expiresAt);
   const latest = new Date(now);
@@ -102,5 +99,5 @@ export function parseDelegationRequest(body: unknown, holder: { code: string; ty
   else if (expiresAt.getTime() > latest.getTime()) errors.push({ pointer: '/expiresAt', message: `must be at most ${MAX_DELEGATION_YEARS} year ahead (latest ${latest.toISOString()})` });
 
   if (errors.length > 0 || !agent || !expiresAt) throw validationError(errors);
-  return { agent, themeCodes: input.themeCodes, licenceTypes: input.licenceTypes as LicenceTypeKey[], expiresAt };
+  return { agent, themeCodes: input.themeCodes, licenceTypes: input.licenceTypes as LicenceTypeOrResourceKey[], expiresAt };
 }

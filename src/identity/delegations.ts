@@ -1,7 +1,7 @@
 /**
  * Delegations (委托, for 帮代办): a holder lets an agent — a named person, or
  * a registered 帮代办 service — act for them for named themes and licence
- * types until a time. A delegation is granted by the holder's authenticated
+ * types (and shared-data resources) until a time. A delegation is granted by the holder's authenticated
  * session (a citizen for themselves, an enterprise's legal representative
  * for the enterprise), recorded with that session as its signature, listed
  * to the holder, revocable by the holder, and re-checked at every use.
@@ -37,7 +37,7 @@ export interface Delegation {
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
   readonly agent: DelegationAgent;
   readonly themeCodes: readonly string[];
-  /** Licence type keys (`residentIdCard`, …). */
+  /** Licence type keys (`residentIdCard`, …) and shared-data resource keys (`householdRegistration`, …). */
   readonly licenceTypes: readonly string[];
   readonly createdAt: string;
   readonly expiresAt: string;
@@ -184,8 +184,9 @@ export class DelegationService implements DelegationLookup {
 
   /**
    * An active delegation from the request's holder covering its theme and
-   * every licence type, to this actor: a person agent with the actor's ID
-   * number (logged in as themselves, or as the holder enterprise's 经办人),
+   * every licence type (a shared-data resource is one more key), to this
+   * actor: a person agent with the actor's ID number (logged in as
+   * themselves, or as the holder enterprise's 经办人),
    * or a service agent that is the client the request came through. When
    * none is active but a covering one was revoked or has expired, says so.
    * @throws TongbanError DELEGATION_REVOKED, DELEGATION_EXPIRED.

@@ -25,11 +25,14 @@ const CONSENT_SKEW_MS = 5 * 60_000;
 /** The shape of theme codes (as the catalogue routes accept them). */
 export const THEME_CODE_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
 
+/** What an authorisation, a delegation or a counter code may name in `licenceTypes`: licence type keys and shared-data resource keys. */
+export type LicenceTypeOrResourceKey = LicenceTypeKey | SharedResourceKey;
+
 /** A validated authorisation request. */
 export interface AuthorizationRequest {
   readonly holder: { readonly code: string; readonly type: LicenceHolderType };
   /** Licence type keys, and shared-data resource keys (`socialInsuranceEnrolment`, …). */
-  readonly licenceTypes: readonly (LicenceTypeKey | SharedResourceKey)[];
+  readonly licenceTypes: readonly LicenceTypeOrResourceKey[];
   readonly purpose: { readonly themeCode: string; readonly matterCodes: readonly string[]; readonly description: string | null };
   readonly expiresAt: Date;
   readonly consent: { readonly method: ConsentMethod; readonly at: Date };
@@ -85,6 +88,24 @@ export function fieldErrorsOf(errors: readonly ErrorObject[]): FieldError[] {
 }
 
 /**
+ * What is wrong with the `licenceTypes` of a body naming what a holder lets
+ * be used — an authorisation, a delegation (帮代办) or a counter code, which
+ * all accept the same keys — at `/licenceTypes/<i>`: keys neither a licence
+ * type nor a shared-data resource, and keys the holder's kind does not hold.
+ */
+export function licenceTypesProblems(keys: readonly string[], holderType: LicenceHolderType): FieldError[] {
+  return keys.flatMap((key, index) => {
+    // A shared-data resource key (docs/shared-data.md) authorises reading and verifying that resource; every one is a citizen's.
+    const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : isSharedResourceKey(key) ? SHARED_RESOURCES[key] : undefined;
+    if (!type) {
+      return [{ pointer: `/licenceTypes/${index}`, message: `unknown licence type or shared-data resource "${key}" (known: ${[...Object.keys(LICENCE_TYPES), ...Object.keys(SHARED_RESOURCES)].join(', ')})` }];
+    }
+    if (type.holderType === holderType) return [];
+    return [{ pointer: `/licenceTypes/${index}`, message: `${type.name} (${key}) is held by ${type.holderType === 'citizen' ? 'citizens' : 'organisations'}, not by a holder of type ${holderType}` }];
+  });
+}
+
+/**
  * Validates the request body of `POST /v1/authorizations`.
  * @throws TongbanError VALIDATION_FAILED listing every field at fault.
  */
@@ -103,15 +124,7 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
   const holderProblem = holderCodeProblem(input.holder.code, input.holder.type);
   if (holderProblem) errors.push({ pointer: '/holder/code', message: holderProblem });
 
-  input.licenceTypes.forEach((key, index) => {
-    // A shared-data resource key (docs/shared-data.md) authorises reading and verifying that resource; every one is a citizen's.
-    const type = Object.hasOwn(LICENCE_TYPES, key) ? LICENCE_TYPES[key as LicenceTypeKey] : isSharedResourceKey(key) ? SHARED_RESOURCES[key] : undefined;
-    if (!type) {
-      errors.push({ pointer: `/licenceTypes/${index}`, message: `unknown licence type or shared-data resource "${key}" (known: ${[...Object.keys(LICENCE_TYPES), ...Object.keys(SHARED_RESOURCES)].join(', ')})` });
-    } else if (type.holderType !== input.holder.type) {
-      errors.push({ pointer: `/licenceTypes/${index}`, message: `${type.name} (${key}) is held by ${type.holderType === 'citizen' ? 'citizens' : 'organisations'}, not by a holder of type ${input.holder.type}` });
-    }
-  });
+  errors.push(...licenceTypesProblems(input.licenceTypes, input.holder.type));
 
   const expiresAt = parseInstant(input.expiresAt);
   const latest = new Date(now);
@@ -128,7 +141,7 @@ export function parseAuthorizationRequest(body: unknown, now: Date): Authorizati
   if (errors.length > 0) throw validationError(errors);
   return {
     holder: { code: input.holder.code, type: input.holder.type },
-    licenceTypes: input.licenceTypes as (LicenceTypeKey | SharedResourceKey)[],
+    licenceTypes: input.licenceTypes as LicenceTypeOrResourceKey[],
     purpose: { themeCode: input.purpose.themeCode, matterCodes: input.purpose.matterCodes ?? [], description },
     expiresAt: expiresAt!,
     consent: { method: input.consent.method, at: consentAt! },

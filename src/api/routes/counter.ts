@@ -3,7 +3,7 @@ import { COUNTER_QR_PREFIX, type CounterCodes, type IdentityService } from '../.
 import { HALL_CODE_PATTERN } from '../../trust/client-registry.js';
 import { component } from '../openapi/components.js';
 import { idTokenHeader, limitQuery } from '../openapi/parameters.js';
-import { holder, instant, licenceTypeKey, openObject, themeCode, uuid } from '../openapi/schemas/common.js';
+import { holder, instant, licenceTypeOrResourceKey, openObject, themeCode, uuid } from '../openapi/schemas/common.js';
 import { ACTING_FOR_ERRORS, ID_TOKEN_ERRORS } from './identity.js';
 import { readLimit } from './read-limit.js';
 import type { Route } from './route.js';
@@ -14,13 +14,16 @@ export interface CounterRouteDependencies {
 }
 
 const hallCode = { type: 'string', pattern: HALL_CODE_PATTERN, description: 'Service hall code (办事大厅), as its counter clients are registered with', examples: ['meizhou-hall'] } as const;
-const licenceTypes = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeKey } as const;
+const licenceTypes = {
+  type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeOrResourceKey,
+  description: 'Licence types, and shared-data resources the staff member may read and verify for the holder under the scan\'s authorisation (docs/shared-data.md)',
+} as const;
 
 const masked = openObject({ name: { type: 'string' }, idNumber: { type: 'string', description: 'Masked (birth date hidden)' } }, ['name', 'idNumber']);
 
 const counterCodeRequest = component('CounterCodeRequest', {
   type: 'object', additionalProperties: false, required: ['hallCode', 'themeCode', 'licenceTypes'],
-  description: 'A QR code for the window (一窗受理): the staff member who scans it at a counter of `hallCode` may use these licence types of the holder for this theme. Without `holder`, the holder is the applicant who logged in (a citizen, or the enterprise of a legal representative); another holder needs the applicant to be their guardian or agent.',
+  description: 'A QR code for the window (一窗受理): the staff member who scans it at a counter of `hallCode` may use these licence types of the holder for this theme, and read and verify (在线核验) the shared-data resources it names. Without `holder`, the holder is the applicant who logged in (a citizen, or the enterprise of a legal representative); another holder needs the applicant to be their guardian or agent.',
   properties: { hallCode, themeCode, licenceTypes, holder },
 });
 

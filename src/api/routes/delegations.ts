@@ -38,8 +38,8 @@ export function delegationRoutes(deps: DelegationRouteDependencies): Route[] {
   return [
     {
       method: 'POST', path: '/v1/delegations', access: { roles: ['platform'] },
-      summary: 'Record the holder\'s delegation (委托) to an agent — a person or a 帮代办 service — for named themes and licence types, until a time',
-      description: 'Needs the holder\'s ID token (`Tongban-Id-Token`): a citizen delegates for themselves, an enterprise through its legal representative (`org_role` legalRepresentative). The session that granted it is recorded as `grantedBy`.',
+      summary: 'Record the holder\'s delegation (委托) to an agent — a person or a 帮代办 service — for named themes and licence types (shared-data resources too), until a time',
+      description: 'Needs the holder\'s ID token (`Tongban-Id-Token`): a citizen delegates for themselves, an enterprise through its legal representative (`org_role` legalRepresentative). The session that granted it is recorded as `grantedBy`. `licenceTypes` may name shared-data resources beside licence types, validated as an authorisation\'s: an agent may read and verify (在线核验) the holder\'s shared data only under a delegation naming the resource (docs/shared-data.md).',
       request: { schema: delegationRequest, example: delegationExample },
       responses: { 201: { description: 'Recorded', schema: delegation, headers: { Location: '`/v1/delegations/{id}`' } } },
       errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH'],

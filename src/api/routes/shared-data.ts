@@ -1,8 +1,9 @@
 /**
  * `POST /v1/shared-data/query` (a holder's records from the data-sharing
  * exchange) and `POST /v1/shared-data/verify` (在线核验: does a statement
- * hold?). Both need the holder's ID token, an authorisation naming the
- * resources, and a reason; docs/shared-data.md.
+ * hold?). Both need the ID token of the person the authorisation was
+ * recorded for (the holder, an agent, a counter officer), an authorisation
+ * naming the resources, and a reason; docs/shared-data.md.
  */
 import { validationError, type FieldError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';

@@ -19,6 +19,10 @@ export const sharedResourceKey = component('SharedResourceKey', {
   type: 'string', enum: Object.keys(SHARED_RESOURCES),
   description: `Shared-data resource key (docs/shared-data.md): ${Object.entries(SHARED_RESOURCES).map(([key, resource]) => `\`${key}\` ${resource.name} (${resource.code}, ${resource.sourceDepartment})`).join(', ')}`,
 });
+/** An item of the `licenceTypes` of an authorisation, a delegation (帮代办) or a counter code: all three accept both kinds of key. */
+export const licenceTypeOrResourceKey = {
+  anyOf: [licenceTypeKey, sharedResourceKey], description: 'A licence type key, or a shared-data resource key (docs/shared-data.md), held by the holder\'s kind (every resource is a citizen\'s)',
+} as const;
 export const holderType = { enum: [...HOLDER_TYPES], description: '`citizen` (ID number) or `organization` (unified social credit code)' } as const;
 export const holder = component('Holder', {
   type: 'object', additionalProperties: false, required: ['code', 'type'],

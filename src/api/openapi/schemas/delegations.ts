@@ -1,7 +1,7 @@
 /** Shapes of delegations (`/v1/delegations…`, 帮代办). */
 import { MAX_DELEGATION_LICENCE_TYPES, MAX_DELEGATION_THEMES } from '../../../identity/delegation-request.js';
 import { component } from '../components.js';
-import { holder, instant, licenceTypeKey, nextCursor, nullableInstant, openObject, themeCode, uuid } from './common.js';
+import { holder, instant, licenceTypeOrResourceKey, nextCursor, nullableInstant, openObject, themeCode, uuid } from './common.js';
 
 const personAgent = {
   type: 'object', additionalProperties: false, required: ['type', 'idNumber', 'name'],
@@ -25,7 +25,7 @@ export const delegationRequest = component('DelegationRequest', {
   properties: {
     agent: { oneOf: [personAgent, serviceAgent] },
     themeCodes: { type: 'array', minItems: 1, maxItems: MAX_DELEGATION_THEMES, uniqueItems: true, items: themeCode, description: 'Themes of the catalogue, none withdrawn' },
-    licenceTypes: { type: 'array', minItems: 1, maxItems: MAX_DELEGATION_LICENCE_TYPES, uniqueItems: true, items: licenceTypeKey, description: 'Licence types the holder\'s kind holds' },
+    licenceTypes: { type: 'array', minItems: 1, maxItems: MAX_DELEGATION_LICENCE_TYPES, uniqueItems: true, items: licenceTypeOrResourceKey, description: 'Licence types the holder\'s kind holds, and shared-data resources (a citizen\'s; docs/shared-data.md): what the agent may name in an authorisation for the holder, to read licences, and to read and verify shared data' },
     expiresAt: { type: 'string', format: 'date-time', maxLength: 40, description: 'ISO 8601 with a time zone, in the future, at most one year ahead' },
   },
 });

@@ -1,6 +1,6 @@
 /** Shapes of authorisations (`/v1/authorizations…`), licences (`/v1/licences…`) and the licence-use ledger. */
 import { component } from '../components.js';
-import { consentMethod, holder, holderType, instant, licenceTypeKey, matterCode, sharedResourceKey, nullableInstant, openObject, themeCode, uuid } from './common.js';
+import { consentMethod, holder, holderType, instant, licenceTypeKey, licenceTypeOrResourceKey, matterCode, nullableInstant, openObject, themeCode, uuid } from './common.js';
 
 const purpose = {
   type: 'object', additionalProperties: false, required: ['themeCode'],
@@ -16,7 +16,7 @@ export const authorizationRequest = component('AuthorizationRequest', {
   description: 'The holder\'s consent (授权) to let the calling platform use their licences for one theme (and optionally some of its matters) until `expiresAt` (at most one year ahead). Each licence type must be held by that kind of holder.',
   properties: {
     holder,
-    licenceTypes: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { anyOf: [licenceTypeKey, sharedResourceKey] }, description: 'Licence types, and shared-data resources the platform may read and verify for the holder (docs/shared-data.md)' },
+    licenceTypes: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: licenceTypeOrResourceKey, description: 'Licence types, and shared-data resources the platform may read and verify for the holder (docs/shared-data.md)' },
     purpose,
     expiresAt: { type: 'string', format: 'date-time', maxLength: 40, description: 'ISO 8601 with a time zone, in the future, at most one year ahead' },
     consent: {
