@@ -6,10 +6,9 @@
  * shared-catalogue code with the holder's 公民身份号码 as the condition, the
  * purpose and the authorisation reference on every call.
  */
-import type { AxiosResponse } from 'axios';
 import type { SharedDataExchange, SharedDataQuery, SharedDataRecord, SharedDataVerdict } from '../../src/domain/shared-data.js';
-import { createHttpClient, statusError, transportError } from '../common/http-client.js';
-import { readJsonEnvelope } from '../common/json-envelope.js';
+import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
+import { statusError } from '../common/http-client.js';
 import {
   ACCESS_TOKEN_HEADER, RESOURCES_PATH, RESULT_CODES, TOKEN_PATH, describeSchemaError, validateEnvelope, validateRecordSet, validateToken,
   validateVerdict, type WireQueryRequest,
@@ -38,38 +37,29 @@ const TOKEN_MARGIN_MS = 60_000;
  * @throws RangeError when a setting is invalid.
  */
 export function createDataSharingAdapter(settings: DataSharingSettings): SharedDataExchange {
-  let url: URL;
-  try {
-    url = new URL(settings.baseUrl);
-  } catch {
-    throw new RangeError(`createDataSharingAdapter: "baseUrl" is not a URL: "${settings.baseUrl}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`createDataSharingAdapter: "baseUrl" must be http(s), got "${url.protocol}"`);
+  const baseUrl = parseBaseUrl('createDataSharingAdapter', settings.baseUrl);
   if (!settings.appKey) throw new RangeError('createDataSharingAdapter: "appKey" is empty');
   if (!settings.appSecret) throw new RangeError('createDataSharingAdapter: "appSecret" is empty');
-  const timeoutMs = settings.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) throw new RangeError(`createDataSharingAdapter: "timeoutMs" must be positive, got ${timeoutMs}`);
+  const timeoutMs = timeoutSetting('createDataSharingAdapter', settings.timeoutMs);
   const now = settings.now ?? Date.now;
-  const prefix = url.pathname.replace(/\/+$/, '');
-  const http = createHttpClient({ baseUrl: url.origin, timeoutMs });
+  const client = createEnvelopeClient({
+    system: SYSTEM, baseUrl, timeoutMs, accept: 'application/json', contentType: 'application/json',
+    envelope: { validate: validateEnvelope, read: (envelope) => ({ code: envelope.resultCode, message: envelope.resultMsg, data: envelope.data }), okCode: RESULT_CODES.OK.code },
+    envelopeError, malformedError,
+  });
   let token: { value: string; renewAt: number } | undefined;
   let pendingToken: Promise<string> | undefined;
 
-  /** One POST; the envelope's code and data (success, or one of `accept`). */
+  /**
+   * One POST; the envelope's code and data (success, or one of `accept`). Unlike the
+   * client's `call`, any answer that is not 2xx fails, naming the code: the exchange
+   * answers its accepted codes with 200.
+   */
   async function post(operation: string, path: string, body: unknown, headers: Record<string, string>, accept: readonly string[] = []) {
-    let response: AxiosResponse<string>;
-    try {
-      response = await http.request<string>({
-        method: 'POST', url: `${prefix}${path}`, data: JSON.stringify(body),
-        headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' },
-      });
-    } catch (error) {
-      throw transportError(SYSTEM, operation, error);
-    }
-    const parsed = readJsonEnvelope(SYSTEM, operation, response, validateEnvelope, malformedError);
-    if (parsed.resultCode !== RESULT_CODES.OK.code && !accept.includes(parsed.resultCode)) throw envelopeError(operation, response.status, parsed.resultCode, parsed.resultMsg);
-    if (response.status < 200 || response.status >= 300) throw statusError(SYSTEM, operation, response.status, parsed.resultCode);
-    return { code: parsed.resultCode, data: parsed.data };
+    const { status, envelope } = await client.send(operation, 'POST', path, body, headers);
+    if (envelope.resultCode !== RESULT_CODES.OK.code && !accept.includes(envelope.resultCode)) throw envelopeError(operation, status, envelope.resultCode, envelope.resultMsg);
+    if (status < 200 || status >= 300) throw statusError(SYSTEM, operation, status, envelope.resultCode);
+    return { code: envelope.resultCode, data: envelope.data };
   }
 
   async function fetchToken(): Promise<string> {

@@ -7,12 +7,12 @@
 import type { ValidateFunction } from 'ajv';
 import type { Evaluation, EvaluationReceipt, EvaluationSystem, RecordedEvaluation, RectificationStep } from '../../src/domain/evaluation.js';
 import { validationError } from '../../src/errors/index.js';
-import { createHttpClient, transportError } from '../common/http-client.js';
+import { createEnvelopeClient, parseBaseUrl, type EnvelopeAnswer } from '../common/envelope-client.js';
 import {
   EVALUATIONS_PATH, RESULT_CODES, describeSchemaError, rectificationsPath, validateEnvelope, validateEvaluation, validateEvaluationList, validatePushResult,
   type WireEnvelope, type WireEvaluation,
 } from './evaluation-api.js';
-import { envelopeError, httpStatusError, malformedError } from './evaluation-error.js';
+import { envelopeError, malformedError } from './evaluation-error.js';
 import { signHeaders } from './evaluation-signature.js';
 import { fromChinaTime, fromWireEvaluation, samePush, sameStep, toWirePush, toWireRectification } from './map-evaluation.js';
 
@@ -28,54 +28,24 @@ export interface EvaluationAdapterSettings {
   now?: () => number;
 }
 
-/** The parsed JSON text, or undefined when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The one value the adapter converts rather than passes on: a time that is not one cannot be written in China time. */
 function requireTime(pointer: string, value: unknown): void {
   if (typeof value !== 'string' || !Number.isFinite(Date.parse(value))) throw validationError([{ pointer, message: `must be an ISO 8601 time, not "${String(value)}"` }]);
 }
 
-interface Answer {
-  status: number;
-  envelope: WireEnvelope;
-}
+type Answer = EnvelopeAnswer<WireEnvelope>;
 
 /** Creates the adapter. No call is made until a method is used. */
 export function createEvaluationAdapter(settings: EvaluationAdapterSettings): EvaluationSystem {
-  let base: URL;
-  try {
-    base = new URL(settings.baseUrl);
-  } catch {
-    throw new RangeError(`createEvaluationAdapter: "baseUrl" is not a URL: "${settings.baseUrl}"`);
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RangeError(`createEvaluationAdapter: "baseUrl" must be http(s), got "${base.protocol}"`);
-  const pathPrefix = base.pathname.replace(/\/+$/, '');
-  const http = createHttpClient({ baseUrl: `${base.origin}${pathPrefix}`, timeoutMs: settings.timeoutMs ?? 5000 });
   const now = settings.now ?? Date.now;
-
   /** One signed call; the envelope whatever its code (callers decide), or an UpstreamError when there is none. */
-  async function call(operation: string, method: 'GET' | 'POST', pathWithQuery: string, payload?: object): Promise<Answer> {
-    const body = payload === undefined ? '' : JSON.stringify(payload);
-    const headers = {
-      ...signHeaders(settings.appSecret, { method, pathWithQuery: pathPrefix + pathWithQuery, appId: settings.appId, body, nowMs: now() }),
-      ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-    };
-    const response = await http.request<string>({ method, url: pathWithQuery, headers, ...(payload === undefined ? {} : { data: body }) })
-      .catch((error: unknown) => { throw transportError('evaluation', operation, error); });
-    const envelope = parseJson(String(response.data));
-    if (!validateEnvelope(envelope)) {
-      if (response.status < 200 || response.status >= 300) throw httpStatusError(operation, response.status);
-      throw malformedError(operation, envelope === undefined ? 'not JSON' : describeSchemaError(validateEnvelope.errors), response.status);
-    }
-    return { status: response.status, envelope };
-  }
+  const { send: call } = createEnvelopeClient({
+    system: 'evaluation', baseUrl: parseBaseUrl('createEvaluationAdapter', settings.baseUrl), timeoutMs: settings.timeoutMs ?? 5000,
+    contentType: 'application/json; charset=utf-8',
+    envelope: { validate: validateEnvelope, read: (envelope) => ({ code: envelope.code, message: envelope.message, data: envelope.data }), okCode: RESULT_CODES.OK.code },
+    authenticate: (request) => signHeaders(settings.appSecret, { ...request, appId: settings.appId, nowMs: now() }),
+    envelopeError, malformedError,
+  });
 
   function refused(operation: string, answer: Answer): never {
     const data = answer.envelope.data as { field?: unknown } | undefined;

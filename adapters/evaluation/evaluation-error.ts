@@ -43,11 +43,6 @@ export function envelopeError(operation: string, httpStatus: number, code: numbe
   return new UpstreamError(`evaluation system refused ${operation}: ${known.meaning}${naming} (code ${code})`, { ...details, kind: known.kind });
 }
 
-/** A non-2xx answer without an envelope (a proxy's 502, an injected 503). */
-export function httpStatusError(operation: string, status: number): UpstreamError {
-  return statusError(SYSTEM, operation, status);
-}
-
 /** An answer that is not what the wire schema promises; `detail` names the JSON Pointer at fault. */
 export function malformedError(operation: string, detail: string, httpStatus?: number): UpstreamError {
   return new UpstreamError(`evaluation system answered ${operation} with a malformed body: ${detail}`, {

@@ -4,9 +4,8 @@
  * waybill numbers checked against their S10 check digit, and verification of
  * the trace events the service pushes to Tongban's callback URL.
  */
-import type { AxiosResponse } from 'axios';
 import type { CreatedWaybill, LogisticsService, PushedTraceEvent, TraceEvent, Waybill, WaybillRequest } from '../../src/domain/logistics.js';
-import { createHttpClient, statusError, transportError } from '../common/http-client.js';
+import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
 import {
   ORDERS_PATH, RESULT_CODES, WAYBILLS_PATH, describeSchemaError, validateEnvelope, validatePush, validateTraces, validateWaybill,
   type WireOrderRequest, type WireTrace, type WireWaybill,
@@ -45,44 +44,20 @@ const SYSTEM = 'logistics';
  * @throws RangeError when a setting is invalid.
  */
 export function createLogisticsAdapter(settings: LogisticsSettings): LogisticsAdapter {
-  const base = parseBaseUrl(settings.baseUrl);
+  const baseUrl = parseBaseUrl('createLogisticsAdapter', settings.baseUrl);
   if (!settings.appKey) throw new RangeError('createLogisticsAdapter: "appKey" is empty');
   if (!settings.appSecret) throw new RangeError('createLogisticsAdapter: "appSecret" is empty');
-  const timeoutMs = settings.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) throw new RangeError(`createLogisticsAdapter: "timeoutMs" must be positive, got ${timeoutMs}`);
+  const timeoutMs = timeoutSetting('createLogisticsAdapter', settings.timeoutMs);
   const now = settings.now ?? Date.now;
   const callbackPath = settings.callbackPath ?? '/';
   const pushSkewSeconds = settings.pushSkewSeconds ?? 600;
-  const http = createHttpClient({ baseUrl: base.origin, timeoutMs });
-
-  /** One signed call; returns the envelope's code and data (success, or one of `accept`). */
-  async function call(operation: string, method: 'GET' | 'POST', path: string, body?: unknown, accept: readonly string[] = []) {
-    const pathWithQuery = `${base.pathPrefix}${path}`;
-    const text = body === undefined ? '' : JSON.stringify(body);
-    const headers = emsSignatureHeaders({ appKey: settings.appKey, appSecret: settings.appSecret, method, pathWithQuery, body: text, nowMs: now() });
-    let response: AxiosResponse<string>;
-    try {
-      response = await http.request<string>({
-        method, url: pathWithQuery, data: text || undefined,
-        headers: { ...headers, accept: 'application/json', ...(text ? { 'content-type': 'application/json' } : {}) },
-      });
-    } catch (error) {
-      throw transportError(SYSTEM, operation, error);
-    }
-    const ok = response.status >= 200 && response.status < 300;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.data);
-    } catch {
-      throw ok ? malformedError(operation, 'not JSON', response.status) : statusError(SYSTEM, operation, response.status);
-    }
-    if (!validateEnvelope(parsed)) {
-      throw ok ? malformedError(operation, `envelope ${describeSchemaError(validateEnvelope.errors)}`, response.status) : statusError(SYSTEM, operation, response.status);
-    }
-    if (parsed.code !== RESULT_CODES.OK.code && !accept.includes(parsed.code)) throw envelopeError(operation, response.status, parsed.code, parsed.msg);
-    if (!ok && parsed.code === RESULT_CODES.OK.code) throw statusError(SYSTEM, operation, response.status);
-    return { code: parsed.code, data: parsed.data };
-  }
+  /** Signed calls; `call` returns the envelope's code and data (success, or one of `accept`). */
+  const { call } = createEnvelopeClient({
+    system: SYSTEM, baseUrl, timeoutMs, accept: 'application/json', contentType: 'application/json',
+    envelope: { validate: validateEnvelope, read: (envelope) => ({ code: envelope.code, message: envelope.msg, data: envelope.data }), okCode: RESULT_CODES.OK.code },
+    authenticate: (request) => emsSignatureHeaders({ appKey: settings.appKey, appSecret: settings.appSecret, ...request, nowMs: now() }),
+    envelopeError, malformedError,
+  });
 
   function toWaybill(operation: string, data: unknown): Waybill {
     if (!validateWaybill(data)) throw malformedError(operation, describeSchemaError(validateWaybill.errors, '/data'));
@@ -176,15 +151,4 @@ function mapTrace(operation: string, pointer: string, waybillNo: string, wire: W
     eventId: wire.eventId, waybillNo, sequence: wire.sequence, code, time: wire.time, location: wire.location, description: wire.description,
     ...(wire.signer === undefined ? {} : { signer: wire.signer }), ...(wire.reason === undefined ? {} : { reason: wire.reason }),
   };
-}
-
-function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new RangeError(`createLogisticsAdapter: "baseUrl" is not a URL: "${baseUrl}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`createLogisticsAdapter: "baseUrl" must be http(s), got "${url.protocol}"`);
-  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }

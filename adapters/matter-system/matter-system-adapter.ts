@@ -3,10 +3,9 @@
  * requests (matter-system-signature.ts), `{code, msg, data}` envelopes
  * validated with ajv, paged lists walked to the end.
  */
-import type { AxiosResponse } from 'axios';
 import type { ListOptions, MatterCatalog, Matter, Theme } from '../../src/domain/matter-catalog.js';
 import type { ValidateFunction } from 'ajv';
-import { createHttpClient, statusError, transportError } from '../common/http-client.js';
+import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
 import { mapMatter } from './map-matter.js';
 import { mapTheme } from './map-theme.js';
 import {
@@ -39,43 +38,28 @@ type Query = Record<string, string | number>;
  * @throws RangeError when a setting is invalid.
  */
 export function createMatterSystemAdapter(settings: MatterSystemSettings): MatterCatalog {
-  const base = parseBaseUrl(settings.baseUrl);
+  const baseUrl = parseBaseUrl('createMatterSystemAdapter', settings.baseUrl);
   if (!settings.appKey) throw new RangeError('createMatterSystemAdapter: "appKey" is empty');
   if (!settings.appSecret) throw new RangeError('createMatterSystemAdapter: "appSecret" is empty');
   const pageSize = settings.pageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`createMatterSystemAdapter: "pageSize" must be an integer in 1–${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
-  const timeoutMs = settings.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) throw new RangeError(`createMatterSystemAdapter: "timeoutMs" must be positive, got ${timeoutMs}`);
+  const timeoutMs = timeoutSetting('createMatterSystemAdapter', settings.timeoutMs);
   const now = settings.now ?? Date.now;
-  const http = createHttpClient({ baseUrl: base.origin, timeoutMs });
+  const client = createEnvelopeClient({
+    system: 'matter-system', baseUrl, timeoutMs, accept: 'application/json', contentType: 'application/json',
+    envelope: { validate: validateEnvelope, read: (envelope) => ({ code: envelope.code, message: envelope.msg, data: envelope.data }), okCode: RESULT_CODES.OK.code },
+    authenticate: (request) => signatureHeaders({ appKey: settings.appKey, appSecret: settings.appSecret, method: request.method, pathWithQuery: request.pathWithQuery, nowMs: now() }),
+    envelopeError, malformedError,
+  });
 
   /** One signed GET; returns the envelope's `data`, or `undefined` for "not found" when allowed. */
   async function call(operation: string, path: string, query: Query, options: { notFoundIsUndefined?: boolean } = {}): Promise<unknown> {
     const search = new URLSearchParams(Object.entries(query).map(([key, value]): [string, string] => [key, String(value)])).toString();
-    const pathWithQuery = `${base.pathPrefix}${path}${search ? `?${search}` : ''}`;
-    const headers = signatureHeaders({ appKey: settings.appKey, appSecret: settings.appSecret, method: 'GET', pathWithQuery, nowMs: now() });
-    let response: AxiosResponse<string>;
-    try {
-      response = await http.get<string>(pathWithQuery, { headers: { ...headers, accept: 'application/json' } });
-    } catch (error) {
-      throw transportError('matter-system', operation, error);
-    }
-    const ok = response.status >= 200 && response.status < 300;
-    let body: unknown;
-    try {
-      body = JSON.parse(response.data);
-    } catch {
-      throw ok ? malformedError(operation, 'not JSON', response.status) : statusError('matter-system', operation, response.status);
-    }
-    if (!validateEnvelope(body)) {
-      throw ok ? malformedError(operation, `envelope ${describeSchemaError(validateEnvelope.errors)}`, response.status) : statusError('matter-system', operation, response.status);
-    }
-    if (body.code === RESULT_CODES.NOT_FOUND.code && options.notFoundIsUndefined) return undefined;
-    if (body.code !== RESULT_CODES.OK.code) throw envelopeError(operation, response.status, body.code, body.msg);
-    if (!ok) throw statusError('matter-system', operation, response.status);
-    return body.data;
+    const notFound = RESULT_CODES.NOT_FOUND.code;
+    const { code, data } = await client.call(operation, 'GET', `${path}${search ? `?${search}` : ''}`, undefined, options.notFoundIsUndefined ? [notFound] : []);
+    return code === notFound ? undefined : data;
   }
 
   /** Validates and maps one record; any problem is a malformed answer naming the JSON Pointer. */
@@ -127,17 +111,6 @@ export function createMatterSystemAdapter(settings: MatterSystemSettings): Matte
     getTheme: (code) => detail<WireTheme, Theme>('getTheme', THEMES_PATH, code, validateTheme, mapTheme),
     getMatter: (code) => detail<WireMatter, Matter>('getMatter', MATTERS_PATH, code, validateMatter, mapMatter),
   };
-}
-
-function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new RangeError(`createMatterSystemAdapter: "baseUrl" is not a URL: "${baseUrl}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`createMatterSystemAdapter: "baseUrl" must be http(s), got "${url.protocol}"`);
-  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }
 
 function toEpochMs(value: Date | number): number {

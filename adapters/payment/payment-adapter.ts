@@ -6,10 +6,9 @@
  * digest, and verification of the payment notifications the platform pushes.
  */
 import { createHash } from 'node:crypto';
-import type { AxiosResponse } from 'axios';
 import type { PaymentNotice, PaymentPlatform, Refund, ReconciliationLine } from '../../src/domain/payment.js';
 import { NotificationVerificationError } from '../../src/domain/payment.js';
-import { createHttpClient, statusError, transportError } from '../common/http-client.js';
+import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
 import {
   NOTICES_PATH, RECONCILIATIONS_PATH, RECONCILIATION_HEADER, REFUNDS_PATH, RESULT_CODES, describeSchemaError,
   validateEnvelope, validateNotice, validateNotification, validateReconciliation, validateRefund,
@@ -43,50 +42,19 @@ const SYSTEM = 'payment';
 
 /** @throws RangeError when a setting is invalid. */
 export function createPaymentAdapter(settings: PaymentSettings): PaymentAdapter {
-  let url: URL;
-  try {
-    url = new URL(settings.baseUrl);
-  } catch {
-    throw new RangeError(`createPaymentAdapter: "baseUrl" is not a URL: "${settings.baseUrl}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`createPaymentAdapter: "baseUrl" must be http(s), got "${url.protocol}"`);
-  const pathPrefix = url.pathname.replace(/\/+$/, '');
+  const baseUrl = parseBaseUrl('createPaymentAdapter', settings.baseUrl);
   if (!settings.appId) throw new RangeError('createPaymentAdapter: "appId" is empty');
   if (!settings.appSecret) throw new RangeError('createPaymentAdapter: "appSecret" is empty');
-  const timeoutMs = settings.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) throw new RangeError(`createPaymentAdapter: "timeoutMs" must be positive, got ${timeoutMs}`);
+  const timeoutMs = timeoutSetting('createPaymentAdapter', settings.timeoutMs);
   const now = settings.now ?? Date.now;
   const callbackPath = settings.callbackPath ?? '/';
   const skew = settings.notificationSkewSeconds ?? 300;
-  const http = createHttpClient({ baseUrl: url.origin, timeoutMs });
-
-  async function call(operation: string, method: 'GET' | 'POST', path: string, body?: unknown, accept: readonly string[] = []) {
-    const pathWithQuery = `${pathPrefix}${path}`;
-    const text = body === undefined ? '' : JSON.stringify(body);
-    const headers = feeSignatureHeaders({ appId: settings.appId, appSecret: settings.appSecret, method, pathWithQuery, body: text, nowMs: now() });
-    let response: AxiosResponse<string>;
-    try {
-      response = await http.request<string>({
-        method, url: pathWithQuery, data: text || undefined,
-        headers: { ...headers, accept: 'application/json', ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}) },
-      });
-    } catch (error) {
-      throw transportError(SYSTEM, operation, error);
-    }
-    const ok = response.status >= 200 && response.status < 300;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.data);
-    } catch {
-      throw ok ? malformedError(operation, 'not JSON', response.status) : statusError(SYSTEM, operation, response.status);
-    }
-    if (!validateEnvelope(parsed)) {
-      throw ok ? malformedError(operation, `envelope ${describeSchemaError(validateEnvelope.errors)}`, response.status) : statusError(SYSTEM, operation, response.status);
-    }
-    if (parsed.resultCode !== RESULT_CODES.OK.code && !accept.includes(parsed.resultCode)) throw envelopeError(operation, response.status, parsed.resultCode, parsed.resultMsg);
-    if (!ok && parsed.resultCode === RESULT_CODES.OK.code) throw statusError(SYSTEM, operation, response.status);
-    return { code: parsed.resultCode, data: parsed.data };
-  }
+  const { call } = createEnvelopeClient({
+    system: SYSTEM, baseUrl, timeoutMs, accept: 'application/json', contentType: 'application/json; charset=utf-8',
+    envelope: { validate: validateEnvelope, read: (envelope) => ({ code: envelope.resultCode, message: envelope.resultMsg, data: envelope.data }), okCode: RESULT_CODES.OK.code },
+    authenticate: (request) => feeSignatureHeaders({ appId: settings.appId, appSecret: settings.appSecret, ...request, nowMs: now() }),
+    envelopeError, malformedError,
+  });
 
   function toNotice(operation: string, data: unknown): PaymentNotice {
     if (!validateNotice(data)) throw malformedError(operation, describeSchemaError(validateNotice.errors, '/data'));

@@ -7,9 +7,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import { SHARED_RESOURCES, sharedResourceKeyOf } from '../../../src/domain/shared-data.js';
-import { FaultController } from '../../common/faults.js';
 import { createPopulation, type Population } from '../../common/population/index.js';
-import { createSimulatorApp } from '../../common/simulator-app.js';
+import {
+  createSimulatorApp, simulatorFaults, type SimulatorFaultOptions, type SimulatorHandle, type SimulatorListenOptions,
+} from '../../common/simulator-app.js';
 import { listenSimulator } from '../../common/simulator-server.js';
 import { ACCESS_TOKEN_HEADER, RESOURCES_PATH, TOKEN_PATH } from '../data-sharing-api.js';
 import { signatureMatches, tokenSignature } from '../data-sharing-signature.js';
@@ -27,9 +28,7 @@ export interface DataSharingCredentials {
 /** Development credentials the simulator accepts unless told otherwise (not a secret: simulators are development tools). */
 export const DEFAULT_DATA_SHARING_CREDENTIALS: DataSharingCredentials = Object.freeze({ appKey: 'tongban-dev', appSecret: 'tongban-dev-dsep-secret' });
 
-export interface DataSharingSimulatorOptions {
-  readonly port?: number;
-  readonly host?: string;
+export interface DataSharingSimulatorOptions extends SimulatorListenOptions, SimulatorFaultOptions {
   readonly credentials?: readonly DataSharingCredentials[];
   /** Default: the sandbox population (createPopulation()). */
   readonly population?: Population;
@@ -38,8 +37,6 @@ export interface DataSharingSimulatorOptions {
   /** At most `requests` resource calls per app key per `windowMs` (42900 beyond). Default: no limit. */
   readonly rateLimit?: { readonly requests: number; readonly windowMs: number };
   readonly now?: () => number;
-  readonly latencyMs?: number;
-  readonly faultSeed?: number;
 }
 
 /** One resource call the exchange received (after authentication). */
@@ -52,27 +49,21 @@ export interface ReceivedCall {
   readonly authorizationRef: string | undefined;
 }
 
-export interface DataSharingSimulator {
-  readonly url: string;
-  readonly faults: FaultController;
+export interface DataSharingSimulator extends SimulatorHandle {
   readonly records: SharedRecords;
-  /** API requests received so far (`/__control` excluded). */
-  requestCount(): number;
   /** Resource calls received (authenticated), in order. */
   calls(): readonly ReceivedCall[];
   /** Answers the next `count` API requests with 50000 (系统繁忙). */
   busyNext(count?: number): void;
   /** Every token issued so far expires now (10003 on its next use). */
   expireTokens(): void;
-  close(): Promise<void>;
 }
 
 export async function startDataSharingSimulator(options: DataSharingSimulatorOptions = {}): Promise<DataSharingSimulator> {
   const now = options.now ?? Date.now;
   const accounts = new Map((options.credentials ?? [DEFAULT_DATA_SHARING_CREDENTIALS]).map((entry) => [entry.appKey, entry]));
   const records = new SharedRecords(options.population ?? createPopulation());
-  const faults = new FaultController(options.faultSeed ?? 1);
-  if (options.latencyMs) faults.set({ latencyMs: options.latencyMs });
+  const faults = simulatorFaults(options);
   const ttlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
   const tokens = new Map<string, { appKey: string; expiresAt: number }>();
   const windows = new Map<string, { start: number; count: number }>();

@@ -3,9 +3,10 @@
  * (README.md in this adapter): waybills, traces, cancellation, signed pushes
  * to each app key's callback URL, and controls to move waybills along.
  */
-import express, { type ErrorRequestHandler } from 'express';
-import { FaultController } from '../../common/faults.js';
-import { listenSimulator } from '../../common/simulator-server.js';
+import express from 'express';
+import {
+  simulatorFaults, startSignedApiSimulator, type SimulatorFaultOptions, type SimulatorHandle, type SimulatorListenOptions,
+} from '../../common/simulator-app.js';
 import type { WireStatus, WireTrace } from '../logistics-api.js';
 import { answer } from './answer.js';
 import { NonceCache, authenticate } from './authenticate.js';
@@ -23,11 +24,7 @@ export interface LogisticsCredentials {
 /** Development credentials the simulator accepts unless told otherwise (not a secret: simulators are development tools). */
 export const DEFAULT_LOGISTICS_CREDENTIALS: LogisticsCredentials = Object.freeze({ appKey: 'tongban-dev', appSecret: 'tongban-dev-ems-secret' });
 
-export interface LogisticsSimulatorOptions {
-  /** Default 0 (any free port). */
-  readonly port?: number;
-  /** Default 127.0.0.1. */
-  readonly host?: string;
+export interface LogisticsSimulatorOptions extends SimulatorListenOptions, SimulatorFaultOptions {
   /** Accepted app keys, secrets and callback URLs. Default: {@link DEFAULT_LOGISTICS_CREDENTIALS}. */
   readonly credentials?: readonly LogisticsCredentials[];
   /** Allowed clock skew of request timestamps (s). Default 300. */
@@ -42,17 +39,9 @@ export interface LogisticsSimulatorOptions {
   readonly autoAdvanceMs?: number;
   /** Counties outside the service area (2002). Default none. */
   readonly unserviceableCounties?: readonly string[];
-  /** Added to every request (ms), like the fault controller's `latencyMs`. Default 0. */
-  readonly latencyMs?: number;
-  /** Seed of the fault controller's random rolls. Default 1. */
-  readonly faultSeed?: number;
 }
 
-export interface LogisticsSimulator {
-  readonly url: string;
-  readonly faults: FaultController;
-  /** API requests received so far (`/__control` excluded). */
-  requestCount(): number;
+export interface LogisticsSimulator extends SimulatorHandle {
   /** The wire view of a waybill (as `GET /waybills/{no}` answers it), or `undefined`. */
   waybill(waybillNo: string): Record<string, unknown> | undefined;
   /** Trace events recorded for a waybill. */
@@ -69,14 +58,12 @@ export interface LogisticsSimulator {
   pushes(): readonly PushRecord[];
   /** Resolves once every queued push is delivered or given up. */
   pushesSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startLogisticsSimulator(options: LogisticsSimulatorOptions = {}): Promise<LogisticsSimulator> {
   const now = options.now ?? Date.now;
   const accounts = new Map((options.credentials ?? [DEFAULT_LOGISTICS_CREDENTIALS]).map((entry) => [entry.appKey, { ...entry }]));
-  const faults = new FaultController(options.faultSeed ?? 1);
-  if (options.latencyMs) faults.set({ latencyMs: options.latencyMs });
+  const faults = simulatorFaults(options);
   const book = new WaybillBook(now);
   const pusher = new PushSender({
     targetOf: (appKey) => {
@@ -87,7 +74,6 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
   });
   const autoTimers = new Set<NodeJS.Timeout>();
   let busy = 0;
-  let requests = 0;
 
   const publish = (waybill: BookedWaybill, events: readonly WireTrace[]) => pusher.send(waybill.appKey, events.map((trace) => ({
     eventId: trace.eventId, waybillNo: waybill.waybillNo, orderNo: waybill.orderNo, businessType: waybill.businessType, trace,
@@ -109,29 +95,6 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     }, options.autoAdvanceMs);
     autoTimers.add(timer);
   };
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, _res, next) => {
-    if (!req.path.startsWith('/__control')) requests += 1;
-    next();
-  });
-  app.use(faults.controlRouter());
-  app.use(controlRouter());
-  app.use(faults.middleware());
-  // The signature covers the raw body, so keep it as bytes.
-  app.use(express.raw({ type: () => true, limit: '256kb' }));
-  app.use(authenticate({ secretOf: (appKey) => accounts.get(appKey)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }, new NonceCache()));
-  app.use(logisticsRouter({
-    book, unserviceableCounties: new Set(options.unserviceableCounties ?? []),
-    busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated: autoAdvance, onEvents: publish,
-  }));
-  app.use((req, res) => answer(res, 'NOT_FOUND', undefined, req.path));
-  // A body over the limit is the caller's fault (2001 body); anything else that breaks is the service's (9999).
-  const onError: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => (
-    error.type === 'entity.too.large' ? answer(res, 'BAD_PARAMETER', undefined, 'body') : answer(res, 'BUSY'));
-  app.use(onError);
 
   function controlRouter(): express.Router {
     const router = express.Router();
@@ -165,12 +128,23 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     return router;
   }
 
-  const running = await listenSimulator(app, { port: options.port ?? 0, ...(options.host ? { host: options.host } : {}) });
+  const running = await startSignedApiSimulator(faults, options, {
+    controls: controlRouter(), bodyLimit: '256kb',
+    authenticate: authenticate({ secretOf: (appKey) => accounts.get(appKey)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }, new NonceCache()),
+    routes: logisticsRouter({
+      book, unserviceableCounties: new Set(options.unserviceableCounties ?? []),
+      busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated: autoAdvance, onEvents: publish,
+    }),
+    notFound: (req, res) => answer(res, 'NOT_FOUND', undefined, req.path),
+    // A body over the limit is the caller's fault (2001 body); anything else that breaks is the service's (9999).
+    tooLarge: (res) => answer(res, 'BAD_PARAMETER', undefined, 'body'),
+    failed: (res) => answer(res, 'BUSY'),
+  });
 
   return {
     url: running.url,
     faults,
-    requestCount: () => requests,
+    requestCount: running.requestCount,
     waybill: (waybillNo) => { const waybill = book.get(waybillNo); return waybill && toWireWaybill(waybill); },
     traces: (waybillNo) => [...(book.get(waybillNo)?.traces ?? [])],
     advance,

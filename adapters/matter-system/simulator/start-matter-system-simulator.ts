@@ -3,10 +3,9 @@
  * (README.md in this adapter), serving the 40 themes of the seed table with
  * synthetic matter details. Tests and the sandbox run it on a real socket.
  */
-import express, { type ErrorRequestHandler } from 'express';
 import type { Matter, Theme } from '../../../src/domain/matter-catalog.js';
 import { FaultController } from '../../common/faults.js';
-import { listenSimulator } from '../../common/simulator-server.js';
+import { startSignedApiSimulator, type SimulatorHandle, type SimulatorListenOptions } from '../../common/simulator-app.js';
 import { buildCatalogue, type Catalogue, type CatalogueDepartment } from '../catalogue/build-catalogue.js';
 import { answer } from './answer.js';
 import { NonceCache, authenticate } from './authenticate.js';
@@ -23,11 +22,7 @@ export const DEFAULT_MATTER_SYSTEM_CREDENTIALS: MatterSystemCredentials = Object
   appKey: 'tongban-dev', appSecret: 'tongban-dev-matter-system-secret',
 });
 
-export interface MatterSystemSimulatorOptions {
-  /** Default 0 (any free port). */
-  readonly port?: number;
-  /** Default 127.0.0.1. */
-  readonly host?: string;
+export interface MatterSystemSimulatorOptions extends SimulatorListenOptions {
   /** Accepted app keys and secrets. Default: {@link DEFAULT_MATTER_SYSTEM_CREDENTIALS}. */
   readonly credentials?: readonly MatterSystemCredentials[];
   /** Allowed clock skew of request timestamps (s). Default 600. */
@@ -40,13 +35,10 @@ export interface MatterSystemSimulatorOptions {
   readonly faultSeed?: number;
 }
 
-export interface MatterSystemSimulator {
-  readonly url: string;
-  readonly faults: FaultController;
+/** Its `requestCount` includes faulted requests. */
+export interface MatterSystemSimulator extends SimulatorHandle {
   /** Departments with their synthetic credit codes. */
   readonly departments: readonly CatalogueDepartment[];
-  /** API requests received so far (faulted ones included, `/__control` excluded). */
-  requestCount(): number;
   /** Current themes / matters, as a correct adapter would return them. */
   themes(): Theme[];
   matters(): Matter[];
@@ -62,7 +54,6 @@ export interface MatterSystemSimulator {
   removeTheme(code: string): Theme;
   /** Re-bundles a theme: its matters become `matterCodes` (each a catalogue matter). */
   updateThemeMatters(code: string, matterCodes: readonly string[]): Theme;
-  close(): Promise<void>;
 }
 
 export async function startMatterSystemSimulator(options: MatterSystemSimulatorOptions = {}): Promise<MatterSystemSimulator> {
@@ -71,32 +62,19 @@ export async function startMatterSystemSimulator(options: MatterSystemSimulatorO
   const state = new CatalogueState(catalogue, now);
   const credentials = new Map((options.credentials ?? [DEFAULT_MATTER_SYSTEM_CREDENTIALS]).map((entry) => [entry.appKey, entry.appSecret]));
   const faults = new FaultController(options.faultSeed ?? 1);
-  let requests = 0;
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, _res, next) => {
-    if (!req.path.startsWith('/__control')) requests += 1;
-    next();
+  const running = await startSignedApiSimulator(faults, options, {
+    bodyLimit: '1mb',
+    authenticate: authenticate({ credentials, skewSeconds: options.skewSeconds ?? 600, now }, new NonceCache()),
+    routes: catalogueRouter(state),
+    notFound: (req, res) => answer(res, 'NOT_FOUND', undefined, req.path),
+    failed: (res) => answer(res, 'INTERNAL'),
   });
-  app.use(faults.controlRouter());
-  app.use(faults.middleware());
-  // The signature covers the raw body, so keep it as bytes.
-  app.use(express.raw({ type: () => true, limit: '1mb' }));
-  app.use(authenticate({ credentials, skewSeconds: options.skewSeconds ?? 600, now }, new NonceCache()));
-  app.use(catalogueRouter(state));
-  app.use((req, res) => answer(res, 'NOT_FOUND', undefined, req.path));
-  const onError: ErrorRequestHandler = (_error, _req, res, _next) => answer(res, 'INTERNAL');
-  app.use(onError);
-
-  const running = await listenSimulator(app, { port: options.port ?? 0, ...(options.host ? { host: options.host } : {}) });
 
   return {
     url: running.url,
     faults,
     departments: catalogue.departments,
-    requestCount: () => requests,
+    requestCount: running.requestCount,
     themes: () => state.themes().map(themeSnapshot),
     matters: () => state.matters().map(matterSnapshot),
     theme: (code) => { const theme = state.theme(code); return theme && themeSnapshot(theme); },

@@ -4,9 +4,10 @@
  * happens outside the gateway), signed notifications to each app id's
  * callback URL, refunds, daily reconciliation files.
  */
-import express, { type ErrorRequestHandler } from 'express';
-import { FaultController } from '../../common/faults.js';
-import { listenSimulator } from '../../common/simulator-server.js';
+import express from 'express';
+import {
+  simulatorFaults, startSignedApiSimulator, type SimulatorFaultOptions, type SimulatorHandle, type SimulatorListenOptions,
+} from '../../common/simulator-app.js';
 import { beijingTime, type WireNotification } from '../payment-api.js';
 import { answer } from './answer.js';
 import { authenticate } from './authenticate.js';
@@ -25,9 +26,7 @@ export interface PaymentCredentials {
 /** Development credentials the simulator accepts unless told otherwise (simulators are development tools). */
 export const DEFAULT_PAYMENT_CREDENTIALS: PaymentCredentials = Object.freeze({ appId: 'tongban-dev', appSecret: 'tongban-dev-fee-secret' });
 
-export interface PaymentSimulatorOptions {
-  readonly port?: number;
-  readonly host?: string;
+export interface PaymentSimulatorOptions extends SimulatorListenOptions, SimulatorFaultOptions {
   /** Default: {@link DEFAULT_PAYMENT_CREDENTIALS}. */
   readonly credentials?: readonly PaymentCredentials[];
   /** Allowed clock skew of request timestamps (s). Default 300. */
@@ -43,15 +42,9 @@ export interface PaymentSimulatorOptions {
   readonly refundDelayMs?: number;
   /** Sandbox: pay every new notice (its total, channel WECHAT) after N ms. Default: off. */
   readonly autoPayMs?: number;
-  /** Added to every request (ms). Default 0. */
-  readonly latencyMs?: number;
-  readonly faultSeed?: number;
 }
 
-export interface PaymentSimulator {
-  readonly url: string;
-  readonly faults: FaultController;
-  requestCount(): number;
+export interface PaymentSimulator extends SimulatorHandle {
   /** The wire view of a notice, or undefined. */
   notice(noticeNo: string): Record<string, unknown> | undefined;
   /** The notice of an order (first app id that has it). */
@@ -63,14 +56,12 @@ export interface PaymentSimulator {
   setCallbackUrl(appId: string, callbackUrl: string | undefined): void;
   notifications(): readonly NotificationRecord[];
   notificationsSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startPaymentSimulator(options: PaymentSimulatorOptions = {}): Promise<PaymentSimulator> {
   const now = options.now ?? Date.now;
   const accounts = new Map((options.credentials ?? [DEFAULT_PAYMENT_CREDENTIALS]).map((entry) => [entry.appId, { ...entry }]));
-  const faults = new FaultController(options.faultSeed ?? 1);
-  if (options.latencyMs) faults.set({ latencyMs: options.latencyMs });
+  const faults = simulatorFaults(options);
   const book = new NoticeBook(options.areaCode ?? '441403', now);
   const notifier = new Notifier({
     targetOf: (appId) => {
@@ -81,7 +72,6 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
   });
   const timers = new Set<NodeJS.Timeout>();
   let busy = 0;
-  let requests = 0;
   let notifySerial = 0;
 
   const notify = (notice: BookedNotice) => {
@@ -108,26 +98,6 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
     }, options.autoPayMs);
     timers.add(timer);
   };
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, _res, next) => {
-    if (!req.path.startsWith('/__control')) requests += 1;
-    next();
-  });
-  app.use(faults.controlRouter());
-  app.use(controlRouter());
-  app.use(faults.middleware());
-  app.use(express.raw({ type: () => true, limit: '256kb' }));
-  app.use(authenticate({ secretOf: (appId) => accounts.get(appId)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }));
-  app.use(paymentRouter({
-    book, knownItems: REVENUE_ITEMS, now, busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated, refundDelayMs: options.refundDelayMs ?? 0,
-  }));
-  app.use((req, res) => answer(res, 'NOT_FOUND', undefined, req.path));
-  const onError: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => (
-    error.type === 'entity.too.large' ? answer(res, 'BAD_PARAMETER', undefined, 'body') : answer(res, 'BUSY'));
-  app.use(onError);
 
   function controlRouter(): express.Router {
     const router = express.Router();
@@ -158,11 +128,20 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
     return router;
   }
 
-  const running = await listenSimulator(app, { port: options.port ?? 0, ...(options.host ? { host: options.host } : {}) });
+  const running = await startSignedApiSimulator(faults, options, {
+    controls: controlRouter(), bodyLimit: '256kb',
+    authenticate: authenticate({ secretOf: (appId) => accounts.get(appId)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }),
+    routes: paymentRouter({
+      book, knownItems: REVENUE_ITEMS, now, busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated, refundDelayMs: options.refundDelayMs ?? 0,
+    }),
+    notFound: (req, res) => answer(res, 'NOT_FOUND', undefined, req.path),
+    tooLarge: (res) => answer(res, 'BAD_PARAMETER', undefined, 'body'),
+    failed: (res) => answer(res, 'BUSY'),
+  });
   return {
     url: running.url,
     faults,
-    requestCount: () => requests,
+    requestCount: running.requestCount,
     notice: (noticeNo) => { const notice = book.get(noticeNo); return notice && (toWireNotice(notice) as unknown as Record<string, unknown>); },
     noticeOfOrder: (orderNo) => {
       const notice = book.all().find((candidate) => candidate.request.orderNo === orderNo);
