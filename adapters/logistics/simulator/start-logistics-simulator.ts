@@ -4,6 +4,7 @@
  * to each app key's callback URL, and controls to move waybills along.
  */
 import express from 'express';
+import { BusySwitch, CallbackAccounts, callbackControls, type CallbackCredentials } from '../../common/callback-accounts.js';
 import {
   simulatorFaults, startSignedApiSimulator, type SimulatorFaultOptions, type SimulatorHandle, type SimulatorListenOptions,
 } from '../../common/simulator-app.js';
@@ -14,11 +15,9 @@ import { PushSender, type PushFaults, type PushRecord } from './push-sender.js';
 import { logisticsRouter } from './routes.js';
 import { AdvanceError, WaybillBook, toWireWaybill, type BookedWaybill, type Outcome } from './waybill-book.js';
 
-export interface LogisticsCredentials {
+/** An app key, its secret and where its waybills' trace events are pushed. */
+export interface LogisticsCredentials extends CallbackCredentials {
   readonly appKey: string;
-  readonly appSecret: string;
-  /** Where trace events of this app key's waybills are pushed; none pushed without it. */
-  readonly callbackUrl?: string;
 }
 
 /** Development credentials the simulator accepts unless told otherwise (not a secret: simulators are development tools). */
@@ -62,18 +61,15 @@ export interface LogisticsSimulator extends SimulatorHandle {
 
 export async function startLogisticsSimulator(options: LogisticsSimulatorOptions = {}): Promise<LogisticsSimulator> {
   const now = options.now ?? Date.now;
-  const accounts = new Map((options.credentials ?? [DEFAULT_LOGISTICS_CREDENTIALS]).map((entry) => [entry.appKey, { ...entry }]));
+  const accounts = new CallbackAccounts('app key', (options.credentials ?? [DEFAULT_LOGISTICS_CREDENTIALS]).map((entry) => [entry.appKey, entry]));
   const faults = simulatorFaults(options);
   const book = new WaybillBook(now);
   const pusher = new PushSender({
-    targetOf: (appKey) => {
-      const account = accounts.get(appKey);
-      return account?.callbackUrl ? { appSecret: account.appSecret, callbackUrl: account.callbackUrl } : undefined;
-    },
+    targetOf: (appKey) => accounts.targetOf(appKey),
     retryDelaysMs: options.pushRetryDelaysMs ?? [1000, 5000, 30000], timeoutMs: options.pushTimeoutMs ?? 5000, now,
   });
   const autoTimers = new Set<NodeJS.Timeout>();
-  let busy = 0;
+  const busy = new BusySwitch();
 
   const publish = (waybill: BookedWaybill, events: readonly WireTrace[]) => pusher.send(waybill.appKey, events.map((trace) => ({
     eventId: trace.eventId, waybillNo: waybill.waybillNo, orderNo: waybill.orderNo, businessType: waybill.businessType, trace,
@@ -117,23 +113,18 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
       if (outcome !== 'DELIVERED' && outcome !== 'FAILED' && outcome !== 'RETURNED') throw new AdvanceError('not-reachable', '"outcome" must be DELIVERED, FAILED or RETURNED');
       book.scriptOutcome(String(req.params['no']), outcome, body(req)['reason'] as string | undefined);
     }));
-    router.put('/__control/callbacks/:appKey', control((req) => {
-      const account = accounts.get(String(req.params['appKey']));
-      if (!account) throw new AdvanceError('not-found', `no app key ${String(req.params['appKey'])}`);
-      account.callbackUrl = body(req)['callbackUrl'] as string | undefined;
-    }));
     router.put('/__control/push-faults', control((req) => { pusher.faults = { duplicate: body(req)['duplicate'] === true, reorder: body(req)['reorder'] === true }; }));
-    router.post('/__control/busy', control((req) => { busy += Number(body(req)['count'] ?? 1) || 0; }));
     router.get('/__control/pushes', control(() => ({ pushes: pusher.records })));
+    router.use(callbackControls(accounts, busy));
     return router;
   }
 
   const running = await startSignedApiSimulator(faults, options, {
     controls: controlRouter(), bodyLimit: '256kb',
-    authenticate: authenticate({ secretOf: (appKey) => accounts.get(appKey)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }, new NonceCache()),
+    authenticate: authenticate({ secretOf: (appKey) => accounts.secretOf(appKey), skewSeconds: options.skewSeconds ?? 300, now }, new NonceCache()),
     routes: logisticsRouter({
       book, unserviceableCounties: new Set(options.unserviceableCounties ?? []),
-      busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated: autoAdvance, onEvents: publish,
+      busy: () => busy.take(), onCreated: autoAdvance, onEvents: publish,
     }),
     notFound: (req, res) => answer(res, 'NOT_FOUND', undefined, req.path),
     // A body over the limit is the caller's fault (2001 body); anything else that breaks is the service's (9999).
@@ -149,12 +140,8 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     traces: (waybillNo) => [...(book.get(waybillNo)?.traces ?? [])],
     advance,
     scriptOutcome: (target, outcome, reason) => book.scriptOutcome(target, outcome, reason),
-    busyNext: (count = 1) => { busy += count; },
-    setCallbackUrl: (appKey, callbackUrl) => {
-      const account = accounts.get(appKey);
-      if (!account) throw new RangeError(`no app key ${appKey}`);
-      account.callbackUrl = callbackUrl;
-    },
+    busyNext: (count) => busy.next(count),
+    setCallbackUrl: (appKey, callbackUrl) => accounts.setCallbackUrl(appKey, callbackUrl),
     setPushFaults: (settings) => { pusher.faults = { duplicate: false, reorder: false, ...settings }; },
     pushes: () => pusher.records,
     pushesSettled: () => pusher.settled(),

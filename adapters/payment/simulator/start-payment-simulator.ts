@@ -5,6 +5,7 @@
  * callback URL, refunds, daily reconciliation files.
  */
 import express from 'express';
+import { BusySwitch, CallbackAccounts, callbackControls, type CallbackCredentials } from '../../common/callback-accounts.js';
 import {
   simulatorFaults, startSignedApiSimulator, type SimulatorFaultOptions, type SimulatorHandle, type SimulatorListenOptions,
 } from '../../common/simulator-app.js';
@@ -16,11 +17,9 @@ import { Notifier, type NotificationRecord } from './notifier.js';
 import { REVENUE_ITEMS } from './revenue-items.js';
 import { paymentRouter } from './routes.js';
 
-export interface PaymentCredentials {
+/** An app id, its secret and where payment notifications of its notices are sent. */
+export interface PaymentCredentials extends CallbackCredentials {
   readonly appId: string;
-  readonly appSecret: string;
-  /** Where payment notifications of this app id's notices are sent; none without it. */
-  readonly callbackUrl?: string;
 }
 
 /** Development credentials the simulator accepts unless told otherwise (simulators are development tools). */
@@ -60,18 +59,15 @@ export interface PaymentSimulator extends SimulatorHandle {
 
 export async function startPaymentSimulator(options: PaymentSimulatorOptions = {}): Promise<PaymentSimulator> {
   const now = options.now ?? Date.now;
-  const accounts = new Map((options.credentials ?? [DEFAULT_PAYMENT_CREDENTIALS]).map((entry) => [entry.appId, { ...entry }]));
+  const accounts = new CallbackAccounts('app id', (options.credentials ?? [DEFAULT_PAYMENT_CREDENTIALS]).map((entry) => [entry.appId, entry]));
   const faults = simulatorFaults(options);
   const book = new NoticeBook(options.areaCode ?? '441403', now);
   const notifier = new Notifier({
-    targetOf: (appId) => {
-      const account = accounts.get(appId);
-      return account?.callbackUrl ? { appSecret: account.appSecret, callbackUrl: account.callbackUrl } : undefined;
-    },
+    targetOf: (appId) => accounts.targetOf(appId),
     retryDelaysMs: options.notifyRetryDelaysMs ?? [1000, 5000, 30000], timeoutMs: options.notifyTimeoutMs ?? 5000, now,
   });
   const timers = new Set<NodeJS.Timeout>();
-  let busy = 0;
+  const busy = new BusySwitch();
   let notifySerial = 0;
 
   const notify = (notice: BookedNotice) => {
@@ -117,22 +113,16 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
       }
     });
     router.get('/__control/notices', (_req, res) => { res.json({ notices: book.all().map(toWireNotice) }); });
-    router.put('/__control/callbacks/:appId', (req, res) => {
-      const account = accounts.get(String(req.params['appId']));
-      if (!account) return void res.status(404).json({ error: 'not-found', message: `no app id ${String(req.params['appId'])}` });
-      account.callbackUrl = (req.body as { callbackUrl?: string } | undefined)?.callbackUrl;
-      res.json({ ok: true });
-    });
-    router.post('/__control/busy', (req, res) => { busy += Number((req.body as { count?: unknown } | undefined)?.count ?? 1) || 0; res.json({ ok: true }); });
     router.get('/__control/notifications', (_req, res) => { res.json({ notifications: notifier.records }); });
+    router.use(callbackControls(accounts, busy));
     return router;
   }
 
   const running = await startSignedApiSimulator(faults, options, {
     controls: controlRouter(), bodyLimit: '256kb',
-    authenticate: authenticate({ secretOf: (appId) => accounts.get(appId)?.appSecret, skewSeconds: options.skewSeconds ?? 300, now }),
+    authenticate: authenticate({ secretOf: (appId) => accounts.secretOf(appId), skewSeconds: options.skewSeconds ?? 300, now }),
     routes: paymentRouter({
-      book, knownItems: REVENUE_ITEMS, now, busy: () => (busy > 0 ? (busy -= 1, true) : false), onCreated, refundDelayMs: options.refundDelayMs ?? 0,
+      book, knownItems: REVENUE_ITEMS, now, busy: () => busy.take(), onCreated, refundDelayMs: options.refundDelayMs ?? 0,
     }),
     notFound: (req, res) => answer(res, 'NOT_FOUND', undefined, req.path),
     tooLarge: (res) => answer(res, 'BAD_PARAMETER', undefined, 'body'),
@@ -148,12 +138,8 @@ export async function startPaymentSimulator(options: PaymentSimulatorOptions = {
       return notice && (toWireNotice(notice) as unknown as Record<string, unknown>);
     },
     pay,
-    busyNext: (count = 1) => { busy += count; },
-    setCallbackUrl: (appId, callbackUrl) => {
-      const account = accounts.get(appId);
-      if (!account) throw new RangeError(`no app id ${appId}`);
-      account.callbackUrl = callbackUrl;
-    },
+    busyNext: (count) => busy.next(count),
+    setCallbackUrl: (appId, callbackUrl) => accounts.setCallbackUrl(appId, callbackUrl),
     notifications: () => notifier.records,
     notificationsSettled: () => notifier.settled(),
     close: async () => {
