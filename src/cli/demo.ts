@@ -10,7 +10,8 @@
  *   evaluation (好差评) of a matter and of the whole, and the follow-up of the 差评;
  * - `enterprise`: 我要开办食品经营 (MX-T15) for a person who runs no business
  *   yet: registers a 个体工商户 food shop in premises of their own, and the food
- *   licence waits for that registration (its 营业执照) at 市场监督管理局;
+ *   licence waits for that registration (its 营业执照) at 市场监督管理局; both
+ *   results are issued into the licence library as licences;
  * - `counter`: 异地就医备案 (MX-T03) at a service-hall window (一窗受理): the
  *   applicant makes a QR code on the platform, the officer logged in at the
  *   counter terminal scans it, reads the applicant's licences, prefills and
@@ -187,6 +188,7 @@ async function birthResultAsLicence(context: DemoContext, session: Session, appl
 /**
  * A person who runs no business yet opens a grocery in premises of their own: the 个体工商户 registration, then the food
  * licence that waits for it and receives its 营业执照 (the registration's result: no licence the 经营者 could hold before).
+ * Both results are issued into the licence library (docs/licence-issuance.md): the story ends with their identifiers.
  */
 async function enterpriseStory(context: DemoContext): Promise<void> {
   const { index, platform } = context;
@@ -221,8 +223,26 @@ async function enterpriseStory(context: DemoContext): Promise<void> {
     },
   };
   const materials = await materialsStep(platform, prefill);
-  await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
+  const applicationId = await submitAndFollow(context, platform, session, { themeCode, answers: guide.answers, form, evidenceToken: prefill.evidenceToken, materials });
   await showLicenceUses(platform, session, holders);
+  step('The results are licences: 市场监管 issues them into the e-licence library (电子证照签发)');
+  for (const [licenceType, name] of [['businessLicence', '营业执照'], ['foodBusinessLicence', '食品经营许可证']] as const) {
+    const issued = await issuedLicence(context, applicationId, licenceType);
+    say(`${name} issued: identifier ${issued.identifier} (GB/T 36904, assigned by the library)`);
+  }
+}
+
+/** The application's licence of `licenceType` once its issuance is over; throws unless it was issued. */
+async function issuedLicence(context: DemoContext, applicationId: string, licenceType: string): Promise<Json> {
+  const deadline = Date.now() + context.timeoutMs;
+  for (;;) {
+    const application = check(await context.platform.request('GET', `/v1/applications/${applicationId}`), 200, 'application');
+    const issued = (application.issuedLicences as Json[] | undefined)?.find((licence) => licence.licenceType === licenceType);
+    if (issued?.status === 'issued') return issued;
+    if (issued && issued.status !== 'issuing') throw new Error(`the ${licenceType} of application ${applicationId} was not issued: ${issued.status} ${JSON.stringify(issued.failure)}`);
+    if (Date.now() > deadline) throw new Error(`the ${licenceType} of application ${applicationId} not issued within ${context.timeoutMs} ms`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, context.pollMs));
+  }
 }
 
 /** The development counter terminal (src/trust/dev-material.ts) and its service hall. */

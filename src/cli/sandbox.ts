@@ -17,9 +17,7 @@ import { DEFAULT_PAYMENT_CREDENTIALS, startPaymentSimulator } from '../../adapte
 import { DEFAULT_DATA_SHARING_CREDENTIALS, startDataSharingSimulator } from '../../adapters/data-sharing/simulator/index.js';
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../../adapters/common/population/index.js';
-import { BIRTH_REGISTRATION_MATTER, birthRegistrationResults } from '../../adapters/common/department/simulator/birth-registration.js';
-import type { DepartmentOutcome } from '../../adapters/common/department/simulator/department-events.js';
-import type { SubApplicationDelivery } from '../domain/department-channel.js';
+import { licenceResultOutcomes } from '../../adapters/common/department/simulator/licence-results.js';
 import { DEFAULT_MATTER_SYSTEM_CREDENTIALS, startMatterSystemSimulator } from '../../adapters/matter-system/simulator/start-matter-system-simulator.js';
 import { DEV_SEAL_APP, startSealPlatformSimulator } from '../../adapters/seal-platform/simulator/index.js';
 import { DEV_EVALUATION_APP, startEvaluationSimulator } from '../../adapters/evaluation/simulator/index.js';
@@ -114,12 +112,10 @@ export function registerSandboxCommand(program: Command): void {
         writeFileSync(join(issuerKeys, `${issuer.creditCode}.key.pem`), credentials.privateKeyPem, { mode: 0o600 });
         writeFileSync(join(issuerKeys, `${issuer.creditCode}.cert.pem`), credentials.certificatePem);
       }
-      // 公安 completes 出生登记 with the child's 公民身份号码, the household it joins and its 户口簿 page (issued into the library).
-      const birthOutcomes = (delivery: SubApplicationDelivery): DepartmentOutcome | undefined => {
-        if (delivery.matterCode !== BIRTH_REGISTRATION_MATTER) return undefined;
-        const results = birthRegistrationResults(delivery, library.population);
-        return results ? { kind: 'complete', results } : undefined;
-      };
+      // The matters whose results are licences are completed with them (issued into the library): 公安's 出生登记 with the
+      // child's 公民身份号码, the household it joins and its 户口簿 page; 市场监管's 个体工商户设立 with the new 统一社会信用代码
+      // and the 营业执照, its 食品经营许可证核发 with the permit; 民政和人社's 社会保障卡申领 with the card.
+      const outcomes = licenceResultOutcomes(library.population);
 
       const endpoints: Record<string, string> = {};
       const departmentUrls: string[] = [];
@@ -131,13 +127,13 @@ export function registerSandboxCommand(program: Command): void {
         };
         if (department.channel === 'rest') {
           const simulator = await startRestDepartmentSimulator({
-            ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys, ...(department.code === 'gaj' ? { outcomes: birthOutcomes } : {}),
+            ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys, outcomes,
           });
           endpoints[department.code] = simulator.url;
           running.push(simulator);
           departmentUrls.push(`  ${department.code.padEnd(8)} ${department.name} (rest)  ${simulator.url}`);
         } else if (department.channel === 'soap') {
-          const simulator = await startSoapDepartmentSimulator({ ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys });
+          const simulator = await startSoapDepartmentSimulator({ ...common, departmentKey: key(`dept-${department.code}`), tongbanPublicKeys: tongbanKeys, outcomes });
           // One flaky department, so retries can be watched (tune it at <url>/__control/faults).
           if (department.code === 'mzrsj') simulator.faults.set({ errorRate: 0.5, statusCodes: [503] });
           endpoints[department.code] = simulator.url;

@@ -36,9 +36,11 @@ export type SnapshotOutcome = { ok: true; snapshot: IssuanceSnapshot } | { ok: f
  */
 export function buildIssuanceSnapshot(declaration: IssuanceDeclaration, form: Record<string, unknown>, results: readonly StoredResult[], completedOn: string): SnapshotOutcome {
   const missing: string[] = [];
+  const validUntil = declaration.validYears === undefined ? null : addYears(completedOn, declaration.validYears);
+  const dates = { completedOn, validUntil };
   const read = (pointer: string, sources: IssuanceSource | readonly IssuanceSource[], required = true): string | undefined => {
     for (const source of Array.isArray(sources) ? sources as readonly IssuanceSource[] : [sources as IssuanceSource]) {
-      const value = valueOf(source, form, results, completedOn);
+      const value = valueOf(source, form, results, dates);
       if (value !== undefined) return value;
     }
     if (required) missing.push(`${pointer} (${describe(sources)})`);
@@ -57,7 +59,6 @@ export function buildIssuanceSnapshot(declaration: IssuanceDeclaration, form: Re
   if (!document) missing.push(`/issues/file (no sealed result document named "${declaration.file}")`);
   if (!type) missing.push(`/issues/licenceType ("${declaration.licenceType}")`);
   if (missing.length > 0 || !type) return { ok: false, missing };
-  const validUntil = declaration.validYears === undefined ? null : addYears(completedOn, declaration.validYears);
   return {
     ok: true,
     snapshot: {
@@ -67,12 +68,13 @@ export function buildIssuanceSnapshot(declaration: IssuanceDeclaration, form: Re
   };
 }
 
-function valueOf(source: IssuanceSource, form: Record<string, unknown>, results: readonly StoredResult[], completedOn: string): string | undefined {
+function valueOf(source: IssuanceSource, form: Record<string, unknown>, results: readonly StoredResult[], dates: { completedOn: string; validUntil: string | null }): string | undefined {
   let value: unknown;
   if ('canonical' in source) value = getField(form, source.canonical);
   else if ('result' in source) value = results.find((result) => result.name === source.result && result.value !== undefined)?.value;
   else if ('value' in source) value = source.value;
-  else value = completedOn;
+  else if ('validUntil' in source) value = dates.validUntil ?? '长期';
+  else value = dates.completedOn;
   if (typeof value === 'number' || typeof value === 'boolean') value = String(value);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -118,6 +118,9 @@ describe('sandbox and demo as child processes (npm start, tongban demo)', functi
     expect(enterpriseStory).to.match(/^ {2}CL037 食品安全管理制度: uploaded application\/pdf, \d+ bytes, SHA-256 [\da-f]{64}$/m);
     expect(enterpriseStory).to.match(/result of 个体工商户设立: .*\(sealed by .+电子印章\)/);
     expect(enterpriseStory).to.match(/result of 食品经营许可证核发: .*\(sealed by .+电子印章\)/);
+    // Both results are licences: 市场监管 issues them into the library (docs/licence-issuance.md).
+    expect(enterpriseStory).to.match(/^ {2}营业执照 issued: identifier \S+ \(GB\/T 36904, assigned by the library\)$/m);
+    expect(enterpriseStory).to.match(/^ {2}食品经营许可证 issued: identifier \S+ \(GB\/T 36904, assigned by the library\)$/m);
     expect(enterpriseStory).to.match(/licence-use ledger of the 经营者: 2 entries/);
 
     // The window: a QR code made in the applicant's session, scanned once by the officer logged in at the counter terminal,

@@ -5,7 +5,8 @@
  * three department systems of 婴儿“出生一件事” (MX-T05) on real sockets:
  * 公安局 `gaj` (REST, SM2), 民政和人社局 `mzrsj` (SOAP, RS256; also every
  * matter of the enterprise theme MX-T04) and 医疗保障局 `ybj` (inbox, polled
- * with `dept-ybj`'s key). Departments send their events to the gateway with
+ * with `dept-ybj`'s key); and 市场监督管理局 `scjgj` (REST, ES256), the
+ * registration and the food licence of 我要开办食品经营 (MX-T15). Departments send their events to the gateway with
  * their own `dept-*` keys when a test calls `flushEvents()`.
  */
 import { satisfyMaterials } from './materials.js';
@@ -45,7 +46,7 @@ export const EMPLOYMENT_REGISTRATION = '000767140000';
 export const LABOUR_FILING = '000791543000';
 export const EMPLOYMENT_CERTIFICATE = '002016143000';
 
-export type DepartmentCode = 'gaj' | 'mzrsj' | 'ybj';
+export type DepartmentCode = 'gaj' | 'mzrsj' | 'ybj' | 'scjgj';
 /** How a department ends a sub-application; tests replace entries at will (default: accepted, then completed). */
 export type OutcomeRule = (delivery: SubApplicationDelivery) => DepartmentOutcome | undefined;
 
@@ -67,6 +68,7 @@ export interface DeliveryEnvironment {
   gaj: RestDepartmentSimulator;
   mzrsj: SoapDepartmentSimulator;
   ybj: InboxDepartmentSimulator;
+  scjgj: RestDepartmentSimulator;
   /** Per-department outcome rules, read when a department first receives a sub-application. */
   outcomes: Record<DepartmentCode, OutcomeRule>;
   platform: SigningClient;
@@ -146,13 +148,14 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
   let gateway: Gateway | undefined;
   const toGateway: FetchFunction = (input, init) => globalThis.fetch(String(input).replace(GATEWAY_PLACEHOLDER, gateway!.url), init);
   const tongbanPublicKeys = async () => gateway!.keyring.publicKeys();
-  const outcomes: Record<DepartmentCode, OutcomeRule> = { gaj: () => undefined, mzrsj: () => undefined, ybj: () => undefined };
+  const outcomes: Record<DepartmentCode, OutcomeRule> = { gaj: () => undefined, mzrsj: () => undefined, ybj: () => undefined, scjgj: () => undefined };
   const eventsTarget = async (code: DepartmentCode) => ({ url: GATEWAY_PLACEHOLDER, clientId: `dept-${code}`, key: await devKey(`dept-${code}`), tongbanKeys: tongbanPublicKeys, fetch: toGateway });
   const started: { close(): Promise<void> }[] = [];
   /** Closes whatever has started, when starting the rest failed. */
   const abandon = () => Promise.allSettled([...started.map((simulator) => simulator.close()), gateway?.close(), matters.close(), seals.close(), library?.close()]);
   let gaj: RestDepartmentSimulator;
   let mzrsj: SoapDepartmentSimulator;
+  let scjgj: RestDepartmentSimulator;
   try {
     gaj = await startRestDepartmentSimulator({
       departmentCode: 'gaj', departmentKey: await devKey('dept-gaj'), tongbanPublicKeys,
@@ -164,6 +167,11 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
       eventsTarget: await eventsTarget('mzrsj'), outcomes: (delivery) => outcomes.mzrsj(delivery),
     });
     started.push(mzrsj);
+    scjgj = await startRestDepartmentSimulator({
+      departmentCode: 'scjgj', departmentKey: await devKey('dept-scjgj'), tongbanPublicKeys,
+      eventsTarget: await eventsTarget('scjgj'), outcomes: (delivery) => outcomes.scjgj(delivery),
+    });
+    started.push(scjgj);
   } catch (error) {
     await abandon();
     throw error;
@@ -178,7 +186,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
     TONGBAN_SEAL_PLATFORM_URL: seals.url,
     TONGBAN_SEAL_PLATFORM_APP_ID: DEV_SEAL_APP.appId,
     TONGBAN_SEAL_PLATFORM_APP_SECRET: DEV_SEAL_APP.appSecret,
-    TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify({ gaj: gaj.url, mzrsj: mzrsj.url }),
+    TONGBAN_DEPARTMENT_ENDPOINTS: JSON.stringify({ gaj: gaj.url, mzrsj: mzrsj.url, scjgj: scjgj.url }),
     TONGBAN_DELIVERY_BACKOFF_BASE_MS: '20',
     TONGBAN_DELIVERY_BACKOFF_CAP_MS: '200',
     TONGBAN_DELIVERY_MAX_ATTEMPTS: '4',
@@ -235,7 +243,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
       return { ...body, materials };
     };
     const environment: DeliveryEnvironment = {
-      gateway, logs, matters, seals, library, gaj, mzrsj, ybj, outcomes, platform, sessions,
+      gateway, logs, matters, seals, library, gaj, mzrsj, ybj, scjgj, outcomes, platform, sessions,
       otherPlatform: await client('platform-b', other.privateJwk),
       ops: await client('ops'),
       async startReplica() {
@@ -271,7 +279,7 @@ export async function startDeliveryEnvironment(fixture: StoreFixture, options: D
         await ybj.close(); // stop polling before the gateway goes
         await Promise.all(replicas.map((replica) => replica.close()));
         await gateway.close();
-        await Promise.all([gaj.close(), mzrsj.close(), matters.close(), seals.close(), library?.close()]);
+        await Promise.all([gaj.close(), mzrsj.close(), scjgj.close(), matters.close(), seals.close(), library?.close()]);
       },
     };
     return environment;

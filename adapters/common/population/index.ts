@@ -22,6 +22,7 @@ export type * from './model.js';
 export { COUNTIES, type County } from './areas.js';
 export { ISSUERS, ALL_ISSUERS, type IssuerKey, type IssuingAuthority } from './issuers.js';
 export { LICENCE_FIELDS } from './licence-fields.js';
+export { CARD_BANKS, withLuhn } from './page-details.js';
 export { chinaToday, PopulationIndex } from './population-index.js';
 export { vinCheckDigit } from './vehicles.js';
 

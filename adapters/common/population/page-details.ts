@@ -16,7 +16,7 @@ import type { LicenceRecord, Person } from './model.js';
 const STREAM = 0x5eed_0011;
 
 /** The banks issuing 金融社保卡 in 梅州, with an issuer identification number (BIN) of each. */
-const CARD_BANKS = [
+export const CARD_BANKS = [
   ['中国工商银行', '621226'], ['中国农业银行', '622848'], ['中国银行', '621785'], ['中国建设银行', '621700'], ['中国邮政储蓄银行', '621799'],
 ] as const;
 
@@ -67,7 +67,7 @@ function maritalStatus(context: Context, tools: Tools, person: Person, parents: 
 }
 
 /** Appends the Luhn check digit (ISO/IEC 7812) bank card numbers carry. */
-function withLuhn(body: string): string {
+export function withLuhn(body: string): string {
   let sum = 0;
   [...body].reverse().forEach((digit, position) => {
     const value = Number(digit) * (position % 2 === 0 ? 2 : 1);

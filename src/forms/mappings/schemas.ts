@@ -51,7 +51,7 @@ const licenceUse = {
 /** Where a value of an issued licence comes from (src/licence-issuance/issuance-declaration.ts); a list: the first that has one. */
 const issuanceSourceOne = {
   type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: false,
-  properties: { canonical: { type: 'string', minLength: 1 }, result: { type: 'string', minLength: 1 }, value: { type: 'string', minLength: 1 }, completedOn: { const: true } },
+  properties: { canonical: { type: 'string', minLength: 1 }, result: { type: 'string', minLength: 1 }, value: { type: 'string', minLength: 1 }, completedOn: { const: true }, validUntil: { const: true } },
 };
 const issuanceSource = { anyOf: [issuanceSourceOne, { type: 'array', minItems: 1, items: issuanceSourceOne }] };
 

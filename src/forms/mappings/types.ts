@@ -117,8 +117,11 @@ export interface MatterMapping {
   readonly issues?: IssuanceDeclaration;
 }
 
-/** One source of an issued licence's value: a canonical field of the application, a result by name, a constant, the completion date. */
-export type IssuanceSource = { readonly canonical: string } | { readonly result: string } | { readonly value: string } | { readonly completedOn: true };
+/**
+ * One source of an issued licence's value: a canonical field of the application, a result by name, a constant, the completion
+ * date, or the last day of validity (`validYears`; 长期 without it) for a surface that prints it (有效期至).
+ */
+export type IssuanceSource = { readonly canonical: string } | { readonly result: string } | { readonly value: string } | { readonly completedOn: true } | { readonly validUntil: true };
 
 /** `issues:` of a matter mapping. A list of sources: the first that has a value. */
 export interface IssuanceDeclaration {

@@ -7,9 +7,11 @@
  * (`licence.issued`); then the mother, logged in with an ID token, is the
  * newborn's guardian, authorises, and a later prefill for the child fills
  * the child's fields from that licence through the normal access path
- * (ledger), with provenance naming the application. A refusal by the library
- * is a visible dead letter with the library's code; a department's
- * revocation event revokes the licence in the library.
+ * (ledger), with provenance naming the application. 民政和人社局 completes
+ * 社会保障卡申领 with the card (its simulator's results): the child's
+ * 社会保障卡 is issued too, to the 公民身份号码 出生登记 assigned. A refusal by
+ * the library is a visible dead letter with the library's code; a
+ * department's revocation event revokes the licence in the library.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,17 +19,21 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { ISSUERS, type Person } from '../../../adapters/common/population/index.js';
 import { resultPdf } from '../../../adapters/common/department/simulator/result-documents.js';
+import { licenceResultOutcomes } from '../../../adapters/common/department/simulator/licence-results.js';
 import { sharedIssuerPki } from '../../../adapters/licence-library/index.js';
 import { makeIdNumber, validateLicenceIdentifier } from '../../../src/domain/identifiers/index.js';
 import type { DepartmentResult } from '../../../src/domain/department-channel.js';
 import {
-  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, startDeliveryEnvironment, type ApplicationView, type DeliveryEnvironment,
+  BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type ApplicationView, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
-import { satisfyListed, type GuideMaterial } from '../../helpers/materials.js';
+import { satisfyListed } from '../../helpers/materials.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { waitFor } from '../../helpers/wait.js';
+import { authoriseAndPrefill, expectFilledFromResult } from './later-prefill.js';
 
 const ISSUER = ISSUERS.meixianPolice;
+/** The 社会保障卡's issuer (发卡机构), as of every card in the population. */
+const CARD_ISSUER = ISSUERS.cityHumanResources;
 /** A later theme for the child: 去港澳探亲一件事, the child's own 往来港澳通行证 first (its matter reads the applicant's 户口簿). */
 const LATER_THEME = 'MX-T16';
 
@@ -66,17 +72,21 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     return (answer.body as { applicationId: string }).applicationId;
   };
   const view = async (id: string) => await env.application(id) as View;
-  const waitForIssuance = (id: string, check: (issued: IssuedLicenceView | undefined) => boolean, what: string) =>
-    env.waitForApplication(id, (current) => check((current as View).issuedLicences?.[0]), what, 30_000) as Promise<View>;
+  /** The application's issued licence of a type (the 户口簿 page by default). */
+  const issuedOf = (current: ApplicationView, licenceType = 'householdRegister') => (current as View).issuedLicences?.find((licence) => licence.licenceType === licenceType);
+  const waitForIssuance = (id: string, check: (issued: IssuedLicenceView | undefined) => boolean, what: string, licenceType?: string) =>
+    env.waitForApplication(id, (current) => check(issuedOf(current, licenceType)), what, 30_000) as Promise<View>;
 
   before(async function () {
     this.timeout(120_000);
     // The issuing department's signing credentials, as ops would install them.
     const keys = mkdtempSync(join(tmpdir(), 'tongban-issuers-'));
-    sharedIssuerPki().warm([ISSUER]);
-    const credentials = sharedIssuerPki().credentials(ISSUER);
-    writeFileSync(join(keys, `${ISSUER.creditCode}.key.pem`), credentials.privateKeyPem);
-    writeFileSync(join(keys, `${ISSUER.creditCode}.cert.pem`), credentials.certificatePem);
+    sharedIssuerPki().warm([ISSUER, CARD_ISSUER]);
+    for (const issuer of [ISSUER, CARD_ISSUER]) {
+      const credentials = sharedIssuerPki().credentials(issuer);
+      writeFileSync(join(keys, `${issuer.creditCode}.key.pem`), credentials.privateKeyPem);
+      writeFileSync(join(keys, `${issuer.creditCode}.cert.pem`), credentials.certificatePem);
+    }
     env = await startDeliveryEnvironment(fixture, { licenceLibrary: true, env: { TONGBAN_LICENCE_ISSUER_KEYS_DIR: keys } });
     const population = env.library!.population;
     // A newborn whose birth registration is pending (no ID number yet), whose mother holds the 出生医学证明.
@@ -93,7 +103,9 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
       return results ? { kind: 'complete', results } : 'complete';
     };
     env.outcomes.ybj = () => 'complete';
-    env.outcomes.mzrsj = () => 'complete';
+    // 民政和人社局 completes 社会保障卡申领 as the sandbox's does: with the card (卡号, bank account) and its document.
+    const cards = licenceResultOutcomes(population);
+    env.outcomes.mzrsj = (delivery) => cards(delivery) ?? 'complete';
   });
   after(async function () {
     await env?.close();
@@ -106,7 +118,7 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     await env.gaj.flushEvents();
     const issued = await waitForIssuance(applicationId, (licence) => licence?.status === 'issued', 'the 户口簿 issued');
     const registration = issued.subApplications.find((sub) => sub.matterCode === BIRTH_REGISTRATION)!;
-    const licence = issued.issuedLicences[0]!;
+    const licence = issuedOf(issued)!;
     expect(licence).to.deep.include({ subApplicationId: registration.id, licenceType: 'householdRegister', status: 'issued', failure: null });
     identifier = licence.identifier!;
     expect(validateLicenceIdentifier(identifier).ok).to.equal(true);
@@ -121,35 +133,48 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     expect(rows.map((row) => (JSON.parse(row.payload) as { data: unknown }).data)).to.deep.equal([{ licenceType: 'householdRegister', identifier, status: 'issued' }]);
   });
 
+  it('社会保障卡申领 completed: the child\'s 社会保障卡 is issued to the 公民身份号码 出生登记 assigned, by the city\'s 人社局, its surface as declared', async () => {
+    await env.waitForApplication(applicationId, (current) => current.subApplications.find((sub) => sub.matterCode === SOCIAL_SECURITY_CARD)!.status === 'delivered', '社会保障卡申领 delivered');
+    await env.mzrsj.flushEvents();
+    const issued = await waitForIssuance(applicationId, (licence) => licence?.status === 'issued', 'the 社会保障卡 issued', 'socialSecurityCard');
+    const application = issued.subApplications.find((sub) => sub.matterCode === SOCIAL_SECURITY_CARD)!;
+    const card = issuedOf(issued, 'socialSecurityCard')!;
+    expect(card).to.deep.include({ subApplicationId: application.id, status: 'issued', failure: null });
+    expect(validateLicenceIdentifier(card.identifier).ok).to.equal(true);
+    expect(card.identifier).to.not.equal(identifier);
+    const result = (name: string) => application.results!.find((item) => item.name === name)?.value;
+    expect(result('卡号')).to.match(/^[MNQ]\d{8}$/);
+    expect(result('银行账号')).to.match(/^\d{19}$/);
+
+    const record = env.library!.licence(card.identifier!)!;
+    expect(record.holder).to.deep.equal({ code: childId, type: '111', name: newborn.name });
+    expect(record).to.deep.include({ type: 'socialSecurityCard', issuer: 'cityHumanResources', number: result('卡号') });
+    // Ten years, to the day before the anniversary: the card's 有效期至 is the licence's last day of validity.
+    const end = new Date(`${record.issuedOn}T00:00:00Z`);
+    end.setUTCFullYear(end.getUTCFullYear() + 10);
+    end.setUTCDate(end.getUTCDate() - 1);
+    expect(record.validUntil).to.equal(end.toISOString().slice(0, 10));
+    expect(record.surface).to.deep.equal({
+      XM: newborn.name, XB: newborn.sex === 'male' ? '男' : '女', SHBZHM: childId, KH: result('卡号'), FKRQ: record.issuedOn, YXQZ: record.validUntil,
+      CBZT: '城乡居民参保', FKJG: CARD_ISSUER.name, KHYH: result('开户银行'), YHZH: result('银行账号'),
+    });
+    const { rows } = await env.gateway.store.query<{ payload: string }>("SELECT payload FROM webhook_messages WHERE application_id = $1 AND type = 'licence.issued'", [applicationId]);
+    expect(rows.map((row) => (JSON.parse(row.payload) as { data: unknown }).data)).to.deep.include({ licenceType: 'socialSecurityCard', identifier: card.identifier, status: 'issued' });
+  });
+
   it('a later, different theme for the child (去港澳探亲, the child\'s own 往来港澳通行证): the mother (guardian, ID token) prefills it from that licence with provenance naming the application, and submits it; the read is in the ledger', async () => {
     const idToken = await env.sessions.idToken(env.platform, { idNumber: mother.idNumber!, name: mother.name });
     const answers = { hasHongKongMacaoPass: false };
-    const authorization = await env.platform.request('POST', '/v1/authorizations', {
-      idToken,
-      body: {
-        holder: { code: childId, type: 'citizen' }, licenceTypes: ['residentIdCard', 'householdRegister'], purpose: { themeCode: LATER_THEME, description: '为孩子办理往来港澳通行证及探亲签注' },
-        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date().toISOString() },
-      },
+    const body = await authoriseAndPrefill(env, {
+      idToken, holder: { code: childId, type: 'citizen' }, subject: 'applicant', licenceTypes: ['residentIdCard', 'householdRegister'], themeCode: LATER_THEME, answers,
+      purpose: '为孩子办理往来港澳通行证及探亲签注', useCause: '为孩子办理往来港澳通行证', consent: 'face-recognition',
     });
-    expect(authorization.status, JSON.stringify(authorization.body)).to.equal(201);
-    const authorizationId = (authorization.body as { id: string }).id;
-    const prefill = await env.platform.request('POST', '/v1/prefill', {
-      idToken,
-      body: { themeCode: LATER_THEME, answers, useCause: '为孩子办理往来港澳通行证', holders: { applicant: { code: childId, type: 'citizen', authorizationId } } },
-    });
-    expect(prefill.status, JSON.stringify(prefill.body)).to.equal(200);
-    const body = prefill.body as {
-      form: Record<string, Record<string, unknown>>; evidenceToken: string; materials: GuideMaterial[];
-      provenance: Record<string, { licenceIdentifier?: string; resultOf?: { applicationId: string; detail: string } }>;
-    };
+    const { authorizationId } = body;
     // The child has no ID card: everything about them comes from the 户口簿 page 出生登记 issued.
     expect(body.form['applicant']).to.include({ name: newborn.name, idNumber: childId, sex: newborn.sex === 'male' ? '男' : '女', birthDate: newborn.birthDate });
-    for (const field of ['applicant.name', 'applicant.idNumber', 'applicant.sex', 'applicant.birthDate', 'applicant.address']) {
-      expect(body.provenance[field], field).to.deep.include({ licenceIdentifier: identifier });
-      expect(body.provenance[field]!.resultOf, field).to.deep.include({ applicationId, detail: `result of application ${applicationId}` });
-    }
-    const uses = await env.gateway.ledger.listByHolder(childId, { limit: 50 });
-    expect(uses.filter((use) => use.licenceIdentifier === identifier && use.authorizationId === authorizationId && use.themeCode === LATER_THEME).map((use) => use.outcome)).to.include('used');
+    await expectFilledFromResult(env, body, {
+      fields: ['applicant.name', 'applicant.idNumber', 'applicant.sex', 'applicant.birthDate', 'applicant.address'], identifier, applicationId, holderCode: childId, themeCode: LATER_THEME,
+    });
 
     // The later application itself: the mother submits for the child under the authorisation, the 户口簿 (CL002) satisfied by the issued licence.
     const form = {
@@ -175,7 +200,7 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     const revoked = await waitForIssuance(applicationId, (licence) => licence?.status === 'revoked', 'the 户口簿 revoked');
-    expect(revoked.issuedLicences[0]).to.deep.include({ identifier, status: 'revoked' });
+    expect(issuedOf(revoked)).to.deep.include({ identifier, status: 'revoked' });
     expect(env.library!.licence(identifier)!.status).to.equal('03');
     const missing = await department.request('POST', '/v1/departments/gaj/events', {
       body: { eventId: `revoke-bad-${registration.id}`, subApplicationId: registration.id, type: 'licence_revoked', occurredAt: new Date().toISOString(), reason: '缺少类型' },
@@ -192,9 +217,9 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     await env.waitForApplication(id, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
     await env.gaj.flushEvents();
     const refused = await waitForIssuance(id, (licence) => licence?.status === 'failed', 'the issuance refused');
-    expect(refused.issuedLicences[0]).to.deep.include({ identifier: null, status: 'failed' });
-    expect(refused.issuedLicences[0]!.failure).to.deep.include({ code: '201' });
-    expect(refused.issuedLicences[0]!.failure!.message).to.match(/holder mismatch/);
+    expect(issuedOf(refused)).to.deep.include({ identifier: null, status: 'failed' });
+    expect(issuedOf(refused)!.failure).to.deep.include({ code: '201' });
+    expect(issuedOf(refused)!.failure!.message).to.match(/holder mismatch/);
     const dead = await env.ops.request('GET', '/v1/ops/licence-issuances?state=dead');
     expect(dead.status).to.equal(200);
     const job = (dead.body as { issuances: { id: string; applicationId: string; errorCode: string }[] }).issuances.find((item) => item.applicationId === id)!;
@@ -202,7 +227,7 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     // Replayed, the library refuses the same way: dead again, never issued.
     const replay = await env.ops.request('POST', `/v1/ops/licence-issuances/${job.id}/replay`);
     expect(replay.status, JSON.stringify(replay.body)).to.equal(200);
-    await waitFor(async () => (await view(id)).issuedLicences[0]?.failure?.code === '201', { what: 'the replay refused again', timeoutMs: 20_000 });
+    await waitFor(async () => issuedOf(await view(id))?.failure?.code === '201', { what: 'the replay refused again', timeoutMs: 20_000 });
     expect((await env.gateway.store.query("SELECT action FROM ops_audit WHERE action = 'licence_issuance.replay' AND target = $1", [job.id])).rows).to.have.length(1);
   });
 
@@ -227,8 +252,8 @@ for (const fixture of storeFixtures()) describe(`results issued as licences: 出
     await env.waitForApplication(id, (current) => current.subApplications[0]!.status === 'delivered', '出生登记 delivered');
     await env.gaj.flushEvents();
     const failed = await waitForIssuance(id, (licence) => licence?.status === 'failed', 'the issuance failed');
-    expect(failed.issuedLicences[0]!.failure).to.deep.include({ code: 'MAPPING' });
-    expect(failed.issuedLicences[0]!.failure!.message).to.contain('/issues/holder/code');
+    expect(issuedOf(failed)!.failure).to.deep.include({ code: 'MAPPING' });
+    expect(issuedOf(failed)!.failure!.message).to.contain('/issues/holder/code');
     const dead = await env.ops.request('GET', '/v1/ops/licence-issuances?state=dead&limit=200');
     const job = (dead.body as { issuances: { id: string; applicationId: string }[] }).issuances.find((item) => item.applicationId === id)!;
     expect((await env.ops.request('POST', `/v1/ops/licence-issuances/${job.id}/replay`)).status).to.equal(409);

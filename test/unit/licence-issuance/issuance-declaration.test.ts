@@ -53,6 +53,15 @@ describe('issuance declaration → what to issue', () => {
     expect(plain.ok && plain.snapshot.validUntil).to.equal('2036-11-01');
   });
 
+  it('{validUntil: true} prints the last day of validity on the surface (有效期至), 长期 without validYears', () => {
+    const printing = { ...declaration, surface: { ...declaration.surface, YXQZ: { validUntil: true as const } } };
+    const dated = buildIssuanceSnapshot({ ...printing, validYears: 5 }, form, results, '2026-11-02');
+    expect(dated.ok && dated.snapshot.surface['YXQZ']).to.equal('2031-11-01');
+    expect(dated.ok && dated.snapshot.validUntil).to.equal('2031-11-01');
+    const lasting = buildIssuanceSnapshot(printing, form, results, '2026-11-02');
+    expect(lasting.ok && lasting.snapshot.surface['YXQZ']).to.equal('长期');
+  });
+
   it('names every member it found no value for: holder code, number, a file without a sealed document', () => {
     const outcome = buildIssuanceSnapshot(declaration, form, [{ name: '居民户口簿', value: '见附件' }], '2026-11-02');
     expect(outcome.ok).to.equal(false);
