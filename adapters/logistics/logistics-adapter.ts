@@ -6,13 +6,14 @@
  */
 import type { CreatedWaybill, LogisticsService, PushedTraceEvent, TraceEvent, Waybill, WaybillRequest } from '../../src/domain/logistics.js';
 import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
+import { verifySignedCallback } from '../common/signed-callback.js';
 import {
   ORDERS_PATH, RESULT_CODES, WAYBILLS_PATH, describeSchemaError, validateEnvelope, validatePush, validateTraces, validateWaybill,
   type WireOrderRequest, type WireTrace, type WireWaybill,
 } from './logistics-api.js';
 import { PushVerificationError, envelopeError, malformedError } from './logistics-error.js';
 import {
-  APP_KEY_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, emsSignature, emsSignatureHeaders, signatureMatches,
+  APP_KEY_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, emsSignature, emsSignatureHeaders,
 } from './logistics-signature.js';
 import { mapBusinessType, mapStatus, mapTraceCode, toBusinessType } from './map-status.js';
 import { isValidWaybillNo } from './waybill-number.js';
@@ -98,30 +99,12 @@ export function createLogisticsAdapter(settings: LogisticsSettings): LogisticsAd
       return toWaybill('cancel', data);
     },
     verifyPush(headers, rawBody) {
-      const header = (name: string): string => {
-        const value = headers[name];
-        const text = Array.isArray(value) ? value[0] : value;
-        if (!text) throw new PushVerificationError(name, `push header "${name}" is missing`);
-        return text;
-      };
-      const appKey = header(APP_KEY_HEADER);
-      const timestamp = header(TIMESTAMP_HEADER);
-      const nonce = header(NONCE_HEADER);
-      const signature = header(SIGNATURE_HEADER);
-      if (appKey !== settings.appKey) throw new PushVerificationError(APP_KEY_HEADER, `push "${APP_KEY_HEADER}" is not Tongban's app key`);
-      if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > pushSkewSeconds) {
-        throw new PushVerificationError(TIMESTAMP_HEADER, `push "${TIMESTAMP_HEADER}" is outside ±${pushSkewSeconds} s`);
-      }
-      const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-      const expected = emsSignature(settings.appSecret, { timestamp, nonce, method: 'POST', pathWithQuery: callbackPath, body });
-      if (!signatureMatches(signature, expected)) throw new PushVerificationError(SIGNATURE_HEADER, `push "${SIGNATURE_HEADER}" does not verify`);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        throw new PushVerificationError('/', 'push body is not JSON');
-      }
-      if (!validatePush(parsed)) throw new PushVerificationError(describeSchemaError(validatePush.errors).split(':')[0]!, `push body ${describeSchemaError(validatePush.errors)}`);
+      const { body: parsed } = verifySignedCallback({
+        noun: 'push', headers: { account: APP_KEY_HEADER, timestamp: TIMESTAMP_HEADER, nonce: NONCE_HEADER, signature: SIGNATURE_HEADER },
+        account: settings.appKey, accountNoun: 'app key', skewSeconds: pushSkewSeconds, now,
+        expectedSignature: ({ timestamp, nonce, body }) => emsSignature(settings.appSecret, { timestamp, nonce, method: 'POST', pathWithQuery: callbackPath, body }),
+        validate: validatePush, error: (field, message) => new PushVerificationError(field, message),
+      }, headers, rawBody);
       if (parsed.trace.eventId !== parsed.eventId) throw new PushVerificationError('/trace/eventId', 'push "/trace/eventId" differs from "/eventId"');
       let event: TraceEvent;
       try {

@@ -9,13 +9,14 @@ import { createHash } from 'node:crypto';
 import type { PaymentNotice, PaymentPlatform, Refund, ReconciliationLine } from '../../src/domain/payment.js';
 import { NotificationVerificationError } from '../../src/domain/payment.js';
 import { createEnvelopeClient, parseBaseUrl, timeoutSetting } from '../common/envelope-client.js';
+import { verifySignedCallback } from '../common/signed-callback.js';
 import {
   NOTICES_PATH, RECONCILIATIONS_PATH, RECONCILIATION_HEADER, REFUNDS_PATH, RESULT_CODES, describeSchemaError,
   validateEnvelope, validateNotice, validateNotification, validateReconciliation, validateRefund,
   type WireNotice, type WireNoticeRequest, type WireRefund,
 } from './payment-api.js';
 import { envelopeError, malformedError } from './payment-error.js';
-import { APP_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, feeSignature, feeSignatureHeaders, signatureMatches } from './payment-signature.js';
+import { APP_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, feeSignature, feeSignatureHeaders } from './payment-signature.js';
 import { mapNoticeStatus, mapRefundStatus } from './map-status.js';
 import { isValidNoticeNo } from './notice-number.js';
 
@@ -106,33 +107,12 @@ export function createPaymentAdapter(settings: PaymentSettings): PaymentAdapter 
       return { date, lines: parseReconciliation(data.content) };
     },
     verifyNotification(headers, rawBody) {
-      const header = (name: string): string => {
-        const value = headers[name];
-        const text = Array.isArray(value) ? value[0] : value;
-        if (!text) throw new NotificationVerificationError(name, `notification header "${name}" is missing`);
-        return text;
-      };
-      const appId = header(APP_ID_HEADER);
-      const timestamp = header(TIMESTAMP_HEADER);
-      const nonce = header(NONCE_HEADER);
-      const signature = header(SIGNATURE_HEADER);
-      if (appId !== settings.appId) throw new NotificationVerificationError(APP_ID_HEADER, `notification "${APP_ID_HEADER}" is not Tongban's app id`);
-      if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > skew) {
-        throw new NotificationVerificationError(TIMESTAMP_HEADER, `notification "${TIMESTAMP_HEADER}" is outside ±${skew} s`);
-      }
-      const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-      const expected = feeSignature(settings.appSecret, { appId, timestamp, nonce, method: 'POST', pathWithQuery: callbackPath, body });
-      if (!signatureMatches(signature, expected)) throw new NotificationVerificationError(SIGNATURE_HEADER, `notification "${SIGNATURE_HEADER}" does not verify`);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        throw new NotificationVerificationError('/', 'notification body is not JSON');
-      }
-      if (!validateNotification(parsed)) {
-        const detail = describeSchemaError(validateNotification.errors);
-        throw new NotificationVerificationError(detail.split(':')[0]!, `notification body ${detail}`);
-      }
+      const { body: parsed, nonce } = verifySignedCallback({
+        noun: 'notification', headers: { account: APP_ID_HEADER, timestamp: TIMESTAMP_HEADER, nonce: NONCE_HEADER, signature: SIGNATURE_HEADER },
+        account: settings.appId, accountNoun: 'app id', skewSeconds: skew, now,
+        expectedSignature: (input) => feeSignature(settings.appSecret, { appId: input.account, timestamp: input.timestamp, nonce: input.nonce, method: 'POST', pathWithQuery: callbackPath, body: input.body }),
+        validate: validateNotification, error: (field, message) => new NotificationVerificationError(field, message),
+      }, headers, rawBody);
       if (!isValidNoticeNo(parsed.noticeNo)) throw new NotificationVerificationError('/noticeNo', `notification "/noticeNo" has no valid check digit: "${parsed.noticeNo}"`);
       return {
         notificationId: parsed.notifyId, noticeNo: parsed.noticeNo, orderNo: parsed.orderNo, amountFen: parsed.paidAmount,
