@@ -1,6 +1,8 @@
-import type { Server, ServerResponse } from 'node:http';
+import { maxHeaderSize, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
+import { PROBLEM_CONTENT_TYPE, toProblem, TongbanError } from '../errors/index.js';
 import { createExpressServer } from './express-server.js';
 
 /** A listening HTTP server with a graceful stop. */
@@ -24,6 +26,7 @@ export interface RunningServer {
 export async function listen(app: Express, host: string, port: number, onError: (error: Error) => void): Promise<RunningServer> {
   const server = createExpressServer(app);
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   // Answers still being written when a stop begins are told to close their
   // connection, so a drained keep-alive socket does not hold the stop open.
   const active = new Set<ServerResponse>();
@@ -63,4 +66,27 @@ export async function listen(app: Express, host: string, port: number, onError: 
       return stopping;
     },
   };
+}
+
+/**
+ * What the HTTP server answers a request it cannot parse, before any route
+ * sees it. A request line and header fields beyond node's limit (a long path
+ * parameter or query, which the signature's `htu` repeats) is refused like
+ * every other request: a 431 problem with its code, not node's bare status
+ * line. Anything else keeps node's own answer (400, or 408 for a request
+ * that did not arrive in time); a socket already gone is just closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let answer = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    const problem = JSON.stringify(toProblem(new TongbanError('REQUEST_HEADERS_TOO_LARGE', `The request line and header fields exceed the HTTP server's limit of ${maxHeaderSize} bytes; the path and query count, and so does the signature that repeats them`)));
+    answer = `HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(problem)}\r\nConnection: close\r\n\r\n${problem}`;
+  }
+  socket.end(answer);
+  // The client is told to close; one that does not keeps no socket open.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

@@ -16,7 +16,7 @@ import type { Actor } from '../identity/actor.js';
 import { actorAtUse, type Authorization, type AuthorizationService } from '../licences/authorizations.js';
 import { holderCodeProblem } from '../licences/holder.js';
 import type { LicenceUseInput, LicenceUseLedger } from '../licences/ledger.js';
-import { checkUseCause } from '../licences/use-cause.js';
+import { useCauseFromBody } from '../licences/use-cause.js';
 import type { Queryable } from '../store/index.js';
 
 export interface SharedDataAccessOptions {
@@ -108,7 +108,7 @@ export class SharedDataAccess {
 
   /** Every check before the exchange is asked anything. */
   private async admit(use: SharedDataUse, resources: readonly string[], pointer: string) {
-    const useCause = checkUseCause(use.useCause);
+    const useCause = useCauseFromBody(use.useCause, '/useCause');
     const holderProblem = holderCodeProblem(use.holder.code, use.holder.type);
     if (holderProblem) throw validationError([{ pointer: '/holder/code', message: holderProblem }]);
     const keys = resourceKeys(resources, pointer, use.holder.type);

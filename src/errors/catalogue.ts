@@ -22,6 +22,7 @@ const catalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type is not application/json', retryable: false },
   UNSUPPORTED_CONTENT_ENCODING: { status: 415, title: 'Content-Encoding is not accepted; send the body unencoded', retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body exceeds the size limit', retryable: false },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request line and header fields exceed the size limit', retryable: false },
   MATERIAL_TYPE_NOT_ALLOWED: { status: 415, title: 'A material must be a PDF, OFD, JPEG or PNG file, sent as its own type', retryable: false },
   NOT_FOUND: { status: 404, title: 'No such resource', retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource', retryable: false },

@@ -64,10 +64,12 @@ export async function signEvidence(keyring: Keyring, evidence: Omit<PrefillEvide
 
 /**
  * Verifies an evidence token for a client and theme.
- * @throws TongbanError PREFILL_EVIDENCE_INVALID saying why.
+ * @throws TongbanError PREFILL_EVIDENCE_INVALID saying why, naming the submission's `/evidenceToken`.
  */
 export async function verifyEvidence(keyring: Keyring, token: string, expected: { clientId: string; themeCode: string }, nowSeconds = Math.floor(Date.now() / 1000)): Promise<PrefillEvidence> {
-  const invalid = (why: string, cause?: unknown) => new TongbanError('PREFILL_EVIDENCE_INVALID', `prefill evidence: ${why}`, cause === undefined ? {} : { cause });
+  const invalid = (why: string, cause?: unknown) => new TongbanError('PREFILL_EVIDENCE_INVALID', `prefill evidence: ${why}`, {
+    errors: [{ pointer: '/evidenceToken', message: why }], ...(cause === undefined ? {} : { cause }),
+  });
   let payload: Record<string, unknown>;
   try {
     payload = await verifyOwnToken(keyring, token, PREFILL_TYP);

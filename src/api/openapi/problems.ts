@@ -13,6 +13,7 @@ const DETAILS: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'Content-Type application/x-www-form-urlencoded is not supported; send application/json',
   UNSUPPORTED_CONTENT_ENCODING: 'Content-Encoding "gzip" is not accepted; send the body unencoded (identity): signatures cover the bytes on the wire',
   PAYLOAD_TOO_LARGE: 'Request body is larger than the limit of 1048576 bytes',
+  REQUEST_HEADERS_TOO_LARGE: 'The request line and header fields exceed 16384 bytes; the path and the signature that repeats it are the usual cause',
   NOT_FOUND: 'No application 0d1f… for this client',
   METHOD_NOT_ALLOWED: 'DELETE is not allowed on /v1/applications; allowed: POST',
   CONFLICT: 'The lease on this delivery is no longer yours; it will be handed out again',
@@ -112,6 +113,8 @@ export function routeErrorCodes(route: Route): ErrorCode[] {
   if (route.path.includes(':')) codes.add('NOT_FOUND');
   // Any request with a Content-Encoding other than identity, body or not.
   codes.add('UNSUPPORTED_CONTENT_ENCODING');
+  // Any request whose path, query and headers are beyond the HTTP server's limit.
+  codes.add('REQUEST_HEADERS_TOO_LARGE');
   codes.add('SHUTTING_DOWN');
   codes.add('INTERNAL_ERROR');
   return ERROR_CODES.filter((code) => codes.has(code));

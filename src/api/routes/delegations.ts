@@ -3,7 +3,7 @@ import { validationError } from '../../errors/index.js';
 import type { Actor, IdentityService } from '../../identity/index.js';
 import { holderOf, isDelegationId, type DelegationService } from '../../identity/delegations.js';
 import { decodeCursor, encodeCursor } from '../../ops/cursor.js';
-import { cursorQuery, limitQuery } from '../openapi/parameters.js';
+import { cursorQuery, idTokenHeader, limitQuery } from '../openapi/parameters.js';
 import { delegation, delegationExample, delegationList, delegationRequest } from '../openapi/schemas/delegations.js';
 import { ID_TOKEN_ERRORS } from './identity.js';
 import type { Route } from './route.js';
@@ -40,6 +40,7 @@ export function delegationRoutes(deps: DelegationRouteDependencies): Route[] {
       method: 'POST', path: '/v1/delegations', access: { roles: ['platform'] },
       summary: 'Record the holder\'s delegation (委托) to an agent — a person or a 帮代办 service — for named themes and licence types (shared-data resources too), until a time',
       description: 'Needs the holder\'s ID token (`Tongban-Id-Token`): a citizen delegates for themselves, an enterprise through its legal representative (`org_role` legalRepresentative). The session that granted it is recorded as `grantedBy`. `licenceTypes` may name shared-data resources beside licence types, validated as an authorisation\'s: an agent may read and verify (在线核验) the holder\'s shared data only under a delegation naming the resource (docs/shared-data.md).',
+      parameters: [idTokenHeader],
       request: { schema: delegationRequest, example: delegationExample },
       responses: { 201: { description: 'Recorded', schema: delegation, headers: { Location: '`/v1/delegations/{id}`' } } },
       errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH'],
@@ -52,7 +53,7 @@ export function delegationRoutes(deps: DelegationRouteDependencies): Route[] {
     {
       method: 'GET', path: '/v1/delegations', access: { roles: ['platform'] },
       summary: 'The delegations the ID token\'s holder gave, newest first (?limit= 1–500, default 100; ?cursor=)',
-      parameters: [limitQuery(100, 500), cursorQuery],
+      parameters: [limitQuery(100, 500), cursorQuery, idTokenHeader],
       responses: { 200: { description: 'The holder\'s delegations', schema: delegationList } },
       errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH'],
       handler: async (req, res) => {
@@ -65,6 +66,7 @@ export function delegationRoutes(deps: DelegationRouteDependencies): Route[] {
     },
     {
       method: 'GET', path: '/v1/delegations/:id', access: { roles: ['platform'] }, summary: 'One of the holder\'s delegations, with its status',
+      parameters: [idTokenHeader],
       responses: { 200: { description: 'The delegation', schema: delegation } },
       errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH'],
       handler: async (req, res) => {
@@ -76,6 +78,7 @@ export function delegationRoutes(deps: DelegationRouteDependencies): Route[] {
     {
       method: 'POST', path: '/v1/delegations/:id/revoke', access: { roles: ['platform'] },
       summary: 'Revoke one of the holder\'s delegations (idempotent): every later use under it is 403 DELEGATION_REVOKED',
+      parameters: [idTokenHeader],
       responses: { 200: { description: 'The delegation, now revoked', schema: delegation } },
       errors: ['VALIDATION_FAILED', ...ID_TOKEN_ERRORS, 'HOLDER_MISMATCH'],
       handler: async (req, res) => {
