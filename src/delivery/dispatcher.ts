@@ -17,6 +17,7 @@ import type { ClaimedDelivery, LeasedDelivery } from './claimed-delivery.js';
 import type { DeliveryFiles } from '../materials/delivery-files.js';
 import { claimWithPayloads, markDelivered, markDeliveredBatch, markFailed, releaseClaim, type BatchReceipt } from './delivery-store.js';
 import type { SubApplicationDelivery } from '../domain/department-channel.js';
+import { OutboxWorker, type RoundPlan } from './outbox-loop.js';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -57,47 +58,41 @@ const IN_ATTEMPT_MAX_WAIT_MS = 100;
 /** Time kept, after a push's timeout, to record its outcome while the lease still holds (ms). */
 const RECORD_MARGIN_MS = 500;
 
-export class Dispatcher {
+/** Sleep while every slot is taken, unless a push settles first (ms). */
+const FULL_SLEEP_MS = 1000;
+
+export class Dispatcher extends OutboxWorker {
   readonly owner = `dispatcher-${randomUUID()}`;
   /** Per department; each push (single or batched) is one call through it. */
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Deliveries those pushes carry (a batched push carries several): what the concurrency limit counts. */
-  private inFlightDeliveries = 0;
   /** The last claim found less than it asked for: finished deliveries need not trigger another claim. */
   private drained = false;
   /** Counts notify() calls, so that work committed while a claim runs is not mistaken for "drained". */
   private notifications = 0;
 
-  constructor(private readonly options: DispatcherOptions) {}
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
+  constructor(private readonly options: DispatcherOptions) {
+    super({
+      idleMs: options.idleMs ?? 250, now: options.now,
+      onError: (error) => options.logger.warn('dispatcher round failed', { error: error.message }),
+    });
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
+  override start(): void {
+    if (this.loop.isRunning) return;
     this.options.logger.info('dispatcher started', { owner: this.owner });
-    this.loop = this.run();
+    super.start();
   }
 
   /** New work was committed: look now rather than after the idle sleep. */
-  notify(): void {
+  override notify(): void {
     this.notifications += 1;
     this.drained = false;
-    this.wake?.();
+    super.notify();
   }
 
   /** Stops claiming, waits for deliveries in flight, releases nothing half-done. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+  override async stop(): Promise<void> {
+    await super.stop();
     for (const breaker of this.breakers.values()) breaker.shutdown();
   }
 
@@ -114,46 +109,39 @@ export class Dispatcher {
     return claimed.length;
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Claims what the free slots take, counted in deliveries (the loop's
+   * `inFlight`: a batched push counts each it carries), and starts those
+   * pushes, tracked. Claims again at once while more is due and a quarter of
+   * the slots are free; else sleeps until new work is notified (or the idle
+   * time, for retries coming due), or, slots full, until some free up.
+   */
+  protected override async round(): Promise<RoundPlan> {
     const concurrency = this.options.concurrency ?? 32;
     const batchSize = this.options.batchSize ?? 50;
     // Refill when a quarter of the slots are free: one claim for many deliveries, not one per finished delivery.
     const refillAt = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 4)));
-    while (this.running) {
-      const room = concurrency - this.inFlightDeliveries;
-      if (room >= refillAt || (room > 0 && this.inFlightDeliveries === 0)) {
-        const wanted = Math.min(room, batchSize);
-        let claimed: (LeasedDelivery & { payload?: SubApplicationDelivery })[] = [];
-        const notifications = this.notifications;
-        try {
-          claimed = await claimWithPayloads(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
-        } catch (error) {
-          this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
-        }
-        this.drained = claimed.length < wanted && this.notifications === notifications;
-        for (const push of await this.pushesOf(claimed)) {
-          this.inFlightDeliveries += push.length;
-          const task = this.deliverPush(push).finally(() => {
-            this.inFlight.delete(task);
-            this.inFlightDeliveries -= push.length;
-            if (!this.drained) this.wake?.();
-          });
-          this.inFlight.add(task);
-        }
-        // More is due and there is still room: claim again at once.
-        if (!this.drained && concurrency - this.inFlightDeliveries >= refillAt) continue;
+    const room = concurrency - this.loop.inFlight;
+    if (room >= refillAt || (room > 0 && this.loop.inFlight === 0)) {
+      const wanted = Math.min(room, batchSize);
+      let claimed: (LeasedDelivery & { payload?: SubApplicationDelivery })[] = [];
+      const notifications = this.notifications;
+      try {
+        claimed = await claimWithPayloads(this.options.store, this.owner, { limit: wanted, leaseMs: this.options.leaseMs ?? 30_000, now: this.now() });
+      } catch (error) {
+        this.options.logger.warn('dispatcher could not claim deliveries', { error: (error as Error).message });
       }
-      // Nothing due: sleep until new work is notified (or the idle time, for retries coming due). Slots full: until some free up.
-      await this.sleep(this.drained ? this.options.idleMs ?? 250 : 1000);
+      this.drained = claimed.length < wanted && this.notifications === notifications;
+      for (const push of await this.pushesOf(claimed)) this.loop.track(this.deliverPush(push), push.length);
+      // More is due and there is still room: claim again at once.
+      if (!this.drained && concurrency - this.loop.inFlight >= refillAt) return { again: true, sleepMs: 0 };
     }
+    return { again: false, sleepMs: this.drained ? this.options.idleMs ?? 250 : FULL_SLEEP_MS };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = done;
-    });
+  /** Finished deliveries wake the loop only while more is due: once drained, new work is notified. */
+  protected override wakesOnSettle(): boolean {
+    return !this.drained;
   }
 
   private breakerFor(departmentCode: string) {

@@ -12,7 +12,7 @@ import { isUpstreamError } from '../domain/upstream-error.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
-import { OutboxLoop } from '../delivery/outbox-loop.js';
+import { OutboxWorker } from '../delivery/outbox-loop.js';
 import { evaluationToPush } from './build-push.js';
 import { claimDuePushes, markPushDelivered, markPushFailed, releasePush, type ClaimedPush } from './push-outbox.js';
 
@@ -34,36 +34,22 @@ export interface EvaluationPusherOptions {
   now?: () => number;
 }
 
-export class EvaluationPusher {
+export class EvaluationPusher extends OutboxWorker {
   readonly owner = `evaluation-pusher-${randomUUID()}`;
-  private readonly loop: OutboxLoop;
   /** Set by stop(): a round in progress sends nothing more. */
   private stopping = false;
 
   constructor(private readonly options: EvaluationPusherOptions) {
-    this.loop = new OutboxLoop(() => this.runOnce(), {
-      idleMs: options.idleMs ?? 500,
+    super({
+      idleMs: options.idleMs ?? 500, now: options.now,
       onError: (error) => options.logger.warn('evaluation pushes not claimed', { error: error.message }),
     });
   }
 
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** New work was committed: look now rather than after the idle sleep. */
-  notify(): void {
-    this.loop.notify();
-  }
-
   /** Stops claiming and waits for the round in progress (what it has not started goes back untouched). */
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.stopping = true;
-    await this.loop.stop();
+    await super.stop();
   }
 
   /** One round: claim and push, in order. Resolves with how many pushes were claimed. For tests and the CLI. */

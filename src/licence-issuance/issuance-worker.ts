@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { IssuerSigningCredentials, LicenceIssuing, RevocationKind } from '../domain/licence-issuance.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';
-import { OutboxLoop } from '../delivery/outbox-loop.js';
+import { OutboxWorker } from '../delivery/outbox-loop.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { IssuanceSnapshot } from './issuance-declaration.js';
@@ -43,24 +43,13 @@ class JobFailure extends Error {
   constructor(message: string, readonly code: string) { super(message); }
 }
 
-export class IssuanceWorker {
+/** Notified when a department event wrote a job: it looks at once. */
+export class IssuanceWorker extends OutboxWorker {
   readonly owner = `licence-issuance-${randomUUID()}`;
-  private readonly loop: OutboxLoop;
 
   constructor(private readonly options: IssuanceWorkerOptions) {
-    this.loop = new OutboxLoop(() => this.runOnce(), {
-      idleMs: options.idleMs ?? 250, onError: (error) => options.logger.warn('licence issuance round failed', { error: error.message }),
-    });
+    super({ idleMs: options.idleMs ?? 250, now: options.now, onError: (error) => options.logger.warn('licence issuance round failed', { error: error.message }) });
   }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  start(): void { this.loop.start(); }
-  /** A department event wrote a job: look now. */
-  notify(): void { this.loop.notify(); }
-  async stop(): Promise<void> { await this.loop.stop(); }
 
   /** One round: claims due jobs and sends them. @returns how many were claimed. */
   async runOnce(): Promise<number> {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { PrivateJwk } from '../trust/algorithms.js';
+import { OutboxWorker } from '../delivery/outbox-loop.js';
 import { backoffMs, type RetryPolicy } from '../delivery/retry-policy.js';
 import { signWebhook } from './webhook-signature.js';
 import { claimWebhooks, releaseWebhook, settleWebhook, type ClaimedWebhook, type WebhookOutcome } from './webhook-store.js';
@@ -37,38 +38,14 @@ export interface WebhookWorkerOptions {
 /** The longest answer body kept as the error of a failed attempt. */
 const MAX_ERROR_BODY = 200;
 
-export class WebhookWorker {
+export class WebhookWorker extends OutboxWorker {
   readonly owner = `webhooks-${randomUUID()}`;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private notified = false;
-  private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: WebhookWorkerOptions) {}
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** New work was committed (an event, a replay, a test ping): look now rather than after the idle sleep. */
-  notify(): void {
-    this.notified = true;
-    this.wake?.();
-  }
-
-  /** Stops claiming and waits for the sends in flight (each settled or released). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+  constructor(private readonly options: WebhookWorkerOptions) {
+    super({
+      idleMs: options.idleMs ?? 250, now: options.now,
+      onError: (error) => options.logger.warn('webhook worker could not claim deliveries', { error: error.message }),
+    });
   }
 
   /** One round: claim and send; resolves when those sends are settled. For tests and the CLI. */
@@ -83,38 +60,16 @@ export class WebhookWorker {
     return { limit, leaseMs: this.options.leaseMs ?? 2 * timeoutMs + 1000, now: this.now() };
   }
 
-  private async run(): Promise<void> {
-    const concurrency = this.options.concurrency ?? 8;
-    while (this.running) {
-      const room = concurrency - this.inFlight.size;
-      let claimed: ClaimedWebhook[] = [];
-      this.notified = false;
-      if (room > 0) {
-        try {
-          claimed = await claimWebhooks(this.options.store, this.owner, this.claimOptions(room));
-        } catch (error) {
-          this.options.logger.warn('webhook worker could not claim deliveries', { error: (error as Error).message });
-        }
-        for (const delivery of claimed) {
-          const task = this.deliver(delivery).finally(() => {
-            this.inFlight.delete(task);
-            this.wake?.(); // a settled delivery may free the next message of its application
-          });
-          this.inFlight.add(task);
-        }
-      }
-      if (!this.running) break;
-      if (claimed.length > 0 || this.notified) continue;
-      await this.sleep(this.options.idleMs ?? 250);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = done;
-    });
+  /**
+   * Claims what the free slots take and starts those sends, tracked: each
+   * that settles wakes the loop (it may free the next message of its application).
+   */
+  protected override async round(): Promise<number> {
+    const room = (this.options.concurrency ?? 8) - this.loop.inFlight;
+    if (room <= 0) return 0;
+    const claimed = await claimWebhooks(this.options.store, this.owner, this.claimOptions(room));
+    for (const delivery of claimed) this.loop.track(this.deliver(delivery));
+    return claimed.length;
   }
 
   /** Sends one delivery and records its outcome; whatever happens, the claim is settled or released. */

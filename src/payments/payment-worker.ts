@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentPlatform } from '../domain/payment.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
-import { OutboxLoop } from '../delivery/outbox-loop.js';
+import { OutboxWorker } from '../delivery/outbox-loop.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
@@ -43,32 +43,13 @@ interface Claimed {
 
 const JOBS = "('create', 'await', 'refund', 'track_refund')";
 
-export class PaymentWorker {
+export class PaymentWorker extends OutboxWorker {
   readonly owner = `payments-${randomUUID()}`;
-  private readonly loop: OutboxLoop;
   /** Days whose reconciliation this worker tried, and when (a failed one is tried again an hour later). */
   private readonly reconciledAt = new Map<string, number>();
 
   constructor(private readonly options: PaymentWorkerOptions) {
-    this.loop = new OutboxLoop(() => this.runOnce(), {
-      idleMs: options.idleMs ?? 250, onError: (error) => options.logger.warn('payment worker round failed', { error: error.message }),
-    });
-  }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  notify(): void {
-    this.loop.notify();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
+    super({ idleMs: options.idleMs ?? 250, now: options.now, onError: (error) => options.logger.warn('payment worker round failed', { error: error.message }) });
   }
 
   /** One round: due jobs (notices, pulls, refunds), the daily reconciliation. @returns how many things were done. */

@@ -13,7 +13,7 @@ import type { LogisticsService as LogisticsAdapter } from '../domain/logistics.j
 import type { Address, PostingDirection } from '../domain/logistics.js';
 import { isUpstreamError } from '../domain/upstream-error.js';
 import { backoffMs, isRetryable, type RetryPolicy } from '../delivery/retry-policy.js';
-import { OutboxLoop } from '../delivery/outbox-loop.js';
+import { OutboxWorker } from '../delivery/outbox-loop.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { applyTraces, notify, type PostingItem } from './postings.js';
@@ -39,31 +39,12 @@ interface Claimed {
   sender: string; recipient: string; items: string; attempts: number;
 }
 
-export class PostingWorker {
+/** Notified when something changed (a department event, a new mailing): it looks at once. */
+export class PostingWorker extends OutboxWorker {
   readonly owner = `postings-${randomUUID()}`;
-  private readonly loop: OutboxLoop;
 
   constructor(private readonly options: PostingWorkerOptions) {
-    this.loop = new OutboxLoop(() => this.runOnce(), {
-      idleMs: options.idleMs ?? 250, onError: (error) => options.logger.warn('posting worker round failed', { error: error.message }),
-    });
-  }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Something changed (a department event, a new mailing): look now. */
-  notify(): void {
-    this.loop.notify();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
+    super({ idleMs: options.idleMs ?? 250, now: options.now, onError: (error) => options.logger.warn('posting worker round failed', { error: error.message }) });
   }
 
   /**
