@@ -18,7 +18,8 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.j
 
 const WEBHOOK_ENV = {
   TONGBAN_WEBHOOK_BACKOFF_BASE_MS: '20', TONGBAN_WEBHOOK_BACKOFF_CAP_MS: '200', TONGBAN_WEBHOOK_MAX_ATTEMPTS: '5',
-  TONGBAN_WEBHOOK_TIMEOUT_MS: '2000', TONGBAN_WEBHOOK_POLL_MS: '20',
+  // A send's timeout well above what a loaded machine takes to answer: a timed-out send is retried (at least once), which these tests would see as a repeat.
+  TONGBAN_WEBHOOK_TIMEOUT_MS: '15000', TONGBAN_WEBHOOK_POLL_MS: '20',
 };
 
 function body<T>(answer: SigningClientResponse, status: number): T {
