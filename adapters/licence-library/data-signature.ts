@@ -19,7 +19,7 @@
  * SM2 (SM2withSM3) is the national option for real issuers; the dev CA
  * issues RSA certificates, so the simulator signs RSA.
  */
-import { createSign, createVerify, X509Certificate } from 'node:crypto';
+import { createHash, createSign, createVerify, X509Certificate } from 'node:crypto';
 import { IssuerCertificates } from './issuer-certificates.js';
 
 export const DATA_SIGNATURE_ALGORITHM = 'SHA256withRSA';
@@ -76,9 +76,13 @@ export function verifyLicenceData(metadata: Readonly<Record<string, unknown>>, i
   if (typeof signature !== 'string' || signature === '') return { ok: false, problem: 'the licence carries no data signature' };
   if (algorithm !== DATA_SIGNATURE_ALGORITHM) return { ok: false, problem: `data signature algorithm "${String(algorithm)}" is not supported (expected ${DATA_SIGNATURE_ALGORITHM})` };
   if (typeof certificateDer !== 'string') return { ok: false, problem: 'the licence carries no signing certificate' };
-  const trust = issuers instanceof IssuerCertificates ? issuers : new IssuerCertificates(issuers, { maxEntries: 0 });
+  const trust = issuers instanceof IssuerCertificates ? issuers : new IssuerCertificates(issuers, { maxEntries: 0, maxSignatures: 0 });
   const certificate = trust.check(certificateDer, String(metadata['certificate_issuing_authority_name']), at);
   if (!certificate.ok) return certificate;
+  // The same metadata, byte for byte as received, verified before under this certificate: the signature holds again.
+  const digest = trust.remembersSignatures ? createHash('sha256').update(JSON.stringify(metadata)).digest('base64') : undefined;
+  if (digest !== undefined && trust.signatureVerifiedBefore(digest)) return { ok: true };
+  trust.signaturesVerified += 1;
   let content: Buffer;
   try {
     content = signedContent(metadata);
@@ -88,7 +92,10 @@ export function verifyLicenceData(metadata: Readonly<Record<string, unknown>>, i
   try {
     const verifier = createVerify('sha256');
     verifier.update(content);
-    if (verifier.verify(certificate.certificate.publicKey, signature, 'base64')) return { ok: true };
+    if (verifier.verify(certificate.certificate.publicKey, signature, 'base64')) {
+      if (digest !== undefined) trust.rememberSignature(digest);
+      return { ok: true };
+    }
   } catch {
     // A signature that is not base64 of the right length makes verify throw: it simply does not verify.
   }

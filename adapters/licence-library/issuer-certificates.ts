@@ -12,6 +12,14 @@
  * the licence states. The cache is a bounded LRU: at most `maxEntries`
  * certificates (default 1024; a province has a few hundred issuing
  * authorities); the least recently used goes first.
+ *
+ * It also remembers the licences whose data signature verified (a holder's
+ * licences are looked up again and again for each matter): keyed by the
+ * SHA-256 of the licence's metadata exactly as received (every member,
+ * signature and certificate included, so any changed byte is a different
+ * key and is verified in full), at most `maxSignatures` (default 65,536;
+ * 32 bytes each). Only the RSA verification and the canonical JSON are
+ * skipped: the certificate's checks above still run for every use.
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 
@@ -36,17 +44,43 @@ export type CertificateCheck = { ok: true; certificate: TrustedCertificate } | {
 export interface IssuerCertificatesOptions {
   /** Most certificates remembered. Default 1024; 0 remembers none. */
   maxEntries?: number;
+  /** Most verified data signatures remembered. Default 65,536; 0 remembers none. */
+  maxSignatures?: number;
 }
 
 /** The trust anchors and the signing certificates already found to chain to them. */
 export class IssuerCertificates {
   private readonly verified = new Map<string, TrustedCertificate>();
   private readonly maxEntries: number;
+  private readonly signatures = new Set<string>();
+  private readonly maxSignatures: number;
   /** Certificates parsed and chain-checked (cache misses), for tests and ops. */
   parsed = 0;
+  /** Data signatures verified in full (cache misses), for tests and ops. */
+  signaturesVerified = 0;
 
   constructor(private readonly anchors: readonly X509Certificate[], options: IssuerCertificatesOptions = {}) {
     this.maxEntries = options.maxEntries ?? 1024;
+    this.maxSignatures = options.maxSignatures ?? 65_536;
+  }
+
+  /** Whether verified data signatures are remembered at all. */
+  get remembersSignatures(): boolean {
+    return this.maxSignatures > 0;
+  }
+
+  /** Whether the licence metadata with this digest had its data signature verified before (and marks it recently used). */
+  signatureVerifiedBefore(digest: string): boolean {
+    if (!this.signatures.delete(digest)) return false;
+    this.signatures.add(digest);
+    return true;
+  }
+
+  /** Remembers that the data signature of the licence metadata with this digest verified. */
+  rememberSignature(digest: string): void {
+    if (this.maxSignatures <= 0) return;
+    if (this.signatures.size >= this.maxSignatures) this.signatures.delete(this.signatures.values().next().value!);
+    this.signatures.add(digest);
   }
 
   /** Certificates remembered now. */

@@ -57,6 +57,7 @@ export class PostgresStore implements Store {
   private readonly connectTimeoutMs: number;
   private readonly queryTimeoutMs: number | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
+  private readonly statementNames = new StatementNames();
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -129,7 +130,7 @@ export class PostgresStore implements Store {
   /** Checks out a connection for `fn`; it goes back to the pool afterwards unless it can no longer be trusted. */
   private async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const client = await this.connect();
-    const session = new Session(client, this.queryTimeoutMs);
+    const session = new Session(client, this.queryTimeoutMs, this.statementNames);
     const stopWatching = this.watch(client, () => session.discard());
     try {
       return await fn(session);
@@ -196,17 +197,20 @@ class Session implements Queryable {
   private beginFailed = false;
   private corked = false;
 
-  constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined) {}
+  constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined, private readonly names: StatementNames) {}
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
     if (this.beginFailed) return translateDatabaseError(new Error('Connection terminated: the transaction did not begin'));
     // A spent budget throws here, before anything is sent: the session stays usable.
     const timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
+    // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
+    // With them, a named statement: each connection parses and plans it once, then only binds and executes it.
+    const name = params.length > 0 ? this.names.of(sql) : undefined;
     this.cork();
     try {
-      // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
       const answer: pg.QueryResult | pg.QueryResult[] = await this.client.query({
         text: sql,
+        ...(name !== undefined ? { name } : {}),
         ...(params.length > 0 ? { values: params as unknown[] } : {}),
         ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}),
       });
@@ -216,7 +220,8 @@ class Session implements Queryable {
     } catch (error) {
       // A statement the server refused leaves the session usable; anything else (a read timeout, a socket error, a FATAL) does not.
       const answered = error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
-      if (!answered) this.discard();
+      // This connection's prepared statements are stale (a table changed under them) or gone: start afresh.
+      if (!answered || STALE_STATEMENT_CODES.has(String((error as { code?: unknown }).code))) this.discard();
       return translateDatabaseError(error);
     }
   }
@@ -273,5 +278,44 @@ class Session implements Queryable {
   unbound(): void {
     this.bounded = false;
     this.discard();
+  }
+}
+
+/**
+ * SQLSTATEs after which a connection's prepared statements cannot be
+ * trusted: "cached plan must not change result type" (0A000, a table
+ * changed by a migration of another process) and "prepared statement does
+ * not exist" (26000, deallocated behind pg's back).
+ */
+const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
+
+/**
+ * Names for the store's parameterised statements, one per distinct SQL
+ * text, shared by every connection of the pool (each connection prepares a
+ * name the first time it runs it; pg remembers which it has, so a
+ * connection opened to replace a lost one prepares them again). Bounded:
+ * texts past `limit` (statements built with a varying number of
+ * placeholders) run unnamed, so no connection holds an unbounded number of
+ * prepared statements on the server.
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  /** @param limit most distinct texts given a name (default 300) */
+  constructor(private readonly limit = 300) {}
+
+  /** The name of `sql`, or undefined once `limit` texts are named. */
+  of(sql: string): string | undefined {
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < this.limit) {
+      name = `tongban_${this.names.size + 1}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+
+  /** How many texts have a name. */
+  get size(): number {
+    return this.names.size;
   }
 }

@@ -1,7 +1,9 @@
 /**
- * What intake's fewer round trips rest on: multi-row VALUES lists, and
+ * What intake's fewer round trips rest on: multi-row VALUES lists,
  * statements of one transaction sent without waiting for each other
- * (pipelined on PostgreSQL, BEGIN included).
+ * (pipelined on PostgreSQL), and PostgreSQL's named prepared statements —
+ * parsed once per connection, prepared again on a connection that replaces
+ * a lost one, and dropped with a connection whose table changed under them.
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -84,15 +86,29 @@ for (const fixture of storeFixtures()) {
   });
 }
 
-describe('store (postgres): BEGIN sent with the first statements', function () {
-  const schema = `tongban_pipelined_${process.pid}_${Date.now()}`;
+describe('store (postgres): named prepared statements', function () {
+  const schema = `tongban_prepared_${process.pid}_${Date.now()}`;
   let admin: pg.Client;
+  let store: PostgresStore;
+  let lost: Promise<Error>;
 
   before(async () => {
     admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.query(`CREATE TABLE "${schema}".begin_probe (id INTEGER PRIMARY KEY)`);
+    await admin.query(`CREATE TABLE "${schema}".prepared_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)`);
+    await admin.query(`INSERT INTO "${schema}".prepared_probe VALUES (1, 'one')`);
+  });
+
+  beforeEach(() => {
+    let onLost!: (error: Error) => void;
+    lost = new Promise((resolve) => { onLost = resolve; });
+    // One connection: every statement runs on the same one, until it is replaced.
+    store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 1, connectTimeoutMs: 2000, onError: (error) => onLost(error) });
+  });
+
+  afterEach(async () => {
+    await store.close();
   });
 
   after(async () => {
@@ -100,25 +116,65 @@ describe('store (postgres): BEGIN sent with the first statements', function () {
     await admin.end();
   });
 
-  it('after the connection is lost, transactions on its replacement commit whole or roll back whole', async () => {
-    let onLost!: (error: Error) => void;
-    const lost = new Promise<Error>((resolve) => { onLost = resolve; });
-    // One connection: the next transactions run on the one that replaces it.
-    const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 1, connectTimeoutMs: 2000, onError: (error) => onLost(error) });
-    try {
-      const { rows: [session] } = await store.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await admin.query('SELECT pg_terminate_backend($1)', [session!.pid]);
-      await lost;
-      await store.transaction((tx) => pipelined([tx.query('INSERT INTO begin_probe (id) VALUES ($1)', [1]), tx.query('INSERT INTO begin_probe (id) VALUES ($1)', [2])]));
-      const error = await failure(store.transaction(async (tx) => {
-        await tx.query('INSERT INTO begin_probe (id) VALUES ($1)', [3]);
-        throw new Error('business rule failed');
-      }));
-      expect((error as Error).message).to.equal('business rule failed');
-      const { rows } = await admin.query(`SELECT id FROM "${schema}".begin_probe ORDER BY id`);
-      expect(rows).to.deep.equal([{ id: 1 }, { id: 2 }]);
-    } finally {
-      await store.close();
+  /** The statements prepared on the store's (only) connection, and that connection's server process. */
+  async function prepared(): Promise<{ pid: number; statements: string[] }> {
+    // Without parameters: the simple protocol, which prepares nothing itself.
+    const { rows } = await store.query<{ pid: number; statement: string | null }>(
+      'SELECT pg_backend_pid() AS pid, p.statement FROM (SELECT 1) AS one LEFT JOIN pg_prepared_statements p ON true ORDER BY p.statement');
+    return { pid: rows[0]!.pid, statements: rows.flatMap((row) => (row.statement === null ? [] : [row.statement])) };
+  }
+
+  const LABEL = 'SELECT label FROM prepared_probe WHERE id = $1';
+
+  it('a connection prepares each parameterised statement once and reuses it', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      expect((await store.query<{ label: string }>(LABEL, [1])).rows).to.deep.equal([{ label: 'one' }]);
+      await store.transaction((tx) => tx.query(LABEL, [1]));
     }
+    expect((await prepared()).statements).to.deep.equal([LABEL]);
+  });
+
+  it('a connection that replaces a lost one prepares the statement again', async () => {
+    await store.query(LABEL, [1]);
+    const before = await prepared();
+    expect(before.statements).to.deep.equal([LABEL]);
+    await admin.query('SELECT pg_terminate_backend($1)', [before.pid]);
+    await lost;
+    expect((await store.query<{ label: string }>(LABEL, [1])).rows).to.deep.equal([{ label: 'one' }]);
+    const after = await prepared();
+    expect(after.pid).to.not.equal(before.pid);
+    expect(after.statements).to.deep.equal([LABEL]);
+  });
+
+  it('a statement whose table changed under it fails once; the connection is then replaced and the statement prepared afresh', async () => {
+    const ALL = 'SELECT * FROM prepared_probe WHERE id = $1';
+    expect((await store.query(ALL, [1])).rows).to.deep.equal([{ id: 1, label: 'one' }]);
+    const { pid } = await prepared();
+    await admin.query(`ALTER TABLE "${schema}".prepared_probe ADD COLUMN note TEXT`);
+    try {
+      const error = await failure(store.query(ALL, [1]));
+      expect((error as { code?: string }).code, (error as Error).message).to.equal('0A000');
+      expect((await store.query(ALL, [1])).rows).to.deep.equal([{ id: 1, label: 'one', note: null }]);
+      expect((await prepared()).pid).to.not.equal(pid);
+    } finally {
+      await admin.query(`ALTER TABLE "${schema}".prepared_probe DROP COLUMN note`);
+    }
+  });
+
+  it('after a lost connection, transactions (BEGIN sent with their first statement) commit whole or roll back whole on its replacement', async () => {
+    await store.ping();
+    const { pid } = await prepared();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await lost;
+    // The pool replaces the connection: the transaction runs whole on the new one.
+    await store.transaction((tx) => tx.query('INSERT INTO prepared_probe (id, label) VALUES ($1, $2)', [2, 'two']));
+    const error = await failure(store.transaction(async (tx) => {
+      await tx.query('INSERT INTO prepared_probe (id, label) VALUES ($1, $2)', [3, 'three']);
+      throw new Error('business rule failed');
+    }));
+    expect((error as Error).message).to.equal('business rule failed');
+    const { rows } = await admin.query(`SELECT id FROM "${schema}".prepared_probe ORDER BY id`);
+    expect(rows).to.deep.equal([{ id: 1 }, { id: 2 }]);
+    await admin.query(`DELETE FROM "${schema}".prepared_probe WHERE id = 2`);
   });
 });

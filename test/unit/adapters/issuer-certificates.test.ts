@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { IssuerCertificates } from '../../../adapters/licence-library/issuer-certificates.js';
+import { signLicenceData, verifyLicenceData } from '../../../adapters/licence-library/data-signature.js';
 import { ISSUERS } from '../../../adapters/common/population/index.js';
 import { createIssuerPki } from '../../../adapters/licence-library/simulator/issuer-pki.js';
 
@@ -75,5 +76,51 @@ describe('issuer certificates, parsed and chain-checked once', function () {
     expect(issuers.parsed, 'kept').to.equal(3);
     issuers.check(second, market.name, at);
     expect(issuers.parsed, 'evicted, parsed again').to.equal(4);
+  });
+
+  describe('verified data signatures, remembered by the metadata as received', () => {
+    const credentials = pki.credentials(issuer);
+    const signed = (extra: Record<string, unknown> = {}): Record<string, unknown> => {
+      const metadata = { certificate_identifier: '1144000000000000000000000000000001', certificate_holder_name: '张三', certificate_issuing_authority_name: issuer.name, ...extra };
+      return { ...metadata, ...signLicenceData(metadata, credentials.privateKeyPem, credentials.certificatePem) };
+    };
+
+    it('verifies a licence\'s signature in full once, then only its certificate\'s checks', () => {
+      const issuers = new IssuerCertificates(anchors);
+      const licence = signed();
+      expect(verifyLicenceData(licence, issuers, at)).to.deep.equal({ ok: true });
+      expect(verifyLicenceData(JSON.parse(JSON.stringify(licence)) as Record<string, unknown>, issuers, at)).to.deep.equal({ ok: true });
+      expect(issuers.signaturesVerified).to.equal(1);
+    });
+
+    it('verifies a changed licence in full, so a member changed after a good look-up is refused', () => {
+      const issuers = new IssuerCertificates(anchors);
+      const licence = signed();
+      expect(verifyLicenceData(licence, issuers, at)).to.deep.equal({ ok: true });
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const changed = verifyLicenceData({ ...licence, certificate_holder_name: '李四' }, issuers, at);
+        expect(!changed.ok && changed.problem).to.match(/does not verify/);
+      }
+      expect(issuers.signaturesVerified, 'a failed signature is never remembered').to.equal(3);
+    });
+
+    it('still checks the certificate at every use of a remembered licence', () => {
+      const issuers = new IssuerCertificates(anchors);
+      const licence = signed();
+      expect(verifyLicenceData(licence, issuers, at)).to.deep.equal({ ok: true });
+      const later = verifyLicenceData(licence, issuers, new Date(Date.parse(validity.validTo) + 1000));
+      expect(!later.ok && later.problem).to.match(/is not valid at/);
+    });
+
+    it('is bounded, and 0 remembers none', () => {
+      const bounded = new IssuerCertificates(anchors, { maxSignatures: 1 });
+      const first = signed();
+      const second = signed({ certificate_holder_name: '王五' });
+      for (const licence of [first, second, first]) expect(verifyLicenceData(licence, bounded, at)).to.deep.equal({ ok: true });
+      expect(bounded.signaturesVerified, 'the first was evicted by the second').to.equal(3);
+      const none = new IssuerCertificates(anchors, { maxSignatures: 0 });
+      for (const licence of [first, first]) expect(verifyLicenceData(licence, none, at)).to.deep.equal({ ok: true });
+      expect(none.signaturesVerified).to.equal(2);
+    });
   });
 });
