@@ -154,7 +154,24 @@ export function gatewayEnv(environment: BenchEnvironment, sqlitePath: string, ex
     TONGBAN_CATALOG_SYNC_INTERVAL_MS: '0',
     TONGBAN_IDENTITY_ISSUER: environment.identity.issuer,
     ...extra,
+    ...benchGatewaySettings(),
   });
+}
+
+/**
+ * Settings given to every gateway the benches start, from `BENCH_GATEWAY_ENV`
+ * (a JSON object of `TONGBAN_*` variables), to compare a setting within the
+ * same bench: `BENCH_GATEWAY_ENV='{"TONGBAN_INTAKE_CONCURRENCY":"0"}'`.
+ */
+function benchGatewaySettings(): Record<string, string> {
+  const text = process.env['BENCH_GATEWAY_ENV'];
+  if (!text) return {};
+  const parsed = JSON.parse(text) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
+    || !Object.entries(parsed).every(([name, value]) => name.startsWith('TONGBAN_') && typeof value === 'string')) {
+    throw new Error('BENCH_GATEWAY_ENV must be a JSON object of TONGBAN_* variables with string values');
+  }
+  return parsed as Record<string, string>;
 }
 
 /**

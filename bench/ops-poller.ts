@@ -4,10 +4,13 @@
  * the development `ops` client's key for the signed `/v1/ops/*` API. It reads
  * every dashboard page, every ops list and `/metrics`, one after the other,
  * and again every `periodMs` (at once when a sweep took longer), recording
- * each read's latency by path.
+ * each read's latency by path — from a worker thread of its own, so that the
+ * load generator on this process's event loop does not delay its timing.
  */
+import { Worker } from 'node:worker_threads';
 import type { BenchEnvironment, ServerProcess } from './intake.js';
 import { createSigningClient, type SigningClient } from '../src/trust/signing-client.js';
+import type { PrivateJwk } from '../src/trust/index.js';
 
 /** The dashboard user the bench's gateways are started with, and its password. */
 export const BENCH_OPS_USER = { name: 'bench', password: 'tongban-bench-ops' } as const;
@@ -33,16 +36,44 @@ export function opsReadPaths(targets: OpsTargets): { dashboard: string[]; api: s
   };
 }
 
+/** What the poller's thread needs: the gateway, the dashboard session, the `ops` client's key, and the reads. */
+export interface PollerSession {
+  url: string;
+  cookie: string;
+  key: PrivateJwk;
+  paths: ReturnType<typeof opsReadPaths>;
+}
+
+/** What the thread answers after each command: every latency (ms) by path so far, and the failures. */
+interface Snapshot {
+  id: number;
+  latencies: [string, number[]][];
+  failures: string[];
+}
+
+/**
+ * The operator, reading in a worker thread of its own: the load generator
+ * shares this process's event loop, and an answer the gateway gave in time
+ * must not be timed late because the generator was signing submissions.
+ */
 export class OpsPoller {
-  /** Latencies (ms) by path, in the order taken. */
+  /** Latencies (ms) by path, in the order taken (as of the last command that finished). */
   readonly latencies = new Map<string, number[]>();
   readonly failures: string[] = [];
-  private stopped = true;
-  private running: Promise<void> | undefined;
+  private next = 0;
+  private readonly waiting = new Map<number, () => void>();
 
-  private constructor(private readonly url: string, private readonly cookie: string, private readonly client: SigningClient, private readonly paths: ReturnType<typeof opsReadPaths>) {}
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (snapshot: Snapshot) => {
+      this.latencies.clear();
+      for (const [path, values] of snapshot.latencies) this.latencies.set(path, values);
+      this.failures.splice(0, this.failures.length, ...snapshot.failures);
+      this.waiting.get(snapshot.id)?.();
+      this.waiting.delete(snapshot.id);
+    });
+  }
 
-  /** Logs in to the dashboard of `gateway` (started with {@link BENCH_OPS_USER} in TONGBAN_OPS_USERS). */
+  /** Logs in to the dashboard of `gateway` (started with {@link BENCH_OPS_USER} in TONGBAN_OPS_USERS) and starts the poller's thread. */
   static async login(environment: BenchEnvironment, gateway: ServerProcess, targets: OpsTargets): Promise<OpsPoller> {
     const form = await fetch(`${gateway.url}/ops/login`, { headers: { accept: 'text/html' } });
     const csrf = cookiesOf(form.headers)['tongban_ops_csrf'];
@@ -57,21 +88,72 @@ export class OpsPoller {
     const cookies = cookiesOf(login.headers);
     if (login.status !== 303 || !cookies['tongban_ops_session']) throw new Error(`the dashboard login answered ${login.status}`);
     const cookie = Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join('; ');
-    const client = createSigningClient({ baseUrl: gateway.url, clientId: 'ops', key: environment.key('ops') });
-    return new OpsPoller(gateway.url, cookie, client, opsReadPaths(targets));
+    const session: PollerSession = { url: gateway.url, cookie, key: environment.key('ops'), paths: opsReadPaths(targets) };
+    // A worker does not inherit tsx's loader: the thread registers it, then imports the TypeScript module.
+    const thread = new URL('./ops-poller-thread.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(thread)}); })`;
+    const poller = new OpsPoller(new Worker(bootstrap, { eval: true, workerData: session }));
+    await poller.command('reset');
+    return poller;
+  }
+
+  /** Every read once, in turn. */
+  sweep(): Promise<void> {
+    return this.command('sweep');
+  }
+
+  /** Sweeps every `periodMs` until {@link stop}. */
+  start(periodMs: number): void {
+    this.worker.postMessage({ id: -1, op: 'start', periodMs });
+  }
+
+  stop(): Promise<void> {
+    return this.command('stop');
+  }
+
+  /** Forgets the latencies recorded so far. */
+  reset(): Promise<void> {
+    return this.command('reset');
+  }
+
+  /** Ends the thread. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private command(op: 'sweep' | 'stop' | 'reset'): Promise<void> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ id, op });
+    });
+  }
+}
+
+/** The reads themselves, run by the poller's thread (ops-poller-thread.ts). */
+export class OpsSweeper {
+  /** Latencies (ms) by path, in the order taken. */
+  readonly latencies = new Map<string, number[]>();
+  readonly failures: string[] = [];
+  private stopped = true;
+  private running: Promise<void> | undefined;
+  private readonly client: SigningClient;
+
+  constructor(private readonly session: PollerSession) {
+    this.client = createSigningClient({ baseUrl: session.url, clientId: 'ops', key: session.key });
   }
 
   /** Every read once, in turn. */
   async sweep(): Promise<void> {
-    for (const path of this.paths.dashboard) {
+    for (const path of this.session.paths.dashboard) {
       await this.timed(path, async () => {
-        const answer = await fetch(this.url + path, { headers: { accept: 'text/html', cookie: this.cookie }, redirect: 'manual' });
+        const answer = await fetch(this.session.url + path, { headers: { accept: 'text/html', cookie: this.session.cookie }, redirect: 'manual' });
         await answer.arrayBuffer();
         return answer.status;
       });
     }
-    for (const path of this.paths.api) {
-      await this.timed(path, async () => (path === '/metrics' ? (await fetch(this.url + path).then(async (answer) => { await answer.arrayBuffer(); return answer.status; }))
+    for (const path of this.session.paths.api) {
+      await this.timed(path, async () => (path === '/metrics' ? (await fetch(this.session.url + path).then(async (answer) => { await answer.arrayBuffer(); return answer.status; }))
         : (await this.client.request('GET', path)).status));
     }
   }
@@ -94,7 +176,6 @@ export class OpsPoller {
     await this.running;
   }
 
-  /** Forgets the latencies recorded so far. */
   reset(): void {
     this.latencies.clear();
   }

@@ -15,6 +15,7 @@ import type { IssuerSigningCredentials } from './domain/licence-issuance.js';
 import { createApp } from './api/app.js';
 import { createAccessGuard } from './api/middleware/authenticate.js';
 import { signResponses } from './api/middleware/sign-responses.js';
+import { admission } from './api/middleware/admission.js';
 import { applicationRoutes } from './api/routes/applications.js';
 import { authorizationRoutes } from './api/routes/authorizations.js';
 import { identityRoutes } from './api/routes/identity.js';
@@ -203,9 +204,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const alerts = config.alertWebhookUrl
     ? new Alerts({ url: config.alertWebhookUrl, signingKey: () => keyring.signingKey(), logger, store, reader: opsReader, overdueIntervalMs: config.alertOverdueCheckMs })
     : undefined;
+  const intakeAdmission = config.intakeConcurrency > 0 ? admission({ limit: config.intakeConcurrency, maxWaitMs: config.intakeWaitMs }) : undefined;
   // The dispatcher is built below; the metrics read its breakers only at scrape time.
   const metrics: GatewayMetrics = new GatewayMetrics({
     store: opsReader, logger, licenceTypes: Object.keys(LICENCE_TYPES),
+    ...(intakeAdmission ? { intakeAdmission: intakeAdmission.state } : {}),
     departments: departments.filter((department) => department.channel !== 'inbox').map((department) => department.code),
     breakerStates: () => dispatcher.breakerStates(),
   });
@@ -281,6 +284,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     databaseBudgetMs: config.databaseRequestBudgetMs,
+    ...(intakeAdmission ? { intakeAdmission: intakeAdmission.middleware } : {}),
     isShuttingDown,
     guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
     answerSigner: signResponses(keyring, logger),

@@ -24,6 +24,8 @@ export interface AppOptions {
   requestObserver?: RequestHandler;
   /** Longest each request may wait on the database in all (ms); unset: each wait bounded only by the store's own limits. */
   databaseBudgetMs?: number;
+  /** Admission control for `POST /v1/applications` (middleware/admission.ts); absent: no limit. */
+  intakeAdmission?: RequestHandler;
   /** Pages for people (the ops dashboard), mounted before the JSON body parser: they read their own form bodies and check their own sessions. */
   pages?: readonly { readonly path: string; readonly handler: RequestHandler }[];
 }
@@ -46,6 +48,9 @@ export function createApp(options: AppOptions): Express {
   for (const pages of options.pages ?? []) app.use(pages.path, pages.handler);
   for (const route of options.routes) if (route.body === 'stream') app.use(route.path, markStreamed(route.method));
   app.use(...jsonBody(options.bodyLimitBytes));
+  // After the answer signer (a 503 GATEWAY_BUSY is signed too) and the body (a slow sender holds no turn), before the signature check.
+  // A router of its own: it matches the path exactly as the route does, and is not a second route.
+  if (options.intakeAdmission) app.use(express.Router().post('/v1/applications', options.intakeAdmission));
   mountRoutes(app, options.routes, options.guard ?? refuseAll);
   app.use(notFound);
   app.use(problemMiddleware(options.logger));

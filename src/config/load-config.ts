@@ -31,6 +31,9 @@ export interface Config {
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'http' | 'debug' | 'silent';
   readonly bodyLimitBytes: number;
+  /** Submissions worked on at once (0: no limit). */
+  readonly intakeConcurrency: number;
+  readonly intakeWaitMs: number;
   readonly materialMaxBytes: number;
   readonly materialUploadTtlMs: number;
   readonly materialLinkTtlMs: number;

@@ -97,6 +97,7 @@ const catalogue = {
   // --- platform state ------------------------------------------------------
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service temporarily unavailable', retryable: true },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable', retryable: true, retryAfterSeconds: 5 },
+  GATEWAY_BUSY: { status: 503, title: 'Too many submissions in progress', retryable: true, retryAfterSeconds: 1 },
   SHUTTING_DOWN: { status: 503, title: 'Gateway is shutting down', retryable: true },
   UPSTREAM_ERROR: { status: 502, title: 'Upstream system answered with an error', retryable: true },
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream system did not answer in time', retryable: true },

@@ -13,6 +13,7 @@ import type { ClaimedDelivery } from '../delivery/claimed-delivery.js';
 import type { Logger } from '../log/index.js';
 import type { Queryable } from '../store/index.js';
 import { readBusinessCounts, type BusinessCounts } from '../statistics/business-counts.js';
+import type { AdmissionState } from '../api/middleware/admission.js';
 import { OPEN_DELIVERY_STATES, oldestDueAgeSeconds, outboxDepth } from './outbox-gauges.js';
 
 export type BreakerState = 'open' | 'halfOpen' | 'closed';
@@ -41,6 +42,8 @@ export interface GatewayMetricsOptions {
   licenceTypes: readonly string[];
   /** Process metrics (`collectDefaultMetrics`). Default true. */
   defaultMetrics?: boolean;
+  /** The intake admission limiter's state, read at scrape time (absent: no limit, no gauges). */
+  intakeAdmission?: () => AdmissionState;
   /** Bound of each scrape-time database query (ms). Default 2000. */
   queryTimeoutMs?: number;
   now?: () => number;
@@ -101,6 +104,7 @@ export class GatewayMetrics {
       },
     });
     this.businessCounters(registers);
+    if (options.intakeAdmission) this.admissionMetrics(registers, options.intakeAdmission);
     this.syncRuns = new Counter({ name: 'tongban_catalog_sync_runs_total', help: 'Finished catalogue sync runs by kind and status', labelNames: ['kind', 'status'], registers });
     this.syncLastSuccess = new Gauge({ name: 'tongban_catalog_sync_last_success_timestamp_seconds', help: 'When the last successful catalogue sync of this process finished (Unix time)', registers });
     this.licenceFetches = new Counter({
@@ -114,6 +118,21 @@ export class GatewayMetrics {
    * Business counters (docs/ops.md "Statistics"): totals kept by triggers in the database (migration 016), read once per
    * scrape through the ops reader — every replica reports the same totals (use max, not sum, across replicas).
    */
+  /** Submissions worked on, waiting for a turn, and refused 503 GATEWAY_BUSY (middleware/admission.ts). */
+  private admissionMetrics(registers: Registry[], state: () => AdmissionState): void {
+    new Gauge({ name: 'tongban_intake_in_progress', help: 'Submissions this process is working on (at most TONGBAN_INTAKE_CONCURRENCY)', registers, collect() { this.set(state().active); } });
+    new Gauge({ name: 'tongban_intake_waiting', help: 'Submissions waiting for a turn', registers, collect() { this.set(state().waiting); } });
+    let counted = 0;
+    new Counter({
+      name: 'tongban_intake_busy_total', help: 'Submissions answered 503 GATEWAY_BUSY after waiting TONGBAN_INTAKE_WAIT_MS', registers,
+      collect() {
+        const refused = state().refused;
+        this.inc(refused - counted);
+        counted = refused;
+      },
+    });
+  }
+
   private businessCounters(registers: Registry[]): void {
     let reading: Promise<BusinessCounts | undefined> | undefined;
     // The four counters share one read per scrape.

@@ -49,6 +49,7 @@ const DETAILS: Partial<Record<ErrorCode, string>> = {
   PREFILL_EVIDENCE_INVALID: 'The evidence token was issued to another client',
   SERVICE_UNAVAILABLE: 'No licence library is configured (TONGBAN_LICENCE_LIBRARY_URL)',
   DATABASE_UNAVAILABLE: 'The database is unavailable; nothing was written',
+  GATEWAY_BUSY: 'The gateway is working on 32 submissions and this one waited 10000 ms for a turn; nothing was stored — send it again with the same Idempotency-Key',
   SHUTTING_DOWN: 'The gateway is shutting down; retry on another replica',
   UPSTREAM_ERROR: 'licence-library queryByHolder answered 503 (unavailable)',
   UPSTREAM_TIMEOUT: 'licence-library queryByHolder did not answer within 5000 ms',

@@ -38,7 +38,7 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
           headers: { Location: '`/v1/applications/{applicationId}` (first answer)', 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request with the same key' },
         },
       },
-      errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SERVICE_UNAVAILABLE', 'SHARED_DATA_NOT_VERIFIED', 'AUTHORIZATION_NOT_COVERING',
+      errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SERVICE_UNAVAILABLE', 'GATEWAY_BUSY', 'SHARED_DATA_NOT_VERIFIED', 'AUTHORIZATION_NOT_COVERING',
         ...ACTING_FOR_ERRORS, 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED'],
       handler: async (req, res) => {
         // One store round trip on the way to a 202: the jti, the Idempotency-Key lookup and the rows share the intake transaction.
