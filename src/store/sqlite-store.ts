@@ -15,6 +15,11 @@ export interface SqliteStoreOptions {
   /** Most operations committed together in one group commit. Default 256. */
   maxBatch?: number;
   /**
+   * Longest a batch runs without letting the event loop turn (ms); 0 never yields. Default {@link SLICE_MS}.
+   * The batch's transaction stays open across the turn and commits once, as before.
+   */
+  sliceMs?: number;
+  /**
    * Checkpoints in a worker thread, off the event loop (sqlite-checkpointer.ts), every this many ms; 0 leaves
    * them to the commits, as SQLite does. Default {@link CHECKPOINT_INTERVAL_MS} for a file; a `:memory:` database has no WAL.
    */
@@ -30,6 +35,13 @@ export interface SqliteStoreOptions {
  * 48 MB larger once the database outgrew it (docs/performance.md, memory).
  */
 export const SQLITE_CACHE_MB = 16;
+
+/**
+ * Default of {@link SqliteStoreOptions.sliceMs}: a batch of dozens of
+ * submissions on a large database runs 30–60 ms of synchronous SQLite; every
+ * other request (an operator's read, a look-up) would wait that long.
+ */
+export const SLICE_MS = 5;
 
 interface Compiled {
   statement: Database.Statement;
@@ -87,6 +99,7 @@ export class SqliteStore implements Store {
   private readonly cache = new Map<string, Compiled>();
   private readonly pending: Operation[] = [];
   private readonly maxBatch: number;
+  private readonly sliceMs: number;
   private scheduled = false;
   private draining = false;
   private idle: (() => void)[] = [];
@@ -101,6 +114,7 @@ export class SqliteStore implements Store {
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
     this.db.pragma(`cache_size = -${(options.cacheMb ?? SQLITE_CACHE_MB) * 1024}`);
     this.maxBatch = options.maxBatch ?? 256;
+    this.sliceMs = options.sliceMs ?? SLICE_MS;
     const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     const inWorker = options.path !== ':memory:' && intervalMs > 0;
     if (inWorker) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
@@ -219,7 +233,19 @@ export class SqliteStore implements Store {
     }
     const done: { operation: Operation; value: unknown }[] = [];
     let count = 0;
+    let sliceStarted = performance.now();
     while (this.pending.length > 0 && this.pending[0]!.kind !== 'raw' && count < this.maxBatch) {
+      if (this.sliceMs > 0 && performance.now() - sliceStarted >= this.sliceMs) {
+        // A long batch lets the event loop turn (requests, ops answers) between its operations; the transaction stays open, and
+        // what is queued meanwhile joins it. Nothing else uses the connection: every operation goes through this queue.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+        if (!this.db.inTransaction) {
+          this.fail(done, unavailable());
+          return;
+        }
+        continue;
+      }
       const operation = this.pending.shift()!;
       count += 1;
       const savepoint = operation.kind === 'transaction';
@@ -253,8 +279,7 @@ export class SqliteStore implements Store {
     }
     this.counts.commits += 1;
     this.counts.operations += done.length;
-    for (const { operation, value } of done) operation.resolve(value);
-  }
+    for (const { operation, value } of done) operation.resolve(value);  }
 
   /** Rejects operations whose work was in a batch that did not commit. */
   private fail(done: readonly { operation: Operation }[], cause: unknown): void {

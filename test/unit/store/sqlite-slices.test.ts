@@ -1,0 +1,80 @@
+/**
+ * A long group commit lets the event loop turn between its operations
+ * (`sliceMs`), yet stays one transaction and one COMMIT: other I/O is served
+ * meanwhile, operations queued meanwhile join the batch, and nothing of it
+ * is visible — or answered — before the COMMIT.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../../src/store/index.js';
+
+/** Holds the thread for `ms`, as a slow statement on a large database would. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* the work a statement would do */ }
+}
+
+describe('SQLite group commit in slices', () => {
+  let dir: string;
+  const stores: SqliteStore[] = [];
+
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tongban-slices-')); });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(sliceMs: number): Promise<{ store: SqliteStore; observer: Database.Database }> {
+    const path = join(dir, `slices-${sliceMs}.db`);
+    const store = new SqliteStore({ path, sliceMs });
+    stores.push(store);
+    await store.withDatabase((db) => db.exec('CREATE TABLE probe (id INTEGER PRIMARY KEY)'));
+    return { store, observer: new Database(path, { readonly: true }) };
+  }
+
+  /** Queues 40 slow transactions; a callback queued on the event loop during the first one records what was committed and answered by then. */
+  async function run(sliceMs: number) {
+    const { store, observer } = await open(sliceMs);
+    const before = store.commitStats();
+    let answered = 0;
+    let seen: { rows: number; answered: number; commits: number } | undefined;
+    let late: Promise<unknown> | undefined;
+    const operations = Array.from({ length: 40 }, (_, index) => store.transaction(async (tx) => {
+      if (index === 0) {
+        setImmediate(() => {
+          const { n } = observer.prepare('SELECT COUNT(*) AS n FROM probe').get() as { n: number };
+          seen = { rows: n, answered, commits: store.commitStats().commits - before.commits };
+          // Queued while the batch runs: it joins the open batch when the batch yields.
+          late = store.transaction(async (inner) => inner.query('INSERT INTO probe (id) VALUES (1000)'));
+        });
+      }
+      busy(0.5);
+      await tx.query('INSERT INTO probe (id) VALUES ($1)', [index]);
+    }).then(() => { answered += 1; }));
+    await Promise.all(operations);
+    while (seen === undefined) await new Promise((resolve) => setImmediate(resolve));
+    await late;
+    const stats = store.commitStats();
+    const rows = (observer.prepare('SELECT COUNT(*) AS n FROM probe').get() as { n: number }).n;
+    observer.close();
+    return { seen: seen!, commits: stats.commits - before.commits, operations: stats.operations - before.operations, rows };
+  }
+
+  it('serves the event loop during a batch longer than sliceMs, with nothing of the batch committed or answered yet, and commits it once', async () => {
+    const result = await run(2);
+    expect(result.seen, 'the callback ran inside the batch').to.deep.equal({ rows: 0, answered: 0, commits: 0 });
+    expect(result.commits, 'one COMMIT for the batch and what joined it').to.equal(1);
+    expect(result.operations).to.equal(41);
+    expect(result.rows).to.equal(41);
+  });
+
+  it('with sliceMs 0 runs the batch in one turn: the callback runs only after its COMMIT', async () => {
+    const result = await run(0);
+    expect(result.seen).to.deep.equal({ rows: 40, answered: 40, commits: 1 });
+    expect(result.commits, 'the late one committed on its own').to.equal(2);
+    expect(result.rows).to.equal(41);
+  });
+});
