@@ -19,6 +19,7 @@ import { SqliteStore } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { satisfyMaterials } from '../../helpers/materials.js';
+import { formHolder, loginAt, registerPerson } from '../../helpers/identity.js';
 import { signRequest } from '../../../src/trust/index.js';
 import type { ActorRecord } from '../../../src/identity/index.js';
 
@@ -430,6 +431,13 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     const sqlite = env.gateway.store as SqliteStore;
     // The files are uploaded while there is room; every submission below names them (a platform may reuse its uploads).
     const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
+    // A login while the file is full would fail too (every signed request records its jti): log the mother in first, afresh,
+    // so that a session cached since earlier tests does not expire during the loop below on a slow machine.
+    // One mother for every try: each try's login would be a signed request (its jti recorded) in the full file too.
+    const submission = birthSubmission();
+    const mother = formHolder(submission.form)!;
+    await registerPerson(mother.idNumber, mother.name).catch(() => undefined); // one the platform knows keeps its entry
+    const idToken = await loginAt(env.gateway.url, env.platform, mother);
     // The file may not grow by a single page, and its free pages are taken up: submissions fill what room is left
     // in the pages the tables already have, until one finds none.
     await sqlite.withDatabase((db) => {
@@ -448,9 +456,9 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     try {
       for (let tries = 0; tries < 200 && !refused; tries += 1) {
         const key = `db-full-${randomUUID()}`;
-        const body = { ...birthSubmission(), materials };
+        const body = { ...submission, materials };
         const before = await counts();
-        const answer = await env.submit(body, key);
+        const answer = await env.submit(body, key, env.platform, idToken);
         if (answer.status === 202) continue;
         expectProblem(answer, 503, 'DATABASE_UNAVAILABLE');
         expect((answer.body as { retryable?: boolean }).retryable).to.equal(true);
@@ -465,7 +473,7 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
         db.exec('DROP TABLE tongban_test_filler');
       });
     }
-    const retried = await env.submit(refused!.body, refused!.key);
+    const retried = await env.submit(refused!.body, refused!.key, env.platform, idToken);
     expect(retried.status, JSON.stringify(retried.body)).to.equal(202);
     expect(retried.headers['idempotent-replayed']).to.equal(undefined);
     expect((await counts())['applications']).to.equal(refused!.before['applications']! + 1);
