@@ -114,17 +114,13 @@ export class GatewayMetrics {
     this.collectErrors = new Counter({ name: 'tongban_metrics_collect_errors_total', help: 'Scrape-time database reads that failed (their gauges are left out of that scrape)', labelNames: ['collector'], registers });
   }
 
-  /**
-   * Business counters (docs/ops.md "Statistics"): totals kept by triggers in the database (migration 016), read once per
-   * scrape through the ops reader — every replica reports the same totals (use max, not sum, across replicas).
-   */
   /** Submissions worked on, waiting for a turn, and refused 503 GATEWAY_BUSY (middleware/admission.ts). */
   private admissionMetrics(registers: Registry[], state: () => AdmissionState): void {
     new Gauge({ name: 'tongban_intake_in_progress', help: 'Submissions this process is working on (at most TONGBAN_INTAKE_CONCURRENCY)', registers, collect() { this.set(state().active); } });
     new Gauge({ name: 'tongban_intake_waiting', help: 'Submissions waiting for a turn', registers, collect() { this.set(state().waiting); } });
     let counted = 0;
     new Counter({
-      name: 'tongban_intake_busy_total', help: 'Submissions answered 503 GATEWAY_BUSY after waiting TONGBAN_INTAKE_WAIT_MS', registers,
+      name: 'tongban_intake_busy_total', help: 'Submissions answered 503 GATEWAY_BUSY: they waited TONGBAN_INTAKE_WAIT_MS for a turn, or the waiting queue was full', registers,
       collect() {
         const refused = state().refused;
         this.inc(refused - counted);
@@ -133,6 +129,10 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * Business counters (docs/ops.md "Statistics"): totals kept by triggers in the database (migration 016), read once per
+   * scrape through the ops reader — every replica reports the same totals (use max, not sum, across replicas).
+   */
   private businessCounters(registers: Registry[]): void {
     let reading: Promise<BusinessCounts | undefined> | undefined;
     // The four counters share one read per scrape.

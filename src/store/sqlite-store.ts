@@ -244,6 +244,8 @@ export class SqliteStore implements Store {
           this.fail(done, unavailable());
           return;
         }
+        // Closed meanwhile: this batch commits what it ran; what is still queued fails as close() promises.
+        if (this.closed) break;
         continue;
       }
       const operation = this.pending.shift()!;

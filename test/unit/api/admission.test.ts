@@ -54,120 +54,109 @@ async function serve(limit: number, maxWaitMs: number, maxWaiting?: number) {
     }
   };
   const release = (name: string) => { held.get(name)!(); held.delete(name); };
-  return { limiter, started, contexts, send, until, release, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  /** Sends `name` and resolves once it waits for a turn (one more in the queue). */
+  const queue = async (name: string): Promise<ReturnType<typeof send>> => {
+    const before = limiter.state().waiting;
+    const sent = send(name);
+    await until(() => limiter.state().waiting === before + 1);
+    return sent;
+  };
+  /** Sends `name` and resolves once its handler has started (it holds a turn). */
+  const begin = async (name: string): Promise<ReturnType<typeof send>> => {
+    const sent = send(name);
+    await until(() => started.includes(name));
+    return sent;
+  };
+  return { limiter, started, contexts, send, begin, queue, until, release, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Runs `body` against a fresh app, closed afterwards whatever happens. */
+async function withApp(args: Parameters<typeof serve>, body: (app: Awaited<ReturnType<typeof serve>>) => Promise<void>): Promise<void> {
+  const app = await serve(...args);
+  try {
+    await body(app);
+  } finally {
+    await app.close();
+  }
 }
 
 describe('admission control for submissions', () => {
-  it('works on at most `limit` at once; the others start in arrival order as turns free up, each in its own context', async () => {
-    const app = await serve(2, 60_000);
-    try {
-      const [a, b] = [app.send('a'), app.send('b')];
-      await app.until(() => app.started.length === 2);
-      const c = app.send('c');
-      await app.until(() => app.limiter.state().waiting === 1);
-      const d = app.send('d');
-      await app.until(() => app.limiter.state().waiting === 2);
-      expect(app.limiter.state()).to.deep.equal({ active: 2, waiting: 2, refused: 0 });
-      expect(app.started).to.have.members(['a', 'b']);
+  it('works on at most `limit` at once; the others start in arrival order as turns free up, each in its own context', () => withApp([2, 60_000], async (app) => {
+    const [a, b] = [app.send('a'), app.send('b')];
+    await app.until(() => app.started.length === 2);
+    const c = await app.queue('c');
+    const d = await app.queue('d');
+    expect(app.limiter.state()).to.deep.equal({ active: 2, waiting: 2, refused: 0 });
+    expect(app.started).to.have.members(['a', 'b']);
 
-      app.release('a');
-      expect((await a.answer).status).to.equal(200);
-      await app.until(() => app.started.length === 3);
-      expect(app.started[2]).to.equal('c');
-      app.release('b');
-      await app.until(() => app.started.length === 4);
-      expect(app.started[3]).to.equal('d');
-      app.release('c');
-      app.release('d');
-      for (const each of [b, c, d]) expect((await each.answer).status).to.equal(200);
-      await app.until(() => app.limiter.state().active === 0);
-      // A request admitted when another one's answer freed its turn still runs in its own context.
-      expect(app.contexts).to.deep.equal([['a', 'a'], ['b', 'b'], ['c', 'c'], ['d', 'd']]);
-    } finally {
-      await app.close();
-    }
-  });
+    app.release('a');
+    expect((await a.answer).status).to.equal(200);
+    await app.until(() => app.started.length === 3);
+    expect(app.started[2]).to.equal('c');
+    app.release('b');
+    await app.until(() => app.started.length === 4);
+    expect(app.started[3]).to.equal('d');
+    app.release('c');
+    app.release('d');
+    for (const each of [b, c, d]) expect((await each.answer).status).to.equal(200);
+    await app.until(() => app.limiter.state().active === 0);
+    // A request admitted when another one's answer freed its turn still runs in its own context.
+    expect(app.contexts).to.deep.equal([['a', 'a'], ['b', 'b'], ['c', 'c'], ['d', 'd']]);
+  }));
 
-  it('answers 503 GATEWAY_BUSY with Retry-After after `maxWaitMs` without a turn, and never starts that submission', async () => {
-    const app = await serve(1, 150);
-    try {
-      const first = app.send('first');
-      await app.until(() => app.started.length === 1);
-      const late = await app.send('late').answer;
-      expect(late.status).to.equal(503);
-      expect(late.retryAfter).to.equal('1');
-      expect(JSON.parse(late.body)).to.include({ code: 'GATEWAY_BUSY', status: 503, retryable: true });
-      expect(app.limiter.state()).to.deep.equal({ active: 1, waiting: 0, refused: 1 });
-      app.release('first');
-      expect((await first.answer).status).to.equal(200);
-      expect(app.started).to.deep.equal(['first']);
-    } finally {
-      await app.close();
-    }
-  });
+  it('answers 503 GATEWAY_BUSY with Retry-After after `maxWaitMs` without a turn, and never starts that submission', () => withApp([1, 150], async (app) => {
+    const first = await app.begin('first');
+    const late = await app.send('late').answer;
+    expect(late.status).to.equal(503);
+    expect(late.retryAfter).to.equal('1');
+    expect(JSON.parse(late.body)).to.include({ code: 'GATEWAY_BUSY', status: 503, retryable: true });
+    expect(app.limiter.state()).to.deep.equal({ active: 1, waiting: 0, refused: 1 });
+    app.release('first');
+    expect((await first.answer).status).to.equal(200);
+    expect(app.started).to.deep.equal(['first']);
+  }));
 
-  it('answers 503 GATEWAY_BUSY at once when `maxWaiting` already wait (their bodies are held), and takes the waiting ones in turn', async () => {
-    const app = await serve(1, 60_000, 2);
-    try {
-      const first = app.send('first');
-      await app.until(() => app.started.length === 1);
-      const queued = [app.send('second'), app.send('third')];
-      await app.until(() => app.limiter.state().waiting === 2);
-      const full = await app.send('fourth').answer;
-      expect(full.status).to.equal(503);
-      expect(JSON.parse(full.body)).to.include({ code: 'GATEWAY_BUSY' });
-      expect(app.limiter.state()).to.deep.equal({ active: 1, waiting: 2, refused: 1 });
-      app.release('first');
-      await app.until(() => app.started.length === 2);
-      app.release('second');
-      await app.until(() => app.started.length === 3);
-      app.release('third');
-      for (const each of [first, ...queued]) expect((await each.answer).status).to.equal(200);
-      expect(app.started).to.deep.equal(['first', 'second', 'third']);
-    } finally {
-      await app.close();
-    }
-  });
+  it('answers 503 GATEWAY_BUSY at once when `maxWaiting` already wait (their bodies are held), and takes the waiting ones in turn', () => withApp([1, 60_000, 2], async (app) => {
+    const first = await app.begin('first');
+    const queued = [app.send('second'), app.send('third')];
+    await app.until(() => app.limiter.state().waiting === 2);
+    const full = await app.send('fourth').answer;
+    expect(full.status).to.equal(503);
+    expect(JSON.parse(full.body)).to.include({ code: 'GATEWAY_BUSY' });
+    expect(app.limiter.state()).to.deep.equal({ active: 1, waiting: 2, refused: 1 });
+    app.release('first');
+    await app.until(() => app.started.length === 2);
+    app.release('second');
+    await app.until(() => app.started.length === 3);
+    app.release('third');
+    for (const each of [first, ...queued]) expect((await each.answer).status).to.equal(200);
+    expect(app.started).to.deep.equal(['first', 'second', 'third']);
+  }));
 
-  it('drops a waiting submission whose client went away, and gives the turn to the next one', async () => {
-    const app = await serve(1, 60_000);
-    try {
-      const first = app.send('first');
-      await app.until(() => app.started.length === 1);
-      const gone = app.send('gone');
-      await app.until(() => app.limiter.state().waiting === 1);
-      const next = app.send('next');
-      await app.until(() => app.limiter.state().waiting === 2);
-      gone.abort();
-      await gone.answer.catch(() => undefined);
-      await app.until(() => app.limiter.state().waiting === 1);
-      app.release('first');
-      await first.answer;
-      await app.until(() => app.started.length === 2);
-      expect(app.started).to.deep.equal(['first', 'next']);
-      app.release('next');
-      expect((await next.answer).status).to.equal(200);
-    } finally {
-      await app.close();
-    }
-  });
+  it('drops a waiting submission whose client went away, and gives the turn to the next one', () => withApp([1, 60_000], async (app) => {
+    const first = await app.begin('first');
+    const gone = await app.queue('gone');
+    const next = await app.queue('next');
+    gone.abort();
+    await gone.answer.catch(() => undefined);
+    await app.until(() => app.limiter.state().waiting === 1);
+    app.release('first');
+    await first.answer;
+    await app.until(() => app.started.length === 2);
+    expect(app.started).to.deep.equal(['first', 'next']);
+    app.release('next');
+    expect((await next.answer).status).to.equal(200);
+  }));
 
-  it('frees the turn of a submission whose client went away while it was worked on', async () => {
-    const app = await serve(1, 60_000);
-    try {
-      const cut = app.send('cut');
-      await app.until(() => app.started.length === 1);
-      const next = app.send('next');
-      await app.until(() => app.limiter.state().waiting === 1);
-      cut.abort();
-      await cut.answer.catch(() => undefined);
-      await app.until(() => app.started.length === 2);
-      app.release('next');
-      expect((await next.answer).status).to.equal(200);
-    } finally {
-      await app.close();
-    }
-  });
+  it('frees the turn of a submission whose client went away while it was worked on', () => withApp([1, 60_000], async (app) => {
+    const cut = await app.begin('cut');
+    const next = await app.queue('next');
+    cut.abort();
+    await cut.answer.catch(() => undefined);
+    await app.until(() => app.started.length === 2);
+    app.release('next');
+    expect((await next.answer).status).to.equal(200);
+  }));
 
   it('refuses a limit that is not a positive integer', () => {
     expect(() => admission({ limit: 0, maxWaitMs: 1000 })).to.throw(RangeError);

@@ -77,4 +77,25 @@ describe('SQLite group commit in slices', () => {
     expect(result.commits, 'the late one committed on its own').to.equal(2);
     expect(result.rows).to.equal(41);
   });
+
+  it('closed during a slice: what the batch ran commits and is answered, what was still queued fails DATABASE_UNAVAILABLE and is not written', async () => {
+    const { store, observer } = await open(2);
+    let closing: Promise<void> | undefined;
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, index) => store.transaction(async (tx) => {
+      if (index === 0) setImmediate(() => { closing = store.close(); });
+      busy(0.5);
+      await tx.query('INSERT INTO probe (id) VALUES ($1)', [index]);
+      return index;
+    })));
+    await closing;
+    const ran = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    expect(ran.length, 'the operations run before the close').to.be.within(1, 39);
+    expect(ran).to.deep.equal([...ran.keys()]);
+    expect(refused.length).to.equal(40 - ran.length);
+    for (const outcome of refused) expect((outcome.reason as { code?: string }).code).to.equal('DATABASE_UNAVAILABLE');
+    const rows = (observer.prepare('SELECT id FROM probe ORDER BY id').all() as { id: number }[]).map((row) => row.id);
+    observer.close();
+    expect(rows).to.deep.equal(ran);
+  });
 });
