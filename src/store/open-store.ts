@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { PostgresStore } from './postgres-store.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SLICE_MS, SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
 /** The settings openStore reads. */
@@ -24,5 +24,6 @@ export function openStore(config: StoreSettings, onError?: (error: Error) => voi
       ...(onError ? { onError } : {}),
     });
   }
-  return new SqliteStore({ path: config.sqlitePath, ...(config.sqliteCacheMb ? { cacheMb: config.sqliteCacheMb } : {}) });
+  // The gateway's one writer of its file: its group commits let the event loop turn every SLICE_MS.
+  return new SqliteStore({ path: config.sqlitePath, sliceMs: SLICE_MS, ...(config.sqliteCacheMb ? { cacheMb: config.sqliteCacheMb } : {}) });
 }

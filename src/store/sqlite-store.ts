@@ -15,8 +15,11 @@ export interface SqliteStoreOptions {
   /** Most operations committed together in one group commit. Default 256. */
   maxBatch?: number;
   /**
-   * Longest a batch runs without letting the event loop turn (ms); 0 never yields. Default {@link SLICE_MS}.
-   * The batch's transaction stays open across the turn and commits once, as before.
+   * Longest a batch runs without letting the event loop turn (ms); 0 (the default) never yields. The gateway's store
+   * (`openStore`) uses {@link SLICE_MS}. The batch's transaction stays open across the turn and commits once, as before.
+   * Only for the one store that writes a file in its process: better-sqlite3 waits for the write lock synchronously,
+   * so another store of the same process beginning a write while a batch is between slices would block the thread
+   * that holds the lock until its busy timeout (SQLITE_BUSY). Other processes simply wait their turn.
    */
   sliceMs?: number;
   /**
@@ -114,7 +117,7 @@ export class SqliteStore implements Store {
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
     this.db.pragma(`cache_size = -${(options.cacheMb ?? SQLITE_CACHE_MB) * 1024}`);
     this.maxBatch = options.maxBatch ?? 256;
-    this.sliceMs = options.sliceMs ?? SLICE_MS;
+    this.sliceMs = options.sliceMs ?? 0;
     const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     const inWorker = options.path !== ':memory:' && intervalMs > 0;
     if (inWorker) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
