@@ -44,7 +44,7 @@ export const SETTINGS = [
   { key: 'databaseRequestBudgetMs', env: 'TONGBAN_DATABASE_REQUEST_BUDGET_MS', schema: { type: 'integer', minimum: 100, maximum: 600000 }, default: 20000,
     description: 'Longest one HTTP request may wait on PostgreSQL in all (connections and statements together, ms); once spent its next database step fails at once with 503 DATABASE_UNAVAILABLE.' },
   { key: 'sqlitePath', env: 'TONGBAN_SQLITE_PATH', schema: { type: 'string', minLength: 1 }, default: './data/tongban.db',
-    description: 'File of the embedded SQLite store (WAL, synchronous=FULL). Its folder is created.' },
+    description: 'File of the embedded SQLite store (WAL; each group commit is synced to disk, off the event loop, before anything in it is answered). Its folder is created.' },
   { key: 'sqliteCacheMb', env: 'TONGBAN_SQLITE_CACHE_MB', schema: { type: 'integer', minimum: 1, maximum: 4096 }, default: 16,
     description: 'Most pages the SQLite connection keeps in its own cache (MiB); it fills up once the database is larger and stays resident. Pages beyond it are read again from the operating system\'s file cache.' },
   { key: 'blobStore', env: 'TONGBAN_BLOB_STORE', schema: { enum: ['file', 'postgres', 's3'] },

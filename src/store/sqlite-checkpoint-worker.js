@@ -46,7 +46,8 @@ parentPort.on('message', (message) => {
     parentPort.close();
   } else if (message.now && !closed) {
     try {
-      parentPort.postMessage({ ...checkpoint(), requested: true });
+      last = checkpoint();
+      parentPort.postMessage({ ...last, requested: true });
     } catch (error) {
       parentPort.postMessage({ error: { message: String(error?.message ?? error), code: error?.code }, requested: true });
     }

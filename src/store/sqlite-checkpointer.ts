@@ -53,6 +53,7 @@ export class SqliteCheckpointer {
   private readonly requests: ((result: CheckpointResult) => void)[] = [];
   private readonly failures: ((error: Error) => void)[] = [];
   private copied = 0;
+  private frames = 0;
 
   constructor(private readonly options: SqliteCheckpointerOptions) {
     this.worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
@@ -67,6 +68,8 @@ export class SqliteCheckpointer {
         return;
       }
       if (message.checkpointed! > 0) this.copied += 1;
+      // A checkpoint asked for runs between two batches: with every frame copied, the writer's next transaction starts the WAL again.
+      this.frames = message.requested && message.checkpointed === message.log ? 0 : message.log!;
       if (message.requested) {
         this.failures.shift();
         this.requests.shift()?.({ log: message.log!, checkpointed: message.checkpointed! });
@@ -79,6 +82,11 @@ export class SqliteCheckpointer {
   /** Checkpoints that copied frames so far (the worker's own, and those asked for). */
   get checkpoints(): number {
     return this.copied;
+  }
+
+  /** Frames in the WAL as of the worker's last report, copied or not (0 after a checkpoint asked for copied them all). */
+  get walFrames(): number {
+    return this.frames;
   }
 
   /** Runs a checkpoint now, in the worker; answers what it found. */

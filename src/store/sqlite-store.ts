@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { fdatasync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TongbanError } from '../errors/index.js';
@@ -29,6 +29,14 @@ export interface SqliteStoreOptions {
   checkpointIntervalMs?: number;
   /** Page cache of the connection (MiB): resident once the database is larger. Default {@link SQLITE_CACHE_MB}. */
   cacheMb?: number;
+  /** WAL frames past which the store pauses between two batches to let the checkpointer's worker start the WAL again. Default {@link WAL_RESTART_FRAMES}. */
+  walRestartFrames?: number;
+  /**
+   * Flushes the WAL file (its descriptor) to disk, off the event loop: every group commit of a file database waits for
+   * it before anything of the batch is answered. Default: `fdatasync` on the libuv thread pool. Tests inject one
+   * they can hold or fail.
+   */
+  walSync?: (fd: number) => Promise<void>;
 }
 
 /**
@@ -46,6 +54,20 @@ export const SQLITE_CACHE_MB = 16;
  */
 export const SLICE_MS = 5;
 
+/**
+ * Default of {@link SqliteStoreOptions.walRestartFrames} (≈ 120 MB of 4 KiB
+ * pages). A WAL starts again from its beginning only when the writer begins
+ * a transaction while every frame is copied; the worker copies them while
+ * the writer keeps adding more, so under steady intake that moment almost
+ * never comes. The WAL then grew to the connection's fallback autocheckpoint
+ * ({@link FALLBACK_AUTOCHECKPOINT_PAGES}), whose checkpoint syncs the
+ * database file on the event loop: 100–190 ms every ~9 s at 211k
+ * applications (docs/performance.md). Instead, past this many frames, the
+ * store waits — without holding the event loop — for one checkpoint of the
+ * worker before it begins its next batch, so that batch starts the WAL again.
+ */
+export const WAL_RESTART_FRAMES = 30_000;
+
 interface Compiled {
   statement: Database.Statement;
   /** For each `?` in order, the index of the `$n` parameter it binds. */
@@ -54,19 +76,24 @@ interface Compiled {
 
 /**
  * How every connection is set up: WAL with `synchronous=FULL` (a COMMIT is on
- * disk before it is answered). Checkpoints (copying the WAL into the database
+ * disk before it returns; the store's own writing connection then lowers it
+ * to NORMAL and syncs the WAL itself, off the event loop — see
+ * {@link SqliteStore}). Checkpoints (copying the WAL into the database
  * file) run every ~40 MB of WAL instead of SQLite's ~4 MB: a page written by
  * many commits in between is copied once, and the event loop stalls for a
- * checkpoint ten times less often; durability is unchanged. The page cache is
- * set apart ({@link SqliteStoreOptions.cacheMb}). Exported so the benchmark's
- * ceiling harness uses the very same settings.
+ * checkpoint ten times less often; durability is unchanged. A WAL started
+ * again keeps up to 160 MiB of its file (above the store's restart point,
+ * {@link WAL_RESTART_FRAMES}) rather than being cut and grown again by every
+ * restart. The page cache is set apart ({@link SqliteStoreOptions.cacheMb}).
+ * Exported so the benchmark's ceiling harness sets its connection up the
+ * same way (it keeps the sync inside COMMIT).
  */
 export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
   'journal_mode = WAL',
   'synchronous = FULL',
   'foreign_keys = ON',
   'wal_autocheckpoint = 10000',
-  `journal_size_limit = ${64 * 1024 * 1024}`,
+  `journal_size_limit = ${160 * 1024 * 1024}`,
   'temp_store = MEMORY',
 ]);
 
@@ -80,12 +107,12 @@ interface Operation {
 }
 
 /**
- * The embedded store: better-sqlite3 in WAL mode with `synchronous=FULL`, so a
- * commit is on disk before it is acknowledged.
+ * The embedded store: better-sqlite3 in WAL mode; a commit is on disk before
+ * anything that ran in it is acknowledged.
  *
  * better-sqlite3 is synchronous and one connection is shared, so operations
- * run one at a time from a queue. A durable commit costs an fsync that blocks
- * the event loop, so the queue **group-commits**: every operation waiting when
+ * run one at a time from a queue. A durable commit costs an fsync, so the
+ * queue **group-commits**: every operation waiting when
  * a batch starts (and any queued while it runs) executes inside one SQLite
  * transaction — each transaction in its own savepoint, so one that throws is
  * rolled back alone — then one COMMIT makes them all durable. Nothing leaves
@@ -94,6 +121,22 @@ interface Operation {
  * COMMIT, and if the COMMIT fails every operation of the batch is rejected.
  * Between batches the event loop runs, so requests that arrived during one
  * commit share the next.
+ *
+ * **The fsync is off the event loop.** With `synchronous=FULL` SQLite syncs
+ * the WAL inside COMMIT, on the only thread: on a busy disk (a checkpoint
+ * syncing the database file beside it) that took 100–210 ms, and every
+ * request and operator read waited (docs/performance.md, scale). For a file,
+ * the connection commits with `synchronous=NORMAL` (the frames are written
+ * to the WAL, not synced; checkpoints and the WAL's restarts still sync as
+ * before), then {@link SqliteStoreOptions.walSync} flushes the WAL on the
+ * thread pool, and only then do the batch's operations resolve. The next
+ * batch starts after that flush, so at most one commit is written but not
+ * yet on disk. What a crash can lose is only that commit, whose operations
+ * were never answered. Another connection (the ops reader) may see it a
+ * flush earlier than it is durable. A flush that fails leaves the store
+ * unusable — the commit is visible but may not be on disk, and retrying an
+ * fsync does not make it so — every operation fails DATABASE_UNAVAILABLE
+ * until the process is restarted and SQLite recovers from the WAL on disk.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -107,7 +150,16 @@ export class SqliteStore implements Store {
   private draining = false;
   private idle: (() => void)[] = [];
   private closed = false;
-  private readonly counts = { commits: 0, operations: 0 };
+  /** The WAL flush that failed: nothing is trusted afterwards. */
+  private broken: TongbanError | undefined;
+  private readonly walPath: string | undefined;
+  private walFd: number | undefined;
+  private readonly walSync: (fd: number) => Promise<void>;
+  private readonly walRestartFrames: number;
+  /** No restart pause before this time (ms): the worker's report of the last one must come in first. */
+  private nextRestartAt = 0;
+  private readonly counts = { commits: 0, operations: 0, walRestarts: 0 };
+  private readonly checkpointIntervalMs: number;
   /** The checkpointer's worker, while it runs. */
   readonly checkpointer: SqliteCheckpointer | undefined;
 
@@ -115,10 +167,18 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
+    if (options.path !== ':memory:') {
+      // Commits write the WAL; the store syncs it off the event loop before answering (see the class comment).
+      this.db.pragma('synchronous = NORMAL');
+      this.walPath = `${options.path}-wal`;
+    }
+    this.walSync = options.walSync ?? syncData;
+    this.walRestartFrames = options.walRestartFrames ?? WAL_RESTART_FRAMES;
     this.db.pragma(`cache_size = -${(options.cacheMb ?? SQLITE_CACHE_MB) * 1024}`);
     this.maxBatch = options.maxBatch ?? 256;
     this.sliceMs = options.sliceMs ?? 0;
     const intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
+    this.checkpointIntervalMs = intervalMs;
     const inWorker = options.path !== ':memory:' && intervalMs > 0;
     if (inWorker) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     this.checkpointer = inWorker ? new SqliteCheckpointer({
@@ -148,8 +208,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Group commits so far, and the operations they committed (operations ÷ commits = mean batch size). */
-  commitStats(): { commits: number; operations: number } {
+  /** Group commits so far, the operations they committed (operations ÷ commits = mean batch size), and the pauses that let the WAL start again. */
+  commitStats(): { commits: number; operations: number; walRestarts: number } {
     return { ...this.counts };
   }
 
@@ -165,6 +225,8 @@ export class SqliteStore implements Store {
     // Its connection first: the last one to close copies the WAL into the file and removes it.
     await this.checkpointer?.close();
     this.db.close();
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 
   /**
@@ -184,8 +246,8 @@ export class SqliteStore implements Store {
 
   private enqueue<T>(kind: Operation['kind'], work: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.closed) {
-        reject(unavailable());
+      if (this.closed || this.broken) {
+        reject(this.broken ?? unavailable());
         return;
       }
       this.pending.push({ kind, work, resolve: resolve as (value: unknown) => void, reject });
@@ -206,12 +268,15 @@ export class SqliteStore implements Store {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      if (this.closed) {
-        for (const operation of this.pending.splice(0)) operation.reject(unavailable());
+      if (this.closed || this.broken) {
+        for (const operation of this.pending.splice(0)) operation.reject(this.broken ?? unavailable());
       } else if (this.pending[0]?.kind === 'raw') {
         const operation = this.pending.shift()!;
         try {
-          operation.resolve(await operation.work());
+          const value = await operation.work();
+          // A migration's script committed by itself: on disk before it is answered, as a batch.
+          await this.durable();
+          operation.resolve(value);
         } catch (error) {
           operation.reject(error);
         }
@@ -282,9 +347,43 @@ export class SqliteStore implements Store {
       this.fail(done, error);
       return;
     }
+    try {
+      await this.durable();
+    } catch (error) {
+      this.fail(done, error);
+      return;
+    }
     this.counts.commits += 1;
     this.counts.operations += done.length;
-    for (const { operation, value } of done) operation.resolve(value);  }
+    for (const { operation, value } of done) operation.resolve(value);
+    await this.letWalRestart();
+  }
+
+  /** Past {@link SqliteStoreOptions.walRestartFrames}: one checkpoint of the worker, with no batch running, so that the next starts the WAL again. */
+  private async letWalRestart(): Promise<void> {
+    const checkpointer = this.checkpointer;
+    if (!checkpointer || checkpointer.walFrames < this.walRestartFrames || performance.now() < this.nextRestartAt) return;
+    this.nextRestartAt = performance.now() + this.checkpointIntervalMs;
+    // A failed checkpoint leaves the WAL to grow to the fallback autocheckpoint, as before.
+    await checkpointer.checkpointNow().then(() => { this.counts.walRestarts += 1; }, () => undefined);
+  }
+
+  /**
+   * Flushes what this connection committed to the WAL (nothing for an
+   * in-memory database). A failure breaks the store: see the class comment.
+   */
+  private async durable(): Promise<void> {
+    if (this.walPath === undefined) return;
+    try {
+      // SQLite keeps its WAL while any connection is open, so the descriptor stays on the file it writes.
+      this.walFd ??= openWal(this.walPath);
+      // No WAL yet: nothing was written.
+      if (this.walFd !== undefined) await this.walSync(this.walFd);
+    } catch (cause) {
+      this.broken ??= new TongbanError('DATABASE_UNAVAILABLE', 'The database could not make a commit durable; restart the gateway', { cause });
+      throw this.broken;
+    }
+  }
 
   /** Rejects operations whose work was in a batch that did not commit. */
   private fail(done: readonly { operation: Operation }[], cause: unknown): void {
@@ -323,6 +422,21 @@ export class SqliteStore implements Store {
     }
     return compiled;
   }
+}
+
+/** A descriptor of the WAL file, if it exists. */
+function openWal(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** `fdatasync` on the thread pool (what SQLite itself calls for a WAL on Linux). */
+function syncData(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 function unavailable(): TongbanError {

@@ -1,7 +1,8 @@
 /**
  * The SQLite store's checkpoints run in a worker thread, off the event loop:
  * committed pages reach the database file without a commit copying them, the
- * WAL starts again from its beginning once copied, the store checkpoints by
+ * WAL starts again from its beginning once copied (under steady writes, after
+ * a pause of the store for one checkpoint), the store checkpoints by
  * itself again should the worker stop, and closing leaves no WAL behind.
  */
 import { expect } from 'chai';
@@ -72,6 +73,25 @@ describe('SQLite checkpoints off the event loop', () => {
       expect((reopened.prepare('SELECT COUNT(*) AS n FROM filler').get() as { n: number }).n).to.equal(501);
     } finally {
       reopened.close();
+    }
+  });
+
+  it('past walRestartFrames, pauses between two batches for one checkpoint of the worker, and the next batch starts the WAL again', async () => {
+    const store = new SqliteStore({ path, checkpointIntervalMs: 20, walRestartFrames: 200 });
+    try {
+      await store.query('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      // Batches of 50 pages each, one after another, until the worker has reported a WAL past 200 frames and the store paused for it.
+      for (let batch = 0; store.commitStats().walRestarts === 0; batch += 1) {
+        expect(batch, 'a pause within 200 batches').to.be.lessThan(200);
+        await write(store, batch * 50, 50);
+      }
+      expect(store.checkpointer!.walFrames, 'the WAL is known to be copied: no second pause before the next report').to.be.lessThan(200);
+      await write(store, 1_000_000, 1);
+      const after = await store.checkpointer!.checkpointNow();
+      expect(after.log, 'the WAL started again: it holds the batches since the pause').to.be.lessThan(200);
+      expect(after.checkpointed).to.equal(after.log);
+    } finally {
+      await store.close();
     }
   });
 
