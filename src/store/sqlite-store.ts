@@ -129,7 +129,9 @@ interface Operation {
  * the connection commits with `synchronous=NORMAL` (the frames are written
  * to the WAL, not synced; checkpoints and the WAL's restarts still sync as
  * before), then {@link SqliteStoreOptions.walSync} flushes the WAL on the
- * thread pool, and only then do the batch's operations resolve. The next
+ * thread pool, and only then do the batch's operations resolve (a batch
+ * that only read has nothing to flush: what it saw was flushed before it
+ * began). The next
  * batch starts after that flush, so at most one commit is written but not
  * yet on disk. What a crash can lose is only that commit, whose operations
  * were never answered. Another connection (the ops reader) may see it a
@@ -150,6 +152,8 @@ export class SqliteStore implements Store {
   private draining = false;
   private idle: (() => void)[] = [];
   private closed = false;
+  /** A statement that may write ran since the batch began (a batch of reads only has nothing to flush). */
+  private wrote = false;
   /** The WAL flush that failed: nothing is trusted afterwards. */
   private broken: TongbanError | undefined;
   private readonly walPath: string | undefined;
@@ -294,6 +298,7 @@ export class SqliteStore implements Store {
   private async runBatch(): Promise<void> {
     try {
       this.run('BEGIN IMMEDIATE', []);
+      this.wrote = false;
     } catch (error) {
       // The write lock stayed with another process past the busy timeout: the first in line fails, the rest try again.
       this.pending.shift()!.reject(error);
@@ -348,7 +353,8 @@ export class SqliteStore implements Store {
       return;
     }
     try {
-      await this.durable();
+      // Reads only: everything they saw was flushed before this batch began (batches run one after another).
+      if (this.wrote) await this.durable();
     } catch (error) {
       this.fail(done, error);
       return;
@@ -397,6 +403,8 @@ export class SqliteStore implements Store {
     try {
       const compiled = this.compile(sql);
       const values = compiled.order.map((index) => toSqlite(params[index]));
+      // SQLite's own answer (sqlite3_stmt_readonly): false for anything that may write, RETURNING included; true for SAVEPOINT, RELEASE, COMMIT.
+      if (!compiled.statement.readonly) this.wrote = true;
       if (compiled.statement.reader) {
         const rows = compiled.statement.all(...values) as Row[];
         return { rows, rowCount: rows.length };

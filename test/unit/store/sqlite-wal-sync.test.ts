@@ -100,6 +100,19 @@ describe('SQLite WAL flush off the event loop', () => {
     await second;
   });
 
+  it('answers a batch of reads only without a flush; a batch with a write — RETURNING included — is flushed', async () => {
+    const flush = heldFlush();
+    const { store } = await withProbe(flush);
+    const read = await store.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM probe')).rows[0]!.n);
+    expect(read).to.equal(0);
+    expect(await store.query('SELECT id FROM probe')).to.deep.equal({ rows: [], rowCount: 0 });
+    expect(flush.calls.length, 'no flush for reads').to.equal(1);
+    const returning = store.query<{ id: number }>('INSERT INTO probe (id) VALUES (3) RETURNING id');
+    await flush.asked(2);
+    flush.calls[1]!.release();
+    expect((await returning).rows).to.deep.equal([{ id: 3 }]);
+  });
+
   it('a failed flush refuses the batch and everything after it with DATABASE_UNAVAILABLE; the store still closes', async () => {
     const flush = heldFlush();
     const { store } = await withProbe(flush);
