@@ -1,4 +1,4 @@
-import { fdatasync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TongbanError } from '../errors/index.js';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/index.js';
+import { deferred } from '../../helpers/wait.js';
 
 /** Holds the thread for `ms`, as a slow statement on a large database would. */
 function busy(ms: number): void {
@@ -38,10 +39,9 @@ describe('SQLite group commit in slices', () => {
   /** Queues 40 slow transactions; a callback queued on the event loop during the first one records what was committed and answered by then. */
   async function run(sliceMs: number) {
     // The WAL's flush waits until the callback has looked: whether the flush or the callback comes first is the disk's race.
-    let looked: () => void = () => {};
-    let lookedAt: Promise<void> | undefined;
-    const { store, observer } = await open(sliceMs, () => lookedAt ?? Promise.resolve());
-    lookedAt = new Promise<void>((resolve) => { looked = resolve; });
+    let looked: ReturnType<typeof deferred<void>> | undefined;
+    const { store, observer } = await open(sliceMs, () => looked?.promise ?? Promise.resolve());
+    looked = deferred<void>();
     const before = store.commitStats();
     let answered = 0;
     let seen: { rows: number; answered: number; commits: number } | undefined;
@@ -53,7 +53,7 @@ describe('SQLite group commit in slices', () => {
           seen = { rows: n, answered, commits: store.commitStats().commits - before.commits };
           // Queued while the batch runs: it joins the open batch when the batch yields.
           late = store.transaction(async (inner) => inner.query('INSERT INTO probe (id) VALUES (1000)'));
-          looked();
+          looked!.resolve();
         });
       }
       busy(0.5);
