@@ -18,7 +18,7 @@ import { normalizeFormText } from '../forms/text-rules.js';
 import type { ThemeContext } from '../forms/theme-context.js';
 import type { Actor } from '../identity/index.js';
 import type { AuthorizationService } from '../licences/index.js';
-import { newId, valuesList, type Queryable, type Store } from '../store/index.js';
+import { isUniqueViolation, newId, pipelined, valuesList, type Queryable, type Store } from '../store/index.js';
 import type { Keyring } from '../trust/keyring.js';
 import { recordApplicationHolders } from './application-holders.js';
 import { recordApplicationMaterials } from './record-application-materials.js';
@@ -27,7 +27,7 @@ import { submittingActor } from './submitting-actor.js';
 import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
 import { recordApplicationReceived } from '../notifications/platform-events.js';
 import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../data-sharing/index.js';
-import { AWAITING_PAYMENT, holdsDelivery, recordPayments } from '../payments/record-payments.js';
+import { AWAITING_PAYMENT, feesOf, holdsDelivery, recordPayments } from '../payments/record-payments.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -98,15 +98,16 @@ export interface SubmissionRequest {
   actor: Actor;
   idempotencyKey: string;
   rawBody: Buffer;
-  /** Records the request signature's jti in the intake transaction (throws on a replay, which rolls it back). */
+  /** Records the request signature's jti in the intake transaction: a replay fails its statement (and throws), which rolls the transaction back. */
   recordJti?: (tx: Queryable) => Promise<void>;
 }
 
 /**
  * Validates the submission against the theme's derived schema and the prefill
- * evidence, splits it, and stores everything in one transaction — which
- * first records the request's jti and looks for an earlier answer to the same
- * Idempotency-Key (`replayed`: that answer, nothing stored).
+ * evidence, splits it, and stores everything in one transaction, which
+ * first records the request's jti. An Idempotency-Key already stored fails
+ * that transaction; then the earlier answer is answered again (`replayed`:
+ * nothing stored).
  */
 export async function submitApplication(context: ThemeContext, submission: ReturnType<typeof readSubmission>, request: SubmissionRequest,
   options: SubmitOptions): Promise<{ answer: SubmissionAnswer; replayed: boolean }> {
@@ -185,18 +186,24 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
     // A fee paid before acceptance holds the delivery until paid (src/payments); one waiting for a prerequisite is held when released.
     sub.status === 'waiting' ? 'waiting' : holdsDelivery(sub.catalogueMatter) ? AWAITING_PAYMENT : 'pending', at, at, at]));
+  // Every statement goes out without waiting for another's answer, and every way intake can fail is a failing statement
+  // (a used jti, an Idempotency-Key already stored, an upload gone), so PostgreSQL gets COMMIT right behind them: one round
+  // trip for the whole transaction. Fee-bearing sub-applications record their payment events one after another, so with
+  // fees COMMIT waits for the answers.
+  const commitWithStatements = !subs.some((sub) => feesOf(sub.catalogueMatter).length > 0);
+  let stored: Promise<unknown> | undefined;
   try {
-    return await options.store.transaction(async (tx) => {
-      // The jti, the look-up and every row go out together, without waiting for each other (on PostgreSQL: one round trip
-      // between BEGIN and COMMIT); their answers decide, in this order, before anything is committed.
-      const [jti, previous, ...writes] = await Promise.allSettled([
-        request.recordJti?.(tx),
-        findPrevious(tx, request.clientId, request.idempotencyKey, request.rawBody, requestDigest),
-        tx.query(
-          `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at, actor)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10, $11)`,
-          [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
-            JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at, JSON.stringify(actor)]),
+    await options.store.transaction(async (tx) => {
+      // The jti first: a replayed request is refused as such, whatever else fails behind it.
+      const jti = request.recordJti?.(tx);
+      stored = tx.query(
+        `INSERT INTO applications (id, client_id, idempotency_key, request_digest, response, theme_code, answers, form, provenance, status, created_at, updated_at, actor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $10, $11)`,
+        [applicationId, request.clientId, request.idempotencyKey, requestDigest, JSON.stringify(answer), context.theme.code,
+          JSON.stringify(answers), JSON.stringify(submission.form), JSON.stringify(sources), at, JSON.stringify(actor)]);
+      await pipelined([
+        jti,
+        stored,
         recordApplicationHolders(tx, applicationId, submission.form),
         recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
         recordResultDelivery(tx, applicationId, submission.resultDelivery, at),
@@ -211,19 +218,17 @@ export async function submitApplication(context: ThemeContext, submission: Retur
            VALUES ${deliveryRows.sql}`, deliveryRows.params),
         recordPayments(tx, { applicationId, payer: { name: actor.name, idNumber: actor.idNumber }, subs: subs.map((sub) => ({ id: sub.id, matter: sub.catalogueMatter })), at }),
       ]);
-      if (jti.status === 'rejected') throw jti.reason;
-      if (previous.status === 'rejected') throw previous.reason;
-      // The rows written behind the look-up are rolled back; a failed write may only be their consequence (the same key).
-      if (previous.value) throw new EarlierAnswer(previous.value);
-      const failed = writes.find((write) => write.status === 'rejected');
-      if (failed) throw failed.reason;
-      return { answer, replayed: false };
-    });
+    }, { commitWithStatements });
+    return { answer, replayed: false };
   } catch (error) {
-    if (!(error instanceof EarlierAnswer)) throw error;
-    // The earlier answer is answered again; the request's jti is still used up, as on every answer.
+    // The Idempotency-Key is already stored (the applications row is the only one it can collide on): that answer again, or
+    // 422 for a different body. The request's jti is still used up, as on every answer.
+    const collided = await stored?.then(() => false, isUniqueViolation);
+    if (!collided) throw error;
+    const previous = await findPrevious(options.store, request.clientId, request.idempotencyKey, request.rawBody, requestDigest);
+    if (!previous) throw error;
     if (request.recordJti) await options.store.transaction(request.recordJti);
-    return { answer: error.answer, replayed: true };
+    return { answer: previous, replayed: true };
   }
 }
 
@@ -235,9 +240,3 @@ function receivedEventData(answer: SubmissionAnswer): Record<string, unknown> {
   };
 }
 
-/** The stored answer to the same Idempotency-Key, found in the intake transaction (which it rolls back). */
-class EarlierAnswer extends Error {
-  constructor(readonly answer: SubmissionAnswer) {
-    super('an answer to this Idempotency-Key is stored');
-  }
-}

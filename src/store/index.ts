@@ -11,3 +11,4 @@ export * from './database-deadline.js';
 export * from './values-list.js';
 export * from './pipelined.js';
 export * from './ops-reader.js';
+export * from './assertions.js';

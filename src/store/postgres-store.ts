@@ -3,7 +3,7 @@ import pg from 'pg';
 import { CAPABILITIES } from './capabilities.js';
 import { budgetSpent, waitLimit } from './database-deadline.js';
 import { translateDatabaseError } from './database-error.js';
-import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
+import type { Queryable, QueryResult, SqlValue, Store, TransactionOptions } from './store.js';
 
 // 64-bit integers (COUNT(*), BIGINT epoch milliseconds) come back as numbers:
 // every value Tongban stores in them is below 2^53.
@@ -87,9 +87,10 @@ export class PostgresStore implements Store {
     return this.withSession((session) => session.query<Row>(sql, params));
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.withSession(async (session) => {
       const begun = session.begin();
+      if (options.commitWithStatements) return session.commitWith(fn, begun);
       try {
         const result = await fn(session);
         await begun;
@@ -196,11 +197,14 @@ class Session implements Queryable {
   private bounded = true;
   private beginFailed = false;
   private corked = false;
+  /** COMMIT has been sent behind the statements (commitWith): no statement may follow. */
+  private sealed = false;
 
   constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined, private readonly names: StatementNames) {}
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
     if (this.beginFailed) return translateDatabaseError(new Error('Connection terminated: the transaction did not begin'));
+    if (this.sealed) throw new Error('A statement was issued after its transaction\'s COMMIT was sent (store.ts, commitWithStatements)');
     // A spent budget throws here, before anything is sent: the session stays usable.
     const timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
     // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
@@ -258,6 +262,53 @@ class Session implements Queryable {
     });
     begun.catch(() => undefined);
     return begun;
+  }
+
+  /**
+   * Runs `fn`, whose statements all leave before it first waits, and sends
+   * COMMIT right behind them (store.ts, `commitWithStatements`): one round
+   * trip for the whole transaction. A failed statement leaves the
+   * transaction aborted, and PostgreSQL answers that COMMIT with ROLLBACK:
+   * then `fn`'s failure is thrown. A statement `fn` issues after COMMIT is
+   * refused; if `fn` fails although COMMIT committed, its contract was
+   * broken (a decision taken from an answer) and that is thrown as a bug.
+   */
+  async commitWith<T>(fn: (tx: Queryable) => Promise<T>, begun: Promise<void>): Promise<T> {
+    let timeoutMs: number | undefined;
+    try {
+      timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
+    } catch (error) {
+      // The request's budget is spent: BEGIN alone was sent.
+      await begun.catch(() => undefined);
+      await this.rollback();
+      throw error;
+    }
+    let running: Promise<T>;
+    try {
+      running = fn(this);
+    } catch (error) {
+      // Thrown before it returned: whatever it sent is rolled back, not committed.
+      await begun.catch(() => undefined);
+      await this.rollback();
+      throw error;
+    }
+    this.sealed = true;
+    const committing = this.client.query({ text: 'COMMIT', ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}) });
+    committing.catch(() => undefined);
+    const [outcome, commit] = await Promise.allSettled([running, committing]);
+    await begun.catch(() => undefined);
+    if (commit.status === 'rejected') {
+      // Without an answer to COMMIT (a lost connection), whether it committed is unknown: the caller's retry finds out.
+      this.discard();
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return translateDatabaseError(commit.reason);
+    }
+    if (commit.value.command === 'COMMIT') {
+      if (outcome.status === 'fulfilled') return outcome.value;
+      throw new Error('A transaction sent with its COMMIT failed after it was committed: its function took a decision from an answer (store.ts, commitWithStatements)', { cause: outcome.reason });
+    }
+    if (outcome.status === 'rejected') throw outcome.reason;
+    throw new Error(`A transaction sent with its COMMIT was answered ${commit.value.command} although none of its statements failed`);
   }
 
   /** Ends the open transaction; a connection that cannot (in time) is discarded instead, which ends it on the server. */

@@ -5,6 +5,7 @@ import { TongbanError } from '../errors/index.js';
 import { CAPABILITIES } from './capabilities.js';
 import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { translateDatabaseError } from './database-error.js';
+import { registerSqliteAssert } from './assertions.js';
 import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -171,6 +172,7 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     for (const pragma of SQLITE_PRAGMAS) this.db.pragma(pragma);
+    registerSqliteAssert(this.db);
     if (options.path !== ':memory:') {
       // Commits write the WAL; the store syncs it off the event loop before answering (see the class comment).
       this.db.pragma('synchronous = NORMAL');

@@ -31,9 +31,23 @@ export interface Store extends Queryable {
    * Runs `fn` in one transaction: committed when it resolves, rolled back when
    * it throws (and the error rethrown). On SQLite, transactions are serialised.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Cheap round trip proving the database answers. */
   ping(): Promise<void>;
   /** Closes connections; waits for running statements. */
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * `fn` issues every statement before it first waits for anything, and it
+   * fails only through a failing statement — a constraint, or an assertion
+   * (`tongban_assert(ok, reason)`, see assertions.ts) — never through a
+   * decision taken from an answer. PostgreSQL then sends `COMMIT` right behind
+   * the statements (BEGIN, the statements and COMMIT in one round trip); a
+   * failed statement turns that COMMIT into a rollback, and the transaction
+   * throws the failure of `fn`. A statement issued after `fn` first waited is
+   * refused. SQLite, which waits for no answer, ignores it.
+   */
+  readonly commitWithStatements?: boolean;
 }

@@ -2,7 +2,7 @@
  * Replay guard: each (client, jti) is accepted once until it expires. Kept in
  * the database, so it holds across restarts and across replicas.
  */
-import type { Queryable, Store } from '../store/index.js';
+import { isUniqueViolation, type Queryable, type Store } from '../store/index.js';
 
 export class ReplayGuard {
   private lastPurge = Date.now();
@@ -24,16 +24,40 @@ export class ReplayGuard {
   /**
    * Records the jti inside the caller's transaction (`db`), so that it is
    * recorded exactly when the request's effect is; resolves false on a replay.
+   * A replay fails no statement, so the transaction goes on (a group of
+   * appends refuses only the replayed one): the caller decides from the answer.
    */
   async recordIn(db: Queryable, clientId: string, jti: string, expSeconds: number): Promise<boolean> {
-    const expiresAt = (expSeconds + this.skewSeconds) * 1000;
     const { rowCount } = await db.query(
-      'INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [clientId, jti, expiresAt]);
-    if (Date.now() - this.lastPurge > this.purgeEveryMs) {
-      this.lastPurge = Date.now();
-      void this.purge().catch(() => undefined);
-    }
+      'INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [clientId, jti, this.expiresAt(expSeconds)]);
+    this.purgeWhenDue();
     return rowCount === 1;
+  }
+
+  /**
+   * Records the jti inside the caller's transaction; a replay is a failing
+   * statement (the primary key), which rolls the transaction back on the
+   * server whatever the client does — what a transaction sent with its COMMIT
+   * needs (store.ts, `commitWithStatements`). Resolves false on a replay.
+   */
+  async insertIn(db: Queryable, clientId: string, jti: string, expSeconds: number): Promise<boolean> {
+    const inserted = db.query('INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3)', [clientId, jti, this.expiresAt(expSeconds)]);
+    this.purgeWhenDue();
+    return inserted.then(() => true, (error: unknown) => {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    });
+  }
+
+  private expiresAt(expSeconds: number): number {
+    return (expSeconds + this.skewSeconds) * 1000;
+  }
+
+  /** Starts a purge of expired entries at most once per period. */
+  private purgeWhenDue(): void {
+    if (Date.now() - this.lastPurge <= this.purgeEveryMs) return;
+    this.lastPurge = Date.now();
+    void this.purge().catch(() => undefined);
   }
 
   /** Deletes expired entries, oldest first, a chunk per statement; returns how many. */

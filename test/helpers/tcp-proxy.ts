@@ -28,6 +28,8 @@ export class TcpProxy {
   private readonly links = new Set<Link>();
   private current: ProxyMode = 'forward';
   port = 0;
+  /** Chunks received from clients (on loopback, one per write the client made: corked statements arrive as one). */
+  clientChunks = 0;
 
   constructor(private readonly targetHost: string, private readonly targetPort: number) {}
 
@@ -61,6 +63,7 @@ export class TcpProxy {
     };
     client.on('error', forget).on('close', forget);
     client.on('data', (chunk: Buffer) => {
+      this.clientChunks += 1;
       if (link.forwarding) link.upstream?.write(chunk);
     });
     // A connection accepted in a black hole is held: no upstream, no byte back, until its client gives up.

@@ -7,8 +7,9 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { PostgresStore, pipelined, valuesList, type Store } from '../../src/store/index.js';
+import { ASSERTION_FAILED, failedAssertion, isUniqueViolation, PostgresStore, pipelined, valuesList, type Queryable, type Store } from '../../src/store/index.js';
 import { allPassed, storeFixtures, TEST_DATABASE_URL } from '../helpers/stores.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -83,8 +84,121 @@ for (const fixture of storeFixtures()) {
       await store.transaction((tx) => pipelined([tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one'])]));
       expect((await stored()).length).to.equal(2);
     });
+
+    it('sent with its COMMIT: every statement is committed, each answered with its own result', async () => {
+      const [first, second] = await store.transaction((tx) => pipelined([
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one']),
+        tx.query<{ id: number }>('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2), ($3, $4) RETURNING id', [2, 'two', 3, 'three']),
+      ]), { commitWithStatements: true });
+      expect([first.rowCount, second.rows.map((row) => row.id).sort()]).to.deep.equal([1, [2, 3]]);
+      expect((await stored()).map((row) => (row as { label: string }).label)).to.deep.equal(['one', 'two', 'three']);
+    });
+
+    it('sent with its COMMIT: a failed statement rolls the whole transaction back, and its failure (not the aborted ones\') is the error given', async () => {
+      await store.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [9, 'kept']);
+      const error = await failure(store.transaction((tx) => pipelined([
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'before the failure']),
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [9, 'duplicate']),
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [2, 'after the failure']),
+      ]), { commitWithStatements: true }));
+      expect(isUniqueViolation(error), String(error)).to.equal(true);
+      expect(await stored()).to.deep.equal([{ id: 9, label: 'kept', flag: null, amount: null, document: null }]);
+      await store.transaction((tx) => tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one']), { commitWithStatements: true });
+      expect((await stored()).length).to.equal(2);
+    });
+
+    it('tongban_assert: a condition that holds passes; false or NULL fails its statement with TB001 and its reason, rolling the transaction back', async () => {
+      const reason = 'the probe must be empty';
+      const holds = await store.transaction((tx) => pipelined([
+        tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [1, 'one']),
+        tx.query('SELECT tongban_assert((SELECT COUNT(*) FROM pipeline_probe) = 1, $1) AS ok', [reason]),
+      ]), { commitWithStatements: true });
+      expect(Boolean((holds[1].rows[0] as { ok: unknown }).ok)).to.equal(true);
+      for (const condition of ['(SELECT COUNT(*) FROM pipeline_probe) = 0', '(SELECT MAX(id) FROM pipeline_probe WHERE id > 100) = 1']) {
+        const error = await failure(store.transaction((tx) => pipelined([
+          tx.query('INSERT INTO pipeline_probe (id, label) VALUES ($1, $2)', [2, 'two']),
+          tx.query(`SELECT tongban_assert(${condition}, $1)`, [reason]),
+        ]), { commitWithStatements: true }));
+        expect(failedAssertion(error, reason), `${condition}: ${String(error)}`).to.equal(true);
+        expect((error as { code?: string }).code).to.equal(ASSERTION_FAILED);
+      }
+      expect((await stored()).map((row) => (row as { id: number }).id)).to.deep.equal([1]);
+    });
   });
 }
+
+describe('store (postgres): a transaction sent with its COMMIT', function () {
+  const schema = `tongban_commit_with_${process.pid}_${Date.now()}`;
+  let admin: pg.Client;
+  let proxy: TcpProxy;
+  let store: PostgresStore;
+
+  before(async () => {
+    admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.query(`CREATE TABLE "${schema}".commit_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)`);
+    const target = new URL(TEST_DATABASE_URL);
+    proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+    target.hostname = '127.0.0.1';
+    target.port = String(proxy.port);
+    store = new PostgresStore({ connectionString: target.toString(), schema, poolSize: 1 });
+    await store.ping();
+  });
+
+  after(async () => {
+    await store.close();
+    await proxy.stop();
+    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  async function ids(): Promise<number[]> {
+    const { rows } = await admin.query<{ id: number }>(`SELECT id FROM "${schema}".commit_probe ORDER BY id`);
+    return rows.map((row) => row.id);
+  }
+
+  /** Writes the store made to PostgreSQL while `work` ran. */
+  async function writes(work: () => Promise<unknown>): Promise<number> {
+    const before = proxy.clientChunks;
+    await work();
+    return proxy.clientChunks - before;
+  }
+
+  it('BEGIN, the statements and COMMIT leave in one write (one round trip); without the option COMMIT waits for the answers', async () => {
+    const insert = (tx: Queryable, id: number) => tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [id, `row ${id}`]);
+    // Once on the connection first: the named statement is then prepared, and what is counted is the transaction alone.
+    await store.transaction((tx) => pipelined([insert(tx, 1)]), { commitWithStatements: true });
+    expect(await writes(() => store.transaction((tx) => pipelined([insert(tx, 2), insert(tx, 3)]), { commitWithStatements: true }))).to.equal(1);
+    expect(await writes(() => store.transaction((tx) => pipelined([insert(tx, 4), insert(tx, 5)])))).to.equal(2);
+    expect(await ids()).to.deep.equal([1, 2, 3, 4, 5]);
+  });
+
+  it('a statement issued after the function first waited is refused, and the transaction reports the broken contract', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    const error = await failure(store.transaction(async (tx) => {
+      await tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [1, 'sent with COMMIT']);
+      await tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [2, 'after an answer']);
+    }, { commitWithStatements: true }));
+    expect((error as Error).message).to.match(/failed after it was committed/);
+    expect(String(((error as Error).cause as Error).message)).to.match(/issued after its transaction's COMMIT was sent/);
+    // What the contract forbids shows here: the first statement was committed without the second.
+    expect(await ids()).to.deep.equal([1]);
+    // The connection is clean for the next transaction.
+    await store.transaction((tx) => pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [3, 'next'])]), { commitWithStatements: true });
+    expect(await ids()).to.deep.equal([1, 3]);
+  });
+
+  it('a function that throws before it returns has what it sent rolled back, never committed', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    const error = await failure(store.transaction(((tx: Queryable) => {
+      void tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [1, 'sent before the throw']).catch(() => undefined);
+      throw new Error('thrown synchronously');
+    }) as unknown as (tx: Queryable) => Promise<void>, { commitWithStatements: true }));
+    expect((error as Error).message).to.equal('thrown synchronously');
+    expect(await ids()).to.deep.equal([]);
+  });
+});
 
 describe('store (postgres): named prepared statements', function () {
   const schema = `tongban_prepared_${process.pid}_${Date.now()}`;

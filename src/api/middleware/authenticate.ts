@@ -32,6 +32,8 @@ declare global {
 export interface DeferredJti {
   /** Records the jti in `tx`; throws REPLAY_DETECTED when it was used before (the transaction then rolls back). */
   recordIn(tx: Queryable): Promise<void>;
+  /** The same, but a replay fails its statement, aborting `tx` on the server (for a transaction sent with its COMMIT). */
+  insertIn(tx: Queryable): Promise<void>;
   /** The transaction that recorded it committed. */
   committed(): void;
   /** Records it now unless a committed transaction did; throws REPLAY_DETECTED on a replay. */
@@ -89,6 +91,9 @@ function deferredJti(replayGuard: ReplayGuard, clientId: string, jti: string, ex
   return {
     recordIn: async (tx) => {
       if (!(await replayGuard.recordIn(tx, clientId, jti, exp))) throw replayed();
+    },
+    insertIn: async (tx) => {
+      if (!(await replayGuard.insertIn(tx, clientId, jti, exp))) throw replayed();
     },
     committed: () => { recorded = true; },
     settle: async () => {

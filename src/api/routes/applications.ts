@@ -49,7 +49,7 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
         try {
           const actor = await deps.identity.actorOf(req);
           const submission = readSubmission(req.body, key);
-          request = { clientId: req.client!.id, actor, idempotencyKey: key!, rawBody: req.rawBody ?? Buffer.alloc(0), recordJti: (tx) => jti.recordIn(tx) };
+          request = { clientId: req.client!.id, actor, idempotencyKey: key!, rawBody: req.rawBody ?? Buffer.alloc(0), recordJti: (tx) => jti.insertIn(tx) };
           const context = await loadThemeContext(submission.themeCode, deps.catalog, deps.mappings);
           result = await submitApplication(context, submission, request, deps);
           jti.committed();

@@ -144,6 +144,19 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expectProblem(foreign, 404, 'NOT_FOUND');
   });
 
+  it('the same key and body sent at once by several requests store one application and answer each with it', async () => {
+    const key = `race-${randomUUID()}`;
+    // The materials uploaded once, before: every request then carries the same body.
+    const body = { ...birthSubmission(), materials: await satisfyMaterials(env.platform, BIRTH_THEME) };
+    const before = await counts();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => env.submit(body, key)));
+    expect(answers.map((answer) => answer.status)).to.deep.equal([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((answer) => (answer.body as SubmissionAnswer).applicationId)).size).to.equal(1);
+    expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true').length).to.equal(4);
+    const after = await counts();
+    expect(after['applications']! - before['applications']!).to.equal(1);
+  });
+
   it('the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED', async () => {
     const key = `reuse-${randomUUID()}`;
     expect((await env.submit(birthSubmission(), key)).status).to.equal(202);
