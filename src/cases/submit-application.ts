@@ -25,9 +25,9 @@ import { recordApplicationMaterials } from './record-application-materials.js';
 import { readSubmittedMaterials, resolveMaterials, type SubmittedMaterial } from './submission-materials.js';
 import { submittingActor } from './submitting-actor.js';
 import { readResultDelivery, recordResultDelivery, type ResultDeliveryChoice } from '../results-delivery/choice.js';
-import { recordApplicationReceived } from '../notifications/platform-events.js';
+import { recordIntakeEvents } from '../notifications/platform-events.js';
 import { requiresVerification, verifyAtIntake, type SharedDataAccess } from '../data-sharing/index.js';
-import { AWAITING_PAYMENT, feesOf, holdsDelivery, recordPayments } from '../payments/record-payments.js';
+import { AWAITING_PAYMENT, holdsDelivery, intakePayments } from '../payments/record-payments.js';
 
 export interface SubmissionAnswer {
   applicationId: string;
@@ -186,13 +186,12 @@ export async function submitApplication(context: ThemeContext, submission: Retur
     newId(at), sub.id, sub.form.departmentCode, options.channelOf(sub.form.departmentCode), `tongban-${sub.id}`,
     // A fee paid before acceptance holds the delivery until paid (src/payments); one waiting for a prerequisite is held when released.
     sub.status === 'waiting' ? 'waiting' : holdsDelivery(sub.catalogueMatter) ? AWAITING_PAYMENT : 'pending', at, at, at]));
-  // Every statement goes out without waiting for another's answer, and every way intake can fail is a failing statement
-  // (a used jti, an Idempotency-Key already stored, an upload gone), so PostgreSQL gets COMMIT right behind them: one round
-  // trip for the whole transaction. Fee-bearing sub-applications record their payment events one after another, so with
-  // fees COMMIT waits for the answers.
-  const commitWithStatements = !subs.some((sub) => feesOf(sub.catalogueMatter).length > 0);
+  const payments = intakePayments({ applicationId, payer: { name: actor.name, idNumber: actor.idNumber }, subs: subs.map((sub) => ({ id: sub.id, matter: sub.catalogueMatter })), at });
   let stored: Promise<unknown> | undefined;
   try {
+    // Every statement goes out without waiting for another's answer, and every way intake can fail is a failing statement
+    // (a used jti, an Idempotency-Key already stored, an upload gone), so PostgreSQL gets COMMIT right behind them: one
+    // round trip for the whole transaction.
     await options.store.transaction(async (tx) => {
       // The jti first: a replayed request is refused as such, whatever else fails behind it.
       const jti = request.recordJti?.(tx);
@@ -207,7 +206,7 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         recordApplicationHolders(tx, applicationId, submission.form),
         recordApplicationMaterials(tx, applicationId, request.clientId, materials, at),
         recordResultDelivery(tx, applicationId, submission.resultDelivery, at),
-        recordApplicationReceived(tx, { applicationId, clientId: request.clientId, at, data: receivedEventData(answer) }),
+        recordIntakeEvents(tx, { applicationId, clientId: request.clientId, at, events: [{ type: 'application.received', data: receivedEventData(answer) }, ...payments.events] }),
         // One statement for all sub-applications and one for their deliveries, whatever their number.
         subRows && tx.query(
           `INSERT INTO sub_applications (id, application_id, matter_code, matter_name, department_code, position, prerequisites, result_as, result_field, form, provenance, status,
@@ -216,9 +215,9 @@ export async function submitApplication(context: ThemeContext, submission: Retur
         deliveryRows && tx.query(
           `INSERT INTO deliveries (id, sub_application_id, department_code, channel, idempotency_key, state, next_attempt_at, created_at, updated_at)
            VALUES ${deliveryRows.sql}`, deliveryRows.params),
-        recordPayments(tx, { applicationId, payer: { name: actor.name, idNumber: actor.idNumber }, subs: subs.map((sub) => ({ id: sub.id, matter: sub.catalogueMatter })), at }),
+        payments.record(tx),
       ]);
-    }, { commitWithStatements });
+    }, { commitWithStatements: true });
     return { answer, replayed: false };
   } catch (error) {
     // The Idempotency-Key is already stored (the applications row is the only one it can collide on): that answer again, or

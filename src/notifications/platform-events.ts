@@ -8,7 +8,7 @@
  * stable id (`msg_…`, the `webhook-id` header) and a per-application
  * sequence number from 1; a *delivery* is that message for one endpoint.
  */
-import { newId, type Queryable } from '../store/index.js';
+import { newId, valuesList, type Queryable } from '../store/index.js';
 
 export type PlatformEventType =
   | 'application.received' | 'sub_application.received' /* department receipt 回执 */ | 'sub_application.accepted' | 'sub_application.supplement_requested'
@@ -95,26 +95,49 @@ export async function recordPlatformEvent(tx: Queryable, event: PlatformEvent): 
   await enqueueForEndpoints(tx, { id, clientId, applicationId: event.applicationId, sequence, type: event.type }, at);
 }
 
+/** An event recorded at intake, before the application has any other: its sequence is its place in the list. */
+export interface IntakeEvent {
+  type: PlatformEventType;
+  subApplicationId?: string;
+  data: Record<string, unknown>;
+}
+
 /**
- * `application.received`, for intake: the application is new, so its
- * sequence is 1 and its client known; the sequence row, the message and one
- * delivery per matching active endpoint go out as three statements issued
- * together (pipelined on PostgreSQL), not one after another's answer.
+ * The events of a new application, recorded at intake (`application.received`
+ * first, then, for instance, a fee's `payment.updated`): the application is
+ * new, so their sequences are 1, 2, … in the order given and its client is
+ * known. The sequence row, the messages and each message's deliveries (one
+ * per matching active endpoint) are statements issued together — none waits
+ * for another's answer, so the intake transaction can go out with its COMMIT.
+ * On each endpoint, the first message it takes is due at once and the later
+ * ones wait their turn behind it.
  */
-export function recordApplicationReceived(tx: Queryable, event: { applicationId: string; clientId: string; at: number; data: Record<string, unknown> }): Promise<unknown> {
-  const id = newMessageId(event.at);
-  const type: PlatformEventType = 'application.received';
-  const payload: PlatformEventPayload = { id, type, timestamp: new Date(event.at).toISOString(), applicationId: event.applicationId, sequence: 1, data: event.data };
+export function recordIntakeEvents(tx: Queryable, intake: { applicationId: string; clientId: string; at: number; events: readonly IntakeEvent[] }): Promise<unknown> {
+  const { applicationId, clientId, at } = intake;
+  const messages = intake.events.map((event, index) => {
+    const id = newMessageId(at);
+    const payload: PlatformEventPayload = {
+      id, type: event.type, timestamp: new Date(at).toISOString(), applicationId, sequence: index + 1,
+      ...(event.subApplicationId ? { subApplicationId: event.subApplicationId } : {}), data: event.data,
+    };
+    return { id, event, sequence: index + 1, payload };
+  });
+  const rows = valuesList(messages.map((message) => [
+    message.id, clientId, applicationId, message.sequence, message.event.type, message.event.subApplicationId ?? null, JSON.stringify(message.payload), at]));
   return Promise.all([
-    tx.query('INSERT INTO webhook_sequences (application_id, last_sequence) VALUES ($1, 1)', [event.applicationId]),
-    tx.query(`INSERT INTO webhook_messages (id, client_id, application_id, sequence, type, sub_application_id, payload, created_at) VALUES ($1, $2, $3, 1, $4, NULL, $5, $6)`,
-      [id, event.clientId, event.applicationId, type, JSON.stringify(payload), event.at]),
-    // The endpoint's id makes each delivery's id unique within the statement (the message id is one).
-    tx.query(
+    tx.query('INSERT INTO webhook_sequences (application_id, last_sequence) VALUES ($1, $2)', [applicationId, messages.length]),
+    tx.query(`INSERT INTO webhook_messages (id, client_id, application_id, sequence, type, sub_application_id, payload, created_at) VALUES ${rows.sql}`, rows.params),
+    // The endpoint's id makes each delivery's id unique within the statement (the message id is one). A delivery is due
+    // at once when it is its endpoint's first of this application — the statements before it in this transaction are
+    // visible to it — and otherwise waits its turn.
+    ...messages.map((message) => tx.query(
       `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, client_id, application_id, sequence, state, attempts, next_attempt_at, created_at, updated_at)
-       SELECT 'whd_' || $1 || '_' || e.id, $1, e.id, e.client_id, $3, 1, 'pending', 0, $4, $4, $4 FROM webhook_endpoints e
-        WHERE e.client_id = $2 AND e.status = 'active' AND (e.event_types IS NULL OR e.event_types LIKE $5)`,
-      [id, event.clientId, event.applicationId, event.at, `%"${type}"%`]),
+       SELECT 'whd_' || $1 || '_' || e.id, $1, e.id, e.client_id, $3, $4, 'pending', 0,
+              CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.application_id = $3 AND p.sequence < $4)
+                   THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END, $6, $6
+         FROM webhook_endpoints e
+        WHERE e.client_id = $2 AND e.status = 'active' AND (e.event_types IS NULL OR e.event_types LIKE $7)`,
+      [message.id, clientId, applicationId, message.sequence, WAITING_TURN, at, `%"${message.event.type}"%`])),
   ]);
 }
 

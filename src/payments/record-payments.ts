@@ -8,7 +8,7 @@ import type { Matter } from '../domain/matter-catalog.js';
 import type { FeeItem } from '../domain/payment.js';
 import { newId, valuesList, type Queryable } from '../store/index.js';
 import { beijingDate } from './beijing-date.js';
-import { notifyPayment } from './notify-payment.js';
+import type { IntakeEvent } from '../notifications/platform-events.js';
 
 /** Days the applicant has to pay a notice (its due date is this many days after intake, Beijing). */
 export const NOTICE_VALIDITY_DAYS = 15;
@@ -36,10 +36,17 @@ export interface FeeBearingSub {
   readonly matter: Pick<Matter, 'code' | 'name' | 'fees'>;
 }
 
-/** Records the payments of an application's fee-bearing sub-applications (and their `payment.updated` events) in the caller's transaction. */
-export async function recordPayments(tx: Queryable, input: { applicationId: string; payer: { name: string; idNumber: string }; subs: readonly FeeBearingSub[]; at: number }): Promise<void> {
+/**
+ * The payments of an application's fee-bearing sub-applications, for the
+ * intake transaction: `record` issues their rows (one statement, once the
+ * sub-applications are written; nothing when no matter bears a fee), and
+ * `events` are their `payment.updated` events, which the caller records with
+ * the application's other intake events (`recordIntakeEvents`, after
+ * `application.received`).
+ */
+export function intakePayments(input: { applicationId: string; payer: { name: string; idNumber: string }; subs: readonly FeeBearingSub[]; at: number }): { record: (tx: Queryable) => Promise<unknown> | undefined; events: IntakeEvent[] } {
   const bearing = input.subs.filter((sub) => feesOf(sub.matter).length > 0);
-  if (bearing.length === 0) return;
+  if (bearing.length === 0) return { record: () => undefined, events: [] };
   const dueDate = beijingDate(input.at + NOTICE_VALIDITY_DAYS * 86_400_000);
   const rows = bearing.map((sub) => {
     const fees = feesOf(sub.matter);
@@ -51,13 +58,13 @@ export async function recordPayments(tx: Queryable, input: { applicationId: stri
   const values = valuesList(rows.map((row) => [
     row.id, input.applicationId, row.sub.id, row.sub.matter.code, row.gate, JSON.stringify(row.items), row.totalFen,
     JSON.stringify(input.payer), dueDate, `TBP-${row.sub.id}`, 'creating', 'create', input.at, input.at, input.at]));
-  await tx.query(
-    `INSERT INTO payments (id, application_id, sub_application_id, matter_code, gate, items, total_fen, payer, due_date, order_no, status, job, next_attempt_at, created_at, updated_at)
-     VALUES ${values.sql}`, values.params);
-  for (const row of rows) {
-    await notifyPayment(tx, {
-      applicationId: input.applicationId, subApplicationId: row.sub.id, at: input.at,
+  return {
+    record: (tx) => tx.query(
+      `INSERT INTO payments (id, application_id, sub_application_id, matter_code, gate, items, total_fen, payer, due_date, order_no, status, job, next_attempt_at, created_at, updated_at)
+       VALUES ${values.sql}`, values.params),
+    events: rows.map((row) => ({
+      type: 'payment.updated' as const, subApplicationId: row.sub.id,
       data: { step: 'scheduled', status: 'creating', matterCode: row.sub.matter.code, gate: row.gate, totalFen: row.totalFen, noticeNo: null },
-    });
-  }
+    })),
+  };
 }
