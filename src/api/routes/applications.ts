@@ -41,7 +41,7 @@ export function applicationRoutes(deps: ApplicationRouteDependencies): Route[] {
       errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'THEME_NOT_MAPPED', 'PREFILL_EVIDENCE_INVALID', 'SERVICE_UNAVAILABLE', 'GATEWAY_BUSY', 'SHARED_DATA_NOT_VERIFIED', 'AUTHORIZATION_NOT_COVERING',
         ...ACTING_FOR_ERRORS, 'AUTHORIZATION_REQUIRED', 'AUTHORIZATION_EXPIRED', 'AUTHORIZATION_REVOKED'],
       handler: async (req, res) => {
-        // One store round trip on the way to a 202: the jti, the Idempotency-Key lookup and the rows share the intake transaction.
+        // The jti and the rows share the intake transaction (on PostgreSQL sent with its COMMIT: one round trip); a stored answer to the key is read only on a collision.
         const jti = req.deferredJti!;
         const key = req.get('idempotency-key');
         let request: SubmissionRequest | undefined;
