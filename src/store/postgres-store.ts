@@ -199,14 +199,17 @@ class Session implements Queryable {
   private corked = false;
   /** COMMIT has been sent behind the statements (commitWith): no statement may follow. */
   private sealed = false;
+  /** While commitWith's function issues its statements: the answer limit taken once for all of them. */
+  private batchLimit: { ms: number | undefined } | undefined;
 
   constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined, private readonly names: StatementNames) {}
 
   async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
     if (this.beginFailed) return translateDatabaseError(new Error('Connection terminated: the transaction did not begin'));
     if (this.sealed) throw new Error('A statement was issued after its transaction\'s COMMIT was sent (store.ts, commitWithStatements)');
-    // A spent budget throws here, before anything is sent: the session stays usable.
-    const timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
+    // A spent budget throws here, before anything is sent: the session stays usable. Inside a transaction sent with its
+    // COMMIT the limit was taken once, before the first statement: none of them may fail alone for it (the others would commit).
+    const timeoutMs = this.batchLimit ? this.batchLimit.ms : this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
     // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
     // With them, a named statement: each connection parses and plans it once, then only binds and executes it.
     const name = params.length > 0 ? this.names.of(sql) : undefined;
@@ -284,14 +287,17 @@ class Session implements Queryable {
       throw error;
     }
     let running: Promise<T>;
+    this.batchLimit = { ms: timeoutMs };
     try {
       running = fn(this);
     } catch (error) {
       // Thrown before it returned: whatever it sent is rolled back, not committed.
+      this.batchLimit = undefined;
       await begun.catch(() => undefined);
       await this.rollback();
       throw error;
     }
+    this.batchLimit = undefined;
     this.sealed = true;
     const committing = this.client.query({ text: 'COMMIT', ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}) });
     committing.catch(() => undefined);

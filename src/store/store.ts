@@ -47,7 +47,9 @@ export interface TransactionOptions {
    * the statements (BEGIN, the statements and COMMIT in one round trip); a
    * failed statement turns that COMMIT into a rollback, and the transaction
    * throws the failure of `fn`. A statement issued after `fn` first waited is
-   * refused. SQLite, which waits for no answer, ignores it.
+   * refused. The request's database budget is checked once, before the first
+   * statement, so that none fails alone for it while the others commit.
+   * SQLite, which waits for no answer, ignores it.
    */
   readonly commitWithStatements?: boolean;
 }

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { ASSERTION_FAILED, failedAssertion, isUniqueViolation, PostgresStore, pipelined, valuesList, type Queryable, type Store } from '../../src/store/index.js';
+import { ASSERTION_FAILED, failedAssertion, isUniqueViolation, PostgresStore, pipelined, runWithDatabaseDeadline, valuesList, type Queryable, type Store } from '../../src/store/index.js';
 import { allPassed, storeFixtures, TEST_DATABASE_URL } from '../helpers/stores.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -187,6 +187,22 @@ describe('store (postgres): a transaction sent with its COMMIT', function () {
     // The connection is clean for the next transaction.
     await store.transaction((tx) => pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [3, 'next'])]), { commitWithStatements: true });
     expect(await ids()).to.deep.equal([1, 3]);
+  });
+
+  it('the request\'s database budget is taken once for all the statements: one running out between two of them fails neither alone', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    const realNow = Date.now;
+    await runWithDatabaseDeadline(realNow() + 5_000, () => store.transaction((tx) => {
+      const first = tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [1, 'before the budget ran out']);
+      // The clock (which the budget reads) jumps past the deadline between the two statements.
+      Date.now = () => realNow() + 60_000;
+      try {
+        return pipelined([first, tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [2, 'after'])]);
+      } finally {
+        Date.now = realNow;
+      }
+    }, { commitWithStatements: true }));
+    expect(await ids()).to.deep.equal([1, 2]);
   });
 
   it('a function that throws before it returns has what it sent rolled back, never committed', async () => {
