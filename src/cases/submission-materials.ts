@@ -22,6 +22,7 @@ import { materialsOfMatter, materialsOfScenario, type ScenarioMaterial } from '.
 import type { PrefillEvidence } from '../forms/prefill-evidence.js';
 import type { ThemeContext } from '../forms/theme-context.js';
 import { placeholders, type Queryable } from '../store/index.js';
+import { referencedUploads, type UploadRow } from './referenced-uploads.js';
 import { signCompact } from '../trust/jws.js';
 import type { Keyring } from '../trust/keyring.js';
 
@@ -56,7 +57,6 @@ export interface ResolvedMaterials {
   readonly referencedUploadIds: ReadonlySet<string>;
 }
 
-interface UploadRow { id: string; client_id: string; sha256: string; size: number | string; media_type: string; expires_at: number | string; referenced_at: number | string | null }
 
 const MAX_ENTRIES = 200;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -154,9 +154,19 @@ export async function resolveMaterials(context: ThemeContext, matterCodes: reado
 
   const uploadIds = [...submitted.values()].flatMap((entry) => ('upload' in entry ? [entry.upload] : []));
   const uploads = new Map<string, UploadRow>();
-  if (uploadIds.length > 0) {
-    const { rows } = await options.db.query<UploadRow>(`SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${placeholders(uploadIds.length)})`, uploadIds);
-    for (const row of rows) uploads.set(row.id, row);
+  // Rows already referenced never change (referenced-uploads.ts): only the others are read.
+  const kept = referencedUploads(options.db);
+  const unread = [...new Set(uploadIds)].filter((id) => {
+    const row = kept.get(id);
+    if (row) uploads.set(id, row);
+    return !row;
+  });
+  if (unread.length > 0) {
+    const { rows } = await options.db.query<UploadRow>(`SELECT id, client_id, sha256, size, media_type, expires_at, referenced_at FROM material_uploads WHERE id IN (${placeholders(unread.length)})`, unread);
+    for (const row of rows) {
+      uploads.set(row.id, row);
+      kept.remember(row);
+    }
   }
 
   const application: ApplicationMaterial[] = [];

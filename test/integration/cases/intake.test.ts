@@ -15,7 +15,7 @@ import {
   BIRTH_REGISTRATION, BIRTH_THEME, birthForm, birthSubmission, HIRING_THEME, hiringForm, idNumber, hiringSubmission, INSURANCE, prefillBirthForMother,
   SOCIAL_SECURITY_CARD, startDeliveryEnvironment, type DeliveryEnvironment,
 } from '../../helpers/delivery-environment.js';
-import { SqliteStore } from '../../../src/store/index.js';
+import { SqliteStore, type SqlValue } from '../../../src/store/index.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { devKey } from '../../helpers/dev-keys.js';
 import { satisfyMaterials } from '../../helpers/materials.js';
@@ -155,6 +155,29 @@ for (const fixture of storeFixtures()) describe(`intake: POST /v1/applications (
     expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true').length).to.equal(4);
     const after = await counts();
     expect(after['applications']! - before['applications']!).to.equal(1);
+  });
+
+  it('an upload already referenced is read once per gateway: later submissions naming it ask the database nothing for it', async () => {
+    const materials = await satisfyMaterials(env.platform, BIRTH_THEME);
+    const store = env.gateway.store;
+    const query = store.query;
+    let lookups = 0;
+    store.query = function (this: typeof store, sql: string, params?: readonly SqlValue[]) {
+      if (/FROM material_uploads WHERE id IN/.test(sql)) lookups += 1;
+      return query.call(this, sql, params);
+    } as typeof store.query;
+    try {
+      const perSubmission: number[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        const before = lookups;
+        expect((await env.submit({ ...birthSubmission(), materials })).status).to.equal(202);
+        perSubmission.push(lookups - before);
+      }
+      // Unreferenced when first named (read, then marked in the intake transaction); read again, now referenced; then kept.
+      expect(perSubmission).to.deep.equal([1, 1, 0]);
+    } finally {
+      store.query = query;
+    }
   });
 
   it('the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED', async () => {
