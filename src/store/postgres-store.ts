@@ -1,7 +1,8 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { CAPABILITIES } from './capabilities.js';
-import { budgetSpent, waitLimit } from './database-deadline.js';
+import { budgetSpent, runOutsideDatabaseDeadline, waitLimit } from './database-deadline.js';
 import { translateDatabaseError } from './database-error.js';
 import type { Queryable, QueryResult, SqlValue, Store, TransactionOptions } from './store.js';
 
@@ -58,6 +59,9 @@ export class PostgresStore implements Store {
   private readonly queryTimeoutMs: number | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
   private readonly statementNames = new StatementNames();
+  /** Transactions sent with their COMMIT, waiting for the connection they will share (sendWithOthers). */
+  private readonly oneShots: QueuedOneShot[] = [];
+  private oneShotsScheduled = false;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -88,9 +92,9 @@ export class PostgresStore implements Store {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (options.commitWithStatements) return this.sendWithOthers(fn);
     return this.withSession(async (session) => {
       const begun = session.begin();
-      if (options.commitWithStatements) return session.commitWith(fn, begun);
       try {
         const result = await fn(session);
         await begun;
@@ -126,6 +130,89 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /**
+   * Queues a transaction sent with its COMMIT. Those queued in the same turn
+   * of the event loop (up to {@link ONE_SHOTS_PER_WRITE}) go out on one
+   * connection, back to back in one write: each is still its own
+   * transaction (BEGIN … COMMIT; a failed statement rolls back only its
+   * own), PostgreSQL runs them one after another, and the gateway pays for
+   * one write and one wake-up instead of one each. Each waits for a
+   * connection only as long as its request's database budget allows, and
+   * runs in its request's context.
+   */
+  private sendWithOthers<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let limit: number | undefined;
+      try {
+        limit = waitLimit(undefined);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const queued: QueuedOneShot = {
+        timer: undefined,
+        // Bound to the caller's context: its database budget and its trace, whichever connection runs it.
+        run: AsyncResource.bind((session: Session) => {
+          const done = session.sendWithCommit(fn);
+          done.then(resolve, reject);
+          return done;
+        }),
+        fail: reject,
+      };
+      if (limit !== undefined) {
+        queued.timer = setTimeout(() => {
+          // Still waiting for a connection when its budget ran out: it leaves the queue, nothing sent.
+          const index = this.oneShots.indexOf(queued);
+          if (index >= 0) this.oneShots.splice(index, 1);
+          queued.fail(budgetSpent());
+        }, limit);
+        queued.timer.unref();
+      }
+      this.oneShots.push(queued);
+      if (!this.oneShotsScheduled) {
+        this.oneShotsScheduled = true;
+        setImmediate(() => this.flushOneShots());
+      }
+    });
+  }
+
+  /** Takes up to ONE_SHOTS_PER_WRITE queued transactions and sends them on one connection (see sendWithOthers). */
+  private flushOneShots(): void {
+    this.oneShotsScheduled = false;
+    if (this.oneShots.length === 0) return;
+    // The connection is awaited before the batch is taken: transactions queued meanwhile join it.
+    this.oneShotsScheduled = true;
+    runOutsideDatabaseDeadline(() => this.connect()).then((client) => {
+      this.oneShotsScheduled = false;
+      const batch = this.oneShots.splice(0, ONE_SHOTS_PER_WRITE);
+      if (this.oneShots.length > 0) {
+        this.oneShotsScheduled = true;
+        setImmediate(() => this.flushOneShots());
+      }
+      if (batch.length === 0) {
+        client.release();
+        return;
+      }
+      const sessions = batch.map(() => new Session(client, this.queryTimeoutMs, this.statementNames));
+      const stopWatching = this.watch(client, () => sessions.forEach((session) => session.discard()));
+      // One synchronous run: every transaction's BEGIN, statements and COMMIT are corked into one write.
+      const runs = batch.map((queued, index) => {
+        clearTimeout(queued.timer);
+        return queued.run(sessions[index]!);
+      });
+      void Promise.allSettled(runs).then(() => {
+        stopWatching();
+        client.release(sessions.some((session) => session.discarded));
+      });
+    }, (error: unknown) => {
+      this.oneShotsScheduled = false;
+      for (const queued of this.oneShots.splice(0)) {
+        clearTimeout(queued.timer);
+        queued.fail(error);
+      }
+    });
   }
 
   /** Checks out a connection for `fn`; it goes back to the pool afterwards unless it can no longer be trusted. */
@@ -268,38 +355,38 @@ class Session implements Queryable {
   }
 
   /**
-   * Runs `fn`, whose statements all leave before it first waits, and sends
-   * COMMIT right behind them (store.ts, `commitWithStatements`): one round
-   * trip for the whole transaction. A failed statement leaves the
-   * transaction aborted, and PostgreSQL answers that COMMIT with ROLLBACK:
-   * then `fn`'s failure is thrown. A statement `fn` issues after COMMIT is
-   * refused; if `fn` fails although COMMIT committed, its contract was
-   * broken (a decision taken from an answer) and that is thrown as a bug.
+   * BEGIN, the statements of `fn` — all issued before it first waits — and
+   * COMMIT right behind them (store.ts, `commitWithStatements`), in one
+   * synchronous run: corked into one write with whatever else this
+   * connection sends in the same run (other such transactions). A failed
+   * statement leaves the transaction aborted, and PostgreSQL answers that
+   * COMMIT with ROLLBACK: then `fn`'s failure is thrown. The request's
+   * budget is taken once, before anything is sent, so that no statement
+   * fails alone for it. A statement `fn` issues after COMMIT is refused; if
+   * `fn` fails although COMMIT committed, its contract was broken (a
+   * decision taken from an answer) and that is thrown as a bug. If `fn`
+   * throws before it returns, ROLLBACK goes right behind what it sent.
    */
-  async commitWith<T>(fn: (tx: Queryable) => Promise<T>, begun: Promise<void>): Promise<T> {
-    let timeoutMs: number | undefined;
-    try {
-      timeoutMs = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
-    } catch (error) {
-      // The request's budget is spent: BEGIN alone was sent.
-      await begun.catch(() => undefined);
-      await this.rollback();
-      throw error;
-    }
+  async sendWithCommit<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    // A spent budget throws here, before anything is sent.
+    const limit = this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
+    const timeout = limit !== undefined ? { query_timeout: limit } : {};
+    this.batchLimit = { ms: limit };
+    const begun = this.begin();
     let running: Promise<T>;
-    this.batchLimit = { ms: timeoutMs };
     try {
       running = fn(this);
     } catch (error) {
-      // Thrown before it returned: whatever it sent is rolled back, not committed.
       this.batchLimit = undefined;
+      this.sealed = true;
+      const rolledBack = this.client.query({ text: 'ROLLBACK', ...timeout });
       await begun.catch(() => undefined);
-      await this.rollback();
+      await rolledBack.catch(() => this.discard());
       throw error;
     }
     this.batchLimit = undefined;
     this.sealed = true;
-    const committing = this.client.query({ text: 'COMMIT', ...(timeoutMs !== undefined ? { query_timeout: timeoutMs } : {}) });
+    const committing = this.client.query({ text: 'COMMIT', ...timeout });
     committing.catch(() => undefined);
     const [outcome, commit] = await Promise.allSettled([running, committing]);
     await begun.catch(() => undefined);
@@ -336,6 +423,19 @@ class Session implements Queryable {
     this.bounded = false;
     this.discard();
   }
+}
+
+/** Most transactions sent with their COMMIT that share one connection and one write (PostgresStore.sendWithOthers). */
+export const ONE_SHOTS_PER_WRITE = 16;
+
+/** A transaction sent with its COMMIT, waiting for its connection. */
+interface QueuedOneShot {
+  /** Runs it on `session` (in its caller's context), settling the caller's promise. */
+  run: (session: Session) => Promise<unknown>;
+  /** Fails it without running it. */
+  fail: (error: unknown) => void;
+  /** Its request's budget for the wait. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**

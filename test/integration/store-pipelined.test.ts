@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { ASSERTION_FAILED, failedAssertion, isUniqueViolation, PostgresStore, pipelined, runWithDatabaseDeadline, valuesList, type Queryable, type Store } from '../../src/store/index.js';
+import { ASSERTION_FAILED, failedAssertion, isUniqueViolation, databaseDeadline, PostgresStore, pipelined, runWithDatabaseDeadline, valuesList, type Queryable, type Store } from '../../src/store/index.js';
 import { allPassed, storeFixtures, TEST_DATABASE_URL } from '../helpers/stores.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -203,6 +203,54 @@ describe('store (postgres): a transaction sent with its COMMIT', function () {
       }
     }, { commitWithStatements: true }));
     expect(await ids()).to.deep.equal([1, 2]);
+  });
+
+  it('transactions sent in the same turn share one connection and one write, each still its own: a failed one rolls back alone', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    await admin.query(`INSERT INTO "${schema}".commit_probe (id, label) VALUES (9, 'taken')`);
+    const insert = (tx: Queryable, id: number) => tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [id, `row ${id}`]);
+    let outcomes: PromiseSettledResult<unknown>[] = [];
+    const written = await writes(async () => {
+      outcomes = await Promise.allSettled([
+        store.transaction((tx) => pipelined([insert(tx, 1), insert(tx, 2)]), { commitWithStatements: true }),
+        store.transaction((tx) => pipelined([insert(tx, 3), insert(tx, 9)]), { commitWithStatements: true }),
+        store.transaction((tx) => pipelined([insert(tx, 4)]), { commitWithStatements: true }),
+        store.transaction(((tx: Queryable) => {
+          void insert(tx, 5).catch(() => undefined);
+          throw new Error('thrown before it returned');
+        }) as unknown as (tx: Queryable) => Promise<void>, { commitWithStatements: true }),
+        store.transaction((tx) => pipelined([insert(tx, 6)]), { commitWithStatements: true }),
+      ]);
+    });
+    expect(written).to.equal(1);
+    expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(isUniqueViolation((outcomes[1] as PromiseRejectedResult).reason)).to.equal(true);
+    expect(((outcomes[3] as PromiseRejectedResult).reason as Error).message).to.equal('thrown before it returned');
+    expect(await ids()).to.deep.equal([1, 2, 4, 6, 9]);
+  });
+
+  it('each runs in its caller\'s context, and one whose budget runs out while it waits for a connection fails alone, having sent nothing', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    const seen: (number | undefined)[] = [];
+    const deadlines = [Date.now() + 4_000, Date.now() + 5_000];
+    await Promise.all(deadlines.map((deadline, index) => runWithDatabaseDeadline(deadline, () => store.transaction((tx) => {
+      seen.push(databaseDeadline());
+      return pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [index + 1, 'context'])]);
+    }, { commitWithStatements: true }))));
+    expect(seen).to.deep.equal(deadlines);
+
+    // The store's only connection is busy for 400 ms; a transaction with 50 ms of budget left does not wait for it.
+    const busy = store.transaction((tx) => tx.query('SELECT pg_sleep(0.4)'));
+    const started = Date.now();
+    const error = await failure(runWithDatabaseDeadline(Date.now() + 50, () => store.transaction(
+      (tx) => pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [3, 'too late'])]), { commitWithStatements: true })));
+    expect(Date.now() - started).to.be.below(350);
+    expect((error as { code?: string }).code).to.equal('DATABASE_UNAVAILABLE');
+    // One queued behind it with budget enough runs once the connection is free.
+    await runWithDatabaseDeadline(Date.now() + 5_000, () => store.transaction(
+      (tx) => pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [4, 'in time'])]), { commitWithStatements: true }));
+    await busy;
+    expect(await ids()).to.deep.equal([1, 2, 4]);
   });
 
   it('a function that throws before it returns has what it sent rolled back, never committed', async () => {
