@@ -286,7 +286,9 @@ class Session implements Queryable {
   private corked = false;
   /** COMMIT has been sent behind the statements (commitWith): no statement may follow. */
   private sealed = false;
-  /** While commitWith's function issues its statements: the answer limit taken once for all of them. */
+  /** Names this session sent, or relied on, without waiting for PostgreSQL to confirm their Parse (see usableName). */
+  private readonly parsing = new Set<string>();
+  /** While sendWithCommit's function issues its statements: the answer limit taken once for all of them. */
   private batchLimit: { ms: number | undefined } | undefined;
 
   constructor(private readonly client: pg.PoolClient, private readonly queryTimeoutMs: number | undefined, private readonly names: StatementNames) {}
@@ -299,7 +301,7 @@ class Session implements Queryable {
     const timeoutMs = this.batchLimit ? this.batchLimit.ms : this.bounded ? waitLimit(this.queryTimeoutMs) : undefined;
     // Without parameters, use the simple protocol: it allows multi-statement scripts (migrations).
     // With them, a named statement: each connection parses and plans it once, then only binds and executes it.
-    const name = params.length > 0 ? this.names.of(sql) : undefined;
+    const name = params.length > 0 ? this.usableName(this.names.of(sql)) : undefined;
     this.cork();
     try {
       const answer: pg.QueryResult | pg.QueryResult[] = await this.client.query({
@@ -318,6 +320,24 @@ class Session implements Queryable {
       if (!answered || STALE_STATEMENT_CODES.has(String((error as { code?: unknown }).code))) this.discard();
       return translateDatabaseError(error);
     }
+  }
+
+  /**
+   * `name`, unless another transaction on this connection sent its Parse and
+   * PostgreSQL has not confirmed it yet (transactions sent back to back,
+   * sendWithOthers): if that transaction fails before it, the Parse fails
+   * with it and the statement never exists, so relying on it would fail this
+   * one too ("prepared statement does not exist"). Such a statement goes
+   * unnamed this once (parsed again). Reads pg's own record of what each
+   * connection has parsed and has sent to parse.
+   */
+  private usableName(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    const connection = (this.client as unknown as { connection?: { parsedStatements?: Record<string, unknown>; submittedNamedStatements?: Record<string, unknown> } }).connection;
+    const pendingElsewhere = connection?.parsedStatements?.[name] === undefined && connection?.submittedNamedStatements?.[name] !== undefined && !this.parsing.has(name);
+    if (pendingElsewhere) return undefined;
+    this.parsing.add(name);
+    return name;
   }
 
   /**

@@ -229,6 +229,23 @@ describe('store (postgres): a transaction sent with its COMMIT', function () {
     expect(await ids()).to.deep.equal([1, 2, 4, 6, 9]);
   });
 
+  it('a statement first parsed in a transaction that fails before it is not relied on by the next one on the connection', async () => {
+    await admin.query(`DELETE FROM "${schema}".commit_probe`);
+    await admin.query(`INSERT INTO "${schema}".commit_probe (id, label) VALUES (9, 'taken')`);
+    // A statement text this connection has never parsed: its name's Parse goes out in the first transaction, which is already
+    // aborted by then (the duplicate key), so PostgreSQL never creates it.
+    const fresh = `INSERT INTO commit_probe (id, label) VALUES ($1, $2) -- first parsed ${Date.now()}`;
+    const outcomes = await Promise.allSettled([
+      store.transaction((tx) => pipelined([tx.query('INSERT INTO commit_probe (id, label) VALUES ($1, $2)', [9, 'duplicate']), tx.query(fresh, [1, 'aborted'])]), { commitWithStatements: true }),
+      store.transaction((tx) => pipelined([tx.query(fresh, [2, 'next']), tx.query(fresh, [3, 'next again'])]), { commitWithStatements: true }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['rejected', 'fulfilled']);
+    expect(await ids()).to.deep.equal([2, 3, 9]);
+    // Later transactions use it by name once it exists.
+    await store.transaction((tx) => pipelined([tx.query(fresh, [4, 'named'])]), { commitWithStatements: true });
+    expect(await ids()).to.deep.equal([2, 3, 4, 9]);
+  });
+
   it('each runs in its caller\'s context, and one whose budget runs out while it waits for a connection fails alone, having sent nothing', async () => {
     await admin.query(`DELETE FROM "${schema}".commit_probe`);
     const seen: (number | undefined)[] = [];

@@ -99,7 +99,12 @@ for (const variant of VARIANTS) describe(`reliability: two PostgreSQL replicas, 
     const unanswered = Array.from({ length: TOTAL }, (_, index) => index).filter((index) => !acknowledged.has(index));
     const phase2 = await submitAll({ clients: [survivor.platform], materials, indexes: unanswered, concurrency: 16 });
     const notAccepted = [...phase2.values()].filter((outcome) => outcome.status !== 202);
-    expect(notAccepted, `retries not accepted: ${JSON.stringify(notAccepted.slice(0, 3))}`).to.deep.equal([]);
+    // On failure, the survivor's log lines of those requests say why.
+    const logged = () => notAccepted.flatMap((outcome) => {
+      const traceId = /"traceId":"([0-9a-f]+)"/.exec('error' in outcome ? outcome.error : '')?.[1];
+      return traceId ? survivor.output().split('\n').filter((line) => line.includes(traceId)).slice(0, 3) : [];
+    });
+    expect(notAccepted, `retries not accepted: ${JSON.stringify(notAccepted.slice(0, 3))}; logged: ${notAccepted.length > 0 ? logged().join('\n') : ''}`).to.deep.equal([]);
     const all = new Map([...acknowledged, ...accepted(phase2)]);
 
     // 3. The survivor delivers everything, the dead replica's leased deliveries once their leases ran out.
