@@ -57,7 +57,6 @@ export interface ResolvedMaterials {
   readonly referencedUploadIds: ReadonlySet<string>;
 }
 
-
 const MAX_ENTRIES = 200;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -28,9 +28,3 @@ export function registerSqliteAssert(db: Database.Database): void {
     throw Object.assign(new Error(String(reason)), { code: ASSERTION_FAILED });
   });
 }
-
-/** Whether `error` is a unique-constraint violation (PostgreSQL 23505, SQLite's UNIQUE or PRIMARY KEY). */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

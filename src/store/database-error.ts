@@ -22,6 +22,12 @@ export function isUnavailable(error: unknown): boolean {
   return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_IOERR') || UNAVAILABLE_MESSAGES.test(message);
 }
 
+/** Whether a driver error is a unique-constraint violation (PostgreSQL 23505, SQLite's UNIQUE or PRIMARY KEY). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /**
  * Translates driver errors that mean "database unavailable" into a 503
  * DATABASE_UNAVAILABLE; anything else is rethrown unchanged (a bug, a 500).

@@ -284,7 +284,7 @@ class Session implements Queryable {
   private bounded = true;
   private beginFailed = false;
   private corked = false;
-  /** COMMIT has been sent behind the statements (commitWith): no statement may follow. */
+  /** COMMIT has been sent behind the statements (sendWithCommit): no statement may follow. */
   private sealed = false;
   /** Names this session sent, or relied on, without waiting for PostgreSQL to confirm their Parse (see usableName). */
   private readonly parsing = new Set<string>();
@@ -334,8 +334,8 @@ class Session implements Queryable {
   private usableName(name: string | undefined): string | undefined {
     if (name === undefined) return undefined;
     const connection = (this.client as unknown as { connection?: { parsedStatements?: Record<string, unknown>; submittedNamedStatements?: Record<string, unknown> } }).connection;
-    const pendingElsewhere = connection?.parsedStatements?.[name] === undefined && connection?.submittedNamedStatements?.[name] !== undefined && !this.parsing.has(name);
-    if (pendingElsewhere) return undefined;
+    if (connection?.parsedStatements?.[name] !== undefined || this.parsing.has(name)) return name;
+    if (connection?.submittedNamedStatements?.[name] !== undefined) return undefined;
     this.parsing.add(name);
     return name;
   }
