@@ -286,7 +286,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     databaseBudgetMs: config.databaseRequestBudgetMs,
     ...(intakeAdmission ? { intakeAdmission: intakeAdmission.middleware } : {}),
     isShuttingDown,
-    guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds }),
+    guard: createAccessGuard({ registry: clients, replayGuard, skewSeconds: config.clockSkewSeconds, logger }),
     answerSigner: signResponses(keyring, logger),
     pages: [{
       path: '/ops',

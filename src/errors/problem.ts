@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from '../log/index.js';
 import { ERROR_CATALOGUE, problemType, type ErrorCode } from './catalogue.js';
 import { TongbanError, type FieldError } from './tongban-error.js';
@@ -80,20 +80,25 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const tongbanError = asTongbanError(error);
-    if (tongbanError.status >= 500) {
-      const cause = tongbanError.code === 'INTERNAL_ERROR' ? error : tongbanError.cause;
-      logger.error('request failed', {
-        code: tongbanError.code,
-        method: req.method,
-        path: req.path,
-        error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause,
-      });
-    }
-    const problem = toProblem(tongbanError, req.originalUrl, req.traceId);
-    if (tongbanError.extensions?.['allow']) res.setHeader('Allow', String(tongbanError.extensions['allow']));
-    const retryAfter = ERROR_CATALOGUE[tongbanError.code].retryAfterSeconds;
-    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    answerProblem(logger, error, req, res);
   };
+}
+
+/** Answers `error` as problem+json (logged when it is the gateway's fault: 5xx). Headers must not be sent yet. */
+export function answerProblem(logger: Logger, error: unknown, req: Request, res: Response): void {
+  const tongbanError = asTongbanError(error);
+  if (tongbanError.status >= 500) {
+    const cause = tongbanError.code === 'INTERNAL_ERROR' ? error : tongbanError.cause;
+    logger.error('request failed', {
+      code: tongbanError.code,
+      method: req.method,
+      path: req.path,
+      error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause,
+    });
+  }
+  const problem = toProblem(tongbanError, req.originalUrl, req.traceId);
+  if (tongbanError.extensions?.['allow']) res.setHeader('Allow', String(tongbanError.extensions['allow']));
+  const retryAfter = ERROR_CATALOGUE[tongbanError.code].retryAfterSeconds;
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

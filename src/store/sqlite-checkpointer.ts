@@ -25,8 +25,8 @@ import { Worker } from 'node:worker_threads';
 /** How often the worker copies the WAL into the database file (ms). */
 export const CHECKPOINT_INTERVAL_MS = 1000;
 
-/** The store connection's own automatic checkpoint while the worker runs (pages; ~160 MB of 4 KiB pages). */
-export const FALLBACK_AUTOCHECKPOINT_PAGES = 40_000;
+/** The store connection's own automatic checkpoint while the worker runs (pages; ~480 MB of 4 KiB pages). */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 120_000;
 
 /** The store connection's automatic checkpoint without the worker (pages; ~40 MB). */
 export const AUTOCHECKPOINT_PAGES = 10_000;

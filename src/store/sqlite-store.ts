@@ -6,7 +6,7 @@ import { CAPABILITIES } from './capabilities.js';
 import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { translateDatabaseError } from './database-error.js';
 import { registerSqliteAssert } from './assertions.js';
-import type { Queryable, QueryResult, SqlValue, Store } from './store.js';
+import type { Queryable, QueryOptions, QueryResult, SqlValue, Store } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a private in-memory database. */
@@ -102,6 +102,8 @@ export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
 interface Operation {
   /** `raw` runs alone, outside any transaction (migrations). */
   kind: 'query' | 'transaction' | 'raw';
+  /** Goes ahead of the queue; the batch that runs it commits right after (QueryOptions.urgent). */
+  urgent: boolean;
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -122,6 +124,14 @@ interface Operation {
  * COMMIT, and if the COMMIT fails every operation of the batch is rejected.
  * Between batches the event loop runs, so requests that arrived during one
  * commit share the next.
+ *
+ * **Urgent statements** ({@link QueryOptions.urgent}: the jti of a signed
+ * read an operator waits on) go ahead of the queue, and the batch that runs
+ * one takes nothing after it but other urgent ones, then commits. Without
+ * that, a jti arriving during a batch of dozens of submissions waited for
+ * that batch, then for the whole next one (each 30–60 ms of SQLite on a
+ * large database, plus its flush); now it waits for at most one slice of the
+ * running batch and its flush.
  *
  * **The fsync is off the event loop.** With `synchronous=FULL` SQLite syncs
  * the WAL inside COMMIT, on the only thread: on a busy disk (a checkpoint
@@ -161,9 +171,13 @@ export class SqliteStore implements Store {
   private walFd: number | undefined;
   private readonly walSync: (fd: number) => Promise<void>;
   private readonly walRestartFrames: number;
+  /** Wakes a pause that lets the WAL start again: an urgent operation came (see letWalRestart). */
+  private urgentArrived: (() => void) | undefined;
+  /** A pause that lets the WAL start again is under way (the urgent batches it runs do not start another). */
+  private pausing = false;
   /** No restart pause before this time (ms): the worker's report of the last one must come in first. */
   private nextRestartAt = 0;
-  private readonly counts = { commits: 0, operations: 0, walRestarts: 0 };
+  private readonly counts = { commits: 0, operations: 0, walRestarts: 0, urgentDuringPauses: 0 };
   private readonly checkpointIntervalMs: number;
   /** The checkpointer's worker, while it runs. */
   readonly checkpointer: SqliteCheckpointer | undefined;
@@ -193,8 +207,8 @@ export class SqliteStore implements Store {
     }) : undefined;
   }
 
-  async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult<Row>> {
-    return this.enqueue('query', () => this.run<Row>(sql, params));
+  async query<Row>(sql: string, params: readonly SqlValue[] = [], options: QueryOptions = {}): Promise<QueryResult<Row>> {
+    return this.enqueue('query', () => this.run<Row>(sql, params), options.urgent === true);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -215,7 +229,7 @@ export class SqliteStore implements Store {
   }
 
   /** Group commits so far, the operations they committed (operations ÷ commits = mean batch size), and the pauses that let the WAL start again. */
-  commitStats(): { commits: number; operations: number; walRestarts: number } {
+  commitStats(): { commits: number; operations: number; walRestarts: number; urgentDuringPauses: number } {
     return { ...this.counts };
   }
 
@@ -250,13 +264,22 @@ export class SqliteStore implements Store {
     });
   }
 
-  private enqueue<T>(kind: Operation['kind'], work: () => T | Promise<T>): Promise<T> {
+  private enqueue<T>(kind: Operation['kind'], work: () => T | Promise<T>, urgent = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.closed || this.broken) {
         reject(this.broken ?? unavailable());
         return;
       }
-      this.pending.push({ kind, work, resolve: resolve as (value: unknown) => void, reject });
+      const operation: Operation = { kind, urgent, work, resolve: resolve as (value: unknown) => void, reject };
+      if (urgent) {
+        // Behind the urgent ones already waiting (they stay in order), ahead of everything else.
+        let at = 0;
+        while (at < this.pending.length && this.pending[at]!.urgent) at += 1;
+        this.pending.splice(at, 0, operation);
+        this.urgentArrived?.();
+      } else {
+        this.pending.push(operation);
+      }
       this.schedule();
     });
   }
@@ -308,8 +331,10 @@ export class SqliteStore implements Store {
     }
     const done: { operation: Operation; value: unknown }[] = [];
     let count = 0;
+    /** An urgent operation ran: the batch takes only urgent ones after it, then commits. */
+    let urgentRan = false;
     let sliceStarted = performance.now();
-    while (this.pending.length > 0 && this.pending[0]!.kind !== 'raw' && count < this.maxBatch) {
+    while (this.pending.length > 0 && this.pending[0]!.kind !== 'raw' && count < this.maxBatch && (!urgentRan || this.pending[0]!.urgent)) {
       if (this.sliceMs > 0 && performance.now() - sliceStarted >= this.sliceMs) {
         // A long batch lets the event loop turn (requests, ops answers) between its operations; the transaction stays open, and
         // what is queued meanwhile joins it. Nothing else uses the connection: every operation goes through this queue.
@@ -325,6 +350,7 @@ export class SqliteStore implements Store {
       }
       const operation = this.pending.shift()!;
       count += 1;
+      if (operation.urgent) urgentRan = true;
       const savepoint = operation.kind === 'transaction';
       try {
         if (savepoint) this.run('SAVEPOINT tongban_operation', []);
@@ -367,13 +393,35 @@ export class SqliteStore implements Store {
     await this.letWalRestart();
   }
 
-  /** Past {@link SqliteStoreOptions.walRestartFrames}: one checkpoint of the worker, with no batch running, so that the next starts the WAL again. */
+  /**
+   * Past {@link SqliteStoreOptions.walRestartFrames}: one checkpoint of the
+   * worker, with no batch running, so that the next starts the WAL again.
+   * The copy ends with a sync of the database file (≈ 100–140 ms on a busy
+   * disk); urgent operations do not wait for it: each that comes meanwhile
+   * runs at once in a batch of its own. Its frames are not in that
+   * checkpoint, so the WAL then starts again only at a later pause.
+   */
   private async letWalRestart(): Promise<void> {
     const checkpointer = this.checkpointer;
-    if (!checkpointer || checkpointer.walFrames < this.walRestartFrames || performance.now() < this.nextRestartAt) return;
+    if (!checkpointer || this.pausing || checkpointer.walFrames < this.walRestartFrames || performance.now() < this.nextRestartAt) return;
     this.nextRestartAt = performance.now() + this.checkpointIntervalMs;
-    // A failed checkpoint leaves the WAL to grow to the fallback autocheckpoint, as before.
-    await checkpointer.checkpointNow().then(() => { this.counts.walRestarts += 1; }, () => undefined);
+    this.pausing = true;
+    try {
+      let copied = false;
+      // A failed checkpoint leaves the WAL to grow to the fallback autocheckpoint, as before.
+      const checkpoint = checkpointer.checkpointNow().then(() => { this.counts.walRestarts += 1; }, () => undefined).then(() => { copied = true; });
+      while (!copied) {
+        if (this.pending[0]?.urgent && !this.closed && !this.broken) {
+          this.counts.urgentDuringPauses += 1;
+          await this.runBatch();
+          continue;
+        }
+        await Promise.race([checkpoint, new Promise<void>((resolve) => { this.urgentArrived = resolve; })]);
+        this.urgentArrived = undefined;
+      }
+    } finally {
+      this.pausing = false;
+    }
   }
 
   /**

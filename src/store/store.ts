@@ -25,6 +25,8 @@ export interface Queryable {
 }
 
 export interface Store extends Queryable {
+  /** One statement in a transaction of its own (see {@link QueryOptions}). */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<Row>>;
   readonly dialect: Dialect;
   readonly capabilities: Capabilities;
   /**
@@ -36,6 +38,19 @@ export interface Store extends Queryable {
   ping(): Promise<void>;
   /** Closes connections; waits for running statements. */
   close(): Promise<void>;
+}
+
+/** Options of {@link Store.query}. */
+export interface QueryOptions {
+  /**
+   * A short statement that someone is waiting on interactively (an
+   * operator's read waits for its request's jti to be recorded). On SQLite,
+   * whose one connection group-commits everything queued, it goes ahead of
+   * the queue and the batch it joins commits right after it, instead of
+   * after the dozens of submissions queued behind it. PostgreSQL, where every
+   * statement has a connection of its own, ignores it.
+   */
+  readonly urgent?: boolean;
 }
 
 export interface TransactionOptions {

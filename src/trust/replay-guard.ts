@@ -4,6 +4,9 @@
  */
 import { isUniqueViolation, type Queryable, type Store } from '../store/index.js';
 
+/** Records a jti unless it is there: a replay fails no statement. */
+const RECORD_JTI = 'INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
+
 export class ReplayGuard {
   private lastPurge = Date.now();
 
@@ -16,9 +19,16 @@ export class ReplayGuard {
   constructor(private readonly store: Store, private readonly skewSeconds = 300, private readonly purgeEveryMs = 5_000,
     private readonly purgeChunk = 2_000) {}
 
-  /** Records the jti; resolves true on first use, false when it was seen before. */
+  /**
+   * Records the jti on its own (a request whose effect, if any, is not in one
+   * transaction with it: reads above all), urgently — someone is waiting on
+   * it, and it must not queue behind a batch of submissions (QueryOptions.urgent).
+   * Resolves true on first use, false when it was seen before.
+   */
   async markUsed(clientId: string, jti: string, expSeconds: number): Promise<boolean> {
-    return this.recordIn(this.store, clientId, jti, expSeconds);
+    const { rowCount } = await this.store.query(RECORD_JTI, [clientId, jti, this.expiresAt(expSeconds)], { urgent: true });
+    this.purgeWhenDue();
+    return rowCount === 1;
   }
 
   /**
@@ -28,8 +38,7 @@ export class ReplayGuard {
    * appends refuses only the replayed one): the caller decides from the answer.
    */
   async recordIn(db: Queryable, clientId: string, jti: string, expSeconds: number): Promise<boolean> {
-    const { rowCount } = await db.query(
-      'INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [clientId, jti, this.expiresAt(expSeconds)]);
+    const { rowCount } = await db.query(RECORD_JTI, [clientId, jti, this.expiresAt(expSeconds)]);
     this.purgeWhenDue();
     return rowCount === 1;
   }

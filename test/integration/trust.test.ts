@@ -14,11 +14,18 @@ import { verifyResponse } from '../../src/trust/verify-response.js';
 import { devKey } from '../helpers/dev-keys.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
+let alongsideRuns = 0;
+
 const routes: Route[] = [
   { method: 'GET', path: '/v1/test/whoami', access: { roles: ['platform', 'department', 'ops'] }, summary: 'who am I',
     handler: (req, res) => { res.json({ client: req.client }); } },
   { method: 'POST', path: '/v1/test/platform-only', access: { roles: ['platform'] }, summary: 'platform only',
     handler: (req, res) => { res.status(201).json({ echo: req.body }); } },
+  { method: 'GET', path: '/v1/test/alongside', access: { roles: ['platform', 'ops'], replayCheck: 'alongside' }, summary: 'a read run alongside its jti record',
+    handler: (req, res) => {
+      alongsideRuns += 1;
+      res.set('X-Handler', 'ran').json({ client: req.client, secret: 'what the handler read' });
+    } },
   { method: 'GET', path: '/v1/departments/:dept/test-inbox', access: { roles: ['department', 'ops'], departmentParam: 'dept' }, summary: 'department scoped',
     handler: (req, res) => { res.json({ department: req.params['dept'] }); } },
 ];
@@ -136,6 +143,28 @@ describe('Tongban signature v1 over a real socket', () => {
         expect(answer.headers['tongban-signature'], 'error answers are signed too').to.be.a('string');
       });
     }
+
+    it('a read run alongside its jti record (replayCheck: alongside): a replay runs the handler but answers 401 REPLAY_DETECTED, signed, with nothing it read', async () => {
+      const headers = await signed({ path: '/v1/test/alongside' });
+      const runsBefore = alongsideRuns;
+      const first = await send('GET', '/v1/test/alongside', headers);
+      expect(first.status).to.equal(200);
+      expect(first.json).to.include({ secret: 'what the handler read' });
+      const replay = await send('GET', '/v1/test/alongside', headers);
+      expect(alongsideRuns - runsBefore, 'the handler ran for both').to.equal(2);
+      expect(replay.status).to.equal(401);
+      expect(replay.headers['content-type']).to.match(/^application\/problem\+json/);
+      expect(replay.json).to.include({ code: 'REPLAY_DETECTED' });
+      expect(replay.raw.toString()).not.to.contain('what the handler read');
+      expect(replay.headers['x-handler']).to.equal(undefined);
+      expect(replay.headers['tongban-signature'], 'signed like any answer').to.be.a('string');
+      const { claims } = await verifyResponse({ body: replay.raw, headers: replay.headers }, { keys: await jwks(gateway.url), audience: 'platform', requestJti: JSON.parse(Buffer.from(headers['tongban-signature']!.split('.')[1]!, 'base64url').toString()).jti });
+      expect(claims.cdg).to.equal(contentDigest(replay.raw));
+      // A role refused is refused, and its jti consumed all the same.
+      const department = await signed({ path: '/v1/test/alongside', clientId: 'dept-gaj', key: await devKey('dept-gaj') });
+      expect((await send('GET', '/v1/test/alongside', department)).json).to.include({ code: 'ROLE_NOT_ALLOWED' });
+      expect((await send('GET', '/v1/test/alongside', department)).json).to.include({ code: 'REPLAY_DETECTED' });
+    });
 
     it('a replayed jti → 401 REPLAY_DETECTED (the first use succeeds)', async () => {
       const headers = await signed({});

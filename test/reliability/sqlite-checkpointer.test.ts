@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/index.js';
 import { AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { rejection } from '../helpers/rejection.js';
-import { waitFor } from '../helpers/wait.js';
+import { deferred, waitFor } from '../helpers/wait.js';
 
 const autocheckpointOf = (store: SqliteStore) => store.withDatabase((db) => db.pragma('wal_autocheckpoint', { simple: true }) as number);
 
@@ -90,6 +90,42 @@ describe('SQLite checkpoints off the event loop', () => {
       const after = await store.checkpointer!.checkpointNow();
       expect(after.log, 'the WAL started again: it holds the batches since the pause').to.be.lessThan(200);
       expect(after.checkpointed).to.equal(after.log);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('during that pause, an urgent statement runs and is answered at once; the rest of the queue waits for the checkpoint', async () => {
+    const store = new SqliteStore({ path, checkpointIntervalMs: 20, walRestartFrames: 200 });
+    try {
+      await store.query('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      // The pause's checkpoint waits for the gate, as a slow sync of the database file would.
+      const checkpointer = store.checkpointer!;
+      const real = checkpointer.checkpointNow.bind(checkpointer);
+      const paused = deferred();
+      const gate = deferred();
+      let pausedNow = false;
+      checkpointer.checkpointNow = async () => {
+        pausedNow = true;
+        paused.resolve();
+        await gate.promise;
+        return real();
+      };
+      for (let batch = 0; !pausedNow; batch += 1) {
+        expect(batch, 'a pause within 200 batches').to.be.lessThan(200);
+        await write(store, batch * 50, 50);
+      }
+      await paused.promise;
+      let plainAnswered = false;
+      const plain = store.query('INSERT INTO filler (id, body) VALUES (2000000, x\'00\')').then(() => { plainAnswered = true; });
+      const urgent = await store.query('INSERT INTO filler (id, body) VALUES (2000001, x\'00\')', [], { urgent: true });
+      expect(urgent.rowCount).to.equal(1);
+      expect(plainAnswered, 'the plain statement waits for the checkpoint').to.equal(false);
+      expect(store.commitStats().urgentDuringPauses).to.equal(1);
+      gate.resolve();
+      await plain;
+      expect(store.commitStats().walRestarts).to.equal(1);
+      expect((await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM filler WHERE id >= 2000000')).rows[0]!.n).to.equal(2);
     } finally {
       await store.close();
     }

@@ -1,13 +1,22 @@
 import { expect } from 'chai';
-import type { NextFunction, Request, Response } from 'express';
-import { createAccessGuard } from '../../src/api/middleware/authenticate.js';
-import { TongbanError } from '../../src/errors/index.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { createAccessGuard, holdAnswer } from '../../src/api/middleware/authenticate.js';
+import { problemMiddleware, TongbanError } from '../../src/errors/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { deferred } from '../helpers/wait.js';
 import type { ClientRegistry } from '../../src/trust/client-registry.js';
 import type { ReplayGuard } from '../../src/trust/replay-guard.js';
 
+/** A logger that writes nowhere. */
+function quiet() {
+  return createLogger({ level: 'error', stream: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+}
+
 /** The authorisation half of the guard, in-process (no socket): role and department rules. */
 describe('access guard authorisation (in-process)', () => {
-  const guard = createAccessGuard({ registry: {} as ClientRegistry, replayGuard: {} as ReplayGuard, skewSeconds: 300 });
+  const guard = createAccessGuard({ registry: {} as ClientRegistry, replayGuard: {} as ReplayGuard, skewSeconds: 300, logger: quiet() });
 
   function run(access: Parameters<typeof guard>[0], client: Request['client'], params: Record<string, string> = {}): unknown {
     const handlers = guard(access);
@@ -45,5 +54,72 @@ describe('access guard authorisation (in-process)', () => {
   it('lets a department act on its own path, and ops on any', () => {
     expect(run({ roles: ['department', 'ops'], departmentParam: 'dept' }, { id: 'dept-gaj', role: 'department', department: 'gaj' }, { dept: 'gaj' })).to.equal('next');
     expect(run({ roles: ['department', 'ops'], departmentParam: 'dept' }, { id: 'ops', role: 'ops' }, { dept: 'gaj' })).to.equal('next');
+  });
+});
+
+/** `replayCheck: 'alongside'`: the handler runs while the jti is recorded; its answer waits for the record, and a replay replaces it. */
+describe('an answer held until its jti is recorded (in-process, real HTTP)', () => {
+  async function serve(recorded: Promise<TongbanError | undefined>, seen: { endedAtOnce?: boolean }) {
+    const app = express();
+    app.use((req, res, next) => {
+      res.setHeader('X-Request-Id', 'trace-1');
+      req.jtiAlongside = recorded;
+      next();
+    });
+    app.use(holdAnswer(quiet()));
+    app.get('/read', (_req, res) => {
+      res.set('Cache-Control', 'private, max-age=5').set('X-Handler', 'ran').json({ holder: '110101199003077777' });
+      seen.endedAtOnce = res.writableEnded;
+    });
+    app.use(problemMiddleware(quiet()));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/read` };
+  }
+
+  it('sends the handler\'s answer only once the jti is recorded', async () => {
+    const record = deferred<TongbanError | undefined>();
+    const seen: { endedAtOnce?: boolean } = {};
+    const { server, url } = await serve(record.promise, seen);
+    try {
+      const answer = fetch(url);
+      while (seen.endedAtOnce === undefined) await new Promise((resolve) => setImmediate(resolve));
+      expect(seen.endedAtOnce, 'the handler answered, but nothing was sent').to.equal(false);
+      record.resolve(undefined);
+      const response = await answer;
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('x-handler')).to.equal('ran');
+      expect(await response.json()).to.deep.equal({ holder: '110101199003077777' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers a replay 401 REPLAY_DETECTED instead: the handler\'s body and headers dropped, those set before it kept', async () => {
+    const { server, url } = await serve(Promise.resolve(new TongbanError('REPLAY_DETECTED', '"jti" claim was already used')), {});
+    try {
+      const response = await fetch(url);
+      const body = await response.text();
+      expect(response.status).to.equal(401);
+      expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(response.headers.get('x-handler')).to.equal(null);
+      expect(response.headers.get('cache-control')).to.equal(null);
+      expect(response.headers.get('x-request-id')).to.equal('trace-1');
+      expect(JSON.parse(body)).to.include({ code: 'REPLAY_DETECTED', status: 401 });
+      expect(body).not.to.contain('110101199003077777');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers 503 when the record failed (the database unavailable)', async () => {
+    const { server, url } = await serve(Promise.resolve(new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable')), {});
+    try {
+      const response = await fetch(url);
+      expect(response.status).to.equal(503);
+      expect(await response.text()).not.to.contain('110101199003077777');
+    } finally {
+      server.close();
+    }
   });
 });

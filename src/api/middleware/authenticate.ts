@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
-import { TongbanError } from '../../errors/index.js';
+import type { RequestHandler, Response } from 'express';
+import { answerProblem, asTongbanError, TongbanError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
 import type { AuthenticatedClient } from '../../domain/clients.js';
 import type { ClientRegistry } from '../../trust/client-registry.js';
 import type { Queryable } from '../../store/index.js';
@@ -19,6 +20,8 @@ declare global {
       signatureIdt?: string;
       /** For routes with `replayCheck: 'in-transaction'`: the jti the handler must record. */
       deferredJti?: DeferredJti;
+      /** For routes with `replayCheck: 'alongside'`: the jti's record, settling with the refusal it brings (a replay), if any. */
+      jtiAlongside?: Promise<TongbanError | undefined>;
     }
   }
 }
@@ -45,6 +48,8 @@ export interface AccessGuardOptions {
   replayGuard: ReplayGuard;
   /** Allowed clock skew on `iat` (s). */
   skewSeconds: number;
+  /** For answers a failed `jti` record replaces (`replayCheck: 'alongside'`). */
+  logger: Logger;
 }
 
 /**
@@ -55,7 +60,7 @@ export interface AccessGuardOptions {
  */
 export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
   const { replayGuard } = options;
-  const authenticator = (deferred: boolean): RequestHandler => async (req, _res, next) => {
+  const authenticator = (mode: 'now' | 'in-transaction' | 'alongside'): RequestHandler => async (req, _res, next) => {
     const verified = await verifyRequest({
       method: req.method,
       pathAndQuery: req.originalUrl,
@@ -64,7 +69,11 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
     }, {
       resolveClient: (id) => options.registry.resolve(id),
       markJtiUsed: async (clientId, jti, exp) => {
-        if (!deferred) return replayGuard.markUsed(clientId, jti, exp);
+        if (mode === 'now') return replayGuard.markUsed(clientId, jti, exp);
+        if (mode === 'alongside') {
+          req.jtiAlongside = replayGuard.markUsed(clientId, jti, exp).then((first) => (first ? undefined : replayed()), asTongbanError);
+          return true;
+        }
         req.deferredJti = deferredJti(replayGuard, clientId, jti, exp);
         return true;
       },
@@ -77,17 +86,57 @@ export function createAccessGuard(options: AccessGuardOptions): AccessGuard {
     if (req.streamedBody) req.contentSha256 = verified.contentSha256;
     next();
   };
-  const authenticate = authenticator(false);
-  const authenticateDeferred = authenticator(true);
+  const authenticate = authenticator('now');
+  const authenticateDeferred = authenticator('in-transaction');
+  const authenticateAlongside = authenticator('alongside');
+  const hold = holdAnswer(options.logger);
   return (access: Access) => {
     if ('public' in access) return [];
+    if (access.replayCheck === 'alongside') return [authenticateAlongside, hold, authorize(access)];
     return [access.replayCheck === 'in-transaction' ? authenticateDeferred : authenticate, authorize(access)];
+  };
+}
+
+const replayed = () => new TongbanError('REPLAY_DETECTED', '"jti" claim was already used');
+
+/**
+ * Holds the answer of a `replayCheck: 'alongside'` route until its jti is
+ * recorded. A replay, or a record that failed, replaces it with that problem
+ * — the headers back as they were before the route, the handler's body
+ * dropped — so what the handler read never leaves for a replayed request.
+ * The answer must come whole through `end` (express's `res.json`/`send`): a
+ * write before it would send the headers, and then it could not be held.
+ */
+export function holdAnswer(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const recorded = req.jtiAlongside;
+    if (!recorded) {
+      next();
+      return;
+    }
+    const before = res.getHeaders();
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let held = false;
+    (res as { end: unknown }).end = (...args: unknown[]) => {
+      if (held) return end(...args);
+      held = true;
+      void recorded.then((refusal) => {
+        if (!refusal) {
+          end(...args);
+          return;
+        }
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        for (const [name, value] of Object.entries(before)) if (value !== undefined) res.setHeader(name, value);
+        answerProblem(logger, refusal, req, res);
+      });
+      return res;
+    };
+    next();
   };
 }
 
 function deferredJti(replayGuard: ReplayGuard, clientId: string, jti: string, exp: number): DeferredJti {
   let recorded = false;
-  const replayed = () => new TongbanError('REPLAY_DETECTED', '"jti" claim was already used');
   return {
     recordIn: async (tx) => {
       if (!(await replayGuard.recordIn(tx, clientId, jti, exp))) throw replayed();

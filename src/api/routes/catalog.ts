@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../ops/cursor.js';
 import type { Queryable, Store } from '../../store/index.js';
 import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { syncRun, syncRunList, syncRunTrigger, themeDetail, themeList } from '../openapi/schemas/catalog.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 import { readLimit } from './read-limit.js';
 
 export interface CatalogRouteDependencies {
@@ -54,7 +54,7 @@ export function catalogRoutes(deps: CatalogRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/sync-runs', access: { roles: ['ops'] }, summary: 'Catalogue sync runs, newest first (?status=failed for failures)',
+      method: 'GET', path: '/v1/ops/sync-runs', access: OPS_READ, summary: 'Catalogue sync runs, newest first (?status=failed for failures)',
       parameters: [query('status', 'Only runs in this status', { enum: ['running', 'succeeded', 'failed'] }), limitQuery(50, 500), cursorQuery],
       responses: { 200: { description: 'Sync runs, newest first', schema: syncRunList } },
       errors: ['VALIDATION_FAILED'],

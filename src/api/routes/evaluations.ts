@@ -16,7 +16,7 @@ import { cursorQuery, idTokenHeader, limitQuery, query } from '../openapi/parame
 import { replayAnswer } from '../openapi/schemas/ops.js';
 import { evaluation, evaluationExample, evaluationList, evaluationPushList, evaluationRequest, followUp, followUpList, followUpState, followUpTransition, pushState } from '../openapi/schemas/evaluations.js';
 import { readLimit } from './read-limit.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 import { ID_TOKEN_ERRORS } from './identity.js';
 
 export interface EvaluationRouteDependencies {
@@ -81,7 +81,7 @@ export function opsEvaluationRoutes(deps: EvaluationRouteDependencies): Route[] 
   const reader = deps.reader ?? deps.store;
   return [
     {
-      method: 'GET', path: '/v1/ops/evaluations/follow-ups', access: ops, summary: 'Follow-ups of 差评 (整改回访), newest first (?state=open)',
+      method: 'GET', path: '/v1/ops/evaluations/follow-ups', access: OPS_READ, summary: 'Follow-ups of 差评 (整改回访), newest first (?state=open)',
       parameters: [query('state', 'Only follow-ups in this state', followUpState), limitQuery(50, 500), cursorQuery],
       responses: { 200: { description: 'One page of follow-ups (applicants masked), newest first', schema: followUpList } },
       errors: ['VALIDATION_FAILED'],
@@ -106,7 +106,7 @@ export function opsEvaluationRoutes(deps: EvaluationRouteDependencies): Route[] 
       },
     },
     {
-      method: 'GET', path: '/v1/ops/evaluations/pushes', access: ops, summary: 'Pushes to the provincial 好差评 system by state (?state=dead: dead letters)',
+      method: 'GET', path: '/v1/ops/evaluations/pushes', access: OPS_READ, summary: 'Pushes to the provincial 好差评 system by state (?state=dead: dead letters)',
       parameters: [query('state', 'Only pushes in this state', pushState), limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'One page of pushes, most recently changed first', schema: evaluationPushList } },
       errors: ['VALIDATION_FAILED'],

@@ -1,7 +1,7 @@
 import { adapterHealth, type AdapterHealthSources, type AdapterKind } from '../../ops/adapter-health.js';
 import { component } from '../openapi/components.js';
 import { departmentCode, instant, nullableInstant, openObject } from '../openapi/schemas/common.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 
 /** The kinds, in the answer's order (the departments last). */
 const ADAPTER_KINDS = ['matter-system', 'licence-library', 'seal-platform', 'identity-platform', 'payment-platform', 'logistics', 'evaluation', 'data-sharing', 'department'] as const satisfies readonly AdapterKind[];
@@ -31,7 +31,7 @@ const adapterList = component('AdapterList', openObject({
 /** `GET /v1/ops/adapters`: every upstream adapter, its configuration, circuit, last outcomes and health. */
 export function opsAdapterRoutes(sources: AdapterHealthSources): Route[] {
   return [{
-    method: 'GET', path: '/v1/ops/adapters', access: { roles: ['ops'] }, summary: 'Upstream adapters: base URL, circuit, last success and failure, health',
+    method: 'GET', path: '/v1/ops/adapters', access: OPS_READ, summary: 'Upstream adapters: base URL, circuit, last success and failure, health',
     description: 'One entry per upstream adapter — the matter system (its sync runs), the licence library (its licence issuance jobs), the e-seal platform, the identity platform, '
       + 'the payment platform (its payments: notices created, pulled, refunded), the mail service (its postings: waybills created and tracked), the 好差评 system (its evaluation pushes), '
       + 'the data-sharing exchange and each department channel (its delivery attempts). '

@@ -5,7 +5,7 @@ import { decodeCursor } from '../../ops/cursor.js';
 import type { Queryable, Store } from '../../store/index.js';
 import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { deliveryAttempts as attemptsSchema, deliveryList, deliveryState, overdueList, replayAnswer, replayDepartmentAnswer, replayDepartmentRequest } from '../openapi/schemas/ops.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
@@ -18,7 +18,7 @@ export function opsDeliveryRoutes(deps: { store: Store; reader?: Queryable; onRe
   const reader = deps.reader ?? deps.store;
   return [
     {
-      method: 'GET', path: '/v1/ops/deliveries', access: ops, summary: 'Deliveries by state and department (?state=dead&department=gaj)',
+      method: 'GET', path: '/v1/ops/deliveries', access: OPS_READ, summary: 'Deliveries by state and department (?state=dead&department=gaj)',
       parameters: [query('state', 'Only deliveries in this state', deliveryState), query('department', 'Only this department\'s', { type: 'string', pattern: '^[a-z0-9]{1,32}$' }), limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'One page of deliveries, most recently changed first (updated_at, then id, descending)', schema: deliveryList } },
       errors: ['VALIDATION_FAILED'],
@@ -33,7 +33,7 @@ export function opsDeliveryRoutes(deps: { store: Store; reader?: Queryable; onRe
       },
     },
     {
-      method: 'GET', path: '/v1/ops/deliveries/:id/attempts', access: ops, summary: 'Every attempt of a delivery (time, duration, outcome, error)',
+      method: 'GET', path: '/v1/ops/deliveries/:id/attempts', access: OPS_READ, summary: 'Every attempt of a delivery (time, duration, outcome, error)',
       responses: { 200: { description: 'Attempts in order (empty for an unknown delivery)', schema: attemptsSchema } },
       handler: async (req, res) => { res.json({ attempts: await deliveryAttempts(reader, String(req.params['id'])) }); },
     },
@@ -61,7 +61,7 @@ export function opsDeliveryRoutes(deps: { store: Store; reader?: Queryable; onRe
       },
     },
     {
-      method: 'GET', path: '/v1/ops/overdue', access: ops, summary: 'Accepted sub-applications past their working-day deadline, and deadlines the calendar cannot compute',
+      method: 'GET', path: '/v1/ops/overdue', access: OPS_READ, summary: 'Accepted sub-applications past their working-day deadline, and deadlines the calendar cannot compute',
       parameters: [limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'One page of overdue sub-applications: deadlines the calendar cannot compute first, then by due date and id', schema: overdueList } },
       errors: ['VALIDATION_FAILED'],

@@ -4,7 +4,7 @@ import type { OpsReader, Store } from '../../store/index.js';
 import { limitQuery, query } from '../openapi/parameters.js';
 import { openObject } from '../openapi/schemas/common.js';
 import { readLimit } from './read-limit.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 
 export interface OpsLicenceIssuanceRouteDependencies {
   store: Store;
@@ -18,7 +18,7 @@ export interface OpsLicenceIssuanceRouteDependencies {
 export function opsLicenceIssuanceRoutes(deps: OpsLicenceIssuanceRouteDependencies): Route[] {
   return [
     {
-      method: 'GET', path: '/v1/ops/licence-issuances', access: { roles: ['ops'] },
+      method: 'GET', path: '/v1/ops/licence-issuances', access: OPS_READ,
       summary: 'Issuance jobs of results as licences by state (`dead`: refused by the library, with its code, or out of attempts), newest first',
       parameters: [query('state', `One of ${ISSUANCE_STATES.join(', ')} (default dead)`, { enum: [...ISSUANCE_STATES] }), limitQuery(50, 200)],
       responses: { 200: { description: 'The jobs', schema: openObject({ issuances: { type: 'array', items: { type: 'object' } } }, ['issuances']) } },

@@ -6,7 +6,7 @@ import { COMMITMENT_REPORTS_CURSOR, listCommitmentReports, listSupplementRequest
 import type { Queryable } from '../../store/index.js';
 import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { commitmentReportList, outstandingMaterialList, supplementRequestList } from '../openapi/schemas/supplements.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
@@ -17,7 +17,7 @@ export function opsMaterialRoutes(deps: { reader: Queryable }): Route[] {
   const { reader } = deps;
   return [
     {
-      method: 'GET', path: '/v1/ops/outstanding-materials', access: ops,
+      method: 'GET', path: '/v1/ops/outstanding-materials', access: OPS_READ,
       summary: 'Deferred (容缺) materials past their due date and not supplied, with the sub-applications that deferred them',
       parameters: [limitQuery(500, 1000), cursorQuery],
       responses: { 200: { description: 'Overdue deferred materials, earliest due date first', schema: outstandingMaterialList } },
@@ -28,7 +28,7 @@ export function opsMaterialRoutes(deps: { reader: Queryable }): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/supplements', access: ops,
+      method: 'GET', path: '/v1/ops/supplements', access: OPS_READ,
       summary: '补正 requests by status (?status=expired, the default: deadlines passed unanswered, the department decides)',
       parameters: [query('status', 'open, supplied or expired (default expired)', { enum: [...STATUSES] }), limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'Requests, earliest deadline first', schema: supplementRequestList } },
@@ -42,7 +42,7 @@ export function opsMaterialRoutes(deps: { reader: Queryable }): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/commitment-reports', access: ops,
+      method: 'GET', path: '/v1/ops/commitment-reports', access: OPS_READ,
       summary: 'Commitments (告知承诺) departments reported untrue (event commitment_false), newest first',
       parameters: [limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'Reports', schema: commitmentReportList } },

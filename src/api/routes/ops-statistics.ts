@@ -3,7 +3,7 @@ import { validationError } from '../../errors/index.js';
 import { computeStatistics, grouping, GROUPINGS, readMonth, readPeriod, reportCsv, reportXlsx, type Grouping, type StatisticsOptions } from '../../statistics/index.js';
 import { query } from '../openapi/parameters.js';
 import { statisticsAnswer } from '../openapi/schemas/statistics.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 
 const ops = { roles: ['ops'] as const };
 
@@ -30,7 +30,7 @@ export function opsStatisticsRoutes(options: StatisticsOptions): Route[] {
   const now = options.now ?? Date.now;
   return [
     {
-      method: 'GET', path: '/v1/ops/statistics', access: ops,
+      method: 'GET', path: '/v1/ops/statistics', access: OPS_READ,
       summary: 'Business statistics of a period per theme or per department: received, completed, rejected, 补正, on time vs overdue, working days, materials without upload, auto-fill, satisfaction, 可导办率 / 可网办率',
       parameters: [...periodParameters, query('groupBy', 'theme (default) or department', { enum: [...GROUPINGS] })],
       responses: { 200: { description: 'The figures per group and their totals', schema: statisticsAnswer, example: STATISTICS_EXAMPLE } },
@@ -44,7 +44,7 @@ export function opsStatisticsRoutes(options: StatisticsOptions): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/statistics/report.csv', access: ops,
+      method: 'GET', path: '/v1/ops/statistics/report.csv', access: OPS_READ,
       summary: 'The monthly report as CSV (UTF-8 with BOM): per theme, then per department, each with a totals row',
       parameters: [monthParameter],
       responses: { 200: { description: 'The report', contentType: 'text/csv', schema: { type: 'string' }, headers: { 'Content-Disposition': 'attachment; filename="tongban-statistics-YYYY-MM.csv"' } } },
@@ -56,7 +56,7 @@ export function opsStatisticsRoutes(options: StatisticsOptions): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/statistics/report.xlsx', access: ops,
+      method: 'GET', path: '/v1/ops/statistics/report.xlsx', access: OPS_READ,
       summary: 'The monthly report as XLSX: a summary sheet, a sheet per theme grouping and per department grouping, each with a totals row',
       parameters: [monthParameter],
       responses: { 200: { description: 'The report', contentType: XLSX_TYPE, schema: { type: 'string', contentMediaType: XLSX_TYPE }, headers: { 'Content-Disposition': 'attachment; filename="tongban-statistics-YYYY-MM.xlsx"' } } },

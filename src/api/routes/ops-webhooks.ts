@@ -4,7 +4,7 @@ import { listWebhookDeliveries, OPS_WEBHOOKS_CURSOR, replayWebhookDelivery, WEBH
 import type { Queryable, Store } from '../../store/index.js';
 import { cursorQuery, limitQuery, query } from '../openapi/parameters.js';
 import { opsWebhookDeliveryList, webhookReplayAnswer } from '../openapi/schemas/webhooks.js';
-import type { Route } from './route.js';
+import { type Route, OPS_READ } from './route.js';
 import { readLimit } from './read-limit.js';
 
 const ops = { roles: ['ops'] as const };
@@ -14,7 +14,7 @@ export function opsWebhookRoutes(deps: { store: Store; reader?: Queryable; onRep
   const reader = deps.reader ?? deps.store;
   return [
     {
-      method: 'GET', path: '/v1/ops/webhooks/deliveries', access: ops, summary: 'Webhook deliveries in a state, most recently changed first (?state=dead, the default)',
+      method: 'GET', path: '/v1/ops/webhooks/deliveries', access: OPS_READ, summary: 'Webhook deliveries in a state, most recently changed first (?state=dead, the default)',
       parameters: [query('state', 'Deliveries in this state (default dead)', { enum: [...WEBHOOK_DELIVERY_STATES] }), limitQuery(100, 1000), cursorQuery],
       responses: { 200: { description: 'One page of webhook deliveries', schema: opsWebhookDeliveryList } },
       errors: ['VALIDATION_FAILED'],

@@ -8,7 +8,7 @@ import type { OpsReader, Store } from '../../store/index.js';
 import { limitQuery, query } from '../openapi/parameters.js';
 import { openObject } from '../openapi/schemas/common.js';
 import { readLimit } from './read-limit.js';
-import { PUBLIC, type Route } from './route.js';
+import { PUBLIC, type Route, OPS_READ } from './route.js';
 
 export interface PaymentRouteDependencies {
   store: Store;
@@ -70,7 +70,7 @@ export function paymentRoutes(deps: PaymentRouteDependencies): Route[] {
       },
     },
     {
-      method: 'GET', path: '/v1/ops/payments/differences', access: { roles: ['ops'] },
+      method: 'GET', path: '/v1/ops/payments/differences', access: OPS_READ,
       summary: 'Payment differences (差异): amounts or notices that do not match, from notifications and reconciliations, most recent first',
       parameters: [query('date', 'Only those of this reconciliation day (YYYY-MM-DD)', { type: 'string', format: 'date' }), limitQuery(50, 500)],
       responses: { 200: { description: 'The differences', schema: openObject({ differences: { type: 'array', items: { type: 'object' } } }, ['differences']) } },

@@ -13,7 +13,7 @@ import { idTokenHeader } from '../openapi/parameters.js';
 import { openObject } from '../openapi/schemas/common.js';
 import { handover, handoverRequest, mailingRequest } from '../openapi/schemas/result-delivery.js';
 import { ID_TOKEN_ERRORS } from './identity.js';
-import { PUBLIC, type Route } from './route.js';
+import { PUBLIC, type Route, OPS_READ } from './route.js';
 
 export interface ResultDeliveryRouteDependencies {
   store: Store;
@@ -71,7 +71,7 @@ export function resultDeliveryRoutes(deps: ResultDeliveryRouteDependencies): Rou
       },
     },
     {
-      method: 'GET', path: '/v1/ops/postings', access: { roles: ['ops'] },
+      method: 'GET', path: '/v1/ops/postings', access: OPS_READ,
       summary: 'Waybill jobs (results posted, originals posted in) by state, most recently changed first; `?state=dead` for those to replay',
       parameters: [query('state', `One of ${POSTING_STATES.join(', ')} (default dead)`, { enum: [...POSTING_STATES] }), limitQuery(50, 200)],
       responses: { 200: { description: 'The postings (no addresses)', schema: openObject({ postings: { type: 'array', items: { type: 'object' } } }, ['postings']) } },

@@ -19,9 +19,19 @@ export type Access =
      * (`req.deferredJti`), inside the transaction that stores its effect, and
      * before any other answer (`settle`). The signature and every other check
      * still run first. Saves a store round trip per request on the intake path.
+     *
+     * `alongside`: for reads that answer whole (`res.json`, never a stream)
+     * and have no effect: the handler runs while the `jti` is being recorded,
+     * and its answer is held until the record is durable; a replay (or a
+     * record that failed) replaces the answer with that problem, so nothing
+     * the handler read leaves Tongban for it. Saves the record's wait
+     * (its group commit and sync) on an operator's read.
      */
-    readonly replayCheck?: 'in-transaction';
+    readonly replayCheck?: 'in-transaction' | 'alongside';
   };
+
+/** Access of the ops API's reads (`GET /v1/ops/…`): the `ops` role; each runs alongside its jti's record (whole JSON, CSV or XLSX answers, no effect). */
+export const OPS_READ: Access = { roles: ['ops'], replayCheck: 'alongside' };
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
 export type JsonSchema = { readonly [keyword: string]: unknown };

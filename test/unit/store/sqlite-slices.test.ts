@@ -83,6 +83,45 @@ describe('SQLite group commit in slices', () => {
     expect(result.rows).to.equal(41);
   });
 
+  describe('an urgent statement (QueryOptions.urgent)', () => {
+    it('queued during a long batch runs at its next slice and is answered when that batch commits, before the rest of the queue', async () => {
+      const { store, observer } = await open(2);
+      let answered = 0;
+      let urgent: Promise<{ answeredBefore: number; visible: number }> | undefined;
+      const operations = Array.from({ length: 40 }, (_, index) => store.transaction(async (tx) => {
+        if (index === 0) {
+          setImmediate(() => {
+            urgent = store.query('INSERT INTO probe (id) VALUES (1000)', [], { urgent: true }).then(() => ({
+              answeredBefore: answered,
+              visible: (observer.prepare('SELECT COUNT(*) AS n FROM probe WHERE id = 1000').get() as { n: number }).n,
+            }));
+          });
+        }
+        busy(0.5);
+        await tx.query('INSERT INTO probe (id) VALUES ($1)', [index]);
+      }).then(() => { answered += 1; }));
+      await Promise.all(operations);
+      const seen = await urgent!;
+      expect(seen.visible, 'committed when answered').to.equal(1);
+      expect(seen.answeredBefore, 'the batch it joined was answered with it, the rest of the queue after').to.be.within(1, 39);
+      expect(store.commitStats().commits, 'the batch was cut after the urgent statement').to.be.at.least(2);
+      const rows = (observer.prepare('SELECT COUNT(*) AS n FROM probe').get() as { n: number }).n;
+      observer.close();
+      expect(rows).to.equal(41);
+    });
+
+    it('queued behind waiting operations goes first, urgent ones in the order they came, in a batch of their own', async () => {
+      const { store } = await open(0);
+      const order: string[] = [];
+      const commitsBefore = store.commitStats().commits;
+      const plain = Array.from({ length: 5 }, (_, index) => store.query('INSERT INTO probe (id) VALUES ($1)', [index]).then(() => order.push(`plain ${index}`)));
+      const urgent = [100, 101].map((id) => store.query('INSERT INTO probe (id) VALUES ($1)', [id], { urgent: true }).then(() => order.push(`urgent ${id}`)));
+      await Promise.all([...plain, ...urgent]);
+      expect(order).to.deep.equal(['urgent 100', 'urgent 101', 'plain 0', 'plain 1', 'plain 2', 'plain 3', 'plain 4']);
+      expect(store.commitStats().commits - commitsBefore, 'the urgent ones, then the rest').to.equal(2);
+    });
+  });
+
   it('closed during a slice: what the batch ran commits and is answered, what was still queued fails DATABASE_UNAVAILABLE and is not written', async () => {
     const { store, observer } = await open(2);
     let closing: Promise<void> | undefined;
