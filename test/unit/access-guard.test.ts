@@ -70,6 +70,12 @@ describe('an answer held until its jti is recorded (in-process, real HTTP)', () 
     app.get('/read', (_req, res) => {
       res.set('Cache-Control', 'private, max-age=5').set('X-Handler', 'ran').json({ holder: '110101199003077777' });
       seen.endedAtOnce = res.writableEnded;
+      // A second answer while the first is held (an error after res.json) does not slip out before the record.
+      res.status(500).send('late');
+    });
+    app.get('/stream', (_req, res) => {
+      res.write('part');
+      res.end();
     });
     app.use(problemMiddleware(quiet()));
     const server = app.listen(0, '127.0.0.1');
@@ -107,6 +113,17 @@ describe('an answer held until its jti is recorded (in-process, real HTTP)', () 
       expect(response.headers.get('x-request-id')).to.equal('trace-1');
       expect(JSON.parse(body)).to.include({ code: 'REPLAY_DETECTED', status: 401 });
       expect(body).not.to.contain('110101199003077777');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a route that streams (a write would send before the record): 500, nothing written', async () => {
+    const { server, url } = await serve(Promise.resolve(undefined), {});
+    try {
+      const response = await fetch(url.replace('/read', '/stream'));
+      expect(response.status).to.equal(500);
+      expect(await response.text()).not.to.contain('part');
     } finally {
       server.close();
     }

@@ -105,7 +105,9 @@ const replayed = () => new TongbanError('REPLAY_DETECTED', '"jti" claim was alre
  * — the headers back as they were before the route, the handler's body
  * dropped — so what the handler read never leaves for a replayed request.
  * The answer must come whole through `end` (express's `res.json`/`send`): a
- * write before it would send the headers, and then it could not be held.
+ * write would send the headers before the record, so it is refused (500).
+ * While one answer is held, a later one (an error after `res.json`) is
+ * dropped; the held one goes out with the status and headers it had.
  */
 export function holdAnswer(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -116,20 +118,30 @@ export function holdAnswer(logger: Logger): RequestHandler {
     }
     const before = res.getHeaders();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    let held = false;
+    let state: 'open' | 'holding' | 'released' = 'open';
     (res as { end: unknown }).end = (...args: unknown[]) => {
-      if (held) return end(...args);
-      held = true;
+      if (state === 'released') return end(...args);
+      // While held, the first answer stands: a later one (an error after res.json) must not slip out before the record.
+      if (state === 'holding') return res;
+      state = 'holding';
+      const answered = { status: res.statusCode, headers: res.getHeaders() };
       void recorded.then((refusal) => {
-        if (!refusal) {
-          end(...args);
+        state = 'released';
+        // Status and headers as they were at this answer (or before the route, for the problem replacing it).
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        for (const [name, value] of Object.entries(refusal ? before : answered.headers)) if (value !== undefined) res.setHeader(name, value);
+        if (refusal) {
+          answerProblem(logger, refusal, req, res);
           return;
         }
-        for (const name of res.getHeaderNames()) res.removeHeader(name);
-        for (const [name, value] of Object.entries(before)) if (value !== undefined) res.setHeader(name, value);
-        answerProblem(logger, refusal, req, res);
+        res.statusCode = answered.status;
+        end(...args);
       });
       return res;
+    };
+    // A write would send the headers and a first part before the record: such a route cannot be held.
+    (res as { write: unknown }).write = () => {
+      throw new Error(`${req.method} ${req.path} streams its answer: it cannot use replayCheck 'alongside'`);
     };
     next();
   };
