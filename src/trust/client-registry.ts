@@ -120,13 +120,19 @@ export class ClientRegistry {
     return active;
   }
 
-  /** A client by id whatever its status (no cache). */
+  /**
+   * A client by id whatever its status (no cache). Both reads are urgent
+   * (QueryOptions.urgent): a request waits on them before anything else, and
+   * on SQLite they must not queue behind a group of submissions (every
+   * `cacheMs` a client's next request comes here).
+   */
   async get(id: string): Promise<RegisteredClient | undefined> {
-    const { rows } = await this.store.query<ClientRow>('SELECT id, role, department, hall, name, algorithms, status FROM clients WHERE id = $1', [id]);
-    const row = rows[0];
-    if (!row) return undefined;
-    const keys = await this.store.query<KeyRow>('SELECT client_id, kid, public_jwk FROM client_keys WHERE client_id = $1 AND revoked_at IS NULL', [id]);
-    return toClient(row, keys.rows);
+    const [clients, keys] = await Promise.all([
+      this.store.query<ClientRow>('SELECT id, role, department, hall, name, algorithms, status FROM clients WHERE id = $1', [id], { urgent: true }),
+      this.store.query<KeyRow>('SELECT client_id, kid, public_jwk FROM client_keys WHERE client_id = $1 AND revoked_at IS NULL', [id], { urgent: true }),
+    ]);
+    const row = clients.rows[0];
+    return row ? toClient(row, keys.rows) : undefined;
   }
 
   /** Every client, with its active keys. */

@@ -10,7 +10,8 @@ import type { Gateway } from '../../../src/gateway.js';
 import { hashPassword } from '../../../src/ops/dashboard/password.js';
 import { maskHolderCode } from '../../../src/ops/dashboard/format.js';
 import { readSearch, searchSql } from '../../../src/ops/dashboard/search.js';
-import { newId } from '../../../src/store/index.js';
+import { READER_WARM_UP } from '../../../src/api/routes/ops-dashboard.js';
+import { newId, SqliteReader } from '../../../src/store/index.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { allPassed, storeFixtures } from '../../helpers/stores.js';
 import { DashboardClient } from './dashboard-client.js';
@@ -92,6 +93,21 @@ for (const fixture of storeFixtures()) describe(`ops dashboard (${fixture.name})
       expect(answer.setCookies.find((line) => line.startsWith('tongban_ops_csrf='))).to.match(/HttpOnly; SameSite=Strict/);
       expect((await client.get('/ops/sync')).status).to.equal(200);
       expect((await audit('ops.login')).map((row) => row.client_id)).to.include('ops:ops');
+    });
+
+    it('starts the ops reader at login, before the first page asks it anything', async function () {
+      const reader = gateway.opsReader;
+      if (!(reader instanceof SqliteReader)) this.skip();
+      const warmed = new Promise<void>((resolve) => {
+        const seen = (sql: string) => {
+          if (sql !== READER_WARM_UP) return;
+          reader.off('statement', seen);
+          resolve();
+        };
+        reader.on('statement', seen);
+      });
+      expect((await new DashboardClient(gateway.url).login('ops', PASSWORD)).status).to.equal(303);
+      await warmed;
     });
 
     it('refuses a wrong password or an unknown user with the same answer, and sets no session', async () => {
