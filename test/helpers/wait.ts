@@ -20,3 +20,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   const promise = new Promise<T>((r) => { resolve = r; });
   return { promise, resolve };
 }
+
+/** Holds the thread for `ms`, as a slow statement on a large database would (a test's stand-in for synchronous work). */
+export function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* the work a statement would do */ }
+}

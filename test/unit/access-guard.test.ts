@@ -101,42 +101,37 @@ describe('an answer held until its jti is recorded (in-process, real HTTP)', () 
     }
   });
 
-  it('answers a replay 401 REPLAY_DETECTED instead: the handler\'s body and headers dropped, those set before it kept', async () => {
-    const { server, url } = await serve(Promise.resolve(new TongbanError('REPLAY_DETECTED', '"jti" claim was already used')), {});
+  /** One request to `path` with the record already settled as `recorded`; the answer's status, headers and body. */
+  async function fetchOnce(recorded: TongbanError | undefined, path = '/read') {
+    const { server, url } = await serve(Promise.resolve(recorded), {});
     try {
-      const response = await fetch(url);
-      const body = await response.text();
-      expect(response.status).to.equal(401);
-      expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
-      expect(response.headers.get('x-handler')).to.equal(null);
-      expect(response.headers.get('cache-control')).to.equal(null);
-      expect(response.headers.get('x-request-id')).to.equal('trace-1');
-      expect(JSON.parse(body)).to.include({ code: 'REPLAY_DETECTED', status: 401 });
-      expect(body).not.to.contain('110101199003077777');
+      const response = await fetch(url.replace('/read', path));
+      return { status: response.status, headers: response.headers, body: await response.text() };
     } finally {
       server.close();
     }
+  }
+
+  it('answers a replay 401 REPLAY_DETECTED instead: the handler\'s body and headers dropped, those set before it kept', async () => {
+    const response = await fetchOnce(new TongbanError('REPLAY_DETECTED', '"jti" claim was already used'));
+    expect(response.status).to.equal(401);
+    expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(response.headers.get('x-handler')).to.equal(null);
+    expect(response.headers.get('cache-control')).to.equal(null);
+    expect(response.headers.get('x-request-id')).to.equal('trace-1');
+    expect(JSON.parse(response.body)).to.include({ code: 'REPLAY_DETECTED', status: 401 });
+    expect(response.body).not.to.contain('110101199003077777');
   });
 
   it('refuses a route that streams (a write would send before the record): 500, nothing written', async () => {
-    const { server, url } = await serve(Promise.resolve(undefined), {});
-    try {
-      const response = await fetch(url.replace('/read', '/stream'));
-      expect(response.status).to.equal(500);
-      expect(await response.text()).not.to.contain('part');
-    } finally {
-      server.close();
-    }
+    const response = await fetchOnce(undefined, '/stream');
+    expect(response.status).to.equal(500);
+    expect(response.body).not.to.contain('part');
   });
 
   it('answers 503 when the record failed (the database unavailable)', async () => {
-    const { server, url } = await serve(Promise.resolve(new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable')), {});
-    try {
-      const response = await fetch(url);
-      expect(response.status).to.equal(503);
-      expect(await response.text()).not.to.contain('110101199003077777');
-    } finally {
-      server.close();
-    }
+    const response = await fetchOnce(new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable'));
+    expect(response.status).to.equal(503);
+    expect(response.body).not.to.contain('110101199003077777');
   });
 });

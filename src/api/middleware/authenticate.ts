@@ -136,6 +136,10 @@ export function holdAnswer(logger: Logger): RequestHandler {
         }
         res.statusCode = answered.status;
         end(...args);
+      }).catch((error: unknown) => {
+        // Nothing can be answered any more: end the exchange rather than leave the client waiting.
+        logger.error('a held answer could not be sent', { method: req.method, path: req.path, error: (error as Error).message });
+        res.destroy();
       });
       return res;
     };

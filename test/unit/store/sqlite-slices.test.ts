@@ -10,13 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/index.js';
-import { deferred } from '../../helpers/wait.js';
-
-/** Holds the thread for `ms`, as a slow statement on a large database would. */
-function busy(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) { /* the work a statement would do */ }
-}
+import { busy, deferred } from '../../helpers/wait.js';
 
 describe('SQLite group commit in slices', () => {
   let dir: string;

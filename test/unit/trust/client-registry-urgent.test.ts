@@ -10,12 +10,7 @@ import { join } from 'node:path';
 import { migrate, SqliteStore } from '../../../src/store/index.js';
 import { exportJWK, generateKeyPair } from 'jose';
 import { ClientRegistry, parseClientsFile } from '../../../src/trust/client-registry.js';
-
-/** Holds the thread for `ms`, as a slow statement on a large database would. */
-function busy(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) { /* the work a statement would do */ }
-}
+import { busy } from '../../helpers/wait.js';
 
 describe('client look-ups on SQLite', () => {
   let dir: string;
