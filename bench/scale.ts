@@ -11,7 +11,10 @@
  * - on the seeded database while one ops client reads every dashboard page,
  *   every `/v1/ops/*` list and `/metrics` every 500 ms (`bench/ops-poller.ts`),
  *   against the same gateway's rounds without it;
- * - each of those reads' latency at that size, during intake and alone.
+ * - each of those reads' latency at that size, during intake and alone, and
+ *   what one sweep of them all costs in CPU, alone: the gateway's (all its
+ *   threads) and the polling client's (this process, idle but for the
+ *   poller's thread), since both share the machine with intake.
  * Reports ratios; never asserts.
  */
 import { mkdtempSync } from 'node:fs';
@@ -19,7 +22,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { hashPassword } from '../src/ops/dashboard/password.js';
 import {
-  benchEnvironment, best, gatewayEnv, INTAKE_CONCURRENCY, marriageSubmission, measureRound, percentile, startGatewayProcess, prepareSubmissions,
+  benchEnvironment, best, cpuMs, gatewayEnv, INTAKE_CONCURRENCY, marriageSubmission, measureRound, percentile, startGatewayProcess, prepareSubmissions,
   type BenchEnvironment, type Round, type ServerProcess,
 } from './intake.js';
 import { BENCH_OPS_USER, OpsPoller, type OpsTargets } from './ops-poller.js';
@@ -102,6 +105,8 @@ export async function benchScale(): Promise<Record<string, unknown>[]> {
     const rounds = { empty: [] as Round[], full: [] as Round[], polled: [] as Round[] };
     let duringIntake: Map<string, number[]>;
     let alone: Map<string, number[]>;
+    /** CPU (ms) one sweep of every read costs, alone: the gateway's and the polling client's. */
+    let sweepCpu: { gateway: number; client: number; sweeps: number };
     try {
       for (let round = 0; round < ROUNDS; round += 1) {
         const warmupMs = round === 0 ? 1500 : 300;
@@ -115,7 +120,12 @@ export async function benchScale(): Promise<Record<string, unknown>[]> {
       duringIntake = new Map([...poller.latencies].map(([path, values]) => [path, [...values].sort((a, b) => a - b)]));
       await poller.reset();
       const sweepUntil = performance.now() + IDLE_SWEEP_MS;
-      for (let sweep = 0; sweep < IDLE_SWEEPS && performance.now() < sweepUntil; sweep += 1) await poller.sweep();
+      const gatewayFrom = cpuMs(full.child.pid);
+      const clientFrom = process.cpuUsage();
+      let sweeps = 0;
+      for (; sweeps < IDLE_SWEEPS && performance.now() < sweepUntil; sweeps += 1) await poller.sweep();
+      const client = process.cpuUsage(clientFrom);
+      sweepCpu = { gateway: (cpuMs(full.child.pid) - gatewayFrom) / sweeps, client: (client.user + client.system) / 1000 / sweeps, sweeps };
       alone = new Map([...poller.latencies].map(([path, values]) => [path, [...values].sort((a, b) => a - b)]));
     } finally {
       await poller.close();
@@ -144,6 +154,11 @@ export async function benchScale(): Promise<Record<string, unknown>[]> {
       benchmark: 'scale', case: `every ops read together (${everyReadAlone.length} alone, ${everyRead.length} during intake)`,
       'p50 ms': percentile(everyReadAlone, 50).toFixed(1), 'p99 ms': percentile(everyReadAlone, 99).toFixed(1),
       note: `alone; during intake p50 ${percentile(everyRead, 50).toFixed(1)}, p99 ${percentile(everyRead, 99).toFixed(1)} ms (target: every read p99 ≤ 50 ms)`,
+    });
+    rows.push({
+      benchmark: 'scale', case: `CPU of one sweep of every ops read, alone (${sweepCpu.sweeps} sweeps)`,
+      note: `gateway ${sweepCpu.gateway.toFixed(1)} ms, polling client ${sweepCpu.client.toFixed(1)} ms; at one sweep every ${POLL_PERIOD_MS} ms `
+        + `${(((sweepCpu.gateway + sweepCpu.client) / POLL_PERIOD_MS) * 100).toFixed(0)} % of one vCPU`,
     });
     rows.push({ benchmark: 'scale', case: `seeding ${stored}`, note: `${seeded.seconds.toFixed(0)} s (real intake and delivery of the templates, then bulk copies)` });
   } finally {
