@@ -1,7 +1,7 @@
 /**
  * The licence hop: what Tongban adds to a licence look-up, next to what a
  * plain relay adds. One licence-library simulator process serves three
- * callers in the same run:
+ * callers in the same run, and the gateway a fourth:
  *
  * - **direct**: the library's own protocol (`POST queryByHolder` with an
  *   access token), as a platform wired straight to the library would call it;
@@ -12,7 +12,12 @@
  *   (verified against the identity platform's key), authorisation, declared
  *   types, the adapter's call, every licence's verification (identifier,
  *   validity, issuer data signature and certificate chain), the ledger
- *   entries' durable commit, and the signed answer.
+ *   entries' durable commit, and the signed answer;
+ * - **signed read**: signed `GET /v1/authorizations/{id}` through the same
+ *   gateway, from the same client — a signed request that reads one row and
+ *   calls nothing. What it costs is what every signed request costs, so its
+ *   throughput ÷ the relay's is the most a look-up could reach, and its p50
+ *   less one hop the least a look-up could add.
  *
  * Each asks for a mother's 居民身份证, 出生医学证明 and 结婚证 (three licences,
  * theme MX-T05). Measured at one connection (p50/p99 and the p50 added over
@@ -102,6 +107,8 @@ function serveRelay(target: string): void {
 /** One kind of caller: how to send one look-up. */
 interface Caller {
   readonly name: string;
+  /** The row's case, when not "<name>, <n> licences per look-up". */
+  readonly label?: string;
   /** Sends one look-up; resolves with the answer's status and body. */
   send(agent: Agent): Promise<{ status: number; body: string }>;
   /** The server process whose CPU is counted (the relay's or the gateway's), if any. */
@@ -138,8 +145,15 @@ async function libraryCaller(name: string, baseUrl: string, holderCode: string, 
   return { name, ...(pid !== undefined ? { pid } : {}), send: (each) => exchange(each, url, 'POST', { 'content-type': 'application/json' }, body) };
 }
 
-/** Signed `GET /v1/licences` under a fresh authorisation of the holder, with the ID token of the holder's one login. */
-async function gatewayCaller(gateway: ServerProcess, holderCode: string, holderName: string): Promise<Caller> {
+/**
+ * Signed `GET /v1/licences` under a fresh authorisation of the holder, with
+ * the ID token of the holder's one login; and, from the same client, signed
+ * `GET /v1/authorizations/{id}` of that authorisation: a signed request that
+ * reads one row (signature, client and replay check, the jti's durable
+ * commit, the signed answer) and calls nothing — the least any signed
+ * request costs, so the most the look-up could reach.
+ */
+async function gatewayCallers(gateway: ServerProcess, holderCode: string, holderName: string): Promise<[Caller, Caller]> {
   const environment = await benchEnvironment();
   const key = environment.key('platform');
   const platform = createSigningClient({ baseUrl: gateway.url, clientId: 'platform', key, tongbanKeys: () => jwks(gateway.url) });
@@ -154,13 +168,19 @@ async function gatewayCaller(gateway: ServerProcess, holderCode: string, holderN
     },
   });
   if (recorded.status !== 201) throw new Error(`POST /v1/authorizations answered ${recorded.status}: ${recorded.raw.toString('utf8').slice(0, 500)}`);
-  const query = new URLSearchParams({ holderCode, holderType: 'citizen', licenceType: TYPES.join(','), themeCode: THEME, authorizationId: (recorded.body as { id: string }).id, useCause: USE_CAUSE });
+  const authorizationId = (recorded.body as { id: string }).id;
+  const query = new URLSearchParams({ holderCode, holderType: 'citizen', licenceType: TYPES.join(','), themeCode: THEME, authorizationId, useCause: USE_CAUSE });
   const pathAndQuery = `/v1/licences?${query.toString()}`;
   const url = new URL(pathAndQuery, gateway.url);
-  return {
+  const readPath = `/v1/authorizations/${authorizationId}`;
+  const readUrl = new URL(readPath, gateway.url);
+  return [{
     name: 'gateway', pid: gateway.child.pid!,
     send: async (agent) => exchange(agent, url, 'GET', { 'tongban-id-token': idToken, ...await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key, idToken }) }),
-  };
+  }, {
+    name: 'signed read', label: 'gateway, signed read of one authorisation (no look-up)', pid: gateway.child.pid!,
+    send: async (agent) => exchange(agent, readUrl, 'GET', await signRequest({ method: 'GET', pathAndQuery: readPath, clientId: 'platform', key })),
+  }];
 }
 
 interface Measured {
@@ -250,7 +270,7 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
     const callers = [
       await libraryCaller('direct', info.url, info.holderCode),
       await libraryCaller('relay', relay.url, info.holderCode, relay.child.pid!),
-      await gatewayCaller(gateway, info.holderCode, info.holderName),
+      ...await gatewayCallers(gateway, info.holderCode, info.holderName),
     ];
     const serial = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));
     const parallel = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));
@@ -270,7 +290,7 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
       p50.set(caller.name, percentile(one.latencies, 50));
       rate.set(caller.name, many.perSecond);
       rows.push({
-        benchmark: 'licence-hop', case: `${caller.name}, ${info.licences} licences per look-up`, 'ops/s': Math.round(many.perSecond),
+        benchmark: 'licence-hop', case: caller.label ?? `${caller.name}, ${info.licences} licences per look-up`, 'ops/s': Math.round(many.perSecond),
         'p50 ms': percentile(one.latencies, 50).toFixed(2), 'p99 ms': percentile(one.latencies, 99).toFixed(2),
         'CPU µs/op': Number.isFinite(many.cpuPerOp) ? `${Math.round(one.cpuPerOp)} / ${Math.round(many.cpuPerOp)}` : '',
         note: `p50/p99 at 1 connection, ops/s at ${CONCURRENCY}; server CPU per look-up at 1 / ${CONCURRENCY}${failed > 0 ? `; ${failed} failed` : ''}`,
@@ -290,6 +310,11 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
     rows.push({
       benchmark: 'licence-hop', case: `throughput gateway ÷ relay at ${CONCURRENCY} connections (target ≥ 0.4)`,
       'ops/s': (rate.get('gateway')! / rate.get('relay')!).toFixed(2), note: `direct ${Math.round(rate.get('direct')!)}/s`,
+    });
+    rows.push({
+      benchmark: 'licence-hop', case: 'the most a look-up could reach: signed read ÷ relay',
+      'ops/s': (rate.get('signed read')! / rate.get('relay')!).toFixed(2), 'p50 ms': `${(p50.get('signed read')! - added('relay')).toFixed(2)}`,
+      note: 'ops/s: throughput ratio; p50: the signed read\'s p50 less one hop (the relay\'s added p50), the least a look-up can add',
     });
     return rows;
   } finally {
