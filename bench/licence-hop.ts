@@ -170,17 +170,18 @@ async function gatewayCallers(gateway: ServerProcess, holderCode: string, holder
   if (recorded.status !== 201) throw new Error(`POST /v1/authorizations answered ${recorded.status}: ${recorded.raw.toString('utf8').slice(0, 500)}`);
   const authorizationId = (recorded.body as { id: string }).id;
   const query = new URLSearchParams({ holderCode, holderType: 'citizen', licenceType: TYPES.join(','), themeCode: THEME, authorizationId, useCause: USE_CAUSE });
-  const pathAndQuery = `/v1/licences?${query.toString()}`;
-  const url = new URL(pathAndQuery, gateway.url);
-  const readPath = `/v1/authorizations/${authorizationId}`;
-  const readUrl = new URL(readPath, gateway.url);
-  return [{
-    name: 'gateway', pid: gateway.child.pid!,
-    send: async (agent) => exchange(agent, url, 'GET', { 'tongban-id-token': idToken, ...await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key, idToken }) }),
-  }, {
-    name: 'signed read', label: 'gateway, signed read of one authorisation (no look-up)', pid: gateway.child.pid!,
-    send: async (agent) => exchange(agent, readUrl, 'GET', await signRequest({ method: 'GET', pathAndQuery: readPath, clientId: 'platform', key })),
-  }];
+  /** Sends a `GET` of `pathAndQuery` signed by the platform client (with the holder's ID token when given). */
+  const signedGet = (pathAndQuery: string, withIdToken?: string): Caller['send'] => {
+    const url = new URL(pathAndQuery, gateway.url);
+    return async (agent) => exchange(agent, url, 'GET', {
+      ...(withIdToken !== undefined ? { 'tongban-id-token': withIdToken } : {}),
+      ...await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key, ...(withIdToken !== undefined ? { idToken: withIdToken } : {}) }),
+    });
+  };
+  return [
+    { name: 'gateway', pid: gateway.child.pid!, send: signedGet(`/v1/licences?${query.toString()}`, idToken) },
+    { name: 'signed read', label: 'gateway, signed read of one authorisation (no look-up)', pid: gateway.child.pid!, send: signedGet(`/v1/authorizations/${authorizationId}`) },
+  ];
 }
 
 interface Measured {
