@@ -12,11 +12,27 @@ db.pragma('cache_size = -1024');
 // This connection never checkpoints by itself on commit (it never writes).
 db.pragma('wal_autocheckpoint = 0');
 
+// Other files checkpointed with it (the jti journal beside the store): copied at every checkpoint, never reported.
+const others = (workerData.alsoPaths ?? []).map((path) => {
+  const other = new Database(path, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
+  other.pragma('synchronous = FULL');
+  other.pragma('cache_size = -256');
+  other.pragma('wal_autocheckpoint = 0');
+  return other;
+});
+
 /** Most passes in a row while the writer keeps adding frames (each pass copies only what the last one left). */
 const MAX_PASSES = 4;
 
 /** Copies what the WAL holds; answers the WAL's frames and how many of them are in the database file. */
 function checkpoint() {
+  for (const other of others) {
+    try {
+      other.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Its writer checkpoints by itself past its fallback: nothing is lost by a pass that failed.
+    }
+  }
   let result = { busy: 0, log: 0, checkpointed: 0 };
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
     [result] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -42,6 +58,7 @@ parentPort.on('message', (message) => {
   if (message.close && !closed) {
     closed = true;
     clearInterval(timer);
+    for (const other of others) other.close();
     db.close();
     parentPort.close();
   } else if (message.now && !closed) {

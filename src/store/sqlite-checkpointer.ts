@@ -40,6 +40,8 @@ export interface CheckpointResult {
 export interface SqliteCheckpointerOptions {
   /** The database file (in WAL mode already). */
   path: string;
+  /** Other database files the worker checkpoints with it (the jti journal), silently: only `path`'s WAL is reported. */
+  alsoPaths?: readonly string[];
   /** Default {@link CHECKPOINT_INTERVAL_MS}. */
   intervalMs?: number;
   /** The worker failed or stopped before {@link SqliteCheckpointer.close}: the store checkpoints by itself again. */
@@ -59,7 +61,7 @@ export class SqliteCheckpointer {
     this.worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
       // Plain JavaScript: no loader flags of the parent (a TypeScript loader would only slow the start).
       execArgv: [],
-      workerData: { path: resolve(options.path), busyTimeoutMs: 5000, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS },
+      workerData: { path: resolve(options.path), alsoPaths: (options.alsoPaths ?? []).map((path) => resolve(path)), busyTimeoutMs: 5000, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS },
     });
     this.worker.unref();
     this.worker.on('message', (message: Partial<CheckpointResult> & { requested?: true; error?: { message: string } }) => {

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TongbanError } from '../errors/index.js';
@@ -6,7 +6,9 @@ import { CAPABILITIES } from './capabilities.js';
 import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { translateDatabaseError } from './database-error.js';
 import { registerSqliteAssert } from './assertions.js';
-import type { Queryable, QueryOptions, QueryResult, SqlValue, Store } from './store.js';
+import { SqliteJtiJournal } from './sqlite-jti-journal.js';
+import { syncData } from './sync-data.js';
+import type { JtiJournal, Queryable, QueryOptions, QueryResult, SqlValue, Store } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` for a private in-memory database. */
@@ -38,6 +40,8 @@ export interface SqliteStoreOptions {
    * they can hold or fail.
    */
   walSync?: (fd: number) => Promise<void>;
+  /** The same flush for the jti journal's WAL (sqlite-jti-journal.ts); default `fdatasync` on the thread pool. */
+  jtiWalSync?: (fd: number) => Promise<void>;
 }
 
 /**
@@ -181,6 +185,9 @@ export class SqliteStore implements Store {
   private readonly checkpointIntervalMs: number;
   /** The checkpointer's worker, while it runs. */
   readonly checkpointer: SqliteCheckpointer | undefined;
+  /** Where jtis recorded on their own are kept: a file of its own, outside the group commits (sqlite-jti-journal.ts). */
+  readonly jtiJournal: JtiJournal;
+  private readonly journal: SqliteJtiJournal;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -201,9 +208,22 @@ export class SqliteStore implements Store {
     this.checkpointIntervalMs = intervalMs;
     const inWorker = options.path !== ':memory:' && intervalMs > 0;
     if (inWorker) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    const journal = new SqliteJtiJournal({
+      path: options.path === ':memory:' ? ':memory:' : `${options.path}-jtis`, checkpointedElsewhere: inWorker,
+      ...(options.jtiWalSync ? { walSync: options.jtiWalSync } : {}),
+    });
+    this.journal = journal;
+    this.jtiJournal = {
+      has: (clientId, jti) => journal.has(clientId, jti),
+      record: (clientId, jti, expiresAtMs) => journal.record(clientId, jti, expiresAtMs, () => this.storeHasJti(clientId, jti)),
+      purge: (nowMs, chunk) => journal.purge(nowMs, chunk),
+    };
     this.checkpointer = inWorker ? new SqliteCheckpointer({
-      path: options.path, intervalMs,
-      onStopped: () => { if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`); },
+      path: options.path, alsoPaths: [journal.path], intervalMs,
+      onStopped: () => {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+        journal.checkpointElsewhere(false);
+      },
     }) : undefined;
   }
 
@@ -244,6 +264,7 @@ export class SqliteStore implements Store {
     if (this.draining || this.scheduled) await new Promise<void>((resolve) => this.idle.push(resolve));
     // Its connection first: the last one to close copies the WAL into the file and removes it.
     await this.checkpointer?.close();
+    this.journal.close();
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
@@ -262,6 +283,16 @@ export class SqliteStore implements Store {
         return translateDatabaseError(error);
       }
     });
+  }
+
+  /**
+   * Whether `used_jtis` holds the jti — read now, on the connection, outside
+   * the queue, so it sees the running batch's work too: the journal's check
+   * in the same turn as its insert (SqliteJtiJournal).
+   */
+  private storeHasJti(clientId: string, jti: string): boolean {
+    if (this.broken) throw this.broken;
+    return this.run('SELECT 1 AS used FROM used_jtis WHERE client_id = $1 AND jti = $2', [clientId, jti]).rows.length > 0;
   }
 
   private enqueue<T>(kind: Operation['kind'], work: () => T | Promise<T>, urgent = false): Promise<T> {
@@ -490,11 +521,6 @@ function openWal(path: string): number | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-}
-
-/** `fdatasync` on the thread pool (what SQLite itself calls for a WAL on Linux). */
-function syncData(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 function unavailable(): TongbanError {

@@ -38,6 +38,21 @@ export interface Store extends Queryable {
   ping(): Promise<void>;
   /** Closes connections; waits for running statements. */
   close(): Promise<void>;
+  /** SQLite only: where a jti recorded on its own is kept, outside the store's group commits (sqlite-jti-journal.ts). */
+  readonly jtiJournal?: JtiJournal;
+}
+
+/**
+ * A durable record of signature jtis beside the store's `used_jtis`: a jti is
+ * in at most one of the two (each asks the other in the same turn as its insert).
+ */
+export interface JtiJournal {
+  /** Whether the journal holds the jti (synchronous). */
+  has(clientId: string, jti: string): boolean;
+  /** Records it unless the journal or the store has it; true once on disk, false for a replay. */
+  record(clientId: string, jti: string, expiresAtMs: number): Promise<boolean>;
+  /** Deletes up to `chunk` entries expired before `nowMs`, oldest first; returns how many. */
+  purge(nowMs: number, chunk: number): number;
 }
 
 /** Options of {@link Store.query}. */

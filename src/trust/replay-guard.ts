@@ -1,6 +1,10 @@
 /**
  * Replay guard: each (client, jti) is accepted once until it expires. Kept in
- * the database, so it holds across restarts and across replicas.
+ * the database, so it holds across restarts and across replicas. On SQLite a
+ * jti recorded on its own goes to the store's jti journal, a file beside the
+ * database outside its group commits (store.jtiJournal); one recorded with a
+ * request's effect goes in that effect's transaction, in `used_jtis`. Each
+ * record refuses a jti the other holds.
  */
 import { isUniqueViolation, type Queryable, type Store } from '../store/index.js';
 
@@ -26,9 +30,12 @@ export class ReplayGuard {
    * Resolves true on first use, false when it was seen before.
    */
   async markUsed(clientId: string, jti: string, expSeconds: number): Promise<boolean> {
-    const { rowCount } = await this.store.query(RECORD_JTI, [clientId, jti, this.expiresAt(expSeconds)], { urgent: true });
+    const journal = this.store.jtiJournal;
+    const first = journal
+      ? journal.record(clientId, jti, this.expiresAt(expSeconds))
+      : this.store.query(RECORD_JTI, [clientId, jti, this.expiresAt(expSeconds)], { urgent: true }).then(({ rowCount }) => rowCount === 1);
     this.purgeWhenDue();
-    return rowCount === 1;
+    return first;
   }
 
   /**
@@ -38,6 +45,7 @@ export class ReplayGuard {
    * appends refuses only the replayed one): the caller decides from the answer.
    */
   async recordIn(db: Queryable, clientId: string, jti: string, expSeconds: number): Promise<boolean> {
+    if (this.inJournal(clientId, jti)) return false;
     const { rowCount } = await db.query(RECORD_JTI, [clientId, jti, this.expiresAt(expSeconds)]);
     this.purgeWhenDue();
     return rowCount === 1;
@@ -50,12 +58,18 @@ export class ReplayGuard {
    * needs (store.ts, `commitWithStatements`). Resolves false on a replay.
    */
   async insertIn(db: Queryable, clientId: string, jti: string, expSeconds: number): Promise<boolean> {
+    if (this.inJournal(clientId, jti)) return false;
     const inserted = db.query('INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3)', [clientId, jti, this.expiresAt(expSeconds)]);
     this.purgeWhenDue();
     return inserted.then(() => true, (error: unknown) => {
       if (isUniqueViolation(error)) return false;
       throw error;
     });
+  }
+
+  /** Whether the journal holds the jti: asked in the same turn as the store's insert that follows. */
+  private inJournal(clientId: string, jti: string): boolean {
+    return this.store.jtiJournal?.has(clientId, jti) ?? false;
   }
 
   private expiresAt(expSeconds: number): number {
@@ -69,9 +83,19 @@ export class ReplayGuard {
     void this.purge().catch(() => undefined);
   }
 
-  /** Deletes expired entries, oldest first, a chunk per statement; returns how many. */
+  /** Deletes expired entries (the journal's too), oldest first, a chunk per statement; returns how many. */
   async purge(nowMs = Date.now()): Promise<number> {
     let total = 0;
+    const journal = this.store.jtiJournal;
+    if (journal) {
+      for (;;) {
+        const removed = journal.purge(nowMs, this.purgeChunk);
+        total += removed;
+        if (removed < this.purgeChunk) break;
+        // Synchronous deletes: the event loop turns between chunks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
     for (;;) {
       const { rowCount } = await this.store.query(
         `DELETE FROM used_jtis WHERE (client_id, jti) IN

@@ -10,28 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/index.js';
-
-/** A WAL flush the test releases or fails by hand, recording the descriptors it was given. */
-function heldFlush() {
-  const calls: { fd: number; release: () => void; fail: (error: Error) => void }[] = [];
-  const waiters: (() => void)[] = [];
-  return {
-    calls,
-    sync: (fd: number) => new Promise<void>((resolve, reject) => {
-      calls.push({ fd, release: resolve, fail: reject });
-      for (const waiter of waiters.splice(0)) waiter();
-    }),
-    /** Resolves once the flush has been asked for `count` times in all. */
-    async asked(count: number): Promise<void> {
-      while (calls.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
-    },
-  };
-}
-
-/** Lets the event loop turn `count` times. */
-async function turns(count: number): Promise<void> {
-  for (let turn = 0; turn < count; turn += 1) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { heldFlush, turns } from '../../helpers/held-flush.js';
 
 describe('SQLite WAL flush off the event loop', () => {
   let dir: string;
