@@ -116,7 +116,8 @@ export class SqliteJtiJournal {
     this.walFd = undefined;
   }
 
-  private usable(): void {
+  /** Throws DATABASE_UNAVAILABLE once a flush failed or the journal is closed (the store's ping asks it, so /readyz tells). */
+  usable(): void {
     if (this.broken) throw this.broken;
     if (!this.db.open) throw new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
   }

@@ -254,6 +254,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
+    this.journal.usable();
     await this.query('SELECT 1');
   }
 

@@ -113,7 +113,7 @@ describe('SQLite jti journal', () => {
 
   it('a failed flush refuses that jti and every later one with DATABASE_UNAVAILABLE', async () => {
     const flush = heldFlush();
-    const { guard } = await open({ jtiWalSync: flush.sync });
+    const { store, guard } = await open({ jtiWalSync: flush.sync });
     const marked = guard.markUsed('c', 'x', exp());
     await flush.asked(1);
     flush.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
@@ -123,6 +123,7 @@ describe('SQLite jti journal', () => {
       expect(error, jti).to.include({ code: 'DATABASE_UNAVAILABLE' });
     }
     expect(flush.calls.length, 'nothing is flushed again').to.equal(1);
+    expect(await store.ping().then(() => undefined, (caught: unknown) => caught), 'the store\'s ping (/readyz) tells').to.include({ code: 'DATABASE_UNAVAILABLE' });
   });
 
   it('purges the journal\'s expired entries with the store\'s', async () => {
