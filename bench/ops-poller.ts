@@ -7,9 +7,10 @@
  * each read's latency by path — from a worker thread of its own, so that the
  * load generator on this process's event loop does not delay its timing.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { BenchEnvironment, ServerProcess } from './intake.js';
-import { createSigningClient, type SigningClient } from '../src/trust/signing-client.js';
+import { signRequest } from '../src/trust/sign-request.js';
 import type { PrivateJwk } from '../src/trust/index.js';
 
 /** The dashboard user the bench's gateways are started with, and its password. */
@@ -137,25 +138,36 @@ export class OpsSweeper {
   readonly failures: string[] = [];
   private stopped = true;
   private running: Promise<void> | undefined;
-  private readonly client: SigningClient;
+  /**
+   * One kept-alive connection, as a browser keeps one to a site. node:http rather than fetch: the poller shares the
+   * 2 vCPUs with the gateway and the load generator, and fetch cost it about twice the CPU per read (docs/performance.md).
+   */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-  constructor(private readonly session: PollerSession) {
-    this.client = createSigningClient({ baseUrl: session.url, clientId: 'ops', key: session.key });
-  }
+  constructor(private readonly session: PollerSession) {}
 
-  /** Every read once, in turn. */
+  /** Every read once, in turn: the dashboard's pages with the session cookie, the ops API signed by the `ops` client. */
   async sweep(): Promise<void> {
     for (const path of this.session.paths.dashboard) {
-      await this.timed(path, async () => {
-        const answer = await fetch(this.session.url + path, { headers: { accept: 'text/html', cookie: this.session.cookie }, redirect: 'manual' });
-        await answer.arrayBuffer();
-        return answer.status;
-      });
+      await this.timed(path, () => this.get(path, { accept: 'text/html', cookie: this.session.cookie }));
     }
     for (const path of this.session.paths.api) {
-      await this.timed(path, async () => (path === '/metrics' ? (await fetch(this.session.url + path).then(async (answer) => { await answer.arrayBuffer(); return answer.status; }))
-        : (await this.client.request('GET', path)).status));
+      await this.timed(path, async () => this.get(path, path === '/metrics' ? {}
+        : { accept: 'application/json', ...await signRequest({ method: 'GET', pathAndQuery: path, clientId: 'ops', key: this.session.key }) }));
     }
+  }
+
+  /** A GET of `path`; resolves with the status once the whole answer has arrived. */
+  private get(path: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(this.session.url + path, { agent: this.agent, headers }, (answer) => {
+        answer.on('data', () => undefined);
+        answer.on('end', () => resolve(answer.statusCode ?? 0));
+        answer.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
   }
 
   /** Sweeps every `periodMs` until {@link stop}. */

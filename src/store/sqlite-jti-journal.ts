@@ -9,19 +9,20 @@
  * right after it — during intake every operator read cut a group commit of
  * submissions short, and the extra, smaller commits cost intake a fifth of
  * its rate (docs/performance.md, urgent-cut). The journal has its own write
- * lock and WAL: a jti is inserted at once, on the event loop (microseconds),
- * and answered after its WAL is flushed on the thread pool, flushes shared by
- * every jti that came meanwhile. Durability is the store's: nothing is
+ * lock and WAL: a jti is checked and taken at once, the jtis of one turn of
+ * the event loop are inserted together after it (microseconds, on the event
+ * loop), and each is answered after the WAL is flushed on the thread pool,
+ * flushes shared by every jti inserted meanwhile. Durability is the store's: nothing is
  * answered before the record is on disk, and the WAL is checkpointed by the
  * store's checkpointer worker, off the event loop.
  *
  * One jti, one use, across both records: before the journal takes a jti it
  * asks the store (`usedInStore`, a read on the store's connection that also
- * sees its running batch), and the replay guard asks the journal before the
- * store takes one in a transaction. Both checks and their insert happen in one
- * turn of the event loop, so in the one process that writes the file
- * (the gateway's SQLite is never shared between processes) whichever comes
- * second is refused.
+ * sees its running batch), and the replay guard asks the journal (what it
+ * holds and what it has taken) before the store takes one in a transaction.
+ * Each check happens in the same turn of the event loop as its take or
+ * insert, so in the one process that writes the file (the gateway's SQLite
+ * is never shared between processes) whichever comes second is refused.
  */
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -51,12 +52,16 @@ CREATE INDEX IF NOT EXISTS used_jtis_expiry ON used_jtis (expires_at);`;
 export class SqliteJtiJournal {
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly statements: { has: Database.Statement; insert: Database.Statement; purge: Database.Statement };
+  private readonly statements: { has: Database.Statement; insertAll: Database.Transaction<(batch: readonly Queued[]) => void>; purge: Database.Statement };
   private readonly walSync: (fd: number) => Promise<void>;
   private walFd: number | undefined;
+  /** Jtis taken but not yet inserted: inserted together, in one transaction, after the event loop's turn. */
+  private readonly queued = new Map<string, Queued>();
+  private scheduled = false;
   /** Records inserted but not yet flushed, waiting for the next flush. */
-  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private flushing = false;
+  private waiting: Waiter[] = [];
+  /** The flush loop, while it runs. */
+  private flushing: Promise<void> | undefined;
   /** A flush failed: the journal may have answered nothing it cannot prove, and takes no more. */
   private broken: TongbanError | undefined;
 
@@ -69,34 +74,40 @@ export class SqliteJtiJournal {
     this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
     if (options.checkpointedElsewhere) this.checkpointElsewhere(true);
     this.db.exec(SCHEMA);
+    const insert = this.db.prepare('INSERT INTO used_jtis (client_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.statements = {
       has: this.db.prepare('SELECT 1 FROM used_jtis WHERE client_id = ? AND jti = ?').pluck(),
-      insert: this.db.prepare('INSERT INTO used_jtis (client_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      insertAll: this.db.transaction((batch: readonly Queued[]) => {
+        for (const entry of batch) insert.run(entry.clientId, entry.jti, entry.expiresAtMs);
+      }),
       purge: this.db.prepare('DELETE FROM used_jtis WHERE (client_id, jti) IN (SELECT client_id, jti FROM used_jtis WHERE expires_at < ? ORDER BY expires_at LIMIT ?)'),
     };
     this.walSync = options.walSync ?? syncData;
   }
 
-  /** Whether the journal holds this jti (synchronous: the replay guard asks it in the same turn as the store's insert). */
+  /** Whether the journal holds this jti, or has taken it (synchronous: the replay guard asks it in the same turn as the store's insert). */
   has(clientId: string, jti: string): boolean {
     this.usable();
-    return this.statements.has.get(clientId, jti) !== undefined;
+    return this.queued.has(keyOf(clientId, jti)) || this.statements.has.get(clientId, jti) !== undefined;
   }
 
   /**
-   * Records the jti unless it is here or `usedInStore` says the store has it;
-   * resolves true once the record is on disk, false (at once) for a replay.
+   * Takes the jti unless the journal has it or `usedInStore` says the store
+   * has it (false, at once: a replay). The jtis taken in one turn of the
+   * event loop are inserted together after it, in one transaction, and each
+   * resolves true once the flush after that commit is done.
    */
   async record(clientId: string, jti: string, expiresAtMs: number, usedInStore: () => boolean): Promise<boolean> {
-    this.usable();
-    if (this.statements.has.get(clientId, jti) !== undefined || usedInStore()) return false;
-    try {
-      this.statements.insert.run(clientId, jti, expiresAtMs);
-    } catch (cause) {
-      throw new TongbanError('DATABASE_UNAVAILABLE', 'The replay guard could not record the request; retry later', { cause });
-    }
-    await this.durable();
-    return true;
+    if (this.has(clientId, jti) || usedInStore()) return false;
+    return new Promise<boolean>((resolve, reject) => {
+      this.queued.set(keyOf(clientId, jti), { clientId, jti, expiresAtMs, resolve: () => resolve(true), reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.insertQueued();
+      });
+    });
   }
 
   /** Deletes up to `chunk` expired entries, oldest first; returns how many (not flushed: a lost delete is only done again). */
@@ -110,7 +121,10 @@ export class SqliteJtiJournal {
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${elsewhere ? FALLBACK_AUTOCHECKPOINT_PAGES : 1000}`);
   }
 
-  close(): void {
+  /** Inserts and flushes what was taken, then closes (what comes later is refused DATABASE_UNAVAILABLE). */
+  async close(): Promise<void> {
+    this.insertQueued();
+    await this.flushing;
     if (this.db.open) this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
@@ -122,17 +136,37 @@ export class SqliteJtiJournal {
     if (!this.db.open) throw new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
   }
 
-  /** Resolves once everything inserted before the call is on disk: one flush at a time, shared by all that wait for it. */
-  private durable(): Promise<void> {
-    if (this.path === ':memory:') return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+  /** Inserts every jti taken so far in one transaction; they then wait for the next flush. */
+  private insertQueued(): void {
+    if (this.queued.size === 0) return;
+    const batch = [...this.queued.values()];
+    this.queued.clear();
+    try {
+      this.usable();
+      this.statements.insertAll(batch);
+    } catch (cause) {
+      const error = cause instanceof TongbanError ? cause : new TongbanError('DATABASE_UNAVAILABLE', 'The replay guard could not record the request; retry later', { cause });
+      for (const entry of batch) entry.reject(error);
+      return;
+    }
+    if (this.path === ':memory:') {
+      for (const entry of batch) entry.resolve();
+      return;
+    }
+    this.waiting.push(...batch);
+    this.flushing ??= this.flush();
   }
 
+  /** One flush at a time, each shared by every record inserted before it began. */
   private async flush(): Promise<void> {
-    this.flushing = true;
+    try {
+      await this.flushWaiting();
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async flushWaiting(): Promise<void> {
     // Records inserted while a flush runs may be past what it covers: they wait for the next one.
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0);
@@ -147,6 +181,22 @@ export class SqliteJtiJournal {
         for (const waiter of batch) waiter.reject(this.broken);
       }
     }
-    this.flushing = false;
   }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A jti taken, waiting to be inserted. */
+interface Queued extends Waiter {
+  readonly clientId: string;
+  readonly jti: string;
+  readonly expiresAtMs: number;
+}
+
+/** The key of a (client, jti) pair: the client's id, prefixed by its length, then the jti (unambiguous whatever they hold). */
+function keyOf(clientId: string, jti: string): string {
+  return `${clientId.length}:${clientId}${jti}`;
 }

@@ -265,7 +265,7 @@ export class SqliteStore implements Store {
     if (this.draining || this.scheduled) await new Promise<void>((resolve) => this.idle.push(resolve));
     // Its connection first: the last one to close copies the WAL into the file and removes it.
     await this.checkpointer?.close();
-    this.journal.close();
+    await this.journal.close();
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;

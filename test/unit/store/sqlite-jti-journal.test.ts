@@ -101,6 +101,32 @@ describe('SQLite jti journal', () => {
     expect(await guard.markUsed('other', 'j1', exp())).to.equal(true);
   });
 
+  it('takes the jtis of one turn together, and refuses a jti taken but not yet inserted', async () => {
+    const flush = heldFlush();
+    const { store, guard } = await open({ jtiWalSync: flush.sync });
+    const first = guard.markUsed('c', 'same-turn', exp());
+    const replayed = guard.markUsed('c', 'same-turn', exp());
+    const others = [guard.markUsed('c', 'other-1', exp()), guard.markUsed('c', 'other-2', exp())];
+    // The store's own record of it, asked before the journal has inserted it, is refused too.
+    const inStore = store.transaction((tx) => guard.recordIn(tx, 'c', 'same-turn', exp()));
+    expect(await replayed).to.equal(false);
+    await flush.asked(1);
+    flush.calls[0]!.release();
+    expect(await Promise.all([first, ...others])).to.deep.equal([true, true, true]);
+    expect(await inStore).to.equal(false);
+    expect(flush.calls.length, 'one insert and one flush for the three').to.equal(1);
+  });
+
+  it('closing inserts and flushes what was taken before it closes', async () => {
+    const { store, guard } = await open();
+    const taken = guard.markUsed('c', 'at-close', exp());
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    expect(await taken).to.equal(true);
+    const reopened = await open();
+    expect(await reopened.guard.markUsed('c', 'at-close', exp())).to.equal(false);
+  });
+
   it('is on disk across a restart: a replay after reopening is refused', async () => {
     const { store, guard } = await open();
     expect(await guard.markUsed('c', 'before-restart', exp())).to.equal(true);
