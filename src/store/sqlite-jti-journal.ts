@@ -60,6 +60,7 @@ export class SqliteJtiJournal {
   private scheduled = false;
   /** Records inserted but not yet flushed, waiting for the next flush. */
   private waiting: Waiter[] = [];
+  private closing = false;
   /** The flush loop, while it runs. */
   private flushing: Promise<void> | undefined;
   /** A flush failed: the journal may have answered nothing it cannot prove, and takes no more. */
@@ -124,6 +125,8 @@ export class SqliteJtiJournal {
   /** Inserts and flushes what was taken, then closes (what comes later is refused DATABASE_UNAVAILABLE). */
   async close(): Promise<void> {
     this.insertQueued();
+    // Nothing is taken after this: a flush must never outlive the descriptor it syncs.
+    this.closing = true;
     await this.flushing;
     if (this.db.open) this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
@@ -133,7 +136,7 @@ export class SqliteJtiJournal {
   /** Throws DATABASE_UNAVAILABLE once a flush failed or the journal is closed (the store's ping asks it, so /readyz tells). */
   usable(): void {
     if (this.broken) throw this.broken;
-    if (!this.db.open) throw new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
+    if (this.closing || !this.db.open) throw new TongbanError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
   }
 
   /** Inserts every jti taken so far in one transaction; they then wait for the next flush. */

@@ -293,6 +293,8 @@ export class SqliteStore implements Store {
    */
   private storeHasJti(clientId: string, jti: string): boolean {
     if (this.broken) throw this.broken;
+    // Closing: nothing new is taken, as nothing new is queued.
+    if (this.closed) throw unavailable();
     return this.run('SELECT 1 AS used FROM used_jtis WHERE client_id = $1 AND jti = $2', [clientId, jti]).rows.length > 0;
   }
 

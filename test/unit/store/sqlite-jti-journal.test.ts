@@ -120,9 +120,12 @@ describe('SQLite jti journal', () => {
   it('closing inserts and flushes what was taken before it closes', async () => {
     const { store, guard } = await open();
     const taken = guard.markUsed('c', 'at-close', exp());
-    await store.close();
+    const closed = store.close();
+    const afterClose = guard.markUsed('c', 'after-close', exp()).then(() => undefined, (caught: unknown) => caught);
+    await closed;
     stores.splice(stores.indexOf(store), 1);
     expect(await taken).to.equal(true);
+    expect(await afterClose, 'nothing is taken once closing began').to.include({ code: 'DATABASE_UNAVAILABLE' });
     const reopened = await open();
     expect(await reopened.guard.markUsed('c', 'at-close', exp())).to.equal(false);
   });
