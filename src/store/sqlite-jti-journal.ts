@@ -12,9 +12,9 @@
  * lock and WAL: a jti is checked and taken at once, the jtis of one turn of
  * the event loop are inserted together after it (microseconds, on the event
  * loop), and each is answered after the WAL is flushed on the thread pool,
- * flushes shared by every jti inserted meanwhile. Durability is the store's: nothing is
- * answered before the record is on disk, and the WAL is checkpointed by the
- * store's checkpointer worker, off the event loop.
+ * one flush shared by every jti inserted meanwhile. Durability is the
+ * store's: nothing is answered before the record is on disk, and the WAL is
+ * checkpointed by the store's checkpointer worker, off the event loop.
  *
  * One jti, one use, across both records: before the journal takes a jti it
  * asks the store (`usedInStore`, a read on the store's connection that also

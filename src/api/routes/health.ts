@@ -35,7 +35,8 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
         const checks: Record<string, Check> = {};
         if (deps.isShuttingDown()) checks['shutdown'] = { ok: false, detail: 'gateway is shutting down' };
         try {
-          const applied = await withTimeout(appliedVersion(deps.store), deps.checkTimeoutMs ?? 2000);
+          // ping: on SQLite it also fails once the jti journal could not make a record durable.
+          const applied = await withTimeout(deps.store.ping().then(() => appliedVersion(deps.store)), deps.checkTimeoutMs ?? 2000);
           checks['database'] = { ok: true, detail: `${deps.store.dialect} reachable` };
           checks['migrations'] = applied >= expected
             ? { ok: true, detail: `schema at version ${applied}` }
