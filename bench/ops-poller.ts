@@ -140,7 +140,7 @@ export class OpsSweeper {
   private running: Promise<void> | undefined;
   /**
    * One kept-alive connection, as a browser keeps one to a site. node:http rather than fetch: the poller shares the
-   * 2 vCPUs with the gateway and the load generator, and fetch cost it about twice the CPU per read (docs/performance.md).
+   * 2 vCPUs with the gateway and the load generator, and fetch cost it about 2.7 times the CPU per read (docs/performance.md#jti-journal).
    */
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
