@@ -153,6 +153,8 @@ describe('SQLite jti journal', () => {
     }
     expect(flush.calls.length, 'nothing is flushed again').to.equal(1);
     expect(await store.ping().then(() => undefined, (caught: unknown) => caught), 'the store\'s ping (/readyz) tells').to.include({ code: 'DATABASE_UNAVAILABLE' });
+    const inStore = await store.transaction((tx) => guard.recordIn(tx, 'c', 'z', exp())).then(() => undefined, (caught: unknown) => caught);
+    expect(inStore, 'a jti the store would take cannot be checked against the journal either').to.include({ code: 'DATABASE_UNAVAILABLE' });
   });
 
   it('purges the journal\'s expired entries with the store\'s', async () => {
