@@ -129,13 +129,15 @@ interface Operation {
  * Between batches the event loop runs, so requests that arrived during one
  * commit share the next.
  *
- * **Urgent statements** ({@link QueryOptions.urgent}: the jti of a signed
- * read an operator waits on) go ahead of the queue, and the batch that runs
- * one takes nothing after it but other urgent ones, then commits. Without
- * that, a jti arriving during a batch of dozens of submissions waited for
- * that batch, then for the whole next one (each 30–60 ms of SQLite on a
- * large database, plus its flush); now it waits for at most one slice of the
- * running batch and its flush.
+ * **Urgent statements** ({@link QueryOptions.urgent}: a client's look-up
+ * past the registry's cache, which a request waits on before anything else)
+ * go ahead of the queue, and the batch that runs one takes nothing after it
+ * but other urgent ones, then commits. Without that, such a statement
+ * arriving during a batch of dozens of submissions waited for that batch,
+ * then for the whole next one (each 30–60 ms of SQLite on a large database,
+ * plus its flush); now it waits for at most one slice of the running batch
+ * and its flush. A jti recorded on its own no longer comes this way: it goes
+ * to the jti journal (sqlite-jti-journal.ts), which cuts no batch short.
  *
  * **The fsync is off the event loop.** With `synchronous=FULL` SQLite syncs
  * the WAL inside COMMIT, on the only thread: on a busy disk (a checkpoint

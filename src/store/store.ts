@@ -58,8 +58,8 @@ export interface JtiJournal {
 /** Options of {@link Store.query}. */
 export interface QueryOptions {
   /**
-   * A short statement that someone is waiting on interactively (an
-   * operator's read waits for its request's jti to be recorded). On SQLite,
+   * A short statement that someone is waiting on interactively (a request
+   * waits for its client's look-up). On SQLite,
    * whose one connection group-commits everything queued, it goes ahead of
    * the queue and the batch it joins commits right after it, instead of
    * after the dozens of submissions queued behind it. PostgreSQL, where every

@@ -25,9 +25,11 @@ export class ReplayGuard {
 
   /**
    * Records the jti on its own (a request whose effect, if any, is not in one
-   * transaction with it: reads above all), urgently — someone is waiting on
-   * it, and it must not queue behind a batch of submissions (QueryOptions.urgent).
-   * Resolves true on first use, false when it was seen before.
+   * transaction with it: reads above all). Someone is waiting on it, so it
+   * must not queue behind a batch of submissions: on SQLite it goes to the
+   * store's jti journal, elsewhere it is an urgent statement
+   * (QueryOptions.urgent). Resolves true on first use, false when it was seen
+   * before.
    */
   async markUsed(clientId: string, jti: string, expSeconds: number): Promise<boolean> {
     const journal = this.store.jtiJournal;
