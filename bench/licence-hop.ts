@@ -17,7 +17,12 @@
  *   gateway, from the same client — a signed request that reads one row and
  *   calls nothing. What it costs is what every signed request costs, so its
  *   throughput ÷ the relay's is the most a look-up could reach, and its p50
- *   less one hop the least a look-up could add.
+ *   less one hop the least a look-up could add;
+ * - **floor**: the signed read's contract (the gateway's own request
+ *   verification, a durably recorded jti, one row read, the gateway's own
+ *   answer signing) on a bare `node:http` server in a child process of its
+ *   own, without the gateway's request path (Express, middleware, tracing,
+ *   metrics, logging): what the contract itself costs.
  *
  * Each asks for a mother's 居民身份证, 出生医学证明 and 结婚证 (three licences,
  * theme MX-T05). Measured at one connection (p50/p99 and the p50 added over
@@ -33,7 +38,7 @@
  * and `… relay <target-url>`.
  */
 import { createHmac } from 'node:crypto';
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -42,7 +47,11 @@ import { HOLDER_TYPE_CODES, PATHS } from '../adapters/licence-library/licence-li
 import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySimulator } from '../adapters/licence-library/index.js';
 import { ALL_ISSUERS } from '../adapters/common/population/index.js';
 import { LICENCE_TYPES, type LicenceTypeKey } from '../src/domain/licence-library.js';
+import Database from 'better-sqlite3';
 import { signRequest } from '../src/trust/sign-request.js';
+import { signResponse } from '../src/trust/sign-response.js';
+import { verifyRequest } from '../src/trust/verify-request.js';
+import { generateKeyPair, toPublicJwk, type PrivateJwk } from '../src/trust/algorithms.js';
 import { createSigningClient, jwks } from '../src/trust/signing-client.js';
 import { benchEnvironment, cleanEnv, cpuMs, gatewayEnv, logIn, percentile, startGatewayProcess, startServerProcess, type ServerProcess } from './intake.js';
 
@@ -101,6 +110,69 @@ function serveRelay(target: string): void {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.stdout.write(`relay listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/**
+ * The floor (child process): the signed read's contract on bare `node:http`,
+ * built from the gateway's own primitives and nothing else. It verifies the
+ * request with the gateway's `verifyRequest` (signature, claims, time, digest),
+ * records the jti in a SQLite file in WAL mode (checked, then inserted with
+ * the other jtis of its turn of the event loop in one transaction, the WAL
+ * `fdatasync`ed on the thread pool before any of them is answered, as the
+ * gateway's jti journal does), reads one row and parses its JSON, and signs
+ * the answer with the gateway's `signResponse`. No Express, middleware,
+ * tracing, metrics or logging. What the same contract costs without the
+ * gateway's request path around it. `clientJwk` is the platform client's
+ * public key (JSON); the client is told the floor's own key's `kid`.
+ */
+async function serveFloor(clientJwk: string, dir: string): Promise<void> {
+  const publicJwk = JSON.parse(clientJwk) as PrivateJwk;
+  const client = { id: 'platform', algorithms: [publicJwk.alg], keys: { [publicJwk.kid]: toPublicJwk(publicJwk) } };
+  // The gateway's development keyring signs with EdDSA: so does the floor.
+  const { privateJwk } = await generateKeyPair('EdDSA');
+  const db = new Database(join(dir, 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.exec('CREATE TABLE used_jtis (client_id TEXT, jti TEXT, expires_at INTEGER, PRIMARY KEY (client_id, jti)) WITHOUT ROWID; CREATE TABLE authorizations (id TEXT PRIMARY KEY, document TEXT)');
+  db.prepare('INSERT INTO authorizations VALUES (?, ?)').run('floor', JSON.stringify({
+    id: 'floor', holder: { code: '110101199003077777', type: 'citizen' }, licenceTypes: TYPES, purpose: { themeCode: THEME, matterCodes: [], description: '办理出生一件事' },
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date().toISOString() }, revokedAt: null,
+  }));
+  const has = db.prepare('SELECT 1 FROM used_jtis WHERE client_id = ? AND jti = ?');
+  const insert = db.prepare('INSERT INTO used_jtis VALUES (?, ?, ?)');
+  const read = db.prepare('SELECT document FROM authorizations WHERE id = ?');
+  const taken = new Set<string>();
+  let queued: { key: [string, string, number]; done: (ok: boolean) => void }[] = [];
+  let walFd: number | undefined;
+  const flush = (): void => {
+    const batch = queued;
+    queued = [];
+    db.transaction(() => { for (const each of batch) insert.run(...each.key); })();
+    walFd ??= openSync(join(dir, 'floor.db-wal'), 'r');
+    fdatasync(walFd, (error) => { for (const each of batch) { taken.delete(each.key[1]); each.done(!error); } });
+  };
+  const markJtiUsed = (clientId: string, jti: string, exp: number): Promise<boolean> => {
+    if (taken.has(jti) || has.get(clientId, jti)) return Promise.resolve(false);
+    taken.add(jti);
+    if (queued.length === 0) setImmediate(flush);
+    return new Promise((resolve) => queued.push({ key: [clientId, jti, exp], done: resolve }));
+  };
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const verified = await verifyRequest({ method: req.method!, pathAndQuery: req.url!, body: new Uint8Array(), headers: req.headers }, { resolveClient: async (id) => (id === client.id ? client : undefined), markJtiUsed });
+        const { document } = read.get(req.url!.split('/').pop()) as { document: string };
+        const body = JSON.stringify(JSON.parse(document));
+        const signature = await signResponse({ body, clientId: verified.client.id, requestJti: verified.claims.jti, key: privateJwk });
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...signature }).end(body);
+      } catch (error) {
+        res.writeHead(401, { 'content-type': 'text/plain' }).end(String(error));
+      }
+    })();
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`floor listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
@@ -182,6 +254,16 @@ async function gatewayCallers(gateway: ServerProcess, holderCode: string, holder
     { name: 'gateway', pid: gateway.child.pid!, send: signedGet(`/v1/licences?${query.toString()}`, idToken) },
     { name: 'signed read', label: 'gateway, signed read of one authorisation (no look-up)', pid: gateway.child.pid!, send: signedGet(`/v1/authorizations/${authorizationId}`) },
   ];
+}
+
+/** Signed `GET /v1/authorizations/floor` to the floor's bare server, from the same client key as the gateway's callers. */
+function floorCaller(floor: ServerProcess, key: PrivateJwk): Caller {
+  const pathAndQuery = '/v1/authorizations/floor';
+  const url = new URL(pathAndQuery, floor.url);
+  return {
+    name: 'floor', label: 'floor: the signed read\'s contract on bare node:http (no look-up)', pid: floor.child.pid!,
+    send: async (agent) => exchange(agent, url, 'GET', await signRequest({ method: 'GET', pathAndQuery, clientId: 'platform', key })),
+  };
 }
 
 interface Measured {
@@ -268,10 +350,14 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
       TONGBAN_LICENCE_LIBRARY_TRUST_ANCHORS_FILE: info.anchorsFile,
     }), [THEME]);
     processes.push(gateway);
+    const floor = await startServerProcess(['--import', 'tsx', 'bench/licence-hop.ts', 'floor', dir],
+      cleanEnv({ FLOOR_CLIENT_JWK: JSON.stringify(toPublicJwk(environment.key('platform'))) }));
+    processes.push(floor);
     const callers = [
       await libraryCaller('direct', info.url, info.holderCode),
       await libraryCaller('relay', relay.url, info.holderCode, relay.child.pid!),
       ...await gatewayCallers(gateway, info.holderCode, info.holderName),
+      floorCaller(floor, environment.key('platform')),
     ];
     const serial = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));
     const parallel = new Map<string, Measured[]>(callers.map((caller) => [caller.name, []]));
@@ -317,6 +403,11 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
       'ops/s': (rate.get('signed read')! / rate.get('relay')!).toFixed(2), 'p50 ms': `${(p50.get('signed read')! - added('relay')).toFixed(2)}`,
       note: 'ops/s: throughput ratio; p50: the signed read\'s p50 less one hop (the relay\'s added p50), the least a look-up can add',
     });
+    rows.push({
+      benchmark: 'licence-hop', case: 'the same contract without the gateway\'s request path: floor ÷ relay',
+      'ops/s': (rate.get('floor')! / rate.get('relay')!).toFixed(2), 'p50 ms': `${(p50.get('floor')! - added('relay')).toFixed(2)}`,
+      note: `signed read ÷ floor ${(rate.get('signed read')! / rate.get('floor')!).toFixed(2)}; p50: the floor's p50 less one hop`,
+    });
     return rows;
   } finally {
     await Promise.all(processes.map((each) => each.stop()));
@@ -326,4 +417,5 @@ export async function benchLicenceHop(): Promise<Record<string, unknown>[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === 'simulator') await serveSimulator(process.argv[3]!);
   else if (process.argv[2] === 'relay') serveRelay(process.argv[3]!);
+  else if (process.argv[2] === 'floor') await serveFloor(process.env['FLOOR_CLIENT_JWK']!, process.argv[3]!);
 }
