@@ -100,7 +100,7 @@ const children = new Set<ChildProcess>();
 process.once('exit', () => { for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
 /** The Node runtime settings recommended for the gateway in production (README, "Running it in production"; docs/performance.md, memory). */
-export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=16', '--max-old-space-size=1024'];
+export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8', '--max-old-space-size=1024'];
 
 /** Starts `node <args>` and waits for the line announcing its URL on stdout. */
 export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; urlPattern?: RegExp; nodeArgs?: readonly string[] } = {}): Promise<ServerProcess> {
