@@ -1,7 +1,7 @@
 /**
  * The licence hop: what Tongban adds to a licence look-up, next to what a
  * plain relay adds. One licence-library simulator process serves three
- * callers in the same run, and the gateway a fourth:
+ * callers in the same run, the gateway a fourth, and a bare server a fifth:
  *
  * - **direct**: the library's own protocol (`POST queryByHolder` with an
  *   access token), as a platform wired straight to the library would call it;
