@@ -19,8 +19,8 @@
  *   throughput ÷ the relay's is the most a look-up could reach, and its p50
  *   less one hop the least a look-up could add;
  * - **floor**: the signed read's contract (the gateway's own request
- *   verification, a durably recorded jti, one row read, the gateway's own
- *   answer signing) on a bare `node:http` server in a child process of its
+ *   verification, its jti journal, one row read, the gateway's own answer
+ *   signing) on a bare `node:http` server in a child process of its
  *   own, without the gateway's request path (Express, middleware, tracing,
  *   metrics, logging): what the contract itself costs.
  *
@@ -38,7 +38,7 @@
  * and `… relay <target-url>`.
  */
 import { createHmac } from 'node:crypto';
-import { closeSync, fdatasync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -48,6 +48,7 @@ import { DEFAULT_LICENCE_LIBRARY_ACCOUNT, sharedIssuerPki, startLicenceLibrarySi
 import { ALL_ISSUERS } from '../adapters/common/population/index.js';
 import { LICENCE_TYPES, type LicenceTypeKey } from '../src/domain/licence-library.js';
 import Database from 'better-sqlite3';
+import { SqliteJtiJournal } from '../src/store/sqlite-jti-journal.js';
 import { signRequest } from '../src/trust/sign-request.js';
 import { signResponse } from '../src/trust/sign-response.js';
 import { verifyRequest } from '../src/trust/verify-request.js';
@@ -117,52 +118,40 @@ function serveRelay(target: string): void {
  * The floor (child process): the signed read's contract on bare `node:http`,
  * built from the gateway's own primitives and nothing else. It verifies the
  * request with the gateway's `verifyRequest` (signature, claims, time, digest),
- * records the jti in a SQLite file in WAL mode (checked, then inserted with
- * the other jtis of its turn of the event loop in one transaction, the WAL
- * `fdatasync`ed on the thread pool before any of them is answered, as the
- * gateway's jti journal does), reads one row and parses its JSON, and signs
- * the answer with the gateway's `signResponse`. No Express, middleware,
- * tracing, metrics or logging. What the same contract costs without the
- * gateway's request path around it. `clientJwk` is the platform client's
- * public key (JSON); the client is told the floor's own key's `kid`.
+ * records the jti in the gateway's own jti journal (`SqliteJtiJournal`: taken
+ * at once, inserted with the other jtis of its turn of the event loop, answered
+ * only after the journal's WAL is synced on the thread pool), reads one row
+ * from SQLite and parses its JSON, and signs the answer with the gateway's
+ * `signResponse`. No Express, middleware, tracing, metrics or logging, and no
+ * checkpointer worker (the journal checkpoints itself). What the same contract
+ * costs without the gateway's request path around it. `clientJwk` is the
+ * platform client's public key (JSON).
  */
 async function serveFloor(clientJwk: string, dir: string): Promise<void> {
   const publicJwk = JSON.parse(clientJwk) as PrivateJwk;
   const client = { id: 'platform', algorithms: [publicJwk.alg], keys: { [publicJwk.kid]: toPublicJwk(publicJwk) } };
   // The gateway's development keyring signs with EdDSA: so does the floor.
   const { privateJwk } = await generateKeyPair('EdDSA');
+  const journal = new SqliteJtiJournal({ path: join(dir, 'floor.db-jtis') });
   const db = new Database(join(dir, 'floor.db'));
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  db.exec('CREATE TABLE used_jtis (client_id TEXT, jti TEXT, expires_at INTEGER, PRIMARY KEY (client_id, jti)) WITHOUT ROWID; CREATE TABLE authorizations (id TEXT PRIMARY KEY, document TEXT)');
+  db.exec('CREATE TABLE authorizations (id TEXT PRIMARY KEY, document TEXT)');
   db.prepare('INSERT INTO authorizations VALUES (?, ?)').run('floor', JSON.stringify({
     id: 'floor', holder: { code: '110101199003077777', type: 'citizen' }, licenceTypes: TYPES, purpose: { themeCode: THEME, matterCodes: [], description: '办理出生一件事' },
     expiresAt: new Date(Date.now() + 86_400_000).toISOString(), consent: { method: 'face-recognition', at: new Date().toISOString() }, revokedAt: null,
   }));
-  const has = db.prepare('SELECT 1 FROM used_jtis WHERE client_id = ? AND jti = ?');
-  const insert = db.prepare('INSERT INTO used_jtis VALUES (?, ?, ?)');
-  const read = db.prepare('SELECT document FROM authorizations WHERE id = ?');
-  const taken = new Set<string>();
-  let queued: { key: [string, string, number]; done: (ok: boolean) => void }[] = [];
-  let walFd: number | undefined;
-  const flush = (): void => {
-    const batch = queued;
-    queued = [];
-    db.transaction(() => { for (const each of batch) insert.run(...each.key); })();
-    walFd ??= openSync(join(dir, 'floor.db-wal'), 'r');
-    fdatasync(walFd, (error) => { for (const each of batch) { taken.delete(each.key[1]); each.done(!error); } });
-  };
-  const markJtiUsed = (clientId: string, jti: string, exp: number): Promise<boolean> => {
-    if (taken.has(jti) || has.get(clientId, jti)) return Promise.resolve(false);
-    taken.add(jti);
-    if (queued.length === 0) setImmediate(flush);
-    return new Promise((resolve) => queued.push({ key: [clientId, jti, exp], done: resolve }));
-  };
+  const read = db.prepare('SELECT document FROM authorizations WHERE id = ?').pluck();
+  // No second record to ask: the floor has no store of its own beside the journal.
+  const markJtiUsed = (clientId: string, jti: string, expSeconds: number) => journal.record(clientId, jti, expSeconds * 1000, () => false);
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const verified = await verifyRequest({ method: req.method!, pathAndQuery: req.url!, body: new Uint8Array(), headers: req.headers }, { resolveClient: async (id) => (id === client.id ? client : undefined), markJtiUsed });
-        const { document } = read.get(req.url!.split('/').pop()) as { document: string };
+        const document = read.get(req.url!.split('/').pop()) as string | undefined;
+        if (document === undefined) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('no such authorisation');
+          return;
+        }
         const body = JSON.stringify(JSON.parse(document));
         const signature = await signResponse({ body, clientId: verified.client.id, requestJti: verified.claims.jti, key: privateJwk });
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...signature }).end(body);
@@ -173,7 +162,7 @@ async function serveFloor(clientJwk: string, dir: string): Promise<void> {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.stdout.write(`floor listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  process.once('SIGTERM', () => server.close(() => void journal.close().then(() => process.exit(0))));
 }
 
 /** One kind of caller: how to send one look-up. */
