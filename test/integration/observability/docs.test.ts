@@ -93,7 +93,10 @@ describe('API docs at /docs (Swagger UI, offline)', () => {
       await page.goto(`${gateway.url}/docs`);
       const description = await (await fetch(`${gateway.url}/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> };
       const operations = Object.values(description.paths).reduce((count, item) => count + Object.keys(item).length, 0);
-      await page.waitForFunction(`document.querySelectorAll('.opblock').length === ${operations}`, undefined, { timeout: 20_000 });
+      // Waited for with a locator (Playwright's own isolated world): a string predicate is evaluated with eval in the
+      // page, which the page's CSP (script-src 'self') may refuse.
+      await page.locator('.opblock').nth(operations - 1).waitFor({ state: 'attached', timeout: 20_000 });
+      expect(await page.locator('.opblock').count(), 'one block per operation').to.equal(operations);
       expect(await page.locator('.info .title').first().textContent()).to.contain('Tongban');
       expect(await page.locator('.opblock-summary-path', { hasText: '/v1/applications' }).count()).to.be.greaterThan(0);
       expect(problems, 'console errors (a CSP violation is one)').to.deep.equal([]);
