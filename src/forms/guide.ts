@@ -41,7 +41,7 @@ export interface Guide {
   answers: Answers;
   matters: GuideMatter[];
   /** One entry per material identity over the applicable matters. */
-  materials: ScenarioMaterial[];
+  materials: readonly ScenarioMaterial[];
   /** Licence types (and whose) prefill would fetch for this scenario. */
   licences: { licenceType: string; subject: string }[];
   /** Shared-data resources (and whose) the scenario reads or verifies; empty when none. */

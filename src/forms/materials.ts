@@ -74,10 +74,12 @@ export interface ScenarioMaterial {
  * The matter's own materials, each with its identity.
  * @throws Error when the matter is not one of the context's theme.
  */
-export function materialsOfMatter(context: ThemeContext, matterCode: string, mappings: Mappings): MatterMaterial[] {
-  const matter = context.matters.get(matterCode);
-  if (!matter) throw new Error(`matter ${matterCode} is not one of theme ${context.theme.code}'s`);
-  return matter.materials.map((material) => ({ ...material, identity: resolveMaterial(mappings, matterCode, material).identity?.code ?? material.code }));
+export function materialsOfMatter(context: ThemeContext, matterCode: string, mappings: Mappings): readonly MatterMaterial[] {
+  return remembered(context, mappings, `matter ${matterCode}`, () => {
+    const matter = context.matters.get(matterCode);
+    if (!matter) throw new Error(`matter ${matterCode} is not one of theme ${context.theme.code}'s`);
+    return matter.materials.map((material) => ({ ...material, identity: resolveMaterial(mappings, matterCode, material).identity?.code ?? material.code }));
+  });
 }
 
 /**
@@ -85,7 +87,37 @@ export function materialsOfMatter(context: ThemeContext, matterCode: string, map
  * @param bound subjects that are another under the scenario's answers (`subjectBindings`): their licences are that subject's.
  */
 export function materialsOfScenario(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings,
-  bound: ReadonlyMap<string, string> = new Map()): ScenarioMaterial[] {
+  bound: ReadonlyMap<string, string> = new Map()): readonly ScenarioMaterial[] {
+  const key = `scenario ${JSON.stringify([matterCodes, [...bound]])}`;
+  return remembered(context, mappings, key, () => scenarioMaterials(context, matterCodes, mappings, bound));
+}
+
+/**
+ * Both lists are pure functions of the theme context (rebuilt when its
+ * catalogue entries or the mappings change: theme-context.ts), the mappings
+ * and the arguments, and every submission and guide asks for them again: each
+ * is computed once per context and key. The callers only read them. Bounded:
+ * past {@link REMEMBERED_PER_CONTEXT} keys a context's entries start again.
+ */
+const rememberedLists = new WeakMap<ThemeContext, { mappings: Mappings; lists: Map<string, readonly unknown[]> }>();
+const REMEMBERED_PER_CONTEXT = 256;
+
+function remembered<T>(context: ThemeContext, mappings: Mappings, key: string, compute: () => readonly T[]): readonly T[] {
+  let entry = rememberedLists.get(context);
+  if (!entry || entry.mappings !== mappings) {
+    entry = { mappings, lists: new Map() };
+    rememberedLists.set(context, entry);
+  }
+  const known = entry.lists.get(key) as readonly T[] | undefined;
+  if (known) return known;
+  const list = compute();
+  if (entry.lists.size >= REMEMBERED_PER_CONTEXT) entry.lists.clear();
+  entry.lists.set(key, list);
+  return list;
+}
+
+function scenarioMaterials(context: ThemeContext, matterCodes: readonly string[], mappings: Mappings,
+  bound: ReadonlyMap<string, string>): ScenarioMaterial[] {
   const inScenario = new Set(matterCodes);
   const afterOf = new Map(context.mapping.matters.map((matter) => [matter.code, matter.after.filter((code) => inScenario.has(code))]));
   const asked = new Map<string, { name: string; asking: { matterCode: string; material: MatterMaterial; licence?: LicenceUse }[] }>();

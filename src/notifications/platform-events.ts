@@ -127,6 +127,9 @@ export function recordIntakeEvents(tx: Queryable, intake: { applicationId: strin
   return Promise.all([
     tx.query('INSERT INTO webhook_sequences (application_id, last_sequence) VALUES ($1, $2)', [applicationId, messages.length]),
     tx.query(`INSERT INTO webhook_messages (id, client_id, application_id, sequence, type, sub_application_id, payload, created_at) VALUES ${rows.sql}`, rows.params),
+    // The pattern is built in SQL, not bound: SQLite re-prepares a statement whenever a parameter that is a LIKE's whole
+    // pattern is bound again (its LIKE optimisation depends on the value), which made this the costliest statement of
+    // intake (docs/performance.md#ninth-session).
     // The endpoint's id makes each delivery's id unique within the statement (the message id is one). A delivery is due
     // at once when it is its endpoint's first of this application — the statements before it in this transaction are
     // visible to it — and otherwise waits its turn.
@@ -136,8 +139,8 @@ export function recordIntakeEvents(tx: Queryable, intake: { applicationId: strin
               CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.application_id = $3 AND p.sequence < $4)
                    THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END, $6, $6
          FROM webhook_endpoints e
-        WHERE e.client_id = $2 AND e.status = 'active' AND (e.event_types IS NULL OR e.event_types LIKE $7)`,
-      [message.id, clientId, applicationId, message.sequence, WAITING_TURN, at, `%"${message.event.type}"%`])),
+        WHERE e.client_id = $2 AND e.status = 'active' AND (e.event_types IS NULL OR e.event_types LIKE '%' || CAST($7 AS TEXT) || '%')`,
+      [message.id, clientId, applicationId, message.sequence, WAITING_TURN, at, `"${message.event.type}"`])),
   ]);
 }
 
