@@ -234,6 +234,17 @@ export interface WithMaterials {
   (submission: Submission): Submission;
   /** The ID token of the submission's applicant ({@link BENCH_APPLICANT}, for an MX-T06 filing logged in for the enterprise), logged in once at this gateway. */
   readonly idTokenOf: (submission: Submission) => string;
+  /** The uploads the submissions name, as the gateway answered them (`POST /v1/materials`, 201). */
+  readonly uploads: readonly UploadAnswer[];
+}
+
+/** An upload as `POST /v1/materials` answers it. */
+export interface UploadAnswer {
+  id: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  expiresAt: string;
 }
 
 /**
@@ -250,7 +261,7 @@ export interface WithMaterials {
 export async function prepareSubmissions(environment: BenchEnvironment, url: string, samples: readonly Submission[]): Promise<WithMaterials> {
   const platform = createSigningClient({ baseUrl: url, clientId: 'platform', key: environment.key('platform'), tongbanKeys: () => jwks(url) });
   const scenarioOf = (submission: Submission) => `${submission.themeCode} ${JSON.stringify(submission.answers)}`;
-  const uploads = new Map<string, string>();
+  const uploads = new Map<string, UploadAnswer>();
   const byScenario = new Map<string, Materials>();
   for (const sample of samples) {
     if (byScenario.has(scenarioOf(sample))) continue;
@@ -263,9 +274,9 @@ export async function prepareSubmissions(environment: BenchEnvironment, url: str
         const file = await sampleFile(material.mediaTypes.includes('application/pdf') ? 'application/pdf' : 'image/jpeg', `${material.code} ${material.name}`);
         const answer = await platform.request('POST', '/v1/materials', { body: new Uint8Array(file.bytes), headers: { 'content-type': file.mediaType } });
         if (answer.status !== 201) throw new Error(`uploading ${material.code} answered ${answer.status}: ${answer.raw.toString('utf8').slice(0, 500)}`);
-        uploads.set(material.code, (answer.body as { id: string }).id);
+        uploads.set(material.code, answer.body as UploadAnswer);
       }
-      materials[material.code] = { upload: uploads.get(material.code)! };
+      materials[material.code] = { upload: uploads.get(material.code)!.id };
     }
     byScenario.set(scenarioOf(sample), materials);
   }
@@ -277,6 +288,7 @@ export async function prepareSubmissions(environment: BenchEnvironment, url: str
     return { ...submission, materials };
   };
   return Object.assign(withMaterials, {
+    uploads: [...uploads.values()],
     idTokenOf: (submission: Submission) => {
       if (!forEnterprise(submission)) return natural;
       if (legal === undefined) throw new Error(`no login for the enterprise of ${scenarioOf(submission)}: prepare a sample of it`);
