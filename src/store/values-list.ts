@@ -19,12 +19,25 @@ export function placeholders(count: number, first = 1): string {
 export function valuesList(rows: readonly (readonly SqlValue[])[], first = 1): { sql: string; params: SqlValue[] } {
   const width = rows[0]?.length ?? 0;
   if (width === 0) throw new Error('valuesList needs at least one row with at least one value');
-  const groups: string[] = [];
   const params: SqlValue[] = [];
   for (const row of rows) {
     if (row.length !== width) throw new Error(`valuesList rows differ in length: ${row.length} and ${width}`);
-    groups.push(`(${placeholders(width, first + params.length)})`);
-    params.push(...row);
+    for (const value of row) params.push(value);
   }
-  return { sql: groups.join(', '), params };
+  return { sql: listSql(rows.length, width, first), params };
+}
+
+/** The text of a list depends only on its shape, and intake asks for the same few shapes again and again. */
+const listTexts = new Map<string, string>();
+const KEPT_LIST_TEXTS = 512;
+
+function listSql(count: number, width: number, first: number): string {
+  const key = `${count} ${width} ${first}`;
+  let sql = listTexts.get(key);
+  if (sql === undefined) {
+    sql = Array.from({ length: count }, (_, row) => `(${placeholders(width, first + row * width)})`).join(', ');
+    if (listTexts.size >= KEPT_LIST_TEXTS) listTexts.clear();
+    listTexts.set(key, sql);
+  }
+  return sql;
 }
