@@ -129,6 +129,15 @@ interface Operation {
  * Between batches the event loop runs, so requests that arrived during one
  * commit share the next.
  *
+ * **An idle store reads at once.** A read-only statement (SQLite's own
+ * answer, sqlite3_stmt_readonly) asked for while nothing is queued or
+ * running, and no transaction is open, runs right away, in no batch: every
+ * commit before it has been flushed (a batch's operations resolve only
+ * after its flush, and the store is idle only after that), so it sees only
+ * what is on disk, as it would in a batch of its own. It saves a lightly
+ * loaded gateway a turn of the event loop and a `BEGIN IMMEDIATE`/`COMMIT`
+ * per read. Under load the queue is rarely empty and reads batch as before.
+ *
  * **Urgent statements** ({@link QueryOptions.urgent}: a client's look-up
  * past the registry's cache, which a request waits on before anything else)
  * go ahead of the queue, and the batch that runs one takes nothing after it
@@ -183,7 +192,7 @@ export class SqliteStore implements Store {
   private pausing = false;
   /** No restart pause before this time (ms): the worker's report of the last one must come in first. */
   private nextRestartAt = 0;
-  private readonly counts = { commits: 0, operations: 0, walRestarts: 0, urgentDuringPauses: 0 };
+  private readonly counts = { commits: 0, operations: 0, walRestarts: 0, urgentDuringPauses: 0, idleReads: 0 };
   private readonly checkpointIntervalMs: number;
   /** The checkpointer's worker, while it runs. */
   readonly checkpointer: SqliteCheckpointer | undefined;
@@ -230,7 +239,26 @@ export class SqliteStore implements Store {
   }
 
   async query<Row>(sql: string, params: readonly SqlValue[] = [], options: QueryOptions = {}): Promise<QueryResult<Row>> {
+    if (this.idleNow() && this.readOnly(sql)) {
+      // Nothing queued or running: every commit is durable, so a read sees only what is on disk, as in a batch of its own.
+      this.counts.idleReads += 1;
+      return this.run<Row>(sql, params);
+    }
     return this.enqueue('query', () => this.run<Row>(sql, params), options.urgent === true);
+  }
+
+  /** Whether the statement only reads; one that does not prepare goes the queue's way (and fails there, translated). */
+  private readOnly(sql: string): boolean {
+    try {
+      return this.compile(sql).statement.readonly;
+    } catch {
+      return false;
+    }
+  }
+
+  /** No operation queued, scheduled or running, and the connection outside any transaction. */
+  private idleNow(): boolean {
+    return !this.draining && !this.scheduled && this.pending.length === 0 && !this.closed && this.broken === undefined && this.db.open && !this.db.inTransaction;
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -250,8 +278,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Group commits so far, the operations they committed (operations ÷ commits = mean batch size), and the pauses that let the WAL start again. */
-  commitStats(): { commits: number; operations: number; walRestarts: number; urgentDuringPauses: number } {
+  /**
+   * Group commits so far, the operations they committed (operations ÷ commits = mean batch size), the pauses that let
+   * the WAL start again, and the reads that ran at once on an idle store (in no batch).
+   */
+  commitStats(): { commits: number; operations: number; walRestarts: number; urgentDuringPauses: number; idleReads: number } {
     return { ...this.counts };
   }
 

@@ -61,6 +61,27 @@ describe('SQLite WAL flush off the event loop', () => {
     expect({ answered, commits: store.commitStats().commits }).to.deep.equal({ answered: 5, commits: 1 });
   });
 
+  it('an idle store reads at once, in no batch; a read asked while a commit is being flushed waits, then sees it', async () => {
+    const flush = heldFlush();
+    const { store } = await withProbe(flush);
+    const before = store.commitStats();
+    await turns(1);
+    expect((await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM probe')).rows).to.deep.equal([{ n: 0 }]);
+    const idle = store.commitStats();
+    expect({ commits: idle.commits - before.commits, idleReads: idle.idleReads - before.idleReads }).to.deep.equal({ commits: 0, idleReads: 1 });
+
+    const written = store.query('INSERT INTO probe (id) VALUES (1)');
+    await flush.asked(2);
+    let seen: number | undefined;
+    const read = store.query<{ n: number }>('SELECT COUNT(*) AS n FROM probe').then(({ rows }) => { seen = rows[0]!.n; });
+    await turns(3);
+    expect(seen, 'not answered while the commit before it is not on disk').to.equal(undefined);
+    flush.calls[1]!.release();
+    await Promise.all([written, read]);
+    expect(seen).to.equal(1);
+    expect(store.commitStats().idleReads - idle.idleReads, 'it went the queue\'s way').to.equal(0);
+  });
+
   it('starts the next batch only after the flush: what is queued meanwhile is neither run nor answered', async () => {
     const flush = heldFlush();
     const { store, rows } = await withProbe(flush);
