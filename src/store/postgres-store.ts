@@ -151,10 +151,12 @@ export class PostgresStore implements Store {
         reject(error);
         return;
       }
+      // Run in the caller's context: its database budget and its trace, whichever connection runs it. Not
+      // AsyncResource.bind, which defines deprecated accessors on every function it binds (0.8 % of PostgreSQL intake).
+      const context = new AsyncResource('tongban.transaction');
       const queued: QueuedOneShot = {
         timer: undefined,
-        // Bound to the caller's context: its database budget and its trace, whichever connection runs it.
-        run: AsyncResource.bind((session: Session) => {
+        run: (session: Session) => context.runInAsyncScope(() => {
           const done = session.sendWithCommit(fn);
           done.then(resolve, reject);
           return done;
