@@ -16,7 +16,7 @@
  */
 import type { LicenceHolderType } from '../domain/licence-library.js';
 import type { ActorRecord } from '../identity/actor.js';
-import type { Queryable, SqlValue, Store } from '../store/index.js';
+import { valuesList, type Queryable, type SqlValue, type Store } from '../store/index.js';
 import { entryHash, GENESIS_HASH, type HashedEntry } from './ledger-hash.js';
 
 /**
@@ -129,7 +129,6 @@ interface UseRow {
 }
 
 const COLUMNS = 'seq, at, client_id, holder_code, holder_type, licence_identifier, licence_type, theme_code, matter_codes, use_cause, authorization_id, action, outcome, prev_hash, hash, actor';
-const COLUMN_COUNT = COLUMNS.split(',').length;
 
 export class LicenceUseLedger {
   private readonly now: () => Date;
@@ -222,19 +221,19 @@ export class LicenceUseLedger {
     let prevHash = head.hash;
     const at = this.now().getTime();
     const written: LedgerEntry[] = [];
-    const values: SqlValue[] = [];
+    const tuples: SqlValue[][] = [];
     for (const input of entries) {
       seq += 1;
       const hashed: HashedEntry = { ...pickHashed(input), seq, at, matterCodes: [...input.matterCodes], ...(input.actor !== undefined ? { actor: input.actor } : {}) };
       const hash = entryHash(prevHash, hashed);
-      values.push(seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
+      tuples.push([seq, at, input.clientId, input.holderCode, input.holderType, input.licenceIdentifier, input.licenceType, input.themeCode,
         JSON.stringify(hashed.matterCodes), input.useCause, input.authorizationId, input.action, input.outcome, prevHash, hash,
-        input.actor !== undefined ? JSON.stringify(input.actor) : null);
+        input.actor !== undefined ? JSON.stringify(input.actor) : null]);
       written.push({ ...pickHashed(input), matterCodes: hashed.matterCodes, seq, at: new Date(at).toISOString(), prevHash, hash, actor: input.actor ?? null });
       prevHash = hash;
     }
-    const tuples = entries.map((_, row) => `(${Array.from({ length: COLUMN_COUNT }, (__, column) => `$${row * COLUMN_COUNT + column + 1}`).join(', ')})`);
-    await db.query(`INSERT INTO licence_uses (${COLUMNS}) VALUES ${tuples.join(', ')}`, values);
+    const list = valuesList(tuples);
+    await db.query(`INSERT INTO licence_uses (${COLUMNS}) VALUES ${list.sql}`, list.params);
     await db.query('UPDATE ledger_head SET hash = $1 WHERE id = 1', [prevHash]);
     return written;
   }
