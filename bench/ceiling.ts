@@ -40,7 +40,7 @@ import { applicableMatters, resolveAnswers } from '../src/forms/scenario.js';
 import type { ThemeContext } from '../src/forms/theme-context.js';
 import { validateAreaCode, validateCreditCode, validateIdNumber, validateLicenceIdentifier, validateOrganizationCode, validatePhone } from '../src/domain/identifiers/index.js';
 import type { Matter } from '../src/domain/matter-catalog.js';
-import { migrate, newId, SQLITE_CACHE_MB, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
+import { migrate, newId, positional, SQLITE_CACHE_MB, SQLITE_PRAGMAS, SqliteStore } from '../src/store/index.js';
 import type { SignatureAlgorithm } from '../src/trust/algorithms.js';
 import { Keyring } from '../src/trust/keyring.js';
 import { CERT_FILES } from '../src/trust/dev-material.js';
@@ -299,10 +299,11 @@ async function serve(configPath: string): Promise<void> {
 
 /**
  * The gateway's statements (`$n` parameters) on a better-sqlite3 connection,
- * each run when it is called, prepared once, its `$n` rewritten to `?` with
- * the values in their order (as the gateway's SQLite store does). The gateway's writers call them from async functions, so
- * a failing statement would only reject a promise: the first failure is kept
- * and `throwFailure` throws it in the batch's transaction, rolling it back.
+ * each run when it is called and prepared once, rewritten by the gateway's
+ * SQLite store's own `positional`. The gateway's writers call them from
+ * async functions, so a failing statement would only reject a promise: the
+ * first failure is kept and `throwFailure` throws it in the batch's
+ * transaction, rolling it back.
  */
 function statementsOf(db: Database.Database): { tx: Queryable; throwFailure: () => void } {
   const prepared = new Map<string, { statement: Database.Statement; order: number[] }>();
@@ -312,8 +313,8 @@ function statementsOf(db: Database.Database): { tx: Queryable; throwFailure: () 
       try {
         let compiled = prepared.get(sql);
         if (!compiled) {
-          const order: number[] = [];
-          compiled = { statement: db.prepare(sql.replace(/\$(\d+)/g, (_, n: string) => { order.push(Number(n) - 1); return '?'; })), order };
+          const { text, order } = positional(sql);
+          compiled = { statement: db.prepare(text), order };
           prepared.set(sql, compiled);
         }
         const { statement, order } = compiled;

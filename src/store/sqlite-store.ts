@@ -536,17 +536,27 @@ export class SqliteStore implements Store {
   private compile(sql: string): Compiled {
     let compiled = this.cache.get(sql);
     if (!compiled) {
-      const order: number[] = [];
-      const rewritten = sql.replace(/\$(\d+)/g, (_, n: string) => {
-        order.push(Number(n) - 1);
-        return '?';
-      });
-      compiled = { statement: this.db.prepare(rewritten), order };
+      const { text, order } = positional(sql);
+      compiled = { statement: this.db.prepare(text), order };
       if (this.cache.size > 500) this.cache.clear();
       this.cache.set(sql, compiled);
     }
     return compiled;
   }
+}
+
+/**
+ * A statement written with `$1…` placeholders as SQLite runs it here: each
+ * `$n` becomes `?`, and `order` gives, for each `?` in turn, the index of the
+ * value it takes (so a value used twice is bound twice).
+ */
+export function positional(sql: string): { text: string; order: number[] } {
+  const order: number[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    order.push(Number(n) - 1);
+    return '?';
+  });
+  return { text, order };
 }
 
 /** A descriptor of the WAL file, if it exists. */
